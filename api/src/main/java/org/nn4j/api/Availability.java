@@ -1,0 +1,18 @@
+package org.nn4j.api;
+
+/**
+ * Whether a backend can run here, and why (or why not).
+ *
+ * @param available true when {@link BackendProvider#create()} will succeed
+ * @param reason one line: what it runs on when available, what is missing when not
+ */
+public record Availability(boolean available, String reason) {
+
+    public static Availability available(String detail) {
+        return new Availability(true, detail);
+    }
+
+    public static Availability unavailable(String reason) {
+        return new Availability(false, reason);
+    }
+}

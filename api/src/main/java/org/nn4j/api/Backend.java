@@ -1,0 +1,115 @@
+package org.nn4j.api;
+
+/**
+ * The matrix operations a network needs, on {@link Matrix matrices} this backend owns, in float32
+ * and float64.
+ *
+ * <p>Conventions every implementation keeps (the conformance kit checks them):
+ *
+ * <ul>
+ *   <li>Operations write into a caller-given {@code out}, so a training step can run without
+ *       allocating. {@code out} must already have the result's shape; nothing is resized.
+ *   <li>All matrices of one call have the same {@link DType}; a mismatch, or a shape that does not
+ *       fit, throws {@link IllegalArgumentException} naming the operation and the shapes.
+ *   <li>Element-wise operations allow {@code out} to be one of their inputs. {@link #gemm} does not
+ *       allow {@code c} to be {@code a} or {@code b}.
+ *   <li>Reductions that return a {@code double} accumulate in float64 whatever the dtype.
+ * </ul>
+ */
+public interface Backend {
+
+    /** The provider name this backend was created under, for example {@code ejml}. */
+    String name();
+
+    // ---- creation and data transfer ----
+
+    /** A new {@code rows x cols} matrix of zeros. */
+    Matrix zeros(DType dtype, int rows, int cols);
+
+    /** A new {@code rows x cols} matrix holding {@code rowMajor}, rounded to {@code dtype}. */
+    default Matrix fromArray(DType dtype, int rows, int cols, double[] rowMajor) {
+        Matrix m = zeros(dtype, rows, cols);
+        copyIn(rowMajor, m);
+        return m;
+    }
+
+    /** Overwrites {@code dst} with {@code rowMajor} (length {@code dst.size()}), rounded to its dtype. */
+    void copyIn(double[] rowMajor, Matrix dst);
+
+    /** Overwrites {@code dst} with {@code rowMajor} (length {@code dst.size()}). */
+    void copyIn(float[] rowMajor, Matrix dst);
+
+    /** Writes {@code src} into {@code rowMajor} (length {@code src.size()}). */
+    void copyOut(Matrix src, double[] rowMajor);
+
+    /** Writes {@code src} into {@code rowMajor} (length {@code src.size()}), rounded to float32. */
+    void copyOut(Matrix src, float[] rowMajor);
+
+    /** The values of {@code src} in a new row-major array. */
+    default double[] toArray(Matrix src) {
+        double[] values = new double[src.size()];
+        copyOut(src, values);
+        return values;
+    }
+
+    /** {@code dst = src}; same shape. */
+    void copy(Matrix src, Matrix dst);
+
+    /** Sets every element of {@code dst} to {@code value}. */
+    void fill(Matrix dst, double value);
+
+    // ---- linear algebra ----
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C}, where {@code op(X)} is {@code X} or its transpose.
+     * With {@code beta == 0} the old contents of {@code C} are ignored, NaN included. {@code op(A)} is
+     * {@code m x k}, {@code op(B)} is {@code k x n}, {@code C} is {@code m x n}.
+     */
+    void gemm(boolean transposeA, boolean transposeB, double alpha, Matrix a, Matrix b, double beta,
+            Matrix c);
+
+    /** {@code out[i][j] = a[i][j] + row[0][j]}: {@code a} and {@code out} are {@code m x n}, {@code row} is {@code 1 x n}. */
+    void addRowVector(Matrix a, Matrix row, Matrix out);
+
+    /** {@code out[0][j] = sum over i of a[i][j]}: {@code a} is {@code m x n}, {@code out} is {@code 1 x n}. */
+    void columnSums(Matrix a, Matrix out);
+
+    // ---- element-wise ----
+
+    /** {@code out = alpha * a + beta * b}; all one shape. */
+    void axpby(double alpha, Matrix a, double beta, Matrix b, Matrix out);
+
+    /** {@code out = alpha * a}; one shape. */
+    void scale(double alpha, Matrix a, Matrix out);
+
+    /** {@code out = a * b} element by element (Hadamard product); all one shape. */
+    void multiply(Matrix a, Matrix b, Matrix out);
+
+    /** {@code out = f(x)} element by element; one shape. */
+    void activation(ActivationKind kind, Matrix x, Matrix out);
+
+    /**
+     * {@code out = grad * f'(x)} element by element, with the derivative taken from the activation's
+     * output {@code y = f(x)} (see {@link ActivationKind}); all one shape.
+     */
+    void activationBackward(ActivationKind kind, Matrix y, Matrix grad, Matrix out);
+
+    // ---- row-wise ----
+
+    /** {@code out[i] = softmax(x[i])}, computed stably for any finite logits; one shape. */
+    void softmaxRows(Matrix x, Matrix out);
+
+    /** {@code out[i][0] = log(sum over j of exp(x[i][j]))}, stably: {@code x} is {@code m x n}, {@code out} is {@code m x 1}. */
+    void logSumExpRows(Matrix x, Matrix out);
+
+    /** {@code out[i]} = the column of row {@code i}'s largest value (the first, on ties); {@code out.length == x.rows()}. */
+    void argmaxRows(Matrix x, int[] out);
+
+    // ---- reductions ----
+
+    /** The sum of all elements, accumulated in float64. */
+    double sum(Matrix a);
+
+    /** The sum of {@code a[i][j] * b[i][j]} over all elements, accumulated in float64; one shape. */
+    double dot(Matrix a, Matrix b);
+}

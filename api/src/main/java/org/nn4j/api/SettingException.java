@@ -1,0 +1,17 @@
+package org.nn4j.api;
+
+/**
+ * A setting (backend name, data type, ...) that cannot be honoured. The message is meant for the
+ * user as it stands: it names the value, where it came from, and what would be accepted.
+ */
+public class SettingException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public SettingException(String message) {
+        super(message);
+    }
+
+    public SettingException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

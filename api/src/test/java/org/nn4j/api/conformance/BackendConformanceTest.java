@@ -1,0 +1,436 @@
+package org.nn4j.api.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+
+/**
+ * Every SPI operation of one backend, in float32 and float64, against {@link ReferenceOps} within
+ * {@link Tolerance}; also the SPI's conventions: outputs ignored where they should be, aliasing
+ * allowed where promised, bad shapes and mixed dtypes rejected. A backend module subclasses this once
+ * and implements {@link #createBackend()}.
+ */
+public abstract class BackendConformanceTest {
+
+    /** Element-wise shapes: a scalar, a row, a column, a small non-square one and a large one. */
+    private static final int[][] SHAPES = {{1, 1}, {1, 9}, {9, 1}, {4, 7}, {300, 700}};
+
+    /** GEMM shapes as {m, k, n}: C is m x n. */
+    private static final int[][] GEMM_SHAPES = {{1, 1, 1}, {1, 6, 5}, {4, 6, 1}, {3, 5, 7}, {300, 700, 64}};
+
+    protected Backend backend;
+
+    /** The backend under test; called before each test. */
+    protected abstract Backend createBackend();
+
+    @BeforeEach
+    void setUpBackend() {
+        backend = createBackend();
+    }
+
+    // ---- arguments ----
+
+    static Stream<Arguments> shapes() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (int[] shape : SHAPES) {
+                cases.add(Arguments.of(dtype, shape[0], shape[1]));
+            }
+        }
+        return cases.stream();
+    }
+
+    static Stream<Arguments> gemmCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (boolean transposeA : new boolean[] {false, true}) {
+                for (boolean transposeB : new boolean[] {false, true}) {
+                    for (int[] mkn : GEMM_SHAPES) {
+                        cases.add(Arguments.of(dtype, transposeA, transposeB, mkn[0], mkn[1], mkn[2]));
+                    }
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    static Stream<Arguments> gemmScalars() {
+        List<Arguments> cases = new ArrayList<>();
+        double[][] alphaBeta = {{1, 0}, {0.5, 2}, {-1.5, 1}, {0, 0.5}, {2, -1}};
+        for (DType dtype : DType.values()) {
+            for (boolean transposeA : new boolean[] {false, true}) {
+                for (boolean transposeB : new boolean[] {false, true}) {
+                    for (double[] ab : alphaBeta) {
+                        cases.add(Arguments.of(dtype, transposeA, transposeB, ab[0], ab[1]));
+                    }
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    static Stream<Arguments> activations() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (ActivationKind kind : ActivationKind.values()) {
+                for (int[] shape : SHAPES) {
+                    cases.add(Arguments.of(dtype, kind, shape[0], shape[1]));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    // ---- data in and out ----
+
+    @Test
+    void hasAName() {
+        assertFalse(backend.name().isBlank());
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void zerosHaveTheShapeAndDtypeAskedFor(DType dtype, int rows, int cols) {
+        Matrix m = backend.zeros(dtype, rows, cols);
+        assertEquals(rows, m.rows());
+        assertEquals(cols, m.cols());
+        assertEquals(dtype, m.dtype());
+        assertArrayEquals(new double[rows * cols], backend.toArray(m));
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void doubleArraysRoundTripExactlyAtTheMatrixPrecision(DType dtype, int rows, int cols) {
+        double[] values = new SplittableRandom(1).doubles(rows * cols, -1e3, 1e3).toArray();
+        double[] back = backend.toArray(backend.fromArray(dtype, rows, cols, values));
+        assertArrayEquals(atPrecision(dtype, values), back);
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void floatArraysRoundTripExactly(DType dtype, int rows, int cols) {
+        float[] values = new float[rows * cols];
+        SplittableRandom random = new SplittableRandom(2);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextDouble(-1e3, 1e3);
+        }
+        Matrix m = backend.zeros(dtype, rows, cols);
+        backend.copyIn(values, m);
+        float[] back = new float[values.length];
+        backend.copyOut(m, back);
+        assertArrayEquals(values, back);
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void copyAndFill(DType dtype, int rows, int cols) {
+        Operand a = random(dtype, rows, cols, 3);
+        Matrix copy = backend.zeros(dtype, rows, cols);
+        backend.copy(a.matrix, copy);
+        assertArrayEquals(a.values, backend.toArray(copy));
+        backend.fill(copy, -0.25);
+        double[] expected = new double[rows * cols];
+        Arrays.fill(expected, -0.25);
+        assertArrayEquals(expected, backend.toArray(copy));
+    }
+
+    // ---- gemm ----
+
+    @ParameterizedTest(name = "{0} transA={1} transB={2} m={3} k={4} n={5}")
+    @MethodSource("gemmCases")
+    void gemmMatchesTheReference(DType dtype, boolean transposeA, boolean transposeB, int m, int k, int n) {
+        Operand a = transposeA ? random(dtype, k, m, 10) : random(dtype, m, k, 10);
+        Operand b = transposeB ? random(dtype, n, k, 11) : random(dtype, k, n, 11);
+        Matrix c = backend.zeros(dtype, m, n);
+        backend.fill(c, Double.NaN);
+        backend.gemm(transposeA, transposeB, 1, a.matrix, b.matrix, 0, c);
+        double[] expected = ReferenceOps.gemm(transposeA, transposeB, 1, a.values, a.rows, a.cols,
+                b.values, b.rows, b.cols, 0, null);
+        Tolerance.assertClose("gemm " + m + "x" + k + "x" + n, dtype, n, expected, backend.toArray(c));
+    }
+
+    @ParameterizedTest(name = "{0} transA={1} transB={2} alpha={3} beta={4}")
+    @MethodSource("gemmScalars")
+    void gemmScalesAndAccumulates(DType dtype, boolean transposeA, boolean transposeB, double alpha,
+            double beta) {
+        int m = 5;
+        int k = 3;
+        int n = 4;
+        Operand a = transposeA ? random(dtype, k, m, 12) : random(dtype, m, k, 12);
+        Operand b = transposeB ? random(dtype, n, k, 13) : random(dtype, k, n, 13);
+        Operand c = random(dtype, m, n, 14);
+        backend.gemm(transposeA, transposeB, alpha, a.matrix, b.matrix, beta, c.matrix);
+        double[] expected = ReferenceOps.gemm(transposeA, transposeB, alpha, a.values, a.rows, a.cols,
+                b.values, b.rows, b.cols, beta, c.values);
+        Tolerance.assertClose("gemm alpha=" + alpha + " beta=" + beta, dtype, n, expected,
+                backend.toArray(c.matrix));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void gemmRejectsShapesThatDoNotFit(DType dtype) {
+        Matrix a = backend.zeros(dtype, 2, 3);
+        Matrix b = backend.zeros(dtype, 4, 5);
+        Matrix c = backend.zeros(dtype, 2, 5);
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> backend.gemm(false, false, 1, a, b, 0, c));
+        assertTrue(error.getMessage().contains("2x3"), error.getMessage());
+        Matrix b2 = backend.zeros(dtype, 3, 5);
+        Matrix wrongC = backend.zeros(dtype, 2, 4);
+        assertThrows(IllegalArgumentException.class, () -> backend.gemm(false, false, 1, a, b2, 0, wrongC));
+        Matrix square = backend.zeros(dtype, 3, 3);
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.gemm(false, false, 1, square, square, 0, square));
+    }
+
+    @Test
+    void operationsRejectMixedDtypes() {
+        Matrix a32 = backend.zeros(DType.FLOAT32, 2, 2);
+        Matrix b64 = backend.zeros(DType.FLOAT64, 2, 2);
+        Matrix c64 = backend.zeros(DType.FLOAT64, 2, 2);
+        assertThrows(IllegalArgumentException.class, () -> backend.gemm(false, false, 1, a32, b64, 0, c64));
+        assertThrows(IllegalArgumentException.class, () -> backend.multiply(a32, b64, c64));
+        assertThrows(IllegalArgumentException.class, () -> backend.copy(a32, b64));
+    }
+
+    // ---- broadcast and reductions ----
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void addRowVectorBroadcastsOverRows(DType dtype, int rows, int cols) {
+        Operand a = random(dtype, rows, cols, 20);
+        Operand row = random(dtype, 1, cols, 21);
+        double[] expected = ReferenceOps.addRowVector(a.values, cols, row.values);
+        Matrix out = backend.zeros(dtype, rows, cols);
+        backend.addRowVector(a.matrix, row.matrix, out);
+        Tolerance.assertClose("addRowVector", dtype, cols, expected, backend.toArray(out));
+        backend.addRowVector(a.matrix, row.matrix, a.matrix);
+        Tolerance.assertClose("addRowVector in place", dtype, cols, expected, backend.toArray(a.matrix));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void addRowVectorRejectsAWrongRow(DType dtype) {
+        Matrix a = backend.zeros(dtype, 3, 4);
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.addRowVector(a, backend.zeros(dtype, 1, 3), a));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.addRowVector(a, backend.zeros(dtype, 2, 4), a));
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void columnSumsAddUpEachColumn(DType dtype, int rows, int cols) {
+        Operand a = random(dtype, rows, cols, 22);
+        Matrix out = backend.zeros(dtype, 1, cols);
+        backend.fill(out, Double.NaN);
+        backend.columnSums(a.matrix, out);
+        Tolerance.assertClose("columnSums", dtype, cols, ReferenceOps.columnSums(a.values, cols),
+                backend.toArray(out));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.columnSums(a.matrix, backend.zeros(dtype, 1, cols + 1)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void sumAndDotAccumulateEverything(DType dtype, int rows, int cols) {
+        Operand a = random(dtype, rows, cols, 23);
+        Operand b = random(dtype, rows, cols, 24);
+        Tolerance.assertClose("sum", dtype, 1, new double[] {ReferenceOps.sum(a.values)},
+                new double[] {backend.sum(a.matrix)});
+        Tolerance.assertClose("dot", dtype, 1, new double[] {ReferenceOps.dot(a.values, b.values)},
+                new double[] {backend.dot(a.matrix, b.matrix)});
+    }
+
+    // ---- element-wise ----
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void axpbyScaleAndMultiply(DType dtype, int rows, int cols) {
+        Operand a = random(dtype, rows, cols, 30);
+        Operand b = random(dtype, rows, cols, 31);
+        Matrix out = backend.zeros(dtype, rows, cols);
+
+        backend.axpby(0.75, a.matrix, -2, b.matrix, out);
+        Tolerance.assertClose("axpby", dtype, cols, ReferenceOps.axpby(0.75, a.values, -2, b.values),
+                backend.toArray(out));
+        backend.scale(-3, a.matrix, out);
+        Tolerance.assertClose("scale", dtype, cols, ReferenceOps.axpby(-3, a.values, 0, a.values),
+                backend.toArray(out));
+        backend.multiply(a.matrix, b.matrix, out);
+        Tolerance.assertClose("multiply", dtype, cols, ReferenceOps.multiply(a.values, b.values),
+                backend.toArray(out));
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void elementWiseOperationsMayWriteOverAnInput(DType dtype, int rows, int cols) {
+        Operand a = random(dtype, rows, cols, 32);
+        Operand b = random(dtype, rows, cols, 33);
+        backend.axpby(1, a.matrix, -1, b.matrix, b.matrix);
+        double[] difference = ReferenceOps.axpby(1, a.values, -1, b.values);
+        Tolerance.assertClose("axpby into b", dtype, cols, difference, backend.toArray(b.matrix));
+        backend.multiply(a.matrix, b.matrix, a.matrix);
+        double[] product = ReferenceOps.multiply(a.values, difference);
+        Tolerance.assertClose("multiply into a", dtype, cols, product, backend.toArray(a.matrix));
+        backend.scale(0.5, a.matrix, a.matrix);
+        Tolerance.assertClose("scale in place", dtype, cols, ReferenceOps.axpby(0.5, product, 0, product),
+                backend.toArray(a.matrix));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void elementWiseOperationsRejectShapesThatDiffer(DType dtype) {
+        Matrix a = backend.zeros(dtype, 2, 3);
+        Matrix b = backend.zeros(dtype, 3, 2);
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> backend.multiply(a, b, a));
+        assertTrue(error.getMessage().contains("2x3") && error.getMessage().contains("3x2"),
+                error.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> backend.axpby(1, a, 1, b, a));
+        assertThrows(IllegalArgumentException.class, () -> backend.activation(ActivationKind.TANH, a, b));
+        assertThrows(IllegalArgumentException.class, () -> backend.copyIn(new double[5], a));
+        assertThrows(IllegalArgumentException.class, () -> backend.zeros(dtype, 0, 3));
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}x{3}")
+    @MethodSource("activations")
+    void activationsAndTheirDerivatives(DType dtype, ActivationKind kind, int rows, int cols) {
+        // Spread the inputs over [-8, 8] so sigmoid and tanh reach their flat ends.
+        Operand x = random(dtype, rows, cols, 40, 8);
+        double[] expected = map(x.values, v -> ReferenceOps.activation(kind, v));
+        Matrix y = backend.zeros(dtype, rows, cols);
+        backend.activation(kind, x.matrix, y);
+        double[] actual = backend.toArray(y);
+        Tolerance.assertClose(kind + " forward", dtype, cols, expected, actual);
+
+        Operand grad = random(dtype, rows, cols, 41);
+        double[] expectedGrad = new double[actual.length];
+        for (int i = 0; i < actual.length; i++) {
+            expectedGrad[i] = grad.values[i] * ReferenceOps.derivativeFromOutput(kind, actual[i]);
+        }
+        Matrix out = backend.zeros(dtype, rows, cols);
+        backend.activationBackward(kind, y, grad.matrix, out);
+        Tolerance.assertClose(kind + " backward", dtype, cols, expectedGrad, backend.toArray(out));
+
+        backend.activationBackward(kind, y, grad.matrix, grad.matrix);
+        Tolerance.assertClose(kind + " backward in place", dtype, cols, expectedGrad,
+                backend.toArray(grad.matrix));
+        backend.activation(kind, x.matrix, x.matrix);
+        Tolerance.assertClose(kind + " forward in place", dtype, cols, expected, backend.toArray(x.matrix));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void activationsStayFiniteAtExtremeInputs(DType dtype) {
+        double[] extremes = {-1e4, -745, -100, -0.0, 0.0, 100, 745, 1e4};
+        for (ActivationKind kind : ActivationKind.values()) {
+            Matrix x = backend.fromArray(dtype, 1, extremes.length, extremes);
+            Matrix y = backend.zeros(dtype, 1, extremes.length);
+            backend.activation(kind, x, y);
+            double[] expected = map(extremes, v -> ReferenceOps.activation(kind, v));
+            Tolerance.assertClose(kind + " at extremes", dtype, extremes.length, expected, backend.toArray(y));
+        }
+    }
+
+    // ---- row-wise ----
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void softmaxAndLogSumExpPerRow(DType dtype, int rows, int cols) {
+        Operand x = random(dtype, rows, cols, 50, 5);
+        Matrix softmax = backend.zeros(dtype, rows, cols);
+        backend.softmaxRows(x.matrix, softmax);
+        Tolerance.assertClose("softmaxRows", dtype, cols, ReferenceOps.softmaxRows(x.values, cols),
+                backend.toArray(softmax));
+        Matrix logSumExp = backend.zeros(dtype, rows, 1);
+        backend.logSumExpRows(x.matrix, logSumExp);
+        Tolerance.assertClose("logSumExpRows", dtype, 1, ReferenceOps.logSumExpRows(x.values, cols),
+                backend.toArray(logSumExp));
+        backend.softmaxRows(x.matrix, x.matrix);
+        Tolerance.assertClose("softmaxRows in place", dtype, cols, ReferenceOps.softmaxRows(x.values, cols),
+                backend.toArray(x.matrix));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.logSumExpRows(x.matrix, backend.zeros(dtype, rows, 2)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void softmaxIsStableForLogitsOfTenThousand(DType dtype) {
+        double[] logits = {1e4, -1e4, 0, 1e4 - 1, -1e4, -1e4 + 2, 5e3, 1e4, 0};
+        Matrix x = backend.fromArray(dtype, 3, 3, logits);
+        Matrix softmax = backend.zeros(dtype, 3, 3);
+        backend.softmaxRows(x, softmax);
+        double[] actual = backend.toArray(softmax);
+        assertTrue(Arrays.stream(actual).allMatch(Double::isFinite), Arrays.toString(actual));
+        Tolerance.assertClose("softmax of large logits", dtype, 3, ReferenceOps.softmaxRows(logits, 3), actual);
+        Matrix logSumExp = backend.zeros(dtype, 3, 1);
+        backend.logSumExpRows(x, logSumExp);
+        Tolerance.assertClose("logSumExp of large logits", dtype, 1, ReferenceOps.logSumExpRows(logits, 3),
+                backend.toArray(logSumExp));
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void argmaxFindsTheFirstLargestPerRow(DType dtype, int rows, int cols) {
+        Operand x = random(dtype, rows, cols, 60);
+        int[] out = new int[rows];
+        backend.argmaxRows(x.matrix, out);
+        assertArrayEquals(ReferenceOps.argmaxRows(x.values, cols), out);
+
+        Matrix ties = backend.fromArray(dtype, 2, 4, new double[] {1, 3, 3, 0, -2, -2, -2, -2});
+        int[] tieOut = new int[2];
+        backend.argmaxRows(ties, tieOut);
+        assertArrayEquals(new int[] {1, 0}, tieOut);
+        assertThrows(IllegalArgumentException.class, () -> backend.argmaxRows(x.matrix, new int[rows + 1]));
+    }
+
+    // ---- helpers ----
+
+    /** A matrix of this backend and the values it holds, at the matrix's precision. */
+    protected record Operand(Matrix matrix, double[] values, int rows, int cols) {
+    }
+
+    protected Operand random(DType dtype, int rows, int cols, long seed) {
+        return random(dtype, rows, cols, seed, 1);
+    }
+
+    /** Uniform values in {@code [-range, range)}, rounded to {@code dtype}, seeded. */
+    protected Operand random(DType dtype, int rows, int cols, long seed, double range) {
+        double[] values = atPrecision(dtype,
+                new SplittableRandom(seed * 7919 + rows * 31L + cols).doubles(rows * cols, -range, range)
+                        .toArray());
+        return new Operand(backend.fromArray(dtype, rows, cols, values), values, rows, cols);
+    }
+
+    private static double[] atPrecision(DType dtype, double[] values) {
+        return dtype == DType.FLOAT64 ? values.clone() : map(values, v -> (float) v);
+    }
+
+    private static double[] map(double[] values, DoubleUnaryOperator f) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = f.applyAsDouble(values[i]);
+        }
+        return out;
+    }
+}

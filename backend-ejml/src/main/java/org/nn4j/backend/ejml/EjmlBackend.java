@@ -1,0 +1,625 @@
+package org.nn4j.backend.ejml;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_FDRM;
+import org.ejml.dense.row.CommonOps_MT_DDRM;
+import org.ejml.dense.row.CommonOps_MT_FDRM;
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+import org.nn4j.api.Checks;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+
+/**
+ * The Backend SPI on EJML. Matrix products go to EJML's kernels (its multi-threaded ones for large
+ * products); everything else is a plain loop over the row-major arrays. Float32 transcendental
+ * functions and all reductions returned as {@code double} are computed in float64.
+ */
+public final class EjmlBackend implements Backend {
+
+    static final String NAME = "ejml";
+
+    /** Products of at least this many multiply-adds run on EJML's multi-threaded kernels. */
+    private static final long CONCURRENT_GEMM_WORK = 1L << 18;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    // ---- creation and data transfer ----
+
+    @Override
+    public Matrix zeros(DType dtype, int rows, int cols) {
+        Checks.shape(rows, cols);
+        return dtype == DType.FLOAT64 ? new EjmlMatrix(new DMatrixRMaj(rows, cols))
+                : new EjmlMatrix(new FMatrixRMaj(rows, cols));
+    }
+
+    @Override
+    public void copyIn(double[] rowMajor, Matrix dst) {
+        EjmlMatrix d = own(dst);
+        Checks.arrayLength("copyIn", d, rowMajor.length);
+        if (d.f64 != null) {
+            System.arraycopy(rowMajor, 0, d.f64.data, 0, rowMajor.length);
+        } else {
+            float[] data = d.f32.data;
+            for (int i = 0; i < rowMajor.length; i++) {
+                data[i] = (float) rowMajor[i];
+            }
+        }
+    }
+
+    @Override
+    public void copyIn(float[] rowMajor, Matrix dst) {
+        EjmlMatrix d = own(dst);
+        Checks.arrayLength("copyIn", d, rowMajor.length);
+        if (d.f32 != null) {
+            System.arraycopy(rowMajor, 0, d.f32.data, 0, rowMajor.length);
+        } else {
+            double[] data = d.f64.data;
+            for (int i = 0; i < rowMajor.length; i++) {
+                data[i] = rowMajor[i];
+            }
+        }
+    }
+
+    @Override
+    public void copyOut(Matrix src, double[] rowMajor) {
+        EjmlMatrix s = own(src);
+        Checks.arrayLength("copyOut", s, rowMajor.length);
+        if (s.f64 != null) {
+            System.arraycopy(s.f64.data, 0, rowMajor, 0, rowMajor.length);
+        } else {
+            float[] data = s.f32.data;
+            for (int i = 0; i < rowMajor.length; i++) {
+                rowMajor[i] = data[i];
+            }
+        }
+    }
+
+    @Override
+    public void copyOut(Matrix src, float[] rowMajor) {
+        EjmlMatrix s = own(src);
+        Checks.arrayLength("copyOut", s, rowMajor.length);
+        if (s.f32 != null) {
+            System.arraycopy(s.f32.data, 0, rowMajor, 0, rowMajor.length);
+        } else {
+            double[] data = s.f64.data;
+            for (int i = 0; i < rowMajor.length; i++) {
+                rowMajor[i] = (float) data[i];
+            }
+        }
+    }
+
+    @Override
+    public void copy(Matrix src, Matrix dst) {
+        Checks.sameShape("copy", src, dst);
+        EjmlMatrix s = own(src);
+        EjmlMatrix d = own(dst);
+        if (s.f64 != null) {
+            System.arraycopy(s.f64.data, 0, d.f64.data, 0, s.size());
+        } else {
+            System.arraycopy(s.f32.data, 0, d.f32.data, 0, s.size());
+        }
+    }
+
+    @Override
+    public void fill(Matrix dst, double value) {
+        EjmlMatrix d = own(dst);
+        if (d.f64 != null) {
+            CommonOps_DDRM.fill(d.f64, value);
+        } else {
+            CommonOps_FDRM.fill(d.f32, (float) value);
+        }
+    }
+
+    // ---- linear algebra ----
+
+    @Override
+    public void gemm(boolean transposeA, boolean transposeB, double alpha, Matrix a, Matrix b, double beta,
+            Matrix c) {
+        Checks.gemm(transposeA, transposeB, a, b, c);
+        EjmlMatrix ea = own(a);
+        EjmlMatrix eb = own(b);
+        EjmlMatrix ec = own(c);
+        if (alpha == 0) {
+            // BLAS semantics: A and B are not read, so a NaN in them cannot reach C.
+            if (beta == 0) {
+                fill(c, 0);
+            } else {
+                scale(beta, c, c);
+            }
+            return;
+        }
+        boolean concurrent = (long) c.rows() * c.cols() * (transposeA ? a.rows() : a.cols())
+                >= CONCURRENT_GEMM_WORK;
+        if (ec.f64 != null) {
+            gemm64(transposeA, transposeB, alpha, ea.f64, eb.f64, beta, ec.f64, concurrent);
+        } else {
+            gemm32(transposeA, transposeB, (float) alpha, ea.f32, eb.f32, (float) beta, ec.f32, concurrent);
+        }
+    }
+
+    private static void gemm64(boolean tA, boolean tB, double alpha, DMatrixRMaj a, DMatrixRMaj b, double beta,
+            DMatrixRMaj c, boolean concurrent) {
+        if (beta == 0) {
+            // EJML's mult overwrites C, so old contents (NaN included) are ignored as promised.
+            if (concurrent) {
+                if (tA && tB) {
+                    CommonOps_MT_DDRM.multTransAB(alpha, a, b, c);
+                } else if (tA) {
+                    CommonOps_MT_DDRM.multTransA(alpha, a, b, c);
+                } else if (tB) {
+                    CommonOps_MT_DDRM.multTransB(alpha, a, b, c);
+                } else {
+                    CommonOps_MT_DDRM.mult(alpha, a, b, c);
+                }
+            } else if (tA && tB) {
+                CommonOps_DDRM.multTransAB(alpha, a, b, c);
+            } else if (tA) {
+                CommonOps_DDRM.multTransA(alpha, a, b, c);
+            } else if (tB) {
+                CommonOps_DDRM.multTransB(alpha, a, b, c);
+            } else {
+                CommonOps_DDRM.mult(alpha, a, b, c);
+            }
+            return;
+        }
+        if (beta != 1) {
+            CommonOps_DDRM.scale(beta, c);
+        }
+        if (concurrent) {
+            if (tA && tB) {
+                CommonOps_MT_DDRM.multAddTransAB(alpha, a, b, c);
+            } else if (tA) {
+                CommonOps_MT_DDRM.multAddTransA(alpha, a, b, c);
+            } else if (tB) {
+                CommonOps_MT_DDRM.multAddTransB(alpha, a, b, c);
+            } else {
+                CommonOps_MT_DDRM.multAdd(alpha, a, b, c);
+            }
+        } else if (tA && tB) {
+            CommonOps_DDRM.multAddTransAB(alpha, a, b, c);
+        } else if (tA) {
+            CommonOps_DDRM.multAddTransA(alpha, a, b, c);
+        } else if (tB) {
+            CommonOps_DDRM.multAddTransB(alpha, a, b, c);
+        } else {
+            CommonOps_DDRM.multAdd(alpha, a, b, c);
+        }
+    }
+
+    private static void gemm32(boolean tA, boolean tB, float alpha, FMatrixRMaj a, FMatrixRMaj b, float beta,
+            FMatrixRMaj c, boolean concurrent) {
+        if (beta == 0) {
+            if (concurrent) {
+                if (tA && tB) {
+                    CommonOps_MT_FDRM.multTransAB(alpha, a, b, c);
+                } else if (tA) {
+                    CommonOps_MT_FDRM.multTransA(alpha, a, b, c);
+                } else if (tB) {
+                    CommonOps_MT_FDRM.multTransB(alpha, a, b, c);
+                } else {
+                    CommonOps_MT_FDRM.mult(alpha, a, b, c);
+                }
+            } else if (tA && tB) {
+                CommonOps_FDRM.multTransAB(alpha, a, b, c);
+            } else if (tA) {
+                CommonOps_FDRM.multTransA(alpha, a, b, c);
+            } else if (tB) {
+                CommonOps_FDRM.multTransB(alpha, a, b, c);
+            } else {
+                CommonOps_FDRM.mult(alpha, a, b, c);
+            }
+            return;
+        }
+        if (beta != 1) {
+            CommonOps_FDRM.scale(beta, c);
+        }
+        if (concurrent) {
+            if (tA && tB) {
+                CommonOps_MT_FDRM.multAddTransAB(alpha, a, b, c);
+            } else if (tA) {
+                CommonOps_MT_FDRM.multAddTransA(alpha, a, b, c);
+            } else if (tB) {
+                CommonOps_MT_FDRM.multAddTransB(alpha, a, b, c);
+            } else {
+                CommonOps_MT_FDRM.multAdd(alpha, a, b, c);
+            }
+        } else if (tA && tB) {
+            CommonOps_FDRM.multAddTransAB(alpha, a, b, c);
+        } else if (tA) {
+            CommonOps_FDRM.multAddTransA(alpha, a, b, c);
+        } else if (tB) {
+            CommonOps_FDRM.multAddTransB(alpha, a, b, c);
+        } else {
+            CommonOps_FDRM.multAdd(alpha, a, b, c);
+        }
+    }
+
+    @Override
+    public void addRowVector(Matrix a, Matrix row, Matrix out) {
+        Checks.addRowVector(a, row, out);
+        EjmlMatrix ea = own(a);
+        EjmlMatrix er = own(row);
+        EjmlMatrix eo = own(out);
+        int cols = a.cols();
+        int size = a.size();
+        if (ea.f64 != null) {
+            double[] x = ea.f64.data;
+            double[] r = er.f64.data;
+            double[] o = eo.f64.data;
+            for (int start = 0; start < size; start += cols) {
+                for (int j = 0; j < cols; j++) {
+                    o[start + j] = x[start + j] + r[j];
+                }
+            }
+        } else {
+            float[] x = ea.f32.data;
+            float[] r = er.f32.data;
+            float[] o = eo.f32.data;
+            for (int start = 0; start < size; start += cols) {
+                for (int j = 0; j < cols; j++) {
+                    o[start + j] = x[start + j] + r[j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void columnSums(Matrix a, Matrix out) {
+        Checks.columnSums(a, out);
+        EjmlMatrix ea = own(a);
+        EjmlMatrix eo = own(out);
+        int cols = a.cols();
+        int size = a.size();
+        if (ea.f64 != null) {
+            double[] x = ea.f64.data;
+            double[] o = eo.f64.data;
+            System.arraycopy(x, 0, o, 0, cols);
+            for (int start = cols; start < size; start += cols) {
+                for (int j = 0; j < cols; j++) {
+                    o[j] += x[start + j];
+                }
+            }
+        } else {
+            float[] x = ea.f32.data;
+            float[] o = eo.f32.data;
+            System.arraycopy(x, 0, o, 0, cols);
+            for (int start = cols; start < size; start += cols) {
+                for (int j = 0; j < cols; j++) {
+                    o[j] += x[start + j];
+                }
+            }
+        }
+    }
+
+    // ---- element-wise ----
+
+    @Override
+    public void axpby(double alpha, Matrix a, double beta, Matrix b, Matrix out) {
+        Checks.sameShape("axpby", a, b, out);
+        EjmlMatrix ea = own(a);
+        EjmlMatrix eb = own(b);
+        EjmlMatrix eo = own(out);
+        int size = a.size();
+        if (ea.f64 != null) {
+            double[] x = ea.f64.data;
+            double[] y = eb.f64.data;
+            double[] o = eo.f64.data;
+            for (int i = 0; i < size; i++) {
+                o[i] = alpha * x[i] + beta * y[i];
+            }
+        } else {
+            float[] x = ea.f32.data;
+            float[] y = eb.f32.data;
+            float[] o = eo.f32.data;
+            float alpha32 = (float) alpha;
+            float beta32 = (float) beta;
+            for (int i = 0; i < size; i++) {
+                o[i] = alpha32 * x[i] + beta32 * y[i];
+            }
+        }
+    }
+
+    @Override
+    public void scale(double alpha, Matrix a, Matrix out) {
+        Checks.sameShape("scale", a, out);
+        EjmlMatrix ea = own(a);
+        EjmlMatrix eo = own(out);
+        if (ea.f64 != null) {
+            CommonOps_DDRM.scale(alpha, ea.f64, eo.f64);
+        } else {
+            CommonOps_FDRM.scale((float) alpha, ea.f32, eo.f32);
+        }
+    }
+
+    @Override
+    public void multiply(Matrix a, Matrix b, Matrix out) {
+        Checks.sameShape("multiply", a, b, out);
+        EjmlMatrix ea = own(a);
+        EjmlMatrix eb = own(b);
+        EjmlMatrix eo = own(out);
+        if (ea.f64 != null) {
+            CommonOps_DDRM.elementMult(ea.f64, eb.f64, eo.f64);
+        } else {
+            CommonOps_FDRM.elementMult(ea.f32, eb.f32, eo.f32);
+        }
+    }
+
+    @Override
+    public void activation(ActivationKind kind, Matrix x, Matrix out) {
+        Checks.sameShape("activation " + kind, x, out);
+        EjmlMatrix ex = own(x);
+        EjmlMatrix eo = own(out);
+        int size = x.size();
+        if (ex.f64 != null) {
+            double[] in = ex.f64.data;
+            double[] o = eo.f64.data;
+            switch (kind) {
+                case SIGMOID:
+                    for (int i = 0; i < size; i++) {
+                        o[i] = 1 / (1 + Math.exp(-in[i]));
+                    }
+                    break;
+                case TANH:
+                    for (int i = 0; i < size; i++) {
+                        o[i] = Math.tanh(in[i]);
+                    }
+                    break;
+                case RELU:
+                    for (int i = 0; i < size; i++) {
+                        o[i] = in[i] > 0 ? in[i] : 0;
+                    }
+                    break;
+                default:
+                    throw unsupported(kind);
+            }
+        } else {
+            float[] in = ex.f32.data;
+            float[] o = eo.f32.data;
+            switch (kind) {
+                case SIGMOID:
+                    for (int i = 0; i < size; i++) {
+                        o[i] = (float) (1 / (1 + Math.exp(-in[i])));
+                    }
+                    break;
+                case TANH:
+                    for (int i = 0; i < size; i++) {
+                        o[i] = (float) Math.tanh(in[i]);
+                    }
+                    break;
+                case RELU:
+                    for (int i = 0; i < size; i++) {
+                        o[i] = in[i] > 0 ? in[i] : 0;
+                    }
+                    break;
+                default:
+                    throw unsupported(kind);
+            }
+        }
+    }
+
+    @Override
+    public void activationBackward(ActivationKind kind, Matrix y, Matrix grad, Matrix out) {
+        Checks.sameShape("activationBackward " + kind, y, grad, out);
+        EjmlMatrix ey = own(y);
+        EjmlMatrix eg = own(grad);
+        EjmlMatrix eo = own(out);
+        int size = y.size();
+        if (ey.f64 != null) {
+            double[] f = ey.f64.data;
+            double[] g = eg.f64.data;
+            double[] o = eo.f64.data;
+            switch (kind) {
+                case SIGMOID:
+                    for (int i = 0; i < size; i++) {
+                        o[i] = g[i] * (f[i] * (1 - f[i]));
+                    }
+                    break;
+                case TANH:
+                    for (int i = 0; i < size; i++) {
+                        o[i] = g[i] * (1 - f[i] * f[i]);
+                    }
+                    break;
+                case RELU:
+                    for (int i = 0; i < size; i++) {
+                        o[i] = f[i] > 0 ? g[i] : 0;
+                    }
+                    break;
+                default:
+                    throw unsupported(kind);
+            }
+        } else {
+            float[] f = ey.f32.data;
+            float[] g = eg.f32.data;
+            float[] o = eo.f32.data;
+            switch (kind) {
+                case SIGMOID:
+                    for (int i = 0; i < size; i++) {
+                        o[i] = g[i] * (f[i] * (1 - f[i]));
+                    }
+                    break;
+                case TANH:
+                    for (int i = 0; i < size; i++) {
+                        o[i] = g[i] * (1 - f[i] * f[i]);
+                    }
+                    break;
+                case RELU:
+                    for (int i = 0; i < size; i++) {
+                        o[i] = f[i] > 0 ? g[i] : 0;
+                    }
+                    break;
+                default:
+                    throw unsupported(kind);
+            }
+        }
+    }
+
+    // ---- row-wise ----
+
+    @Override
+    public void softmaxRows(Matrix x, Matrix out) {
+        Checks.sameShape("softmaxRows", x, out);
+        EjmlMatrix ex = own(x);
+        EjmlMatrix eo = own(out);
+        int cols = x.cols();
+        int size = x.size();
+        if (ex.f64 != null) {
+            double[] in = ex.f64.data;
+            double[] o = eo.f64.data;
+            for (int start = 0; start < size; start += cols) {
+                double max = rowMax(in, start, cols);
+                double sum = 0;
+                for (int j = start; j < start + cols; j++) {
+                    o[j] = Math.exp(in[j] - max);
+                    sum += o[j];
+                }
+                for (int j = start; j < start + cols; j++) {
+                    o[j] /= sum;
+                }
+            }
+        } else {
+            float[] in = ex.f32.data;
+            float[] o = eo.f32.data;
+            for (int start = 0; start < size; start += cols) {
+                double logSumExp = logSumExp(in, start, cols);
+                for (int j = start; j < start + cols; j++) {
+                    o[j] = (float) Math.exp(in[j] - logSumExp);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void logSumExpRows(Matrix x, Matrix out) {
+        Checks.logSumExpRows(x, out);
+        EjmlMatrix ex = own(x);
+        EjmlMatrix eo = own(out);
+        int cols = x.cols();
+        int rows = x.rows();
+        if (ex.f64 != null) {
+            double[] in = ex.f64.data;
+            double[] o = eo.f64.data;
+            for (int i = 0; i < rows; i++) {
+                double max = rowMax(in, i * cols, cols);
+                double sum = 0;
+                for (int j = i * cols; j < (i + 1) * cols; j++) {
+                    sum += Math.exp(in[j] - max);
+                }
+                o[i] = max + Math.log(sum);
+            }
+        } else {
+            float[] in = ex.f32.data;
+            float[] o = eo.f32.data;
+            for (int i = 0; i < rows; i++) {
+                o[i] = (float) logSumExp(in, i * cols, cols);
+            }
+        }
+    }
+
+    @Override
+    public void argmaxRows(Matrix x, int[] out) {
+        Checks.argmaxRows(x, out);
+        EjmlMatrix ex = own(x);
+        int cols = x.cols();
+        for (int i = 0; i < out.length; i++) {
+            int start = i * cols;
+            int best = 0;
+            if (ex.f64 != null) {
+                double[] in = ex.f64.data;
+                for (int j = 1; j < cols; j++) {
+                    if (in[start + j] > in[start + best]) {
+                        best = j;
+                    }
+                }
+            } else {
+                float[] in = ex.f32.data;
+                for (int j = 1; j < cols; j++) {
+                    if (in[start + j] > in[start + best]) {
+                        best = j;
+                    }
+                }
+            }
+            out[i] = best;
+        }
+    }
+
+    // ---- reductions ----
+
+    @Override
+    public double sum(Matrix a) {
+        EjmlMatrix ea = own(a);
+        double sum = 0;
+        if (ea.f64 != null) {
+            for (double v : ea.f64.data) {
+                sum += v;
+            }
+        } else {
+            for (float v : ea.f32.data) {
+                sum += v;
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public double dot(Matrix a, Matrix b) {
+        Checks.sameShape("dot", a, b);
+        EjmlMatrix ea = own(a);
+        EjmlMatrix eb = own(b);
+        int size = a.size();
+        double sum = 0;
+        if (ea.f64 != null) {
+            double[] x = ea.f64.data;
+            double[] y = eb.f64.data;
+            for (int i = 0; i < size; i++) {
+                sum += x[i] * y[i];
+            }
+        } else {
+            float[] x = ea.f32.data;
+            float[] y = eb.f32.data;
+            for (int i = 0; i < size; i++) {
+                sum += (double) x[i] * y[i];
+            }
+        }
+        return sum;
+    }
+
+    // ---- helpers ----
+
+    private static double rowMax(double[] values, int start, int cols) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = start; j < start + cols; j++) {
+            max = Math.max(max, values[j]);
+        }
+        return max;
+    }
+
+    /** log(sum(exp(row))) of a float32 row, computed in float64. */
+    private static double logSumExp(float[] values, int start, int cols) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = start; j < start + cols; j++) {
+            max = Math.max(max, values[j]);
+        }
+        double sum = 0;
+        for (int j = start; j < start + cols; j++) {
+            sum += Math.exp(values[j] - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    private static EjmlMatrix own(Matrix m) {
+        if (m instanceof EjmlMatrix) {
+            return (EjmlMatrix) m;
+        }
+        throw new IllegalArgumentException("the ejml backend cannot use a matrix of another backend: " + m);
+    }
+
+    private static UnsupportedOperationException unsupported(ActivationKind kind) {
+        return new UnsupportedOperationException("the ejml backend has no activation " + kind);
+    }
+}
