@@ -1,0 +1,66 @@
+package org.nn4j.nn;
+
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+import org.nn4j.api.Matrix;
+
+/** An element-wise activation function: {@code n x d} in, {@code n x d} out. */
+public abstract class Activation {
+    private final Backend backend;
+    private final ActivationKind kind;
+
+    protected Activation(Backend backend, ActivationKind kind) {
+        this.backend = backend;
+        this.kind = kind;
+    }
+
+    /** The activation with {@code kind}'s own class: {@link Sigmoid}, {@link Tanh} or {@link ReLU}. */
+    public static Activation of(Backend backend, ActivationKind kind) {
+        switch (kind) {
+            case SIGMOID:
+                return new Sigmoid(backend);
+            case TANH:
+                return new Tanh(backend);
+            case RELU:
+                return new ReLU(backend);
+            default:
+                throw new IllegalArgumentException("no activation class for " + kind);
+        }
+    }
+
+    public ActivationKind kind() {
+        return kind;
+    }
+
+    /** {@code f(x)} in a new matrix. */
+    public Matrix forward(Matrix x) {
+        Matrix out = backend.zeros(x.dtype(), x.rows(), x.cols());
+        forward(x, out);
+        return out;
+    }
+
+    /** {@code out = f(x)}; {@code out} may be {@code x}. */
+    public void forward(Matrix x, Matrix out) {
+        backend.activation(kind, x, out);
+    }
+
+    /** {@code grad * f'(x)} in a new matrix, from the input {@code x}, as the assignment's modules do. */
+    public Matrix backward(Matrix x, Matrix grad) {
+        Matrix y = forward(x);
+        backwardFromOutput(y, grad, y);
+        return y;
+    }
+
+    /**
+     * {@code out = grad * f'(x)} from the output {@code y = f(x)} that the forward pass already
+     * computed; {@code out} may be {@code y} or {@code grad}.
+     */
+    public void backwardFromOutput(Matrix y, Matrix grad, Matrix out) {
+        backend.activationBackward(kind, y, grad, out);
+    }
+
+    @Override
+    public String toString() {
+        return kind.label();
+    }
+}

@@ -1,0 +1,82 @@
+package org.nn4j.nn;
+
+import java.util.Random;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+
+/**
+ * An affine layer {@code y = x W + b}: {@code x} is {@code n x in}, {@code W} is {@code in x out},
+ * {@code b} is {@code 1 x out} (added to every row), {@code y} is {@code n x out}.
+ */
+public final class FullyConnectedLayer {
+    private final Backend backend;
+    private final Matrix weights;
+    private final Matrix bias;
+
+    /** A layer with zero weights and bias; see {@link #initialize}. */
+    public FullyConnectedLayer(Backend backend, DType dtype, int inputSize, int outputSize) {
+        this.backend = backend;
+        this.weights = backend.zeros(dtype, inputSize, outputSize);
+        this.bias = backend.zeros(dtype, 1, outputSize);
+    }
+
+    public int inputSize() {
+        return weights.rows();
+    }
+
+    public int outputSize() {
+        return weights.cols();
+    }
+
+    /** The {@code in x out} weights, owned by this layer: write them with {@link Backend#copyIn}. */
+    public Matrix weights() {
+        return weights;
+    }
+
+    /** The {@code 1 x out} bias, owned by this layer. */
+    public Matrix bias() {
+        return bias;
+    }
+
+    /** Draws the weights from {@code init} and zeroes the bias. */
+    public void initialize(WeightInit init, Random random) {
+        backend.copyIn(init.sample(inputSize(), outputSize(), random), weights);
+        backend.fill(bias, 0);
+    }
+
+    /** {@code x W + b} in a new {@code n x out} matrix. */
+    public Matrix forward(Matrix x) {
+        Matrix out = backend.zeros(weights.dtype(), x.rows(), outputSize());
+        forward(x, out);
+        return out;
+    }
+
+    /** {@code out = x W + b}; {@code out} is {@code n x out}. */
+    public void forward(Matrix x, Matrix out) {
+        backend.gemm(false, false, 1, x, weights, 0, out);
+        backend.addRowVector(out, bias, out);
+    }
+
+    /** The gradients for input {@code x} and upstream gradient {@code grad} ({@code n x out}), in new matrices. */
+    public LayerGradients backward(Matrix x, Matrix grad) {
+        DType dtype = weights.dtype();
+        LayerGradients gradients = new LayerGradients(backend.zeros(dtype, x.rows(), inputSize()),
+                backend.zeros(dtype, inputSize(), outputSize()), backend.zeros(dtype, 1, outputSize()));
+        backward(x, grad, gradients.input(), gradients.weights(), gradients.bias());
+        return gradients;
+    }
+
+    /**
+     * Writes {@code dL/dx = grad W^T} (skipped when {@code inputGrad} is null), {@code dL/dW = x^T
+     * grad} and {@code dL/db = column sums of grad}: the bias is added to every row, so its gradient
+     * sums over the batch.
+     */
+    public void backward(Matrix x, Matrix grad, Matrix inputGrad, Matrix weightGrad, Matrix biasGrad) {
+        if (inputGrad != null) {
+            backend.gemm(false, true, 1, grad, weights, 0, inputGrad);
+        }
+        backend.gemm(true, false, 1, x, grad, 0, weightGrad);
+        backend.columnSums(grad, biasGrad);
+    }
+}

@@ -1,0 +1,11 @@
+package org.nn4j.nn;
+
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+
+/** The rectifier {@code max(0, x)}. */
+public final class ReLU extends Activation {
+    public ReLU(Backend backend) {
+        super(backend, ActivationKind.RELU);
+    }
+}

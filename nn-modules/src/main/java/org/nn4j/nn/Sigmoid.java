@@ -1,0 +1,11 @@
+package org.nn4j.nn;
+
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+
+/** The logistic function {@code 1 / (1 + exp(-x))}. */
+public final class Sigmoid extends Activation {
+    public Sigmoid(Backend backend) {
+        super(backend, ActivationKind.SIGMOID);
+    }
+}

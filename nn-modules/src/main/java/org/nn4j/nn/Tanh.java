@@ -1,0 +1,11 @@
+package org.nn4j.nn;
+
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+
+/** The hyperbolic tangent. */
+public final class Tanh extends Activation {
+    public Tanh(Backend backend) {
+        super(backend, ActivationKind.TANH);
+    }
+}
