@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.StringJoiner;
 import java.util.function.UnaryOperator;
 
 /**
@@ -48,20 +49,34 @@ public final class Backends {
             return providers.stream()
                     .filter(p -> p.availability().available())
                     .findFirst()
-                    .orElseThrow(() -> new SettingException("no backend is available\n" + status(providers)));
+                    .orElseThrow(() -> new SettingException("no backend is available; " + summary(providers)));
         }
         String name = requested.value().trim();
         BackendProvider provider = providers.stream()
                 .filter(p -> p.name().equalsIgnoreCase(name))
                 .findFirst()
                 .orElseThrow(() -> new SettingException("unknown backend '" + name + "' (from "
-                        + requested.source() + ")\n" + status(providers)));
+                        + requested.source() + "); " + summary(providers)));
         Availability availability = provider.availability();
         if (!availability.available()) {
             throw new SettingException("backend '" + provider.name() + "' (from " + requested.source()
-                    + ") is unavailable: " + availability.reason() + "\n" + status(providers));
+                    + ") is unavailable: " + availability.reason() + "; " + summary(providers));
         }
         return provider;
+    }
+
+    /** Every provider, its availability and reason, on one line: for error messages. */
+    public static String summary(List<BackendProvider> providers) {
+        if (providers.isEmpty()) {
+            return "no backend is on the class path";
+        }
+        StringJoiner text = new StringJoiner(", ", "backends: ", "");
+        for (BackendProvider provider : providers) {
+            Availability availability = provider.availability();
+            text.add(provider.name() + (availability.available() ? " (available: " : " (unavailable: ")
+                    + availability.reason() + ")");
+        }
+        return text.toString();
     }
 
     /** One line per provider: name, availability and reason; what {@code nn backends} prints. */

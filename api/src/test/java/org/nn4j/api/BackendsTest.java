@@ -51,7 +51,8 @@ class BackendsTest {
         String message = error.getMessage();
         assertTrue(message.startsWith("unknown backend 'tpu' (from environment variable NN4J_BACKEND)"), message);
         assertTrue(message.contains("fast") && message.contains("no GPU driver found"), message);
-        assertTrue(message.contains("slow") && message.contains("other"), message);
+        assertTrue(message.contains("slow (available: pure Java)") && message.contains("other"), message);
+        assertEquals(1, message.lines().count(), message);
     }
 
     @Test

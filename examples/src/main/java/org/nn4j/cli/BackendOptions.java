@@ -1,0 +1,26 @@
+package org.nn4j.cli;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import org.nn4j.api.DType;
+import org.nn4j.inject.Nn4jModule;
+import picocli.CommandLine.Option;
+
+/** {@code --backend} and {@code --dtype}, for the commands that compute. */
+final class BackendOptions {
+
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "Backend to compute on (see 'nn backends'). Default: system property nn4j.backend,"
+                    + " else environment variable NN4J_BACKEND, else the best available.")
+    String backend;
+
+    @Option(names = "--dtype", paramLabel = "TYPE",
+            description = "float32 or float64. Default: system property nn4j.dtype, else environment variable"
+                    + " NN4J_DTYPE, else float64.")
+    String dtype;
+
+    /** An injector for the backend and dtype these options choose. */
+    Injector injector() {
+        return Guice.createInjector(Nn4jModule.select(backend, dtype, DType.FLOAT64));
+    }
+}
