@@ -3,9 +3,8 @@ package org.nn4j.api;
 /**
  * The element-wise activation functions a backend computes, with their derivatives.
  *
- * <p>Derivatives are taken from the activation's <em>output</em> {@code y = f(x)}, which every one
- * of these allows and which saves recomputing {@code f}: sigmoid {@code y(1-y)}, tanh {@code 1-y²},
- * ReLU {@code 1 if y > 0 else 0}.
+ * <p>Each derivative can be had from the input {@code x} or, without recomputing {@code f}, from the
+ * output {@code y = f(x)}: sigmoid {@code y(1-y)}, tanh {@code 1-y²}, ReLU {@code 1 if y > 0 else 0}.
  */
 public enum ActivationKind {
     SIGMOID("sigmoid"),

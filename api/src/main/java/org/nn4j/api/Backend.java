@@ -89,10 +89,11 @@ public interface Backend {
     void activation(ActivationKind kind, Matrix x, Matrix out);
 
     /**
-     * {@code out = grad * f'(x)} element by element, with the derivative taken from the activation's
-     * output {@code y = f(x)} (see {@link ActivationKind}); all one shape.
+     * {@code out = grad * f'(x)} element by element. Both the input {@code x} and the output {@code y =
+     * f(x)} of the forward pass are given, so that a backend can use whichever is cheaper (see {@link
+     * ActivationKind}); all one shape, and {@code out} may be any of them.
      */
-    void activationBackward(ActivationKind kind, Matrix y, Matrix grad, Matrix out);
+    void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out);
 
     // ---- row-wise ----
 

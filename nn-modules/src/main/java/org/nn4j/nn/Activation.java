@@ -47,16 +47,16 @@ public abstract class Activation {
     /** {@code grad * f'(x)} in a new matrix, from the input {@code x}, as the assignment's modules do. */
     public Matrix backward(Matrix x, Matrix grad) {
         Matrix y = forward(x);
-        backwardFromOutput(y, grad, y);
+        backward(x, y, grad, y);
         return y;
     }
 
     /**
-     * {@code out = grad * f'(x)} from the output {@code y = f(x)} that the forward pass already
-     * computed; {@code out} may be {@code y} or {@code grad}.
+     * {@code out = grad * f'(x)}, given also the output {@code y = f(x)} that the forward pass
+     * computed; {@code out} may be any of the others.
      */
-    public void backwardFromOutput(Matrix y, Matrix grad, Matrix out) {
-        backend.activationBackward(kind, y, grad, out);
+    public void backward(Matrix x, Matrix y, Matrix grad, Matrix out) {
+        backend.activationBackward(kind, x, y, grad, out);
     }
 
     @Override

@@ -130,7 +130,8 @@ public final class NeuralNetwork {
             Matrix layerInputGrad = i == 0 ? inputGrad : hiddenGrads[i - 1];
             layers.get(i).backward(layerInput, g, layerInputGrad, weightGrads.get(i), biasGrads.get(i));
             if (i > 0) {
-                activation.backwardFromOutput(activations[i - 1], hiddenGrads[i - 1], hiddenGrads[i - 1]);
+                activation.backward(preActivations[i - 1], activations[i - 1], hiddenGrads[i - 1],
+                        hiddenGrads[i - 1]);
                 g = hiddenGrads[i - 1];
             }
         }

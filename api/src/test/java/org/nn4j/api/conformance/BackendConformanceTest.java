@@ -324,15 +324,15 @@ public abstract class BackendConformanceTest {
         Tolerance.assertClose(kind + " forward", dtype, cols, expected, actual);
 
         Operand grad = random(dtype, rows, cols, 41);
-        double[] expectedGrad = new double[actual.length];
-        for (int i = 0; i < actual.length; i++) {
-            expectedGrad[i] = grad.values[i] * ReferenceOps.derivativeFromOutput(kind, actual[i]);
+        double[] expectedGrad = new double[expected.length];
+        for (int i = 0; i < expected.length; i++) {
+            expectedGrad[i] = grad.values[i] * ReferenceOps.derivativeFromOutput(kind, expected[i]);
         }
         Matrix out = backend.zeros(dtype, rows, cols);
-        backend.activationBackward(kind, y, grad.matrix, out);
+        backend.activationBackward(kind, x.matrix, y, grad.matrix, out);
         Tolerance.assertClose(kind + " backward", dtype, cols, expectedGrad, backend.toArray(out));
 
-        backend.activationBackward(kind, y, grad.matrix, grad.matrix);
+        backend.activationBackward(kind, x.matrix, y, grad.matrix, grad.matrix);
         Tolerance.assertClose(kind + " backward in place", dtype, cols, expectedGrad,
                 backend.toArray(grad.matrix));
         backend.activation(kind, x.matrix, x.matrix);

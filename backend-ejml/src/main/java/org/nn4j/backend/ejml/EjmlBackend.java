@@ -404,8 +404,9 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void activationBackward(ActivationKind kind, Matrix y, Matrix grad, Matrix out) {
-        Checks.sameShape("activationBackward " + kind, y, grad, out);
+    public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
+        // The derivatives from the output need no exp or tanh.
+        Checks.sameShape("activationBackward " + kind, x, y, grad, out);
         EjmlMatrix ey = own(y);
         EjmlMatrix eg = own(grad);
         EjmlMatrix eo = own(out);
