@@ -1,0 +1,54 @@
+package org.nn4j.backend.nd4j;
+
+import org.nn4j.api.Availability;
+import org.nn4j.api.Backend;
+import org.nn4j.api.BackendProvider;
+import org.nn4j.api.SettingException;
+
+/** Provides {@code nd4j-cpu}: ND4J on nd4j-native. */
+public final class Nd4jCpuBackendProvider implements BackendProvider {
+    static final String NAME = "nd4j-cpu";
+    private static final String NATIVE_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
+    private static final String NATIVE_LIBRARY = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64/libnd4jcpu.so";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "ND4J on nd4j-native: native CPU kernels with OpenBLAS";
+    }
+
+    @Override
+    public Availability availability() {
+        // Only looks: loading ND4J here would pin this JVM to one ND4J backend.
+        ClassLoader loader = Nd4jCpuBackendProvider.class.getClassLoader();
+        if (loader.getResource(NATIVE_BACKEND.replace('.', '/') + ".class") == null) {
+            return Availability.unavailable("nd4j-native is not on the class path");
+        }
+        String platform = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
+        if (!platform.equals("Linux/amd64")) {
+            return Availability.unavailable("nd4j-native is bundled for linux-x86_64 only, not " + platform);
+        }
+        if (loader.getResource(NATIVE_LIBRARY) == null) {
+            return Availability.unavailable("nd4j-native's linux-x86_64 libraries are not on the class path");
+        }
+        return Availability.available("nd4j-native 1.0.0-M2.1 for linux-x86_64, OpenBLAS 0.3.19");
+    }
+
+    @Override
+    public int priority() {
+        return 20;
+    }
+
+    @Override
+    public Backend create() {
+        Availability availability = availability();
+        if (!availability.available()) {
+            throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
+        }
+        return new Nd4jBackend(NAME);
+    }
+}

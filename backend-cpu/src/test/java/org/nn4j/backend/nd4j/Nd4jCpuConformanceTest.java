@@ -1,0 +1,12 @@
+package org.nn4j.backend.nd4j;
+
+import org.nn4j.api.Backend;
+import org.nn4j.api.Backends;
+import org.nn4j.api.conformance.BackendConformanceTest;
+
+class Nd4jCpuConformanceTest extends BackendConformanceTest {
+    @Override
+    protected Backend createBackend() {
+        return Backends.select(Nd4jCpuBackendProvider.NAME);
+    }
+}
