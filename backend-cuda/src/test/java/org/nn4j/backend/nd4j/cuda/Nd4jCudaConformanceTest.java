@@ -1,0 +1,14 @@
+package org.nn4j.backend.nd4j.cuda;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.nn4j.api.Backend;
+import org.nn4j.api.Backends;
+import org.nn4j.api.conformance.BackendConformanceTest;
+
+@ExtendWith(CudaAvailable.class)
+class Nd4jCudaConformanceTest extends BackendConformanceTest {
+    @Override
+    protected Backend createBackend() {
+        return Backends.select(Nd4jCudaBackendProvider.NAME);
+    }
+}
