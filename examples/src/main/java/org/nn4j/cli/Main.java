@@ -27,6 +27,7 @@ public final class Main {
     /** Runs {@code nn} with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
         boolean debug = Arrays.asList(args).contains("--debug");
+        quietLibraryLogs(debug);
         CommandLine cli = new CommandLine(new NnCommand());
         cli.setOut(out);
         cli.setErr(err);
@@ -58,5 +59,16 @@ public final class Main {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Libraries' own logging (ND4J's banner and its notes on skipped backends) goes to stderr only
+     * with {@code --debug}, unless the user configured the logger.
+     */
+    private static void quietLibraryLogs(boolean debug) {
+        String level = "org.slf4j.simpleLogger.defaultLogLevel";
+        if (System.getProperty(level) == null) {
+            System.setProperty(level, debug ? "debug" : "off");
+        }
     }
 }

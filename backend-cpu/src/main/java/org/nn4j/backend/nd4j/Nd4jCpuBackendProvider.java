@@ -26,7 +26,8 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
         // Only looks: loading ND4J here would pin this JVM to one ND4J backend.
         ClassLoader loader = Nd4jCpuBackendProvider.class.getClassLoader();
         if (loader.getResource(NATIVE_BACKEND.replace('.', '/') + ".class") == null) {
-            return Availability.unavailable("nd4j-native is not on the class path");
+            return Availability.unavailable("nd4j-native is not on the class path (add org.nd4j:nd4j-native;"
+                    + " ./nn does so for --backend nd4j-cpu)");
         }
         String platform = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
         if (!platform.equals("Linux/amd64")) {
