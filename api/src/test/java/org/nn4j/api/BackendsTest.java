@@ -91,6 +91,23 @@ class BackendsTest {
         }
     }
 
+    @Test
+    void threadsComeFromTheFlagOrThePropertyAndMustBePositive() {
+        assertEquals(java.util.OptionalInt.of(3), Threads.select("3"));
+        System.setProperty(Threads.PROPERTY, "2");
+        try {
+            assertEquals(java.util.OptionalInt.of(2), Threads.select(null));
+            SettingException error = assertThrows(SettingException.class, () -> Threads.select("0"));
+            assertEquals("threads must be a whole number of at least 1, not '0' (from --threads)", error.getMessage());
+            System.setProperty(Threads.PROPERTY, "many");
+            error = assertThrows(SettingException.class, () -> Threads.select(null));
+            assertEquals("threads must be a whole number of at least 1, not 'many' (from system property nn4j.threads)",
+                    error.getMessage());
+        } finally {
+            System.clearProperty(Threads.PROPERTY);
+        }
+    }
+
     private record FakeProvider(String name, int priority, Availability availability) implements BackendProvider {
         @Override
         public String description() {

@@ -3,6 +3,7 @@ package org.nn4j.cli;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import org.nn4j.api.DType;
+import org.nn4j.api.Threads;
 import org.nn4j.inject.Nn4jModule;
 import picocli.CommandLine.Option;
 
@@ -19,8 +20,15 @@ final class BackendOptions {
                     + " NN4J_DTYPE, else float64.")
     String dtype;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads to compute with. Default: system property nn4j.threads, else environment"
+                    + " variable NN4J_THREADS, else the backend's default for this machine (see 'nn backends').")
+    String threads;
+
     /** An injector for the backend and dtype these options choose. */
     Injector injector() {
+        // Backends read the thread count when they are made; the flag reaches them as the property.
+        Threads.select(threads).ifPresent(n -> System.setProperty(Threads.PROPERTY, Integer.toString(n)));
         return Guice.createInjector(Nn4jModule.select(backend, dtype, DType.FLOAT64));
     }
 }

@@ -155,6 +155,12 @@ class CliTest {
     }
 
     @Test
+    void aThreadCountThatIsNotOne() {
+        assertBadInput(nn("demo", "--threads", "zero"),
+                "nn demo: threads must be a whole number of at least 1, not 'zero' (from --threads)");
+    }
+
+    @Test
     void usageErrors() {
         assertBadInput(nn("gradients"), "nn gradients: Missing required option: '--spec=FILE'");
         assertBadInput(nn("demo", "--bogus"), "nn demo: Unknown option: '--bogus'");

@@ -4,11 +4,14 @@ import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
 import org.nn4j.api.SettingException;
+import org.nn4j.api.Threads;
 
 /** Provides {@code nd4j-cpu}: ND4J on nd4j-native. */
 public final class Nd4jCpuBackendProvider implements BackendProvider {
     static final String NAME = "nd4j-cpu";
     private static final String NATIVE_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
+    /** Set by ./nn beside OPENBLAS_CORETYPE when ./nn chose the kernels, saying why. */
+    static final String KERNEL_CHOICE = "NN4J_OPENBLAS_CHOICE";
     private static final String NATIVE_LIBRARY = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64/libnd4jcpu.so";
 
     @Override
@@ -36,7 +39,23 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
         if (loader.getResource(NATIVE_LIBRARY) == null) {
             return Availability.unavailable("nd4j-native's linux-x86_64 libraries are not on the class path");
         }
-        return Availability.available("nd4j-native 1.0.0-M2.1 for linux-x86_64, OpenBLAS 0.3.19");
+        int threads = threads();
+        return Availability.available("nd4j-native 1.0.0-M2.1 for linux-x86_64; OpenBLAS 0.3.19 kernels: "
+                + openBlasKernels() + "; " + threads + (threads == 1 ? " thread" : " threads"));
+    }
+
+    /** Which kernels OpenBLAS will use, and who chose them. */
+    static String openBlasKernels() {
+        String coreType = System.getenv("OPENBLAS_CORETYPE");
+        if (coreType == null || coreType.isBlank()) {
+            return "OpenBLAS's own choice for this CPU";
+        }
+        String chosenBy = System.getenv(KERNEL_CHOICE);
+        return coreType + " (" + (chosenBy == null || chosenBy.isBlank() ? "from OPENBLAS_CORETYPE" : chosenBy) + ")";
+    }
+
+    private static int threads() {
+        return Threads.select(null).orElse(Nd4jBackend.defaultThreads());
     }
 
     @Override
@@ -50,6 +69,6 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
         if (!availability.available()) {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
-        return new Nd4jBackend(NAME);
+        return new Nd4jBackend(NAME, threads());
     }
 }

@@ -1,8 +1,10 @@
 package org.nn4j.backend.ejml;
 
+import org.ejml.concurrency.EjmlConcurrency;
 import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
+import org.nn4j.api.Threads;
 
 /** Provides the {@code ejml} backend, which is always available. */
 public final class EjmlBackendProvider implements BackendProvider {
@@ -19,8 +21,8 @@ public final class EjmlBackendProvider implements BackendProvider {
 
     @Override
     public Availability availability() {
-        return Availability.available("pure Java, no native code; " + Runtime.getRuntime().availableProcessors()
-                + " cores");
+        int threads = threads();
+        return Availability.available("pure Java, no native code; " + threads + (threads == 1 ? " thread" : " threads"));
     }
 
     @Override
@@ -30,6 +32,12 @@ public final class EjmlBackendProvider implements BackendProvider {
 
     @Override
     public Backend create() {
+        EjmlConcurrency.setMaxThreads(threads());
         return new EjmlBackend();
+    }
+
+    /** All cores unless set: EJML's threads compute and nothing else competes with them. */
+    private static int threads() {
+        return Threads.select(null).orElse(Threads.cores());
     }
 }

@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nn4j.api.ActivationKind;
-import org.nn4j.api.Backend;
 import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
 import org.nn4j.api.conformance.BackendConformanceTest;
@@ -58,20 +57,25 @@ public abstract class NetworkConformanceTest extends BackendConformanceTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("goldenCases")
-    void goldenCasesAgreeWithEjmlInFloat64(String name, DType dtype) {
-        assertAgrees(name, Golden.load(name), dtype);
+    void goldenCasesAgreeWithEjmlInFloat64AndWithTheirExpectedValues(String name, DType dtype) {
+        GradientCase golden = Golden.load(name);
+        assertAgrees(name, golden, ejmlFloat64(golden), dtype);
+        assertAgrees(name + " (expected)", golden, golden.expected(), dtype);
     }
 
     @ParameterizedTest(name = "{0} {1} batch {2} {3}")
     @MethodSource("randomNetworks")
     void randomNetworksAgreeWithEjmlInFloat64(ActivationKind activation, String loss, int batch, DType dtype) {
-        assertAgrees(activation + " " + loss + " batch " + batch,
-                randomCase(activation, loss, batch, 1000L * batch + activation.ordinal() * 10L + loss.length()), dtype);
+        GradientCase random = randomCase(activation, loss, batch,
+                1000L * batch + activation.ordinal() * 10L + loss.length());
+        assertAgrees(activation + " " + loss + " batch " + batch, random, ejmlFloat64(random), dtype);
     }
 
-    private void assertAgrees(String what, GradientCase gradientCase, DType dtype) {
-        Backend reference = Backends.select("ejml");
-        GradientResult expected = gradientCase.run(reference, DType.FLOAT64);
+    private static GradientResult ejmlFloat64(GradientCase gradientCase) {
+        return gradientCase.run(Backends.select("ejml"), DType.FLOAT64);
+    }
+
+    private void assertAgrees(String what, GradientCase gradientCase, GradientResult expected, DType dtype) {
         GradientResult actual = gradientCase.run(backend, dtype);
         assertClose(what + " prediction", dtype, expected.prediction(), actual.prediction());
         Tolerance.assertClose(what + " loss", dtype, 1, new double[] {expected.loss()}, new double[] {actual.loss()});

@@ -8,6 +8,7 @@ import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
 import org.nn4j.api.SettingException;
+import org.nn4j.api.Threads;
 import org.nn4j.backend.nd4j.Nd4jBackend;
 
 /**
@@ -85,7 +86,7 @@ public final class Nd4jCudaBackendProvider implements BackendProvider {
         if (!availability.available()) {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
-        return new Nd4jBackend(NAME);
+        return new Nd4jBackend(NAME, Threads.select(null).orElse(Nd4jBackend.defaultThreads()));
     }
 
     private static boolean hasKernels(CudaEnvironment.Gpu gpu) {
