@@ -20,7 +20,6 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
-import org.nn4j.api.Threads;
 
 /**
  * The Backend SPI on whichever ND4J backend is live: every operation is one or two ND4J ops that
@@ -40,15 +39,6 @@ public final class Nd4jBackend implements Backend {
         Nd4j.getBackend();
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
-    }
-
-    /**
-     * The threads an ND4J backend uses unless told otherwise: one core fewer than the machine has. On
-     * 2 cores, 2 OpenMP threads made a training step 3 to 8 times slower than 1 did (their threads
-     * spin while the JVM's own threads need a core).
-     */
-    public static int defaultThreads() {
-        return Math.max(1, Threads.cores() - 1);
     }
 
     @Override

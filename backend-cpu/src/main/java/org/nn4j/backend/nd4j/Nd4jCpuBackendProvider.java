@@ -4,7 +4,6 @@ import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
 import org.nn4j.api.SettingException;
-import org.nn4j.api.Threads;
 
 /** Provides {@code nd4j-cpu}: ND4J on nd4j-native. */
 public final class Nd4jCpuBackendProvider implements BackendProvider {
@@ -39,7 +38,7 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
         if (loader.getResource(NATIVE_LIBRARY) == null) {
             return Availability.unavailable("nd4j-native's linux-x86_64 libraries are not on the class path");
         }
-        int threads = threads();
+        int threads = Nd4jThreads.threads();
         return Availability.available("nd4j-native 1.0.0-M2.1 for linux-x86_64; OpenBLAS 0.3.19 kernels: "
                 + openBlasKernels() + "; " + threads + (threads == 1 ? " thread" : " threads"));
     }
@@ -54,9 +53,7 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
         return coreType + " (" + (chosenBy == null || chosenBy.isBlank() ? "from OPENBLAS_CORETYPE" : chosenBy) + ")";
     }
 
-    private static int threads() {
-        return Threads.select(null).orElse(Nd4jBackend.defaultThreads());
-    }
+
 
     @Override
     public int priority() {
@@ -69,6 +66,6 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
         if (!availability.available()) {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
-        return new Nd4jBackend(NAME, threads());
+        return new Nd4jBackend(NAME, Nd4jThreads.threads());
     }
 }

@@ -8,8 +8,8 @@ import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
 import org.nn4j.api.SettingException;
-import org.nn4j.api.Threads;
 import org.nn4j.backend.nd4j.Nd4jBackend;
+import org.nn4j.backend.nd4j.Nd4jThreads;
 
 /**
  * Provides {@code nd4j-cuda}: ND4J on nd4j-cuda 11.6. nd4j-cuda 1.0.0-M2.1 carries kernels for
@@ -86,7 +86,7 @@ public final class Nd4jCudaBackendProvider implements BackendProvider {
         if (!availability.available()) {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
-        return new Nd4jBackend(NAME, Threads.select(null).orElse(Nd4jBackend.defaultThreads()));
+        return new Nd4jBackend(NAME, Nd4jThreads.threads());
     }
 
     private static boolean hasKernels(CudaEnvironment.Gpu gpu) {
