@@ -95,6 +95,22 @@ public interface Backend {
      */
     void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out);
 
+    /**
+     * One Adam step, element by element, for a parameter and its two moment estimates (all one
+     * shape; {@code grad} is only read):
+     *
+     * <pre>{@code
+     * m = beta1 * m + (1 - beta1) * grad
+     * v = beta2 * v + (1 - beta2) * grad²
+     * param = param - stepSize * m / (sqrt(v) * vScale + epsilon)
+     * }</pre>
+     *
+     * With {@code stepSize = lr / (1 - beta1^t)} and {@code vScale = 1 / sqrt(1 - beta2^t)} at step
+     * {@code t} this is Adam with bias correction, as PyTorch computes it.
+     */
+    void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2, double stepSize,
+            double vScale, double epsilon);
+
     // ---- row-wise ----
 
     /** {@code out[i] = softmax(x[i])}, computed stably for any finite logits; one shape. */

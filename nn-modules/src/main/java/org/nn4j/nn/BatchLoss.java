@@ -3,13 +3,14 @@ package org.nn4j.nn;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
 
-/** What the losses share: their backend, shape checks, and a scratch matrix kept between batches. */
+/** What the losses share: their backend, shape checks, and scratch matrices kept between batches. */
 abstract class BatchLoss implements Loss {
     protected final Backend backend;
-    private Matrix scratch;
+    private final Buffers scratch;
 
     BatchLoss(Backend backend) {
         this.backend = backend;
+        this.scratch = new Buffers(backend);
     }
 
     @Override
@@ -27,12 +28,8 @@ abstract class BatchLoss implements Loss {
         }
     }
 
-    /** A matrix of this shape, made on first use and kept while the shape stays the same. */
+    /** A work matrix with {@code like}'s rows and dtype and {@code cols} columns. */
     protected Matrix scratch(Matrix like, int cols) {
-        if (scratch == null || scratch.rows() != like.rows() || scratch.cols() != cols
-                || scratch.dtype() != like.dtype()) {
-            scratch = backend.zeros(like.dtype(), like.rows(), cols);
-        }
-        return scratch;
+        return scratch.get(like.dtype(), like.rows(), cols);
     }
 }

@@ -3,7 +3,9 @@ package org.nn4j.nn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import org.nn4j.api.ActivationKind;
@@ -26,17 +28,14 @@ public final class NeuralNetwork {
     private final List<FullyConnectedLayer> layers;
     private final Activation activation;
 
-    private int batchSize;
-    private Matrix input;
-    /** Output of each layer before its activation; the last one is the network's output. */
-    private Matrix[] preActivations;
-    /** Output of each hidden layer's activation. */
-    private Matrix[] activations;
-    /** Gradient with respect to each hidden layer's output, turned in place into that w.r.t. its pre-activation. */
-    private Matrix[] hiddenGrads;
-    private Matrix inputGrad;
     private final List<Matrix> weightGrads = new ArrayList<>();
     private final List<Matrix> biasGrads = new ArrayList<>();
+    private final List<Matrix> weightGradsView;
+    private final List<Matrix> biasGradsView;
+    private final Map<Integer, BatchBuffers> buffersByBatchSize = new HashMap<>();
+    /** The buffers of the last forward pass, and its input. */
+    private BatchBuffers last;
+    private Matrix input;
 
     /** As the assignment's {@code NeuralNetwork(input_size, output_size, hidden_sizes, activation)}, seeded. */
     public NeuralNetwork(Backend backend, DType dtype, int inputSize, int outputSize, List<Integer> hiddenSizes,
@@ -63,6 +62,8 @@ public final class NeuralNetwork {
             biasGrads.add(backend.zeros(dtype, 1, sizes.get(i + 1)));
         }
         this.layers = Collections.unmodifiableList(built);
+        this.weightGradsView = Collections.unmodifiableList(weightGrads);
+        this.biasGradsView = Collections.unmodifiableList(biasGrads);
     }
 
     public static Builder builder(Backend backend) {
@@ -99,17 +100,18 @@ public final class NeuralNetwork {
             throw new IllegalArgumentException("the network takes " + dtype + " input of " + inputSize()
                     + " columns, not " + x.dtype() + " " + x.shape());
         }
-        ensureBatchSize(x.rows());
+        BatchBuffers b = buffersFor(x.rows());
         input = x;
+        last = b;
         Matrix h = x;
-        int last = layers.size() - 1;
-        for (int i = 0; i < last; i++) {
-            layers.get(i).forward(h, preActivations[i]);
-            activation.forward(preActivations[i], activations[i]);
-            h = activations[i];
+        int lastLayer = layers.size() - 1;
+        for (int i = 0; i < lastLayer; i++) {
+            layers.get(i).forward(h, b.preActivations[i]);
+            activation.forward(b.preActivations[i], b.activations[i]);
+            h = b.activations[i];
         }
-        layers.get(last).forward(h, preActivations[last]);
-        return preActivations[last];
+        layers.get(lastLayer).forward(h, b.preActivations[lastLayer]);
+        return b.preActivations[lastLayer];
     }
 
     /**
@@ -117,26 +119,54 @@ public final class NeuralNetwork {
      * #forward}. The gradients returned are buffers of the network.
      */
     public NetworkGradients backward(Matrix grad) {
-        if (input == null) {
+        return backward(grad, true);
+    }
+
+    /**
+     * As {@link #backward(Matrix)}; without {@code withInputGradient} the input gradient is not
+     * computed (training needs only the parameters') and the result's {@code input} is null.
+     */
+    public NetworkGradients backward(Matrix grad, boolean withInputGradient) {
+        if (last == null) {
             throw new IllegalStateException("backward needs a forward pass first");
         }
-        if (grad.rows() != batchSize || grad.cols() != outputSize() || grad.dtype() != dtype) {
-            throw new IllegalArgumentException("the gradient of the output must be " + dtype + " " + batchSize
+        if (grad.rows() != last.rows || grad.cols() != outputSize() || grad.dtype() != dtype) {
+            throw new IllegalArgumentException("the gradient of the output must be " + dtype + " " + last.rows
                     + "x" + outputSize() + ", not " + grad.dtype() + " " + grad.shape());
         }
+        BatchBuffers b = last;
         Matrix g = grad;
         for (int i = layers.size() - 1; i >= 0; i--) {
-            Matrix layerInput = i == 0 ? input : activations[i - 1];
-            Matrix layerInputGrad = i == 0 ? inputGrad : hiddenGrads[i - 1];
+            Matrix layerInput = i == 0 ? input : b.activations[i - 1];
+            Matrix layerInputGrad = i > 0 ? b.hiddenGrads[i - 1] : withInputGradient ? b.inputGrad() : null;
             layers.get(i).backward(layerInput, g, layerInputGrad, weightGrads.get(i), biasGrads.get(i));
             if (i > 0) {
-                activation.backward(preActivations[i - 1], activations[i - 1], hiddenGrads[i - 1],
-                        hiddenGrads[i - 1]);
-                g = hiddenGrads[i - 1];
+                activation.backward(b.preActivations[i - 1], b.activations[i - 1], b.hiddenGrads[i - 1],
+                        b.hiddenGrads[i - 1]);
+                g = b.hiddenGrads[i - 1];
             }
         }
-        return new NetworkGradients(inputGrad, Collections.unmodifiableList(weightGrads),
-                Collections.unmodifiableList(biasGrads));
+        return new NetworkGradients(withInputGradient ? b.inputGrad() : null, weightGradsView, biasGradsView);
+    }
+
+    /** Every parameter, layer by layer: weights then bias of the first layer, and so on. */
+    public List<Matrix> parameters() {
+        List<Matrix> parameters = new ArrayList<>();
+        for (FullyConnectedLayer layer : layers) {
+            parameters.add(layer.weights());
+            parameters.add(layer.bias());
+        }
+        return parameters;
+    }
+
+    /** The gradients of the last {@link #backward}, in the order of {@link #parameters()}. */
+    public List<Matrix> parameterGradients() {
+        List<Matrix> gradients = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            gradients.add(weightGrads.get(i));
+            gradients.add(biasGrads.get(i));
+        }
+        return gradients;
     }
 
     private static void requirePositive(String what, Integer size) {
@@ -145,24 +175,47 @@ public final class NeuralNetwork {
         }
     }
 
-    private void ensureBatchSize(int rows) {
-        if (rows == batchSize) {
-            return;
+    private BatchBuffers buffersFor(int rows) {
+        if (last != null && last.rows == rows) {
+            return last;
         }
-        int count = layers.size();
-        preActivations = new Matrix[count];
-        activations = new Matrix[count - 1];
-        hiddenGrads = new Matrix[count - 1];
-        for (int i = 0; i < count; i++) {
-            int width = layers.get(i).outputSize();
-            preActivations[i] = backend.zeros(dtype, rows, width);
-            if (i < count - 1) {
-                activations[i] = backend.zeros(dtype, rows, width);
-                hiddenGrads[i] = backend.zeros(dtype, rows, width);
+        return buffersByBatchSize.computeIfAbsent(rows, BatchBuffers::new);
+    }
+
+    /** What a forward and backward pass of one batch size work in. */
+    private final class BatchBuffers {
+        final int rows;
+        /** Output of each layer before its activation; the last one is the network's output. */
+        final Matrix[] preActivations;
+        /** Output of each hidden layer's activation. */
+        final Matrix[] activations;
+        /** Gradient w.r.t. each hidden layer's output, turned in place into that w.r.t. its pre-activation. */
+        final Matrix[] hiddenGrads;
+        private Matrix inputGrad;
+
+        BatchBuffers(int rows) {
+            this.rows = rows;
+            int count = layers.size();
+            preActivations = new Matrix[count];
+            activations = new Matrix[count - 1];
+            hiddenGrads = new Matrix[count - 1];
+            for (int i = 0; i < count; i++) {
+                int width = layers.get(i).outputSize();
+                preActivations[i] = backend.zeros(dtype, rows, width);
+                if (i < count - 1) {
+                    activations[i] = backend.zeros(dtype, rows, width);
+                    hiddenGrads[i] = backend.zeros(dtype, rows, width);
+                }
             }
         }
-        inputGrad = backend.zeros(dtype, rows, inputSize());
-        batchSize = rows;
+
+        /** Made on first need: training never asks for it. */
+        Matrix inputGrad() {
+            if (inputGrad == null) {
+                inputGrad = backend.zeros(dtype, rows, inputSize());
+            }
+            return inputGrad;
+        }
     }
 
     @Override

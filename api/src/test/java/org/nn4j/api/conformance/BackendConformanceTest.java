@@ -352,6 +352,32 @@ public abstract class BackendConformanceTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void adamUpdatesParameterAndMoments(DType dtype, int rows, int cols) {
+        Operand param = random(dtype, rows, cols, 70);
+        Operand grad = random(dtype, rows, cols, 71);
+        Operand m = random(dtype, rows, cols, 72, 0.1);
+        Operand v = random(dtype, rows, cols, 73, 0.5);
+        // Second moments are never negative.
+        double[] vValues = map(v.values, Math::abs);
+        backend.copyIn(vValues, v.matrix);
+        double beta1 = 0.9;
+        double beta2 = 0.999;
+        int step = 3;
+        double stepSize = 1e-2 / (1 - Math.pow(beta1, step));
+        double vScale = 1 / Math.sqrt(1 - Math.pow(beta2, step));
+        double[][] expected = ReferenceOps.adamUpdate(param.values, grad.values, m.values, vValues, beta1, beta2,
+                stepSize, vScale, 1e-8);
+        backend.adamUpdate(param.matrix, grad.matrix, m.matrix, v.matrix, beta1, beta2, stepSize, vScale, 1e-8);
+        Tolerance.assertClose("adam param", dtype, cols, expected[0], backend.toArray(param.matrix));
+        Tolerance.assertClose("adam m", dtype, cols, expected[1], backend.toArray(m.matrix));
+        Tolerance.assertClose("adam v", dtype, cols, expected[2], backend.toArray(v.matrix));
+        assertArrayEquals(grad.values, backend.toArray(grad.matrix), "adamUpdate must not change grad");
+        assertThrows(IllegalArgumentException.class, () -> backend.adamUpdate(param.matrix, grad.matrix, m.matrix,
+                backend.zeros(dtype, rows + 1, cols), beta1, beta2, stepSize, vScale, 1e-8));
+    }
+
     // ---- row-wise ----
 
     @ParameterizedTest(name = "{0} {1}x{2}")

@@ -91,6 +91,20 @@ public final class ReferenceOps {
         }
     }
 
+    /** Adam's step as {@code Backend#adamUpdate} defines it; returns {param, m, v}. */
+    public static double[][] adamUpdate(double[] param, double[] grad, double[] m, double[] v, double beta1,
+            double beta2, double stepSize, double vScale, double epsilon) {
+        double[] p = param.clone();
+        double[] m1 = new double[m.length];
+        double[] v1 = new double[v.length];
+        for (int i = 0; i < p.length; i++) {
+            m1[i] = beta1 * m[i] + (1 - beta1) * grad[i];
+            v1[i] = beta2 * v[i] + (1 - beta2) * grad[i] * grad[i];
+            p[i] -= stepSize * m1[i] / (Math.sqrt(v1[i]) * vScale + epsilon);
+        }
+        return new double[][] {p, m1, v1};
+    }
+
     public static double[] logSumExpRows(double[] x, int cols) {
         int rows = x.length / cols;
         double[] out = new double[rows];

@@ -1,5 +1,7 @@
 package org.nn4j.backend.nd4j;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
@@ -12,6 +14,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.gradient.SigmoidDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -27,6 +30,7 @@ import org.nn4j.api.Matrix;
  */
 public final class Nd4jBackend implements Backend {
     private final String name;
+    private final Map<String, INDArray> scratch = new HashMap<>();
 
     /**
      * Loads ND4J and sets the threads of its own kernels and of its BLAS to {@code threads}.
@@ -198,6 +202,28 @@ public final class Nd4jBackend implements Backend {
         }
     }
 
+    @Override
+    public void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2,
+            double stepSize, double vScale, double epsilon) {
+        Checks.sameShape("adamUpdate", param, grad, m, v);
+        INDArray p = own(param).array;
+        INDArray g = own(grad).array;
+        INDArray m1 = own(m).array;
+        INDArray v1 = own(v).array;
+        INDArray t = scratch(own(param));
+        // m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g²
+        m1.muli(beta1);
+        Nd4j.getExecutioner().exec(new Axpy(g, m1, m1, 1 - beta1));
+        g.mul(g, t);
+        v1.muli(beta2);
+        Nd4j.getExecutioner().exec(new Axpy(t, v1, v1, 1 - beta2));
+        // param -= stepSize m / (sqrt(v) vScale + epsilon)
+        Nd4j.getExecutioner().exec(new Sqrt(v1, t));
+        t.muli(vScale).addi(epsilon);
+        m1.div(t, t);
+        Nd4j.getExecutioner().exec(new Axpy(t, p, p, -stepSize));
+    }
+
     // ---- row-wise ----
 
     @Override
@@ -235,6 +261,12 @@ public final class Nd4jBackend implements Backend {
     }
 
     // ---- helpers ----
+
+    /** A work matrix of {@code like}'s shape and type, made on first use and kept for the next. */
+    private INDArray scratch(Nd4jMatrix like) {
+        String key = like.dtype() + " " + like.shape();
+        return scratch.computeIfAbsent(key, k -> Nd4j.create(dataType(like.dtype()), like.rows(), like.cols()));
+    }
 
     private static DataType dataType(DType dtype) {
         return dtype == DType.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;

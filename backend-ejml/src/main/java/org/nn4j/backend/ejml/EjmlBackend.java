@@ -460,6 +460,45 @@ public final class EjmlBackend implements Backend {
         }
     }
 
+    @Override
+    public void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2,
+            double stepSize, double vScale, double epsilon) {
+        Checks.sameShape("adamUpdate", param, grad, m, v);
+        EjmlMatrix ep = own(param);
+        EjmlMatrix eg = own(grad);
+        EjmlMatrix em = own(m);
+        EjmlMatrix ev = own(v);
+        int size = param.size();
+        if (ep.f64 != null) {
+            double[] p = ep.f64.data;
+            double[] g = eg.f64.data;
+            double[] m1 = em.f64.data;
+            double[] v1 = ev.f64.data;
+            for (int i = 0; i < size; i++) {
+                m1[i] = beta1 * m1[i] + (1 - beta1) * g[i];
+                v1[i] = beta2 * v1[i] + (1 - beta2) * g[i] * g[i];
+                p[i] -= stepSize * m1[i] / (Math.sqrt(v1[i]) * vScale + epsilon);
+            }
+        } else {
+            float[] p = ep.f32.data;
+            float[] g = eg.f32.data;
+            float[] m1 = em.f32.data;
+            float[] v1 = ev.f32.data;
+            float b1 = (float) beta1;
+            float b2 = (float) beta2;
+            float c1 = (float) (1 - beta1);
+            float c2 = (float) (1 - beta2);
+            float step = (float) stepSize;
+            float scale = (float) vScale;
+            float eps = (float) epsilon;
+            for (int i = 0; i < size; i++) {
+                m1[i] = b1 * m1[i] + c1 * g[i];
+                v1[i] = b2 * v1[i] + c2 * g[i] * g[i];
+                p[i] -= step * m1[i] / ((float) Math.sqrt(v1[i]) * scale + eps);
+            }
+        }
+    }
+
     // ---- row-wise ----
 
     @Override
