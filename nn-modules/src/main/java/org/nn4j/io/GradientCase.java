@@ -18,7 +18,6 @@ import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.FullyConnectedLayer;
 import org.nn4j.nn.Loss;
-import org.nn4j.nn.MeanSquaredError;
 import org.nn4j.nn.NeuralNetwork;
 import org.nn4j.nn.SoftmaxCrossEntropy;
 import org.nn4j.nn.WeightInit;
@@ -43,7 +42,6 @@ public record GradientCase(int inputSize, List<Integer> hiddenSizes, int outputS
         String loss, List<double[][]> weights, List<double[][]> biases, double[][] x, double[][] y,
         GradientResult expected) {
 
-    private static final List<String> LOSSES = List.of(MeanSquaredError.LABEL, SoftmaxCrossEntropy.LABEL);
     private static final double DISTRIBUTION_TOLERANCE = 1e-9;
 
     /**
@@ -96,8 +94,8 @@ public record GradientCase(int inputSize, List<Integer> hiddenSizes, int outputS
             }
         }
         String loss = read.text(root, "loss");
-        if (!LOSSES.contains(loss)) {
-            throw read.error("unknown loss '" + loss + "'; expected " + String.join(" or ", LOSSES));
+        if (!Loss.LABELS.contains(loss)) {
+            throw read.error("unknown loss '" + loss + "'; expected " + String.join(" or ", Loss.LABELS));
         }
 
         List<Integer> sizes = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.nn4j.nn;
 
+import java.util.List;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
 
@@ -8,6 +9,9 @@ import org.nn4j.api.Matrix;
  * over the batch, and the gradient is taken with respect to the predictions.
  */
 public interface Loss {
+
+    /** The labels of every loss there is. */
+    List<String> LABELS = List.of(MeanSquaredError.LABEL, SoftmaxCrossEntropy.LABEL);
 
     /** The name used in files and on the command line, for example {@code mse}. */
     String label();

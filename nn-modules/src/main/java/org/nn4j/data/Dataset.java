@@ -1,0 +1,55 @@
+package org.nn4j.data;
+
+import java.util.List;
+import org.nn4j.io.InvalidInputException;
+
+/**
+ * Examples for classification: {@code size} rows of {@code featureCount} features each (row-major,
+ * float32) and one class index per row.
+ *
+ * @param features {@code size x featureCount} values, row-major
+ * @param labels the class of each row, in {@code [0, classNames.size())}
+ * @param featureCount features per row
+ * @param classNames the name of each class, by index
+ * @param source where the data came from, for messages and reports
+ */
+public record Dataset(float[] features, int[] labels, int featureCount, List<String> classNames, String source) {
+
+    public Dataset {
+        classNames = List.copyOf(classNames);
+        if (featureCount < 1 || features.length != labels.length * featureCount) {
+            throw new IllegalArgumentException(source + ": " + features.length + " feature values do not make "
+                    + labels.length + " rows of " + featureCount);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classNames.size()) {
+                throw new InvalidInputException(source + ": row " + i + " has label " + labels[i] + ", outside the "
+                        + classNames.size() + " classes");
+            }
+        }
+    }
+
+    public int size() {
+        return labels.length;
+    }
+
+    public int classCount() {
+        return classNames.size();
+    }
+
+    /** Copies the features of rows {@code order[from .. from + count)} into {@code out}, row after row. */
+    public void gatherFeatures(int[] order, int from, int count, float[] out) {
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(features, order[from + i] * featureCount, out, i * featureCount, featureCount);
+        }
+    }
+
+    /** Writes the one-hot targets of rows {@code order[from .. from + count)} into {@code out}. */
+    public void gatherOneHot(int[] order, int from, int count, float[] out) {
+        int classes = classCount();
+        java.util.Arrays.fill(out, 0, count * classes, 0f);
+        for (int i = 0; i < count; i++) {
+            out[i * classes + labels[order[from + i]]] = 1f;
+        }
+    }
+}

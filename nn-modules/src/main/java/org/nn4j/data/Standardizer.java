@@ -1,0 +1,53 @@
+package org.nn4j.data;
+
+/**
+ * Per-feature standardisation {@code (x - mean) / std}, with mean and standard deviation taken from
+ * the training data and applied unchanged to any other data. A feature that never varies keeps
+ * {@code std = 1}.
+ *
+ * @param mean per feature
+ * @param std per feature, never zero
+ */
+public record Standardizer(float[] mean, float[] std) {
+
+    /** The statistics of {@code data}'s features, accumulated in float64. */
+    public static Standardizer fit(Dataset data) {
+        int d = data.featureCount();
+        double[] sum = new double[d];
+        double[] sumOfSquares = new double[d];
+        float[] x = data.features();
+        for (int i = 0; i < x.length; i++) {
+            sum[i % d] += x[i];
+            sumOfSquares[i % d] += (double) x[i] * x[i];
+        }
+        float[] mean = new float[d];
+        float[] std = new float[d];
+        int n = data.size();
+        for (int j = 0; j < d; j++) {
+            double m = sum[j] / n;
+            double variance = Math.max(0, sumOfSquares[j] / n - m * m);
+            mean[j] = (float) m;
+            std[j] = variance > 1e-12 ? (float) Math.sqrt(variance) : 1f;
+        }
+        return new Standardizer(mean, std);
+    }
+
+    /** {@code data} standardised, as a new dataset. */
+    public Dataset apply(Dataset data) {
+        if (data.featureCount() != mean.length) {
+            throw new IllegalArgumentException(data.source() + " has " + data.featureCount() + " features, the"
+                    + " standardisation " + mean.length);
+        }
+        float[] x = data.features().clone();
+        apply(x);
+        return new Dataset(x, data.labels(), data.featureCount(), data.classNames(), data.source());
+    }
+
+    /** Standardises rows of features in place. */
+    public void apply(float[] rows) {
+        int d = mean.length;
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (rows[i] - mean[i % d]) / std[i % d];
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package org.nn4j.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The safetensors format: an 8-byte little-endian header length {@code N}, {@code N} bytes of JSON
+ * naming each tensor's {@code dtype}, {@code shape} and {@code data_offsets} (plus string-to-string
+ * {@code __metadata__}), then the tensors' little-endian bytes, back to back. nn4j writes F32 and F64
+ * tensors, pads the header with spaces to a multiple of 8, and records the SHA-256 of the tensor bytes
+ * in the metadata under {@value #CHECKSUM}, which reading verifies.
+ *
+ * <p>Writes are atomic: the file is written beside its target, forced to disk and renamed over it,
+ * so a crash leaves either the old file or the new one, never half of one.
+ */
+public final class Safetensors {
+    /** Metadata key of the SHA-256 (hex) of the tensor bytes. */
+    public static final String CHECKSUM = "nn4j.sha256";
+    private static final long MAX_HEADER = 100L << 20;
+
+    private Safetensors() {
+    }
+
+    /**
+     * A tensor: element type {@code F32} or {@code F64}, shape, and its values in row-major order (F32
+     * values held exactly as doubles).
+     */
+    public record Tensor(String dtype, long[] shape, double[] values) {
+        public Tensor {
+            if (!dtype.equals("F32") && !dtype.equals("F64")) {
+                throw new IllegalArgumentException("only F32 and F64 tensors, not " + dtype);
+            }
+            long count = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            if (count != values.length) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + count + " values, not "
+                        + values.length);
+            }
+        }
+
+        int elementBytes() {
+            return dtype.equals("F32") ? 4 : 8;
+        }
+    }
+
+    /** What a file holds: tensors by name, in file order, and the metadata. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    }
+
+    /** Writes {@code tensors} and {@code metadata} to {@code file} atomically. */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        long dataLength = 0;
+        for (Tensor t : tensors.values()) {
+            dataLength += (long) t.values().length * t.elementBytes();
+        }
+        if (dataLength > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tensors of " + dataLength + " bytes are more than one file can hold here");
+        }
+        ByteBuffer data = ByteBuffer.allocate((int) dataLength).order(ByteOrder.LITTLE_ENDIAN);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode header = json.createObjectNode();
+        ObjectNode meta = header.putObject("__metadata__");
+        metadata.forEach(meta::put);
+        for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
+            Tensor t = entry.getValue();
+            long begin = data.position();
+            for (double v : t.values()) {
+                if (t.dtype().equals("F32")) {
+                    data.putFloat((float) v);
+                } else {
+                    data.putDouble(v);
+                }
+            }
+            ObjectNode node = header.putObject(entry.getKey());
+            node.put("dtype", t.dtype());
+            Arrays.stream(t.shape()).forEach(node.putArray("shape")::add);
+            node.putArray("data_offsets").add(begin).add(data.position());
+        }
+        meta.put(CHECKSUM, sha256(data.array()));
+        byte[] headerBytes = json.writeValueAsBytes(header);
+        int padded = (headerBytes.length + 7) / 8 * 8;
+        ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        prefix.putLong(padded).put(headerBytes);
+        while (prefix.hasRemaining()) {
+            prefix.put((byte) ' ');
+        }
+        prefix.flip();
+        data.flip();
+        writeAtomically(file, prefix, data);
+    }
+
+    /**
+     * Reads and checks a file.
+     *
+     * @throws InvalidInputException naming the file and what is wrong: missing, truncated, malformed
+     *     header, overlapping or missing tensor bytes, or a checksum that does not match
+     */
+    public static Contents read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(file + ": no such file");
+        } catch (IOException e) {
+            throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+        if (bytes.length < 8) {
+            throw new InvalidInputException(file + ": truncated: " + bytes.length + " bytes, fewer than the 8 of the"
+                    + " header length; not a safetensors file");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLength = buffer.getLong(0);
+        if (headerLength < 2 || headerLength > MAX_HEADER || headerLength > bytes.length - 8) {
+            throw new InvalidInputException(file + ": header length " + headerLength + " does not fit a file of "
+                    + bytes.length + " bytes; truncated, or not a safetensors file");
+        }
+        JsonNode header;
+        try {
+            header = new ObjectMapper().readTree(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(file + ": the header is not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (header == null || !header.isObject()) {
+            throw new InvalidInputException(file + ": the header is not a JSON object");
+        }
+        int dataStart = 8 + (int) headerLength;
+        int dataLength = bytes.length - dataStart;
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        List<long[]> ranges = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (entry.getKey().equals("__metadata__")) {
+                entry.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                continue;
+            }
+            tensors.put(entry.getKey(), tensor(file, entry.getKey(), entry.getValue(), buffer, dataStart, dataLength, ranges));
+        }
+        ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+        long expectedStart = 0;
+        for (long[] range : ranges) {
+            if (range[0] != expectedStart) {
+                throw new InvalidInputException(file + ": tensor bytes overlap or leave a gap at byte " + expectedStart
+                        + " of the data");
+            }
+            expectedStart = range[1];
+        }
+        if (expectedStart != dataLength) {
+            throw new InvalidInputException(file + ": " + (dataLength - expectedStart) + " bytes after the last tensor;"
+                    + " the tensors cover " + expectedStart + " of " + dataLength);
+        }
+        String checksum = metadata.get(CHECKSUM);
+        if (checksum != null) {
+            String actual = sha256(Arrays.copyOfRange(bytes, dataStart, bytes.length));
+            if (!actual.equals(checksum)) {
+                throw new InvalidInputException(file + ": checksum mismatch: the tensor bytes hash to " + actual
+                        + ", the header records " + checksum + "; the file is corrupt");
+            }
+        }
+        return new Contents(tensors, metadata);
+    }
+
+    private static Tensor tensor(Path file, String name, JsonNode node, ByteBuffer buffer, int dataStart, int dataLength,
+            List<long[]> ranges) {
+        String where = file + ": tensor '" + name + "'";
+        JsonNode dtype = node.get("dtype");
+        JsonNode shapeNode = node.get("shape");
+        JsonNode offsets = node.get("data_offsets");
+        if (dtype == null || shapeNode == null || !shapeNode.isArray() || offsets == null || !offsets.isArray()
+                || offsets.size() != 2) {
+            throw new InvalidInputException(where + " needs dtype, shape and data_offsets [begin, end]");
+        }
+        if (!dtype.asText().equals("F32") && !dtype.asText().equals("F64")) {
+            throw new InvalidInputException(where + " has dtype " + dtype.asText() + "; nn4j reads F32 and F64");
+        }
+        long[] shape = new long[shapeNode.size()];
+        long count = 1;
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = shapeNode.get(i).asLong(-1);
+            if (shape[i] < 0) {
+                throw new InvalidInputException(where + " has a negative dimension");
+            }
+            count *= shape[i];
+        }
+        long begin = offsets.get(0).asLong(-1);
+        long end = offsets.get(1).asLong(-1);
+        int elementBytes = dtype.asText().equals("F32") ? 4 : 8;
+        if (begin < 0 || end < begin || end > dataLength) {
+            throw new InvalidInputException(where + ": data_offsets [" + begin + ", " + end + "] lie outside the "
+                    + dataLength + " bytes of data; the file is truncated or corrupt");
+        }
+        if (end - begin != count * elementBytes) {
+            throw new InvalidInputException(where + ": shape " + Arrays.toString(shape) + " needs " + count * elementBytes
+                    + " bytes, data_offsets give " + (end - begin));
+        }
+        ranges.add(new long[] {begin, end});
+        double[] values = new double[(int) count];
+        for (int i = 0; i < values.length; i++) {
+            int at = dataStart + (int) begin + i * elementBytes;
+            values[i] = elementBytes == 4 ? buffer.getFloat(at) : buffer.getDouble(at);
+        }
+        return new Tensor(dtype.asText(), shape, values);
+    }
+
+    private static void writeAtomically(Path file, ByteBuffer... parts) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path directory = target.getParent();
+        Files.createDirectories(directory);
+        Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".partial");
+        try {
+            try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                for (ByteBuffer part : parts) {
+                    while (part.hasRemaining()) {
+                        out.write(part);
+                    }
+                }
+                out.force(true);
+            }
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+        // Make the rename itself durable; some file systems cannot sync a directory, which only costs durability.
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // Not fatal: the file is complete either way.
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.nn4j.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nn4j.api.Backend;
+import org.nn4j.api.Matrix;
+
+/**
+ * Adam (Kingma and Ba) with bias correction, as PyTorch computes it; weight decay adds {@code wd · p}
+ * to the gradient first (L2, not AdamW).
+ */
+public final class Adam extends Optimizer {
+    public static final double BETA1 = 0.9;
+    public static final double BETA2 = 0.999;
+    public static final double EPSILON = 1e-8;
+
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final List<Matrix> m;
+    private final List<Matrix> v;
+
+    public Adam(Backend backend, List<Matrix> parameters, double learningRate, double weightDecay) {
+        this(backend, parameters, learningRate, BETA1, BETA2, EPSILON, weightDecay);
+    }
+
+    public Adam(Backend backend, List<Matrix> parameters, double learningRate, double beta1, double beta2,
+            double epsilon, double weightDecay) {
+        super(backend, parameters, learningRate, weightDecay);
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0)) {
+            throw new IllegalArgumentException("Adam needs betas in [0, 1) and a positive epsilon, not " + beta1 + ", "
+                    + beta2 + ", " + epsilon);
+        }
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.m = newState();
+        this.v = newState();
+    }
+
+    @Override
+    public String name() {
+        return "adam";
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("beta1", beta1);
+        settings.put("beta2", beta2);
+        settings.put("epsilon", epsilon);
+        settings.put("weight_decay", weightDecay);
+        return settings;
+    }
+
+    @Override
+    public List<String> slots() {
+        return List.of("m", "v");
+    }
+
+    @Override
+    public Matrix state(String slot, int index) {
+        switch (slot) {
+            case "m":
+                return m.get(index);
+            case "v":
+                return v.get(index);
+            default:
+                throw noSlot("adam", slot);
+        }
+    }
+
+    @Override
+    protected void update(int index, Matrix parameter, Matrix gradient, long step) {
+        double stepSize = learningRate() / (1 - Math.pow(beta1, step));
+        double vScale = 1 / Math.sqrt(1 - Math.pow(beta2, step));
+        backend.adamUpdate(parameter, gradient, m.get(index), v.get(index), beta1, beta2, stepSize, vScale, epsilon);
+    }
+}

@@ -1,0 +1,123 @@
+package org.nn4j.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nn4j.api.Backend;
+import org.nn4j.api.Matrix;
+import org.nn4j.io.InvalidInputException;
+
+/**
+ * What a model file records of training (its {@code nn4j.training} JSON), and how a resumed run gets
+ * its optimizer, configuration and history back from it.
+ */
+public final class Checkpoints {
+
+    private Checkpoints() {
+    }
+
+    /** A new optimizer: {@code sgd} (with {@code momentum}, {@code nesterov}) or {@code adam}. */
+    public static Optimizer optimizer(String name, Backend backend, List<Matrix> parameters, double learningRate,
+            double momentum, boolean nesterov, double weightDecay) {
+        switch (name) {
+            case "sgd":
+                return new Sgd(backend, parameters, learningRate, momentum, nesterov, weightDecay);
+            case "adam":
+                return new Adam(backend, parameters, learningRate, weightDecay);
+            default:
+                throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected adam or sgd");
+        }
+    }
+
+    /** The {@code nn4j.training} object of a checkpoint. */
+    public static Map<String, Object> describe(Optimizer optimizer, double baseLearningRate, TrainingConfig config,
+            TrainingHistory history, Map<String, Object> run) {
+        Map<String, Object> opt = new LinkedHashMap<>();
+        opt.put("name", optimizer.name());
+        opt.put("learning_rate", baseLearningRate);
+        opt.put("steps", optimizer.steps());
+        opt.putAll(optimizer.settings());
+        Map<String, Object> conf = new LinkedHashMap<>();
+        conf.put("epochs", config.epochs());
+        conf.put("batch_size", config.batchSize());
+        conf.put("seed", config.seed());
+        conf.put("patience", config.patience());
+        conf.put("schedule", config.schedule().describe());
+        List<Map<String, Object>> epochs = new ArrayList<>();
+        for (EpochMetrics m : history.epochs()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("epoch", m.epoch());
+            e.put("train_loss", m.trainLoss());
+            e.put("test_loss", m.testLoss());
+            e.put("test_accuracy", m.testAccuracy());
+            e.put("samples_per_second", m.samplesPerSecond());
+            e.put("learning_rate", m.learningRate());
+            e.put("seconds", m.seconds());
+            epochs.add(e);
+        }
+        Map<String, Object> hist = new LinkedHashMap<>();
+        hist.put("epochs", epochs);
+        hist.put("best_test_loss", Double.isFinite(history.bestTestLoss()) ? history.bestTestLoss() : null);
+        hist.put("epochs_since_best", history.epochsSinceBest());
+        hist.put("stopped_early", history.stoppedEarly());
+        Map<String, Object> training = new LinkedHashMap<>(run);
+        training.put("optimizer", opt);
+        training.put("config", conf);
+        training.put("history", hist);
+        return training;
+    }
+
+    /** The optimizer a checkpoint describes, on {@code parameters}, with its state restored. */
+    public static Optimizer restoreOptimizer(String file, JsonNode training, Backend backend, List<Matrix> parameters,
+            Map<String, List<double[]>> state) {
+        JsonNode opt = required(file, training, "optimizer");
+        Optimizer optimizer = optimizer(opt.path("name").asText(), backend, parameters,
+                opt.path("learning_rate").asDouble(), opt.path("momentum").asDouble(0),
+                opt.path("nesterov").asBoolean(false), opt.path("weight_decay").asDouble(0));
+        for (String slot : optimizer.slots()) {
+            List<double[]> values = state.get(slot);
+            if (values == null || values.size() != parameters.size()) {
+                throw new InvalidInputException(file + ": no optimizer state '" + slot + "' for each parameter; it cannot"
+                        + " be resumed");
+            }
+            for (int i = 0; i < parameters.size(); i++) {
+                backend.copyIn(values.get(i), optimizer.state(slot, i));
+            }
+        }
+        optimizer.resumeAfter(opt.path("steps").asLong());
+        return optimizer;
+    }
+
+    /** The configuration a checkpoint was trained with, with {@code epochs} in all when positive. */
+    public static TrainingConfig restoreConfig(String file, JsonNode training, int epochs) {
+        JsonNode conf = required(file, training, "config");
+        return new TrainingConfig(epochs > 0 ? epochs : conf.path("epochs").asInt(), conf.path("batch_size").asInt(),
+                conf.path("seed").asLong(), conf.path("patience").asInt(),
+                LearningRateSchedule.parse(conf.path("schedule").asText("constant")));
+    }
+
+    /** The history a checkpoint recorded. */
+    public static TrainingHistory restoreHistory(String file, JsonNode training) {
+        JsonNode hist = required(file, training, "history");
+        List<EpochMetrics> epochs = new ArrayList<>();
+        for (JsonNode e : hist.path("epochs")) {
+            epochs.add(new EpochMetrics(e.path("epoch").asInt(), e.path("train_loss").asDouble(),
+                    e.path("test_loss").asDouble(), e.path("test_accuracy").asDouble(),
+                    e.path("samples_per_second").asDouble(), e.path("learning_rate").asDouble(),
+                    e.path("seconds").asDouble()));
+        }
+        JsonNode best = hist.path("best_test_loss");
+        return new TrainingHistory(epochs, best.isNumber() ? best.asDouble() : Double.POSITIVE_INFINITY,
+                hist.path("epochs_since_best").asInt(), hist.path("stopped_early").asBoolean());
+    }
+
+    private static JsonNode required(String file, JsonNode training, String key) {
+        JsonNode node = training.get(key);
+        if (node == null || !node.isObject()) {
+            throw new InvalidInputException(file + ": the model records no training " + key + "; it cannot be resumed");
+        }
+        return node;
+    }
+}

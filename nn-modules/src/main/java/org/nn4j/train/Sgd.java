@@ -1,0 +1,74 @@
+package org.nn4j.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nn4j.api.Backend;
+import org.nn4j.api.Matrix;
+
+/**
+ * Stochastic gradient descent, as PyTorch defines it: with momentum {@code μ} the velocity is
+ * {@code b = μ b + g} and the step {@code lr b}, or {@code lr (g + μ b)} with Nesterov's variant;
+ * weight decay adds {@code wd · p} to the gradient first.
+ */
+public final class Sgd extends Optimizer {
+    private final double momentum;
+    private final boolean nesterov;
+    private final List<Matrix> velocity;
+
+    public Sgd(Backend backend, List<Matrix> parameters, double learningRate, double momentum, boolean nesterov,
+            double weightDecay) {
+        super(backend, parameters, learningRate, weightDecay);
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), not " + momentum);
+        }
+        if (nesterov && momentum == 0) {
+            throw new IllegalArgumentException("Nesterov momentum needs a momentum above 0");
+        }
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+        this.velocity = momentum == 0 ? List.of() : newState();
+    }
+
+    @Override
+    public String name() {
+        return "sgd";
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("momentum", momentum);
+        settings.put("nesterov", nesterov);
+        settings.put("weight_decay", weightDecay);
+        return settings;
+    }
+
+    @Override
+    public List<String> slots() {
+        return momentum == 0 ? List.of() : List.of("velocity");
+    }
+
+    @Override
+    public Matrix state(String slot, int index) {
+        if (!slots().contains(slot)) {
+            throw noSlot("sgd", slot);
+        }
+        return velocity.get(index);
+    }
+
+    @Override
+    protected void update(int index, Matrix parameter, Matrix gradient, long step) {
+        Matrix direction = gradient;
+        if (momentum != 0) {
+            Matrix b = velocity.get(index);
+            backend.axpby(momentum, b, 1, gradient, b);
+            if (nesterov) {
+                backend.axpby(1, gradient, momentum, b, gradient);
+            } else {
+                direction = b;
+            }
+        }
+        backend.axpby(1, parameter, -learningRate(), direction, parameter);
+    }
+}

@@ -1,0 +1,125 @@
+package org.nn4j.train;
+
+import java.util.SplittableRandom;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+import org.nn4j.data.Dataset;
+import org.nn4j.nn.Buffers;
+import org.nn4j.nn.Loss;
+import org.nn4j.nn.NeuralNetwork;
+
+/**
+ * Minibatch training: each epoch shuffles the training data (seeded by the config's seed and the
+ * epoch number, so a resumed run shuffles as an uninterrupted one would), updates the network batch
+ * by batch, then evaluates it on the held-out data. It stops after the configured epochs, when the
+ * held-out loss has not improved for {@code patience} epochs, or with a {@link
+ * TrainingDivergedException} as soon as a batch's loss is not finite.
+ */
+public final class Trainer {
+    private final NeuralNetwork network;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final TrainingConfig config;
+    private final double baseLearningRate;
+
+    public Trainer(NeuralNetwork network, Loss loss, Optimizer optimizer, TrainingConfig config) {
+        this.network = network;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.config = config;
+        this.baseLearningRate = optimizer.learningRate();
+    }
+
+    /**
+     * Trains from {@code history} (empty for a new run) up to the configured epochs.
+     *
+     * @return the history, this run's epochs included
+     */
+    public TrainingHistory fit(Dataset train, Dataset test, TrainingHistory history, TrainingListener listener) {
+        requireFits(train);
+        requireFits(test);
+        Backend backend = network.backend();
+        DType dtype = network.dtype();
+        int n = train.size();
+        int d = train.featureCount();
+        int k = train.classCount();
+        int batchSize = Math.min(config.batchSize(), n);
+        int batches = (n + batchSize - 1) / batchSize;
+        float[] fullX = new float[batchSize * d];
+        float[] fullY = new float[batchSize * k];
+        int rest = n % batchSize;
+        float[] restX = new float[rest * d];
+        float[] restY = new float[rest * k];
+        Buffers inputs = new Buffers(backend);
+        Buffers targets = new Buffers(backend);
+        Buffers outputGrads = new Buffers(backend);
+        int[] order = new int[n];
+
+        TrainingHistory done = history;
+        while (done.epochsDone() < config.epochs() && !done.stoppedEarly()) {
+            int epoch = done.epochsDone();
+            double rate = config.schedule().rate(baseLearningRate, epoch, config.epochs());
+            optimizer.setLearningRate(rate);
+            shuffle(order, config.seed(), epoch);
+            listener.epochStarted(epoch + 1, config.epochs(), batches);
+            long start = System.nanoTime();
+            double lossSum = 0;
+            for (int b = 0; b < batches; b++) {
+                int from = b * batchSize;
+                int count = Math.min(batchSize, n - from);
+                float[] x = count == batchSize ? fullX : restX;
+                float[] y = count == batchSize ? fullY : restY;
+                train.gatherFeatures(order, from, count, x);
+                train.gatherOneHot(order, from, count, y);
+                Matrix xm = inputs.get(dtype, count, d);
+                Matrix ym = targets.get(dtype, count, k);
+                backend.copyIn(x, xm);
+                backend.copyIn(y, ym);
+                Matrix output = network.forward(xm);
+                double batchLoss = loss.forward(output, ym);
+                if (!Double.isFinite(batchLoss)) {
+                    throw new TrainingDivergedException(String.format("training diverged in epoch %d, batch %d of %d:"
+                            + " the loss is %s; try a learning rate lower than %.3g", epoch + 1, b + 1, batches,
+                            batchLoss, rate));
+                }
+                lossSum += batchLoss * count;
+                Matrix grad = outputGrads.get(dtype, count, k);
+                loss.backward(output, ym, grad);
+                network.backward(grad, false);
+                optimizer.step(network.parameterGradients());
+                double seconds = (System.nanoTime() - start) / 1e9;
+                listener.batchFinished(epoch + 1, b + 1, batches, lossSum / (from + count), (from + count) / seconds);
+            }
+            double trainSeconds = (System.nanoTime() - start) / 1e9;
+            Evaluation evaluation = Evaluation.of(network, loss, test);
+            EpochMetrics metrics = new EpochMetrics(epoch + 1, lossSum / n, evaluation.loss(), evaluation.accuracy(),
+                    n / trainSeconds, rate, (System.nanoTime() - start) / 1e9);
+            done = done.plus(metrics, config.patience());
+            listener.epochFinished(metrics, done);
+        }
+        return done;
+    }
+
+    /** The identity permutation, shuffled by a generator seeded from the run's seed and the epoch. */
+    static void shuffle(int[] order, long seed, int epoch) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    private void requireFits(Dataset data) {
+        if (data.featureCount() != network.inputSize() || data.classCount() != network.outputSize()) {
+            throw new IllegalArgumentException(data.source() + " has " + data.featureCount() + " features and "
+                    + data.classCount() + " classes; the network takes " + network.inputSize() + " inputs and gives "
+                    + network.outputSize() + " outputs");
+        }
+    }
+}

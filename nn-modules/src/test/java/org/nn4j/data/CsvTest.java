@@ -1,0 +1,72 @@
+package org.nn4j.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nn4j.io.InvalidInputException;
+
+class CsvTest {
+    @TempDir
+    Path dir;
+
+    private Path csv(String text) throws IOException {
+        return Files.writeString(dir.resolve("data.csv"), text);
+    }
+
+    private String error(Path file, String label) {
+        return assertThrows(InvalidInputException.class, () -> Csv.read(file, label)).getMessage();
+    }
+
+    @Test
+    void aHeaderAndALabelColumnByName() throws IOException {
+        Dataset d = Csv.read(csv("a,kind,b\n1,cat,2\n3,dog,4\n5,cat,6\n"), "kind");
+        assertEquals(3, d.size());
+        assertEquals(2, d.featureCount());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, d.features());
+        assertEquals(List.of("cat", "dog"), d.classNames());
+        assertArrayEquals(new int[] {0, 1, 0}, d.labels());
+    }
+
+    @Test
+    void noHeaderAndALabelColumnByIndex() throws IOException {
+        Dataset d = Csv.read(csv("0.5,2\n1.5,0\n\n2.5,1\n"), "1");
+        assertEquals(List.of("0", "1", "2"), d.classNames());
+        assertArrayEquals(new int[] {2, 0, 1}, d.labels());
+        assertArrayEquals(new float[] {0.5f, 1.5f, 2.5f}, d.features());
+    }
+
+    @Test
+    void standardisationUsesTheTrainingStatistics() throws IOException {
+        Dataset d = Csv.read(csv("x,y,label\n1,10,0\n3,10,1\n"), "label");
+        Standardizer s = Standardizer.fit(d);
+        assertArrayEquals(new float[] {2, 10}, s.mean());
+        assertArrayEquals(new float[] {1, 1}, s.std());
+        assertArrayEquals(new float[] {-1, 0, 1, 0}, s.apply(d).features());
+    }
+
+    @Test
+    void everyMalformedCaseSaysWhere() throws IOException {
+        assertEquals(dir.resolve("data.csv") + ": no column named 'label' in the header (columns: a, b)",
+                error(csv("a,b\n1,2\n"), "label"));
+        assertEquals(dir.resolve("data.csv") + ": label column 5 does not exist; the file has 2 columns (0 to 1)",
+                error(csv("1,2\n"), "5"));
+        assertEquals(dir.resolve("data.csv") + ":3: 2 fields, expected 3 like the header",
+                error(csv("a,b,label\n1,2,0\n1,2\n"), "label"));
+        assertEquals(dir.resolve("data.csv") + ":3: column 'b' is 'x'; expected a finite number",
+                error(csv("a,b,label\n1,2,0\n1,x,1\n"), "label"));
+        assertEquals(dir.resolve("data.csv") + ":2: column 0 is 'NaN'; expected a finite number",
+                error(csv("1,0\nNaN,1\n"), "1"));
+        assertEquals(dir.resolve("data.csv") + ": empty; expected a CSV file of examples", error(csv("\n\n"), "0"));
+        assertEquals(dir.resolve("data.csv") + ": only a header; expected examples after it",
+                error(csv("a,label\n"), "label"));
+        Path missing = dir.resolve("missing.csv");
+        assertEquals(missing + ": no such file", error(missing, "0"));
+    }
+}
