@@ -17,7 +17,7 @@ final class BackendOptions {
 
     @Option(names = "--dtype", paramLabel = "TYPE",
             description = "float32 or float64. Default: system property nn4j.dtype, else environment variable"
-                    + " NN4J_DTYPE, else float64.")
+                    + " NN4J_DTYPE, else float64 (float32 for training).")
     String dtype;
 
     @Option(names = "--threads", paramLabel = "N",
@@ -25,10 +25,15 @@ final class BackendOptions {
                     + " variable NN4J_THREADS, else the backend's default for this machine (see 'nn backends').")
     String threads;
 
-    /** An injector for the backend and dtype these options choose. */
+    /** An injector for the backend and dtype these options choose, float64 unless set. */
     Injector injector() {
+        return injector(DType.FLOAT64);
+    }
+
+    /** An injector for the backend and dtype these options choose, {@code defaultDType} unless set. */
+    Injector injector(DType defaultDType) {
         // Backends read the thread count when they are made; the flag reaches them as the property.
         Threads.select(threads).ifPresent(n -> System.setProperty(Threads.PROPERTY, Integer.toString(n)));
-        return Guice.createInjector(Nn4jModule.select(backend, dtype, DType.FLOAT64));
+        return Guice.createInjector(Nn4jModule.select(backend, dtype, defaultDType));
     }
 }

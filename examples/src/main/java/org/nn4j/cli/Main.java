@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import org.nn4j.api.SettingException;
 import org.nn4j.io.InvalidInputException;
+import org.nn4j.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -42,7 +43,8 @@ public final class Main {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String command = commandLine.getCommandSpec().qualifiedName();
             int code;
-            if (e instanceof InvalidInputException || e instanceof SettingException) {
+            if (e instanceof InvalidInputException || e instanceof SettingException
+                    || e instanceof TrainingDivergedException) {
                 err.println(command + ": " + e.getMessage());
                 code = BAD_INPUT;
             } else {
@@ -66,6 +68,8 @@ public final class Main {
      * with {@code --debug}, unless the user configured the logger.
      */
     private static void quietLibraryLogs(boolean debug) {
+        // Charts are drawn off screen; no display is needed.
+        System.setProperty("java.awt.headless", "true");
         String level = "org.slf4j.simpleLogger.defaultLogLevel";
         if (System.getProperty(level) == null) {
             System.setProperty(level, debug ? "debug" : "off");

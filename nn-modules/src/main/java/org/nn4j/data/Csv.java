@@ -31,24 +31,7 @@ public final class Csv {
     public static Dataset read(Path file, String labelColumn) {
         List<String[]> rows = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = in.readLine()) != null) {
-                number++;
-                if (!line.isBlank()) {
-                    rows.add(split(line));
-                    lineNumbers.add(number);
-                }
-            }
-        } catch (NoSuchFileException e) {
-            throw new InvalidInputException(file + ": no such file");
-        } catch (IOException e) {
-            throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
-        }
-        if (rows.isEmpty()) {
-            throw new InvalidInputException(file + ": empty; expected a CSV file of examples");
-        }
+        readLines(file, rows, lineNumbers);
         String[] first = rows.get(0);
         int width = first.length;
         int label = labelIndex(file, first, labelColumn);
@@ -78,6 +61,64 @@ public final class Csv {
             }
         }
         return labelled(file, features, width - 1, labelTokens, lineNumbers, start);
+    }
+
+    /**
+     * Reads rows of features only (every column a number), with or without a header.
+     *
+     * @return the rows, row-major, and their width
+     */
+    public static Features readFeatures(Path file) {
+        List<String[]> rows = new ArrayList<>();
+        List<Integer> lineNumbers = new ArrayList<>();
+        readLines(file, rows, lineNumbers);
+        boolean header = !allNumbersBut(rows.get(0), -1);
+        String[] names = header ? rows.get(0) : null;
+        int start = header ? 1 : 0;
+        if (rows.size() == start) {
+            throw new InvalidInputException(file + ": only a header; expected rows of features after it");
+        }
+        int width = rows.get(0).length;
+        float[] values = new float[(rows.size() - start) * width];
+        for (int r = start; r < rows.size(); r++) {
+            String[] fields = rows.get(r);
+            if (fields.length != width) {
+                throw new InvalidInputException(file + ":" + lineNumbers.get(r) + ": " + fields.length
+                        + " fields, expected " + width);
+            }
+            for (int c = 0; c < width; c++) {
+                values[(r - start) * width + c] = number(file, lineNumbers.get(r), names, c, fields[c]);
+            }
+        }
+        return new Features(values, width);
+    }
+
+    /** Rows of features: {@code values.length / width} rows of {@code width}. */
+    public record Features(float[] values, int width) {
+        public int rows() {
+            return values.length / width;
+        }
+    }
+
+    private static void readLines(Path file, List<String[]> rows, List<Integer> lineNumbers) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int number = 0;
+            while ((line = in.readLine()) != null) {
+                number++;
+                if (!line.isBlank()) {
+                    rows.add(split(line));
+                    lineNumbers.add(number);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(file + ": no such file");
+        } catch (IOException e) {
+            throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+        if (rows.isEmpty()) {
+            throw new InvalidInputException(file + ": empty; expected a CSV file of examples");
+        }
     }
 
     private static Dataset labelled(Path file, float[] features, int featureCount, String[] tokens,

@@ -37,6 +37,38 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
         return classNames.size();
     }
 
+    /** The rows {@code indices}, in that order, as a new dataset. */
+    public Dataset rows(int[] indices) {
+        float[] x = new float[indices.length * featureCount];
+        int[] y = new int[indices.length];
+        gatherFeatures(indices, 0, indices.length, x);
+        for (int i = 0; i < indices.length; i++) {
+            y[i] = labels[indices[i]];
+        }
+        return new Dataset(x, y, featureCount, classNames, source);
+    }
+
+    /**
+     * This data with its labels renumbered to the order of {@code names}, the classes of a model.
+     *
+     * @throws InvalidInputException naming a label the model does not know
+     */
+    public Dataset relabel(List<String> names) {
+        int[] index = new int[classNames.size()];
+        for (int c = 0; c < index.length; c++) {
+            index[c] = names.indexOf(classNames.get(c));
+        }
+        int[] y = new int[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            y[i] = index[labels[i]];
+            if (y[i] < 0) {
+                throw new InvalidInputException(source + ": row " + i + " has label '" + classNames.get(labels[i])
+                        + "', which is not one of the model's classes " + names);
+            }
+        }
+        return new Dataset(features, y, featureCount, names, source);
+    }
+
     /** Copies the features of rows {@code order[from .. from + count)} into {@code out}, row after row. */
     public void gatherFeatures(int[] order, int from, int count, float[] out) {
         for (int i = 0; i < count; i++) {

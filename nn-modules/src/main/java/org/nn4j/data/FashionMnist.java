@@ -22,10 +22,6 @@ public final class FashionMnist {
     private FashionMnist() {
     }
 
-    /** The training and test sets, and a sentence saying where they came from. */
-    public record Split(Dataset train, Dataset test, String description) {
-    }
-
     /** From {@code directory} when given, else the Debian package when installed, else the shipped subset. */
     public static Split load(Path directory) {
         if (directory != null) {

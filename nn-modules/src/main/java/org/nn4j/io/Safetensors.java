@@ -7,14 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -107,7 +103,7 @@ public final class Safetensors {
         }
         prefix.flip();
         data.flip();
-        writeAtomically(file, prefix, data);
+        AtomicFiles.write(file, prefix, data);
     }
 
     /**
@@ -221,36 +217,6 @@ public final class Safetensors {
             values[i] = elementBytes == 4 ? buffer.getFloat(at) : buffer.getDouble(at);
         }
         return new Tensor(dtype.asText(), shape, values);
-    }
-
-    private static void writeAtomically(Path file, ByteBuffer... parts) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path directory = target.getParent();
-        Files.createDirectories(directory);
-        Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".partial");
-        try {
-            try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                for (ByteBuffer part : parts) {
-                    while (part.hasRemaining()) {
-                        out.write(part);
-                    }
-                }
-                out.force(true);
-            }
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
-        // Make the rename itself durable; some file systems cannot sync a directory, which only costs durability.
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException e) {
-            // Not fatal: the file is complete either way.
-        }
     }
 
     private static String sha256(byte[] bytes) {

@@ -21,7 +21,7 @@ class FashionMnistTest {
 
     @Test
     void theShippedSubsetHasTenThousandTrainingAndTwoThousandTestImages() {
-        FashionMnist.Split split = FashionMnist.shippedSubset();
+        Split split = FashionMnist.shippedSubset();
         assertEquals(10_000, split.train().size());
         assertEquals(2_000, split.test().size());
         assertEquals(784, split.train().featureCount());
@@ -36,7 +36,7 @@ class FashionMnistTest {
 
     @Test
     void oneEpochOnTheShippedSubsetLearnsMostOfIt() {
-        FashionMnist.Split split = FashionMnist.shippedSubset();
+        Split split = FashionMnist.shippedSubset();
         Backend backend = Backends.select("ejml");
         NeuralNetwork net = NeuralNetwork.builder(backend).dtype(DType.FLOAT32).inputSize(784).hiddenSizes(64)
                 .outputSize(10).activation(ActivationKind.RELU).seed(1).build();

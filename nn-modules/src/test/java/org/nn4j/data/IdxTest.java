@@ -136,7 +136,7 @@ class IdxTest {
         assertEquals(d.resolve("train-labels-idx1-ubyte.gz") + ": label 12 of image 2 is no Fashion-MNIST class"
                 + " (0 to 9)", error(() -> FashionMnist.fromDirectory(d)));
         Files.write(d.resolve("train-labels-idx1-ubyte.gz"), gzip(labels(1, 2, 9)));
-        FashionMnist.Split split = FashionMnist.fromDirectory(d);
+        Split split = FashionMnist.fromDirectory(d);
         assertEquals(3, split.train().size());
         assertEquals(1, split.test().size());
         assertEquals(784, split.test().featureCount());

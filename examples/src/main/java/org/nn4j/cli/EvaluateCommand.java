@@ -1,0 +1,79 @@
+package org.nn4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nn4j.data.Dataset;
+import org.nn4j.inject.NetworkFactory;
+import org.nn4j.io.InvalidInputException;
+import org.nn4j.io.ModelFile;
+import org.nn4j.train.Evaluation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Report a saved model's accuracy, loss, per-class accuracy and confusion matrix on labelled data"
+                + " (default: Fashion-MNIST's test set).")
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model saved by 'nn train'.")
+    Path model;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        NetworkFactory factory = backendOptions.injector().getInstance(NetworkFactory.class);
+        ModelFile.Loaded loaded = ModelFile.load(model, factory.backend());
+        Dataset dataset = data.evaluationData();
+        if (loaded.standardizer() != null) {
+            dataset = loaded.standardizer().apply(dataset);
+        }
+        dataset = dataset.relabel(loaded.architecture().classNames());
+        if (dataset.featureCount() != loaded.architecture().inputSize()) {
+            throw new InvalidInputException(dataset.source() + " has " + dataset.featureCount() + " features; the model "
+                    + model + " takes " + loaded.architecture().inputSize());
+        }
+        Evaluation e = Evaluation.of(loaded.network(), loaded.loss(), dataset);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("model: " + model + " (" + TrainCommand.describe(loaded.architecture()) + ", "
+                + loaded.architecture().dtype() + ")");
+        out.println("data: " + dataset.source() + " (" + dataset.size() + " examples)");
+        out.println(String.format(Locale.ROOT, "accuracy %.4f, loss %.4f", e.accuracy(), e.loss()));
+        List<String> names = e.classNames();
+        int nameWidth = names.stream().mapToInt(String::length).max().orElse(5);
+        out.println("per-class accuracy:");
+        double[] perClass = e.perClassAccuracy();
+        for (int c = 0; c < names.size(); c++) {
+            out.println(String.format(Locale.ROOT, "  %-" + nameWidth + "s  %s", names.get(c),
+                    Double.isNaN(perClass[c]) ? "no examples" : String.format(Locale.ROOT, "%.4f", perClass[c])));
+        }
+        out.println("confusion matrix (rows: true class, columns: predicted class, in the order above):");
+        int cellWidth = 1;
+        for (int[] row : e.confusion()) {
+            for (int v : row) {
+                cellWidth = Math.max(cellWidth, Integer.toString(v).length());
+            }
+        }
+        for (int c = 0; c < names.size(); c++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-" + nameWidth + "s", names.get(c)));
+            for (int v : e.confusion()[c]) {
+                line.append(String.format(Locale.ROOT, " %" + cellWidth + "d", v));
+            }
+            out.println(line);
+        }
+        return 0;
+    }
+}

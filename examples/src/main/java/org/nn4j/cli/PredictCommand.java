@@ -1,0 +1,141 @@
+package org.nn4j.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPInputStream;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+import org.nn4j.data.Csv;
+import org.nn4j.data.Idx;
+import org.nn4j.inject.NetworkFactory;
+import org.nn4j.io.AtomicFiles;
+import org.nn4j.io.InvalidInputException;
+import org.nn4j.io.ModelFile;
+import org.nn4j.nn.SoftmaxCrossEntropy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Classify each row of an input file with a saved model and write CSV: row, class, and the",
+            "probability of each class (the raw outputs, for a model trained with mse)."})
+final class PredictCommand implements Callable<Integer> {
+    private static final int BATCH = 1000;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model saved by 'nn train'.")
+    Path model;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = "IDX images (gzip'd or not) or a CSV file of features, with or without a header.")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the CSV here instead of to stdout.")
+    Path output;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        NetworkFactory factory = backendOptions.injector().getInstance(NetworkFactory.class);
+        Backend backend = factory.backend();
+        ModelFile.Loaded loaded = ModelFile.load(model, backend);
+        ModelFile.Architecture a = loaded.architecture();
+        Csv.Features features = isIdx(input) ? images(input) : Csv.readFeatures(input);
+        if (features.width() != a.inputSize()) {
+            throw new InvalidInputException(input + ": rows of " + features.width() + " features; the model " + model
+                    + " takes " + a.inputSize());
+        }
+        float[] x = features.values();
+        if (loaded.standardizer() != null) {
+            x = x.clone();
+            loaded.standardizer().apply(x);
+        }
+        boolean probabilities = a.loss().equals(SoftmaxCrossEntropy.LABEL);
+        List<String> names = a.classNames();
+        StringBuilder csv = new StringBuilder("row,class");
+        for (String name : names) {
+            csv.append(',').append(quote((probabilities ? "p_" : "output_") + name));
+        }
+        csv.append('\n');
+        int k = a.outputSize();
+        DType dtype = a.dtype();
+        for (int from = 0; from < features.rows(); from += BATCH) {
+            int count = Math.min(BATCH, features.rows() - from);
+            float[] batch = java.util.Arrays.copyOfRange(x, from * a.inputSize(), (from + count) * a.inputSize());
+            Matrix output = loaded.network().forward(backend.fromArray(dtype, count, a.inputSize(), toDouble(batch)));
+            int[] classes = new int[count];
+            backend.argmaxRows(output, classes);
+            Matrix shown = output;
+            if (probabilities) {
+                shown = backend.zeros(dtype, count, k);
+                backend.softmaxRows(output, shown);
+            }
+            double[] values = backend.toArray(shown);
+            for (int i = 0; i < count; i++) {
+                csv.append(from + i).append(',').append(quote(names.get(classes[i])));
+                for (int c = 0; c < k; c++) {
+                    csv.append(',').append(String.format(Locale.ROOT, "%.6g", values[i * k + c]));
+                }
+                csv.append('\n');
+            }
+        }
+        if (output != null) {
+            AtomicFiles.write(output, csv.toString().getBytes(StandardCharsets.UTF_8));
+        } else {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(csv);
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** Whether the file starts with the IDX image magic number, gzip'd or not. */
+    private static boolean isIdx(Path file) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(4);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(file + ": no such file");
+        }
+        if (head.length >= 2 && (head[0] & 0xFF) == 0x1f && (head[1] & 0xFF) == 0x8b) {
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+                head = in.readNBytes(4);
+            } catch (IOException e) {
+                throw new InvalidInputException(file + ": corrupt gzip data (" + e.getMessage() + ")");
+            }
+        }
+        return head.length == 4 && head[0] == 0 && head[1] == 0 && head[2] == 8 && head[3] == 3;
+    }
+
+    private static Csv.Features images(Path file) {
+        Idx.Images images = Idx.readImages(file);
+        return new Csv.Features(images.pixels(), images.rows() * images.cols());
+    }
+
+    private static double[] toDouble(float[] values) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = values[i];
+        }
+        return d;
+    }
+
+    private static String quote(String field) {
+        return field.contains(",") || field.contains("\"") ? '"' + field.replace("\"", "\"\"") + '"' : field;
+    }
+}

@@ -1,0 +1,73 @@
+package org.nn4j.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import org.nn4j.train.EpochMetrics;
+import org.nn4j.train.TrainingHistory;
+import org.nn4j.train.TrainingListener;
+
+/**
+ * Shows training as it goes: on a terminal, a bar per epoch (batches done, loss, samples/s, time
+ * left) redrawn in place; elsewhere, one plain line per epoch. Quiet shows nothing.
+ */
+final class Progress implements TrainingListener {
+    private static final int WIDTH = 24;
+    private static final long REDRAW_NANOS = 100_000_000L;
+
+    private final PrintWriter out;
+    private final boolean terminal;
+    private final boolean quiet;
+    private long lastDraw;
+    private long epochStart;
+
+    Progress(PrintWriter out, boolean terminal, boolean quiet) {
+        this.out = out;
+        this.terminal = terminal;
+        this.quiet = quiet;
+    }
+
+    @Override
+    public void epochStarted(int epoch, int epochs, int batches) {
+        lastDraw = 0;
+        epochStart = System.nanoTime();
+    }
+
+    @Override
+    public void batchFinished(int epoch, int batch, int batches, double meanLoss, double samplesPerSecond) {
+        if (quiet || !terminal) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (batch < batches && now - lastDraw < REDRAW_NANOS) {
+            return;
+        }
+        lastDraw = now;
+        int filled = (int) ((long) WIDTH * batch / batches);
+        double secondsLeft = (now - epochStart) / 1e9 * (batches - batch) / batch;
+        out.print(String.format(Locale.ROOT, "\repoch %d [%s%s] %d/%d  loss %.4f  %,.0f samples/s  ETA %s ", epoch,
+                "=".repeat(filled), " ".repeat(WIDTH - filled), batch, batches, meanLoss, samplesPerSecond,
+                clock(secondsLeft)));
+        out.flush();
+    }
+
+    @Override
+    public void epochFinished(EpochMetrics m, TrainingHistory history) {
+        if (quiet) {
+            return;
+        }
+        if (terminal) {
+            out.print("\r\033[K");
+        }
+        out.println(String.format(Locale.ROOT, "epoch %d: train loss %.4f, test loss %.4f, test accuracy %.4f,"
+                + " %,.0f samples/s, lr %.3g, %.1f s%s", m.epoch(), m.trainLoss(), m.testLoss(), m.testAccuracy(),
+                m.samplesPerSecond(), m.learningRate(), m.seconds(),
+                history.stoppedEarly() ? " (stopping early: no better test loss in a while)" : ""));
+        out.flush();
+    }
+
+    private static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}

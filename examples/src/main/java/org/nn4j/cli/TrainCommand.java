@@ -1,0 +1,300 @@
+package org.nn4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+import org.nn4j.data.Split;
+import org.nn4j.data.Standardizer;
+import org.nn4j.inject.NetworkFactory;
+import org.nn4j.io.InvalidInputException;
+import org.nn4j.io.ModelFile;
+import org.nn4j.nn.Loss;
+import org.nn4j.nn.MeanSquaredError;
+import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.train.Checkpoints;
+import org.nn4j.train.EpochMetrics;
+import org.nn4j.train.LearningRateSchedule;
+import org.nn4j.train.Optimizer;
+import org.nn4j.train.Trainer;
+import org.nn4j.train.TrainingConfig;
+import org.nn4j.train.TrainingHistory;
+import org.nn4j.train.TrainingListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a network on Fashion-MNIST (the default) or CSV data and report its test accuracy.",
+            "With --out, the model is saved after every epoch, so an interrupted run loses at most one epoch and"
+                    + " continues with --resume."})
+final class TrainCommand implements Callable<Integer> {
+    /** Options that a checkpoint fixes, so that they cannot be given with --resume. */
+    private static final List<String> FIXED_BY_CHECKPOINT = List.of("--hidden", "--activation", "--loss", "--optimizer",
+            "--lr", "--momentum", "--nesterov", "--weight-decay", "--batch-size", "--schedule", "--patience", "--seed",
+            "--dtype", "--standardize");
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--hidden", split = ",", paramLabel = "SIZES", defaultValue = "256,128",
+            description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> hidden;
+
+    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
+            description = "relu, tanh or sigmoid (default: ${DEFAULT-VALUE}).")
+    String activation;
+
+    @Option(names = "--loss", paramLabel = "NAME", defaultValue = "ce",
+            description = "ce (softmax cross-entropy) or mse (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
+            description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.001 for adam, 0.05 for sgd).")
+    Double learningRate;
+
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9",
+            description = "SGD momentum (default: ${DEFAULT-VALUE}; 0 for none).")
+    double momentum;
+
+    @Option(names = "--nesterov", description = "Nesterov momentum for SGD.")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0",
+            description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
+            description = "Examples per update (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs in all (default: 10, or the checkpoint's).")
+    Integer epochs;
+
+    @Option(names = "--schedule", paramLabel = "SCHEDULE", defaultValue = "constant",
+            description = "Learning rate per epoch: constant, cosine or step:EVERY:GAMMA (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
+            description = "Stop after N epochs without a better test loss (default: ${DEFAULT-VALUE}, never).")
+    int patience;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seeds weights, shuffling and CSV splits (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--standardize", description = "Standardise each feature with the training data's mean and std.")
+    boolean standardize;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Save the model here (safetensors) after every epoch (default with --resume: that file).")
+    Path modelOut;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Plot losses and accuracy per epoch as a PNG.")
+    Path plot;
+
+    @Option(names = "--metrics-json", paramLabel = "FILE", description = "Write per-epoch metrics as one JSON object.")
+    Path metricsJson;
+
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "Continue the training saved in FILE, with its architecture, optimizer and seed.")
+    Path resume;
+
+    @Option(names = "--quiet", description = "Print only the final test accuracy.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Everything a run trains: the model, its optimizer, the data, and where training stands. */
+    private record Setup(ModelFile.Architecture architecture, NeuralNetwork network, Optimizer optimizer,
+            double baseRate, TrainingConfig config, TrainingHistory history, Standardizer standardizer, Split split) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        NetworkFactory factory = backendOptions.injector(DType.FLOAT32).getInstance(NetworkFactory.class);
+        Backend backend = factory.backend();
+        Setup run = resume != null ? resumed(backend) : fresh(factory);
+        Path modelFile = modelOut != null ? modelOut : resume;
+        ModelFile.Architecture architecture = run.architecture();
+        Split split = run.split();
+        if (!quiet) {
+            out.println("data: " + split.description());
+            out.println("model: " + describe(architecture) + "; " + run.optimizer().name() + " lr " + run.baseRate()
+                    + ", batch " + run.config().batchSize() + ", " + run.config().epochs() + " epochs ("
+                    + run.config().schedule().describe() + " schedule), seed " + run.config().seed() + "; backend "
+                    + backend.name() + ", " + architecture.dtype()
+                    + (resume != null ? "; resuming after epoch " + run.history().epochsDone() : ""));
+            out.flush();
+        }
+        Progress progress = new Progress(out, System.console() != null, quiet);
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void epochStarted(int epoch, int epochs, int batches) {
+                progress.epochStarted(epoch, epochs, batches);
+            }
+
+            @Override
+            public void batchFinished(int epoch, int batch, int batches, double meanLoss, double speed) {
+                progress.batchFinished(epoch, batch, batches, meanLoss, speed);
+            }
+
+            @Override
+            public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
+                try {
+                    save(modelFile, run, history, backend);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                progress.epochFinished(metrics, history);
+            }
+        };
+        TrainingHistory history;
+        try {
+            history = new Trainer(run.network(), Loss.byLabel(backend, architecture.loss()), run.optimizer(),
+                    run.config()).fit(split.train(), split.test(), run.history(), listener);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+        EpochMetrics last = history.last();
+        if (history.epochsDone() == run.history().epochsDone()) {
+            out.println("nothing to do: " + resume + " has " + history.epochsDone() + " of " + run.config().epochs()
+                    + " epochs done" + (history.stoppedEarly() ? " and stopped early" : ""));
+            return 0;
+        }
+        out.println(String.format(Locale.ROOT, "test accuracy %.4f (%d test examples, after epoch %d of %d)",
+                last.testAccuracy(), split.test().size(), last.epoch(), run.config().epochs()));
+        List<String> written = new ArrayList<>();
+        for (Path p : new Path[] {modelFile, plot, metricsJson}) {
+            if (p != null) {
+                written.add(p.toString());
+            }
+        }
+        if (!quiet && !written.isEmpty()) {
+            out.println("wrote " + String.join(", ", written));
+        }
+        return 0;
+    }
+
+    /** Writes the model (with the optimizer's state, for --resume), the metrics and the plot, as far as asked. */
+    private void save(Path modelFile, Setup run, TrainingHistory history, Backend backend) throws IOException {
+        String dtype = run.architecture().dtype().label();
+        if (modelFile != null) {
+            Map<String, List<Matrix>> state = new LinkedHashMap<>();
+            for (String slot : run.optimizer().slots()) {
+                state.put(slot, run.optimizer().stateMatrices(slot));
+            }
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("backend", backend.name());
+            facts.put("data", run.split().description());
+            ModelFile.save(modelFile, run.architecture(), run.network(), run.standardizer(), state,
+                    Checkpoints.describe(run.optimizer(), run.baseRate(), run.config(), history, facts));
+        }
+        if (metricsJson != null) {
+            Reports.writeMetrics(metricsJson, history, backend.name(), dtype, run.config().seed(),
+                    run.split().description());
+        }
+        if (plot != null) {
+            Reports.writePlot(plot, history, describe(run.architecture()) + " on " + backend.name() + ", " + dtype);
+        }
+    }
+
+    private Setup fresh(NetworkFactory factory) {
+        ActivationKind kind = ActivationKind.byLabel(activation);
+        if (kind == null) {
+            throw new InvalidInputException("unknown --activation '" + activation + "'; expected relu, tanh or sigmoid");
+        }
+        String lossLabel = lossLabel(loss);
+        double rate = learningRate != null ? learningRate : optimizer.equals("sgd") ? 0.05 : 1e-3;
+        try {
+            TrainingConfig config = new TrainingConfig(epochs != null ? epochs : 10, batchSize, seed, patience,
+                    LearningRateSchedule.parse(schedule));
+            Split split = data.trainAndTest(seed);
+            Standardizer standardizer = null;
+            if (standardize) {
+                standardizer = Standardizer.fit(split.train());
+                split = new Split(standardizer.apply(split.train()), standardizer.apply(split.test()),
+                        split.description() + ", standardised");
+            }
+            NeuralNetwork network = factory.network().inputSize(split.train().featureCount()).hiddenSizes(hidden)
+                    .outputSize(split.train().classCount()).activation(kind).seed(seed).build();
+            Optimizer opt = Checkpoints.optimizer(optimizer, factory.backend(), network.parameters(), rate,
+                    optimizer.equals("sgd") ? momentum : 0, nesterov, weightDecay);
+            ModelFile.Architecture architecture = new ModelFile.Architecture(network.inputSize(), hidden,
+                    network.outputSize(), kind, lossLabel, network.dtype(), split.train().classNames());
+            return new Setup(architecture, network, opt, rate, config, TrainingHistory.empty(), standardizer, split);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+    }
+
+    private Setup resumed(Backend backend) {
+        List<String> given = FIXED_BY_CHECKPOINT.stream()
+                .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).collect(Collectors.toList());
+        if (!given.isEmpty()) {
+            throw new InvalidInputException(String.join(", ", given) + (given.size() == 1 ? " does" : " do")
+                    + " not apply with --resume: " + resume + " fixes the architecture, optimizer, seed and dtype");
+        }
+        ModelFile.Loaded loaded = ModelFile.load(resume, backend);
+        String file = resume.toString();
+        try {
+            Optimizer restored = Checkpoints.restoreOptimizer(file, loaded.training(), backend,
+                    loaded.network().parameters(), loaded.optimizerState());
+            TrainingConfig config = Checkpoints.restoreConfig(file, loaded.training(), epochs != null ? epochs : 0);
+            ModelFile.Architecture architecture = loaded.architecture();
+            Split split = data.trainAndTest(config.seed());
+            Standardizer standardizer = loaded.standardizer();
+            if (standardizer != null) {
+                split = new Split(standardizer.apply(split.train()), standardizer.apply(split.test()),
+                        split.description() + ", standardised");
+            }
+            split = new Split(split.train().relabel(architecture.classNames()),
+                    split.test().relabel(architecture.classNames()), split.description());
+            return new Setup(architecture, loaded.network(), restored,
+                    loaded.training().path("optimizer").path("learning_rate").asDouble(), config,
+                    Checkpoints.restoreHistory(file, loaded.training()), standardizer, split);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String lossLabel(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "ce":
+            case SoftmaxCrossEntropy.LABEL:
+                return SoftmaxCrossEntropy.LABEL;
+            case MeanSquaredError.LABEL:
+                return MeanSquaredError.LABEL;
+            default:
+                throw new InvalidInputException("unknown --loss '" + name + "'; expected ce or mse");
+        }
+    }
+
+    /** A model's shape in a few words: {@code 784-256-128-10 relu, softmax_cross_entropy}. */
+    static String describe(ModelFile.Architecture a) {
+        String sizes = a.sizes().stream().map(String::valueOf).collect(Collectors.joining("-"));
+        return sizes + " " + a.activation() + ", " + a.loss();
+    }
+}

@@ -1,0 +1,193 @@
+package org.nn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train, evaluate and predict as a user runs them, on the shipped Fashion-MNIST subset and on CSV files. */
+class TrainCommandsTest {
+    private static final String[] SMALL = {"--hidden", "32", "--batch-size", "64", "--backend", "ejml"};
+
+    @TempDir
+    static Path data;
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run nn(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static String[] args(String... parts) {
+        List<String> all = new ArrayList<>(List.of(parts));
+        all.addAll(List.of(SMALL));
+        return all.toArray(String[]::new);
+    }
+
+    @BeforeAll
+    static void copyTheShippedSubset() throws IOException {
+        ShippedSubset.copyTo(data);
+    }
+
+    @Test
+    void trainWritesModelPlotAndMetrics() throws IOException {
+        Path model = dir.resolve("model.safetensors");
+        Path plot = dir.resolve("curve.png");
+        Path metrics = dir.resolve("metrics.json");
+        Run run = nn(args("train", "--data", data.toString(), "--epochs", "2", "--out", model.toString(), "--plot",
+                plot.toString(), "--metrics-json", metrics.toString()));
+        assertEquals(0, run.code, run.err);
+        assertEquals("", run.err);
+        assertTrue(run.out.contains("data: Fashion-MNIST from " + data + " (10000 training, 2000 test images)"), run.out);
+        assertTrue(run.out.contains("epoch 2: train loss "), run.out);
+        assertTrue(run.out.contains("test accuracy 0."), run.out);
+        byte[] png = Files.readAllBytes(plot);
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
+        JsonNode json = new ObjectMapper().readTree(metrics.toFile());
+        for (String key : List.of("train_loss", "test_loss", "test_accuracy", "samples_per_second")) {
+            assertEquals(2, json.get(key).size(), key);
+        }
+        assertTrue(json.get("final_test_accuracy").asDouble() > 0.75, json.toString());
+        assertEquals("ejml", json.get("backend").asText());
+        assertEquals("float32", json.get("dtype").asText());
+        assertEquals(42, json.get("seed").asInt());
+        assertTrue(json.get("data").asText().contains(data.toString()));
+        assertTrue(Files.size(model) > 0);
+    }
+
+    @Test
+    void resumingContinuesToTheResultOfAnUninterruptedRun() throws IOException {
+        Path straight = dir.resolve("straight.json");
+        assertEquals(0, nn(args("train", "--data", data.toString(), "--epochs", "2", "--metrics-json",
+                straight.toString(), "--quiet")).code);
+        Path model = dir.resolve("m.safetensors");
+        assertEquals(0, nn(args("train", "--data", data.toString(), "--epochs", "1", "--out", model.toString(),
+                "--quiet")).code);
+        Path resumed = dir.resolve("resumed.json");
+        Run run = nn("train", "--data", data.toString(), "--resume", model.toString(), "--epochs", "2",
+                "--metrics-json", resumed.toString(), "--backend", "ejml");
+        assertEquals(0, run.code, run.err);
+        assertTrue(run.out.contains("resuming after epoch 1"), run.out);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode a = json.readTree(straight.toFile());
+        JsonNode b = json.readTree(resumed.toFile());
+        assertEquals(a.get("train_loss"), b.get("train_loss"));
+        assertEquals(a.get("test_loss"), b.get("test_loss"));
+        assertEquals(a.get("test_accuracy"), b.get("test_accuracy"));
+
+        Run again = nn("train", "--data", data.toString(), "--resume", model.toString(), "--backend", "ejml");
+        assertEquals(0, again.code, again.err);
+        assertTrue(again.out.contains("nothing to do: " + model + " has 2 of 2 epochs done"), again.out);
+    }
+
+    @Test
+    void evaluateAndPredictUseTheSavedModel() throws IOException {
+        Path model = dir.resolve("m.safetensors");
+        assertEquals(0, nn(args("train", "--data", data.toString(), "--epochs", "1", "--out", model.toString(),
+                "--quiet")).code);
+        Run evaluation = nn("evaluate", "--model", model.toString(), "--data", data.toString());
+        assertEquals(0, evaluation.code, evaluation.err);
+        assertTrue(evaluation.out.contains("accuracy 0."), evaluation.out);
+        assertTrue(evaluation.out.contains("per-class accuracy:\n  T-shirt/top"), evaluation.out);
+        assertTrue(evaluation.out.contains("  Ankle boot "), evaluation.out);
+        long matrixRows = evaluation.out.lines().dropWhile(l -> !l.startsWith("confusion matrix")).skip(1).count();
+        assertEquals(10, matrixRows);
+
+        Run prediction = nn("predict", "--model", model.toString(), "--input",
+                data.resolve("t10k-images-idx3-ubyte.gz").toString());
+        assertEquals(0, prediction.code, prediction.err);
+        List<String> lines = prediction.out.lines().toList();
+        assertEquals(2001, lines.size());
+        assertTrue(lines.get(0).startsWith("row,class,p_T-shirt/top,p_Trouser,"), lines.get(0));
+        String[] first = lines.get(1).split(",");
+        double sum = 0;
+        for (int c = 2; c < first.length; c++) {
+            sum += Double.parseDouble(first[c]);
+        }
+        assertEquals(1.0, sum, 1e-4);
+    }
+
+    @Test
+    void csvDataWithStandardisation() throws IOException {
+        Path csv = dir.resolve("blobs.csv");
+        Random random = new Random(4);
+        StringBuilder text = new StringBuilder("width,height,kind\n");
+        StringBuilder features = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            boolean big = i % 2 == 0;
+            double w = (big ? 120 : 80) + 8 * random.nextGaussian();
+            double h = (big ? 3 : 1) + 0.4 * random.nextGaussian();
+            text.append(w).append(',').append(h).append(',').append(big ? "big" : "small").append('\n');
+            features.append(w).append(',').append(h).append('\n');
+        }
+        Files.writeString(csv, text);
+        Path model = dir.resolve("csv.safetensors");
+        Run run = nn("train", "--csv", csv.toString(), "--label", "kind", "--standardize", "--hidden", "8",
+                "--epochs", "20", "--batch-size", "16", "--out", model.toString(), "--backend", "ejml");
+        assertEquals(0, run.code, run.err);
+        assertTrue(run.out.contains("240 training and 60 held-out examples"), run.out);
+        double accuracy = Double.parseDouble(run.out.replaceAll("(?s).*test accuracy (\\S+) .*", "$1"));
+        assertTrue(accuracy > 0.9, run.out);
+
+        Path rows = Files.writeString(dir.resolve("rows.csv"), features.toString());
+        Run prediction = nn("predict", "--model", model.toString(), "--input", rows.toString());
+        assertEquals(0, prediction.code, prediction.err);
+        List<String> lines = prediction.out.lines().toList();
+        assertEquals("row,class,p_big,p_small", lines.get(0));
+        assertTrue(lines.get(1).startsWith("0,big,"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("1,small,"), lines.get(2));
+    }
+
+    @Test
+    void badInputGivesOneLine() throws IOException {
+        assertBadInput(nn(args("train", "--csv", "x.csv")), "nn train: --csv needs --label COLUMN");
+        assertBadInput(nn(args("train", "--data", dir.resolve("none").toString())),
+                "nn train: " + dir.resolve("none") + ": no such directory");
+        assertBadInput(nn(args("train", "--data", data.toString(), "--activation", "swish")),
+                "nn train: unknown --activation 'swish'; expected relu, tanh or sigmoid");
+        assertBadInput(nn(args("train", "--data", data.toString(), "--epochs", "0")),
+                "nn train: epochs must be at least 1, not 0");
+        assertBadInput(nn(args("train", "--data", data.toString(), "--schedule", "linear")),
+                "nn train: unknown learning-rate schedule 'linear'");
+        assertBadInput(nn(args("train", "--data", data.toString(), "--optimizer", "sgd", "--lr", "1e30")),
+                "nn train: training diverged in epoch 1, batch ");
+        Path model = dir.resolve("m.safetensors");
+        assertEquals(0, nn(args("train", "--data", data.toString(), "--epochs", "1", "--out", model.toString(),
+                "--quiet")).code);
+        assertBadInput(nn("train", "--resume", model.toString(), "--hidden", "64", "--data", data.toString()),
+                "nn train: --hidden does not apply with --resume: " + model);
+        assertBadInput(nn("evaluate", "--model", dir.resolve("missing").toString()),
+                "nn evaluate: " + dir.resolve("missing") + ": no such file");
+        Path narrow = Files.writeString(dir.resolve("narrow.csv"), "1,2,3\n4,5,6\n");
+        assertBadInput(nn("predict", "--model", model.toString(), "--input", narrow.toString()),
+                "nn predict: " + narrow + ": rows of 3 features; the model " + model + " takes 784");
+    }
+
+    private static void assertBadInput(Run run, String startOfMessage) {
+        assertEquals(Main.BAD_INPUT, run.code, run.err + run.out);
+        assertTrue(run.err.startsWith(startOfMessage), run.err);
+        assertEquals(1, run.err.lines().count(), "one line on stderr: " + run.err);
+        assertFalse(run.err.contains("Exception"), run.err);
+    }
+}

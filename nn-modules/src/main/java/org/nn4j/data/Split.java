@@ -1,0 +1,43 @@
+package org.nn4j.data;
+
+import java.util.SplittableRandom;
+
+/**
+ * Training and held-out data, and a sentence saying where they came from.
+ *
+ * @param train what the network learns from
+ * @param test what it is evaluated on after each epoch
+ * @param description for the user, for example which files and how many examples
+ */
+public record Split(Dataset train, Dataset test, String description) {
+
+    /** Splits {@code data} at random (seeded) into a held-out share {@code testFraction} and the rest. */
+    public static Split random(Dataset data, double testFraction, long seed) {
+        if (!(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("the held-out fraction must lie between 0 and 1, not " + testFraction);
+        }
+        int n = data.size();
+        int testCount = (int) Math.round(n * testFraction);
+        if (testCount < 1 || testCount >= n) {
+            throw new IllegalArgumentException(data.source() + ": " + n + " examples are too few to hold out "
+                    + testFraction + " of them");
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int[] testRows = java.util.Arrays.copyOfRange(order, 0, testCount);
+        int[] trainRows = java.util.Arrays.copyOfRange(order, testCount, n);
+        java.util.Arrays.sort(testRows);
+        java.util.Arrays.sort(trainRows);
+        return new Split(data.rows(trainRows), data.rows(testRows), data.source() + " (" + trainRows.length
+                + " training and " + testRows.length + " held-out examples, split with seed " + seed + ")");
+    }
+}
