@@ -25,6 +25,11 @@ final class BackendOptions {
                     + " variable NN4J_THREADS, else the backend's default for this machine (see 'nn backends').")
     String threads;
 
+    /** The dtype set by flag, property or environment; null when none is. */
+    DType explicitDType() {
+        return DType.select(dtype, null);
+    }
+
     /** An injector for the backend and dtype these options choose, float64 unless set. */
     Injector injector() {
         return injector(DType.FLOAT64);

@@ -36,7 +36,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         NetworkFactory factory = backendOptions.injector().getInstance(NetworkFactory.class);
-        ModelFile.Loaded loaded = ModelFile.load(model, factory.backend());
+        ModelFile.Loaded loaded = ModelFile.load(model, factory.backend(), backendOptions.explicitDType());
         Dataset dataset = data.evaluationData();
         if (loaded.standardizer() != null) {
             dataset = loaded.standardizer().apply(dataset);

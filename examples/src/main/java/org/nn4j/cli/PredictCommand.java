@@ -53,7 +53,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         NetworkFactory factory = backendOptions.injector().getInstance(NetworkFactory.class);
         Backend backend = factory.backend();
-        ModelFile.Loaded loaded = ModelFile.load(model, backend);
+        ModelFile.Loaded loaded = ModelFile.load(model, backend, backendOptions.explicitDType());
         ModelFile.Architecture a = loaded.architecture();
         Csv.Features features = isIdx(input) ? images(input) : Csv.readFeatures(input);
         if (features.width() != a.inputSize()) {

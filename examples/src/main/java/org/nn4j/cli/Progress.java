@@ -19,6 +19,7 @@ final class Progress implements TrainingListener {
     private final boolean quiet;
     private long lastDraw;
     private long epochStart;
+    private int epochs;
 
     Progress(PrintWriter out, boolean terminal, boolean quiet) {
         this.out = out;
@@ -30,6 +31,7 @@ final class Progress implements TrainingListener {
     public void epochStarted(int epoch, int epochs, int batches) {
         lastDraw = 0;
         epochStart = System.nanoTime();
+        this.epochs = epochs;
     }
 
     @Override
@@ -44,7 +46,7 @@ final class Progress implements TrainingListener {
         lastDraw = now;
         int filled = (int) ((long) WIDTH * batch / batches);
         double secondsLeft = (now - epochStart) / 1e9 * (batches - batch) / batch;
-        out.print(String.format(Locale.ROOT, "\repoch %d [%s%s] %d/%d  loss %.4f  %,.0f samples/s  ETA %s ", epoch,
+        out.print(String.format(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d  loss %.4f  %,.0f samples/s  ETA %s ", epoch, epochs,
                 "=".repeat(filled), " ".repeat(WIDTH - filled), batch, batches, meanLoss, samplesPerSecond,
                 clock(secondsLeft)));
         out.flush();

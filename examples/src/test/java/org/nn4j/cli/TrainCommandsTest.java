@@ -113,6 +113,11 @@ class TrainCommandsTest {
         assertTrue(evaluation.out.contains("  Ankle boot "), evaluation.out);
         long matrixRows = evaluation.out.lines().dropWhile(l -> !l.startsWith("confusion matrix")).skip(1).count();
         assertEquals(10, matrixRows);
+        Run inFloat64 = nn("evaluate", "--model", model.toString(), "--data", data.toString(), "--dtype", "float64");
+        assertEquals(0, inFloat64.code, inFloat64.err);
+        assertTrue(inFloat64.out.contains("relu, softmax_cross_entropy, float64)"), inFloat64.out);
+        String accuracy = evaluation.out.replaceAll("(?s).*accuracy (\\S+),.*", "$1");
+        assertEquals(accuracy, inFloat64.out.replaceAll("(?s).*accuracy (\\S+),.*", "$1"));
 
         Run prediction = nn("predict", "--model", model.toString(), "--input",
                 data.resolve("t10k-images-idx3-ubyte.gz").toString());

@@ -114,13 +114,26 @@ public final class ModelFile {
      * @throws InvalidInputException naming the file and what is wrong with it
      */
     public static Loaded load(Path file, Backend backend) {
+        return load(file, backend, null);
+    }
+
+    /**
+     * Reads a model file onto {@code backend}, in {@code dtype} (the file's when null; values are
+     * rounded when a float64 model is read as float32).
+     *
+     * @throws InvalidInputException naming the file and what is wrong with it
+     */
+    public static Loaded load(Path file, Backend backend, DType dtype) {
         Safetensors.Contents contents = Safetensors.read(file);
         Map<String, String> metadata = contents.metadata();
         if (!FORMAT.equals(metadata.get("nn4j.format"))) {
             throw new InvalidInputException(file + ": not an nn4j model (nn4j.format is " + metadata.get("nn4j.format")
                     + ", expected " + FORMAT + ")");
         }
-        Architecture architecture = architecture(file, metadata.get("nn4j.architecture"));
+        Architecture saved = architecture(file, metadata.get("nn4j.architecture"));
+        Architecture architecture = dtype == null || dtype == saved.dtype() ? saved
+                : new Architecture(saved.inputSize(), saved.hiddenSizes(), saved.outputSize(), saved.activation(),
+                        saved.loss(), dtype, saved.classNames());
         NeuralNetwork network = new NeuralNetwork(backend, architecture.dtype(), architecture.inputSize(),
                 architecture.outputSize(), architecture.hiddenSizes(), architecture.activation(), WeightInit.RANDN, 0);
         Map<String, Safetensors.Tensor> tensors = contents.tensors();

@@ -31,6 +31,8 @@ public final class NeuralNetwork {
     private final List<Matrix> weightGrads = new ArrayList<>();
     private final List<Matrix> biasGrads = new ArrayList<>();
     private final List<Matrix> weightGradsView;
+    private final List<Matrix> parameters;
+    private final List<Matrix> parameterGradients;
     private final List<Matrix> biasGradsView;
     private final Map<Integer, BatchBuffers> buffersByBatchSize = new HashMap<>();
     /** The buffers of the last forward pass, and its input. */
@@ -64,6 +66,16 @@ public final class NeuralNetwork {
         this.layers = Collections.unmodifiableList(built);
         this.weightGradsView = Collections.unmodifiableList(weightGrads);
         this.biasGradsView = Collections.unmodifiableList(biasGrads);
+        List<Matrix> params = new ArrayList<>();
+        List<Matrix> grads = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            params.add(layers.get(i).weights());
+            params.add(layers.get(i).bias());
+            grads.add(weightGrads.get(i));
+            grads.add(biasGrads.get(i));
+        }
+        this.parameters = List.copyOf(params);
+        this.parameterGradients = List.copyOf(grads);
     }
 
     public static Builder builder(Backend backend) {
@@ -151,22 +163,12 @@ public final class NeuralNetwork {
 
     /** Every parameter, layer by layer: weights then bias of the first layer, and so on. */
     public List<Matrix> parameters() {
-        List<Matrix> parameters = new ArrayList<>();
-        for (FullyConnectedLayer layer : layers) {
-            parameters.add(layer.weights());
-            parameters.add(layer.bias());
-        }
         return parameters;
     }
 
     /** The gradients of the last {@link #backward}, in the order of {@link #parameters()}. */
     public List<Matrix> parameterGradients() {
-        List<Matrix> gradients = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            gradients.add(weightGrads.get(i));
-            gradients.add(biasGrads.get(i));
-        }
-        return gradients;
+        return parameterGradients;
     }
 
     private static void requirePositive(String what, Integer size) {
