@@ -116,6 +116,13 @@ public interface Backend {
     /** {@code out[i] = softmax(x[i])}, computed stably for any finite logits; one shape. */
     void softmaxRows(Matrix x, Matrix out);
 
+    /**
+     * Softmax cross-entropy and its gradient in one pass: for logits {@code o} and targets {@code y}
+     * whose rows each sum to 1 (both {@code m x n}), writes {@code gradOut = (softmax(o) - y) / m} and
+     * returns the mean over rows of {@code logsumexp(o_i) - o_i·y_i}, accumulated in float64.
+     */
+    double softmaxCrossEntropy(Matrix logits, Matrix target, Matrix gradOut);
+
     /** {@code out[i][0] = log(sum over j of exp(x[i][j]))}, stably: {@code x} is {@code m x n}, {@code out} is {@code m x 1}. */
     void logSumExpRows(Matrix x, Matrix out);
 

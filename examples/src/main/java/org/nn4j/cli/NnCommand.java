@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "nn", mixinStandardHelpOptions = true, versionProvider = NnCommand.Version.class,
         description = "nn4j: neural networks for Java with pluggable compute backends.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DemoCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchCommand.class, DemoCommand.class,
             GradientsCommand.class, BackendsCommand.class})
 final class NnCommand implements Callable<Integer> {
 
@@ -22,7 +22,7 @@ final class NnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing a command: train, evaluate, predict, demo, gradients or backends");
+        throw new ParameterException(spec.commandLine(), "missing a command: train, evaluate, predict, bench, demo, gradients or backends");
     }
 
     static final class Version implements picocli.CommandLine.IVersionProvider {

@@ -25,6 +25,13 @@ public interface Loss {
     /** {@code dL/d(prediction)} in a new matrix. */
     Matrix backward(Matrix prediction, Matrix target);
 
+    /** {@link #forward} and {@link #backward} together, which some losses do in one pass; returns the loss. */
+    default double forwardBackward(Matrix prediction, Matrix target, Matrix out) {
+        double loss = forward(prediction, target);
+        backward(prediction, target, out);
+        return loss;
+    }
+
     /** The loss named {@code label} ({@code mse} or {@code softmax_cross_entropy}), or null. */
     static Loss byLabel(Backend backend, String label) {
         switch (label) {

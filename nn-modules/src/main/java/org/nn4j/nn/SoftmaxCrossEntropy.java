@@ -31,6 +31,13 @@ public final class SoftmaxCrossEntropy extends BatchLoss {
         return (backend.sum(logSumExp) - backend.dot(logits, target)) / logits.rows();
     }
 
+    /** One fused pass over the logits: the backend's {@link Backend#softmaxCrossEntropy}. */
+    @Override
+    public double forwardBackward(Matrix logits, Matrix target, Matrix out) {
+        requireSameShape(logits, target);
+        return backend.softmaxCrossEntropy(logits, target, out);
+    }
+
     @Override
     public void backward(Matrix logits, Matrix target, Matrix out) {
         requireSameShape(logits, target);

@@ -1,11 +1,7 @@
 package org.nn4j.train;
 
 import java.util.SplittableRandom;
-import org.nn4j.api.Backend;
-import org.nn4j.api.DType;
-import org.nn4j.api.Matrix;
 import org.nn4j.data.Dataset;
-import org.nn4j.nn.Buffers;
 import org.nn4j.nn.Loss;
 import org.nn4j.nn.NeuralNetwork;
 
@@ -39,8 +35,6 @@ public final class Trainer {
     public TrainingHistory fit(Dataset train, Dataset test, TrainingHistory history, TrainingListener listener) {
         requireFits(train);
         requireFits(test);
-        Backend backend = network.backend();
-        DType dtype = network.dtype();
         int n = train.size();
         int d = train.featureCount();
         int k = train.classCount();
@@ -51,9 +45,7 @@ public final class Trainer {
         int rest = n % batchSize;
         float[] restX = new float[rest * d];
         float[] restY = new float[rest * k];
-        Buffers inputs = new Buffers(backend);
-        Buffers targets = new Buffers(backend);
-        Buffers outputGrads = new Buffers(backend);
+        TrainingStep step = new TrainingStep(network, loss, optimizer);
         int[] order = new int[n];
 
         TrainingHistory done = history;
@@ -72,22 +64,13 @@ public final class Trainer {
                 float[] y = count == batchSize ? fullY : restY;
                 train.gatherFeatures(order, from, count, x);
                 train.gatherOneHot(order, from, count, y);
-                Matrix xm = inputs.get(dtype, count, d);
-                Matrix ym = targets.get(dtype, count, k);
-                backend.copyIn(x, xm);
-                backend.copyIn(y, ym);
-                Matrix output = network.forward(xm);
-                double batchLoss = loss.forward(output, ym);
+                double batchLoss = step.run(x, y, count);
                 if (!Double.isFinite(batchLoss)) {
                     throw new TrainingDivergedException(String.format("training diverged in epoch %d, batch %d of %d:"
                             + " the loss is %s; try a learning rate lower than %.3g", epoch + 1, b + 1, batches,
                             batchLoss, rate));
                 }
                 lossSum += batchLoss * count;
-                Matrix grad = outputGrads.get(dtype, count, k);
-                loss.backward(output, ym, grad);
-                network.backward(grad, false);
-                optimizer.step(network.parameterGradients());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 listener.batchFinished(epoch + 1, b + 1, batches, lossSum / (from + count), (from + count) / seconds);
             }

@@ -417,6 +417,43 @@ public abstract class BackendConformanceTest {
 
     @ParameterizedTest(name = "{0} {1}x{2}")
     @MethodSource("shapes")
+    void softmaxCrossEntropyGivesLossAndGradientInOnePass(DType dtype, int rows, int cols) {
+        Operand logits = random(dtype, rows, cols, 80, 6);
+        double[] target = new double[rows * cols];
+        SplittableRandom random = new SplittableRandom(81);
+        for (int i = 0; i < rows; i++) {
+            target[i * cols + random.nextInt(cols)] = 1;
+        }
+        Matrix y = backend.fromArray(dtype, rows, cols, target);
+        Matrix grad = backend.zeros(dtype, rows, cols);
+        backend.fill(grad, Double.NaN);
+        double loss = backend.softmaxCrossEntropy(logits.matrix, y, grad);
+
+        double[] logSumExp = ReferenceOps.logSumExpRows(logits.values, cols);
+        double[] softmax = ReferenceOps.softmaxRows(logits.values, cols);
+        double expectedLoss = (ReferenceOps.sum(logSumExp) - ReferenceOps.dot(logits.values, target)) / rows;
+        Tolerance.assertClose("softmaxCrossEntropy loss", dtype, 1, new double[] {expectedLoss}, new double[] {loss});
+        Tolerance.assertClose("softmaxCrossEntropy gradient", dtype, cols,
+                ReferenceOps.axpby(1.0 / rows, softmax, -1.0 / rows, target), backend.toArray(grad));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void softmaxCrossEntropyIsStableForLogitsOfTenThousand(DType dtype) {
+        Matrix logits = backend.fromArray(dtype, 2, 3, new double[] {1e4, -1e4, 0, -1e4, 1e4, 1e4});
+        Matrix y = backend.fromArray(dtype, 2, 3, new double[] {0, 1, 0, 0, 1, 0});
+        Matrix grad = backend.zeros(dtype, 2, 3);
+        double loss = backend.softmaxCrossEntropy(logits, y, grad);
+        Tolerance.assertClose("loss of large logits", dtype, 1, new double[] {(2e4 + Math.log(2)) / 2},
+                new double[] {loss});
+        Tolerance.assertClose("gradient of large logits", dtype, 3, new double[] {0.5, -0.5, 0, 0, -0.25, 0.25},
+                backend.toArray(grad));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.softmaxCrossEntropy(logits, backend.zeros(dtype, 2, 2), grad));
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
     void argmaxFindsTheFirstLargestPerRow(DType dtype, int rows, int cols) {
         Operand x = random(dtype, rows, cols, 60);
         int[] out = new int[rows];

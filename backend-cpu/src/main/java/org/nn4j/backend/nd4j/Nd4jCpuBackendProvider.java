@@ -40,7 +40,8 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
         }
         int threads = Nd4jThreads.threads();
         return Availability.available("nd4j-native 1.0.0-M2.1 for linux-x86_64; OpenBLAS 0.3.19 kernels: "
-                + openBlasKernels() + "; " + threads + (threads == 1 ? " thread" : " threads"));
+                + openBlasKernels() + "; threads: " + threads + " BLAS, " + Nd4jThreads.elementWise(threads)
+                + " element-wise");
     }
 
     /** Which kernels OpenBLAS will use, and who chose them. */
@@ -66,6 +67,6 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
         if (!availability.available()) {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
-        return new Nd4jBackend(NAME, Nd4jThreads.threads());
+        return new Nd4jBackend(NAME, Nd4jThreads.threads(), true);
     }
 }

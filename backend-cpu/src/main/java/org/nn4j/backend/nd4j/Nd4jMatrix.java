@@ -1,5 +1,7 @@
 package org.nn4j.backend.nd4j;
 
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
@@ -10,6 +12,8 @@ final class Nd4jMatrix implements Matrix {
     private final int rows;
     private final int cols;
     private final DType dtype;
+    private FloatPointer floats;
+    private DoublePointer doubles;
 
     Nd4jMatrix(INDArray array, DType dtype) {
         this.array = array;
@@ -31,6 +35,22 @@ final class Nd4jMatrix implements Matrix {
     @Override
     public DType dtype() {
         return dtype;
+    }
+
+    /** The host memory as floats (float32 only), made once: a view, not a copy. */
+    FloatPointer floats() {
+        if (floats == null) {
+            floats = new FloatPointer(array.data().addressPointer());
+        }
+        return floats;
+    }
+
+    /** The host memory as doubles (float64 only), made once: a view, not a copy. */
+    DoublePointer doubles() {
+        if (doubles == null) {
+            doubles = new DoublePointer(array.data().addressPointer());
+        }
+        return doubles;
     }
 
     @Override

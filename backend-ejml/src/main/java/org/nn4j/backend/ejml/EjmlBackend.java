@@ -535,6 +535,41 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
+    public double softmaxCrossEntropy(Matrix logits, Matrix target, Matrix gradOut) {
+        Checks.sameShape("softmaxCrossEntropy", logits, target, gradOut);
+        EjmlMatrix o = own(logits);
+        EjmlMatrix y = own(target);
+        EjmlMatrix g = own(gradOut);
+        int rows = logits.rows();
+        int cols = logits.cols();
+        double loss = 0;
+        if (o.f64 != null) {
+            double[] in = o.f64.data;
+            double[] t = y.f64.data;
+            double[] out = g.f64.data;
+            for (int start = 0; start < rows * cols; start += cols) {
+                double logSumExp = logSumExp(in, start, cols);
+                for (int j = start; j < start + cols; j++) {
+                    loss += t[j] * (logSumExp - in[j]);
+                    out[j] = (Math.exp(in[j] - logSumExp) - t[j]) / rows;
+                }
+            }
+        } else {
+            float[] in = o.f32.data;
+            float[] t = y.f32.data;
+            float[] out = g.f32.data;
+            for (int start = 0; start < rows * cols; start += cols) {
+                double logSumExp = logSumExp(in, start, cols);
+                for (int j = start; j < start + cols; j++) {
+                    loss += t[j] * (logSumExp - in[j]);
+                    out[j] = (float) ((Math.exp(in[j] - logSumExp) - t[j]) / rows);
+                }
+            }
+        }
+        return loss / rows;
+    }
+
+    @Override
     public void logSumExpRows(Matrix x, Matrix out) {
         Checks.logSumExpRows(x, out);
         EjmlMatrix ex = own(x);
@@ -637,6 +672,16 @@ public final class EjmlBackend implements Backend {
             max = Math.max(max, values[j]);
         }
         return max;
+    }
+
+    /** log(sum(exp(row))), stably. */
+    private static double logSumExp(double[] values, int start, int cols) {
+        double max = rowMax(values, start, cols);
+        double sum = 0;
+        for (int j = start; j < start + cols; j++) {
+            sum += Math.exp(values[j] - max);
+        }
+        return max + Math.log(sum);
     }
 
     /** log(sum(exp(row))) of a float32 row, computed in float64. */

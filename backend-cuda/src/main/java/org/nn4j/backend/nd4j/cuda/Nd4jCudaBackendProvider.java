@@ -86,7 +86,7 @@ public final class Nd4jCudaBackendProvider implements BackendProvider {
         if (!availability.available()) {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
-        return new Nd4jBackend(NAME, Nd4jThreads.threads());
+        return new Nd4jBackend(NAME, Nd4jThreads.threads(), false);
     }
 
     private static boolean hasKernels(CudaEnvironment.Gpu gpu) {

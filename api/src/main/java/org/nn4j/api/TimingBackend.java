@@ -1,0 +1,202 @@
+package org.nn4j.api;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A backend that times every operation of the backend it wraps, for benchmarks: how the time of a
+ * training step divides between GEMM and everything else. Not thread-safe, like the backends.
+ */
+public final class TimingBackend implements Backend {
+    private final Backend inner;
+    private final Map<String, long[]> nanos = new LinkedHashMap<>();
+
+    public TimingBackend(Backend inner) {
+        this.inner = inner;
+    }
+
+    /** Nanoseconds spent per operation name since the last {@link #reset()}. */
+    public Map<String, Long> totals() {
+        Map<String, Long> totals = new LinkedHashMap<>();
+        nanos.forEach((op, t) -> totals.put(op, t[0]));
+        return Collections.unmodifiableMap(totals);
+    }
+
+    public void reset() {
+        nanos.clear();
+    }
+
+    private long start() {
+        return System.nanoTime();
+    }
+
+    private void stop(String op, long start) {
+        nanos.computeIfAbsent(op, k -> new long[1])[0] += System.nanoTime() - start;
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public Matrix zeros(DType dtype, int rows, int cols) {
+        long t = start();
+        Matrix m = inner.zeros(dtype, rows, cols);
+        stop("zeros", t);
+        return m;
+    }
+
+    @Override
+    public void copyIn(double[] rowMajor, Matrix dst) {
+        long t = start();
+        inner.copyIn(rowMajor, dst);
+        stop("copyIn", t);
+    }
+
+    @Override
+    public void copyIn(float[] rowMajor, Matrix dst) {
+        long t = start();
+        inner.copyIn(rowMajor, dst);
+        stop("copyIn", t);
+    }
+
+    @Override
+    public void copyOut(Matrix src, double[] rowMajor) {
+        long t = start();
+        inner.copyOut(src, rowMajor);
+        stop("copyOut", t);
+    }
+
+    @Override
+    public void copyOut(Matrix src, float[] rowMajor) {
+        long t = start();
+        inner.copyOut(src, rowMajor);
+        stop("copyOut", t);
+    }
+
+    @Override
+    public void copy(Matrix src, Matrix dst) {
+        long t = start();
+        inner.copy(src, dst);
+        stop("copy", t);
+    }
+
+    @Override
+    public void fill(Matrix dst, double value) {
+        long t = start();
+        inner.fill(dst, value);
+        stop("fill", t);
+    }
+
+    @Override
+    public void gemm(boolean transposeA, boolean transposeB, double alpha, Matrix a, Matrix b, double beta,
+            Matrix c) {
+        long t = start();
+        inner.gemm(transposeA, transposeB, alpha, a, b, beta, c);
+        stop("gemm", t);
+    }
+
+    @Override
+    public void addRowVector(Matrix a, Matrix row, Matrix out) {
+        long t = start();
+        inner.addRowVector(a, row, out);
+        stop("addRowVector", t);
+    }
+
+    @Override
+    public void columnSums(Matrix a, Matrix out) {
+        long t = start();
+        inner.columnSums(a, out);
+        stop("columnSums", t);
+    }
+
+    @Override
+    public void axpby(double alpha, Matrix a, double beta, Matrix b, Matrix out) {
+        long t = start();
+        inner.axpby(alpha, a, beta, b, out);
+        stop("axpby", t);
+    }
+
+    @Override
+    public void scale(double alpha, Matrix a, Matrix out) {
+        long t = start();
+        inner.scale(alpha, a, out);
+        stop("scale", t);
+    }
+
+    @Override
+    public void multiply(Matrix a, Matrix b, Matrix out) {
+        long t = start();
+        inner.multiply(a, b, out);
+        stop("multiply", t);
+    }
+
+    @Override
+    public void activation(ActivationKind kind, Matrix x, Matrix out) {
+        long t = start();
+        inner.activation(kind, x, out);
+        stop("activation", t);
+    }
+
+    @Override
+    public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
+        long t = start();
+        inner.activationBackward(kind, x, y, grad, out);
+        stop("activationBackward", t);
+    }
+
+    @Override
+    public void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2, double stepSize,
+            double vScale, double epsilon) {
+        long t = start();
+        inner.adamUpdate(param, grad, m, v, beta1, beta2, stepSize, vScale, epsilon);
+        stop("adamUpdate", t);
+    }
+
+    @Override
+    public void softmaxRows(Matrix x, Matrix out) {
+        long t = start();
+        inner.softmaxRows(x, out);
+        stop("softmaxRows", t);
+    }
+
+    @Override
+    public double softmaxCrossEntropy(Matrix logits, Matrix target, Matrix gradOut) {
+        long t = start();
+        double loss = inner.softmaxCrossEntropy(logits, target, gradOut);
+        stop("softmaxCrossEntropy", t);
+        return loss;
+    }
+
+    @Override
+    public void logSumExpRows(Matrix x, Matrix out) {
+        long t = start();
+        inner.logSumExpRows(x, out);
+        stop("logSumExpRows", t);
+    }
+
+    @Override
+    public void argmaxRows(Matrix x, int[] out) {
+        long t = start();
+        inner.argmaxRows(x, out);
+        stop("argmaxRows", t);
+    }
+
+    @Override
+    public double sum(Matrix a) {
+        long t = start();
+        double s = inner.sum(a);
+        stop("sum", t);
+        return s;
+    }
+
+    @Override
+    public double dot(Matrix a, Matrix b) {
+        long t = start();
+        double s = inner.dot(a, b);
+        stop("dot", t);
+        return s;
+    }
+}

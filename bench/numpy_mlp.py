@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""The NumPy reference for 'nn bench': the same MLP, loss, optimizer, batch and dtype, written the way
+the original assignment writes its modules, vectorised over the batch.
+
+    python3 bench/numpy_mlp.py [--hidden 256,128] [--batch-size 128] [--dtype float32]
+                               [--optimizer adam|sgd] [--seconds 3] [--warmup 1] [--json]
+
+Trains on synthetic data of Fashion-MNIST's shape (784 features, 10 classes) and prints samples/s
+per timed window and their median; with --json, one JSON object on the last line.
+"""
+import argparse
+import json
+import time
+
+import numpy as np
+
+
+def parse():
+    p = argparse.ArgumentParser()
+    p.add_argument("--hidden", default="256,128")
+    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--dtype", default="float32", choices=["float32", "float64"])
+    p.add_argument("--optimizer", default="adam", choices=["adam", "sgd"])
+    p.add_argument("--lr", type=float, default=None)
+    p.add_argument("--windows", type=int, default=5)
+    p.add_argument("--seconds", type=float, default=2.0)
+    p.add_argument("--warmup", type=float, default=1.0)
+    p.add_argument("--json", action="store_true")
+    return p.parse_args()
+
+
+class Linear:
+    def __init__(self, fan_in, fan_out, rng, dtype):
+        self.w = (rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)).astype(dtype)
+        self.b = np.zeros((1, fan_out), dtype)
+
+    def forward(self, x):
+        return x @ self.w + self.b
+
+    def backward(self, x, grad, need_input_grad=True):
+        return (grad @ self.w.T if need_input_grad else None), x.T @ grad, grad.sum(axis=0, keepdims=True)
+
+
+def softmax_cross_entropy(logits, onehot):
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    sums = exp.sum(axis=1, keepdims=True)
+    loss = float(np.mean(np.log(sums[:, 0]) - (shifted * onehot).sum(axis=1)))
+    return loss, (exp / sums - onehot) / len(logits)
+
+
+class Adam:
+    def __init__(self, params, lr, b1=0.9, b2=0.999, eps=1e-8):
+        self.params, self.lr, self.b1, self.b2, self.eps, self.t = params, lr, b1, b2, eps, 0
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
+
+    def step(self, grads):
+        self.t += 1
+        step = self.lr / (1 - self.b1 ** self.t)
+        scale = 1 / np.sqrt(1 - self.b2 ** self.t)
+        for p, g, m, v in zip(self.params, grads, self.m, self.v):
+            m *= self.b1
+            m += (1 - self.b1) * g
+            v *= self.b2
+            v += (1 - self.b2) * g * g
+            p -= step * m / (np.sqrt(v) * scale + self.eps)
+
+
+class Sgd:
+    def __init__(self, params, lr, momentum=0.9):
+        self.params, self.lr, self.momentum = params, lr, momentum
+        self.velocity = [np.zeros_like(p) for p in params]
+
+    def step(self, grads):
+        for p, g, b in zip(self.params, grads, self.velocity):
+            b *= self.momentum
+            b += g
+            p -= self.lr * b
+
+
+def main():
+    args = parse()
+    dtype = np.dtype(args.dtype)
+    sizes = [784] + [int(h) for h in args.hidden.split(",")] + [10]
+    rng = np.random.default_rng(42)
+    layers = [Linear(sizes[i], sizes[i + 1], rng, dtype) for i in range(len(sizes) - 1)]
+    params = [t for layer in layers for t in (layer.w, layer.b)]
+    lr = args.lr if args.lr is not None else (1e-3 if args.optimizer == "adam" else 0.05)
+    optimizer = Adam(params, lr) if args.optimizer == "adam" else Sgd(params, lr)
+    n = 8192
+    x_all = rng.random((n, 784), dtype=np.float32).astype(dtype)
+    y_all = np.eye(10, dtype=dtype)[rng.integers(0, 10, n)]
+    batch = args.batch_size
+
+    def train_step(i):
+        lo = (i * batch) % (n - batch + 1)
+        x, y = x_all[lo:lo + batch], y_all[lo:lo + batch]
+        inputs, outputs = [], []
+        h = x
+        for layer in layers[:-1]:
+            inputs.append(h)
+            z = layer.forward(h)
+            h = np.maximum(z, 0)
+            outputs.append(h)
+        inputs.append(h)
+        loss, grad = softmax_cross_entropy(layers[-1].forward(h), y)
+        grads = []
+        for k in range(len(layers) - 1, -1, -1):
+            grad, w_grad, b_grad = layers[k].backward(inputs[k], grad, need_input_grad=k > 0)
+            grads[:0] = [w_grad, b_grad]
+            if k > 0:
+                grad = grad * (outputs[k - 1] > 0)
+        optimizer.step(grads)
+        return loss
+
+    step = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < args.warmup:
+        train_step(step)
+        step += 1
+    rates = []
+    for _ in range(args.windows):
+        start, done = time.perf_counter(), 0
+        while time.perf_counter() - start < args.seconds:
+            train_step(step)
+            step += 1
+            done += 1
+        rates.append(done * batch / (time.perf_counter() - start))
+    median = float(np.median(rates))
+    for r in rates:
+        print(f"window: {r:,.0f} samples/s")
+    print(f"numpy {args.dtype} {args.optimizer}: median {median:,.0f} samples/s")
+    if args.json:
+        print(json.dumps({"samples_per_second": median, "windows": rates, "dtype": args.dtype,
+                          "optimizer": args.optimizer, "batch_size": batch, "sizes": sizes}))
+
+
+if __name__ == "__main__":
+    main()

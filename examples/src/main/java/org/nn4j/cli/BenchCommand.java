@@ -1,0 +1,217 @@
+package org.nn4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.api.TimingBackend;
+import org.nn4j.inject.NetworkFactory;
+import org.nn4j.io.InvalidInputException;
+import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.train.Checkpoints;
+import org.nn4j.train.Optimizer;
+import org.nn4j.train.TrainingStep;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure training speed on synthetic data of Fashion-MNIST's shape (784 features, 10 classes):",
+            "samples/s over timed windows after a warm-up, the share of time in GEMM, bytes allocated per batch and",
+            "the time from JVM start to the first trained batch."})
+final class BenchCommand implements Callable<Integer> {
+    private static final int EXAMPLES = 8192;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Option(names = "--hidden", split = ",", paramLabel = "SIZES", defaultValue = "256,128",
+            description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> hidden;
+
+    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
+            description = "relu, tanh or sigmoid (default: ${DEFAULT-VALUE}).")
+    String activation;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
+            description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
+            description = "Examples per update (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "2",
+            description = "Training before anything is timed (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--windows", paramLabel = "N", defaultValue = "5",
+            description = "Timed windows (default: ${DEFAULT-VALUE}).")
+    int windows;
+
+    @Option(names = "--seconds", paramLabel = "SECONDS", defaultValue = "2",
+            description = "Length of each timed window (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--json", description = "Also print one JSON object on the last line.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ActivationKind kind = ActivationKind.byLabel(activation);
+        if (kind == null) {
+            throw new InvalidInputException("unknown --activation '" + activation + "'; expected relu, tanh or sigmoid");
+        }
+        if (batchSize < 1 || batchSize > EXAMPLES || windows < 1 || !(seconds > 0) || !(warmup >= 0)) {
+            throw new InvalidInputException("--batch-size must lie in 1.." + EXAMPLES + ", --windows and --seconds be"
+                    + " positive and --warmup not negative");
+        }
+        NetworkFactory factory = backendOptions.injector(DType.FLOAT32).getInstance(NetworkFactory.class);
+        Backend plain = factory.backend();
+        DType dtype = factory.dtype();
+        Steps fast = new Steps(plain, dtype, kind);
+        fast.step();
+        double startup = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+
+        runFor(fast, warmup);
+        double[] rates = new double[windows];
+        for (int w = 0; w < windows; w++) {
+            long start = System.nanoTime();
+            int steps = runFor(fast, seconds);
+            rates[w] = (double) steps * batchSize / ((System.nanoTime() - start) / 1e9);
+        }
+        long allocated = allocatedPerStep(fast, 200);
+
+        TimingBackend timing = new TimingBackend(plain);
+        Steps timed = new Steps(timing, dtype, kind);
+        runFor(timed, Math.min(1, warmup));
+        timing.reset();
+        long start = System.nanoTime();
+        runFor(timed, Math.min(seconds, 2));
+        double total = System.nanoTime() - start;
+        Map<String, Long> ops = timing.totals();
+        double gemmShare = ops.getOrDefault("gemm", 0L) / total;
+
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        PrintWriter out = spec.commandLine().getOut();
+        String network = fast.network.toString();
+        out.println(String.format(Locale.ROOT, "%s, %s, batch %d", network, optimizer, batchSize));
+        for (double r : rates) {
+            out.println(String.format(Locale.ROOT, "  window: %,.0f samples/s", r));
+        }
+        out.println(String.format(Locale.ROOT, "samples/s: median %,.0f (min %,.0f, max %,.0f over %d windows of %.1f s)",
+                median, sorted[0], sorted[sorted.length - 1], windows, seconds));
+        out.println(String.format(Locale.ROOT, "time in GEMM: %.1f%% of a step; outside it: %s", 100 * gemmShare,
+                topOthers(ops, total)));
+        out.println(String.format(Locale.ROOT, "allocated per batch: %,d bytes", allocated));
+        out.println(String.format(Locale.ROOT, "start-up to the first batch: %.2f s", startup));
+        if (json) {
+            ObjectNode result = new ObjectMapper().createObjectNode();
+            result.put("samples_per_second", median);
+            result.put("samples_per_second_min", sorted[0]);
+            result.put("samples_per_second_max", sorted[sorted.length - 1]);
+            result.put("gemm_share", gemmShare);
+            result.put("bytes_per_batch", allocated);
+            result.put("startup_seconds", startup);
+            result.put("backend", plain.name());
+            result.put("dtype", dtype.label());
+            result.put("batch_size", batchSize);
+            result.put("optimizer", optimizer);
+            result.put("network", network);
+            result.put("threads", org.nn4j.api.Threads.select(backendOptions.threads).orElse(-1));
+            out.println(result.toString());
+        }
+        return 0;
+    }
+
+    /** The largest shares of the time outside GEMM, by operation. */
+    private static String topOthers(Map<String, Long> ops, double total) {
+        List<Map.Entry<String, Long>> others = new ArrayList<>(ops.entrySet());
+        others.removeIf(e -> e.getKey().equals("gemm"));
+        others.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(4, others.size()); i++) {
+            text.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f%%", others.get(i).getKey(),
+                    100 * others.get(i).getValue() / total));
+        }
+        return text.toString();
+    }
+
+    private int runFor(Steps steps, double secondsToRun) {
+        long end = System.nanoTime() + (long) (secondsToRun * 1e9);
+        int done = 0;
+        do {
+            steps.step();
+            done++;
+        } while (System.nanoTime() < end);
+        return done;
+    }
+
+    private static long allocatedPerStep(Steps steps, int count) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < count; i++) {
+            steps.step();
+        }
+        return (threads.getThreadAllocatedBytes(id) - before) / count;
+    }
+
+    /** A network, its optimizer and synthetic batches, stepping through them in turn. */
+    private final class Steps {
+        final NeuralNetwork network;
+        final TrainingStep step;
+        final float[][] x;
+        final float[][] y;
+        int next;
+
+        Steps(Backend backend, DType dtype, ActivationKind kind) {
+            network = NeuralNetwork.builder(backend).dtype(dtype).inputSize(784).hiddenSizes(hidden).outputSize(10)
+                    .activation(kind).seed(42).build();
+            double rate = optimizer.equals("sgd") ? 0.05 : 1e-3;
+            Optimizer opt;
+            try {
+                opt = Checkpoints.optimizer(optimizer, backend, network.parameters(), rate, 0.9, false, 0);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(e.getMessage(), e);
+            }
+            step = new TrainingStep(network, new SoftmaxCrossEntropy(backend), opt);
+            SplittableRandom random = new SplittableRandom(42);
+            int batches = EXAMPLES / batchSize;
+            x = new float[batches][batchSize * 784];
+            y = new float[batches][batchSize * 10];
+            for (int b = 0; b < batches; b++) {
+                for (int i = 0; i < x[b].length; i++) {
+                    x[b][i] = (float) random.nextDouble();
+                }
+                for (int i = 0; i < batchSize; i++) {
+                    y[b][i * 10 + random.nextInt(10)] = 1;
+                }
+            }
+        }
+
+        void step() {
+            step.run(x[next], y[next], batchSize);
+            next = (next + 1) % x.length;
+        }
+    }
+}
