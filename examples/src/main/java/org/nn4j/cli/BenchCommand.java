@@ -38,21 +38,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
-    @Option(names = "--hidden", split = ",", paramLabel = "SIZES", defaultValue = "256,128",
-            description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
-    List<Integer> hidden;
-
-    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
-            description = "relu, tanh or sigmoid (default: ${DEFAULT-VALUE}).")
-    String activation;
-
-    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
-            description = "adam or sgd (default: ${DEFAULT-VALUE}).")
-    String optimizer;
-
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
-            description = "Examples per update (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "2",
             description = "Training before anything is timed (default: ${DEFAULT-VALUE}).")
@@ -74,10 +61,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ActivationKind kind = ActivationKind.byLabel(activation);
-        if (kind == null) {
-            throw new InvalidInputException("unknown --activation '" + activation + "'; expected relu, tanh or sigmoid");
-        }
+        ActivationKind kind = model.activationKind();
+        int batchSize = model.batchSize;
         if (batchSize < 1 || batchSize > EXAMPLES || windows < 1 || !(seconds > 0) || !(warmup >= 0)) {
             throw new InvalidInputException("--batch-size must lie in 1.." + EXAMPLES + ", --windows and --seconds be"
                     + " positive and --warmup not negative");
@@ -94,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int w = 0; w < windows; w++) {
             long start = System.nanoTime();
             int steps = runFor(fast, seconds);
-            rates[w] = (double) steps * batchSize / ((System.nanoTime() - start) / 1e9);
+            rates[w] = (double) steps * model.batchSize / ((System.nanoTime() - start) / 1e9);
         }
         long allocated = allocatedPerStep(fast, 200);
 
@@ -114,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         PrintWriter out = spec.commandLine().getOut();
         String network = fast.network.toString();
-        out.println(String.format(Locale.ROOT, "%s, %s, batch %d", network, optimizer, batchSize));
+        out.println(String.format(Locale.ROOT, "%s, %s, batch %d", network, model.optimizer, batchSize));
         for (double r : rates) {
             out.println(String.format(Locale.ROOT, "  window: %,.0f samples/s", r));
         }
@@ -135,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
             result.put("backend", plain.name());
             result.put("dtype", dtype.label());
             result.put("batch_size", batchSize);
-            result.put("optimizer", optimizer);
+            result.put("optimizer", model.optimizer);
             result.put("network", network);
             result.put("threads", org.nn4j.api.Threads.select(backendOptions.threads).orElse(-1));
             out.println(result.toString());
@@ -185,17 +170,18 @@ final class BenchCommand implements Callable<Integer> {
         int next;
 
         Steps(Backend backend, DType dtype, ActivationKind kind) {
-            network = NeuralNetwork.builder(backend).dtype(dtype).inputSize(784).hiddenSizes(hidden).outputSize(10)
+            network = NeuralNetwork.builder(backend).dtype(dtype).inputSize(784).hiddenSizes(model.hidden).outputSize(10)
                     .activation(kind).seed(42).build();
-            double rate = optimizer.equals("sgd") ? 0.05 : 1e-3;
             Optimizer opt;
             try {
-                opt = Checkpoints.optimizer(optimizer, backend, network.parameters(), rate, 0.9, false, 0);
+                opt = Checkpoints.optimizer(model.optimizer, backend, network.parameters(), model.learningRate(null), 0.9,
+                        false, 0);
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage(), e);
             }
             step = new TrainingStep(network, new SoftmaxCrossEntropy(backend), opt);
             SplittableRandom random = new SplittableRandom(42);
+            int batchSize = model.batchSize;
             int batches = EXAMPLES / batchSize;
             x = new float[batches][batchSize * 784];
             y = new float[batches][batchSize * 10];
@@ -210,7 +196,7 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         void step() {
-            step.run(x[next], y[next], batchSize);
+            step.run(x[next], y[next], model.batchSize);
             next = (next + 1) % x.length;
         }
     }

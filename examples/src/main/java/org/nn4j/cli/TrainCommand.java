@@ -51,21 +51,12 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--hidden", split = ",", paramLabel = "SIZES", defaultValue = "256,128",
-            description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
-    List<Integer> hidden;
-
-    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
-            description = "relu, tanh or sigmoid (default: ${DEFAULT-VALUE}).")
-    String activation;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--loss", paramLabel = "NAME", defaultValue = "ce",
             description = "ce (softmax cross-entropy) or mse (default: ${DEFAULT-VALUE}).")
     String loss;
-
-    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
-            description = "adam or sgd (default: ${DEFAULT-VALUE}).")
-    String optimizer;
 
     @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.001 for adam, 0.05 for sgd).")
     Double learningRate;
@@ -80,10 +71,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0",
             description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
-
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
-            description = "Examples per update (default: ${DEFAULT-VALUE}).")
-    int batchSize;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs in all (default: 10, or the checkpoint's).")
     Integer epochs;
@@ -222,14 +209,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Setup fresh(NetworkFactory factory) {
-        ActivationKind kind = ActivationKind.byLabel(activation);
-        if (kind == null) {
-            throw new InvalidInputException("unknown --activation '" + activation + "'; expected relu, tanh or sigmoid");
-        }
+        ActivationKind kind = model.activationKind();
         String lossLabel = lossLabel(loss);
-        double rate = learningRate != null ? learningRate : optimizer.equals("sgd") ? 0.05 : 1e-3;
+        double rate = model.learningRate(learningRate);
         try {
-            TrainingConfig config = new TrainingConfig(epochs != null ? epochs : 10, batchSize, seed, patience,
+            TrainingConfig config = new TrainingConfig(epochs != null ? epochs : 10, model.batchSize, seed, patience,
                     LearningRateSchedule.parse(schedule));
             Split split = data.trainAndTest(seed);
             Standardizer standardizer = null;
@@ -238,11 +222,11 @@ final class TrainCommand implements Callable<Integer> {
                 split = new Split(standardizer.apply(split.train()), standardizer.apply(split.test()),
                         split.description() + ", standardised");
             }
-            NeuralNetwork network = factory.network().inputSize(split.train().featureCount()).hiddenSizes(hidden)
+            NeuralNetwork network = factory.network().inputSize(split.train().featureCount()).hiddenSizes(model.hidden)
                     .outputSize(split.train().classCount()).activation(kind).seed(seed).build();
-            Optimizer opt = Checkpoints.optimizer(optimizer, factory.backend(), network.parameters(), rate,
-                    optimizer.equals("sgd") ? momentum : 0, nesterov, weightDecay);
-            ModelFile.Architecture architecture = new ModelFile.Architecture(network.inputSize(), hidden,
+            Optimizer opt = Checkpoints.optimizer(model.optimizer, factory.backend(), network.parameters(), rate,
+                    model.optimizer.equals("sgd") ? momentum : 0, nesterov, weightDecay);
+            ModelFile.Architecture architecture = new ModelFile.Architecture(network.inputSize(), model.hidden,
                     network.outputSize(), kind, lossLabel, network.dtype(), split.train().classNames());
             return new Setup(architecture, network, opt, rate, config, TrainingHistory.empty(), standardizer, split);
         } catch (IllegalArgumentException e) {

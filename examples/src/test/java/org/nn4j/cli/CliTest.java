@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,14 +25,9 @@ import org.nn4j.io.GradientResult;
 class CliTest {
     private static final Path GOLDEN = Path.of("..", "nn-modules", "src", "test", "resources", "golden");
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run nn(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    private static NnRun nn(String... args) {
+        return NnRun.of(args);
     }
 
     @Test
@@ -43,10 +36,10 @@ class CliTest {
         try (InputStream in = CliTest.class.getResourceAsStream("/seed-demo-output.txt")) {
             expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Run run = nn("demo", "--backend", "ejml");
-        assertEquals(0, run.code, run.err);
-        assertEquals(expected, run.out.replace(System.lineSeparator(), "\n"));
-        assertEquals("", run.err);
+        NnRun run = nn("demo", "--backend", "ejml");
+        assertEquals(0, run.code(), run.err());
+        assertEquals(expected, run.out().replace(System.lineSeparator(), "\n"));
+        assertEquals("", run.err());
     }
 
     @ParameterizedTest
@@ -54,10 +47,10 @@ class CliTest {
         "batch-example.json,float32"})
     void gradientsPrintsTheGoldenValues(String file, String dtype) throws IOException {
         Path spec = GOLDEN.resolve(file);
-        Run run = nn("gradients", "--spec", spec.toString(), "--dtype", dtype);
-        assertEquals(0, run.code, run.err);
-        assertEquals("", run.err);
-        JsonNode printed = new ObjectMapper().readTree(run.out);
+        NnRun run = nn("gradients", "--spec", spec.toString(), "--dtype", dtype);
+        assertEquals(0, run.code(), run.err());
+        assertEquals("", run.err());
+        JsonNode printed = new ObjectMapper().readTree(run.out());
         assertEquals(List.of("prediction", "loss", "input_grad", "weight_grads", "bias_grads"),
                 iterable(printed.fieldNames()));
         GradientResult actual = GradientResult.fromJson(printed, "stdout");
@@ -75,7 +68,7 @@ class CliTest {
     @Test
     void gradientsPrintsNumbersThatRoundTrip() throws IOException {
         Path spec = GOLDEN.resolve("seed-example.json");
-        JsonNode printed = new ObjectMapper().readTree(nn("gradients", "--spec", spec.toString()).out);
+        JsonNode printed = new ObjectMapper().readTree(nn("gradients", "--spec", spec.toString()).out());
         // The seed example is reproduced to the last bit, so its printed numbers must read back exactly.
         assertEquals(0.7051186389026989, printed.get("prediction").get(0).get(0).asDouble());
         assertEquals(0.24859614746399733, printed.get("loss").asDouble());
@@ -83,10 +76,10 @@ class CliTest {
 
     @Test
     void backendsListsEveryProviderAsJson() throws IOException {
-        Run run = nn("backends", "--json");
-        assertEquals(0, run.code);
-        assertEquals("", run.err);
-        JsonNode list = new ObjectMapper().readTree(run.out);
+        NnRun run = nn("backends", "--json");
+        assertEquals(0, run.code());
+        assertEquals("", run.err());
+        JsonNode list = new ObjectMapper().readTree(run.out());
         assertTrue(list.isArray());
         List<String> names = new java.util.ArrayList<>();
         for (JsonNode backend : list) {
@@ -103,9 +96,9 @@ class CliTest {
 
     @Test
     void backendsAsText() {
-        Run run = nn("backends");
-        assertEquals(0, run.code);
-        assertTrue(run.out.contains("ejml") && run.out.contains("available"), run.out);
+        NnRun run = nn("backends");
+        assertEquals(0, run.code());
+        assertTrue(run.out().contains("ejml") && run.out().contains("available"), run.out());
     }
 
     @Test
@@ -140,10 +133,10 @@ class CliTest {
 
     @Test
     void anUnknownBackendListsTheBackends() {
-        Run run = nn("demo", "--backend", "tpu");
+        NnRun run = nn("demo", "--backend", "tpu");
         assertBadInput(run, "nn demo: unknown backend 'tpu' (from --backend); backends: nd4j-cuda (unavailable: ");
-        assertTrue(run.err.contains(", nd4j-cpu (unavailable: nd4j-native is not on the class path"), run.err);
-        assertTrue(run.err.contains(", ejml (available: pure Java"), run.err);
+        assertTrue(run.err().contains(", nd4j-cpu (unavailable: nd4j-native is not on the class path"), run.err());
+        assertTrue(run.err().contains(", ejml (available: pure Java"), run.err());
     }
 
     @Test
@@ -170,17 +163,17 @@ class CliTest {
 
     @Test
     void debugAddsTheStackTrace() {
-        Run run = nn("gradients", "--spec", "no/such.json", "--debug");
-        assertEquals(Main.BAD_INPUT, run.code);
-        assertTrue(run.err.contains("\tat org.nn4j."), run.err);
+        NnRun run = nn("gradients", "--spec", "no/such.json", "--debug");
+        assertEquals(Main.BAD_INPUT, run.code());
+        assertTrue(run.err().contains("\tat org.nn4j."), run.err());
     }
 
-    private static void assertBadInput(Run run, String startOfMessage) {
-        assertEquals(Main.BAD_INPUT, run.code, run.err);
-        assertTrue(run.err.startsWith(startOfMessage), run.err);
-        assertEquals(1, run.err.lines().count(), "one line on stderr: " + run.err);
-        assertFalse(run.err.contains("Exception"), run.err);
-        assertEquals("", run.out);
+    private static void assertBadInput(NnRun run, String startOfMessage) {
+        assertEquals(Main.BAD_INPUT, run.code(), run.err());
+        assertTrue(run.err().startsWith(startOfMessage), run.err());
+        assertEquals(1, run.err().lines().count(), "one line on stderr: " + run.err());
+        assertFalse(run.err().contains("Exception"), run.err());
+        assertEquals("", run.out());
     }
 
     private static void assertClose(String what, DType dtype, double[][] expected, double[][] actual) {

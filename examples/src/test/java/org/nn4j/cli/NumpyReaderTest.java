@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +27,12 @@ class NumpyReaderTest {
 
     @Test
     void numpyAloneGivesNn4jsPredictions() throws Exception {
-        assumeTrue(run(List.of("python3", "-c", "import numpy")).code == 0, "python3 with NumPy is not installed");
+        assumeTrue(run(List.of("python3", "-c", "import numpy")).code() == 0, "python3 with NumPy is not installed");
         Path model = dir.resolve("m.safetensors");
         Path data = ShippedSubset.copyTo(Files.createDirectory(dir.resolve("data")));
-        Run train = nn("train", "--data", data.toString(), "--epochs", "1", "--hidden", "16", "--standardize", "--backend", "ejml", "--out",
+        NnRun train = nn("train", "--data", data.toString(), "--epochs", "1", "--hidden", "16", "--standardize", "--backend", "ejml", "--out",
                 model.toString(), "--quiet");
-        assertEquals(0, train.code, train.err);
+        assertEquals(0, train.code(), train.err());
 
         Dataset test = FashionMnist.shippedSubset().test();
         StringBuilder csv = new StringBuilder();
@@ -48,40 +46,35 @@ class NumpyReaderTest {
         }
         Path features = Files.writeString(dir.resolve("rows.csv"), csv);
 
-        Run nn4j = nn("predict", "--model", model.toString(), "--input", features.toString());
-        assertEquals(0, nn4j.code, nn4j.err);
+        NnRun nn4j = nn("predict", "--model", model.toString(), "--input", features.toString());
+        assertEquals(0, nn4j.code(), nn4j.err());
         List<String> classNames = FashionMnist.CLASS_NAMES;
-        List<String> expected = nn4j.out.lines().skip(1)
+        List<String> expected = nn4j.out().lines().skip(1)
                 .map(line -> Integer.toString(classNames.indexOf(line.split(",")[1]))).toList();
 
-        Run numpy = run(List.of("python3", SCRIPT.toString(), model.toString(), features.toString()));
-        assertEquals(0, numpy.code, numpy.err);
-        assertEquals(expected, numpy.out.lines().toList());
+        NnRun numpy = run(List.of("python3", SCRIPT.toString(), model.toString(), features.toString()));
+        assertEquals(0, numpy.code(), numpy.err());
+        assertEquals(expected, numpy.out().lines().toList());
     }
 
-    private record Run(int code, String out, String err) {
+
+    private static NnRun nn(String... args) {
+        return NnRun.of(args);
     }
 
-    private static Run nn(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static Run run(List<String> command) throws IOException, InterruptedException {
+    private static NnRun run(List<String> command) throws IOException, InterruptedException {
         Process process;
         try {
             process = new ProcessBuilder(command).start();
         } catch (IOException e) {
-            return new Run(-1, "", e.getMessage());
+            return new NnRun(-1, "", e.getMessage());
         }
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            return new Run(-1, out, "timed out");
+            return new NnRun(-1, out, "timed out");
         }
-        return new Run(process.exitValue(), out, err);
+        return new NnRun(process.exitValue(), out, err);
     }
 }

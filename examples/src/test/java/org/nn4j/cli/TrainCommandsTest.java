@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,14 +27,9 @@ class TrainCommandsTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
 
-    private static Run nn(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    private static NnRun nn(String... args) {
+        return NnRun.of(args);
     }
 
     private static String[] args(String... parts) {
@@ -55,13 +48,13 @@ class TrainCommandsTest {
         Path model = dir.resolve("model.safetensors");
         Path plot = dir.resolve("curve.png");
         Path metrics = dir.resolve("metrics.json");
-        Run run = nn(args("train", "--data", data.toString(), "--epochs", "2", "--out", model.toString(), "--plot",
+        NnRun run = nn(args("train", "--data", data.toString(), "--epochs", "2", "--out", model.toString(), "--plot",
                 plot.toString(), "--metrics-json", metrics.toString()));
-        assertEquals(0, run.code, run.err);
-        assertEquals("", run.err);
-        assertTrue(run.out.contains("data: Fashion-MNIST from " + data + " (10000 training, 2000 test images)"), run.out);
-        assertTrue(run.out.contains("epoch 2: train loss "), run.out);
-        assertTrue(run.out.contains("test accuracy 0."), run.out);
+        assertEquals(0, run.code(), run.err());
+        assertEquals("", run.err());
+        assertTrue(run.out().contains("data: Fashion-MNIST from " + data + " (10000 training, 2000 test images)"), run.out());
+        assertTrue(run.out().contains("epoch 2: train loss "), run.out());
+        assertTrue(run.out().contains("test accuracy 0."), run.out());
         byte[] png = Files.readAllBytes(plot);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
         JsonNode json = new ObjectMapper().readTree(metrics.toFile());
@@ -80,15 +73,15 @@ class TrainCommandsTest {
     void resumingContinuesToTheResultOfAnUninterruptedRun() throws IOException {
         Path straight = dir.resolve("straight.json");
         assertEquals(0, nn(args("train", "--data", data.toString(), "--epochs", "2", "--metrics-json",
-                straight.toString(), "--quiet")).code);
+                straight.toString(), "--quiet")).code());
         Path model = dir.resolve("m.safetensors");
         assertEquals(0, nn(args("train", "--data", data.toString(), "--epochs", "1", "--out", model.toString(),
-                "--quiet")).code);
+                "--quiet")).code());
         Path resumed = dir.resolve("resumed.json");
-        Run run = nn("train", "--data", data.toString(), "--resume", model.toString(), "--epochs", "2",
+        NnRun run = nn("train", "--data", data.toString(), "--resume", model.toString(), "--epochs", "2",
                 "--metrics-json", resumed.toString(), "--backend", "ejml");
-        assertEquals(0, run.code, run.err);
-        assertTrue(run.out.contains("resuming after epoch 1"), run.out);
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("resuming after epoch 1"), run.out());
         ObjectMapper json = new ObjectMapper();
         JsonNode a = json.readTree(straight.toFile());
         JsonNode b = json.readTree(resumed.toFile());
@@ -96,33 +89,33 @@ class TrainCommandsTest {
         assertEquals(a.get("test_loss"), b.get("test_loss"));
         assertEquals(a.get("test_accuracy"), b.get("test_accuracy"));
 
-        Run again = nn("train", "--data", data.toString(), "--resume", model.toString(), "--backend", "ejml");
-        assertEquals(0, again.code, again.err);
-        assertTrue(again.out.contains("nothing to do: " + model + " has 2 of 2 epochs done"), again.out);
+        NnRun again = nn("train", "--data", data.toString(), "--resume", model.toString(), "--backend", "ejml");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("nothing to do: " + model + " has 2 of 2 epochs done"), again.out());
     }
 
     @Test
     void evaluateAndPredictUseTheSavedModel() throws IOException {
         Path model = dir.resolve("m.safetensors");
         assertEquals(0, nn(args("train", "--data", data.toString(), "--epochs", "1", "--out", model.toString(),
-                "--quiet")).code);
-        Run evaluation = nn("evaluate", "--model", model.toString(), "--data", data.toString());
-        assertEquals(0, evaluation.code, evaluation.err);
-        assertTrue(evaluation.out.contains("accuracy 0."), evaluation.out);
-        assertTrue(evaluation.out.contains("per-class accuracy:\n  T-shirt/top"), evaluation.out);
-        assertTrue(evaluation.out.contains("  Ankle boot "), evaluation.out);
-        long matrixRows = evaluation.out.lines().dropWhile(l -> !l.startsWith("confusion matrix")).skip(1).count();
+                "--quiet")).code());
+        NnRun evaluation = nn("evaluate", "--model", model.toString(), "--data", data.toString());
+        assertEquals(0, evaluation.code(), evaluation.err());
+        assertTrue(evaluation.out().contains("accuracy 0."), evaluation.out());
+        assertTrue(evaluation.out().contains("per-class accuracy:\n  T-shirt/top"), evaluation.out());
+        assertTrue(evaluation.out().contains("  Ankle boot "), evaluation.out());
+        long matrixRows = evaluation.out().lines().dropWhile(l -> !l.startsWith("confusion matrix")).skip(1).count();
         assertEquals(10, matrixRows);
-        Run inFloat64 = nn("evaluate", "--model", model.toString(), "--data", data.toString(), "--dtype", "float64");
-        assertEquals(0, inFloat64.code, inFloat64.err);
-        assertTrue(inFloat64.out.contains("relu, softmax_cross_entropy, float64)"), inFloat64.out);
-        String accuracy = evaluation.out.replaceAll("(?s).*accuracy (\\S+),.*", "$1");
-        assertEquals(accuracy, inFloat64.out.replaceAll("(?s).*accuracy (\\S+),.*", "$1"));
+        NnRun inFloat64 = nn("evaluate", "--model", model.toString(), "--data", data.toString(), "--dtype", "float64");
+        assertEquals(0, inFloat64.code(), inFloat64.err());
+        assertTrue(inFloat64.out().contains("relu, softmax_cross_entropy, float64)"), inFloat64.out());
+        String accuracy = evaluation.out().replaceAll("(?s).*accuracy (\\S+),.*", "$1");
+        assertEquals(accuracy, inFloat64.out().replaceAll("(?s).*accuracy (\\S+),.*", "$1"));
 
-        Run prediction = nn("predict", "--model", model.toString(), "--input",
+        NnRun prediction = nn("predict", "--model", model.toString(), "--input",
                 data.resolve("t10k-images-idx3-ubyte.gz").toString());
-        assertEquals(0, prediction.code, prediction.err);
-        List<String> lines = prediction.out.lines().toList();
+        assertEquals(0, prediction.code(), prediction.err());
+        List<String> lines = prediction.out().lines().toList();
         assertEquals(2001, lines.size());
         assertTrue(lines.get(0).startsWith("row,class,p_T-shirt/top,p_Trouser,"), lines.get(0));
         String[] first = lines.get(1).split(",");
@@ -148,17 +141,17 @@ class TrainCommandsTest {
         }
         Files.writeString(csv, text);
         Path model = dir.resolve("csv.safetensors");
-        Run run = nn("train", "--csv", csv.toString(), "--label", "kind", "--standardize", "--hidden", "8",
+        NnRun run = nn("train", "--csv", csv.toString(), "--label", "kind", "--standardize", "--hidden", "8",
                 "--epochs", "20", "--batch-size", "16", "--out", model.toString(), "--backend", "ejml");
-        assertEquals(0, run.code, run.err);
-        assertTrue(run.out.contains("240 training and 60 held-out examples"), run.out);
-        double accuracy = Double.parseDouble(run.out.replaceAll("(?s).*test accuracy (\\S+) .*", "$1"));
-        assertTrue(accuracy > 0.9, run.out);
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("240 training and 60 held-out examples"), run.out());
+        double accuracy = Double.parseDouble(run.out().replaceAll("(?s).*test accuracy (\\S+) .*", "$1"));
+        assertTrue(accuracy > 0.9, run.out());
 
         Path rows = Files.writeString(dir.resolve("rows.csv"), features.toString());
-        Run prediction = nn("predict", "--model", model.toString(), "--input", rows.toString());
-        assertEquals(0, prediction.code, prediction.err);
-        List<String> lines = prediction.out.lines().toList();
+        NnRun prediction = nn("predict", "--model", model.toString(), "--input", rows.toString());
+        assertEquals(0, prediction.code(), prediction.err());
+        List<String> lines = prediction.out().lines().toList();
         assertEquals("row,class,p_big,p_small", lines.get(0));
         assertTrue(lines.get(1).startsWith("0,big,"), lines.get(1));
         assertTrue(lines.get(2).startsWith("1,small,"), lines.get(2));
@@ -179,7 +172,7 @@ class TrainCommandsTest {
                 "nn train: training diverged in epoch 1, batch ");
         Path model = dir.resolve("m.safetensors");
         assertEquals(0, nn(args("train", "--data", data.toString(), "--epochs", "1", "--out", model.toString(),
-                "--quiet")).code);
+                "--quiet")).code());
         assertBadInput(nn("train", "--resume", model.toString(), "--hidden", "64", "--data", data.toString()),
                 "nn train: --hidden does not apply with --resume: " + model);
         assertBadInput(nn("evaluate", "--model", dir.resolve("missing").toString()),
@@ -189,10 +182,10 @@ class TrainCommandsTest {
                 "nn predict: " + narrow + ": rows of 3 features; the model " + model + " takes 784");
     }
 
-    private static void assertBadInput(Run run, String startOfMessage) {
-        assertEquals(Main.BAD_INPUT, run.code, run.err + run.out);
-        assertTrue(run.err.startsWith(startOfMessage), run.err);
-        assertEquals(1, run.err.lines().count(), "one line on stderr: " + run.err);
-        assertFalse(run.err.contains("Exception"), run.err);
+    private static void assertBadInput(NnRun run, String startOfMessage) {
+        assertEquals(Main.BAD_INPUT, run.code(), run.err() + run.out());
+        assertTrue(run.err().startsWith(startOfMessage), run.err());
+        assertEquals(1, run.err().lines().count(), "one line on stderr: " + run.err());
+        assertFalse(run.err().contains("Exception"), run.err());
     }
 }
