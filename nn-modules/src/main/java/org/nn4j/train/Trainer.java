@@ -33,19 +33,20 @@ public final class Trainer {
      * @return the history, this run's epochs included
      */
     public TrainingHistory fit(Dataset train, Dataset test, TrainingHistory history, TrainingListener listener) {
+        return fit(train, test, history, listener, localUpdater(train));
+    }
+
+    /**
+     * As {@link #fit(Dataset, Dataset, TrainingHistory, TrainingListener)}, with each batch's update made
+     * by {@code updater}; the shuffle, schedule, evaluation, early stop and divergence check stay here.
+     */
+    public TrainingHistory fit(Dataset train, Dataset test, TrainingHistory history, TrainingListener listener,
+            BatchUpdater updater) {
         requireFits(train);
         requireFits(test);
         int n = train.size();
-        int d = train.featureCount();
-        int k = train.classCount();
         int batchSize = Math.min(config.batchSize(), n);
         int batches = (n + batchSize - 1) / batchSize;
-        float[] fullX = new float[batchSize * d];
-        float[] fullY = new float[batchSize * k];
-        int rest = n % batchSize;
-        float[] restX = new float[rest * d];
-        float[] restY = new float[rest * k];
-        TrainingStep step = new TrainingStep(network, loss, optimizer);
         int[] order = new int[n];
 
         TrainingHistory done = history;
@@ -60,11 +61,7 @@ public final class Trainer {
             for (int b = 0; b < batches; b++) {
                 int from = b * batchSize;
                 int count = Math.min(batchSize, n - from);
-                float[] x = count == batchSize ? fullX : restX;
-                float[] y = count == batchSize ? fullY : restY;
-                train.gatherFeatures(order, from, count, x);
-                train.gatherOneHot(order, from, count, y);
-                double batchLoss = step.run(x, y, count);
+                double batchLoss = updater.update(epoch, order, from, count);
                 if (!Double.isFinite(batchLoss)) {
                     throw new TrainingDivergedException(String.format("training diverged in epoch %d, batch %d of %d:"
                             + " the loss is %s; try a learning rate lower than %.3g", epoch + 1, b + 1, batches,
@@ -84,8 +81,23 @@ public final class Trainer {
         return done;
     }
 
+    /** Gathers each batch here and trains on it with a {@link TrainingStep}. */
+    private BatchUpdater localUpdater(Dataset train) {
+        int batchSize = Math.min(config.batchSize(), train.size());
+        int rest = train.size() % batchSize;
+        float[][] x = {new float[batchSize * train.featureCount()], new float[rest * train.featureCount()]};
+        float[][] y = {new float[batchSize * train.classCount()], new float[rest * train.classCount()]};
+        TrainingStep step = new TrainingStep(network, loss, optimizer);
+        return (epoch, order, from, count) -> {
+            int which = count == batchSize ? 0 : 1;
+            train.gatherFeatures(order, from, count, x[which]);
+            train.gatherOneHot(order, from, count, y[which]);
+            return step.run(x[which], y[which], count);
+        };
+    }
+
     /** The identity permutation, shuffled by a generator seeded from the run's seed and the epoch. */
-    static void shuffle(int[] order, long seed, int epoch) {
+    public static void shuffle(int[] order, long seed, int epoch) {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
