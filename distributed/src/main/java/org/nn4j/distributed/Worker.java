@@ -1,0 +1,77 @@
+package org.nn4j.distributed;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+import org.nn4j.nn.Buffers;
+import org.nn4j.nn.Loss;
+import org.nn4j.nn.NeuralNetwork;
+
+/**
+ * An executor thread's copy of the network: made once per thread and model, since backends are not
+ * thread-safe and Spark runs a local executor's tasks on several threads.
+ */
+final class Worker {
+    private static final ThreadLocal<Map<ModelSpec, Worker>> WORKERS = ThreadLocal.withInitial(HashMap::new);
+
+    private final Backend backend;
+    private final NeuralNetwork network;
+    private final Loss loss;
+    private final Buffers inputs;
+    private final Buffers targets;
+    private final Buffers outputGrads;
+
+    private Worker(ModelSpec spec) {
+        backend = spec.newBackend();
+        network = spec.build(backend);
+        loss = spec.lossOn(backend);
+        inputs = new Buffers(backend);
+        targets = new Buffers(backend);
+        outputGrads = new Buffers(backend);
+    }
+
+    static Worker of(ModelSpec spec) {
+        return WORKERS.get().computeIfAbsent(spec, Worker::new);
+    }
+
+    /**
+     * The gradients of the loss summed (not averaged) over {@code rows}, for the parameters {@code
+     * weights} (in the order of {@link NeuralNetwork#parameters()}).
+     */
+    GradientSum gradients(double[][] weights, List<Example> rows) {
+        List<Matrix> parameters = network.parameters();
+        for (int i = 0; i < parameters.size(); i++) {
+            backend.copyIn(weights[i], parameters.get(i));
+        }
+        int count = rows.size();
+        int d = network.inputSize();
+        int k = network.outputSize();
+        float[] x = new float[count * d];
+        float[] y = new float[count * k];
+        for (int r = 0; r < count; r++) {
+            Example e = rows.get(r);
+            System.arraycopy(e.features(), 0, x, r * d, d);
+            y[r * k + e.label()] = 1;
+        }
+        DType dtype = network.dtype();
+        Matrix xm = inputs.get(dtype, count, d);
+        Matrix ym = targets.get(dtype, count, k);
+        backend.copyIn(x, xm);
+        backend.copyIn(y, ym);
+        Matrix grad = outputGrads.get(dtype, count, k);
+        double meanLoss = loss.forwardBackward(network.forward(xm), ym, grad);
+        network.backward(grad, false);
+        List<Matrix> gradients = network.parameterGradients();
+        double[][] sums = new double[gradients.size()][];
+        for (int i = 0; i < sums.length; i++) {
+            sums[i] = backend.toArray(gradients.get(i));
+            for (int j = 0; j < sums[i].length; j++) {
+                sums[i][j] *= count;
+            }
+        }
+        return new GradientSum(sums, meanLoss * count, count);
+    }
+}

@@ -1,0 +1,138 @@
+package org.nn4j.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+import org.nn4j.api.Backends;
+import org.nn4j.api.DType;
+import org.nn4j.api.SettingException;
+import org.nn4j.data.Dataset;
+import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.train.Adam;
+import org.nn4j.train.BatchUpdater;
+import org.nn4j.train.LearningRateSchedule;
+import org.nn4j.train.Trainer;
+import org.nn4j.train.TrainingConfig;
+import org.nn4j.train.TrainingHistory;
+import org.nn4j.train.TrainingListener;
+
+/** Data-parallel training on Spark in local mode gives the weights of one machine, failures or not. */
+class DistributedTrainingTest {
+    /** float64 weights after the same steps on one machine and on Spark agree to this, relatively. */
+    private static final double RELATIVE = 1e-9;
+    private static final TrainingConfig CONFIG = new TrainingConfig(2, 32, 7, 0, LearningRateSchedule.cosine());
+
+    private final Backend ejml = Backends.select("ejml");
+
+    /** Three Gaussian clusters in 10 dimensions. */
+    private static Dataset data(int n, long seed) {
+        Random random = new Random(seed);
+        float[] x = new float[n * 10];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+            for (int j = 0; j < 10; j++) {
+                x[i * 10 + j] = (float) ((j % 3 == labels[i] ? 1.5 : 0) + random.nextGaussian());
+            }
+        }
+        return new Dataset(x, labels, 10, List.of("a", "b", "c"), "clusters");
+    }
+
+    private NeuralNetwork network() {
+        return NeuralNetwork.builder(ejml).dtype(DType.FLOAT64).inputSize(10).hiddenSizes(16).outputSize(3)
+                .activation(ActivationKind.TANH).seed(5).build();
+    }
+
+    private static JavaSparkContext spark(String master) {
+        return new JavaSparkContext(new SparkConf().setMaster(master).setAppName("nn4j-test")
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1"));
+    }
+
+    /** Trains with {@code updater} made for the network, or on this machine when it gives none. */
+    private List<double[]> train(java.util.function.BiFunction<NeuralNetwork, Adam, BatchUpdater> updater) {
+        NeuralNetwork net = network();
+        Adam adam = new Adam(ejml, net.parameters(), 0.01, 0);
+        Trainer trainer = new Trainer(net, new SoftmaxCrossEntropy(ejml), adam, CONFIG);
+        Dataset train = data(150, 1);
+        Dataset test = data(60, 2);
+        BatchUpdater given = updater.apply(net, adam);
+        TrainingHistory history = given == null
+                ? trainer.fit(train, test, TrainingHistory.empty(), new TrainingListener() { })
+                : trainer.fit(train, test, TrainingHistory.empty(), new TrainingListener() { }, given);
+        assertEquals(2, history.epochsDone());
+        List<double[]> weights = new ArrayList<>();
+        net.parameters().forEach(p -> weights.add(ejml.toArray(p)));
+        return weights;
+    }
+
+    private static void assertSameWeights(List<double[]> expected, List<double[]> actual) {
+        for (int i = 0; i < expected.size(); i++) {
+            double[] e = expected.get(i);
+            double[] a = actual.get(i);
+            double rms = Math.sqrt(java.util.Arrays.stream(e).map(v -> v * v).average().orElse(0));
+            for (int j = 0; j < e.length; j++) {
+                double allowed = RELATIVE * (Math.abs(e[j]) + rms);
+                assertTrue(Math.abs(a[j] - e[j]) <= allowed,
+                        "parameter " + i + " element " + j + ": " + a[j] + " vs " + e[j]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local[1]", "local[2]", "local[4]"})
+    void sparkGivesTheWeightsOfOneMachine(String master) {
+        List<double[]> oneMachine = train((net, adam) -> null);
+        JavaSparkContext spark = spark(master);
+        try {
+            List<double[]> distributed = train((net, adam) -> new SparkUpdater(spark, data(150, 1), 0, net,
+                    SoftmaxCrossEntropy.LABEL, adam, "ejml"));
+            assertSameWeights(oneMachine, distributed);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void aTaskLostInAStepIsRetriedWithoutChangingTheResult() {
+        List<double[]> oneMachine = train((net, adam) -> null);
+        JavaSparkContext spark = spark("local[2,4]");
+        try {
+            FailingOnceBackendProvider.GEMMS.set(0);
+            FailingOnceBackendProvider.FAILURES.set(0);
+            List<double[]> distributed = train((net, adam) -> new SparkUpdater(spark, data(150, 1), 2, net,
+                    SoftmaxCrossEntropy.LABEL, adam, FailingOnceBackendProvider.NAME));
+            assertEquals(1, FailingOnceBackendProvider.FAILURES.get(), "one task failed and was retried");
+            assertSameWeights(oneMachine, distributed);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void aBackendThatExecutorsLackFailsAtTheStartWithTheirReason() {
+        JavaSparkContext spark = spark("local[2]");
+        try {
+            SettingException error = assertThrows(SettingException.class,
+                    () -> ExecutorBackends.require(spark, "nd4j-cuda"));
+            assertTrue(error.getMessage().startsWith("backend 'nd4j-cuda' is unavailable on "), error.getMessage());
+            assertTrue(error.getMessage().contains("no backend named 'nd4j-cuda' on the class path"),
+                    error.getMessage());
+            ExecutorBackends.require(spark, "ejml");
+        } finally {
+            spark.stop();
+        }
+    }
+}
