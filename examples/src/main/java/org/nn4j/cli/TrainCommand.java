@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.nn4j.api.ActivationKind;
@@ -25,6 +26,7 @@ import org.nn4j.nn.MeanSquaredError;
 import org.nn4j.nn.NeuralNetwork;
 import org.nn4j.nn.SoftmaxCrossEntropy;
 import org.nn4j.train.Checkpoints;
+import org.nn4j.train.DistributedTraining;
 import org.nn4j.train.EpochMetrics;
 import org.nn4j.train.LearningRateSchedule;
 import org.nn4j.train.Optimizer;
@@ -110,6 +112,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the final test accuracy.")
     boolean quiet;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Train data-parallel on Apache Spark at this master URL, for example local[2].")
+    String sparkMaster;
+
     @Spec
     CommandSpec spec;
 
@@ -159,9 +165,22 @@ final class TrainCommand implements Callable<Integer> {
             }
         };
         TrainingHistory history;
+        Trainer trainer = new Trainer(run.network(), Loss.byLabel(backend, architecture.loss()), run.optimizer(),
+                run.config());
         try {
-            history = new Trainer(run.network(), Loss.byLabel(backend, architecture.loss()), run.optimizer(),
-                    run.config()).fit(split.train(), split.test(), run.history(), listener);
+            if (sparkMaster == null) {
+                history = trainer.fit(split.train(), split.test(), run.history(), listener);
+            } else {
+                try (DistributedTraining.Session cluster = distributed().open(sparkMaster, backend.name(),
+                        spec.commandLine().getParseResult().hasMatchedOption("--debug"))) {
+                    if (!quiet) {
+                        out.println("cluster: " + cluster.describe());
+                        out.flush();
+                    }
+                    history = trainer.fit(split.train(), split.test(), run.history(), listener,
+                            cluster.updater(split.train(), run.network(), architecture.loss(), run.optimizer()));
+                }
+            }
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }
@@ -262,6 +281,17 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The Spark engine of nn4j's distributed module, which ./nn puts on the class path for --spark. */
+    private static DistributedTraining distributed() {
+        for (DistributedTraining engine : ServiceLoader.load(DistributedTraining.class)) {
+            if (engine.name().equals("spark")) {
+                return engine;
+            }
+        }
+        throw new InvalidInputException("--spark needs nn4j's distributed module on the class path (./nn adds it"
+                + " when --spark is given; build it with 'mvn -pl distributed -am package')");
     }
 
     private static String lossLabel(String name) {

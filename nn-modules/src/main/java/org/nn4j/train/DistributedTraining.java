@@ -1,0 +1,35 @@
+package org.nn4j.train;
+
+import org.nn4j.data.Dataset;
+import org.nn4j.nn.NeuralNetwork;
+
+/**
+ * A cluster engine that can compute training steps, found with {@link java.util.ServiceLoader}; nn4j's
+ * distributed module provides the one for Apache Spark. Nothing in nn4j depends on an implementation.
+ */
+public interface DistributedTraining {
+
+    /** The engine's name, for example {@code spark}. */
+    String name();
+
+    /**
+     * Connects to the cluster at {@code master} and checks that every executor can compute on {@code
+     * backend}.
+     *
+     * @throws org.nn4j.api.SettingException naming the executors where {@code backend} is unavailable
+     */
+    Session open(String master, String backend, boolean verbose);
+
+    /** A connection to a cluster; closing it ends the cluster session. */
+    interface Session extends AutoCloseable {
+
+        /** Makes the updates of {@code network} from {@code train} on the cluster. */
+        BatchUpdater updater(Dataset train, NeuralNetwork network, String loss, Optimizer optimizer);
+
+        /** One line about the cluster, for the user. */
+        String describe();
+
+        @Override
+        void close();
+    }
+}
