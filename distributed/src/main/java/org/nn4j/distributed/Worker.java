@@ -3,7 +3,10 @@ package org.nn4j.distributed;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
 import org.nn4j.api.Backend;
+import org.nn4j.api.Devices;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Buffers;
@@ -33,8 +36,17 @@ final class Worker {
         outputGrads = new Buffers(backend);
     }
 
+    /**
+     * This thread's worker for {@code spec}. When Spark assigned the task a GPU
+     * ({@code spark.task.resource.gpu.amount}), the backend is asked to use it.
+     */
     static Worker of(ModelSpec spec) {
-        return WORKERS.get().computeIfAbsent(spec, Worker::new);
+        return WORKERS.get().computeIfAbsent(spec, s -> {
+            TaskContext task = TaskContext.get();
+            ResourceInformation gpu = task == null ? null : task.resources().get("gpu").getOrElse(() -> null);
+            Devices.request(gpu == null || gpu.addresses().length == 0 ? null : gpu.addresses()[0]);
+            return new Worker(s);
+        });
     }
 
     /**

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Random;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nn4j.api.ActivationKind;
@@ -20,7 +23,11 @@ import org.nn4j.api.SettingException;
 import org.nn4j.data.Dataset;
 import org.nn4j.nn.NeuralNetwork;
 import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.io.ModelFile;
 import org.nn4j.train.Adam;
+import org.nn4j.train.Checkpoints;
+import org.nn4j.train.EpochMetrics;
+import org.nn4j.train.Optimizer;
 import org.nn4j.train.BatchUpdater;
 import org.nn4j.train.LearningRateSchedule;
 import org.nn4j.train.Trainer;
@@ -116,6 +123,54 @@ class DistributedTrainingTest {
                     SoftmaxCrossEntropy.LABEL, adam, FailingOnceBackendProvider.NAME));
             assertEquals(1, FailingOnceBackendProvider.FAILURES.get(), "one task failed and was retried");
             assertSameWeights(oneMachine, distributed);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void aKilledDriverResumesFromItsLastCheckpoint(@TempDir Path dir) throws Exception {
+        Dataset train = data(150, 1);
+        Dataset test = data(60, 2);
+        JavaSparkContext spark = spark("local[2]");
+        try {
+            List<double[]> uninterrupted = train((net, adam) -> new SparkUpdater(spark, train, 0, net,
+                    SoftmaxCrossEntropy.LABEL, adam, "ejml"));
+
+            NeuralNetwork net = network();
+            Adam adam = new Adam(ejml, net.parameters(), 0.01, 0);
+            Path checkpoint = dir.resolve("checkpoint.safetensors");
+            ModelFile.Architecture architecture = new ModelFile.Architecture(10, List.of(16), 3, ActivationKind.TANH,
+                    SoftmaxCrossEntropy.LABEL, DType.FLOAT64, train.classNames());
+            TrainingListener saveThenDie = new TrainingListener() {
+                @Override
+                public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
+                    try {
+                        ModelFile.save(checkpoint, architecture, net, null, Map.of("m", adam.stateMatrices("m"), "v",
+                                adam.stateMatrices("v")), Checkpoints.describe(adam, 0.01, CONFIG, history, Map.of()));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    throw new IllegalStateException("the driver is killed");
+                }
+            };
+            assertThrows(IllegalStateException.class, () -> new Trainer(net, new SoftmaxCrossEntropy(ejml), adam, CONFIG)
+                    .fit(train, test, TrainingHistory.empty(), saveThenDie,
+                            new SparkUpdater(spark, train, 0, net, SoftmaxCrossEntropy.LABEL, adam, "ejml")));
+
+            ModelFile.Loaded loaded = ModelFile.load(checkpoint, ejml);
+            String file = checkpoint.toString();
+            Optimizer restored = Checkpoints.restoreOptimizer(file, loaded.training(), ejml,
+                    loaded.network().parameters(), loaded.optimizerState());
+            TrainingHistory resumed = new Trainer(loaded.network(), loaded.loss(), restored,
+                    Checkpoints.restoreConfig(file, loaded.training(), 0))
+                    .fit(train, test, Checkpoints.restoreHistory(file, loaded.training()), new TrainingListener() { },
+                            new SparkUpdater(spark, train, 0, loaded.network(), SoftmaxCrossEntropy.LABEL, restored,
+                                    "ejml"));
+            assertEquals(2, resumed.epochsDone());
+            List<double[]> weights = new ArrayList<>();
+            loaded.network().parameters().forEach(p -> weights.add(ejml.toArray(p)));
+            assertSameWeights(uninterrupted, weights);
         } finally {
             spark.stop();
         }

@@ -112,8 +112,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print only the final test accuracy.")
     boolean quiet;
 
-    @Option(names = "--spark", paramLabel = "MASTER",
-            description = "Train data-parallel on Apache Spark at this master URL, for example local[2].")
+    @Option(names = "--spark", paramLabel = "MASTER", arity = "0..1", fallbackValue = "",
+            description = "Train data-parallel on Apache Spark at this master URL, for example local[2]; without"
+                    + " a URL, at the master spark-submit gives.")
     String sparkMaster;
 
     @Spec

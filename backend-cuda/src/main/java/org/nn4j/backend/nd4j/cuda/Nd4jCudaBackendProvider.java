@@ -7,7 +7,9 @@ import java.util.stream.Collectors;
 import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
+import org.nn4j.api.Devices;
 import org.nn4j.api.SettingException;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nn4j.backend.nd4j.Nd4jBackend;
 import org.nn4j.backend.nd4j.Nd4jThreads;
 
@@ -86,7 +88,24 @@ public final class Nd4jCudaBackendProvider implements BackendProvider {
         if (!availability.available()) {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
-        return new Nd4jBackend(NAME, Nd4jThreads.threads(), false);
+        Nd4jBackend backend = new Nd4jBackend(NAME, Nd4jThreads.threads(), false);
+        Devices.requested().ifPresent(address -> useDevice(address));
+        return backend;
+    }
+
+    /** Pins this thread's ND4J work to GPU {@code address}, as a scheduler (Spark, say) assigned it. */
+    private static void useDevice(String address) {
+        int device;
+        try {
+            device = Integer.parseInt(address.trim());
+        } catch (NumberFormatException e) {
+            throw new SettingException("GPU address '" + address + "' is not a device number");
+        }
+        int count = Nd4j.getAffinityManager().getNumberOfDevices();
+        if (device < 0 || device >= count) {
+            throw new SettingException("GPU " + device + " was assigned, but this machine has " + count + " GPU(s)");
+        }
+        Nd4j.getAffinityManager().unsafeSetDevice(device);
     }
 
     private static boolean hasKernels(CudaEnvironment.Gpu gpu) {
