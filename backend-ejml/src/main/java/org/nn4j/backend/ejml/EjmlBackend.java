@@ -512,14 +512,9 @@ public final class EjmlBackend implements Backend {
             double[] in = ex.f64.data;
             double[] o = eo.f64.data;
             for (int start = 0; start < size; start += cols) {
-                double max = rowMax(in, start, cols);
-                double sum = 0;
+                double logSumExp = logSumExp(in, start, cols);
                 for (int j = start; j < start + cols; j++) {
-                    o[j] = Math.exp(in[j] - max);
-                    sum += o[j];
-                }
-                for (int j = start; j < start + cols; j++) {
-                    o[j] /= sum;
+                    o[j] = Math.exp(in[j] - logSumExp);
                 }
             }
         } else {
@@ -580,12 +575,7 @@ public final class EjmlBackend implements Backend {
             double[] in = ex.f64.data;
             double[] o = eo.f64.data;
             for (int i = 0; i < rows; i++) {
-                double max = rowMax(in, i * cols, cols);
-                double sum = 0;
-                for (int j = i * cols; j < (i + 1) * cols; j++) {
-                    sum += Math.exp(in[j] - max);
-                }
-                o[i] = max + Math.log(sum);
+                o[i] = logSumExp(in, i * cols, cols);
             }
         } else {
             float[] in = ex.f32.data;
