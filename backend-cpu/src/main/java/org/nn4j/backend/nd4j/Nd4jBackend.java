@@ -26,22 +26,17 @@ import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 
 /**
- * The Backend SPI on whichever ND4J backend is live: every operation is one or two ND4J ops that
- * run on ND4J's native side, writing into the caller's output.
+ * The Backend SPI on whichever ND4J backend is live. Operations are ND4J ops, run on ND4J's native
+ * side and writing into the caller's output; data moves in and out by bulk copies of host memory.
+ * Where ND4J measured slow for the work at hand, the work runs on the host instead: the fused softmax
+ * cross-entropy (batch x classes, smaller than ND4J's per-op cost) always, and Adam on nd4j-native
+ * (whose square root is not vectorised).
  */
 public final class Nd4jBackend implements Backend {
     private final String name;
     private final boolean hostMemory;
     private final Map<String, INDArray> scratch = new HashMap<>();
-    /** Host work arrays, grown as needed and kept: reductions and transfers allocate nothing in steady state. */
-    private double[] first = new double[0];
-    private double[] second = new double[0];
-    private double[] third = new double[0];
-    private double[] fourth = new double[0];
-    private float[] floats = new float[0];
-    private float[] floats2 = new float[0];
-    private float[] floats3 = new float[0];
-    private float[] floats4 = new float[0];
+    private final HostArrays host = new HostArrays();
 
     /**
      * Loads ND4J and gives its BLAS {@code threads} threads and its own element-wise kernels half as
@@ -87,7 +82,7 @@ public final class Nd4jBackend implements Backend {
         if (d.dtype() == DType.FLOAT32) {
             d.floats().put(rowMajor, 0, rowMajor.length);
         } else {
-            double[] converted = doubleScratch(rowMajor.length);
+            double[] converted = host.doubles(0, rowMajor.length);
             for (int i = 0; i < rowMajor.length; i++) {
                 converted[i] = rowMajor[i];
             }
@@ -100,16 +95,7 @@ public final class Nd4jBackend implements Backend {
     public void copyOut(Matrix src, double[] rowMajor) {
         Nd4jMatrix s = own(src);
         Checks.arrayLength("copyOut", s, rowMajor.length);
-        readOnHost(s);
-        if (s.dtype() == DType.FLOAT64) {
-            s.doubles().get(rowMajor, 0, rowMajor.length);
-        } else {
-            float[] values = floatScratch(rowMajor.length);
-            s.floats().get(values, 0, rowMajor.length);
-            for (int i = 0; i < rowMajor.length; i++) {
-                rowMajor[i] = values[i];
-            }
-        }
+        get(s, rowMajor);
     }
 
     @Override
@@ -120,7 +106,7 @@ public final class Nd4jBackend implements Backend {
         if (s.dtype() == DType.FLOAT32) {
             s.floats().get(rowMajor, 0, rowMajor.length);
         } else {
-            double[] values = doubleScratch(rowMajor.length);
+            double[] values = host.doubles(0, rowMajor.length);
             s.doubles().get(values, 0, rowMajor.length);
             for (int i = 0; i < rowMajor.length; i++) {
                 rowMajor[i] = (float) values[i];
@@ -274,10 +260,10 @@ public final class Nd4jBackend implements Backend {
             double stepSize, double vScale, double epsilon) {
         int n = param.size();
         if (param.dtype() == DType.FLOAT64) {
-            double[] p = first = fit(first, n);
-            double[] g = second = fit(second, n);
-            double[] m1 = third = fit(third, n);
-            double[] v1 = fourth = fit(fourth, n);
+            double[] p = host.doubles(0, n);
+            double[] g = host.doubles(1, n);
+            double[] m1 = host.doubles(2, n);
+            double[] v1 = host.doubles(3, n);
             param.doubles().get(p, 0, n);
             grad.doubles().get(g, 0, n);
             m.doubles().get(m1, 0, n);
@@ -291,10 +277,10 @@ public final class Nd4jBackend implements Backend {
             m.doubles().put(m1, 0, n);
             v.doubles().put(v1, 0, n);
         } else {
-            float[] p = floats = fit(floats, n);
-            float[] g = floats2 = fit(floats2, n);
-            float[] m1 = floats3 = fit(floats3, n);
-            float[] v1 = floats4 = fit(floats4, n);
+            float[] p = host.floats(0, n);
+            float[] g = host.floats(1, n);
+            float[] m1 = host.floats(2, n);
+            float[] v1 = host.floats(3, n);
             param.floats().get(p, 0, n);
             grad.floats().get(g, 0, n);
             m.floats().get(m1, 0, n);
@@ -335,9 +321,9 @@ public final class Nd4jBackend implements Backend {
         int rows = logits.rows();
         int cols = logits.cols();
         int size = logits.size();
-        double[] values = first = fit(first, size);
-        double[] targets = second = fit(second, size);
-        double[] grad = third = fit(third, size);
+        double[] values = host.doubles(0, size);
+        double[] targets = host.doubles(1, size);
+        double[] grad = host.doubles(2, size);
         get(own(logits), values);
         get(own(target), targets);
         double loss = 0;
@@ -379,11 +365,11 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public double sum(Matrix a) {
-        first = fit(first, a.size());
-        get(own(a), first);
+        double[] values = host.doubles(0, a.size());
+        get(own(a), values);
         double sum = 0;
         for (int i = 0; i < a.size(); i++) {
-            sum += first[i];
+            sum += values[i];
         }
         return sum;
     }
@@ -391,13 +377,13 @@ public final class Nd4jBackend implements Backend {
     @Override
     public double dot(Matrix a, Matrix b) {
         Checks.sameShape("dot", a, b);
-        first = fit(first, a.size());
-        second = fit(second, a.size());
-        get(own(a), first);
-        get(own(b), second);
+        double[] x = host.doubles(0, a.size());
+        double[] y = host.doubles(1, a.size());
+        get(own(a), x);
+        get(own(b), y);
         double sum = 0;
         for (int i = 0; i < a.size(); i++) {
-            sum += first[i] * second[i];
+            sum += x[i] * y[i];
         }
         return sum;
     }
@@ -410,7 +396,7 @@ public final class Nd4jBackend implements Backend {
         if (m.dtype() == DType.FLOAT64) {
             m.doubles().put(values, 0, n);
         } else {
-            float[] converted = floatScratch(n);
+            float[] converted = host.floats(0, n);
             for (int i = 0; i < n; i++) {
                 converted[i] = (float) values[i];
             }
@@ -426,31 +412,12 @@ public final class Nd4jBackend implements Backend {
         if (m.dtype() == DType.FLOAT64) {
             m.doubles().get(values, 0, n);
         } else {
-            float[] floats = floatScratch(n);
+            float[] floats = host.floats(0, n);
             m.floats().get(floats, 0, n);
             for (int i = 0; i < n; i++) {
                 values[i] = floats[i];
             }
         }
-    }
-
-    /** {@code array} when it holds {@code length} values, else a new, larger one. */
-    private static double[] fit(double[] array, int length) {
-        return array.length >= length ? array : new double[Math.max(length, 2 * array.length)];
-    }
-
-    private double[] doubleScratch(int length) {
-        third = fit(third, length);
-        return third;
-    }
-
-    private float[] floatScratch(int length) {
-        floats = fit(floats, length);
-        return floats;
-    }
-
-    private static float[] fit(float[] array, int length) {
-        return array.length >= length ? array : new float[Math.max(length, 2 * array.length)];
     }
 
     /** After the host copy changed: the device copy (nd4j-cuda) must be refreshed before use. */
