@@ -168,6 +168,8 @@ class TrainCommandsTest {
                 "nn train: epochs must be at least 1, not 0");
         assertBadInput(nn(args("train", "--data", data.toString(), "--schedule", "linear")),
                 "nn train: unknown learning-rate schedule 'linear'");
+        assertBadInput(nn(args("train", "--data", data.toString(), "--spark", "local[1]")),
+                "nn train: --spark needs nn4j's distributed module on the class path");
         assertBadInput(nn(args("train", "--data", data.toString(), "--optimizer", "sgd", "--lr", "1e30")),
                 "nn train: training diverged in epoch 1, batch ");
         Path model = dir.resolve("m.safetensors");
