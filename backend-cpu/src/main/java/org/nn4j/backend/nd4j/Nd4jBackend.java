@@ -1,9 +1,9 @@
 package org.nn4j.backend.nd4j;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.reduce.custom.LogSumExp;
@@ -80,15 +80,14 @@ public final class Nd4jBackend implements Backend {
         Nd4jMatrix d = own(dst);
         Checks.arrayLength("copyIn", d, rowMajor.length);
         if (d.dtype() == DType.FLOAT32) {
-            d.floats().put(rowMajor, 0, rowMajor.length);
+            putFloats(d, rowMajor);
         } else {
             double[] converted = host.doubles(0, rowMajor.length);
             for (int i = 0; i < rowMajor.length; i++) {
                 converted[i] = rowMajor[i];
             }
-            d.doubles().put(converted, 0, rowMajor.length);
+            putDoubles(d, converted);
         }
-        wroteOnHost(d);
     }
 
     @Override
@@ -102,12 +101,11 @@ public final class Nd4jBackend implements Backend {
     public void copyOut(Matrix src, float[] rowMajor) {
         Nd4jMatrix s = own(src);
         Checks.arrayLength("copyOut", s, rowMajor.length);
-        readOnHost(s);
         if (s.dtype() == DType.FLOAT32) {
-            s.floats().get(rowMajor, 0, rowMajor.length);
+            getFloats(s, rowMajor);
         } else {
             double[] values = host.doubles(0, rowMajor.length);
-            s.doubles().get(values, 0, rowMajor.length);
+            getDoubles(s, values);
             for (int i = 0; i < rowMajor.length; i++) {
                 rowMajor[i] = (float) values[i];
             }
@@ -392,42 +390,63 @@ public final class Nd4jBackend implements Backend {
 
     /** Writes the first {@code m.size()} of {@code values} into {@code m}, rounded to its dtype. */
     private void put(double[] values, Nd4jMatrix m) {
-        int n = m.size();
         if (m.dtype() == DType.FLOAT64) {
-            m.doubles().put(values, 0, n);
+            putDoubles(m, values);
         } else {
-            float[] converted = host.floats(0, n);
-            for (int i = 0; i < n; i++) {
+            float[] converted = host.floats(0, m.size());
+            for (int i = 0; i < m.size(); i++) {
                 converted[i] = (float) values[i];
             }
-            m.floats().put(converted, 0, n);
+            putFloats(m, converted);
         }
-        wroteOnHost(m);
     }
 
     /** Reads {@code m} into the first {@code m.size()} of {@code values}, as float64. */
     private void get(Nd4jMatrix m, double[] values) {
-        readOnHost(m);
-        int n = m.size();
         if (m.dtype() == DType.FLOAT64) {
-            m.doubles().get(values, 0, n);
+            getDoubles(m, values);
         } else {
-            float[] floats = host.floats(0, n);
-            m.floats().get(floats, 0, n);
-            for (int i = 0; i < n; i++) {
+            float[] floats = host.floats(0, m.size());
+            getFloats(m, floats);
+            for (int i = 0; i < m.size(); i++) {
                 values[i] = floats[i];
             }
         }
     }
 
-    /** After the host copy changed: the device copy (nd4j-cuda) must be refreshed before use. */
-    private static void wroteOnHost(Nd4jMatrix m) {
-        Nd4j.getAffinityManager().tagLocation(m.array, AffinityManager.Location.HOST);
+    // The four transfers: one bulk copy of host memory on nd4j-native; elsewhere (nd4j-cuda, whose
+    // arrays live on the device) ND4J's own calls, which move the data between host and device.
+
+    private void putFloats(Nd4jMatrix m, float[] values) {
+        if (hostMemory) {
+            m.floats().put(values, 0, m.size());
+        } else {
+            m.array.data().setData(values.length == m.size() ? values : Arrays.copyOf(values, m.size()));
+        }
     }
 
-    /** Before reading the host copy: bring it up to date with the device (nd4j-cuda). */
-    private static void readOnHost(Nd4jMatrix m) {
-        Nd4j.getAffinityManager().ensureLocation(m.array, AffinityManager.Location.HOST);
+    private void putDoubles(Nd4jMatrix m, double[] values) {
+        if (hostMemory) {
+            m.doubles().put(values, 0, m.size());
+        } else {
+            m.array.data().setData(values.length == m.size() ? values : Arrays.copyOf(values, m.size()));
+        }
+    }
+
+    private void getFloats(Nd4jMatrix m, float[] values) {
+        if (hostMemory) {
+            m.floats().get(values, 0, m.size());
+        } else {
+            System.arraycopy(m.array.data().asFloat(), 0, values, 0, m.size());
+        }
+    }
+
+    private void getDoubles(Nd4jMatrix m, double[] values) {
+        if (hostMemory) {
+            m.doubles().get(values, 0, m.size());
+        } else {
+            System.arraycopy(m.array.data().asDouble(), 0, values, 0, m.size());
+        }
     }
 
     /** A work matrix of {@code like}'s shape and type, made on first use and kept for the next. */
