@@ -52,6 +52,28 @@ class CsvTest {
     }
 
     @Test
+    void heldOutDataIsRenumberedToTheTrainingClassesAndMayNotBringNewOnes() throws IOException {
+        Dataset train = Csv.read(csv("x,kind\n1,cat\n2,dog\n3,emu\n"), "kind");
+        Path other = Files.writeString(dir.resolve("test.csv"), "x,kind\n4,emu\n5,cat\n");
+        Dataset test = Csv.read(other, "kind").relabel(train.classNames());
+        assertArrayEquals(new int[] {2, 0}, test.labels());
+        Path unknown = Files.writeString(dir.resolve("unknown.csv"), "x,kind\n4,yak\n");
+        assertEquals(unknown + ": row 0 has label 'yak', which is not one of the model's classes [cat, dog, emu]",
+                assertThrows(InvalidInputException.class,
+                        () -> Csv.read(unknown, "kind").relabel(train.classNames())).getMessage());
+    }
+
+    @Test
+    void aRandomSplitHoldsOutItsShareAndNeedsEnoughExamples() throws IOException {
+        Dataset d = Csv.read(csv("0.5,1\n1.5,0\n2.5,1\n3.5,0\n4.5,1\n"), "1");
+        Split split = Split.random(d, 0.4, 3);
+        assertEquals(3, split.train().size());
+        assertEquals(2, split.test().size());
+        assertThrows(IllegalArgumentException.class, () -> Split.random(d, 0.01, 3));
+        assertThrows(IllegalArgumentException.class, () -> Split.random(d, 1.5, 3));
+    }
+
+    @Test
     void everyMalformedCaseSaysWhere() throws IOException {
         assertEquals(dir.resolve("data.csv") + ": no column named 'label' in the header (columns: a, b)",
                 error(csv("a,b\n1,2\n"), "label"));
