@@ -23,6 +23,7 @@ import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
 import org.nn4j.api.DType;
+import org.nn4j.api.HostKernels;
 import org.nn4j.api.Matrix;
 
 /**
@@ -266,11 +267,7 @@ public final class Nd4jBackend implements Backend {
             grad.doubles().get(g, 0, n);
             m.doubles().get(m1, 0, n);
             v.doubles().get(v1, 0, n);
-            for (int i = 0; i < n; i++) {
-                m1[i] = beta1 * m1[i] + (1 - beta1) * g[i];
-                v1[i] = beta2 * v1[i] + (1 - beta2) * g[i] * g[i];
-                p[i] -= stepSize * m1[i] / (Math.sqrt(v1[i]) * vScale + epsilon);
-            }
+            HostKernels.adam(p, g, m1, v1, n, beta1, beta2, stepSize, vScale, epsilon);
             param.doubles().put(p, 0, n);
             m.doubles().put(m1, 0, n);
             v.doubles().put(v1, 0, n);
@@ -283,18 +280,7 @@ public final class Nd4jBackend implements Backend {
             grad.floats().get(g, 0, n);
             m.floats().get(m1, 0, n);
             v.floats().get(v1, 0, n);
-            float b1 = (float) beta1;
-            float b2 = (float) beta2;
-            float c1 = (float) (1 - beta1);
-            float c2 = (float) (1 - beta2);
-            float step = (float) stepSize;
-            float scale = (float) vScale;
-            float eps = (float) epsilon;
-            for (int i = 0; i < n; i++) {
-                m1[i] = b1 * m1[i] + c1 * g[i];
-                v1[i] = b2 * v1[i] + c2 * g[i] * g[i];
-                p[i] -= step * m1[i] / ((float) Math.sqrt(v1[i]) * scale + eps);
-            }
+            HostKernels.adam(p, g, m1, v1, n, beta1, beta2, stepSize, vScale, epsilon);
             param.floats().put(p, 0, n);
             m.floats().put(m1, 0, n);
             v.floats().put(v1, 0, n);
@@ -324,24 +310,9 @@ public final class Nd4jBackend implements Backend {
         double[] grad = host.doubles(2, size);
         get(own(logits), values);
         get(own(target), targets);
-        double loss = 0;
-        for (int start = 0; start < size; start += cols) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = start; j < start + cols; j++) {
-                max = Math.max(max, values[j]);
-            }
-            double sum = 0;
-            for (int j = start; j < start + cols; j++) {
-                sum += Math.exp(values[j] - max);
-            }
-            double logSumExp = max + Math.log(sum);
-            for (int j = start; j < start + cols; j++) {
-                loss += targets[j] * (logSumExp - values[j]);
-                grad[j] = (Math.exp(values[j] - logSumExp) - targets[j]) / rows;
-            }
-        }
+        double loss = HostKernels.softmaxCrossEntropy(values, targets, rows, cols, grad);
         put(grad, own(gradOut));
-        return loss / rows;
+        return loss;
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
 import org.nn4j.api.DType;
+import org.nn4j.api.HostKernels;
 import org.nn4j.api.Matrix;
 
 /**
@@ -468,34 +469,12 @@ public final class EjmlBackend implements Backend {
         EjmlMatrix eg = own(grad);
         EjmlMatrix em = own(m);
         EjmlMatrix ev = own(v);
-        int size = param.size();
         if (ep.f64 != null) {
-            double[] p = ep.f64.data;
-            double[] g = eg.f64.data;
-            double[] m1 = em.f64.data;
-            double[] v1 = ev.f64.data;
-            for (int i = 0; i < size; i++) {
-                m1[i] = beta1 * m1[i] + (1 - beta1) * g[i];
-                v1[i] = beta2 * v1[i] + (1 - beta2) * g[i] * g[i];
-                p[i] -= stepSize * m1[i] / (Math.sqrt(v1[i]) * vScale + epsilon);
-            }
+            HostKernels.adam(ep.f64.data, eg.f64.data, em.f64.data, ev.f64.data, param.size(), beta1, beta2,
+                    stepSize, vScale, epsilon);
         } else {
-            float[] p = ep.f32.data;
-            float[] g = eg.f32.data;
-            float[] m1 = em.f32.data;
-            float[] v1 = ev.f32.data;
-            float b1 = (float) beta1;
-            float b2 = (float) beta2;
-            float c1 = (float) (1 - beta1);
-            float c2 = (float) (1 - beta2);
-            float step = (float) stepSize;
-            float scale = (float) vScale;
-            float eps = (float) epsilon;
-            for (int i = 0; i < size; i++) {
-                m1[i] = b1 * m1[i] + c1 * g[i];
-                v1[i] = b2 * v1[i] + c2 * g[i] * g[i];
-                p[i] -= step * m1[i] / ((float) Math.sqrt(v1[i]) * scale + eps);
-            }
+            HostKernels.adam(ep.f32.data, eg.f32.data, em.f32.data, ev.f32.data, param.size(), beta1, beta2,
+                    stepSize, vScale, epsilon);
         }
     }
 
@@ -512,7 +491,7 @@ public final class EjmlBackend implements Backend {
             double[] in = ex.f64.data;
             double[] o = eo.f64.data;
             for (int start = 0; start < size; start += cols) {
-                double logSumExp = logSumExp(in, start, cols);
+                double logSumExp = HostKernels.logSumExp(in, start, cols);
                 for (int j = start; j < start + cols; j++) {
                     o[j] = Math.exp(in[j] - logSumExp);
                 }
@@ -537,28 +516,18 @@ public final class EjmlBackend implements Backend {
         EjmlMatrix g = own(gradOut);
         int rows = logits.rows();
         int cols = logits.cols();
-        double loss = 0;
         if (o.f64 != null) {
-            double[] in = o.f64.data;
-            double[] t = y.f64.data;
-            double[] out = g.f64.data;
-            for (int start = 0; start < rows * cols; start += cols) {
-                double logSumExp = logSumExp(in, start, cols);
-                for (int j = start; j < start + cols; j++) {
-                    loss += t[j] * (logSumExp - in[j]);
-                    out[j] = (Math.exp(in[j] - logSumExp) - t[j]) / rows;
-                }
-            }
-        } else {
-            float[] in = o.f32.data;
-            float[] t = y.f32.data;
-            float[] out = g.f32.data;
-            for (int start = 0; start < rows * cols; start += cols) {
-                double logSumExp = logSumExp(in, start, cols);
-                for (int j = start; j < start + cols; j++) {
-                    loss += t[j] * (logSumExp - in[j]);
-                    out[j] = (float) ((Math.exp(in[j] - logSumExp) - t[j]) / rows);
-                }
+            return HostKernels.softmaxCrossEntropy(o.f64.data, y.f64.data, rows, cols, g.f64.data);
+        }
+        double loss = 0;
+        float[] in = o.f32.data;
+        float[] t = y.f32.data;
+        float[] out = g.f32.data;
+        for (int start = 0; start < rows * cols; start += cols) {
+            double logSumExp = logSumExp(in, start, cols);
+            for (int j = start; j < start + cols; j++) {
+                loss += t[j] * (logSumExp - in[j]);
+                out[j] = (float) ((Math.exp(in[j] - logSumExp) - t[j]) / rows);
             }
         }
         return loss / rows;
@@ -575,7 +544,7 @@ public final class EjmlBackend implements Backend {
             double[] in = ex.f64.data;
             double[] o = eo.f64.data;
             for (int i = 0; i < rows; i++) {
-                o[i] = logSumExp(in, i * cols, cols);
+                o[i] = HostKernels.logSumExp(in, i * cols, cols);
             }
         } else {
             float[] in = ex.f32.data;
@@ -655,24 +624,6 @@ public final class EjmlBackend implements Backend {
     }
 
     // ---- helpers ----
-
-    private static double rowMax(double[] values, int start, int cols) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = start; j < start + cols; j++) {
-            max = Math.max(max, values[j]);
-        }
-        return max;
-    }
-
-    /** log(sum(exp(row))), stably. */
-    private static double logSumExp(double[] values, int start, int cols) {
-        double max = rowMax(values, start, cols);
-        double sum = 0;
-        for (int j = start; j < start + cols; j++) {
-            sum += Math.exp(values[j] - max);
-        }
-        return max + Math.log(sum);
-    }
 
     /** log(sum(exp(row))) of a float32 row, computed in float64. */
     private static double logSumExp(float[] values, int start, int cols) {
