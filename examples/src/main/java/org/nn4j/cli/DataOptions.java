@@ -50,7 +50,7 @@ final class DataOptions {
     Dataset evaluationData() {
         if (csv == null) {
             requireNoCsvOptions();
-            return FashionMnist.load(data).test();
+            return FashionMnist.testSet(data);
         }
         return readCsv(csv);
     }

@@ -24,21 +24,31 @@ public final class FashionMnist {
 
     /** From {@code directory} when given, else the Debian package when installed, else the shipped subset. */
     public static Split load(Path directory) {
+        Path source = source(directory);
+        return source == null ? shippedSubset() : fromDirectory(source);
+    }
+
+    /** The test set alone, from where {@link #load} would take both: for evaluating, not training. */
+    public static Dataset testSet(Path directory) {
+        Path source = source(directory);
+        if (source == null) {
+            return resource("t10k");
+        }
+        requireDirectory(source);
+        return read(source, "t10k");
+    }
+
+    /** {@code directory} when given, else the Debian package's when installed, else null: the subset. */
+    private static Path source(Path directory) {
         if (directory != null) {
-            return fromDirectory(directory);
+            return directory;
         }
-        if (Files.isRegularFile(SYSTEM_DIRECTORY.resolve(file("train", "images")))) {
-            return fromDirectory(SYSTEM_DIRECTORY);
-        }
-        return shippedSubset();
+        return Files.isRegularFile(SYSTEM_DIRECTORY.resolve(file("train", "images"))) ? SYSTEM_DIRECTORY : null;
     }
 
     /** The four files in {@code directory}, gzip'd ({@code .gz}) or not. */
     public static Split fromDirectory(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            throw new InvalidInputException(directory + ": no such directory; expected Fashion-MNIST's four IDX files"
-                    + " in it (" + file("train", "images") + " and so on)");
-        }
+        requireDirectory(directory);
         Dataset train = read(directory, "train");
         Dataset test = read(directory, "t10k");
         return new Split(train, test, "Fashion-MNIST from " + directory + " (" + train.size() + " training, "
@@ -51,6 +61,13 @@ public final class FashionMnist {
         Dataset test = resource("t10k");
         return new Split(train, test, "the Fashion-MNIST subset shipped with nn4j (" + train.size() + " training, "
                 + test.size() + " test images)");
+    }
+
+    private static void requireDirectory(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new InvalidInputException(directory + ": no such directory; expected Fashion-MNIST's four IDX files"
+                    + " in it (" + file("train", "images") + " and so on)");
+        }
     }
 
     private static Dataset read(Path directory, String split) {
