@@ -39,7 +39,7 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
             return Availability.unavailable("nd4j-native's linux-x86_64 libraries are not on the class path");
         }
         int threads = Nd4jThreads.threads();
-        return Availability.available("nd4j-native 1.0.0-M2.1 for linux-x86_64; OpenBLAS 0.3.19 kernels: "
+        return Availability.available("nd4j-native 1.0.0-M2.1 for linux-x86_64; OpenBLAS 0.3.31 kernels: "
                 + openBlasKernels() + "; threads: " + threads + " BLAS, " + Nd4jThreads.elementWise(threads)
                 + " element-wise");
     }
