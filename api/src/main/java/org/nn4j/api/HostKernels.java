@@ -1,12 +1,162 @@
 package org.nn4j.api;
 
 /**
- * Loops over Java arrays that backends running (some of) their work on the host share, so that each
- * such operation is written once: Adam's step and the fused softmax cross-entropy.
+ * Loops over row-major Java arrays that backends running (some of) their work on the host share, so
+ * that each such operation is written once. Each takes its sizes, so that arrays may be longer than
+ * the data: reused work arrays, or one chunk of a larger matrix at a time.
  */
 public final class HostKernels {
 
     private HostKernels() {
+    }
+
+    /** {@link Backend#addRowVector}: {@code out[i][j] = a[i][j] + row[j]}; {@code out} may be {@code a}. */
+    public static void addRowVector(double[] a, double[] row, int rows, int cols, double[] out) {
+        for (int start = 0; start < rows * cols; start += cols) {
+            for (int j = 0; j < cols; j++) {
+                out[start + j] = a[start + j] + row[j];
+            }
+        }
+    }
+
+    /** {@link Backend#addRowVector} on float32 arrays. */
+    public static void addRowVector(float[] a, float[] row, int rows, int cols, float[] out) {
+        for (int start = 0; start < rows * cols; start += cols) {
+            for (int j = 0; j < cols; j++) {
+                out[start + j] = a[start + j] + row[j];
+            }
+        }
+    }
+
+    /** {@link Backend#columnSums}: {@code out[j]} = the sum of column {@code j} of {@code a}. */
+    public static void columnSums(double[] a, int rows, int cols, double[] out) {
+        System.arraycopy(a, 0, out, 0, cols);
+        for (int start = cols; start < rows * cols; start += cols) {
+            for (int j = 0; j < cols; j++) {
+                out[j] += a[start + j];
+            }
+        }
+    }
+
+    /** {@link Backend#columnSums} on float32 arrays. */
+    public static void columnSums(float[] a, int rows, int cols, float[] out) {
+        System.arraycopy(a, 0, out, 0, cols);
+        for (int start = cols; start < rows * cols; start += cols) {
+            for (int j = 0; j < cols; j++) {
+                out[j] += a[start + j];
+            }
+        }
+    }
+
+    /** {@link Backend#axpby} on the first {@code n} elements; {@code out} may be {@code a} or {@code b}. */
+    public static void axpby(double alpha, double[] a, double beta, double[] b, int n, double[] out) {
+        for (int i = 0; i < n; i++) {
+            out[i] = alpha * a[i] + beta * b[i];
+        }
+    }
+
+    /** {@link Backend#axpby} on float32 arrays, in float32. */
+    public static void axpby(double alpha, float[] a, double beta, float[] b, int n, float[] out) {
+        float alpha32 = (float) alpha;
+        float beta32 = (float) beta;
+        for (int i = 0; i < n; i++) {
+            out[i] = alpha32 * a[i] + beta32 * b[i];
+        }
+    }
+
+    /** {@link Backend#activation} on the first {@code n} elements; {@code out} may be {@code x}. */
+    public static void activation(ActivationKind kind, double[] x, int n, double[] out) {
+        switch (kind) {
+            case SIGMOID:
+                for (int i = 0; i < n; i++) {
+                    out[i] = 1 / (1 + Math.exp(-x[i]));
+                }
+                break;
+            case TANH:
+                for (int i = 0; i < n; i++) {
+                    out[i] = Math.tanh(x[i]);
+                }
+                break;
+            case RELU:
+                for (int i = 0; i < n; i++) {
+                    out[i] = x[i] > 0 ? x[i] : 0;
+                }
+                break;
+            default:
+                throw unsupported(kind);
+        }
+    }
+
+    /** {@link Backend#activation} on float32 arrays (sigmoid and tanh evaluated in float64). */
+    public static void activation(ActivationKind kind, float[] x, int n, float[] out) {
+        switch (kind) {
+            case SIGMOID:
+                for (int i = 0; i < n; i++) {
+                    out[i] = (float) (1 / (1 + Math.exp(-x[i])));
+                }
+                break;
+            case TANH:
+                for (int i = 0; i < n; i++) {
+                    out[i] = (float) Math.tanh(x[i]);
+                }
+                break;
+            case RELU:
+                for (int i = 0; i < n; i++) {
+                    out[i] = x[i] > 0 ? x[i] : 0;
+                }
+                break;
+            default:
+                throw unsupported(kind);
+        }
+    }
+
+    /**
+     * {@link Backend#activationBackward} from the activation's output {@code y} (no exp or tanh
+     * needed): {@code out = grad * f'}; {@code out} may be {@code grad}.
+     */
+    public static void activationBackward(ActivationKind kind, double[] y, double[] grad, int n, double[] out) {
+        switch (kind) {
+            case SIGMOID:
+                for (int i = 0; i < n; i++) {
+                    out[i] = grad[i] * (y[i] * (1 - y[i]));
+                }
+                break;
+            case TANH:
+                for (int i = 0; i < n; i++) {
+                    out[i] = grad[i] * (1 - y[i] * y[i]);
+                }
+                break;
+            case RELU:
+                for (int i = 0; i < n; i++) {
+                    out[i] = y[i] > 0 ? grad[i] : 0;
+                }
+                break;
+            default:
+                throw unsupported(kind);
+        }
+    }
+
+    /** {@link Backend#activationBackward} on float32 arrays. */
+    public static void activationBackward(ActivationKind kind, float[] y, float[] grad, int n, float[] out) {
+        switch (kind) {
+            case SIGMOID:
+                for (int i = 0; i < n; i++) {
+                    out[i] = grad[i] * (y[i] * (1 - y[i]));
+                }
+                break;
+            case TANH:
+                for (int i = 0; i < n; i++) {
+                    out[i] = grad[i] * (1 - y[i] * y[i]);
+                }
+                break;
+            case RELU:
+                for (int i = 0; i < n; i++) {
+                    out[i] = y[i] > 0 ? grad[i] : 0;
+                }
+                break;
+            default:
+                throw unsupported(kind);
+        }
     }
 
     /** {@link Backend#adamUpdate} on the first {@code n} elements of float64 arrays. */
@@ -63,5 +213,9 @@ public final class HostKernels {
             sum += Math.exp(values[j] - max);
         }
         return max + Math.log(sum);
+    }
+
+    private static UnsupportedOperationException unsupported(ActivationKind kind) {
+        return new UnsupportedOperationException("no host kernel for activation " + kind);
     }
 }

@@ -245,28 +245,10 @@ public final class EjmlBackend implements Backend {
     public void addRowVector(Matrix a, Matrix row, Matrix out) {
         Checks.addRowVector(a, row, out);
         EjmlMatrix ea = own(a);
-        EjmlMatrix er = own(row);
-        EjmlMatrix eo = own(out);
-        int cols = a.cols();
-        int size = a.size();
         if (ea.f64 != null) {
-            double[] x = ea.f64.data;
-            double[] r = er.f64.data;
-            double[] o = eo.f64.data;
-            for (int start = 0; start < size; start += cols) {
-                for (int j = 0; j < cols; j++) {
-                    o[start + j] = x[start + j] + r[j];
-                }
-            }
+            HostKernels.addRowVector(ea.f64.data, own(row).f64.data, a.rows(), a.cols(), own(out).f64.data);
         } else {
-            float[] x = ea.f32.data;
-            float[] r = er.f32.data;
-            float[] o = eo.f32.data;
-            for (int start = 0; start < size; start += cols) {
-                for (int j = 0; j < cols; j++) {
-                    o[start + j] = x[start + j] + r[j];
-                }
-            }
+            HostKernels.addRowVector(ea.f32.data, own(row).f32.data, a.rows(), a.cols(), own(out).f32.data);
         }
     }
 
@@ -274,27 +256,10 @@ public final class EjmlBackend implements Backend {
     public void columnSums(Matrix a, Matrix out) {
         Checks.columnSums(a, out);
         EjmlMatrix ea = own(a);
-        EjmlMatrix eo = own(out);
-        int cols = a.cols();
-        int size = a.size();
         if (ea.f64 != null) {
-            double[] x = ea.f64.data;
-            double[] o = eo.f64.data;
-            System.arraycopy(x, 0, o, 0, cols);
-            for (int start = cols; start < size; start += cols) {
-                for (int j = 0; j < cols; j++) {
-                    o[j] += x[start + j];
-                }
-            }
+            HostKernels.columnSums(ea.f64.data, a.rows(), a.cols(), own(out).f64.data);
         } else {
-            float[] x = ea.f32.data;
-            float[] o = eo.f32.data;
-            System.arraycopy(x, 0, o, 0, cols);
-            for (int start = cols; start < size; start += cols) {
-                for (int j = 0; j < cols; j++) {
-                    o[j] += x[start + j];
-                }
-            }
+            HostKernels.columnSums(ea.f32.data, a.rows(), a.cols(), own(out).f32.data);
         }
     }
 
@@ -304,25 +269,10 @@ public final class EjmlBackend implements Backend {
     public void axpby(double alpha, Matrix a, double beta, Matrix b, Matrix out) {
         Checks.sameShape("axpby", a, b, out);
         EjmlMatrix ea = own(a);
-        EjmlMatrix eb = own(b);
-        EjmlMatrix eo = own(out);
-        int size = a.size();
         if (ea.f64 != null) {
-            double[] x = ea.f64.data;
-            double[] y = eb.f64.data;
-            double[] o = eo.f64.data;
-            for (int i = 0; i < size; i++) {
-                o[i] = alpha * x[i] + beta * y[i];
-            }
+            HostKernels.axpby(alpha, ea.f64.data, beta, own(b).f64.data, a.size(), own(out).f64.data);
         } else {
-            float[] x = ea.f32.data;
-            float[] y = eb.f32.data;
-            float[] o = eo.f32.data;
-            float alpha32 = (float) alpha;
-            float beta32 = (float) beta;
-            for (int i = 0; i < size; i++) {
-                o[i] = alpha32 * x[i] + beta32 * y[i];
-            }
+            HostKernels.axpby(alpha, ea.f32.data, beta, own(b).f32.data, a.size(), own(out).f32.data);
         }
     }
 
@@ -353,111 +303,24 @@ public final class EjmlBackend implements Backend {
 
     @Override
     public void activation(ActivationKind kind, Matrix x, Matrix out) {
-        Checks.sameShape("activation " + kind, x, out);
+        Checks.activation(kind, x, out);
         EjmlMatrix ex = own(x);
-        EjmlMatrix eo = own(out);
-        int size = x.size();
         if (ex.f64 != null) {
-            double[] in = ex.f64.data;
-            double[] o = eo.f64.data;
-            switch (kind) {
-                case SIGMOID:
-                    for (int i = 0; i < size; i++) {
-                        o[i] = 1 / (1 + Math.exp(-in[i]));
-                    }
-                    break;
-                case TANH:
-                    for (int i = 0; i < size; i++) {
-                        o[i] = Math.tanh(in[i]);
-                    }
-                    break;
-                case RELU:
-                    for (int i = 0; i < size; i++) {
-                        o[i] = in[i] > 0 ? in[i] : 0;
-                    }
-                    break;
-                default:
-                    throw unsupported(kind);
-            }
+            HostKernels.activation(kind, ex.f64.data, x.size(), own(out).f64.data);
         } else {
-            float[] in = ex.f32.data;
-            float[] o = eo.f32.data;
-            switch (kind) {
-                case SIGMOID:
-                    for (int i = 0; i < size; i++) {
-                        o[i] = (float) (1 / (1 + Math.exp(-in[i])));
-                    }
-                    break;
-                case TANH:
-                    for (int i = 0; i < size; i++) {
-                        o[i] = (float) Math.tanh(in[i]);
-                    }
-                    break;
-                case RELU:
-                    for (int i = 0; i < size; i++) {
-                        o[i] = in[i] > 0 ? in[i] : 0;
-                    }
-                    break;
-                default:
-                    throw unsupported(kind);
-            }
+            HostKernels.activation(kind, ex.f32.data, x.size(), own(out).f32.data);
         }
     }
 
     @Override
     public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
         // The derivatives from the output need no exp or tanh.
-        Checks.sameShape("activationBackward " + kind, x, y, grad, out);
+        Checks.activationBackward(kind, x, y, grad, out);
         EjmlMatrix ey = own(y);
-        EjmlMatrix eg = own(grad);
-        EjmlMatrix eo = own(out);
-        int size = y.size();
         if (ey.f64 != null) {
-            double[] f = ey.f64.data;
-            double[] g = eg.f64.data;
-            double[] o = eo.f64.data;
-            switch (kind) {
-                case SIGMOID:
-                    for (int i = 0; i < size; i++) {
-                        o[i] = g[i] * (f[i] * (1 - f[i]));
-                    }
-                    break;
-                case TANH:
-                    for (int i = 0; i < size; i++) {
-                        o[i] = g[i] * (1 - f[i] * f[i]);
-                    }
-                    break;
-                case RELU:
-                    for (int i = 0; i < size; i++) {
-                        o[i] = f[i] > 0 ? g[i] : 0;
-                    }
-                    break;
-                default:
-                    throw unsupported(kind);
-            }
+            HostKernels.activationBackward(kind, ey.f64.data, own(grad).f64.data, y.size(), own(out).f64.data);
         } else {
-            float[] f = ey.f32.data;
-            float[] g = eg.f32.data;
-            float[] o = eo.f32.data;
-            switch (kind) {
-                case SIGMOID:
-                    for (int i = 0; i < size; i++) {
-                        o[i] = g[i] * (f[i] * (1 - f[i]));
-                    }
-                    break;
-                case TANH:
-                    for (int i = 0; i < size; i++) {
-                        o[i] = g[i] * (1 - f[i] * f[i]);
-                    }
-                    break;
-                case RELU:
-                    for (int i = 0; i < size; i++) {
-                        o[i] = f[i] > 0 ? g[i] : 0;
-                    }
-                    break;
-                default:
-                    throw unsupported(kind);
-            }
+            HostKernels.activationBackward(kind, ey.f32.data, own(grad).f32.data, y.size(), own(out).f32.data);
         }
     }
 
@@ -643,9 +506,5 @@ public final class EjmlBackend implements Backend {
             return (EjmlMatrix) m;
         }
         throw new IllegalArgumentException("the ejml backend cannot use a matrix of another backend: " + m);
-    }
-
-    private static UnsupportedOperationException unsupported(ActivationKind kind) {
-        return new UnsupportedOperationException("the ejml backend has no activation " + kind);
     }
 }
