@@ -18,27 +18,66 @@ public final class Checks {
         }
     }
 
-    /** All matrices have the dtype of the first. */
-    public static void sameDType(String op, Matrix... matrices) {
-        DType first = matrices[0].dtype();
-        for (Matrix m : matrices) {
-            if (m.dtype() != first) {
-                throw new IllegalArgumentException(op + ": cannot mix " + first + " and " + m.dtype()
-                        + " matrices");
-            }
+    /** Both matrices have the same dtype. */
+    public static void sameDType(String op, Matrix a, Matrix b) {
+        dtypes(op, null, a, b);
+    }
+
+    /** All three matrices have the dtype of the first. */
+    public static void sameDType(String op, Matrix a, Matrix b, Matrix c) {
+        dtypes(op, null, a, b);
+        dtypes(op, null, a, c);
+    }
+
+    /** Both matrices have the same shape and dtype. */
+    public static void sameShape(String op, Matrix a, Matrix b) {
+        same(op, null, a, b);
+    }
+
+    /** All three matrices have the shape and dtype of the first. */
+    public static void sameShape(String op, Matrix a, Matrix b, Matrix c) {
+        same(op, null, a, b);
+        same(op, null, a, c);
+    }
+
+    /** All four matrices have the shape and dtype of the first. */
+    public static void sameShape(String op, Matrix a, Matrix b, Matrix c, Matrix d) {
+        same(op, null, a, b);
+        same(op, null, a, c);
+        same(op, null, a, d);
+    }
+
+    /** The shapes of {@link Backend#activation}. */
+    public static void activation(ActivationKind kind, Matrix x, Matrix out) {
+        same("activation", kind, x, out);
+    }
+
+    /** The shapes of {@link Backend#activationBackward}. */
+    public static void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
+        same("activationBackward", kind, x, y);
+        same("activationBackward", kind, x, grad);
+        same("activationBackward", kind, x, out);
+    }
+
+    // The messages are built only when a check fails: these checks run on every call of a training step.
+
+    private static void same(String op, ActivationKind kind, Matrix first, Matrix m) {
+        dtypes(op, kind, first, m);
+        if (m.rows() != first.rows() || m.cols() != first.cols()) {
+            throw new IllegalArgumentException(name(op, kind) + ": shapes differ, " + first.shape() + " and "
+                    + m.shape());
         }
     }
 
-    /** All matrices have the shape and dtype of the first. */
-    public static void sameShape(String op, Matrix... matrices) {
-        sameDType(op, matrices);
-        Matrix first = matrices[0];
-        for (Matrix m : matrices) {
-            if (m.rows() != first.rows() || m.cols() != first.cols()) {
-                throw new IllegalArgumentException(op + ": shapes differ, " + first.shape() + " and "
-                        + m.shape());
-            }
+    private static void dtypes(String op, ActivationKind kind, Matrix first, Matrix m) {
+        if (m.dtype() != first.dtype()) {
+            throw new IllegalArgumentException(name(op, kind) + ": cannot mix " + first.dtype() + " and "
+                    + m.dtype() + " matrices");
         }
+    }
+
+    private static String name(String op, ActivationKind kind) {
+        return kind == null ? op : op + " " + kind;
     }
 
     /** An array that holds exactly the elements of {@code m}. */
@@ -59,15 +98,18 @@ public final class Checks {
         int ka = transposeA ? a.rows() : a.cols();
         int kb = transposeB ? b.cols() : b.rows();
         int n = transposeB ? b.rows() : b.cols();
-        String opA = (transposeA ? "A^T" : "A") + " (" + m + "x" + ka + ")";
-        String opB = (transposeB ? "B^T" : "B") + " (" + kb + "x" + n + ")";
         if (ka != kb) {
-            throw new IllegalArgumentException("gemm: inner dimensions differ, " + opA + " times " + opB);
+            throw new IllegalArgumentException("gemm: inner dimensions differ, " + operand("A", transposeA, m, ka)
+                    + " times " + operand("B", transposeB, kb, n));
         }
         if (c.rows() != m || c.cols() != n) {
-            throw new IllegalArgumentException("gemm: C is " + c.shape() + " but " + opA + " times " + opB
-                    + " is " + m + "x" + n);
+            throw new IllegalArgumentException("gemm: C is " + c.shape() + " but " + operand("A", transposeA, m, ka)
+                    + " times " + operand("B", transposeB, kb, n) + " is " + m + "x" + n);
         }
+    }
+
+    private static String operand(String name, boolean transposed, int rows, int cols) {
+        return name + (transposed ? "^T" : "") + " (" + rows + "x" + cols + ")";
     }
 
     /** The shapes of {@link Backend#addRowVector}. */
