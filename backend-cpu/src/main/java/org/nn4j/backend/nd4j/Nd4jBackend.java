@@ -28,14 +28,15 @@ import org.nn4j.api.Matrix;
 
 /**
  * The Backend SPI on whichever ND4J backend is live. Operations are ND4J ops, run on ND4J's native
- * side and writing into the caller's output; data moves in and out by bulk copies of host memory.
- * Where ND4J measured slow for the work at hand, the work runs on the host instead: the fused softmax
- * cross-entropy (batch x classes, smaller than ND4J's per-op cost) always, and Adam on nd4j-native
- * (whose square root is not vectorised).
+ * side and writing into the caller's output. The fused softmax cross-entropy (batch x classes, smaller
+ * than ND4J's per-op cost) always runs on the host. On nd4j-native, whose arrays live in host memory,
+ * data moves by bulk copies and a training step's hot operations skip ND4J's ops: see {@link
+ * HostMemoryOps}.
  */
 public final class Nd4jBackend implements Backend {
     private final String name;
-    private final boolean hostMemory;
+    /** The hot operations on host memory; null on nd4j-cuda. */
+    private final HostMemoryOps hostOps;
     private final Map<String, INDArray> scratch = new HashMap<>();
     private final HostArrays host = new HostArrays();
 
@@ -44,12 +45,12 @@ public final class Nd4jBackend implements Backend {
      * many (at least one); see {@link Nd4jThreads}.
      *
      * @param name the provider name this backend is reported under
-     * @param hostMemory whether arrays live in host memory (nd4j-native), where a few operations run
-     *     faster as plain loops over that memory than as ND4J ops
+     * @param hostMemory whether arrays live in host memory (nd4j-native), where a training step's hot
+     *     operations run as direct BLAS calls and plain loops over that memory instead of ND4J ops
      */
     public Nd4jBackend(String name, int threads, boolean hostMemory) {
         this.name = name;
-        this.hostMemory = hostMemory;
+        this.hostOps = hostMemory ? new HostMemoryOps(host) : null;
         // Both only take effect once ND4J's native side is loaded, which asking for the backend does.
         Nd4j.getBackend();
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(Nd4jThreads.elementWise(threads));
@@ -140,6 +141,10 @@ public final class Nd4jBackend implements Backend {
             }
             return;
         }
+        if (hostOps != null) {
+            hostOps.gemm(transposeA, transposeB, alpha, own(a), own(b), beta, own(c));
+            return;
+        }
         // With beta 0 ND4J's matmul does not read C (the kit checks this with a C full of NaN).
         Nd4j.gemm(own(a).array, own(b).array, out, transposeA, transposeB, alpha, beta);
     }
@@ -147,12 +152,20 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void addRowVector(Matrix a, Matrix row, Matrix out) {
         Checks.addRowVector(a, row, out);
+        if (hostOps != null) {
+            hostOps.addRowVector(own(a), own(row), own(out));
+            return;
+        }
         Nd4j.getExecutioner().exec(new BroadcastAddOp(own(a).array, vector(row), own(out).array, 1));
     }
 
     @Override
     public void columnSums(Matrix a, Matrix out) {
         Checks.columnSums(a, out);
+        if (hostOps != null) {
+            hostOps.columnSums(own(a), own(out));
+            return;
+        }
         Nd4j.getExecutioner().exec(new Sum(own(a).array, vector(out), 0));
     }
 
@@ -161,6 +174,10 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void axpby(double alpha, Matrix a, double beta, Matrix b, Matrix out) {
         Checks.sameShape("axpby", a, b, out);
+        if (hostOps != null) {
+            hostOps.axpby(alpha, own(a), beta, own(b), own(out));
+            return;
+        }
         INDArray x = own(a).array;
         INDArray y = own(b).array;
         INDArray z = own(out).array;
@@ -189,7 +206,11 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void activation(ActivationKind kind, Matrix x, Matrix out) {
-        Checks.sameShape("activation " + kind, x, out);
+        Checks.activation(kind, x, out);
+        if (hostOps != null) {
+            hostOps.activation(kind, own(x), own(out));
+            return;
+        }
         INDArray in = own(x).array;
         INDArray z = own(out).array;
         switch (kind) {
@@ -209,8 +230,12 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
+        Checks.activationBackward(kind, x, y, grad, out);
+        if (hostOps != null) {
+            hostOps.activationBackward(kind, own(y), own(grad), own(out));
+            return;
+        }
         // ND4J's derivative ops take the input: one fused native pass each.
-        Checks.sameShape("activationBackward " + kind, x, y, grad, out);
         INDArray in = own(x).array;
         INDArray g = own(grad).array;
         INDArray z = own(out).array;
@@ -233,14 +258,14 @@ public final class Nd4jBackend implements Backend {
     public void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2,
             double stepSize, double vScale, double epsilon) {
         Checks.sameShape("adamUpdate", param, grad, m, v);
+        if (hostOps != null) {
+            hostOps.adam(own(param), own(grad), own(m), own(v), beta1, beta2, stepSize, vScale, epsilon);
+            return;
+        }
         INDArray p = own(param).array;
         INDArray g = own(grad).array;
         INDArray m1 = own(m).array;
         INDArray v1 = own(v).array;
-        if (hostMemory) {
-            adamOnHost(own(param), own(grad), own(m), own(v), beta1, beta2, stepSize, vScale, epsilon);
-            return;
-        }
         INDArray update = scratch(own(param));
         // ND4J's fused Adam computes update = lr_t m / (sqrt(v) + eps'), with lr_t = lr sqrt(1 - beta2^(i+1)) /
         // (1 - beta1^(i+1)) from its own iteration count i. At the largest iteration both powers are 0, so
@@ -248,43 +273,6 @@ public final class Nd4jBackend implements Backend {
         Nd4j.exec(new AdamUpdater(g, v1, m1, update, v1, m1, stepSize / vScale, beta1, beta2, epsilon / vScale,
                 Integer.MAX_VALUE - 1));
         p.subi(update);
-    }
-
-    /**
-     * Adam as one loop over host memory. nd4j-native's square root is not vectorised (about 4 ns an
-     * element, 0.8 ms for a 784x256 matrix), so its fused Adam op took 1.2 ms where this takes about a
-     * third of that, copies in and out included.
-     */
-    private void adamOnHost(Nd4jMatrix param, Nd4jMatrix grad, Nd4jMatrix m, Nd4jMatrix v, double beta1, double beta2,
-            double stepSize, double vScale, double epsilon) {
-        int n = param.size();
-        if (param.dtype() == DType.FLOAT64) {
-            double[] p = host.doubles(0, n);
-            double[] g = host.doubles(1, n);
-            double[] m1 = host.doubles(2, n);
-            double[] v1 = host.doubles(3, n);
-            param.doubles().get(p, 0, n);
-            grad.doubles().get(g, 0, n);
-            m.doubles().get(m1, 0, n);
-            v.doubles().get(v1, 0, n);
-            HostKernels.adam(p, g, m1, v1, n, beta1, beta2, stepSize, vScale, epsilon);
-            param.doubles().put(p, 0, n);
-            m.doubles().put(m1, 0, n);
-            v.doubles().put(v1, 0, n);
-        } else {
-            float[] p = host.floats(0, n);
-            float[] g = host.floats(1, n);
-            float[] m1 = host.floats(2, n);
-            float[] v1 = host.floats(3, n);
-            param.floats().get(p, 0, n);
-            grad.floats().get(g, 0, n);
-            m.floats().get(m1, 0, n);
-            v.floats().get(v1, 0, n);
-            HostKernels.adam(p, g, m1, v1, n, beta1, beta2, stepSize, vScale, epsilon);
-            param.floats().put(p, 0, n);
-            m.floats().put(m1, 0, n);
-            v.floats().put(v1, 0, n);
-        }
     }
 
     // ---- row-wise ----
@@ -389,32 +377,32 @@ public final class Nd4jBackend implements Backend {
     // arrays live on the device) ND4J's own calls, which move the data between host and device.
 
     private void putFloats(Nd4jMatrix m, float[] values) {
-        if (hostMemory) {
-            m.floats().put(values, 0, m.size());
+        if (hostOps != null) {
+            m.floats().put(0, values, 0, m.size());
         } else {
             m.array.data().setData(values.length == m.size() ? values : Arrays.copyOf(values, m.size()));
         }
     }
 
     private void putDoubles(Nd4jMatrix m, double[] values) {
-        if (hostMemory) {
-            m.doubles().put(values, 0, m.size());
+        if (hostOps != null) {
+            m.doubles().put(0, values, 0, m.size());
         } else {
             m.array.data().setData(values.length == m.size() ? values : Arrays.copyOf(values, m.size()));
         }
     }
 
     private void getFloats(Nd4jMatrix m, float[] values) {
-        if (hostMemory) {
-            m.floats().get(values, 0, m.size());
+        if (hostOps != null) {
+            m.floats().get(0, values, 0, m.size());
         } else {
             System.arraycopy(m.array.data().asFloat(), 0, values, 0, m.size());
         }
     }
 
     private void getDoubles(Nd4jMatrix m, double[] values) {
-        if (hostMemory) {
-            m.doubles().get(values, 0, m.size());
+        if (hostOps != null) {
+            m.doubles().get(0, values, 0, m.size());
         } else {
             System.arraycopy(m.array.data().asDouble(), 0, values, 0, m.size());
         }

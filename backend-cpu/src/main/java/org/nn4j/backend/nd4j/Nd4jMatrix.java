@@ -1,5 +1,7 @@
 package org.nn4j.backend.nd4j;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,8 +14,8 @@ final class Nd4jMatrix implements Matrix {
     private final int rows;
     private final int cols;
     private final DType dtype;
-    private FloatPointer floats;
-    private DoublePointer doubles;
+    private FloatBuffer floats;
+    private DoubleBuffer doubles;
 
     Nd4jMatrix(INDArray array, DType dtype) {
         this.array = array;
@@ -37,18 +39,18 @@ final class Nd4jMatrix implements Matrix {
         return dtype;
     }
 
-    /** The host memory as floats (float32 only), made once: a view, not a copy. */
-    FloatPointer floats() {
+    /** The host memory (nd4j-native, float32 only) as a buffer, made once: a view, not a copy. */
+    FloatBuffer floats() {
         if (floats == null) {
-            floats = new FloatPointer(array.data().addressPointer());
+            floats = new FloatPointer(array.data().addressPointer()).limit(size()).asBuffer();
         }
         return floats;
     }
 
-    /** The host memory as doubles (float64 only), made once: a view, not a copy. */
-    DoublePointer doubles() {
+    /** The host memory (nd4j-native, float64 only) as a buffer, made once: a view, not a copy. */
+    DoubleBuffer doubles() {
         if (doubles == null) {
-            doubles = new DoublePointer(array.data().addressPointer());
+            doubles = new DoublePointer(array.data().addressPointer()).limit(size()).asBuffer();
         }
         return doubles;
     }
