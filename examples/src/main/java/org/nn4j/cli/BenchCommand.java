@@ -151,14 +151,22 @@ final class BenchCommand implements Callable<Integer> {
         return done;
     }
 
+    /** Bytes allocated per step by every thread of the JVM: a backend's worker threads count too. */
     private static long allocatedPerStep(Steps steps, int count) {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long id = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(id);
+        long before = allocatedByAllThreads();
         for (int i = 0; i < count; i++) {
             steps.step();
         }
-        return (threads.getThreadAllocatedBytes(id) - before) / count;
+        return (allocatedByAllThreads() - before) / count;
+    }
+
+    private static long allocatedByAllThreads() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(bytes, 0);
+        }
+        return total;
     }
 
     /** A network, its optimizer and synthetic batches, stepping through them in turn. */
