@@ -34,8 +34,12 @@ public abstract class BackendConformanceTest {
     /** Element-wise shapes: a scalar, a row, a column, a small non-square one and a large one. */
     private static final int[][] SHAPES = {{1, 1}, {1, 9}, {9, 1}, {4, 7}, {300, 700}};
 
-    /** GEMM shapes as {m, k, n}: C is m x n. */
-    private static final int[][] GEMM_SHAPES = {{1, 1, 1}, {1, 6, 5}, {4, 6, 1}, {3, 5, 7}, {300, 700, 64}};
+    /**
+     * GEMM shapes as {m, k, n}: C is m x n. The last three are large enough for a backend to split
+     * them across threads: taller than wide, wider than tall, and odd sizes.
+     */
+    private static final int[][] GEMM_SHAPES = {{1, 1, 1}, {1, 6, 5}, {4, 6, 1}, {3, 5, 7}, {300, 700, 64},
+        {64, 700, 300}, {129, 257, 131}};
 
     protected Backend backend;
 
@@ -183,6 +187,24 @@ public abstract class BackendConformanceTest {
                 b.values, b.rows, b.cols, beta, c.values);
         Tolerance.assertClose("gemm alpha=" + alpha + " beta=" + beta, dtype, n, expected,
                 backend.toArray(c.matrix));
+    }
+
+    /** As above, on a product large enough for a backend to split it across threads. */
+    @ParameterizedTest(name = "{0} transA={1} transB={2} alpha={3} beta={4}")
+    @MethodSource("gemmScalars")
+    void largeGemmScalesAndAccumulates(DType dtype, boolean transposeA, boolean transposeB, double alpha,
+            double beta) {
+        int m = 131;
+        int k = 300;
+        int n = 97;
+        Operand a = transposeA ? random(dtype, k, m, 15) : random(dtype, m, k, 15);
+        Operand b = transposeB ? random(dtype, n, k, 16) : random(dtype, k, n, 16);
+        Operand c = random(dtype, m, n, 17);
+        backend.gemm(transposeA, transposeB, alpha, a.matrix, b.matrix, beta, c.matrix);
+        double[] expected = ReferenceOps.gemm(transposeA, transposeB, alpha, a.values, a.rows, a.cols,
+                b.values, b.rows, b.cols, beta, c.values);
+        Tolerance.assertClose("gemm " + m + "x" + k + "x" + n + " alpha=" + alpha + " beta=" + beta, dtype, n,
+                expected, backend.toArray(c.matrix));
     }
 
     @ParameterizedTest
