@@ -8,6 +8,7 @@ import org.bytedeco.openblas.global.openblas;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.DType;
 import org.nn4j.api.HostKernels;
+import org.nn4j.api.WorkerPool;
 
 /**
  * The hot operations of a training step on nd4j-native, without ND4J's op machinery: matrix products
@@ -17,27 +18,42 @@ import org.nn4j.api.HostKernels;
  * thread-safe, like the backend.
  */
 final class HostMemoryOps {
-    /** Elements per chunk of Adam's step: its four arrays of this size stay in the core's cache. */
+    /** Elements per chunk of Adam's step: its four work arrays of this size stay in the core's cache. */
     private static final int CHUNK = 4096;
 
-    private final HostArrays host;
+    /** Adam's step on fewer elements than this runs on one thread: waking the others costs more. */
+    private static final int SPLIT_ADAM = 1 << 15;
+    /** Products of fewer multiply-adds than this run on one thread. */
+    private static final long SPLIT_GEMM = 1L << 20;
 
-    HostMemoryOps(HostArrays host) {
+    private final HostArrays host;
+    private final WorkerPool pool;
+    private final AdamStep adam;
+    private final GemmStep gemm = new GemmStep();
+
+    /**
+     * Host operations with {@code host}'s work arrays, splitting large products and Adam's step
+     * {@code threads} ways. OpenBLAS itself then runs on one thread: its own threads, spinning
+     * between calls, would compete with the pool's.
+     */
+    HostMemoryOps(HostArrays host, int threads) {
         this.host = host;
+        this.pool = new WorkerPool("nn4j-nd4j-host", threads);
+        this.adam = new AdamStep(threads);
     }
 
-    /** {@code C = alpha op(A) op(B) + beta C}, row-major; with beta 0, C is not read. */
+    /**
+     * {@code C = alpha op(A) op(B) + beta C}, row-major; with beta 0, C is not read. Products of at least
+     * {@link #SPLIT_GEMM} multiply-adds split C's longer side across the pool's threads.
+     */
     void gemm(boolean transposeA, boolean transposeB, double alpha, Nd4jMatrix a, Nd4jMatrix b, double beta,
             Nd4jMatrix c) {
-        int inner = transposeA ? a.rows() : a.cols();
-        int opA = transposeA ? CblasTrans : CblasNoTrans;
-        int opB = transposeB ? CblasTrans : CblasNoTrans;
-        if (c.dtype() == DType.FLOAT64) {
-            openblas.cblas_dgemm(CblasRowMajor, opA, opB, c.rows(), c.cols(), inner, alpha, a.doubles(), a.cols(),
-                    b.doubles(), b.cols(), beta, c.doubles(), c.cols());
+        int parts = (long) c.rows() * c.cols() * (transposeA ? a.rows() : a.cols()) >= SPLIT_GEMM ? pool.parts() : 1;
+        gemm.set(transposeA, transposeB, alpha, a, b, beta, c, parts);
+        if (parts > 1) {
+            pool.run(gemm);
         } else {
-            openblas.cblas_sgemm(CblasRowMajor, opA, opB, c.rows(), c.cols(), inner, (float) alpha, a.floats(),
-                    a.cols(), b.floats(), b.cols(), (float) beta, c.floats(), c.cols());
+            gemm.run(0, 1);
         }
     }
 
@@ -104,31 +120,14 @@ final class HostMemoryOps {
         }
     }
 
-    /** Adam's step a chunk at a time, so that what the loop reads and writes stays in cache. */
+    /** Adam's step; matrices of at least {@link #SPLIT_ADAM} elements split across the pool's threads. */
     void adam(Nd4jMatrix param, Nd4jMatrix grad, Nd4jMatrix m, Nd4jMatrix v, double beta1, double beta2,
             double stepSize, double vScale, double epsilon) {
-        int n = param.size();
-        for (int from = 0; from < n; from += CHUNK) {
-            int length = Math.min(CHUNK, n - from);
-            if (param.dtype() == DType.FLOAT64) {
-                double[] p = doubles(0, param, from, length);
-                double[] m1 = doubles(2, m, from, length);
-                double[] v1 = doubles(3, v, from, length);
-                HostKernels.adam(p, doubles(1, grad, from, length), m1, v1, length, beta1, beta2, stepSize, vScale,
-                        epsilon);
-                put(p, param, from, length);
-                put(m1, m, from, length);
-                put(v1, v, from, length);
-            } else {
-                float[] p = floats(0, param, from, length);
-                float[] m1 = floats(2, m, from, length);
-                float[] v1 = floats(3, v, from, length);
-                HostKernels.adam(p, floats(1, grad, from, length), m1, v1, length, beta1, beta2, stepSize, vScale,
-                        epsilon);
-                put(p, param, from, length);
-                put(m1, m, from, length);
-                put(v1, v, from, length);
-            }
+        adam.set(param, grad, m, v, beta1, beta2, stepSize, vScale, epsilon);
+        if (param.size() >= SPLIT_ADAM) {
+            pool.run(adam);
+        } else {
+            adam.run(0, 1);
         }
     }
 
@@ -151,5 +150,149 @@ final class HostMemoryOps {
 
     private static void put(float[] values, Nd4jMatrix m, int from, int length) {
         m.floats().put(from, values, 0, length);
+    }
+
+    /**
+     * Adam's step on one part of a matrix, a chunk at a time, so that the copies it works on stay in
+     * the core's cache. Set before each run; each part has its own work arrays.
+     */
+    private static final class AdamStep implements WorkerPool.Task {
+        private final double[][][] doubles;
+        private final float[][][] floats;
+        private Nd4jMatrix param;
+        private Nd4jMatrix grad;
+        private Nd4jMatrix m;
+        private Nd4jMatrix v;
+        private double beta1;
+        private double beta2;
+        private double stepSize;
+        private double vScale;
+        private double epsilon;
+
+        AdamStep(int parts) {
+            doubles = new double[parts][4][CHUNK];
+            floats = new float[parts][4][CHUNK];
+        }
+
+        void set(Nd4jMatrix param, Nd4jMatrix grad, Nd4jMatrix m, Nd4jMatrix v, double beta1, double beta2,
+                double stepSize, double vScale, double epsilon) {
+            this.param = param;
+            this.grad = grad;
+            this.m = m;
+            this.v = v;
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.stepSize = stepSize;
+            this.vScale = vScale;
+            this.epsilon = epsilon;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int n = param.size();
+            int end = WorkerPool.from(part + 1, parts, n);
+            for (int from = WorkerPool.from(part, parts, n); from < end; from += CHUNK) {
+                int length = Math.min(CHUNK, end - from);
+                if (param.dtype() == DType.FLOAT64) {
+                    double[][] work = doubles[part];
+                    param.doubles().get(from, work[0], 0, length);
+                    grad.doubles().get(from, work[1], 0, length);
+                    m.doubles().get(from, work[2], 0, length);
+                    v.doubles().get(from, work[3], 0, length);
+                    HostKernels.adam(work[0], work[1], work[2], work[3], length, beta1, beta2, stepSize, vScale,
+                            epsilon);
+                    put(work[0], param, from, length);
+                    put(work[2], m, from, length);
+                    put(work[3], v, from, length);
+                } else {
+                    float[][] work = floats[part];
+                    param.floats().get(from, work[0], 0, length);
+                    grad.floats().get(from, work[1], 0, length);
+                    m.floats().get(from, work[2], 0, length);
+                    v.floats().get(from, work[3], 0, length);
+                    HostKernels.adam(work[0], work[1], work[2], work[3], length, beta1, beta2, stepSize, vScale,
+                            epsilon);
+                    put(work[0], param, from, length);
+                    put(work[2], m, from, length);
+                    put(work[3], v, from, length);
+                }
+            }
+        }
+    }
+
+    /**
+     * One part of a product: a band of C's rows (when C is taller than wide) or columns, with the
+     * matching band of op(A)'s rows or op(B)'s columns. In row-major memory each band starts at an
+     * offset and keeps its matrix's leading dimension, so the parts need no copies.
+     */
+    private static final class GemmStep implements WorkerPool.Task {
+        private boolean transposeA;
+        private boolean transposeB;
+        private double alpha;
+        private double beta;
+        private Nd4jMatrix a;
+        private Nd4jMatrix b;
+        private Nd4jMatrix c;
+
+        void set(boolean transposeA, boolean transposeB, double alpha, Nd4jMatrix a, Nd4jMatrix b, double beta,
+                Nd4jMatrix c, int parts) {
+            this.transposeA = transposeA;
+            this.transposeB = transposeB;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+            // The pointers each part moves about are made here, on one thread.
+            for (int part = 0; part < parts; part++) {
+                if (c.dtype() == DType.FLOAT64) {
+                    a.doubleView(3 * part);
+                    b.doubleView(3 * part + 1);
+                    c.doubleView(3 * part + 2);
+                } else {
+                    a.floatView(3 * part);
+                    b.floatView(3 * part + 1);
+                    c.floatView(3 * part + 2);
+                }
+            }
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int rows = c.rows();
+            int cols = c.cols();
+            int firstRow = 0;
+            int endRow = rows;
+            int firstCol = 0;
+            int endCol = cols;
+            if (rows > cols) {
+                firstRow = WorkerPool.from(part, parts, rows);
+                endRow = WorkerPool.from(part + 1, parts, rows);
+            } else {
+                firstCol = WorkerPool.from(part, parts, cols);
+                endCol = WorkerPool.from(part + 1, parts, cols);
+            }
+            if (endRow == firstRow || endCol == firstCol) {
+                return;
+            }
+            // op(A)'s row r starts at A's row r, or (transposed) at A's column r; likewise op(B)'s columns.
+            long aOffset = transposeA ? firstRow : (long) firstRow * a.cols();
+            long bOffset = transposeB ? (long) firstCol * b.cols() : firstCol;
+            long cOffset = (long) firstRow * cols + firstCol;
+            int inner = transposeA ? a.rows() : a.cols();
+            int opA = transposeA ? CblasTrans : CblasNoTrans;
+            int opB = transposeB ? CblasTrans : CblasNoTrans;
+            if (c.dtype() == DType.FLOAT64) {
+                openblas.cblas_dgemm(CblasRowMajor, opA, opB, endRow - firstRow, endCol - firstCol, inner, alpha,
+                        a.doubleView(3 * part).position(aOffset), a.cols(),
+                        b.doubleView(3 * part + 1).position(bOffset), b.cols(), beta,
+                        c.doubleView(3 * part + 2).position(cOffset), cols);
+            } else {
+                openblas.cblas_sgemm(CblasRowMajor, opA, opB, endRow - firstRow, endCol - firstCol, inner,
+                        (float) alpha, a.floatView(3 * part).position(aOffset), a.cols(),
+                        b.floatView(3 * part + 1).position(bOffset), b.cols(), (float) beta,
+                        c.floatView(3 * part + 2).position(cOffset), cols);
+            }
+        }
     }
 }

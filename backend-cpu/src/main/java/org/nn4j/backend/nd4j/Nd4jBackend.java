@@ -50,11 +50,11 @@ public final class Nd4jBackend implements Backend {
      */
     public Nd4jBackend(String name, int threads, boolean hostMemory) {
         this.name = name;
-        this.hostOps = hostMemory ? new HostMemoryOps(host) : null;
+        this.hostOps = hostMemory ? new HostMemoryOps(host, threads) : null;
         // Both only take effect once ND4J's native side is loaded, which asking for the backend does.
         Nd4j.getBackend();
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(Nd4jThreads.elementWise(threads));
-        Nd4j.factory().blas().setMaxThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(hostOps != null ? 1 : threads);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.nn4j.backend.nd4j;
 
 import java.nio.DoubleBuffer;
+import java.util.Arrays;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -16,6 +17,8 @@ final class Nd4jMatrix implements Matrix {
     private final DType dtype;
     private FloatBuffer floats;
     private DoubleBuffer doubles;
+    private FloatPointer[] floatViews = new FloatPointer[0];
+    private DoublePointer[] doubleViews = new DoublePointer[0];
 
     Nd4jMatrix(INDArray array, DType dtype) {
         this.array = array;
@@ -53,6 +56,31 @@ final class Nd4jMatrix implements Matrix {
             doubles = new DoublePointer(array.data().addressPointer()).limit(size()).asBuffer();
         }
         return doubles;
+    }
+
+    /**
+     * Pointer {@code index} to the host memory (float32): each caller that moves a pointer about with
+     * {@code position} takes its own index. Made on first use and kept.
+     */
+    FloatPointer floatView(int index) {
+        if (index >= floatViews.length) {
+            floatViews = Arrays.copyOf(floatViews, index + 1);
+        }
+        if (floatViews[index] == null) {
+            floatViews[index] = new FloatPointer(array.data().addressPointer());
+        }
+        return floatViews[index];
+    }
+
+    /** Pointer {@code index} to the host memory (float64); see {@link #floatView}. */
+    DoublePointer doubleView(int index) {
+        if (index >= doubleViews.length) {
+            doubleViews = Arrays.copyOf(doubleViews, index + 1);
+        }
+        if (doubleViews[index] == null) {
+            doubleViews[index] = new DoublePointer(array.data().addressPointer());
+        }
+        return doubleViews[index];
     }
 
     @Override
