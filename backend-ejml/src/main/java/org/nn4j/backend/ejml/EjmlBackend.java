@@ -4,26 +4,35 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_FDRM;
-import org.ejml.dense.row.CommonOps_MT_DDRM;
-import org.ejml.dense.row.CommonOps_MT_FDRM;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
 import org.nn4j.api.DType;
 import org.nn4j.api.HostKernels;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.WorkerPool;
 
 /**
- * The Backend SPI on EJML. Matrix products go to EJML's kernels (its multi-threaded ones for large
- * products); everything else is a plain loop over the row-major arrays. Float32 transcendental
+ * The Backend SPI on EJML. Matrix products go to EJML's single-threaded kernels, large ones split by
+ * bands of C's rows across a {@link WorkerPool} (EJML's own multi-threaded kernels allocate task
+ * objects on every call); everything else is a plain loop over the row-major arrays. Float32 transcendental
  * functions and all reductions returned as {@code double} are computed in float64.
  */
 public final class EjmlBackend implements Backend {
 
     static final String NAME = "ejml";
 
-    /** Products of at least this many multiply-adds run on EJML's multi-threaded kernels. */
-    private static final long CONCURRENT_GEMM_WORK = 1L << 18;
+    /** Products of at least this many multiply-adds are split across the pool's threads. */
+    private static final long SPLIT_GEMM_WORK = 1L << 18;
+
+    private final WorkerPool pool;
+    private final BandProduct product;
+
+    /** A backend that splits large products {@code threads} ways. */
+    public EjmlBackend(int threads) {
+        pool = new WorkerPool("nn4j-ejml", threads);
+        product = new BandProduct(threads);
+    }
 
     @Override
     public String name() {
@@ -123,9 +132,6 @@ public final class EjmlBackend implements Backend {
     public void gemm(boolean transposeA, boolean transposeB, double alpha, Matrix a, Matrix b, double beta,
             Matrix c) {
         Checks.gemm(transposeA, transposeB, a, b, c);
-        EjmlMatrix ea = own(a);
-        EjmlMatrix eb = own(b);
-        EjmlMatrix ec = own(c);
         if (alpha == 0) {
             // BLAS semantics: A and B are not read, so a NaN in them cannot reach C.
             if (beta == 0) {
@@ -135,30 +141,24 @@ public final class EjmlBackend implements Backend {
             }
             return;
         }
-        boolean concurrent = (long) c.rows() * c.cols() * (transposeA ? a.rows() : a.cols())
-                >= CONCURRENT_GEMM_WORK;
-        if (ec.f64 != null) {
-            gemm64(transposeA, transposeB, alpha, ea.f64, eb.f64, beta, ec.f64, concurrent);
+        boolean split = pool.parts() > 1 && c.rows() > 1
+                && (long) c.rows() * c.cols() * (transposeA ? a.rows() : a.cols()) >= SPLIT_GEMM_WORK;
+        if (split) {
+            product.set(transposeA, transposeB, alpha, own(a), own(b), beta, own(c));
+            pool.run(product);
+        } else if (own(c).f64 != null) {
+            gemm64(transposeA, transposeB, alpha, own(a).f64, own(b).f64, beta, own(c).f64);
         } else {
-            gemm32(transposeA, transposeB, (float) alpha, ea.f32, eb.f32, (float) beta, ec.f32, concurrent);
+            gemm32(transposeA, transposeB, (float) alpha, own(a).f32, own(b).f32, (float) beta, own(c).f32);
         }
     }
 
+    /** EJML's single-threaded product: {@code C = alpha op(A) op(B) + beta C}. */
     private static void gemm64(boolean tA, boolean tB, double alpha, DMatrixRMaj a, DMatrixRMaj b, double beta,
-            DMatrixRMaj c, boolean concurrent) {
+            DMatrixRMaj c) {
         if (beta == 0) {
             // EJML's mult overwrites C, so old contents (NaN included) are ignored as promised.
-            if (concurrent) {
-                if (tA && tB) {
-                    CommonOps_MT_DDRM.multTransAB(alpha, a, b, c);
-                } else if (tA) {
-                    CommonOps_MT_DDRM.multTransA(alpha, a, b, c);
-                } else if (tB) {
-                    CommonOps_MT_DDRM.multTransB(alpha, a, b, c);
-                } else {
-                    CommonOps_MT_DDRM.mult(alpha, a, b, c);
-                }
-            } else if (tA && tB) {
+            if (tA && tB) {
                 CommonOps_DDRM.multTransAB(alpha, a, b, c);
             } else if (tA) {
                 CommonOps_DDRM.multTransA(alpha, a, b, c);
@@ -172,17 +172,7 @@ public final class EjmlBackend implements Backend {
         if (beta != 1) {
             CommonOps_DDRM.scale(beta, c);
         }
-        if (concurrent) {
-            if (tA && tB) {
-                CommonOps_MT_DDRM.multAddTransAB(alpha, a, b, c);
-            } else if (tA) {
-                CommonOps_MT_DDRM.multAddTransA(alpha, a, b, c);
-            } else if (tB) {
-                CommonOps_MT_DDRM.multAddTransB(alpha, a, b, c);
-            } else {
-                CommonOps_MT_DDRM.multAdd(alpha, a, b, c);
-            }
-        } else if (tA && tB) {
+        if (tA && tB) {
             CommonOps_DDRM.multAddTransAB(alpha, a, b, c);
         } else if (tA) {
             CommonOps_DDRM.multAddTransA(alpha, a, b, c);
@@ -194,19 +184,9 @@ public final class EjmlBackend implements Backend {
     }
 
     private static void gemm32(boolean tA, boolean tB, float alpha, FMatrixRMaj a, FMatrixRMaj b, float beta,
-            FMatrixRMaj c, boolean concurrent) {
+            FMatrixRMaj c) {
         if (beta == 0) {
-            if (concurrent) {
-                if (tA && tB) {
-                    CommonOps_MT_FDRM.multTransAB(alpha, a, b, c);
-                } else if (tA) {
-                    CommonOps_MT_FDRM.multTransA(alpha, a, b, c);
-                } else if (tB) {
-                    CommonOps_MT_FDRM.multTransB(alpha, a, b, c);
-                } else {
-                    CommonOps_MT_FDRM.mult(alpha, a, b, c);
-                }
-            } else if (tA && tB) {
+            if (tA && tB) {
                 CommonOps_FDRM.multTransAB(alpha, a, b, c);
             } else if (tA) {
                 CommonOps_FDRM.multTransA(alpha, a, b, c);
@@ -220,17 +200,7 @@ public final class EjmlBackend implements Backend {
         if (beta != 1) {
             CommonOps_FDRM.scale(beta, c);
         }
-        if (concurrent) {
-            if (tA && tB) {
-                CommonOps_MT_FDRM.multAddTransAB(alpha, a, b, c);
-            } else if (tA) {
-                CommonOps_MT_FDRM.multAddTransA(alpha, a, b, c);
-            } else if (tB) {
-                CommonOps_MT_FDRM.multAddTransB(alpha, a, b, c);
-            } else {
-                CommonOps_MT_FDRM.multAdd(alpha, a, b, c);
-            }
-        } else if (tA && tB) {
+        if (tA && tB) {
             CommonOps_FDRM.multAddTransAB(alpha, a, b, c);
         } else if (tA) {
             CommonOps_FDRM.multAddTransA(alpha, a, b, c);
@@ -506,5 +476,95 @@ public final class EjmlBackend implements Backend {
             return (EjmlMatrix) m;
         }
         throw new IllegalArgumentException("the ejml backend cannot use a matrix of another backend: " + m);
+    }
+
+    /**
+     * One band of C's rows: the matching rows of op(A) (A's rows, or its columns when transposed) are
+     * copied into the part's own matrix, the band is computed there with EJML's single-threaded kernel
+     * and copied back. The copies cost a few microseconds; the products they split, milliseconds.
+     */
+    private static final class BandProduct implements WorkerPool.Task {
+        private final DMatrixRMaj[] aBands64;
+        private final DMatrixRMaj[] cBands64;
+        private final FMatrixRMaj[] aBands32;
+        private final FMatrixRMaj[] cBands32;
+        private boolean transposeA;
+        private boolean transposeB;
+        private double alpha;
+        private double beta;
+        private EjmlMatrix a;
+        private EjmlMatrix b;
+        private EjmlMatrix c;
+
+        BandProduct(int parts) {
+            aBands64 = new DMatrixRMaj[parts];
+            cBands64 = new DMatrixRMaj[parts];
+            aBands32 = new FMatrixRMaj[parts];
+            cBands32 = new FMatrixRMaj[parts];
+            for (int part = 0; part < parts; part++) {
+                aBands64[part] = new DMatrixRMaj(1, 1);
+                cBands64[part] = new DMatrixRMaj(1, 1);
+                aBands32[part] = new FMatrixRMaj(1, 1);
+                cBands32[part] = new FMatrixRMaj(1, 1);
+            }
+        }
+
+        void set(boolean transposeA, boolean transposeB, double alpha, EjmlMatrix a, EjmlMatrix b, double beta,
+                EjmlMatrix c) {
+            this.transposeA = transposeA;
+            this.transposeB = transposeB;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int first = WorkerPool.from(part, parts, c.rows());
+            int rows = WorkerPool.from(part + 1, parts, c.rows()) - first;
+            if (rows == 0) {
+                return;
+            }
+            int cols = c.cols();
+            if (c.f64 != null) {
+                DMatrixRMaj aBand = aBands64[part];
+                DMatrixRMaj cBand = cBands64[part];
+                if (transposeA) {
+                    aBand.reshape(a.rows(), rows);
+                    for (int i = 0; i < a.rows(); i++) {
+                        System.arraycopy(a.f64.data, i * a.cols() + first, aBand.data, i * rows, rows);
+                    }
+                } else {
+                    aBand.reshape(rows, a.cols());
+                    System.arraycopy(a.f64.data, first * a.cols(), aBand.data, 0, rows * a.cols());
+                }
+                cBand.reshape(rows, cols);
+                if (beta != 0) {
+                    System.arraycopy(c.f64.data, first * cols, cBand.data, 0, rows * cols);
+                }
+                gemm64(transposeA, transposeB, alpha, aBand, b.f64, beta, cBand);
+                System.arraycopy(cBand.data, 0, c.f64.data, first * cols, rows * cols);
+            } else {
+                FMatrixRMaj aBand = aBands32[part];
+                FMatrixRMaj cBand = cBands32[part];
+                if (transposeA) {
+                    aBand.reshape(a.rows(), rows);
+                    for (int i = 0; i < a.rows(); i++) {
+                        System.arraycopy(a.f32.data, i * a.cols() + first, aBand.data, i * rows, rows);
+                    }
+                } else {
+                    aBand.reshape(rows, a.cols());
+                    System.arraycopy(a.f32.data, first * a.cols(), aBand.data, 0, rows * a.cols());
+                }
+                cBand.reshape(rows, cols);
+                if (beta != 0) {
+                    System.arraycopy(c.f32.data, first * cols, cBand.data, 0, rows * cols);
+                }
+                gemm32(transposeA, transposeB, (float) alpha, aBand, b.f32, (float) beta, cBand);
+                System.arraycopy(cBand.data, 0, c.f32.data, first * cols, rows * cols);
+            }
+        }
     }
 }

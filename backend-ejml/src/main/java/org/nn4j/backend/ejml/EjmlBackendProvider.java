@@ -1,6 +1,5 @@
 package org.nn4j.backend.ejml;
 
-import org.ejml.concurrency.EjmlConcurrency;
 import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
@@ -32,11 +31,10 @@ public final class EjmlBackendProvider implements BackendProvider {
 
     @Override
     public Backend create() {
-        EjmlConcurrency.setMaxThreads(threads());
-        return new EjmlBackend();
+        return new EjmlBackend(threads());
     }
 
-    /** All cores unless set: EJML's threads compute and nothing else competes with them. */
+    /** All cores unless set: the backend's threads compute and nothing else competes with them. */
     private static int threads() {
         return Threads.select(null).orElse(Threads.cores());
     }
