@@ -13,33 +13,37 @@ import org.nn4j.api.WorkerPool;
 /**
  * The hot operations of a training step on nd4j-native, without ND4J's op machinery: matrix products
  * call the OpenBLAS that nd4j-native itself links ({@code libopenblas.so.0}), the rest are {@link
- * HostKernels} loops over copies of ND4J's host memory. Each ND4J op costs 8-10 µs of fixed overhead
- * and allocates Java objects; these allocate nothing once their work arrays have grown. Not
- * thread-safe, like the backend.
+ * HostKernels} loops over copies of ND4J's host memory, a cache-sized chunk at a time. Each ND4J op
+ * costs 8-10 µs of fixed overhead and allocates Java objects; these allocate nothing once their work
+ * arrays have grown. Large ones split across a {@link WorkerPool}. Not thread-safe, like the backend.
  */
 final class HostMemoryOps {
-    /** Elements per chunk of Adam's step: its four work arrays of this size stay in the core's cache. */
+    /** Elements per chunk of element-wise work: the work arrays of a chunk stay in the core's cache. */
     private static final int CHUNK = 4096;
-
-    /** Adam's step on fewer elements than this runs on one thread: waking the others costs more. */
-    private static final int SPLIT_ADAM = 1 << 15;
+    /** Element-wise work on fewer elements than this runs on one thread: waking the others costs more. */
+    private static final int SPLIT_ELEMENTS = 1 << 14;
     /** Products of fewer multiply-adds than this run on one thread. */
     private static final long SPLIT_GEMM = 1L << 20;
 
-    private final HostArrays host;
+    /** Work arrays by part; part 0, the caller's, is the backend's own. */
+    private final HostArrays[] work;
     private final WorkerPool pool;
-    private final AdamStep adam;
     private final GemmStep gemm = new GemmStep();
+    private final Elementwise elementwise;
 
     /**
-     * Host operations with {@code host}'s work arrays, splitting large products and Adam's step
-     * {@code threads} ways. OpenBLAS itself then runs on one thread: its own threads, spinning
+     * Host operations with {@code host}'s work arrays, splitting large products and element-wise work
+     * {@code threads} ways. OpenBLAS itself must then run on one thread: its own threads, spinning
      * between calls, would compete with the pool's.
      */
     HostMemoryOps(HostArrays host, int threads) {
-        this.host = host;
         this.pool = new WorkerPool("nn4j-nd4j-host", threads);
-        this.adam = new AdamStep(threads);
+        this.work = new HostArrays[threads];
+        work[0] = host;
+        for (int part = 1; part < threads; part++) {
+            work[part] = new HostArrays();
+        }
+        this.elementwise = new Elementwise(work);
     }
 
     /**
@@ -58,165 +62,59 @@ final class HostMemoryOps {
     }
 
     void addRowVector(Nd4jMatrix a, Nd4jMatrix row, Nd4jMatrix out) {
-        if (a.dtype() == DType.FLOAT64) {
-            double[] x = doubles(0, a, 0, a.size());
-            HostKernels.addRowVector(x, doubles(1, row, 0, row.size()), a.rows(), a.cols(), x);
-            put(x, out, 0, a.size());
-        } else {
-            float[] x = floats(0, a, 0, a.size());
-            HostKernels.addRowVector(x, floats(1, row, 0, row.size()), a.rows(), a.cols(), x);
-            put(x, out, 0, a.size());
-        }
+        run(elementwise.set(Op.ADD_ROW_VECTOR, null, a, row, null, null, out, a.cols()));
     }
 
+    /** On one thread: each part would need the whole sum. */
     void columnSums(Nd4jMatrix a, Nd4jMatrix out) {
+        HostArrays host = work[0];
         if (a.dtype() == DType.FLOAT64) {
+            double[] values = host.doubles(0, a.size());
+            a.doubles().get(0, values, 0, a.size());
             double[] sums = host.doubles(1, a.cols());
-            HostKernels.columnSums(doubles(0, a, 0, a.size()), a.rows(), a.cols(), sums);
-            put(sums, out, 0, a.cols());
+            HostKernels.columnSums(values, a.rows(), a.cols(), sums);
+            out.doubles().put(0, sums, 0, a.cols());
         } else {
+            float[] values = host.floats(0, a.size());
+            a.floats().get(0, values, 0, a.size());
             float[] sums = host.floats(1, a.cols());
-            HostKernels.columnSums(floats(0, a, 0, a.size()), a.rows(), a.cols(), sums);
-            put(sums, out, 0, a.cols());
+            HostKernels.columnSums(values, a.rows(), a.cols(), sums);
+            out.floats().put(0, sums, 0, a.cols());
         }
     }
 
     void axpby(double alpha, Nd4jMatrix a, double beta, Nd4jMatrix b, Nd4jMatrix out) {
-        int n = a.size();
-        if (a.dtype() == DType.FLOAT64) {
-            double[] x = doubles(0, a, 0, n);
-            HostKernels.axpby(alpha, x, beta, doubles(1, b, 0, n), n, x);
-            put(x, out, 0, n);
-        } else {
-            float[] x = floats(0, a, 0, n);
-            HostKernels.axpby(alpha, x, beta, floats(1, b, 0, n), n, x);
-            put(x, out, 0, n);
-        }
+        elementwise.scalars(alpha, beta, 0, 0, 0);
+        run(elementwise.set(Op.AXPBY, null, a, b, null, null, out, 1));
     }
 
     void activation(ActivationKind kind, Nd4jMatrix x, Nd4jMatrix out) {
-        int n = x.size();
-        if (x.dtype() == DType.FLOAT64) {
-            double[] values = doubles(0, x, 0, n);
-            HostKernels.activation(kind, values, n, values);
-            put(values, out, 0, n);
-        } else {
-            float[] values = floats(0, x, 0, n);
-            HostKernels.activation(kind, values, n, values);
-            put(values, out, 0, n);
-        }
+        run(elementwise.set(Op.ACTIVATION, kind, x, null, null, null, out, 1));
     }
 
     void activationBackward(ActivationKind kind, Nd4jMatrix y, Nd4jMatrix grad, Nd4jMatrix out) {
-        int n = y.size();
-        if (y.dtype() == DType.FLOAT64) {
-            double[] g = doubles(1, grad, 0, n);
-            HostKernels.activationBackward(kind, doubles(0, y, 0, n), g, n, g);
-            put(g, out, 0, n);
-        } else {
-            float[] g = floats(1, grad, 0, n);
-            HostKernels.activationBackward(kind, floats(0, y, 0, n), g, n, g);
-            put(g, out, 0, n);
-        }
+        run(elementwise.set(Op.ACTIVATION_BACKWARD, kind, y, grad, null, null, out, 1));
     }
 
-    /** Adam's step; matrices of at least {@link #SPLIT_ADAM} elements split across the pool's threads. */
     void adam(Nd4jMatrix param, Nd4jMatrix grad, Nd4jMatrix m, Nd4jMatrix v, double beta1, double beta2,
             double stepSize, double vScale, double epsilon) {
-        adam.set(param, grad, m, v, beta1, beta2, stepSize, vScale, epsilon);
-        if (param.size() >= SPLIT_ADAM) {
-            pool.run(adam);
+        elementwise.scalars(beta1, beta2, stepSize, vScale, epsilon);
+        run(elementwise.set(Op.ADAM, null, param, grad, m, v, param, 1));
+    }
+
+    /** Writes {@code values} into {@code out}, a float64 matrix of as many elements. */
+    void widen(float[] values, Nd4jMatrix out) {
+        elementwise.source = values;
+        run(elementwise.set(Op.WIDEN, null, null, null, null, null, out, 1));
+        elementwise.source = null;
+    }
+
+    /** Runs {@code step} on the pool when its matrices are large enough to be worth splitting. */
+    private void run(Elementwise step) {
+        if (step.out.size() >= SPLIT_ELEMENTS) {
+            pool.run(step);
         } else {
-            adam.run(0, 1);
-        }
-    }
-
-    /** Elements {@code from .. from + length} of {@code m} in the work array of {@code slot}. */
-    private double[] doubles(int slot, Nd4jMatrix m, int from, int length) {
-        double[] values = host.doubles(slot, length);
-        m.doubles().get(from, values, 0, length);
-        return values;
-    }
-
-    private float[] floats(int slot, Nd4jMatrix m, int from, int length) {
-        float[] values = host.floats(slot, length);
-        m.floats().get(from, values, 0, length);
-        return values;
-    }
-
-    private static void put(double[] values, Nd4jMatrix m, int from, int length) {
-        m.doubles().put(from, values, 0, length);
-    }
-
-    private static void put(float[] values, Nd4jMatrix m, int from, int length) {
-        m.floats().put(from, values, 0, length);
-    }
-
-    /**
-     * Adam's step on one part of a matrix, a chunk at a time, so that the copies it works on stay in
-     * the core's cache. Set before each run; each part has its own work arrays.
-     */
-    private static final class AdamStep implements WorkerPool.Task {
-        private final double[][][] doubles;
-        private final float[][][] floats;
-        private Nd4jMatrix param;
-        private Nd4jMatrix grad;
-        private Nd4jMatrix m;
-        private Nd4jMatrix v;
-        private double beta1;
-        private double beta2;
-        private double stepSize;
-        private double vScale;
-        private double epsilon;
-
-        AdamStep(int parts) {
-            doubles = new double[parts][4][CHUNK];
-            floats = new float[parts][4][CHUNK];
-        }
-
-        void set(Nd4jMatrix param, Nd4jMatrix grad, Nd4jMatrix m, Nd4jMatrix v, double beta1, double beta2,
-                double stepSize, double vScale, double epsilon) {
-            this.param = param;
-            this.grad = grad;
-            this.m = m;
-            this.v = v;
-            this.beta1 = beta1;
-            this.beta2 = beta2;
-            this.stepSize = stepSize;
-            this.vScale = vScale;
-            this.epsilon = epsilon;
-        }
-
-        @Override
-        public void run(int part, int parts) {
-            int n = param.size();
-            int end = WorkerPool.from(part + 1, parts, n);
-            for (int from = WorkerPool.from(part, parts, n); from < end; from += CHUNK) {
-                int length = Math.min(CHUNK, end - from);
-                if (param.dtype() == DType.FLOAT64) {
-                    double[][] work = doubles[part];
-                    param.doubles().get(from, work[0], 0, length);
-                    grad.doubles().get(from, work[1], 0, length);
-                    m.doubles().get(from, work[2], 0, length);
-                    v.doubles().get(from, work[3], 0, length);
-                    HostKernels.adam(work[0], work[1], work[2], work[3], length, beta1, beta2, stepSize, vScale,
-                            epsilon);
-                    put(work[0], param, from, length);
-                    put(work[2], m, from, length);
-                    put(work[3], v, from, length);
-                } else {
-                    float[][] work = floats[part];
-                    param.floats().get(from, work[0], 0, length);
-                    grad.floats().get(from, work[1], 0, length);
-                    m.floats().get(from, work[2], 0, length);
-                    v.floats().get(from, work[3], 0, length);
-                    HostKernels.adam(work[0], work[1], work[2], work[3], length, beta1, beta2, stepSize, vScale,
-                            epsilon);
-                    put(work[0], param, from, length);
-                    put(work[2], m, from, length);
-                    put(work[3], v, from, length);
-                }
-            }
+            step.run(0, 1);
         }
     }
 
@@ -293,6 +191,151 @@ final class HostMemoryOps {
                         b.floatView(3 * part + 1).position(bOffset), b.cols(), (float) beta,
                         c.floatView(3 * part + 2).position(cOffset), cols);
             }
+        }
+    }
+
+    private enum Op { ADD_ROW_VECTOR, AXPBY, ACTIVATION, ACTIVATION_BACKWARD, ADAM, WIDEN }
+
+    /**
+     * One element-wise operation, set before each run, over one part of its matrices a chunk at a
+     * time: each chunk is copied from ND4J's memory into the part's work arrays, computed there by
+     * {@link HostKernels} and copied back. The operands a to d and out are as each operation's
+     * method above names them; a row-wise operation keeps whole rows ({@code unit} elements) together.
+     */
+    private static final class Elementwise implements WorkerPool.Task {
+        private final HostArrays[] work;
+        private Op op;
+        private ActivationKind kind;
+        private Nd4jMatrix a;
+        private Nd4jMatrix b;
+        private Nd4jMatrix c;
+        private Nd4jMatrix d;
+        private Nd4jMatrix out;
+        private int unit;
+        private float[] source;
+        private double s1;
+        private double s2;
+        private double s3;
+        private double s4;
+        private double s5;
+
+        Elementwise(HostArrays[] work) {
+            this.work = work;
+        }
+
+        Elementwise set(Op op, ActivationKind kind, Nd4jMatrix a, Nd4jMatrix b, Nd4jMatrix c, Nd4jMatrix d,
+                Nd4jMatrix out, int unit) {
+            this.op = op;
+            this.kind = kind;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+            this.d = d;
+            this.out = out;
+            this.unit = unit;
+            return this;
+        }
+
+        void scalars(double s1, double s2, double s3, double s4, double s5) {
+            this.s1 = s1;
+            this.s2 = s2;
+            this.s3 = s3;
+            this.s4 = s4;
+            this.s5 = s5;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int units = out.size() / unit;
+            int end = WorkerPool.from(part + 1, parts, units);
+            int chunkUnits = Math.max(1, CHUNK / unit);
+            for (int first = WorkerPool.from(part, parts, units); first < end; first += chunkUnits) {
+                int from = first * unit;
+                int length = (Math.min(end, first + chunkUnits) - first) * unit;
+                if (out.dtype() == DType.FLOAT64) {
+                    chunk64(work[part], from, length);
+                } else {
+                    chunk32(work[part], from, length);
+                }
+            }
+        }
+
+        private void chunk64(HostArrays w, int from, int length) {
+            double[] x = op == Op.WIDEN ? w.doubles(0, length) : doubles(w, 0, a, from, length);
+            switch (op) {
+                case ADD_ROW_VECTOR:
+                    HostKernels.addRowVector(x, doubles(w, 1, b, 0, unit), length / unit, unit, x);
+                    break;
+                case AXPBY:
+                    HostKernels.axpby(s1, x, s2, doubles(w, 1, b, from, length), length, x);
+                    break;
+                case ACTIVATION:
+                    HostKernels.activation(kind, x, length, x);
+                    break;
+                case ACTIVATION_BACKWARD:
+                    double[] grad = doubles(w, 1, b, from, length);
+                    HostKernels.activationBackward(kind, x, grad, length, grad);
+                    x = grad;
+                    break;
+                case ADAM:
+                    double[] m = doubles(w, 2, c, from, length);
+                    double[] v = doubles(w, 3, d, from, length);
+                    HostKernels.adam(x, doubles(w, 1, b, from, length), m, v, length, s1, s2, s3, s4, s5);
+                    c.doubles().put(from, m, 0, length);
+                    d.doubles().put(from, v, 0, length);
+                    break;
+                case WIDEN:
+                    for (int i = 0; i < length; i++) {
+                        x[i] = source[from + i];
+                    }
+                    break;
+                default:
+                    throw new IllegalStateException(op.name());
+            }
+            out.doubles().put(from, x, 0, length);
+        }
+
+        private void chunk32(HostArrays w, int from, int length) {
+            float[] x = floats(w, 0, a, from, length);
+            switch (op) {
+                case ADD_ROW_VECTOR:
+                    HostKernels.addRowVector(x, floats(w, 1, b, 0, unit), length / unit, unit, x);
+                    break;
+                case AXPBY:
+                    HostKernels.axpby(s1, x, s2, floats(w, 1, b, from, length), length, x);
+                    break;
+                case ACTIVATION:
+                    HostKernels.activation(kind, x, length, x);
+                    break;
+                case ACTIVATION_BACKWARD:
+                    float[] grad = floats(w, 1, b, from, length);
+                    HostKernels.activationBackward(kind, x, grad, length, grad);
+                    x = grad;
+                    break;
+                case ADAM:
+                    float[] m = floats(w, 2, c, from, length);
+                    float[] v = floats(w, 3, d, from, length);
+                    HostKernels.adam(x, floats(w, 1, b, from, length), m, v, length, s1, s2, s3, s4, s5);
+                    c.floats().put(from, m, 0, length);
+                    d.floats().put(from, v, 0, length);
+                    break;
+                default:
+                    throw new IllegalStateException(op.name());
+            }
+            out.floats().put(from, x, 0, length);
+        }
+
+        /** Elements {@code from .. from + length} of {@code m} in work array {@code slot}. */
+        private static double[] doubles(HostArrays w, int slot, Nd4jMatrix m, int from, int length) {
+            double[] values = w.doubles(slot, length);
+            m.doubles().get(from, values, 0, length);
+            return values;
+        }
+
+        private static float[] floats(HostArrays w, int slot, Nd4jMatrix m, int from, int length) {
+            float[] values = w.floats(slot, length);
+            m.floats().get(from, values, 0, length);
+            return values;
         }
     }
 }

@@ -83,6 +83,8 @@ public final class Nd4jBackend implements Backend {
         Checks.arrayLength("copyIn", d, rowMajor.length);
         if (d.dtype() == DType.FLOAT32) {
             putFloats(d, rowMajor);
+        } else if (hostOps != null) {
+            hostOps.widen(rowMajor, d);
         } else {
             double[] converted = host.doubles(0, rowMajor.length);
             for (int i = 0; i < rowMajor.length; i++) {
