@@ -89,6 +89,16 @@ public interface Backend {
     void activation(ActivationKind kind, Matrix x, Matrix out);
 
     /**
+     * A layer's bias and activation in one pass: adds the {@code 1 x cols} {@code bias} to every row
+     * of {@code z} in place (z keeps the pre-activation, for {@link #activationBackward}) and writes
+     * {@code out = f(z)}, the shape of {@code z}. The default makes the two passes.
+     */
+    default void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
+        addRowVector(z, bias, z);
+        activation(kind, z, out);
+    }
+
+    /**
      * {@code out = grad * f'(x)} element by element. Both the input {@code x} and the output {@code y =
      * f(x)} of the forward pass are given, so that a backend can use whichever is cheaper (see {@link
      * ActivationKind}); all one shape, and {@code out} may be any of them.

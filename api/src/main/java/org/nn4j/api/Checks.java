@@ -52,6 +52,12 @@ public final class Checks {
         same("activation", kind, x, out);
     }
 
+    /** The shapes of {@link Backend#biasActivation}. */
+    public static void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
+        same("biasActivation", kind, z, out);
+        rowOf("biasActivation", kind, z, bias);
+    }
+
     /** The shapes of {@link Backend#activationBackward}. */
     public static void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
         same("activationBackward", kind, x, y);
@@ -66,6 +72,15 @@ public final class Checks {
         if (m.rows() != first.rows() || m.cols() != first.cols()) {
             throw new IllegalArgumentException(name(op, kind) + ": shapes differ, " + first.shape() + " and "
                     + m.shape());
+        }
+    }
+
+    /** {@code row} is a row to add to every row of {@code a}. */
+    private static void rowOf(String op, ActivationKind kind, Matrix a, Matrix row) {
+        dtypes(op, kind, a, row);
+        if (row.rows() != 1 || row.cols() != a.cols()) {
+            throw new IllegalArgumentException(name(op, kind) + ": row must be 1x" + a.cols() + " to add to "
+                    + a.shape() + ", not " + row.shape());
         }
     }
 
@@ -114,12 +129,8 @@ public final class Checks {
 
     /** The shapes of {@link Backend#addRowVector}. */
     public static void addRowVector(Matrix a, Matrix row, Matrix out) {
-        sameShape("addRowVector", a, out);
-        sameDType("addRowVector", a, row);
-        if (row.rows() != 1 || row.cols() != a.cols()) {
-            throw new IllegalArgumentException("addRowVector: row must be 1x" + a.cols() + " to add to "
-                    + a.shape() + ", not " + row.shape());
-        }
+        same("addRowVector", null, a, out);
+        rowOf("addRowVector", null, a, row);
     }
 
     /** The shapes of {@link Backend#columnSums}. */

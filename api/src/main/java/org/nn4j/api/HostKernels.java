@@ -113,6 +113,22 @@ public final class HostKernels {
     }
 
     /**
+     * {@link Backend#biasActivation} on {@code rows x cols} arrays: two loops over data that stays in
+     * cache between them, each of which the JIT vectorises.
+     */
+    public static void biasActivation(ActivationKind kind, double[] z, double[] bias, int rows, int cols,
+            double[] out) {
+        addRowVector(z, bias, rows, cols, z);
+        activation(kind, z, rows * cols, out);
+    }
+
+    /** {@link Backend#biasActivation} on float32 arrays. */
+    public static void biasActivation(ActivationKind kind, float[] z, float[] bias, int rows, int cols, float[] out) {
+        addRowVector(z, bias, rows, cols, z);
+        activation(kind, z, rows * cols, out);
+    }
+
+    /**
      * {@link Backend#activationBackward} from the activation's output {@code y} (no exp or tanh
      * needed): {@code out = grad * f'}; {@code out} may be {@code grad}. A NaN in {@code y} or an
      * infinite {@code grad} where ReLU's derivative is 0 gives NaN, as the product would.

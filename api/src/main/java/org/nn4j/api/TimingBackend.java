@@ -141,6 +141,13 @@ public final class TimingBackend implements Backend {
     }
 
     @Override
+    public void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
+        long t = System.nanoTime();
+        inner.biasActivation(kind, z, bias, out);
+        stop("biasActivation", t);
+    }
+
+    @Override
     public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
         long t = start();
         inner.activationBackward(kind, x, y, grad, out);

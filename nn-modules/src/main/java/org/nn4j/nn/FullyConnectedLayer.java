@@ -1,6 +1,7 @@
 package org.nn4j.nn;
 
 import java.util.Random;
+import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
@@ -56,6 +57,15 @@ public final class FullyConnectedLayer {
     public void forward(Matrix x, Matrix out) {
         backend.gemm(false, false, 1, x, weights, 0, out);
         backend.addRowVector(out, bias, out);
+    }
+
+    /**
+     * {@code preActivation = x W + b} and {@code out = f(preActivation)}, both {@code n x out}: the
+     * bias and the activation in one pass ({@link Backend#biasActivation}).
+     */
+    public void forward(Matrix x, ActivationKind activation, Matrix preActivation, Matrix out) {
+        backend.gemm(false, false, 1, x, weights, 0, preActivation);
+        backend.biasActivation(activation, preActivation, bias, out);
     }
 
     /** The gradients for input {@code x} and upstream gradient {@code grad} ({@code n x out}), in new matrices. */

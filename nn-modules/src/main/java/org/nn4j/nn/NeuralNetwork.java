@@ -118,8 +118,7 @@ public final class NeuralNetwork {
         Matrix h = x;
         int lastLayer = layers.size() - 1;
         for (int i = 0; i < lastLayer; i++) {
-            layers.get(i).forward(h, b.preActivations[i]);
-            activation.forward(b.preActivations[i], b.activations[i]);
+            layers.get(i).forward(h, activation.kind(), b.preActivations[i], b.activations[i]);
             h = b.activations[i];
         }
         layers.get(lastLayer).forward(h, b.preActivations[lastLayer]);

@@ -336,6 +336,32 @@ public abstract class BackendConformanceTest {
 
     @ParameterizedTest(name = "{0} {1} {2}x{3}")
     @MethodSource("activations")
+    void biasActivationAddsTheBiasInPlaceAndActivates(DType dtype, ActivationKind kind, int rows, int cols) {
+        Operand z = random(dtype, rows, cols, 42, 4);
+        Operand bias = random(dtype, 1, cols, 43, 4);
+        double[] expectedZ = ReferenceOps.addRowVector(z.values, cols, bias.values);
+        double[] expected = map(expectedZ, v -> ReferenceOps.activation(kind, v));
+        Matrix out = backend.zeros(dtype, rows, cols);
+        backend.biasActivation(kind, z.matrix, bias.matrix, out);
+        Tolerance.assertClose(kind + " biasActivation, pre-activation", dtype, cols, expectedZ,
+                backend.toArray(z.matrix));
+        Tolerance.assertClose(kind + " biasActivation", dtype, cols, expected, backend.toArray(out));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void biasActivationRejectsAWrongBiasOrOutput(DType dtype) {
+        Matrix z = backend.zeros(dtype, 3, 4);
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> backend.biasActivation(ActivationKind.RELU, z, backend.zeros(dtype, 1, 3), z));
+        assertEquals("biasActivation relu: row must be 1x4 to add to 3x4, not 1x3", error.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.biasActivation(ActivationKind.RELU, z, backend.zeros(dtype, 1, 4),
+                        backend.zeros(dtype, 4, 3)));
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}x{3}")
+    @MethodSource("activations")
     void activationsAndTheirDerivatives(DType dtype, ActivationKind kind, int rows, int cols) {
         // Spread the inputs over [-8, 8] so sigmoid and tanh reach their flat ends.
         Operand x = random(dtype, rows, cols, 40, 8);

@@ -92,6 +92,10 @@ final class HostMemoryOps {
         run(elementwise.set(Op.ACTIVATION, kind, x, null, null, null, out, 1));
     }
 
+    void biasActivation(ActivationKind kind, Nd4jMatrix z, Nd4jMatrix bias, Nd4jMatrix out) {
+        run(elementwise.set(Op.BIAS_ACTIVATION, kind, z, bias, null, null, out, z.cols()));
+    }
+
     void activationBackward(ActivationKind kind, Nd4jMatrix y, Nd4jMatrix grad, Nd4jMatrix out) {
         run(elementwise.set(Op.ACTIVATION_BACKWARD, kind, y, grad, null, null, out, 1));
     }
@@ -194,7 +198,7 @@ final class HostMemoryOps {
         }
     }
 
-    private enum Op { ADD_ROW_VECTOR, AXPBY, ACTIVATION, ACTIVATION_BACKWARD, ADAM, WIDEN }
+    private enum Op { ADD_ROW_VECTOR, AXPBY, ACTIVATION, BIAS_ACTIVATION, ACTIVATION_BACKWARD, ADAM, WIDEN }
 
     /**
      * One element-wise operation, set before each run, over one part of its matrices a chunk at a
@@ -272,6 +276,11 @@ final class HostMemoryOps {
                 case ACTIVATION:
                     HostKernels.activation(kind, x, length, x);
                     break;
+                case BIAS_ACTIVATION:
+                    HostKernels.addRowVector(x, doubles(w, 1, b, 0, unit), length / unit, unit, x);
+                    a.doubles().put(from, x, 0, length);
+                    HostKernels.activation(kind, x, length, x);
+                    break;
                 case ACTIVATION_BACKWARD:
                     double[] grad = doubles(w, 1, b, from, length);
                     HostKernels.activationBackward(kind, x, grad, length, grad);
@@ -305,6 +314,11 @@ final class HostMemoryOps {
                     HostKernels.axpby(s1, x, s2, floats(w, 1, b, from, length), length, x);
                     break;
                 case ACTIVATION:
+                    HostKernels.activation(kind, x, length, x);
+                    break;
+                case BIAS_ACTIVATION:
+                    HostKernels.addRowVector(x, floats(w, 1, b, 0, unit), length / unit, unit, x);
+                    a.floats().put(from, x, 0, length);
                     HostKernels.activation(kind, x, length, x);
                     break;
                 case ACTIVATION_BACKWARD:

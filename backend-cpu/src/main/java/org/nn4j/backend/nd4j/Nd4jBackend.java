@@ -231,6 +231,17 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
+    public void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
+        Checks.biasActivation(kind, z, bias, out);
+        if (hostOps != null) {
+            hostOps.biasActivation(kind, own(z), own(bias), own(out));
+            return;
+        }
+        addRowVector(z, bias, z);
+        activation(kind, z, out);
+    }
+
+    @Override
     public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
         Checks.activationBackward(kind, x, y, grad, out);
         if (hostOps != null) {

@@ -283,6 +283,17 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
+    public void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
+        Checks.biasActivation(kind, z, bias, out);
+        EjmlMatrix ez = own(z);
+        if (ez.f64 != null) {
+            HostKernels.biasActivation(kind, ez.f64.data, own(bias).f64.data, z.rows(), z.cols(), own(out).f64.data);
+        } else {
+            HostKernels.biasActivation(kind, ez.f32.data, own(bias).f32.data, z.rows(), z.cols(), own(out).f32.data);
+        }
+    }
+
+    @Override
     public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
         // The derivatives from the output need no exp or tanh.
         Checks.activationBackward(kind, x, y, grad, out);
