@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -151,22 +152,33 @@ final class BenchCommand implements Callable<Integer> {
         return done;
     }
 
-    /** Bytes allocated per step by every thread of the JVM: a backend's worker threads count too. */
+    /**
+     * Bytes allocated per step by every thread of the JVM, a backend's worker threads too: the sum of
+     * each thread's growth, counting a thread that started during the steps from zero.
+     */
     private static long allocatedPerStep(Steps steps, int count) {
-        long before = allocatedByAllThreads();
+        Map<Long, Long> before = allocatedByThread();
         for (int i = 0; i < count; i++) {
             steps.step();
         }
-        return (allocatedByAllThreads() - before) / count;
+        long total = 0;
+        for (Map.Entry<Long, Long> after : allocatedByThread().entrySet()) {
+            total += after.getValue() - before.getOrDefault(after.getKey(), 0L);
+        }
+        return total / count;
     }
 
-    private static long allocatedByAllThreads() {
+    private static Map<Long, Long> allocatedByThread() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-            total += Math.max(bytes, 0);
+        long[] ids = threads.getAllThreadIds();
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        Map<Long, Long> allocated = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (bytes[i] >= 0) {
+                allocated.put(ids[i], bytes[i]);
+            }
         }
-        return total;
+        return allocated;
     }
 
     /** A network, its optimizer and synthetic batches, stepping through them in turn. */
