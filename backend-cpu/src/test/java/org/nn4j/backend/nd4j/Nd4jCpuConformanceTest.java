@@ -1,12 +1,16 @@
 package org.nn4j.backend.nd4j;
 
 import org.nn4j.api.Backend;
-import org.nn4j.api.Backends;
 import org.nn4j.nn.conformance.NetworkConformanceTest;
 
+/**
+ * The kit on nd4j-cpu's backend as its provider makes it (host memory: direct BLAS calls and host
+ * loops), but with three threads, so that large operations split into uneven parts whatever the
+ * machine's cores.
+ */
 class Nd4jCpuConformanceTest extends NetworkConformanceTest {
     @Override
     protected Backend createBackend() {
-        return Backends.select(Nd4jCpuBackendProvider.NAME);
+        return new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true);
     }
 }
