@@ -12,18 +12,19 @@ public final class Nd4jThreads {
     }
 
     /**
-     * The BLAS thread count: set by {@code --threads}, {@code nn4j.threads} or {@code NN4J_THREADS},
-     * else every core.
+     * The thread count: set by {@code --threads}, {@code nn4j.threads} or {@code NN4J_THREADS}, else
+     * every core. On nd4j-native, the backend's own pool splits products and host loops this many
+     * ways, each part calling OpenBLAS on one thread; on nd4j-cuda, ND4J's BLAS gets this many.
      */
     public static int threads() {
         return Threads.select(null).orElse(Threads.cores());
     }
 
     /**
-     * The threads of ND4J's own element-wise kernels for {@code threads} BLAS threads: half, at least
-     * one. Measured on 2 cores: with both at 2, an element-wise op right after a GEMM took 4 times as
-     * long (ND4J's OpenMP threads and OpenBLAS's spin against each other); with 1 and 2, the GEMM ran
-     * 1.35 times faster than on one thread and the element-wise op lost nothing.
+     * The threads of ND4J's own kernels (its ops that a training step does not use on nd4j-native) for
+     * {@code threads} threads: half, at least one. Measured on 2 cores: with ND4J's OpenMP threads and
+     * OpenBLAS's both at 2, an element-wise op right after a GEMM took 4 times as long, their idle
+     * threads spinning against each other.
      */
     public static int elementWise(int threads) {
         return Math.max(1, threads / 2);
