@@ -77,14 +77,19 @@ public abstract class BackendConformanceTest {
         return cases.stream();
     }
 
+    /** Alpha and beta on a small product and on one large enough for a backend to split. */
     static Stream<Arguments> gemmScalars() {
         List<Arguments> cases = new ArrayList<>();
         double[][] alphaBeta = {{1, 0}, {0.5, 2}, {-1.5, 1}, {0, 0.5}, {2, -1}};
+        int[][] shapes = {{5, 3, 4}, {131, 300, 97}};
         for (DType dtype : DType.values()) {
             for (boolean transposeA : new boolean[] {false, true}) {
                 for (boolean transposeB : new boolean[] {false, true}) {
                     for (double[] ab : alphaBeta) {
-                        cases.add(Arguments.of(dtype, transposeA, transposeB, ab[0], ab[1]));
+                        for (int[] mkn : shapes) {
+                            cases.add(Arguments.of(dtype, transposeA, transposeB, ab[0], ab[1], mkn[0], mkn[1],
+                                    mkn[2]));
+                        }
                     }
                 }
             }
@@ -172,34 +177,13 @@ public abstract class BackendConformanceTest {
         Tolerance.assertClose("gemm " + m + "x" + k + "x" + n, dtype, n, expected, backend.toArray(c));
     }
 
-    @ParameterizedTest(name = "{0} transA={1} transB={2} alpha={3} beta={4}")
+    @ParameterizedTest(name = "{0} transA={1} transB={2} alpha={3} beta={4} m={5} k={6} n={7}")
     @MethodSource("gemmScalars")
-    void gemmScalesAndAccumulates(DType dtype, boolean transposeA, boolean transposeB, double alpha,
-            double beta) {
-        int m = 5;
-        int k = 3;
-        int n = 4;
+    void gemmScalesAndAccumulates(DType dtype, boolean transposeA, boolean transposeB, double alpha, double beta,
+            int m, int k, int n) {
         Operand a = transposeA ? random(dtype, k, m, 12) : random(dtype, m, k, 12);
         Operand b = transposeB ? random(dtype, n, k, 13) : random(dtype, k, n, 13);
         Operand c = random(dtype, m, n, 14);
-        backend.gemm(transposeA, transposeB, alpha, a.matrix, b.matrix, beta, c.matrix);
-        double[] expected = ReferenceOps.gemm(transposeA, transposeB, alpha, a.values, a.rows, a.cols,
-                b.values, b.rows, b.cols, beta, c.values);
-        Tolerance.assertClose("gemm alpha=" + alpha + " beta=" + beta, dtype, n, expected,
-                backend.toArray(c.matrix));
-    }
-
-    /** As above, on a product large enough for a backend to split it across threads. */
-    @ParameterizedTest(name = "{0} transA={1} transB={2} alpha={3} beta={4}")
-    @MethodSource("gemmScalars")
-    void largeGemmScalesAndAccumulates(DType dtype, boolean transposeA, boolean transposeB, double alpha,
-            double beta) {
-        int m = 131;
-        int k = 300;
-        int n = 97;
-        Operand a = transposeA ? random(dtype, k, m, 15) : random(dtype, m, k, 15);
-        Operand b = transposeB ? random(dtype, n, k, 16) : random(dtype, k, n, 16);
-        Operand c = random(dtype, m, n, 17);
         backend.gemm(transposeA, transposeB, alpha, a.matrix, b.matrix, beta, c.matrix);
         double[] expected = ReferenceOps.gemm(transposeA, transposeB, alpha, a.values, a.rows, a.cols,
                 b.values, b.rows, b.cols, beta, c.values);
