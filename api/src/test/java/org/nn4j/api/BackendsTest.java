@@ -108,6 +108,25 @@ class BackendsTest {
         }
     }
 
+    @Test
+    void aRequestOnThisThreadWinsAndStaysOnThisThread() throws InterruptedException {
+        System.setProperty(Threads.PROPERTY, "2");
+        try {
+            Threads.request(1);
+            assertEquals(java.util.OptionalInt.of(1), Threads.select("4"));
+            java.util.OptionalInt[] elsewhere = new java.util.OptionalInt[1];
+            Thread other = new Thread(() -> elsewhere[0] = Threads.select(null));
+            other.start();
+            other.join();
+            assertEquals(java.util.OptionalInt.of(2), elsewhere[0]);
+            Threads.request(0);
+            assertEquals(java.util.OptionalInt.of(2), Threads.select(null));
+        } finally {
+            Threads.request(0);
+            System.clearProperty(Threads.PROPERTY);
+        }
+    }
+
     private record FakeProvider(String name, int priority, Availability availability) implements BackendProvider {
         @Override
         public String description() {

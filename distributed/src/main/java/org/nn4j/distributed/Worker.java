@@ -9,6 +9,7 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Devices;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.Threads;
 import org.nn4j.nn.Buffers;
 import org.nn4j.nn.Loss;
 import org.nn4j.nn.NeuralNetwork;
@@ -37,14 +38,17 @@ final class Worker {
     }
 
     /**
-     * This thread's worker for {@code spec}. When Spark assigned the task a GPU
-     * ({@code spark.task.resource.gpu.amount}), the backend is asked to use it.
+     * This thread's worker for {@code spec}. Its backend computes with the task's cores ({@code
+     * spark.task.cpus}, 1 unless set), since Spark runs a task on each of the executor's cores; when
+     * Spark assigned the task a GPU ({@code spark.task.resource.gpu.amount}), the backend is asked to
+     * use it.
      */
     static Worker of(ModelSpec spec) {
         return WORKERS.get().computeIfAbsent(spec, s -> {
             TaskContext task = TaskContext.get();
             ResourceInformation gpu = task == null ? null : task.resources().get("gpu").getOrElse(() -> null);
             Devices.request(gpu == null || gpu.addresses().length == 0 ? null : gpu.addresses()[0]);
+            Threads.request(task == null ? 0 : task.cpus());
             return new Worker(s);
         });
     }
