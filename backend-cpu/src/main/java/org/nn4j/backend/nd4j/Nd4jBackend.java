@@ -41,8 +41,9 @@ public final class Nd4jBackend implements Backend {
     private final HostArrays host = new HostArrays();
 
     /**
-     * Loads ND4J and gives its BLAS {@code threads} threads and its own element-wise kernels half as
-     * many (at least one); see {@link Nd4jThreads}.
+     * Loads ND4J and sets its threads (see {@link Nd4jThreads}): on host memory, {@code threads} parts
+     * for {@link HostMemoryOps}, each calling BLAS on one thread; elsewhere, {@code threads} for ND4J's
+     * BLAS. ND4J's own kernels get half as many (at least one).
      *
      * @param name the provider name this backend is reported under
      * @param hostMemory whether arrays live in host memory (nd4j-native), where a training step's hot
@@ -237,8 +238,7 @@ public final class Nd4jBackend implements Backend {
             hostOps.biasActivation(kind, own(z), own(bias), own(out));
             return;
         }
-        addRowVector(z, bias, z);
-        activation(kind, z, out);
+        Backend.super.biasActivation(kind, z, bias, out);
     }
 
     @Override
