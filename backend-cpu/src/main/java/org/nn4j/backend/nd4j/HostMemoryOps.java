@@ -277,9 +277,10 @@ final class HostMemoryOps {
                     HostKernels.activation(kind, x, length, x);
                     break;
                 case BIAS_ACTIVATION:
-                    HostKernels.addRowVector(x, doubles(w, 1, b, 0, unit), length / unit, unit, x);
+                    double[] activated = w.doubles(2, length);
+                    HostKernels.biasActivation(kind, x, doubles(w, 1, b, 0, unit), length / unit, unit, activated);
                     a.doubles().put(from, x, 0, length);
-                    HostKernels.activation(kind, x, length, x);
+                    x = activated;
                     break;
                 case ACTIVATION_BACKWARD:
                     double[] grad = doubles(w, 1, b, from, length);
@@ -317,9 +318,10 @@ final class HostMemoryOps {
                     HostKernels.activation(kind, x, length, x);
                     break;
                 case BIAS_ACTIVATION:
-                    HostKernels.addRowVector(x, floats(w, 1, b, 0, unit), length / unit, unit, x);
+                    float[] activated = w.floats(2, length);
+                    HostKernels.biasActivation(kind, x, floats(w, 1, b, 0, unit), length / unit, unit, activated);
                     a.floats().put(from, x, 0, length);
-                    HostKernels.activation(kind, x, length, x);
+                    x = activated;
                     break;
                 case ACTIVATION_BACKWARD:
                     float[] grad = floats(w, 1, b, from, length);

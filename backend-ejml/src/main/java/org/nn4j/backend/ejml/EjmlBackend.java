@@ -15,8 +15,8 @@ import org.nn4j.api.WorkerPool;
 /**
  * The Backend SPI on EJML. Matrix products go to EJML's single-threaded kernels, large ones split by
  * bands of C's rows across a {@link WorkerPool} (EJML's own multi-threaded kernels allocate task
- * objects on every call); everything else is a plain loop over the row-major arrays. Float32 transcendental
- * functions and all reductions returned as {@code double} are computed in float64.
+ * objects on every call); everything else is a plain loop over the row-major arrays. Float32
+ * transcendental functions and all reductions returned as {@code double} are computed in float64.
  */
 public final class EjmlBackend implements Backend {
 
