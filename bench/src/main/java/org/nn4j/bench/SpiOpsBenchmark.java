@@ -47,6 +47,7 @@ public class SpiOpsBenchmark {
     private Matrix w;
     private Matrix z;
     private Matrix y;
+    private Matrix bias;
     private Matrix hiddenGrad;
     private Matrix inputGrad;
     private Matrix weightGrad;
@@ -66,6 +67,8 @@ public class SpiOpsBenchmark {
         z = random(dtype, BATCH, HIDDEN, random);
         y = backend.zeros(dtype, BATCH, HIDDEN);
         backend.activation(ActivationKind.RELU, z, y);
+        // Zero, so that adding it in place on every call leaves z as it was.
+        bias = backend.zeros(dtype, 1, HIDDEN);
         hiddenGrad = random(dtype, BATCH, HIDDEN, random);
         inputGrad = backend.zeros(dtype, BATCH, IN);
         weightGrad = random(dtype, IN, HIDDEN, random);
@@ -108,6 +111,13 @@ public class SpiOpsBenchmark {
     @Benchmark
     public Matrix reluForward() {
         backend.activation(ActivationKind.RELU, z, y);
+        return y;
+    }
+
+    /** A hidden layer's bias and ReLU in one pass, after its product. */
+    @Benchmark
+    public Matrix biasRelu() {
+        backend.biasActivation(ActivationKind.RELU, z, bias, y);
         return y;
     }
 
