@@ -4,6 +4,9 @@ import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
 
+import java.util.Arrays;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.DType;
@@ -30,6 +33,9 @@ final class HostMemoryOps {
     private final WorkerPool pool;
     private final GemmStep gemm = new GemmStep();
     private final Elementwise elementwise;
+    /** Ones for {@link #columnSums}, as many as the largest batch so far. */
+    private FloatPointer ones32;
+    private DoublePointer ones64;
 
     /**
      * Host operations with {@code host}'s work arrays, splitting large products and element-wise work
@@ -65,21 +71,27 @@ final class HostMemoryOps {
         run(elementwise.set(Op.ADD_ROW_VECTOR, null, a, row, null, null, out, a.cols()));
     }
 
-    /** On one thread: each part would need the whole sum. */
+    /**
+     * The column sums as a product with a vector of ones, {@code out = 1^T A}: OpenBLAS reads A where
+     * it lies, and vectorises the sums, which a Java loop over a row that may alias its output does not.
+     */
     void columnSums(Nd4jMatrix a, Nd4jMatrix out) {
-        HostArrays host = work[0];
         if (a.dtype() == DType.FLOAT64) {
-            double[] values = host.doubles(0, a.size());
-            a.doubles().get(0, values, 0, a.size());
-            double[] sums = host.doubles(1, a.cols());
-            HostKernels.columnSums(values, a.rows(), a.cols(), sums);
-            out.doubles().put(0, sums, 0, a.cols());
+            if (ones64 == null || ones64.capacity() < a.rows()) {
+                double[] ones = new double[a.rows()];
+                Arrays.fill(ones, 1);
+                ones64 = new DoublePointer(ones);
+            }
+            openblas.cblas_dgemv(CblasRowMajor, CblasTrans, a.rows(), a.cols(), 1, a.doubleView(0).position(0),
+                    a.cols(), ones64, 1, 0, out.doubleView(0).position(0), 1);
         } else {
-            float[] values = host.floats(0, a.size());
-            a.floats().get(0, values, 0, a.size());
-            float[] sums = host.floats(1, a.cols());
-            HostKernels.columnSums(values, a.rows(), a.cols(), sums);
-            out.floats().put(0, sums, 0, a.cols());
+            if (ones32 == null || ones32.capacity() < a.rows()) {
+                float[] ones = new float[a.rows()];
+                Arrays.fill(ones, 1);
+                ones32 = new FloatPointer(ones);
+            }
+            openblas.cblas_sgemv(CblasRowMajor, CblasTrans, a.rows(), a.cols(), 1, a.floatView(0).position(0),
+                    a.cols(), ones32, 1, 0, out.floatView(0).position(0), 1);
         }
     }
 
