@@ -5,6 +5,9 @@
  * org.nn4j.api.Backends}).
  *
  * <p>Nothing here knows a concrete backend. A backend is added by putting its jar, with a {@code
- * META-INF/services/org.nn4j.api.BackendProvider} entry, on the class path.
+ * META-INF/services/org.nn4j.api.BackendProvider} entry, on the class path. Backends share {@link
+ * org.nn4j.api.Checks} (the same argument checks and messages everywhere), {@link
+ * org.nn4j.api.HostKernels} (loops over row-major Java arrays) and {@link org.nn4j.api.WorkerPool}
+ * (work split across threads without allocating).
  */
 package org.nn4j.api;
