@@ -121,6 +121,23 @@ public interface Backend {
     void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2, double stepSize,
             double vScale, double epsilon);
 
+    /**
+     * One step of SGD with momentum, element by element, for a parameter and its velocity (all one
+     * shape; {@code grad} is only read): {@code velocity = momentum velocity + grad}, then {@code param
+     * -= learningRate d} with {@code d = grad + momentum velocity} (Nesterov) or {@code d = velocity}.
+     * The default makes it from {@link #axpby}, one pass more with Nesterov.
+     */
+    default void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
+            boolean nesterov) {
+        axpby(momentum, velocity, 1, grad, velocity);
+        if (nesterov) {
+            axpby(1, param, -learningRate, grad, param);
+            axpby(1, param, -learningRate * momentum, velocity, param);
+        } else {
+            axpby(1, param, -learningRate, velocity, param);
+        }
+    }
+
     // ---- row-wise ----
 
     /** {@code out[i] = softmax(x[i])}, computed stably for any finite logits; one shape. */

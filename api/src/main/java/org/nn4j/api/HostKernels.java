@@ -195,6 +195,40 @@ public final class HostKernels {
         }
     }
 
+    /** {@link Backend#momentumUpdate} on the first {@code n} elements of float64 arrays. */
+    public static void momentum(double[] p, double[] g, double[] velocity, int n, double momentum,
+            double learningRate, boolean nesterov) {
+        if (nesterov) {
+            for (int i = 0; i < n; i++) {
+                velocity[i] = momentum * velocity[i] + g[i];
+                p[i] -= learningRate * (g[i] + momentum * velocity[i]);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                velocity[i] = momentum * velocity[i] + g[i];
+                p[i] -= learningRate * velocity[i];
+            }
+        }
+    }
+
+    /** {@link Backend#momentumUpdate} on the first {@code n} elements of float32 arrays, in float32. */
+    public static void momentum(float[] p, float[] g, float[] velocity, int n, double momentum, double learningRate,
+            boolean nesterov) {
+        float mu = (float) momentum;
+        float lr = (float) learningRate;
+        if (nesterov) {
+            for (int i = 0; i < n; i++) {
+                velocity[i] = mu * velocity[i] + g[i];
+                p[i] -= lr * (g[i] + mu * velocity[i]);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                velocity[i] = mu * velocity[i] + g[i];
+                p[i] -= lr * velocity[i];
+            }
+        }
+    }
+
     /** {@link Backend#adamUpdate} on the first {@code n} elements of float64 arrays. */
     public static void adam(double[] p, double[] g, double[] m, double[] v, int n, double beta1, double beta2,
             double stepSize, double vScale, double epsilon) {

@@ -163,6 +163,14 @@ public final class TimingBackend implements Backend {
     }
 
     @Override
+    public void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
+            boolean nesterov) {
+        long t = System.nanoTime();
+        inner.momentumUpdate(param, grad, velocity, momentum, learningRate, nesterov);
+        stop("momentumUpdate", t);
+    }
+
+    @Override
     public void softmaxRows(Matrix x, Matrix out) {
         long t = start();
         inner.softmaxRows(x, out);

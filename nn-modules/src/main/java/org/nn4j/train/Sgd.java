@@ -59,16 +59,10 @@ public final class Sgd extends Optimizer {
 
     @Override
     protected void update(int index, Matrix parameter, Matrix gradient, long step) {
-        Matrix direction = gradient;
         if (momentum != 0) {
-            Matrix b = velocity.get(index);
-            backend.axpby(momentum, b, 1, gradient, b);
-            if (nesterov) {
-                backend.axpby(1, gradient, momentum, b, gradient);
-            } else {
-                direction = b;
-            }
+            backend.momentumUpdate(parameter, gradient, velocity.get(index), momentum, learningRate(), nesterov);
+        } else {
+            backend.axpby(1, parameter, -learningRate(), gradient, parameter);
         }
-        backend.axpby(1, parameter, -learningRate(), direction, parameter);
     }
 }

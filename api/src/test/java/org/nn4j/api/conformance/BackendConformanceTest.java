@@ -413,6 +413,26 @@ public abstract class BackendConformanceTest {
                 backend.zeros(dtype, rows + 1, cols), beta1, beta2, stepSize, vScale, 1e-8));
     }
 
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void momentumUpdatesParameterAndVelocity(DType dtype, int rows, int cols) {
+        for (boolean nesterov : new boolean[] {false, true}) {
+            Operand param = random(dtype, rows, cols, 74);
+            Operand grad = random(dtype, rows, cols, 75);
+            Operand velocity = random(dtype, rows, cols, 76, 0.1);
+            double[][] expected = ReferenceOps.momentumUpdate(param.values, grad.values, velocity.values, 0.9, 0.05,
+                    nesterov);
+            backend.momentumUpdate(param.matrix, grad.matrix, velocity.matrix, 0.9, 0.05, nesterov);
+            String what = nesterov ? "nesterov " : "momentum ";
+            Tolerance.assertClose(what + "param", dtype, cols, expected[0], backend.toArray(param.matrix));
+            Tolerance.assertClose(what + "velocity", dtype, cols, expected[1], backend.toArray(velocity.matrix));
+            assertArrayEquals(grad.values, backend.toArray(grad.matrix), "momentumUpdate must not change grad");
+        }
+        Matrix param = backend.zeros(dtype, rows, cols);
+        assertThrows(IllegalArgumentException.class, () -> backend.momentumUpdate(param, param,
+                backend.zeros(dtype, rows + 1, cols), 0.9, 0.05, false));
+    }
+
     // ---- row-wise ----
 
     @ParameterizedTest(name = "{0} {1}x{2}")

@@ -92,6 +92,18 @@ public final class ReferenceOps {
     }
 
     /** Adam's step as {@code Backend#adamUpdate} defines it; returns {param, m, v}. */
+    /** SGD with momentum: the new parameter and velocity. */
+    public static double[][] momentumUpdate(double[] param, double[] grad, double[] velocity, double momentum,
+            double learningRate, boolean nesterov) {
+        double[] p = param.clone();
+        double[] b = new double[velocity.length];
+        for (int i = 0; i < p.length; i++) {
+            b[i] = momentum * velocity[i] + grad[i];
+            p[i] -= learningRate * (nesterov ? grad[i] + momentum * b[i] : b[i]);
+        }
+        return new double[][] {p, b};
+    }
+
     public static double[][] adamUpdate(double[] param, double[] grad, double[] m, double[] v, double beta1,
             double beta2, double stepSize, double vScale, double epsilon) {
         double[] p = param.clone();

@@ -118,6 +118,12 @@ final class HostMemoryOps {
         run(elementwise.set(Op.ADAM, null, param, grad, m, v, param, 1));
     }
 
+    void momentum(Nd4jMatrix param, Nd4jMatrix grad, Nd4jMatrix velocity, double momentum, double learningRate,
+            boolean nesterov) {
+        elementwise.scalars(momentum, learningRate, nesterov ? 1 : 0, 0, 0);
+        run(elementwise.set(Op.MOMENTUM, null, param, grad, velocity, null, param, 1));
+    }
+
     /** Writes {@code values} into {@code out}, a float64 matrix of as many elements. */
     void widen(float[] values, Nd4jMatrix out) {
         elementwise.source = values;
@@ -210,7 +216,7 @@ final class HostMemoryOps {
         }
     }
 
-    private enum Op { ADD_ROW_VECTOR, AXPBY, ACTIVATION, BIAS_ACTIVATION, ACTIVATION_BACKWARD, ADAM, WIDEN }
+    private enum Op { ADD_ROW_VECTOR, AXPBY, ACTIVATION, BIAS_ACTIVATION, ACTIVATION_BACKWARD, ADAM, MOMENTUM, WIDEN }
 
     /**
      * One element-wise operation, set before each run, over one part of its matrices a chunk at a
@@ -306,6 +312,11 @@ final class HostMemoryOps {
                     c.doubles().put(from, m, 0, length);
                     d.doubles().put(from, v, 0, length);
                     break;
+                case MOMENTUM:
+                    double[] velocity = doubles(w, 2, c, from, length);
+                    HostKernels.momentum(x, doubles(w, 1, b, from, length), velocity, length, s1, s2, s3 != 0);
+                    c.doubles().put(from, velocity, 0, length);
+                    break;
                 case WIDEN:
                     for (int i = 0; i < length; i++) {
                         x[i] = source[from + i];
@@ -346,6 +357,11 @@ final class HostMemoryOps {
                     HostKernels.adam(x, floats(w, 1, b, from, length), m, v, length, s1, s2, s3, s4, s5);
                     c.floats().put(from, m, 0, length);
                     d.floats().put(from, v, 0, length);
+                    break;
+                case MOMENTUM:
+                    float[] velocity = floats(w, 2, c, from, length);
+                    HostKernels.momentum(x, floats(w, 1, b, from, length), velocity, length, s1, s2, s3 != 0);
+                    c.floats().put(from, velocity, 0, length);
                     break;
                 default:
                     throw new IllegalStateException(op.name());

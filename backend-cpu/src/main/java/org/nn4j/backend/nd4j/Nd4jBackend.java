@@ -288,6 +288,17 @@ public final class Nd4jBackend implements Backend {
         p.subi(update);
     }
 
+    @Override
+    public void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
+            boolean nesterov) {
+        Checks.sameShape("momentumUpdate", param, grad, velocity);
+        if (hostOps != null) {
+            hostOps.momentum(own(param), own(grad), own(velocity), momentum, learningRate, nesterov);
+            return;
+        }
+        Backend.super.momentumUpdate(param, grad, velocity, momentum, learningRate, nesterov);
+    }
+
     // ---- row-wise ----
 
     @Override

@@ -322,6 +322,20 @@ public final class EjmlBackend implements Backend {
         }
     }
 
+    @Override
+    public void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
+            boolean nesterov) {
+        Checks.sameShape("momentumUpdate", param, grad, velocity);
+        EjmlMatrix ep = own(param);
+        if (ep.f64 != null) {
+            HostKernels.momentum(ep.f64.data, own(grad).f64.data, own(velocity).f64.data, param.size(), momentum,
+                    learningRate, nesterov);
+        } else {
+            HostKernels.momentum(ep.f32.data, own(grad).f32.data, own(velocity).f32.data, param.size(), momentum,
+                    learningRate, nesterov);
+        }
+    }
+
     // ---- row-wise ----
 
     @Override
