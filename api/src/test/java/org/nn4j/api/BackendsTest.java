@@ -121,6 +121,8 @@ class BackendsTest {
             assertEquals(java.util.OptionalInt.of(2), elsewhere[0]);
             Threads.request(0);
             assertEquals(java.util.OptionalInt.of(2), Threads.select(null));
+            assertEquals("threads must not be negative, not -1",
+                    assertThrows(IllegalArgumentException.class, () -> Threads.request(-1)).getMessage());
         } finally {
             Threads.request(0);
             System.clearProperty(Threads.PROPERTY);

@@ -42,6 +42,12 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aPoolNeedsAPart() {
+        assertEquals("a worker pool needs at least one part, not 0",
+                assertThrows(IllegalArgumentException.class, () -> new WorkerPool("test", 0)).getMessage());
+    }
+
+    @Test
     void aPoolOfOnePartRunsOnTheCaller() {
         WorkerPool pool = new WorkerPool("test", 1);
         Thread[] ranOn = new Thread[1];
