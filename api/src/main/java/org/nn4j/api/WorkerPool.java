@@ -49,7 +49,7 @@ public final class WorkerPool {
         return workers.length + 1;
     }
 
-    /** Runs every part of {@code work} and returns when all are done; rethrows the first failure. */
+    /** Runs every part of {@code work} and returns when all are done; rethrows a part's failure. */
     public void run(Task work) {
         if (workers.length == 0) {
             work.run(0, 1);
