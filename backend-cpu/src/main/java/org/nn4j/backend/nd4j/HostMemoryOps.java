@@ -255,7 +255,24 @@ final class HostMemoryOps {
             this.d = d;
             this.out = out;
             this.unit = unit;
+            // The parts share each matrix's buffer view: made here, on one thread, before they run.
+            makeView(a);
+            makeView(b);
+            makeView(c);
+            makeView(d);
+            makeView(out);
             return this;
+        }
+
+        private static void makeView(Nd4jMatrix m) {
+            if (m == null) {
+                return;
+            }
+            if (m.dtype() == DType.FLOAT64) {
+                m.doubles();
+            } else {
+                m.floats();
+            }
         }
 
         void scalars(double s1, double s2, double s3, double s4, double s5) {
