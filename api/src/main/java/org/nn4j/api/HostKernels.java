@@ -272,8 +272,37 @@ public final class HostKernels {
         return loss / rows;
     }
 
+    /**
+     * {@link Backend#softmaxCrossEntropy} on row-major float32 arrays, computed in float64 and the
+     * gradient rounded to float32.
+     */
+    public static double softmaxCrossEntropy(float[] logits, float[] targets, int rows, int cols, float[] grad) {
+        double loss = 0;
+        for (int start = 0; start < rows * cols; start += cols) {
+            double logSumExp = logSumExp(logits, start, cols);
+            for (int j = start; j < start + cols; j++) {
+                loss += targets[j] * (logSumExp - logits[j]);
+                grad[j] = (float) ((Math.exp(logits[j] - logSumExp) - targets[j]) / rows);
+            }
+        }
+        return loss / rows;
+    }
+
     /** {@code log(sum(exp(values[start .. start + cols))))}, stably. */
     public static double logSumExp(double[] values, int start, int cols) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = start; j < start + cols; j++) {
+            max = Math.max(max, values[j]);
+        }
+        double sum = 0;
+        for (int j = start; j < start + cols; j++) {
+            sum += Math.exp(values[j] - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /** {@link #logSumExp(double[], int, int)} of a float32 row, computed in float64. */
+    public static double logSumExp(float[] values, int start, int cols) {
         double max = Double.NEGATIVE_INFINITY;
         for (int j = start; j < start + cols; j++) {
             max = Math.max(max, values[j]);

@@ -358,7 +358,7 @@ public final class EjmlBackend implements Backend {
             float[] in = ex.f32.data;
             float[] o = eo.f32.data;
             for (int start = 0; start < size; start += cols) {
-                double logSumExp = logSumExp(in, start, cols);
+                double logSumExp = HostKernels.logSumExp(in, start, cols);
                 for (int j = start; j < start + cols; j++) {
                     o[j] = (float) Math.exp(in[j] - logSumExp);
                 }
@@ -377,18 +377,7 @@ public final class EjmlBackend implements Backend {
         if (o.f64 != null) {
             return HostKernels.softmaxCrossEntropy(o.f64.data, y.f64.data, rows, cols, g.f64.data);
         }
-        double loss = 0;
-        float[] in = o.f32.data;
-        float[] t = y.f32.data;
-        float[] out = g.f32.data;
-        for (int start = 0; start < rows * cols; start += cols) {
-            double logSumExp = logSumExp(in, start, cols);
-            for (int j = start; j < start + cols; j++) {
-                loss += t[j] * (logSumExp - in[j]);
-                out[j] = (float) ((Math.exp(in[j] - logSumExp) - t[j]) / rows);
-            }
-        }
-        return loss / rows;
+        return HostKernels.softmaxCrossEntropy(o.f32.data, y.f32.data, rows, cols, g.f32.data);
     }
 
     @Override
@@ -408,7 +397,7 @@ public final class EjmlBackend implements Backend {
             float[] in = ex.f32.data;
             float[] o = eo.f32.data;
             for (int i = 0; i < rows; i++) {
-                o[i] = (float) logSumExp(in, i * cols, cols);
+                o[i] = (float) HostKernels.logSumExp(in, i * cols, cols);
             }
         }
     }
@@ -482,19 +471,6 @@ public final class EjmlBackend implements Backend {
     }
 
     // ---- helpers ----
-
-    /** log(sum(exp(row))) of a float32 row, computed in float64. */
-    private static double logSumExp(float[] values, int start, int cols) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = start; j < start + cols; j++) {
-            max = Math.max(max, values[j]);
-        }
-        double sum = 0;
-        for (int j = start; j < start + cols; j++) {
-            sum += Math.exp(values[j] - max);
-        }
-        return max + Math.log(sum);
-    }
 
     private static EjmlMatrix own(Matrix m) {
         if (m instanceof EjmlMatrix) {
