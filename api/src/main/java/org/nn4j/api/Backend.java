@@ -106,6 +106,44 @@ public interface Backend {
     void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out);
 
     /**
+     * {@code out = x > 0 ? x : negativeSlope * x} element by element (leaky ReLU); one shape, and
+     * {@code out} may be {@code x}. The default makes it from {@link #activation} and {@link #axpby}.
+     */
+    default void leakyRelu(double negativeSlope, Matrix x, Matrix out) {
+        Checks.sameShape("leakyRelu", x, out);
+        Matrix relu = zeros(x.dtype(), x.rows(), x.cols());
+        activation(ActivationKind.RELU, x, relu);
+        axpby(1 - negativeSlope, relu, negativeSlope, x, out);
+    }
+
+    /**
+     * {@code out = grad * (x > 0 ? 1 : negativeSlope)} element by element, the gradient of {@link
+     * #leakyRelu} for its input {@code x}; one shape, and {@code out} may be {@code x} or {@code grad}.
+     * The default makes it from the ReLU derivative and {@link #axpby}.
+     */
+    default void leakyReluBackward(double negativeSlope, Matrix x, Matrix grad, Matrix out) {
+        Checks.sameShape("leakyReluBackward", x, grad, out);
+        Matrix relu = zeros(x.dtype(), x.rows(), x.cols());
+        activation(ActivationKind.RELU, x, relu);
+        activationBackward(ActivationKind.RELU, x, relu, grad, relu);
+        axpby(negativeSlope, grad, 1 - negativeSlope, relu, out);
+    }
+
+    /**
+     * {@code out[i][j] = a[i][j] * row[0][j]}: each column scaled by its own factor; {@code a} and
+     * {@code out} are {@code m x n}, {@code row} is {@code 1 x n}. The default broadcasts the row with a
+     * product and multiplies element by element.
+     */
+    default void multiplyRowVector(Matrix a, Matrix row, Matrix out) {
+        Checks.multiplyRowVector(a, row, out);
+        Matrix ones = zeros(a.dtype(), a.rows(), 1);
+        fill(ones, 1);
+        Matrix rows = zeros(a.dtype(), a.rows(), a.cols());
+        gemm(false, false, 1, ones, row, 0, rows);
+        multiply(a, rows, out);
+    }
+
+    /**
      * One Adam step, element by element, for a parameter and its two moment estimates (all one
      * shape; {@code grad} is only read):
      *

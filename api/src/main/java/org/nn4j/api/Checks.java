@@ -83,7 +83,7 @@ public final class Checks {
     private static void rowOf(String op, ActivationKind kind, Matrix a, Matrix row) {
         dtypes(op, kind, a, row);
         if (row.rows() != 1 || row.cols() != a.cols()) {
-            throw new IllegalArgumentException(name(op, kind) + ": row must be 1x" + a.cols() + " to add to "
+            throw new IllegalArgumentException(name(op, kind) + ": row must be 1x" + a.cols() + " for "
                     + a.shape() + ", not " + row.shape());
         }
     }
@@ -135,6 +135,12 @@ public final class Checks {
     public static void addRowVector(Matrix a, Matrix row, Matrix out) {
         same("addRowVector", null, a, out);
         rowOf("addRowVector", null, a, row);
+    }
+
+    /** The shapes of {@link Backend#multiplyRowVector}. */
+    public static void multiplyRowVector(Matrix a, Matrix row, Matrix out) {
+        same("multiplyRowVector", null, a, out);
+        rowOf("multiplyRowVector", null, a, row);
     }
 
     /** The shapes of {@link Backend#columnSums}. */

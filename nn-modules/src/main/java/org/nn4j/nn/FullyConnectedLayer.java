@@ -8,7 +8,8 @@ import org.nn4j.api.Matrix;
 
 /**
  * An affine layer {@code y = x W + b}: {@code x} is {@code n x in}, {@code W} is {@code in x out},
- * {@code b} is {@code 1 x out} (added to every row), {@code y} is {@code n x out}.
+ * {@code b} is {@code 1 x out} (added to every row), {@code y} is {@code n x out}. A layer made
+ * without a bias computes {@code y = x W}.
  */
 public final class FullyConnectedLayer {
     private final Backend backend;
@@ -17,9 +18,14 @@ public final class FullyConnectedLayer {
 
     /** A layer with zero weights and bias; see {@link #initialize}. */
     public FullyConnectedLayer(Backend backend, DType dtype, int inputSize, int outputSize) {
+        this(backend, dtype, inputSize, outputSize, true);
+    }
+
+    /** A layer with zero weights and, if {@code withBias}, a zero bias; see {@link #initialize}. */
+    public FullyConnectedLayer(Backend backend, DType dtype, int inputSize, int outputSize, boolean withBias) {
         this.backend = backend;
         this.weights = backend.zeros(dtype, inputSize, outputSize);
-        this.bias = backend.zeros(dtype, 1, outputSize);
+        this.bias = withBias ? backend.zeros(dtype, 1, outputSize) : null;
     }
 
     public int inputSize() {
@@ -35,7 +41,7 @@ public final class FullyConnectedLayer {
         return weights;
     }
 
-    /** The {@code 1 x out} bias, owned by this layer. */
+    /** The {@code 1 x out} bias, owned by this layer; null for a layer without one. */
     public Matrix bias() {
         return bias;
     }
@@ -43,7 +49,9 @@ public final class FullyConnectedLayer {
     /** Draws the weights from {@code init} and zeroes the bias. */
     public void initialize(WeightInit init, Random random) {
         backend.copyIn(init.sample(inputSize(), outputSize(), random), weights);
-        backend.fill(bias, 0);
+        if (bias != null) {
+            backend.fill(bias, 0);
+        }
     }
 
     /** {@code x W + b} in a new {@code n x out} matrix. */
@@ -56,7 +64,9 @@ public final class FullyConnectedLayer {
     /** {@code out = x W + b}; {@code out} is {@code n x out}. */
     public void forward(Matrix x, Matrix out) {
         backend.gemm(false, false, 1, x, weights, 0, out);
-        backend.addRowVector(out, bias, out);
+        if (bias != null) {
+            backend.addRowVector(out, bias, out);
+        }
     }
 
     /**
@@ -65,14 +75,19 @@ public final class FullyConnectedLayer {
      */
     public void forward(Matrix x, ActivationKind activation, Matrix preActivation, Matrix out) {
         backend.gemm(false, false, 1, x, weights, 0, preActivation);
-        backend.biasActivation(activation, preActivation, bias, out);
+        if (bias != null) {
+            backend.biasActivation(activation, preActivation, bias, out);
+        } else {
+            backend.activation(activation, preActivation, out);
+        }
     }
 
     /** The gradients for input {@code x} and upstream gradient {@code grad} ({@code n x out}), in new matrices. */
     public LayerGradients backward(Matrix x, Matrix grad) {
         DType dtype = weights.dtype();
         LayerGradients gradients = new LayerGradients(backend.zeros(dtype, x.rows(), inputSize()),
-                backend.zeros(dtype, inputSize(), outputSize()), backend.zeros(dtype, 1, outputSize()));
+                backend.zeros(dtype, inputSize(), outputSize()),
+                bias != null ? backend.zeros(dtype, 1, outputSize()) : null);
         backward(x, grad, gradients.input(), gradients.weights(), gradients.bias());
         return gradients;
     }
@@ -80,13 +95,15 @@ public final class FullyConnectedLayer {
     /**
      * Writes {@code dL/dx = grad W^T} (skipped when {@code inputGrad} is null), {@code dL/dW = x^T
      * grad} and {@code dL/db = column sums of grad}: the bias is added to every row, so its gradient
-     * sums over the batch.
+     * sums over the batch. Without a bias, {@code biasGrad} is ignored.
      */
     public void backward(Matrix x, Matrix grad, Matrix inputGrad, Matrix weightGrad, Matrix biasGrad) {
         if (inputGrad != null) {
             backend.gemm(false, true, 1, grad, weights, 0, inputGrad);
         }
         backend.gemm(true, false, 1, x, grad, 0, weightGrad);
-        backend.columnSums(grad, biasGrad);
+        if (bias != null) {
+            backend.columnSums(grad, biasGrad);
+        }
     }
 }

@@ -34,4 +34,22 @@ public final class MeanSquaredError extends BatchLoss {
         backend.axpby(1, prediction, -1, target, out);
         backend.scale(1.0 / prediction.size(), out, out);
     }
+
+    /** The loss {@code mse} for model specs. */
+    public static final class Type implements org.nn4j.nn.spec.LossType {
+        @Override
+        public String name() {
+            return LABEL;
+        }
+
+        @Override
+        public String description() {
+            return "mean over all outputs of 0.5 (y - p)^2";
+        }
+
+        @Override
+        public Loss create(Backend backend) {
+            return new MeanSquaredError(backend);
+        }
+    }
 }

@@ -1,43 +1,35 @@
 package org.nn4j.nn;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.nn.layers.Linear;
+import org.nn4j.nn.spec.ModelSpec;
+import org.nn4j.nn.spec.ModuleRegistry;
 
 /**
  * A multi-layer perceptron: fully connected layers of sizes {@code input, hidden..., output}, the
  * same activation after every layer but the last, and a linear output (logits for {@link
- * SoftmaxCrossEntropy}, values for {@link MeanSquaredError}).
+ * SoftmaxCrossEntropy}, values for {@link MeanSquaredError}). It is the {@link Model} of {@link
+ * ModelSpec#mlp}, a {@link Sequential} of {@code linear} and activation layers, with the seed
+ * assignment's API on top.
  *
- * <p>The network keeps the intermediate results of its last {@link #forward} for {@link #backward}, in
- * buffers made once per batch size. The matrices both return are those buffers: they stay valid until
- * the next call of the same method.
+ * <p>The matrices {@link #forward} and {@link #backward} return are buffers of the layers: they stay
+ * valid until the next call of the same method.
  */
 public final class NeuralNetwork {
-    private final Backend backend;
-    private final DType dtype;
+    private final Model model;
+    private final ActivationKind activation;
     private final List<FullyConnectedLayer> layers;
-    private final Activation activation;
-
-    private final List<Matrix> weightGrads = new ArrayList<>();
-    private final List<Matrix> biasGrads = new ArrayList<>();
-    private final List<Matrix> weightGradsView;
-    private final List<Matrix> parameters;
-    private final List<Matrix> parameterGradients;
-    private final List<Matrix> biasGradsView;
-    private final Map<Integer, BatchBuffers> buffersByBatchSize = new HashMap<>();
-    /** The buffers of the last forward pass, and its input. */
-    private BatchBuffers last;
-    private Matrix input;
+    private final List<Matrix> weightGrads;
+    private final List<Matrix> biasGrads;
+    private int lastRows = -1;
 
     /** As the assignment's {@code NeuralNetwork(input_size, output_size, hidden_sizes, activation)}, seeded. */
     public NeuralNetwork(Backend backend, DType dtype, int inputSize, int outputSize, List<Integer> hiddenSizes,
@@ -47,47 +39,44 @@ public final class NeuralNetwork {
         for (int i = 0; i < hiddenSizes.size(); i++) {
             requirePositive("hidden size " + (i + 1), hiddenSizes.get(i));
         }
-        this.backend = backend;
-        this.dtype = dtype;
-        this.activation = Activation.of(backend, activation);
-        List<Integer> sizes = new ArrayList<>();
-        sizes.add(inputSize);
-        sizes.addAll(hiddenSizes);
-        sizes.add(outputSize);
-        Random random = new Random(seed);
-        List<FullyConnectedLayer> built = new ArrayList<>();
-        for (int i = 0; i + 1 < sizes.size(); i++) {
-            FullyConnectedLayer layer = new FullyConnectedLayer(backend, dtype, sizes.get(i), sizes.get(i + 1));
-            layer.initialize(init, random);
-            built.add(layer);
-            weightGrads.add(backend.zeros(dtype, sizes.get(i), sizes.get(i + 1)));
-            biasGrads.add(backend.zeros(dtype, 1, sizes.get(i + 1)));
+        ModelSpec mlp = ModelSpec.mlp(inputSize, hiddenSizes, outputSize, activation, ModelSpec.DEFAULT_LOSS);
+        List<ObjectNode> layerSpecs = new ArrayList<>();
+        for (ObjectNode layer : mlp.layers()) {
+            layerSpecs.add(layer.path("type").asText().equals("linear") ? layer.put("init", init.label()) : layer);
         }
-        this.layers = Collections.unmodifiableList(built);
-        this.weightGradsView = Collections.unmodifiableList(weightGrads);
-        this.biasGradsView = Collections.unmodifiableList(biasGrads);
-        List<Matrix> params = new ArrayList<>();
-        List<Matrix> grads = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            params.add(layers.get(i).weights());
-            params.add(layers.get(i).bias());
-            grads.add(weightGrads.get(i));
-            grads.add(biasGrads.get(i));
+        this.model = ModuleRegistry.builtIn().build(new ModelSpec(mlp.input(), layerSpecs, mlp.loss()), backend,
+                dtype, seed, "network");
+        this.activation = activation;
+        List<FullyConnectedLayer> fc = new ArrayList<>();
+        List<Matrix> w = new ArrayList<>();
+        List<Matrix> b = new ArrayList<>();
+        for (Module module : model.network().modules()) {
+            if (module instanceof Linear linear) {
+                fc.add(linear.layer());
+                w.add(linear.weight().grad());
+                b.add(linear.bias().grad());
+            }
         }
-        this.parameters = List.copyOf(params);
-        this.parameterGradients = List.copyOf(grads);
+        this.layers = List.copyOf(fc);
+        this.weightGrads = List.copyOf(w);
+        this.biasGrads = List.copyOf(b);
     }
 
     public static Builder builder(Backend backend) {
         return new Builder(backend);
     }
 
+    /** The network as a {@link Model}: what training, evaluation and model files take. */
+    public Model model() {
+        return model;
+    }
+
     public Backend backend() {
-        return backend;
+        return model.backend();
     }
 
     public DType dtype() {
-        return dtype;
+        return model.dtype();
     }
 
     public List<FullyConnectedLayer> layers() {
@@ -95,34 +84,26 @@ public final class NeuralNetwork {
     }
 
     public ActivationKind activation() {
-        return activation.kind();
+        return activation;
     }
 
     public int inputSize() {
-        return layers.get(0).inputSize();
+        return model.inputSize();
     }
 
     public int outputSize() {
-        return layers.get(layers.size() - 1).outputSize();
+        return model.outputSize();
     }
 
     /** The network's output for {@code x} ({@code n x inputSize}): an {@code n x outputSize} buffer of the network. */
     public Matrix forward(Matrix x) {
-        if (x.cols() != inputSize() || x.dtype() != dtype) {
-            throw new IllegalArgumentException("the network takes " + dtype + " input of " + inputSize()
+        if (x.cols() != inputSize() || x.dtype() != dtype()) {
+            throw new IllegalArgumentException("the network takes " + dtype() + " input of " + inputSize()
                     + " columns, not " + x.dtype() + " " + x.shape());
         }
-        BatchBuffers b = buffersFor(x.rows());
-        input = x;
-        last = b;
-        Matrix h = x;
-        int lastLayer = layers.size() - 1;
-        for (int i = 0; i < lastLayer; i++) {
-            layers.get(i).forward(h, activation.kind(), b.preActivations[i], b.activations[i]);
-            h = b.activations[i];
-        }
-        layers.get(lastLayer).forward(h, b.preActivations[lastLayer]);
-        return b.preActivations[lastLayer];
+        Matrix out = model.forward(x, Pass.eval());
+        lastRows = x.rows();
+        return out;
     }
 
     /**
@@ -138,36 +119,25 @@ public final class NeuralNetwork {
      * computed (training needs only the parameters') and the result's {@code input} is null.
      */
     public NetworkGradients backward(Matrix grad, boolean withInputGradient) {
-        if (last == null) {
+        if (lastRows < 0) {
             throw new IllegalStateException("backward needs a forward pass first");
         }
-        if (grad.rows() != last.rows || grad.cols() != outputSize() || grad.dtype() != dtype) {
-            throw new IllegalArgumentException("the gradient of the output must be " + dtype + " " + last.rows
+        if (grad.rows() != lastRows || grad.cols() != outputSize() || grad.dtype() != dtype()) {
+            throw new IllegalArgumentException("the gradient of the output must be " + dtype() + " " + lastRows
                     + "x" + outputSize() + ", not " + grad.dtype() + " " + grad.shape());
         }
-        BatchBuffers b = last;
-        Matrix g = grad;
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            Matrix layerInput = i == 0 ? input : b.activations[i - 1];
-            Matrix layerInputGrad = i > 0 ? b.hiddenGrads[i - 1] : withInputGradient ? b.inputGrad() : null;
-            layers.get(i).backward(layerInput, g, layerInputGrad, weightGrads.get(i), biasGrads.get(i));
-            if (i > 0) {
-                activation.backward(b.preActivations[i - 1], b.activations[i - 1], b.hiddenGrads[i - 1],
-                        b.hiddenGrads[i - 1]);
-                g = b.hiddenGrads[i - 1];
-            }
-        }
-        return new NetworkGradients(withInputGradient ? b.inputGrad() : null, weightGradsView, biasGradsView);
+        Matrix input = model.backward(grad, withInputGradient);
+        return new NetworkGradients(input, weightGrads, biasGrads);
     }
 
     /** Every parameter, layer by layer: weights then bias of the first layer, and so on. */
     public List<Matrix> parameters() {
-        return parameters;
+        return model.parameterValues();
     }
 
     /** The gradients of the last {@link #backward}, in the order of {@link #parameters()}. */
     public List<Matrix> parameterGradients() {
-        return parameterGradients;
+        return model.parameterGradients();
     }
 
     private static void requirePositive(String what, Integer size) {
@@ -176,54 +146,11 @@ public final class NeuralNetwork {
         }
     }
 
-    private BatchBuffers buffersFor(int rows) {
-        if (last != null && last.rows == rows) {
-            return last;
-        }
-        return buffersByBatchSize.computeIfAbsent(rows, BatchBuffers::new);
-    }
-
-    /** What a forward and backward pass of one batch size work in. */
-    private final class BatchBuffers {
-        final int rows;
-        /** Output of each layer before its activation; the last one is the network's output. */
-        final Matrix[] preActivations;
-        /** Output of each hidden layer's activation. */
-        final Matrix[] activations;
-        /** Gradient w.r.t. each hidden layer's output, turned in place into that w.r.t. its pre-activation. */
-        final Matrix[] hiddenGrads;
-        private Matrix inputGrad;
-
-        BatchBuffers(int rows) {
-            this.rows = rows;
-            int count = layers.size();
-            preActivations = new Matrix[count];
-            activations = new Matrix[count - 1];
-            hiddenGrads = new Matrix[count - 1];
-            for (int i = 0; i < count; i++) {
-                int width = layers.get(i).outputSize();
-                preActivations[i] = backend.zeros(dtype, rows, width);
-                if (i < count - 1) {
-                    activations[i] = backend.zeros(dtype, rows, width);
-                    hiddenGrads[i] = backend.zeros(dtype, rows, width);
-                }
-            }
-        }
-
-        /** Made on first need: training never asks for it. */
-        Matrix inputGrad() {
-            if (inputGrad == null) {
-                inputGrad = backend.zeros(dtype, rows, inputSize());
-            }
-            return inputGrad;
-        }
-    }
-
     @Override
     public String toString() {
         StringBuilder sizes = new StringBuilder().append(inputSize());
         layers.forEach(layer -> sizes.append('-').append(layer.outputSize()));
-        return "NeuralNetwork(" + sizes + ", " + activation + ", " + dtype + ", " + backend.name() + ")";
+        return "NeuralNetwork(" + sizes + ", " + activation + ", " + dtype() + ", " + backend().name() + ")";
     }
 
     /** Builds a {@link NeuralNetwork}, checking every size before any matrix is made. */

@@ -45,4 +45,27 @@ public final class SoftmaxCrossEntropy extends BatchLoss {
         backend.axpby(1, out, -1, target, out);
         backend.scale(1.0 / logits.rows(), out, out);
     }
+
+    /** The loss {@code softmax_cross_entropy} for model specs. */
+    public static final class Type implements org.nn4j.nn.spec.LossType {
+        @Override
+        public String name() {
+            return LABEL;
+        }
+
+        @Override
+        public java.util.List<String> aliases() {
+            return java.util.List.of("ce");
+        }
+
+        @Override
+        public String description() {
+            return "softmax and categorical cross-entropy on logits, mean over the batch (torch.nn.CrossEntropyLoss)";
+        }
+
+        @Override
+        public Loss create(Backend backend) {
+            return new SoftmaxCrossEntropy(backend);
+        }
+    }
 }

@@ -338,7 +338,7 @@ public abstract class BackendConformanceTest {
         Matrix z = backend.zeros(dtype, 3, 4);
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> backend.biasActivation(ActivationKind.RELU, z, backend.zeros(dtype, 1, 3), z));
-        assertEquals("biasActivation relu: row must be 1x4 to add to 3x4, not 1x3", error.getMessage());
+        assertEquals("biasActivation relu: row must be 1x4 for 3x4, not 1x3", error.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> backend.biasActivation(ActivationKind.RELU, z, backend.zeros(dtype, 1, 4),
                         backend.zeros(dtype, 4, 3)));

@@ -1,0 +1,185 @@
+package org.nn4j.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+import org.nn4j.nn.spec.ModelSpec;
+
+/**
+ * A network built from a {@link ModelSpec} on one backend and dtype: its layers as a {@link
+ * Sequential}, its loss, and its state (parameters and buffers) under PyTorch's {@code state_dict}
+ * names. This is what training, evaluation, model files and {@code nn gradients} work on. Build one
+ * with {@link org.nn4j.nn.spec.ModuleRegistry#build}.
+ */
+public final class Model {
+    private final ModelSpec spec;
+    private final Backend backend;
+    private final DType dtype;
+    private final Sequential network;
+    private final Loss loss;
+    private final Shape outputShape;
+    private final Map<String, Parameter> parameters;
+    private final Map<String, NamedMatrix> buffers;
+    private final List<Matrix> values;
+    private final List<Matrix> gradients;
+
+    public Model(ModelSpec spec, Backend backend, DType dtype, Sequential network, Loss loss) {
+        this.spec = spec;
+        this.backend = backend;
+        this.dtype = dtype;
+        this.network = network;
+        this.loss = loss;
+        this.outputShape = network.outputShape(spec.input());
+        if (outputShape.rank() != 1) {
+            throw new IllegalArgumentException("the model's output must be flat ([outputs]), not " + outputShape
+                    + "; end it with a flatten or linear layer");
+        }
+        this.parameters = network.namedParameters();
+        this.buffers = network.namedBuffers();
+        List<Matrix> v = new ArrayList<>();
+        List<Matrix> g = new ArrayList<>();
+        parameters.values().forEach(p -> {
+            v.add(p.value());
+            g.add(p.grad());
+        });
+        this.values = List.copyOf(v);
+        this.gradients = List.copyOf(g);
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The layers. */
+    public Sequential network() {
+        return network;
+    }
+
+    /** The loss the spec names. */
+    public Loss loss() {
+        return loss;
+    }
+
+    /** One example's shape. */
+    public Shape inputShape() {
+        return spec.input();
+    }
+
+    /** Values in one example: the columns of an input batch. */
+    public int inputSize() {
+        return spec.input().size();
+    }
+
+    /** Outputs per example: the columns of the output. */
+    public int outputSize() {
+        return outputShape.size();
+    }
+
+    /**
+     * The output for {@code x} ({@code n x inputSize}, in this model's dtype): a buffer of the model,
+     * valid until the next forward pass.
+     */
+    public Matrix forward(Matrix x, Pass pass) {
+        if (x.cols() != inputSize() || x.dtype() != dtype) {
+            throw new IllegalArgumentException("the model takes " + dtype + " input of " + inputSize() + " columns"
+                    + " (one example of shape " + spec.input() + " per row), not " + x.dtype() + " " + x.shape());
+        }
+        return network.forward(x, pass);
+    }
+
+    /** Backpropagates {@code dL/d(output)} through the last forward pass; see {@link Module#backward}. */
+    public Matrix backward(Matrix grad, boolean inputGradient) {
+        return network.backward(grad, inputGradient);
+    }
+
+    /** Every parameter, by {@code state_dict} name, in PyTorch's order. */
+    public Map<String, Parameter> parameters() {
+        return parameters;
+    }
+
+    /** Every buffer, by {@code state_dict} name. */
+    public Map<String, NamedMatrix> buffers() {
+        return buffers;
+    }
+
+    /** The parameters' values, in the order of {@link #parameters()}: what an optimizer updates. */
+    public List<Matrix> parameterValues() {
+        return values;
+    }
+
+    /** The parameters' gradients of the last backward pass, in the order of {@link #parameters()}. */
+    public List<Matrix> parameterGradients() {
+        return gradients;
+    }
+
+    /** Parameters and buffers in PyTorch's layout, keyed as {@code state_dict} keys them. */
+    public Map<String, TensorData> stateDict() {
+        Map<String, TensorData> state = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> state.put(name, export(p.value(), p.layout())));
+        buffers.forEach((name, b) -> state.put(name, export(b.value(), b.layout())));
+        return state;
+    }
+
+    /** The tensor of {@code m} in {@code layout}. */
+    public TensorData export(Matrix m, TensorLayout layout) {
+        return new TensorData(layout.shape(m.rows(), m.cols()),
+                layout.toTensor(backend.toArray(m), m.rows(), m.cols()));
+    }
+
+    /**
+     * Overwrites every parameter and buffer with {@code state}'s tensor of the same name and shape, as
+     * PyTorch's {@code load_state_dict(strict=True)}; a {@code num_batches_tracked} entry may be
+     * present or not, and is ignored.
+     *
+     * @throws IllegalArgumentException naming the first tensor missing, unexpected or of the wrong
+     *     shape
+     */
+    public void loadStateDict(Map<String, TensorData> state) {
+        Map<String, TensorLayout> expected = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> expected.put(name, p.layout()));
+        buffers.forEach((name, b) -> expected.put(name, b.layout()));
+        for (String name : state.keySet()) {
+            if (!expected.containsKey(name) && !name.endsWith("num_batches_tracked")) {
+                throw new IllegalArgumentException("unexpected tensor '" + name + "': the model has "
+                        + String.join(", ", expected.keySet()));
+            }
+        }
+        expected.forEach((name, layout) -> {
+            Matrix target = parameters.containsKey(name) ? parameters.get(name).value() : buffers.get(name).value();
+            TensorData t = state.get(name);
+            if (t == null) {
+                throw new IllegalArgumentException("no tensor '" + name + "'");
+            }
+            long[] shape = layout.shape(target.rows(), target.cols());
+            if (!Arrays.equals(shape, t.shape())) {
+                throw new IllegalArgumentException("tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                        + " but the model needs " + Arrays.toString(shape));
+            }
+            backend.copyIn(layout.fromTensor(t.values(), target.rows(), target.cols()), target);
+        });
+    }
+
+    /** Overwrites {@code target} with the PyTorch-layout tensor {@code t}. */
+    public void copyIn(TensorData t, Matrix target, TensorLayout layout) {
+        backend.copyIn(layout.fromTensor(t.values(), target.rows(), target.cols()), target);
+    }
+
+    @Override
+    public String toString() {
+        return "Model(" + spec.input() + " -> " + network + " -> [" + outputSize() + "], " + loss.label() + ", "
+                + dtype + ", " + backend.name() + ")";
+    }
+}

@@ -1,0 +1,49 @@
+package org.nn4j.nn;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The shape of one example, without the batch: {@code [features]}, or {@code [channels, height, width]}.
+ * A batch of {@code n} examples is an {@code n x size()} matrix, each row the example's values
+ * flattened in PyTorch's (row-major) order.
+ */
+public record Shape(List<Integer> dims) {
+
+    public Shape {
+        dims = List.copyOf(dims);
+        if (dims.isEmpty()) {
+            throw new IllegalArgumentException("a shape needs at least one dimension");
+        }
+        for (int d : dims) {
+            if (d < 1) {
+                throw new IllegalArgumentException("every dimension of a shape must be at least 1, not " + dims);
+            }
+        }
+    }
+
+    public static Shape of(int... dims) {
+        return new Shape(Arrays.stream(dims).boxed().toList());
+    }
+
+    /** The number of values in one example: the product of the dimensions. */
+    public int size() {
+        long size = 1;
+        for (int d : dims) {
+            size *= d;
+        }
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the shape " + this + " holds more than 2^31 values");
+        }
+        return (int) size;
+    }
+
+    public int rank() {
+        return dims.size();
+    }
+
+    @Override
+    public String toString() {
+        return dims.toString();
+    }
+}

@@ -1,0 +1,121 @@
+package org.nn4j.nn.layers;
+
+import java.util.List;
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+import org.nn4j.api.Matrix;
+import org.nn4j.nn.Buffers;
+import org.nn4j.nn.Module;
+import org.nn4j.nn.Pass;
+import org.nn4j.nn.Shape;
+import org.nn4j.nn.spec.HyperParameter;
+import org.nn4j.nn.spec.LayerConfig;
+import org.nn4j.nn.spec.LayerType;
+
+/**
+ * An element-wise activation the backend computes: {@code sigmoid}, {@code tanh} or {@code relu}
+ * ({@code torch.nn.Sigmoid}, {@code Tanh}, {@code ReLU}); any input shape, the output of the same.
+ */
+public final class ActivationLayer extends Module {
+    /** The type names of the activation layers, for layers that choose their initialisation by them. */
+    static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "tanh", "sigmoid");
+
+    private final Backend backend;
+    private final ActivationKind kind;
+    private final Buffers outputs;
+    private final Buffers inputGrads;
+    private Matrix input;
+    private Matrix output;
+
+    public ActivationLayer(Backend backend, ActivationKind kind) {
+        this.backend = backend;
+        this.kind = kind;
+        this.outputs = new Buffers(backend);
+        this.inputGrads = new Buffers(backend);
+    }
+
+    public ActivationKind kind() {
+        return kind;
+    }
+
+    @Override
+    public Matrix forward(Matrix x, Pass pass) {
+        Matrix out = outputs.get(x.dtype(), x.rows(), x.cols());
+        backend.activation(kind, x, out);
+        input = x;
+        output = out;
+        return out;
+    }
+
+    @Override
+    public Matrix backward(Matrix grad, boolean inputGradient) {
+        if (!inputGradient) {
+            return null;
+        }
+        Matrix inputGrad = inputGrads.get(grad.dtype(), grad.rows(), grad.cols());
+        backend.activationBackward(kind, input, output, grad, inputGrad);
+        return inputGrad;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        return in;
+    }
+
+    @Override
+    public String toString() {
+        return kind.label();
+    }
+
+    /** What the three layer types share: no hyper-parameters, one activation each. */
+    private abstract static class Kind implements LayerType {
+        private final ActivationKind kind;
+        private final String description;
+
+        Kind(ActivationKind kind, String description) {
+            this.kind = kind;
+            this.description = description;
+        }
+
+        @Override
+        public String name() {
+            return kind.label();
+        }
+
+        @Override
+        public String description() {
+            return description;
+        }
+
+        @Override
+        public List<HyperParameter> hyperParameters() {
+            return List.of();
+        }
+
+        @Override
+        public Module create(LayerConfig config) {
+            return new ActivationLayer(config.backend(), kind);
+        }
+    }
+
+    /** The layer type {@code sigmoid}. */
+    public static final class Sigmoid extends Kind {
+        public Sigmoid() {
+            super(ActivationKind.SIGMOID, "1 / (1 + exp(-x)), element-wise (torch.nn.Sigmoid)");
+        }
+    }
+
+    /** The layer type {@code tanh}. */
+    public static final class Tanh extends Kind {
+        public Tanh() {
+            super(ActivationKind.TANH, "tanh(x), element-wise (torch.nn.Tanh)");
+        }
+    }
+
+    /** The layer type {@code relu}. */
+    public static final class ReLU extends Kind {
+        public ReLU() {
+            super(ActivationKind.RELU, "max(x, 0), element-wise (torch.nn.ReLU)");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package org.nn4j.nn.layers;
+
+import java.util.List;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+import org.nn4j.nn.Buffers;
+import org.nn4j.nn.FullyConnectedLayer;
+import org.nn4j.nn.Module;
+import org.nn4j.nn.Parameter;
+import org.nn4j.nn.Pass;
+import org.nn4j.nn.Shape;
+import org.nn4j.nn.TensorLayout;
+import org.nn4j.nn.WeightInit;
+import org.nn4j.nn.spec.HyperParameter;
+import org.nn4j.nn.spec.LayerConfig;
+import org.nn4j.nn.spec.LayerType;
+
+/**
+ * {@code torch.nn.Linear}: {@code y = x W + b}, {@code x} is {@code n x in_features}, {@code y} is
+ * {@code n x out_features}. nn4j keeps {@code W} as {@code in x out}; its {@code state_dict} tensor
+ * {@code weight} is PyTorch's {@code [out_features, in_features]}, {@code bias} is {@code [out_features]}.
+ */
+public final class Linear extends Module {
+    private final FullyConnectedLayer layer;
+    private final List<Parameter> parameters;
+    private final Buffers outputs;
+    private final Buffers inputGrads;
+    private Matrix input;
+
+    public Linear(Backend backend, DType dtype, int inFeatures, int outFeatures, boolean bias) {
+        this.layer = new FullyConnectedLayer(backend, dtype, inFeatures, outFeatures, bias);
+        Parameter weight = new Parameter("weight", layer.weights(), backend.zeros(dtype, inFeatures, outFeatures),
+                TensorLayout.TRANSPOSED);
+        this.parameters = bias
+                ? List.of(weight, new Parameter("bias", layer.bias(), backend.zeros(dtype, 1, outFeatures),
+                        TensorLayout.VECTOR))
+                : List.of(weight);
+        this.outputs = new Buffers(backend);
+        this.inputGrads = new Buffers(backend);
+    }
+
+    /** The layer's weights and bias, as the seed's network uses them. */
+    public FullyConnectedLayer layer() {
+        return layer;
+    }
+
+    public Parameter weight() {
+        return parameters.get(0);
+    }
+
+    /** The bias, or null for a layer made without one. */
+    public Parameter bias() {
+        return parameters.size() > 1 ? parameters.get(1) : null;
+    }
+
+    @Override
+    public Matrix forward(Matrix x, Pass pass) {
+        Matrix out = outputs.get(x.dtype(), x.rows(), layer.outputSize());
+        layer.forward(x, out);
+        input = x;
+        return out;
+    }
+
+    @Override
+    public Matrix backward(Matrix grad, boolean inputGradient) {
+        Matrix inputGrad = inputGradient ? inputGrads.get(grad.dtype(), grad.rows(), layer.inputSize()) : null;
+        layer.backward(input, grad, inputGrad, weight().grad(), bias() != null ? bias().grad() : null);
+        return inputGrad;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        if (in.rank() != 1 || in.size() != layer.inputSize()) {
+            throw new IllegalArgumentException("linear takes input of shape [" + layer.inputSize() + "], not " + in
+                    + (in.rank() != 1 ? "; put a flatten before it" : ""));
+        }
+        return Shape.of(layer.outputSize());
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public String toString() {
+        return "Linear(" + layer.inputSize() + ", " + layer.outputSize() + (bias() == null ? ", bias=false" : "") + ")";
+    }
+
+    /** The layer type {@code linear}. */
+    public static final class Type implements LayerType {
+        private static final List<String> INITS = List.of("auto", "he", "xavier", "randn");
+
+        @Override
+        public String name() {
+            return "linear";
+        }
+
+        @Override
+        public String description() {
+            return "affine map y = x W^T + b (torch.nn.Linear)";
+        }
+
+        @Override
+        public List<HyperParameter> hyperParameters() {
+            return List.of(
+                    HyperParameter.optionalInteger("in_features", 1, "inputs per example; inferred from the input"),
+                    HyperParameter.requiredInteger("out_features", 1, "outputs per example"),
+                    HyperParameter.bool("bias", true, "whether to learn an additive bias"),
+                    HyperParameter.choice("init", "auto", INITS, "initial weights (nn4j): he, xavier, randn, or"
+                            + " auto: he before a relu or leaky_relu, else xavier; biases start at 0"));
+        }
+
+        @Override
+        public Module create(LayerConfig config) {
+            Shape in = config.input();
+            if (in.rank() != 1) {
+                throw config.error(null, "takes input of shape [features], not " + in + "; put a flatten before it");
+            }
+            if (config.has("in_features") && config.integer("in_features") != in.size()) {
+                throw config.error("in_features", "is " + config.integer("in_features") + " but its input has "
+                        + in.size() + " features");
+            }
+            Linear linear = new Linear(config.backend(), config.dtype(), in.size(), config.integer("out_features"),
+                    config.bool("bias"));
+            linear.layer.initialize(init(config), config.random());
+            return linear;
+        }
+
+        /** The named init, or for auto: He when the nearest activation after the layer (else before it) is a ReLU. */
+        private static WeightInit init(LayerConfig config) {
+            String name = config.string("init");
+            if (!name.equals("auto")) {
+                return WeightInit.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+            }
+            String activation = firstActivation(config.typesAfter());
+            if (activation == null) {
+                activation = firstActivation(config.typesBefore());
+            }
+            return "relu".equals(activation) || "leaky_relu".equals(activation) ? WeightInit.HE : WeightInit.XAVIER;
+        }
+
+        private static String firstActivation(List<String> types) {
+            for (String type : types) {
+                if (ActivationLayer.ACTIVATIONS.contains(type)) {
+                    return type;
+                }
+            }
+            return null;
+        }
+    }
+}

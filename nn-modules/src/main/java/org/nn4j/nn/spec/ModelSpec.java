@@ -1,0 +1,184 @@
+package org.nn4j.nn.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.nn4j.api.ActivationKind;
+import org.nn4j.io.InvalidInputException;
+import org.nn4j.nn.Shape;
+
+/**
+ * The JSON description of a model, as layers of a {@code torch.nn.Sequential}:
+ *
+ * <pre>{@code
+ * {"input": [784],
+ *  "layers": [{"type": "linear", "out_features": 256}, {"type": "relu"},
+ *             {"type": "dropout", "p": 0.2}, {"type": "linear", "out_features": 10}],
+ *  "loss": "softmax_cross_entropy"}
+ * }</pre>
+ *
+ * {@code input} is one example's shape; each layer has a {@code type} and that type's
+ * hyper-parameters; {@code loss} is {@code softmax_cross_entropy} unless given. This class checks the
+ * form; a {@link ModuleRegistry} checks types, hyper-parameters and shapes when it builds the model.
+ *
+ * @param layers each layer's JSON object, {@code type} included
+ */
+public record ModelSpec(Shape input, List<ObjectNode> layers, String loss) {
+    public static final String DEFAULT_LOSS = "softmax_cross_entropy";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public ModelSpec {
+        List<ObjectNode> copies = new ArrayList<>();
+        layers.forEach(layer -> copies.add(layer.deepCopy()));
+        layers = List.copyOf(copies);
+    }
+
+    /** The layer at {@code index}: a copy, so the spec stays as it was made. */
+    public ObjectNode layer(int index) {
+        return layers.get(index).deepCopy();
+    }
+
+    /** The type of each layer, first to last. */
+    public List<String> types() {
+        return layers.stream().map(l -> l.path("type").asText()).toList();
+    }
+
+    /**
+     * The multi-layer perceptron of nn4j's {@code --hidden} and {@code --activation}: a linear layer of
+     * each hidden size followed by the activation, then a linear output layer.
+     */
+    public static ModelSpec mlp(int inputSize, List<Integer> hiddenSizes, int outputSize, ActivationKind activation,
+            String loss) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        List<ObjectNode> layers = new ArrayList<>();
+        for (int size : hiddenSizes) {
+            layers.add(f.objectNode().put("type", "linear").put("out_features", size));
+            layers.add(f.objectNode().put("type", activation.label()));
+        }
+        layers.add(f.objectNode().put("type", "linear").put("out_features", outputSize));
+        return new ModelSpec(Shape.of(inputSize), layers, loss);
+    }
+
+    /** Reads a spec file. */
+    public static ModelSpec read(Path file) {
+        try {
+            return parse(Files.readString(file), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(file + ": no such file");
+        } catch (IOException e) {
+            throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Parses a spec; {@code where} names its source in messages. */
+    public static ModelSpec parse(String json, String where) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            String at = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new InvalidInputException(where + ": malformed JSON" + at + ": " + e.getOriginalMessage(), e);
+        }
+        return fromJson(root, where);
+    }
+
+    /** The spec in {@code node} (an object with {@code input}, {@code layers} and optionally {@code loss}). */
+    public static ModelSpec fromJson(JsonNode node, String where) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidInputException(where + ": a model spec must be a JSON object with keys input, layers"
+                    + " and loss");
+        }
+        for (Iterator<String> keys = node.fieldNames(); keys.hasNext();) {
+            String key = keys.next();
+            if (!List.of("input", "layers", "loss").contains(key)) {
+                throw new InvalidInputException(where + ": unknown key '" + key + "' in the model spec; it takes input,"
+                        + " layers and loss");
+            }
+        }
+        Shape input = shape(node.get("input"), where);
+        JsonNode layerNodes = node.get("layers");
+        if (layerNodes == null || !layerNodes.isArray() || layerNodes.isEmpty()) {
+            throw new InvalidInputException(where + ": 'layers' must be a non-empty list of layers such as"
+                    + " {\"type\": \"linear\", \"out_features\": 10}");
+        }
+        List<ObjectNode> layers = new ArrayList<>();
+        for (int i = 0; i < layerNodes.size(); i++) {
+            JsonNode layer = layerNodes.get(i);
+            if (!layer.isObject()) {
+                throw new InvalidInputException(SpecErrors.layer(where, i, null) + "must be an object with a 'type',"
+                        + " not " + layer);
+            }
+            JsonNode type = layer.get("type");
+            if (type == null || !type.isTextual()) {
+                throw new InvalidInputException(SpecErrors.layer(where, i, null) + "needs a 'type' string, such as"
+                        + " \"linear\"");
+            }
+            layers.add((ObjectNode) layer);
+        }
+        JsonNode loss = node.get("loss");
+        if (loss != null && !loss.isTextual()) {
+            throw new InvalidInputException(where + ": 'loss' must be a string such as \"softmax_cross_entropy\", not "
+                    + loss);
+        }
+        return new ModelSpec(input, layers, loss == null ? DEFAULT_LOSS : loss.asText());
+    }
+
+    /** This spec as JSON, as {@link #fromJson} reads it. */
+    public ObjectNode toJson() {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ArrayNode in = root.putArray("input");
+        input.dims().forEach(in::add);
+        ArrayNode list = root.putArray("layers");
+        layers.forEach(l -> list.add(l.deepCopy()));
+        root.put("loss", loss);
+        return root;
+    }
+
+    @Override
+    public String toString() {
+        return toJson().toString();
+    }
+
+    /** The spec with {@code loss} instead of its own. */
+    public ModelSpec withLoss(String loss) {
+        return new ModelSpec(input, layers, loss);
+    }
+
+    private static Shape shape(JsonNode node, String where) {
+        String expected = "'input' must be one example's shape, a list of whole numbers of at least 1 such as [784]";
+        if (node == null || !node.isArray() || node.isEmpty()) {
+            throw new InvalidInputException(where + ": " + expected + (node == null ? "" : ", not " + node));
+        }
+        List<Integer> dims = new ArrayList<>();
+        for (JsonNode d : node) {
+            if (!d.isIntegralNumber() || !d.canConvertToInt() || d.asInt() < 1) {
+                throw new InvalidInputException(where + ": " + expected + ", not " + node);
+            }
+            dims.add(d.asInt());
+        }
+        return new Shape(dims);
+    }
+
+    /** Values of one layer's keys other than {@code type}, in the spec's order. */
+    static Iterator<Map.Entry<String, JsonNode>> hyperParameters(ObjectNode layer) {
+        List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
+        layer.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("type")) {
+                entries.add(e);
+            }
+        });
+        return entries.iterator();
+    }
+}

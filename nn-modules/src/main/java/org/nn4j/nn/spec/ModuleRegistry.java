@@ -1,0 +1,226 @@
+package org.nn4j.nn.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.io.InvalidInputException;
+import org.nn4j.nn.Loss;
+import org.nn4j.nn.Model;
+import org.nn4j.nn.Module;
+import org.nn4j.nn.Sequential;
+import org.nn4j.nn.Shape;
+
+/**
+ * The layer types and losses there are, by name: those that {@link ServiceLoader} finds on the class
+ * path (nn4j's own the same way as any other jar's), plus any added by hand or by a Guice binding.
+ * Builds {@link Model}s from {@link ModelSpec}s, checking every layer's type, hyper-parameters and shapes.
+ */
+public final class ModuleRegistry {
+    private final Map<String, LayerType> layers;
+    private final Map<String, LossType> losses;
+    private final Map<String, LossType> lossesByAlias;
+
+    private ModuleRegistry(Collection<LayerType> layerTypes, Collection<LossType> lossTypes) {
+        Map<String, LayerType> l = new TreeMap<>();
+        for (LayerType type : layerTypes) {
+            LayerType before = l.putIfAbsent(type.name(), type);
+            if (before != null && before.getClass() != type.getClass()) {
+                throw new IllegalStateException("two layer types are named '" + type.name() + "': "
+                        + before.getClass().getName() + " (" + origin(before) + ") and " + type.getClass().getName()
+                        + " (" + origin(type) + ")");
+            }
+        }
+        Map<String, LossType> s = new TreeMap<>();
+        Map<String, LossType> aliases = new LinkedHashMap<>();
+        for (LossType type : lossTypes) {
+            s.putIfAbsent(type.name(), type);
+            List<String> names = new ArrayList<>(type.aliases());
+            names.add(type.name());
+            for (String name : names) {
+                LossType before = aliases.putIfAbsent(name, type);
+                if (before != null && before.getClass() != type.getClass()) {
+                    throw new IllegalStateException("two losses are named '" + name + "': "
+                            + before.getClass().getName() + " and " + type.getClass().getName());
+                }
+            }
+        }
+        this.layers = Collections.unmodifiableMap(l);
+        this.losses = Collections.unmodifiableMap(s);
+        this.lossesByAlias = Collections.unmodifiableMap(aliases);
+    }
+
+    /** nn4j's own layer types and losses, and any others on nn4j's own class path; made once. */
+    public static ModuleRegistry builtIn() {
+        return BuiltIn.REGISTRY;
+    }
+
+    private static final class BuiltIn {
+        static final ModuleRegistry REGISTRY = load(ModuleRegistry.class.getClassLoader());
+    }
+
+    /** The layer types and losses found through {@link ServiceLoader} by the thread's context class loader. */
+    public static ModuleRegistry load() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return load(loader != null ? loader : ModuleRegistry.class.getClassLoader());
+    }
+
+    /** The layer types and losses found through {@link ServiceLoader} by {@code loader}. */
+    public static ModuleRegistry load(ClassLoader loader) {
+        List<LayerType> layerTypes = new ArrayList<>();
+        ServiceLoader.load(LayerType.class, loader).forEach(layerTypes::add);
+        List<LossType> lossTypes = new ArrayList<>();
+        ServiceLoader.load(LossType.class, loader).forEach(lossTypes::add);
+        return new ModuleRegistry(layerTypes, lossTypes);
+    }
+
+    /** This registry with {@code more} layer types and losses as well. */
+    public ModuleRegistry with(Collection<? extends LayerType> moreLayers, Collection<? extends LossType> moreLosses) {
+        List<LayerType> l = new ArrayList<>(layers.values());
+        l.addAll(moreLayers);
+        List<LossType> s = new ArrayList<>(losses.values());
+        s.addAll(moreLosses);
+        return new ModuleRegistry(l, s);
+    }
+
+    /** Every layer type, by name. */
+    public Map<String, LayerType> layerTypes() {
+        return layers;
+    }
+
+    /** Every loss, by its name (aliases are not keys here). */
+    public Map<String, LossType> lossTypes() {
+        return losses;
+    }
+
+    /** The layer type named {@code name}, or null. */
+    public LayerType layerType(String name) {
+        return layers.get(name);
+    }
+
+    /** The loss named {@code name} or one of its aliases, or null. */
+    public LossType lossType(String name) {
+        return lossesByAlias.get(name);
+    }
+
+    /**
+     * The loss named {@code name} (or an alias) on {@code backend}.
+     *
+     * @throws InvalidInputException naming the losses there are
+     */
+    public Loss loss(String name, Backend backend, String where) {
+        LossType type = lossType(name);
+        if (type == null) {
+            throw new InvalidInputException(where + ": unknown loss '" + name + "'; known: "
+                    + String.join(", ", lossesByAlias.keySet()));
+        }
+        return type.create(backend);
+    }
+
+    /** The file or folder a type's class was loaded from, for {@code nn layers}. */
+    public static String origin(Object type) {
+        CodeSource source = type.getClass().getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return "(unknown)";
+        }
+        try {
+            return Path.of(source.getLocation().toURI()).toString();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return source.getLocation().toString();
+        }
+    }
+
+    /**
+     * The model {@code spec} describes on {@code backend}, in {@code dtype}, with initial weights drawn
+     * from one generator seeded by {@code seed}, layer after layer.
+     *
+     * @param where the spec's source, for messages
+     * @throws InvalidInputException in one line naming {@code where}, the layer's index and type and
+     *     the key at fault: an unknown type, a hyper-parameter missing, unknown, mistyped or out of
+     *     range, or shapes that do not fit
+     */
+    public Model build(ModelSpec spec, Backend backend, DType dtype, long seed, String where) {
+        Loss loss = loss(spec.loss(), backend, where);
+        Random random = new Random(seed);
+        List<String> types = spec.types();
+        List<Module> modules = new ArrayList<>();
+        Shape shape = spec.input();
+        for (int i = 0; i < types.size(); i++) {
+            String typeName = types.get(i);
+            LayerType type = layers.get(typeName);
+            if (type == null) {
+                throw new InvalidInputException(SpecErrors.layer(where, i, null) + "unknown layer type '" + typeName
+                        + "'; known: " + String.join(", ", layers.keySet()));
+            }
+            LayerConfig config = new LayerConfig(where, i, typeName, values(where, i, type, spec.layer(i)), shape,
+                    backend, dtype, random, reversed(types.subList(0, i)), types.subList(i + 1, types.size()));
+            Module module;
+            try {
+                module = type.create(config);
+                shape = module.outputShape(shape);
+            } catch (InvalidInputException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw config.error(null, e.getMessage());
+            }
+            modules.add(module);
+        }
+        try {
+            return new Model(spec, backend, dtype, new Sequential(modules), loss);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The checked values of one layer's hyper-parameters, defaults filled in. */
+    private static Map<String, Object> values(String where, int index, LayerType type, ObjectNode layer) {
+        Map<String, HyperParameter> declared = new LinkedHashMap<>();
+        type.hyperParameters().forEach(h -> declared.put(h.name(), h));
+        Map<String, Object> values = new LinkedHashMap<>();
+        String prefix = SpecErrors.layer(where, index, type.name());
+        for (Iterator<Map.Entry<String, JsonNode>> it = ModelSpec.hyperParameters(layer); it.hasNext();) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            HyperParameter h = declared.get(entry.getKey());
+            if (h == null) {
+                throw new InvalidInputException(prefix + "unknown hyper-parameter '" + entry.getKey() + "'; "
+                        + type.name() + (declared.isEmpty() ? " takes none"
+                                : " takes " + String.join(", ", declared.keySet())));
+            }
+            try {
+                values.put(h.name(), h.read(entry.getValue()));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(prefix + e.getMessage());
+            }
+        }
+        for (HyperParameter h : declared.values()) {
+            if (!values.containsKey(h.name())) {
+                if (h.required()) {
+                    throw new InvalidInputException(prefix + "missing '" + h.name() + "' (" + h.description() + ")");
+                }
+                if (h.defaultValue() != null) {
+                    values.put(h.name(), h.defaultValue());
+                }
+            }
+        }
+        return values;
+    }
+
+    private static List<String> reversed(List<String> list) {
+        List<String> r = new ArrayList<>(list);
+        Collections.reverse(r);
+        return r;
+    }
+}
