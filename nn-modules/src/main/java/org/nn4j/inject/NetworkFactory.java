@@ -4,17 +4,35 @@ import jakarta.inject.Inject;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.nn.Loss;
+import org.nn4j.nn.Model;
 import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.spec.ModelSpec;
+import org.nn4j.nn.spec.ModuleRegistry;
 
-/** Makes networks and losses on the injected backend and dtype. */
+/** Makes models, networks and losses on the injected backend, dtype and registry of layer types. */
 public final class NetworkFactory {
     private final Backend backend;
     private final DType dtype;
+    private final ModuleRegistry registry;
 
     @Inject
-    public NetworkFactory(Backend backend, DType dtype) {
+    public NetworkFactory(Backend backend, DType dtype, ModuleRegistry registry) {
         this.backend = backend;
         this.dtype = dtype;
+        this.registry = registry;
+    }
+
+    public ModuleRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * The model {@code spec} describes, its initial weights drawn from {@code seed}.
+     *
+     * @throws org.nn4j.io.InvalidInputException naming the layer and key at fault
+     */
+    public Model model(ModelSpec spec, long seed) {
+        return registry.build(spec, backend, dtype, seed, "model spec");
     }
 
     public Backend backend() {
@@ -36,10 +54,9 @@ public final class NetworkFactory {
      * @throws IllegalArgumentException when there is none of that name
      */
     public Loss loss(String label) {
-        Loss loss = Loss.byLabel(backend, label);
-        if (loss == null) {
+        if (registry.lossType(label) == null) {
             throw new IllegalArgumentException("unknown loss '" + label + "'");
         }
-        return loss;
+        return registry.lossType(label).create(backend);
     }
 }

@@ -50,6 +50,11 @@ public record GradientCase(int inputSize, List<Integer> hiddenSizes, int outputS
      * @throws InvalidInputException naming the file and what is wrong with it
      */
     public static GradientCase read(Path file) {
+        return fromJson(readJson(file), file.toString());
+    }
+
+    /** The JSON tree of a case file, of either format. */
+    public static JsonNode readJson(Path file) {
         String text;
         try {
             text = Files.readString(file);
@@ -58,19 +63,26 @@ public record GradientCase(int inputSize, List<Integer> hiddenSizes, int outputS
         } catch (IOException e) {
             throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
         }
-        return parse(text, file.toString());
+        return readTree(text, file.toString());
     }
 
     /** Parses and checks a case; {@code where} names its source in messages. */
     public static GradientCase parse(String json, String where) {
-        JsonNode root;
+        return fromJson(readTree(json, where), where);
+    }
+
+    private static JsonNode readTree(String json, String where) {
         try {
-            root = new ObjectMapper().readTree(json);
+            return new ObjectMapper().readTree(json);
         } catch (JsonProcessingException e) {
             String at = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new InvalidInputException(where + ": malformed JSON" + at + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** Checks a case of the golden files' format; {@code where} names its source in messages. */
+    public static GradientCase fromJson(JsonNode root, String where) {
         JsonReading read = new JsonReading(where);
         if (root == null || !root.isObject()) {
             throw read.error("expected a JSON object with keys network, loss, weights, biases, x, y");

@@ -1,0 +1,263 @@
+package org.nn4j.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+import org.nn4j.nn.Loss;
+import org.nn4j.nn.Mode;
+import org.nn4j.nn.Model;
+import org.nn4j.nn.Parameter;
+import org.nn4j.nn.Pass;
+import org.nn4j.nn.TensorData;
+import org.nn4j.nn.spec.ModelSpec;
+import org.nn4j.nn.spec.ModuleRegistry;
+
+/**
+ * One forward and backward pass of a model spec with given state, in the module format of {@code nn
+ * gradients --spec}:
+ *
+ * <pre>{@code
+ * {"model": {"input": [4], "layers": [...], "loss": "mse"},
+ *  "parameters": {"0.weight": [[...], ...], "0.bias": [...], "1.running_mean": [...], ...},
+ *  "mode": "train" | "eval",                // train unless given
+ *  "x": [[...], ...],                       // one row per example, flattened in PyTorch's order
+ *  "y": [[...], ...]}                       // targets; for softmax_cross_entropy also class indices [2, 0, ...]
+ * }</pre>
+ *
+ * {@code parameters} holds every parameter and may hold buffers, by {@code state_dict} name in
+ * PyTorch's layout (a linear weight {@code [out_features][in_features]}); buffers left out keep their
+ * initial values. Other keys, {@code expected} among them, are ignored here.
+ */
+public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mode, double[][] x, double[][] y,
+        int[] classes, String where) {
+
+    /** Whether {@code root} is a case of this format rather than the golden files' MLP format. */
+    public static boolean isModuleFormat(JsonNode root) {
+        return root != null && root.isObject() && root.has("model");
+    }
+
+    /** Parses and checks the form of a case; {@code where} names its source in messages. */
+    public static ModuleCase fromJson(JsonNode root, String where) {
+        JsonReading read = new JsonReading(where);
+        ModelSpec spec = ModelSpec.fromJson(read.object(root, "model"), where + ": model");
+        JsonNode parameters = read.object(root, "parameters");
+        Map<String, TensorData> state = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = parameters.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            state.put(e.getKey(), tensor(read, e.getValue(), "parameters." + e.getKey()));
+        }
+        Mode mode = Mode.TRAIN;
+        if (root.has("mode")) {
+            String name = read.text(root, "mode");
+            mode = Mode.byLabel(name);
+            if (mode == null) {
+                throw read.error("'mode' must be train or eval, not '" + name + "'");
+            }
+        }
+        double[][] x = read.matrix(read.field(root, "x"), "x");
+        if (x[0].length != spec.input().size()) {
+            throw read.error("x has " + x[0].length + " columns but one example of shape " + spec.input() + " has "
+                    + spec.input().size() + " values");
+        }
+        JsonNode yNode = read.field(root, "y");
+        int[] classes = yNode.isArray() && !yNode.isEmpty() && yNode.get(0).isNumber() ? classIndices(read, yNode)
+                : null;
+        double[][] y = classes == null ? read.matrix(yNode, "y") : null;
+        int rows = classes != null ? classes.length : y.length;
+        if (rows != x.length) {
+            throw read.error("y has " + rows + " rows but x has " + x.length);
+        }
+        return new ModuleCase(spec, state, mode, x, y, classes, where);
+    }
+
+    /** The case's model on {@code backend} in {@code dtype}, holding the case's parameters and buffers. */
+    public Model model(ModuleRegistry registry, Backend backend, DType dtype) {
+        Model model = registry.build(spec, backend, dtype, 0, where + ": model");
+        Map<String, TensorData> full = model.stateDict();
+        for (String name : model.parameters().keySet()) {
+            if (!state.containsKey(name)) {
+                throw new InvalidInputException(where + ": parameters has no '" + name + "'; the model's parameters are "
+                        + String.join(", ", model.parameters().keySet()));
+            }
+        }
+        full.putAll(state);
+        try {
+            model.loadStateDict(full);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(where + ": parameters: " + e.getMessage(), e);
+        }
+        return model;
+    }
+
+    /** One forward and backward pass. */
+    public Result run(ModuleRegistry registry, Backend backend, DType dtype) {
+        Model model = model(registry, backend, dtype);
+        int k = model.outputSize();
+        double[][] y = classes != null ? oneHot(classes, k) : this.y;
+        if (y[0].length != k) {
+            throw new InvalidInputException(where + ": y has " + y[0].length + " columns but the model gives " + k
+                    + " outputs");
+        }
+        Matrix input = backend.fromArray(dtype, x.length, model.inputSize(), GradientCase.flatten(x));
+        Matrix target = backend.fromArray(dtype, y.length, k, GradientCase.flatten(y));
+        Loss loss = model.loss();
+        Matrix prediction;
+        try {
+            prediction = model.forward(input, Pass.of(mode, 0));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(where + ": " + e.getMessage(), e);
+        }
+        double lossValue = loss.forward(prediction, target);
+        Matrix inputGrad = model.backward(loss.backward(prediction, target), true);
+        Map<String, TensorData> grads = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
+            grads.put(e.getKey(), model.export(e.getValue().grad(), e.getValue().layout()));
+        }
+        return new Result(rows(backend, prediction), lossValue, rows(backend, inputGrad), grads);
+    }
+
+    /**
+     * What {@code nn gradients} prints for a module case.
+     *
+     * @param parameterGrads by {@code state_dict} name, in PyTorch's layout
+     */
+    public record Result(double[][] prediction, double loss, double[][] inputGrad,
+            Map<String, TensorData> parameterGrads) {
+
+        public boolean isFinite() {
+            if (!Double.isFinite(loss) || !finite(prediction) || !finite(inputGrad)) {
+                return false;
+            }
+            for (TensorData t : parameterGrads.values()) {
+                for (double v : t.values()) {
+                    if (!Double.isFinite(v)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** {@code prediction, loss, input_grad, parameter_grads} as JSON. */
+        public ObjectNode toJson() {
+            JsonNodeFactory json = JsonNodeFactory.instance;
+            ObjectNode out = json.objectNode();
+            out.set("prediction", matrix(prediction));
+            out.put("loss", loss);
+            out.set("input_grad", matrix(inputGrad));
+            ObjectNode grads = out.putObject("parameter_grads");
+            parameterGrads.forEach((name, t) -> grads.set(name, tensorJson(t)));
+            return out;
+        }
+
+        /** Reads what {@link #toJson()} writes, as under {@code expected} in a case file. */
+        public static Result fromJson(JsonNode node, String where) {
+            JsonReading read = new JsonReading(where);
+            Map<String, TensorData> grads = new LinkedHashMap<>();
+            JsonNode g = read.object(node, "parameter_grads");
+            for (Iterator<Map.Entry<String, JsonNode>> it = g.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                grads.put(e.getKey(), tensor(read, e.getValue(), "parameter_grads." + e.getKey()));
+            }
+            return new Result(read.matrix(read.field(node, "prediction"), "prediction"),
+                    read.number(read.field(node, "loss"), "loss"),
+                    read.matrix(read.field(node, "input_grad"), "input_grad"), grads);
+        }
+    }
+
+    /** A JSON number, list of numbers, or list of equally long lists, as a tensor. */
+    static TensorData tensor(JsonReading read, JsonNode node, String path) {
+        if (node.isArray() && !node.isEmpty() && node.get(0).isArray()) {
+            double[][] m = read.matrix(node, path);
+            return new TensorData(new long[] {m.length, m[0].length}, GradientCase.flatten(m));
+        }
+        if (node.isArray() && !node.isEmpty()) {
+            double[] v = new double[node.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = read.number(node.get(i), path + "[" + i + "]");
+            }
+            return new TensorData(new long[] {v.length}, v);
+        }
+        throw read.error(path + " must be a list of numbers or a matrix (a list of rows)");
+    }
+
+    private static int[] classIndices(JsonReading read, JsonNode node) {
+        int[] classes = new int[node.size()];
+        for (int i = 0; i < classes.length; i++) {
+            JsonNode c = node.get(i);
+            if (!c.isIntegralNumber() || !c.canConvertToInt() || c.asInt() < 0) {
+                throw read.error("y[" + i + "] must be a class index (a whole number of at least 0), not " + c);
+            }
+            classes[i] = c.asInt();
+        }
+        return classes;
+    }
+
+    private double[][] oneHot(int[] classIndices, int k) {
+        double[][] oneHot = new double[classIndices.length][k];
+        for (int i = 0; i < classIndices.length; i++) {
+            if (classIndices[i] >= k) {
+                throw new InvalidInputException(where + ": y[" + i + "] is class " + classIndices[i] + " but the model"
+                        + " gives " + k + " outputs");
+            }
+            oneHot[i][classIndices[i]] = 1;
+        }
+        return oneHot;
+    }
+
+    private static double[][] rows(Backend backend, Matrix m) {
+        double[] values = backend.toArray(m);
+        double[][] rows = new double[m.rows()][m.cols()];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(values, i * m.cols(), rows[i], 0, m.cols());
+        }
+        return rows;
+    }
+
+    private static boolean finite(double[][] rows) {
+        for (double[] row : rows) {
+            for (double v : row) {
+                if (!Double.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static ArrayNode matrix(double[][] rows) {
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        for (double[] row : rows) {
+            ArrayNode r = out.addArray();
+            for (double v : row) {
+                r.add(v);
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode tensorJson(TensorData t) {
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        if (t.shape().length == 1) {
+            for (double v : t.values()) {
+                out.add(v);
+            }
+            return out;
+        }
+        int cols = (int) t.shape()[1];
+        for (int i = 0; i < t.shape()[0]; i++) {
+            ArrayNode row = out.addArray();
+            for (int j = 0; j < cols; j++) {
+                row.add(t.values()[i * cols + j]);
+            }
+        }
+        return out;
+    }
+}
