@@ -17,25 +17,39 @@ def load_nn4j(path):
         header = json.loads(f.read(n))
         data = f.read()
     meta = header.pop("__metadata__")
-    kinds = {"F32": "<f4", "F64": "<f8"}
+    kinds = {"F32": "<f4", "F64": "<f8", "I64": "<i8"}
     tensors = {name: np.frombuffer(data[t["data_offsets"][0]:t["data_offsets"][1]], kinds[t["dtype"]])
                .reshape(t["shape"]) for name, t in header.items()}
     return tensors, meta
 
 
 def logits(tensors, meta, x):
-    """The network's outputs for rows x: y = x @ W + b per layer, the activation between layers."""
-    arch = json.loads(meta["nn4j.architecture"])
-    act = {"relu": lambda z: np.maximum(z, 0), "tanh": np.tanh,
-           "sigmoid": lambda z: 1 / (1 + np.exp(-z))}[arch["activation"]]
-    if "input.mean" in tensors:
-        x = (x - tensors["input.mean"]) / tensors["input.std"]
-    layers = len(arch["hidden_sizes"]) + 1
-    for i in range(layers):
-        x = x @ tensors[f"layers.{i}.weight"] + tensors[f"layers.{i}.bias"]
-        if i < layers - 1:
-            x = act(x)
-    return x
+    """The model's outputs for rows x, in evaluation mode: its spec's layers, one after another."""
+    if "nn4j.input" in meta:
+        standard = json.loads(meta["nn4j.input"])
+        x = (x - np.array(standard["mean"], np.float32)) / np.array(standard["std"], np.float32)
+    spec = json.loads(meta["nn4j.spec"])
+    for i, layer in enumerate(spec["layers"]):
+        kind = layer["type"]
+        if kind == "linear":
+            x = x @ tensors[f"{i}.weight"].T            # PyTorch's layout: weight is [out, in]
+            if f"{i}.bias" in tensors:
+                x = x + tensors[f"{i}.bias"]
+        elif kind == "relu":
+            x = np.maximum(x, 0)
+        elif kind == "leaky_relu":
+            x = np.where(x > 0, x, layer.get("negative_slope", 0.01) * x)
+        elif kind == "tanh":
+            x = np.tanh(x)
+        elif kind == "sigmoid":
+            x = 1 / (1 + np.exp(-x))
+        elif kind == "batchnorm1d":
+            x = (x - tensors[f"{i}.running_mean"]) / np.sqrt(tensors[f"{i}.running_var"] + layer.get("eps", 1e-5))
+            if f"{i}.weight" in tensors:
+                x = x * tensors[f"{i}.weight"] + tensors[f"{i}.bias"]
+        elif kind not in ("dropout", "flatten"):  # both are the identity here
+            raise ValueError(f"layer {i}: no NumPy code for layer type {kind!r}")
+    return x            # argmax(axis=1) is the class; softmax gives the probabilities
 
 
 if __name__ == "__main__":

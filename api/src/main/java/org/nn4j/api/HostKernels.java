@@ -195,6 +195,66 @@ public final class HostKernels {
         }
     }
 
+    /**
+     * {@link Backend#leakyRelu} on the first {@code n} elements; {@code out} may be {@code x}. As
+     * {@code max(x, 0) + slope min(x, 0)}, which the JIT vectorises and which is exact: one of the two
+     * terms is zero.
+     */
+    public static void leakyRelu(double slope, double[] x, int n, double[] out) {
+        for (int i = 0; i < n; i++) {
+            out[i] = Math.max(x[i], 0) + slope * Math.min(x[i], 0);
+        }
+    }
+
+    /** {@link Backend#leakyRelu} on float32 arrays. */
+    public static void leakyRelu(double slope, float[] x, int n, float[] out) {
+        float s = (float) slope;
+        for (int i = 0; i < n; i++) {
+            out[i] = Math.max(x[i], 0f) + s * Math.min(x[i], 0f);
+        }
+    }
+
+    /**
+     * {@link Backend#leakyReluBackward} on the first {@code n} elements; {@code out} may be either
+     * input. The step {@code x > 0} is made as for ReLU's derivative, so that the loop vectorises;
+     * {@code grad step + slope grad (1 - step)} is exact, the step being 0 or 1.
+     */
+    public static void leakyReluBackward(double slope, double[] x, double[] grad, int n, double[] out) {
+        for (int i = 0; i < n; i++) {
+            double step = Math.min(Math.max(x[i], 0) * 0x1p1023 * 0x1p1023, 1);
+            out[i] = grad[i] * step + slope * grad[i] * (1 - step);
+        }
+    }
+
+    /** {@link Backend#leakyReluBackward} on float32 arrays. */
+    public static void leakyReluBackward(double slope, float[] x, float[] grad, int n, float[] out) {
+        float s = (float) slope;
+        for (int i = 0; i < n; i++) {
+            float step = Math.min(Math.max(x[i], 0f) * 0x1p127f * 0x1p127f, 1f);
+            out[i] = grad[i] * step + s * grad[i] * (1 - step);
+        }
+    }
+
+    /** {@link Backend#multiplyRowVector} on {@code rows x cols} arrays; {@code out} may be {@code a}. */
+    public static void multiplyRowVector(double[] a, double[] row, int rows, int cols, double[] out) {
+        for (int i = 0; i < rows; i++) {
+            int at = i * cols;
+            for (int j = 0; j < cols; j++) {
+                out[at + j] = a[at + j] * row[j];
+            }
+        }
+    }
+
+    /** {@link Backend#multiplyRowVector} on float32 arrays. */
+    public static void multiplyRowVector(float[] a, float[] row, int rows, int cols, float[] out) {
+        for (int i = 0; i < rows; i++) {
+            int at = i * cols;
+            for (int j = 0; j < cols; j++) {
+                out[at + j] = a[at + j] * row[j];
+            }
+        }
+    }
+
     /** {@link Backend#momentumUpdate} on the first {@code n} elements of float64 arrays. */
     public static void momentum(double[] p, double[] g, double[] velocity, int n, double momentum,
             double learningRate, boolean nesterov) {

@@ -148,6 +148,27 @@ public final class TimingBackend implements Backend {
     }
 
     @Override
+    public void leakyRelu(double negativeSlope, Matrix x, Matrix out) {
+        long t = start();
+        inner.leakyRelu(negativeSlope, x, out);
+        stop("leakyRelu", t);
+    }
+
+    @Override
+    public void leakyReluBackward(double negativeSlope, Matrix x, Matrix grad, Matrix out) {
+        long t = start();
+        inner.leakyReluBackward(negativeSlope, x, grad, out);
+        stop("leakyReluBackward", t);
+    }
+
+    @Override
+    public void multiplyRowVector(Matrix a, Matrix row, Matrix out) {
+        long t = start();
+        inner.multiplyRowVector(a, row, out);
+        stop("multiplyRowVector", t);
+    }
+
+    @Override
     public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
         long t = start();
         inner.activationBackward(kind, x, y, grad, out);

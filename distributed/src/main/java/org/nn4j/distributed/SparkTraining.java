@@ -3,7 +3,7 @@ package org.nn4j.distributed;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nn4j.data.Dataset;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.Model;
 import org.nn4j.train.BatchUpdater;
 import org.nn4j.train.DistributedTraining;
 import org.nn4j.train.Optimizer;
@@ -36,8 +36,8 @@ public final class SparkTraining implements DistributedTraining {
         }
         return new Session() {
             @Override
-            public BatchUpdater updater(Dataset train, NeuralNetwork network, String loss, Optimizer optimizer) {
-                return new SparkUpdater(spark, train, 0, network, loss, optimizer, backend);
+            public BatchUpdater updater(Dataset train, Model model, Optimizer optimizer, long seed) {
+                return new SparkUpdater(spark, train, 0, model, optimizer, backend, seed);
             }
 
             @Override

@@ -10,7 +10,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
 import org.nn4j.data.Dataset;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.Model;
 import org.nn4j.train.BatchUpdater;
 import org.nn4j.train.Optimizer;
 
@@ -22,9 +22,9 @@ import org.nn4j.train.Optimizer;
 public final class SparkUpdater implements BatchUpdater {
     private final JavaSparkContext spark;
     private final JavaRDD<Example> examples;
-    private final NeuralNetwork network;
+    private final Model network;
     private final Optimizer optimizer;
-    private final ModelSpec spec;
+    private final WorkerModel spec;
     private final int[] parameterSizes;
     private int epoch = -1;
     private Broadcast<int[]> positions;
@@ -32,23 +32,24 @@ public final class SparkUpdater implements BatchUpdater {
 
     /**
      * Spreads {@code train} over {@code partitions} partitions (the context's default parallelism
-     * when 0) and trains {@code network}, whose loss is {@code loss}, with executors computing on the
-     * backend named {@code backend}.
+     * when 0) and trains {@code network} with executors computing on the backend named {@code
+     * backend}, their random draws seeded by {@code seed}.
      */
-    public SparkUpdater(JavaSparkContext spark, Dataset train, int partitions, NeuralNetwork network, String loss,
-            Optimizer optimizer, String backend) {
+    public SparkUpdater(JavaSparkContext spark, Dataset train, int partitions, Model network, Optimizer optimizer,
+            String backend, long seed) {
         this(spark, spark.parallelize(examples(train), partitions > 0 ? partitions : spark.defaultParallelism()),
-                network, loss, optimizer, backend);
+                network, optimizer, backend, seed);
     }
 
-    SparkUpdater(JavaSparkContext spark, JavaRDD<Example> examples, NeuralNetwork network, String loss,
-            Optimizer optimizer, String backend) {
+    SparkUpdater(JavaSparkContext spark, JavaRDD<Example> examples, Model network, Optimizer optimizer,
+            String backend, long seed) {
         this.spark = spark;
         this.examples = examples.persist(StorageLevel.MEMORY_ONLY());
         this.network = network;
         this.optimizer = optimizer;
-        this.spec = ModelSpec.of(network, loss, backend);
-        this.parameterSizes = network.parameters().stream().mapToInt(Matrix::size).toArray();
+        this.spec = WorkerModel.of(network, backend, seed);
+        this.parameterSizes = java.util.stream.Stream.concat(network.parameterValues().stream(),
+                network.buffers().values().stream().map(b -> b.value())).mapToInt(Matrix::size).toArray();
         this.examples.count();
     }
 
@@ -71,14 +72,16 @@ public final class SparkUpdater implements BatchUpdater {
             epoch = epochNumber;
         }
         Backend backend = network.backend();
-        List<Matrix> parameters = network.parameters();
-        double[][] weights = new double[parameters.size()][];
+        List<Matrix> parameters = network.parameterValues();
+        List<Matrix> buffers = network.buffers().values().stream().map(b -> b.value()).toList();
+        double[][] weights = new double[parameters.size() + buffers.size()][];
         for (int i = 0; i < weights.length; i++) {
-            weights[i] = backend.toArray(parameters.get(i));
+            weights[i] = backend.toArray(i < parameters.size() ? parameters.get(i) : buffers.get(i - parameters.size()));
         }
         Broadcast<double[][]> broadcastWeights = spark.broadcast(weights);
         Broadcast<int[]> batchPositions = positions;
-        ModelSpec model = spec;
+        WorkerModel model = spec;
+        int epochOfBatch = epochNumber;
         int[] sizes = parameterSizes;
         int end = from + count;
         JavaRDD<GradientSum> partials = examples.mapPartitions((Iterator<Example> partition) -> {
@@ -91,7 +94,7 @@ public final class SparkUpdater implements BatchUpdater {
                 }
             });
             return List.of(mine.isEmpty() ? GradientSum.zero(sizes)
-                    : Worker.of(model).gradients(broadcastWeights.value(), mine)).iterator();
+                    : Worker.of(model).gradients(broadcastWeights.value(), mine, epochOfBatch)).iterator();
         });
         GradientSum total = partials.treeAggregate(GradientSum.zero(sizes), GradientSum::add, GradientSum::add);
         broadcastWeights.destroy();
@@ -104,12 +107,13 @@ public final class SparkUpdater implements BatchUpdater {
             return loss;
         }
         List<Matrix> gradients = network.parameterGradients();
-        for (int i = 0; i < gradients.size(); i++) {
+        for (int i = 0; i < total.sums.length; i++) {
             double[] mean = total.sums[i];
             for (int j = 0; j < mean.length; j++) {
                 mean[j] /= count;
             }
-            backend.copyIn(mean, gradients.get(i));
+            // Buffers (batchnorm's running statistics) become their average over the partitions, by examples.
+            backend.copyIn(mean, i < gradients.size() ? gradients.get(i) : buffers.get(i - gradients.size()));
         }
         optimizer.step(gradients);
         return loss;

@@ -12,26 +12,30 @@ import org.nn4j.api.Matrix;
 import org.nn4j.api.Threads;
 import org.nn4j.nn.Buffers;
 import org.nn4j.nn.Loss;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.Model;
+import org.nn4j.nn.NamedMatrix;
+import org.nn4j.nn.Pass;
 
 /**
- * An executor thread's copy of the network: made once per thread and model, since backends are not
+ * An executor thread's copy of the model: made once per thread and model, since backends are not
  * thread-safe and Spark runs a local executor's tasks on several threads.
  */
 final class Worker {
-    private static final ThreadLocal<Map<ModelSpec, Worker>> WORKERS = ThreadLocal.withInitial(HashMap::new);
+    private static final ThreadLocal<Map<WorkerModel, Worker>> WORKERS = ThreadLocal.withInitial(HashMap::new);
 
     private final Backend backend;
-    private final NeuralNetwork network;
+    private final Model network;
     private final Loss loss;
+    private final Pass pass;
     private final Buffers inputs;
     private final Buffers targets;
     private final Buffers outputGrads;
 
-    private Worker(ModelSpec spec) {
+    private Worker(WorkerModel spec) {
         backend = spec.newBackend();
         network = spec.build(backend);
-        loss = spec.lossOn(backend);
+        loss = network.loss();
+        pass = Pass.training(spec.seed());
         inputs = new Buffers(backend);
         targets = new Buffers(backend);
         outputGrads = new Buffers(backend);
@@ -43,7 +47,7 @@ final class Worker {
      * Spark assigned the task a GPU ({@code spark.task.resource.gpu.amount}), the backend is asked to
      * use it.
      */
-    static Worker of(ModelSpec spec) {
+    static Worker of(WorkerModel spec) {
         return WORKERS.get().computeIfAbsent(spec, s -> {
             TaskContext task = TaskContext.get();
             ResourceInformation gpu = task == null ? null : task.resources().get("gpu").getOrElse(() -> null);
@@ -54,23 +58,32 @@ final class Worker {
     }
 
     /**
-     * The gradients of the loss summed (not averaged) over {@code rows}, for the parameters {@code
-     * weights} (in the order of {@link NeuralNetwork#parameters()}).
+     * The gradients of the loss summed (not averaged) over {@code rows} of epoch {@code epoch}, for the
+     * parameters {@code state} (in the order of {@link Model#parameters()}), followed by the buffers
+     * after the forward pass (in the order of {@link Model#buffers()}), each times the rows' count, so
+     * that the driver's sum over partitions divided by the batch size is their average weighted by
+     * examples. {@code state} holds the parameters, then the buffers.
      */
-    GradientSum gradients(double[][] weights, List<Example> rows) {
-        List<Matrix> parameters = network.parameters();
+    GradientSum gradients(double[][] state, List<Example> rows, int epoch) {
+        List<Matrix> parameters = network.parameterValues();
+        List<NamedMatrix> buffers = List.copyOf(network.buffers().values());
         for (int i = 0; i < parameters.size(); i++) {
-            backend.copyIn(weights[i], parameters.get(i));
+            backend.copyIn(state[i], parameters.get(i));
+        }
+        for (int i = 0; i < buffers.size(); i++) {
+            backend.copyIn(state[parameters.size() + i], buffers.get(i).value());
         }
         int count = rows.size();
         int d = network.inputSize();
         int k = network.outputSize();
         float[] x = new float[count * d];
         float[] y = new float[count * k];
+        int[] examples = new int[count];
         for (int r = 0; r < count; r++) {
             Example e = rows.get(r);
             System.arraycopy(e.features(), 0, x, r * d, d);
             y[r * k + e.label()] = 1;
+            examples[r] = e.index();
         }
         DType dtype = network.dtype();
         Matrix xm = inputs.get(dtype, count, d);
@@ -78,12 +91,15 @@ final class Worker {
         backend.copyIn(x, xm);
         backend.copyIn(y, ym);
         Matrix grad = outputGrads.get(dtype, count, k);
-        double meanLoss = loss.forwardBackward(network.forward(xm), ym, grad);
+        // Keyed by the examples' indices, as on one machine, so that dropout draws the same masks.
+        pass.keyRows(epoch, examples, 0, count);
+        double meanLoss = loss.forwardBackward(network.forward(xm, pass), ym, grad);
         network.backward(grad, false);
         List<Matrix> gradients = network.parameterGradients();
-        double[][] sums = new double[gradients.size()][];
+        double[][] sums = new double[gradients.size() + buffers.size()][];
         for (int i = 0; i < sums.length; i++) {
-            sums[i] = backend.toArray(gradients.get(i));
+            sums[i] = backend.toArray(i < gradients.size() ? gradients.get(i)
+                    : buffers.get(i - gradients.size()).value());
             for (int j = 0; j < sums[i].length; j++) {
                 sums[i][j] *= count;
             }

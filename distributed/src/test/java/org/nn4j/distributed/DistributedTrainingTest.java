@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
 import org.nn4j.api.SettingException;
 import org.nn4j.data.Dataset;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.Model;
+import org.nn4j.nn.spec.ModelSpec;
+import org.nn4j.nn.spec.ModuleRegistry;
 import org.nn4j.nn.SoftmaxCrossEntropy;
 import org.nn4j.io.ModelFile;
 import org.nn4j.train.Adam;
@@ -57,9 +58,19 @@ class DistributedTrainingTest {
         return new Dataset(x, labels, 10, List.of("a", "b", "c"), "clusters");
     }
 
-    private NeuralNetwork network() {
-        return NeuralNetwork.builder(ejml).dtype(DType.FLOAT64).inputSize(10).hiddenSizes(16).outputSize(3)
-                .activation(ActivationKind.TANH).seed(5).build();
+    private static final String MLP = "{\"input\": [10], \"layers\": [{\"type\": \"linear\", \"out_features\": 16},"
+            + " {\"type\": \"tanh\"}, {\"type\": \"linear\", \"out_features\": 3}]}";
+    private static final String WITH_DROPOUT = "{\"input\": [10], \"layers\": [{\"type\": \"linear\","
+            + " \"out_features\": 16}, {\"type\": \"leaky_relu\"}, {\"type\": \"dropout\", \"p\": 0.3},"
+            + " {\"type\": \"linear\", \"out_features\": 3}]}";
+    private static final String WITH_BATCHNORM = "{\"input\": [10], \"layers\": [{\"type\": \"linear\","
+            + " \"out_features\": 16, \"bias\": false}, {\"type\": \"batchnorm1d\"}, {\"type\": \"tanh\"}, {\"type\": \"linear\","
+            + " \"out_features\": 3}]}";
+
+    private String spec = MLP;
+
+    private Model network() {
+        return ModuleRegistry.builtIn().build(ModelSpec.parse(spec, "spec"), ejml, DType.FLOAT64, 5, "spec");
     }
 
     private static JavaSparkContext spark(String master) {
@@ -69,9 +80,9 @@ class DistributedTrainingTest {
     }
 
     /** Trains with {@code updater} made for the network, or on this machine when it gives none. */
-    private List<double[]> train(java.util.function.BiFunction<NeuralNetwork, Adam, BatchUpdater> updater) {
-        NeuralNetwork net = network();
-        Adam adam = new Adam(ejml, net.parameters(), 0.01, 0);
+    private List<double[]> train(java.util.function.BiFunction<Model, Adam, BatchUpdater> updater) {
+        Model net = network();
+        Adam adam = new Adam(ejml, net.parameterValues(), 0.01, 0);
         Trainer trainer = new Trainer(net, new SoftmaxCrossEntropy(ejml), adam, CONFIG);
         Dataset train = data(150, 1);
         Dataset test = data(60, 2);
@@ -81,7 +92,8 @@ class DistributedTrainingTest {
                 : trainer.fit(train, test, TrainingHistory.empty(), new TrainingListener() { }, given);
         assertEquals(2, history.epochsDone());
         List<double[]> weights = new ArrayList<>();
-        net.parameters().forEach(p -> weights.add(ejml.toArray(p)));
+        net.parameterValues().forEach(p -> weights.add(ejml.toArray(p)));
+        net.buffers().values().forEach(b -> weights.add(ejml.toArray(b.value())));
         return weights;
     }
 
@@ -105,7 +117,36 @@ class DistributedTrainingTest {
         JavaSparkContext spark = spark(master);
         try {
             List<double[]> distributed = train((net, adam) -> new SparkUpdater(spark, data(150, 1), 0, net,
-                    SoftmaxCrossEntropy.LABEL, adam, "ejml"));
+                    adam, "ejml", CONFIG.seed()));
+            assertSameWeights(oneMachine, distributed);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local[1]", "local[3]"})
+    void dropoutMasksAreKeyedByTheExampleSoSparkGivesTheWeightsOfOneMachine(String master) {
+        spec = WITH_DROPOUT;
+        List<double[]> oneMachine = train((net, adam) -> null);
+        JavaSparkContext spark = spark(master);
+        try {
+            List<double[]> distributed = train((net, adam) -> new SparkUpdater(spark, data(150, 1), 0, net, adam, "ejml",
+                    CONFIG.seed()));
+            assertSameWeights(oneMachine, distributed);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void batchnormOnOnePartitionGivesTheWeightsAndRunningStatisticsOfOneMachine() {
+        spec = WITH_BATCHNORM;
+        List<double[]> oneMachine = train((net, adam) -> null);
+        JavaSparkContext spark = spark("local[1]");
+        try {
+            List<double[]> distributed = train((net, adam) -> new SparkUpdater(spark, data(150, 1), 1, net, adam, "ejml",
+                    CONFIG.seed()));
             assertSameWeights(oneMachine, distributed);
         } finally {
             spark.stop();
@@ -119,8 +160,8 @@ class DistributedTrainingTest {
         try {
             FailingOnceBackendProvider.GEMMS.set(0);
             FailingOnceBackendProvider.FAILURES.set(0);
-            List<double[]> distributed = train((net, adam) -> new SparkUpdater(spark, data(150, 1), 2, net,
-                    SoftmaxCrossEntropy.LABEL, adam, FailingOnceBackendProvider.NAME));
+            List<double[]> distributed = train((net, adam) -> new SparkUpdater(spark, data(150, 1), 2, net, adam,
+                    FailingOnceBackendProvider.NAME, CONFIG.seed()));
             assertEquals(1, FailingOnceBackendProvider.FAILURES.get(), "one task failed and was retried");
             assertSameWeights(oneMachine, distributed);
         } finally {
@@ -134,19 +175,17 @@ class DistributedTrainingTest {
         Dataset test = data(60, 2);
         JavaSparkContext spark = spark("local[2]");
         try {
-            List<double[]> uninterrupted = train((net, adam) -> new SparkUpdater(spark, train, 0, net,
-                    SoftmaxCrossEntropy.LABEL, adam, "ejml"));
+            List<double[]> uninterrupted = train((net, adam) -> new SparkUpdater(spark, train, 0, net, adam, "ejml",
+                    CONFIG.seed()));
 
-            NeuralNetwork net = network();
-            Adam adam = new Adam(ejml, net.parameters(), 0.01, 0);
+            Model net = network();
+            Adam adam = new Adam(ejml, net.parameterValues(), 0.01, 0);
             Path checkpoint = dir.resolve("checkpoint.safetensors");
-            ModelFile.Architecture architecture = new ModelFile.Architecture(10, List.of(16), 3, ActivationKind.TANH,
-                    SoftmaxCrossEntropy.LABEL, DType.FLOAT64, train.classNames());
             TrainingListener saveThenDie = new TrainingListener() {
                 @Override
                 public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
                     try {
-                        ModelFile.save(checkpoint, architecture, net, null, Map.of("m", adam.stateMatrices("m"), "v",
+                        ModelFile.save(checkpoint, net, train.classNames(), null, Map.of("m", adam.stateMatrices("m"), "v",
                                 adam.stateMatrices("v")), Checkpoints.describe(adam, 0.01, CONFIG, history, Map.of()));
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
@@ -156,20 +195,19 @@ class DistributedTrainingTest {
             };
             assertThrows(IllegalStateException.class, () -> new Trainer(net, new SoftmaxCrossEntropy(ejml), adam, CONFIG)
                     .fit(train, test, TrainingHistory.empty(), saveThenDie,
-                            new SparkUpdater(spark, train, 0, net, SoftmaxCrossEntropy.LABEL, adam, "ejml")));
+                            new SparkUpdater(spark, train, 0, net, adam, "ejml", CONFIG.seed())));
 
             ModelFile.Loaded loaded = ModelFile.load(checkpoint, ejml);
             String file = checkpoint.toString();
             Optimizer restored = Checkpoints.restoreOptimizer(file, loaded.training(), ejml,
-                    loaded.network().parameters(), loaded.optimizerState());
-            TrainingHistory resumed = new Trainer(loaded.network(), loaded.loss(), restored,
+                    loaded.model().parameterValues(), loaded.optimizerState());
+            TrainingHistory resumed = new Trainer(loaded.model(), loaded.loss(), restored,
                     Checkpoints.restoreConfig(file, loaded.training(), 0))
                     .fit(train, test, Checkpoints.restoreHistory(file, loaded.training()), new TrainingListener() { },
-                            new SparkUpdater(spark, train, 0, loaded.network(), SoftmaxCrossEntropy.LABEL, restored,
-                                    "ejml"));
+                            new SparkUpdater(spark, train, 0, loaded.model(), restored, "ejml", CONFIG.seed()));
             assertEquals(2, resumed.epochsDone());
             List<double[]> weights = new ArrayList<>();
-            loaded.network().parameters().forEach(p -> weights.add(ejml.toArray(p)));
+            loaded.model().parameterValues().forEach(p -> weights.add(ejml.toArray(p)));
             assertSameWeights(uninterrupted, weights);
         } finally {
             spark.stop();

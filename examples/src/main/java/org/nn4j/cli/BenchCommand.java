@@ -3,6 +3,7 @@ package org.nn4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,8 +19,10 @@ import org.nn4j.api.DType;
 import org.nn4j.api.TimingBackend;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.Model;
 import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.nn.spec.ModelSpec;
+import org.nn4j.nn.spec.ModuleRegistry;
 import org.nn4j.train.Checkpoints;
 import org.nn4j.train.Optimizer;
 import org.nn4j.train.TrainingStep;
@@ -35,6 +38,10 @@ import picocli.CommandLine.Spec;
             "the time from JVM start to the first trained batch."})
 final class BenchCommand implements Callable<Integer> {
     private static final int EXAMPLES = 8192;
+
+    @Option(names = "--model", paramLabel = "FILE.json",
+            description = "Benchmark this model spec instead of the MLP of --hidden and --activation.")
+    Path modelSpec;
 
     @Mixin
     BackendOptions backendOptions;
@@ -99,7 +106,11 @@ final class BenchCommand implements Callable<Integer> {
         double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         PrintWriter out = spec.commandLine().getOut();
-        String network = fast.network.toString();
+        String network = modelSpec == null
+                ? "NeuralNetwork(784-" + model.hidden.stream().map(String::valueOf).collect(
+                        java.util.stream.Collectors.joining("-")) + "-10, " + kind + ", " + dtype + ", " + plain.name()
+                        + ")"
+                : "Model(" + fast.network.spec().summary() + ", " + dtype + ", " + plain.name() + ")";
         out.println(String.format(Locale.ROOT, "%s, %s, batch %d", network, model.optimizer, batchSize));
         for (double r : rates) {
             out.println(String.format(Locale.ROOT, "  window: %,.0f samples/s", r));
@@ -181,43 +192,53 @@ final class BenchCommand implements Callable<Integer> {
         return allocated;
     }
 
-    /** A network, its optimizer and synthetic batches, stepping through them in turn. */
+    /** A model, its optimizer and synthetic batches, stepping through them in turn. */
     private final class Steps {
-        final NeuralNetwork network;
+        final Model network;
         final TrainingStep step;
         final float[][] x;
         final float[][] y;
         int next;
 
         Steps(Backend backend, DType dtype, ActivationKind kind) {
-            network = NeuralNetwork.builder(backend).dtype(dtype).inputSize(784).hiddenSizes(model.hidden).outputSize(10)
-                    .activation(kind).seed(42).build();
+            ModelSpec spec = modelSpec != null ? ModelSpec.read(modelSpec)
+                    : ModelSpec.mlp(784, model.hidden, 10, kind, SoftmaxCrossEntropy.LABEL);
+            network = ModuleRegistry.load().build(spec, backend, dtype, 42, modelSpec != null ? modelSpec.toString()
+                    : "--hidden");
             Optimizer opt;
             try {
-                opt = Checkpoints.optimizer(model.optimizer, backend, network.parameters(), model.learningRate(null), 0.9,
-                        false, 0);
+                opt = Checkpoints.optimizer(model.optimizer, backend, network.parameterValues(), model.learningRate(null),
+                        0.9, false, 0);
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage(), e);
             }
-            step = new TrainingStep(network, new SoftmaxCrossEntropy(backend), opt);
+            step = new TrainingStep(network, network.loss(), opt, 42);
             SplittableRandom random = new SplittableRandom(42);
             int batchSize = model.batchSize;
             int batches = EXAMPLES / batchSize;
-            x = new float[batches][batchSize * 784];
-            y = new float[batches][batchSize * 10];
+            int d = network.inputSize();
+            int k = network.outputSize();
+            x = new float[batches][batchSize * d];
+            y = new float[batches][batchSize * k];
             for (int b = 0; b < batches; b++) {
                 for (int i = 0; i < x[b].length; i++) {
                     x[b][i] = (float) random.nextDouble();
                 }
                 for (int i = 0; i < batchSize; i++) {
-                    y[b][i * 10 + random.nextInt(10)] = 1;
+                    y[b][i * k + random.nextInt(k)] = 1;
                 }
+            }
+            order = new int[EXAMPLES];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
             }
         }
 
         void step() {
-            step.run(x[next], y[next], model.batchSize);
+            step.run(x[next], y[next], model.batchSize, 0, order, next * model.batchSize);
             next = (next + 1) % x.length;
         }
+
+        private final int[] order;
     }
 }

@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
                 + " (default: Fashion-MNIST's test set).")
 final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model saved by 'nn train'.")
-    Path model;
+    @Mixin
+    SavedModelOptions saved;
 
     @Mixin
     DataOptions data;
@@ -36,20 +36,20 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         NetworkFactory factory = backendOptions.injector().getInstance(NetworkFactory.class);
-        ModelFile.Loaded loaded = ModelFile.load(model, factory.backend(), backendOptions.explicitDType());
+        ModelFile.Loaded loaded = saved.load(factory, backendOptions.explicitDType());
+        Path model = saved.model;
         Dataset dataset = data.evaluationData();
         if (loaded.standardizer() != null) {
             dataset = loaded.standardizer().apply(dataset);
         }
-        dataset = dataset.relabel(loaded.architecture().classNames());
-        if (dataset.featureCount() != loaded.architecture().inputSize()) {
+        dataset = dataset.relabel(loaded.classNames());
+        if (dataset.featureCount() != loaded.model().inputSize()) {
             throw new InvalidInputException(dataset.source() + " has " + dataset.featureCount() + " features; the model "
-                    + model + " takes " + loaded.architecture().inputSize());
+                    + model + " takes " + loaded.model().inputSize());
         }
-        Evaluation e = Evaluation.of(loaded.network(), loaded.loss(), dataset);
+        Evaluation e = Evaluation.of(loaded.model(), loaded.loss(), dataset);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("model: " + model + " (" + TrainCommand.describe(loaded.architecture()) + ", "
-                + loaded.architecture().dtype() + ")");
+        out.println("model: " + model + " (" + loaded.model().spec().summary() + ", " + loaded.model().dtype() + ")");
         out.println("data: " + dataset.source() + " (" + dataset.size() + " examples)");
         out.println(String.format(Locale.ROOT, "accuracy %.4f, loss %.4f", e.accuracy(), e.loss()));
         List<String> names = e.classNames();

@@ -20,6 +20,8 @@ import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.AtomicFiles;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.io.ModelFile;
+import org.nn4j.nn.Model;
+import org.nn4j.nn.Pass;
 import org.nn4j.nn.SoftmaxCrossEntropy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,8 +35,8 @@ import picocli.CommandLine.Spec;
 final class PredictCommand implements Callable<Integer> {
     private static final int BATCH = 1000;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model saved by 'nn train'.")
-    Path model;
+    @Mixin
+    SavedModelOptions saved;
 
     @Option(names = "--input", required = true, paramLabel = "FILE",
             description = "IDX images (gzip'd or not) or a CSV file of features, with or without a header.")
@@ -53,20 +55,20 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         NetworkFactory factory = backendOptions.injector().getInstance(NetworkFactory.class);
         Backend backend = factory.backend();
-        ModelFile.Loaded loaded = ModelFile.load(model, backend, backendOptions.explicitDType());
-        ModelFile.Architecture a = loaded.architecture();
+        ModelFile.Loaded loaded = saved.load(factory, backendOptions.explicitDType());
+        Model a = loaded.model();
         Csv.Features features = isIdx(input) ? images(input) : Csv.readFeatures(input);
         if (features.width() != a.inputSize()) {
-            throw new InvalidInputException(input + ": rows of " + features.width() + " features; the model " + model
-                    + " takes " + a.inputSize());
+            throw new InvalidInputException(input + ": rows of " + features.width() + " features; the model "
+                    + saved.model + " takes " + a.inputSize());
         }
         float[] x = features.values();
         if (loaded.standardizer() != null) {
             x = x.clone();
             loaded.standardizer().apply(x);
         }
-        boolean probabilities = a.loss().equals(SoftmaxCrossEntropy.LABEL);
-        List<String> names = a.classNames();
+        boolean probabilities = a.loss().label().equals(SoftmaxCrossEntropy.LABEL);
+        List<String> names = loaded.classNames();
         StringBuilder csv = new StringBuilder("row,class");
         for (String name : names) {
             csv.append(',').append(quote((probabilities ? "p_" : "output_") + name));
@@ -77,7 +79,7 @@ final class PredictCommand implements Callable<Integer> {
         for (int from = 0; from < features.rows(); from += BATCH) {
             int count = Math.min(BATCH, features.rows() - from);
             float[] batch = java.util.Arrays.copyOfRange(x, from * a.inputSize(), (from + count) * a.inputSize());
-            Matrix output = loaded.network().forward(backend.fromArray(dtype, count, a.inputSize(), toDouble(batch)));
+            Matrix output = a.forward(backend.fromArray(dtype, count, a.inputSize(), toDouble(batch)), Pass.eval());
             int[] classes = new int[count];
             backend.argmaxRows(output, classes);
             Matrix shown = output;

@@ -21,10 +21,10 @@ import org.nn4j.data.Standardizer;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.io.ModelFile;
-import org.nn4j.nn.Loss;
 import org.nn4j.nn.MeanSquaredError;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.Model;
 import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.train.Checkpoints;
 import org.nn4j.train.DistributedTraining;
 import org.nn4j.train.EpochMetrics;
@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
                     + " continues with --resume."})
 final class TrainCommand implements Callable<Integer> {
     /** Options that a checkpoint fixes, so that they cannot be given with --resume. */
-    private static final List<String> FIXED_BY_CHECKPOINT = List.of("--hidden", "--activation", "--loss", "--optimizer",
+    private static final List<String> FIXED_BY_CHECKPOINT = List.of("--model", "--hidden", "--activation", "--loss",
+            "--optimizer",
             "--lr", "--momentum", "--nesterov", "--weight-decay", "--batch-size", "--schedule", "--patience", "--seed",
             "--dtype", "--standardize");
 
@@ -55,6 +56,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model;
+
+    @Option(names = "--model", paramLabel = "FILE.json",
+            description = "The model spec (JSON: input, layers, loss) to train, instead of --hidden and --activation.")
+    Path modelSpec;
 
     @Option(names = "--loss", paramLabel = "NAME", defaultValue = "ce",
             description = "ce (softmax cross-entropy) or mse (default: ${DEFAULT-VALUE}).")
@@ -121,8 +126,8 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Everything a run trains: the model, its optimizer, the data, and where training stands. */
-    private record Setup(ModelFile.Architecture architecture, NeuralNetwork network, Optimizer optimizer,
-            double baseRate, TrainingConfig config, TrainingHistory history, Standardizer standardizer, Split split) {
+    private record Setup(Model model, List<String> classNames, Optimizer optimizer, double baseRate,
+            TrainingConfig config, TrainingHistory history, Standardizer standardizer, Split split) {
     }
 
     @Override
@@ -130,16 +135,15 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         NetworkFactory factory = backendOptions.injector(DType.FLOAT32).getInstance(NetworkFactory.class);
         Backend backend = factory.backend();
-        Setup run = resume != null ? resumed(backend) : fresh(factory);
+        Setup run = resume != null ? resumed(factory) : fresh(factory);
         Path modelFile = modelOut != null ? modelOut : resume;
-        ModelFile.Architecture architecture = run.architecture();
         Split split = run.split();
         if (!quiet) {
             out.println("data: " + split.description());
-            out.println("model: " + describe(architecture) + "; " + run.optimizer().name() + " lr " + run.baseRate()
-                    + ", batch " + run.config().batchSize() + ", " + run.config().epochs() + " epochs ("
+            out.println("model: " + run.model().spec().summary() + "; " + run.optimizer().name() + " lr "
+                    + run.baseRate() + ", batch " + run.config().batchSize() + ", " + run.config().epochs() + " epochs ("
                     + run.config().schedule().describe() + " schedule), seed " + run.config().seed() + "; backend "
-                    + backend.name() + ", " + architecture.dtype()
+                    + backend.name() + ", " + run.model().dtype()
                     + (resume != null ? "; resuming after epoch " + run.history().epochsDone() : ""));
             out.flush();
         }
@@ -166,8 +170,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         };
         TrainingHistory history;
-        Trainer trainer = new Trainer(run.network(), Loss.byLabel(backend, architecture.loss()), run.optimizer(),
-                run.config());
+        Trainer trainer = new Trainer(run.model(), run.model().loss(), run.optimizer(), run.config());
         try {
             if (sparkMaster == null) {
                 history = trainer.fit(split.train(), split.test(), run.history(), listener);
@@ -179,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
                         out.flush();
                     }
                     history = trainer.fit(split.train(), split.test(), run.history(), listener,
-                            cluster.updater(split.train(), run.network(), architecture.loss(), run.optimizer()));
+                            cluster.updater(split.train(), run.model(), run.optimizer(), run.config().seed()));
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -207,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Writes the model (with the optimizer's state, for --resume), the metrics and the plot, as far as asked. */
     private void save(Path modelFile, Setup run, TrainingHistory history, Backend backend) throws IOException {
-        String dtype = run.architecture().dtype().label();
+        String dtype = run.model().dtype().label();
         if (modelFile != null) {
             Map<String, List<Matrix>> state = new LinkedHashMap<>();
             for (String slot : run.optimizer().slots()) {
@@ -216,7 +219,7 @@ final class TrainCommand implements Callable<Integer> {
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("backend", backend.name());
             facts.put("data", run.split().description());
-            ModelFile.save(modelFile, run.architecture(), run.network(), run.standardizer(), state,
+            ModelFile.save(modelFile, run.model(), run.classNames(), run.standardizer(), state,
                     Checkpoints.describe(run.optimizer(), run.baseRate(), run.config(), history, facts));
         }
         if (metricsJson != null) {
@@ -224,11 +227,12 @@ final class TrainCommand implements Callable<Integer> {
                     run.split().description());
         }
         if (plot != null) {
-            Reports.writePlot(plot, history, describe(run.architecture()) + " on " + backend.name() + ", " + dtype);
+            Reports.writePlot(plot, history, describe(run.model().spec()) + " on " + backend.name() + ", " + dtype);
         }
     }
 
     private Setup fresh(NetworkFactory factory) {
+        ModelSpec given = modelSpec != null ? specFile() : null;
         ActivationKind kind = model.activationKind();
         String lossLabel = lossLabel(loss);
         double rate = model.learningRate(learningRate);
@@ -242,41 +246,66 @@ final class TrainCommand implements Callable<Integer> {
                 split = new Split(standardizer.apply(split.train()), standardizer.apply(split.test()),
                         split.description() + ", standardised");
             }
-            NeuralNetwork network = factory.network().inputSize(split.train().featureCount()).hiddenSizes(model.hidden)
-                    .outputSize(split.train().classCount()).activation(kind).seed(seed).build();
-            Optimizer opt = Checkpoints.optimizer(model.optimizer, factory.backend(), network.parameters(), rate,
+            int features = split.train().featureCount();
+            int classes = split.train().classCount();
+            ModelSpec spec = given != null ? given : ModelSpec.mlp(features, model.hidden, classes, kind, lossLabel);
+            String where = given != null ? modelSpec.toString() : "--hidden";
+            if (spec.input().size() != features) {
+                throw new InvalidInputException(where + ": the model takes input of shape " + spec.input() + " ("
+                        + spec.input().size() + " values) but " + split.train().source() + " has " + features
+                        + " features");
+            }
+            Model built = factory.registry().build(spec, factory.backend(), factory.dtype(), seed, where);
+            if (built.outputSize() != classes) {
+                throw new InvalidInputException(where + ": the model gives " + built.outputSize() + " outputs but "
+                        + split.train().source() + " has " + classes + " classes; make the last layer's out_features "
+                        + classes);
+            }
+            Optimizer opt = Checkpoints.optimizer(model.optimizer, factory.backend(), built.parameterValues(), rate,
                     model.optimizer.equals("sgd") ? momentum : 0, nesterov, weightDecay);
-            ModelFile.Architecture architecture = new ModelFile.Architecture(network.inputSize(), model.hidden,
-                    network.outputSize(), kind, lossLabel, network.dtype(), split.train().classNames());
-            return new Setup(architecture, network, opt, rate, config, TrainingHistory.empty(), standardizer, split);
+            return new Setup(built, split.train().classNames(), opt, rate, config, TrainingHistory.empty(), standardizer,
+                    split);
+        } catch (InvalidInputException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }
     }
 
-    private Setup resumed(Backend backend) {
+    /** The spec of --model, which --hidden, --activation and --loss cannot be given with. */
+    private ModelSpec specFile() {
+        List<String> given = List.of("--hidden", "--activation", "--loss").stream()
+                .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).collect(Collectors.toList());
+        if (!given.isEmpty()) {
+            throw new InvalidInputException(String.join(", ", given) + (given.size() == 1 ? " does" : " do")
+                    + " not apply with --model: " + modelSpec + " describes the layers and the loss");
+        }
+        return ModelSpec.read(modelSpec);
+    }
+
+    private Setup resumed(NetworkFactory factory) {
         List<String> given = FIXED_BY_CHECKPOINT.stream()
                 .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).collect(Collectors.toList());
         if (!given.isEmpty()) {
             throw new InvalidInputException(String.join(", ", given) + (given.size() == 1 ? " does" : " do")
                     + " not apply with --resume: " + resume + " fixes the architecture, optimizer, seed and dtype");
         }
-        ModelFile.Loaded loaded = ModelFile.load(resume, backend);
+        Backend backend = factory.backend();
+        ModelFile.Loaded loaded = ModelFile.load(resume, factory.registry(), backend, null);
         String file = resume.toString();
         try {
             Optimizer restored = Checkpoints.restoreOptimizer(file, loaded.training(), backend,
-                    loaded.network().parameters(), loaded.optimizerState());
+                    loaded.model().parameterValues(), loaded.optimizerState());
             TrainingConfig config = Checkpoints.restoreConfig(file, loaded.training(), epochs != null ? epochs : 0);
-            ModelFile.Architecture architecture = loaded.architecture();
             Split split = data.trainAndTest(config.seed());
             Standardizer standardizer = loaded.standardizer();
             if (standardizer != null) {
                 split = new Split(standardizer.apply(split.train()), standardizer.apply(split.test()),
                         split.description() + ", standardised");
             }
-            split = new Split(split.train().relabel(architecture.classNames()),
-                    split.test().relabel(architecture.classNames()), split.description());
-            return new Setup(architecture, loaded.network(), restored,
+            split = new Split(split.train().relabel(loaded.classNames()), split.test().relabel(loaded.classNames()),
+                    split.description());
+            return new Setup(loaded.model(), loaded.classNames(), restored,
                     loaded.training().path("optimizer").path("learning_rate").asDouble(), config,
                     Checkpoints.restoreHistory(file, loaded.training()), standardizer, split);
         } catch (IllegalArgumentException e) {
@@ -307,9 +336,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** A model's shape in a few words: {@code 784-256-128-10 relu, softmax_cross_entropy}. */
-    static String describe(ModelFile.Architecture a) {
-        String sizes = a.sizes().stream().map(String::valueOf).collect(Collectors.joining("-"));
-        return sizes + " " + a.activation() + ", " + a.loss();
+    /** A model's shape in a few words, for the plot's title: its {@link ModelSpec#summary()}. */
+    static String describe(ModelSpec spec) {
+        return spec.summary();
     }
 }

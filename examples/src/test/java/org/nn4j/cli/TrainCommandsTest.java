@@ -108,7 +108,7 @@ class TrainCommandsTest {
         assertEquals(10, matrixRows);
         NnRun inFloat64 = nn("evaluate", "--model", model.toString(), "--data", data.toString(), "--dtype", "float64");
         assertEquals(0, inFloat64.code(), inFloat64.err());
-        assertTrue(inFloat64.out().contains("relu, softmax_cross_entropy, float64)"), inFloat64.out());
+        assertTrue(inFloat64.out().contains("linear(out_features=10), softmax_cross_entropy, float64)"), inFloat64.out());
         String accuracy = evaluation.out().replaceAll("(?s).*accuracy (\\S+),.*", "$1");
         assertEquals(accuracy, inFloat64.out().replaceAll("(?s).*accuracy (\\S+),.*", "$1"));
 

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Base64;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.nn4j.api.ActivationKind;
@@ -17,30 +19,38 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.data.Standardizer;
-import org.nn4j.nn.FullyConnectedLayer;
 import org.nn4j.nn.Loss;
-import org.nn4j.nn.NeuralNetwork;
-import org.nn4j.nn.WeightInit;
+import org.nn4j.nn.Model;
+import org.nn4j.nn.Parameter;
+import org.nn4j.nn.TensorData;
+import org.nn4j.nn.spec.ModelSpec;
+import org.nn4j.nn.spec.ModuleRegistry;
 
 /**
- * A trained model in one safetensors file, readable without nn4j (NumPy alone will do).
+ * A trained model in one safetensors file, readable without nn4j (NumPy alone will do) and loadable by
+ * PyTorch.
  *
- * <p>Tensors, in the model's dtype ({@code F32} or {@code F64}): {@code layers.I.weight} of shape
- * {@code [in, out]} (so {@code y = x @ W + b}; PyTorch's {@code nn.Linear} keeps the transpose) and
- * {@code layers.I.bias} of shape {@code [out]}; with standardised inputs {@code input.mean} and
- * {@code input.std}; for resuming, the optimizer's state {@code optimizer.SLOT.layers.I.weight|bias}.
- * Metadata (strings): {@code nn4j.format} = {@value #FORMAT}, {@code nn4j.architecture} and {@code
- * nn4j.training} (JSON), and {@code nn4j.sha256}, the checksum of the tensor bytes.
+ * <p>Version 2 ({@value #FORMAT}): the tensors are exactly the model's {@code state_dict}, named and
+ * laid out as PyTorch names and lays them out for the {@code torch.nn.Sequential} of the same spec
+ * ({@code 0.weight} of shape {@code [out_features, in_features]}, {@code 1.running_mean}...), in the
+ * model's dtype, so that {@code load_state_dict(..., strict=True)} takes them. Metadata (strings):
+ * {@code nn4j.format}, {@code nn4j.spec} (the model spec, JSON), {@code nn4j.class_names} (JSON), with
+ * standardised inputs {@code nn4j.input} ({@code {"mean": [...], "std": [...]}}), for resuming {@code
+ * nn4j.optimizer_state} (per slot, per parameter name, the state's little-endian bytes in the model's
+ * dtype and PyTorch's layout, base64), {@code nn4j.training} (JSON), and {@code nn4j.sha256}, the
+ * checksum of the tensor bytes. Version-1 files (one MLP, {@code layers.I.weight} as {@code [in,
+ * out]}) still load.
  */
 public final class ModelFile {
-    public static final String FORMAT = "nn4j-model/1";
+    public static final String FORMAT = "nn4j-model/2";
+    public static final String FORMAT_1 = "nn4j-model/1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ModelFile() {
     }
 
     /**
-     * The architecture of a model.
+     * The architecture of a version-1 model file.
      *
      * @param classNames the name of each output class
      */
@@ -64,89 +74,199 @@ public final class ModelFile {
     /**
      * What a model file holds, loaded onto a backend.
      *
-     * @param network the network with the file's weights
-     * @param loss the loss it was trained with
+     * @param model the model with the file's parameters and buffers
+     * @param classNames the name of each output
      * @param standardizer the input standardisation, or null
-     * @param optimizerState per slot, the state of each parameter (weights then bias, layer by layer)
+     * @param optimizerState per slot, the state of each parameter in the order of {@link
+     *     Model#parameters()}, laid out as the parameter's matrix; empty when the file has none
      * @param training the {@code nn4j.training} metadata, or an empty object
      */
-    public record Loaded(Architecture architecture, NeuralNetwork network, Loss loss, Standardizer standardizer,
+    public record Loaded(Model model, List<String> classNames, Standardizer standardizer,
             Map<String, List<double[]>> optimizerState, JsonNode training) {
+        public Loss loss() {
+            return model.loss();
+        }
     }
 
     /**
      * Writes the model atomically.
      *
-     * @param optimizerState per slot, one matrix per parameter (weights then bias, layer by layer); may
-     *     be empty
+     * @param optimizerState per slot, one matrix per parameter in the order of {@link
+     *     Model#parameters()}; may be empty
      * @param training any JSON-able description of the training, stored as {@code nn4j.training}
      */
-    public static void save(Path file, Architecture architecture, NeuralNetwork network, Standardizer standardizer,
+    public static void save(Path file, Model model, List<String> classNames, Standardizer standardizer,
             Map<String, List<Matrix>> optimizerState, Map<String, Object> training) throws IOException {
-        Backend backend = network.backend();
-        String dtype = tensorType(architecture.dtype());
+        if (classNames.size() != model.outputSize()) {
+            throw new IllegalArgumentException(classNames.size() + " class names for " + model.outputSize()
+                    + " outputs");
+        }
+        String dtype = tensorType(model.dtype());
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
-        List<FullyConnectedLayer> layers = network.layers();
-        for (int i = 0; i < layers.size(); i++) {
-            tensors.put("layers." + i + ".weight", tensor(backend, dtype, layers.get(i).weights(), false));
-            tensors.put("layers." + i + ".bias", tensor(backend, dtype, layers.get(i).bias(), true));
-        }
-        if (standardizer != null) {
-            tensors.put("input.mean", vector(dtype, standardizer.mean()));
-            tensors.put("input.std", vector(dtype, standardizer.std()));
-        }
-        optimizerState.forEach((slot, matrices) -> {
-            for (int p = 0; p < matrices.size(); p++) {
-                String parameter = "layers." + (p / 2) + (p % 2 == 0 ? ".weight" : ".bias");
-                tensors.put("optimizer." + slot + "." + parameter, tensor(backend, dtype, matrices.get(p), p % 2 == 1));
-            }
-        });
+        model.stateDict().forEach((name, t) -> tensors.put(name, new Safetensors.Tensor(dtype, t.shape(), t.values())));
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("nn4j.format", FORMAT);
-        metadata.put("nn4j.architecture", json(architectureJson(architecture)));
+        metadata.put("nn4j.spec", model.spec().toJson().toString());
+        metadata.put("nn4j.class_names", json(classNames));
+        if (standardizer != null) {
+            Map<String, Object> input = new LinkedHashMap<>();
+            input.put("mean", standardizer.mean());
+            input.put("std", standardizer.std());
+            metadata.put("nn4j.input", json(input));
+        }
+        if (!optimizerState.isEmpty()) {
+            List<String> names = List.copyOf(model.parameters().keySet());
+            List<Parameter> parameters = List.copyOf(model.parameters().values());
+            Map<String, Map<String, String>> state = new LinkedHashMap<>();
+            optimizerState.forEach((slot, matrices) -> {
+                Map<String, String> perParameter = new LinkedHashMap<>();
+                for (int i = 0; i < matrices.size(); i++) {
+                    TensorData t = model.export(matrices.get(i), parameters.get(i).layout());
+                    perParameter.put(names.get(i), Base64.getEncoder().encodeToString(
+                            Safetensors.bytes(dtype, t.values())));
+                }
+                state.put(slot, perParameter);
+            });
+            metadata.put("nn4j.optimizer_state", json(state));
+        }
         metadata.put("nn4j.training", json(training));
         Safetensors.write(file, tensors, metadata);
     }
 
     /**
-     * Reads a model file onto {@code backend}, in the file's dtype.
+     * Reads a model file onto {@code backend}, in the file's dtype, with nn4j's own layer types.
      *
      * @throws InvalidInputException naming the file and what is wrong with it
      */
     public static Loaded load(Path file, Backend backend) {
-        return load(file, backend, null);
+        return load(file, ModuleRegistry.builtIn(), backend, null);
     }
 
     /**
      * Reads a model file onto {@code backend}, in {@code dtype} (the file's when null; values are
-     * rounded when a float64 model is read as float32).
+     * rounded when a float64 model is read as float32), with the layer types of {@code registry}.
      *
      * @throws InvalidInputException naming the file and what is wrong with it
      */
-    public static Loaded load(Path file, Backend backend, DType dtype) {
+    public static Loaded load(Path file, ModuleRegistry registry, Backend backend, DType dtype) {
         Safetensors.Contents contents = Safetensors.read(file);
         Map<String, String> metadata = contents.metadata();
-        if (!FORMAT.equals(metadata.get("nn4j.format"))) {
-            throw new InvalidInputException(file + ": not an nn4j model (nn4j.format is " + metadata.get("nn4j.format")
-                    + ", expected " + FORMAT + ")");
+        String format = metadata.get("nn4j.format");
+        if (FORMAT_1.equals(format)) {
+            return loadVersion1(file, contents, registry, backend, dtype);
         }
+        if (!FORMAT.equals(format)) {
+            throw new InvalidInputException(file + ": not an nn4j model (nn4j.format is " + format + ", expected "
+                    + FORMAT + "); a state_dict saved by PyTorch loads with its model spec (--spec)");
+        }
+        if (metadata.get("nn4j.spec") == null) {
+            throw new InvalidInputException(file + ": no nn4j.spec in the metadata");
+        }
+        ModelSpec spec = ModelSpec.parse(metadata.get("nn4j.spec"), file + ": nn4j.spec");
+        DType saved = fileDType(file, contents);
+        Model model = registry.build(spec, backend, dtype != null ? dtype : saved, 0, file + ": nn4j.spec");
+        loadTensors(file, model, contents.tensors());
+        List<String> classNames = classNames(file, metadata.get("nn4j.class_names"), model.outputSize());
+        Standardizer standardizer = null;
+        if (metadata.containsKey("nn4j.input")) {
+            JsonNode input = tree(file, "nn4j.input", metadata.get("nn4j.input"));
+            standardizer = new Standardizer(floats(file, input.path("mean"), model.inputSize()),
+                    floats(file, input.path("std"), model.inputSize()));
+        }
+        Map<String, List<double[]>> state = new LinkedHashMap<>();
+        if (metadata.containsKey("nn4j.optimizer_state")) {
+            JsonNode slots = tree(file, "nn4j.optimizer_state", metadata.get("nn4j.optimizer_state"));
+            String dtypeName = tensorType(saved);
+            for (Iterator<Map.Entry<String, JsonNode>> it = slots.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> slot = it.next();
+                List<double[]> perParameter = new ArrayList<>();
+                for (Map.Entry<String, Parameter> p : model.parameters().entrySet()) {
+                    JsonNode encoded = slot.getValue().get(p.getKey());
+                    Matrix m = p.getValue().value();
+                    if (encoded == null || !encoded.isTextual()) {
+                        throw new InvalidInputException(file + ": nn4j.optimizer_state has no '" + slot.getKey() + "'"
+                                + " state for " + p.getKey());
+                    }
+                    double[] values;
+                    try {
+                        values = Safetensors.values(dtypeName, Base64.getDecoder().decode(encoded.asText()));
+                    } catch (IllegalArgumentException e) {
+                        throw new InvalidInputException(file + ": nn4j.optimizer_state of " + p.getKey()
+                                + " is not valid base64");
+                    }
+                    if (values.length != m.size()) {
+                        throw new InvalidInputException(file + ": nn4j.optimizer_state has " + values.length
+                                + " values of '" + slot.getKey() + "' for " + p.getKey() + ", which has " + m.size());
+                    }
+                    perParameter.add(p.getValue().layout().fromTensor(values, m.rows(), m.cols()));
+                }
+                state.put(slot.getKey(), perParameter);
+            }
+        }
+        JsonNode training = tree(file, "nn4j.training", metadata.getOrDefault("nn4j.training", "{}"));
+        return new Loaded(model, classNames, standardizer, state, training);
+    }
+
+    /**
+     * Reads a {@code state_dict} that PyTorch (or anything else) saved with safetensors into the model
+     * {@code spec} describes: strictly, every parameter and buffer by name and shape ({@code
+     * num_batches_tracked} may be there or not). The classes are named {@code 0, 1, ...}.
+     *
+     * @param dtype the model's dtype; the tensors' own when null
+     */
+    public static Loaded loadStateDict(Path file, ModelSpec spec, ModuleRegistry registry, Backend backend,
+            DType dtype) {
+        Safetensors.Contents contents = Safetensors.read(file);
+        Model model = registry.build(spec, backend, dtype != null ? dtype : fileDType(file, contents), 0,
+                file + ": spec");
+        loadTensors(file, model, contents.tensors());
+        List<String> classNames = new ArrayList<>();
+        for (int i = 0; i < model.outputSize(); i++) {
+            classNames.add(Integer.toString(i));
+        }
+        return new Loaded(model, classNames, null, Map.of(), JSON.createObjectNode());
+    }
+
+    private static void loadTensors(Path file, Model model, Map<String, Safetensors.Tensor> tensors) {
+        Map<String, TensorData> state = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> state.put(name, new TensorData(t.shape(), t.values())));
+        try {
+            model.loadStateDict(state);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(file + ": " + e.getMessage() + "; the file does not match its model spec");
+        }
+    }
+
+    private static DType fileDType(Path file, Safetensors.Contents contents) {
+        for (Map.Entry<String, Safetensors.Tensor> t : contents.tensors().entrySet()) {
+            if (!t.getKey().endsWith("num_batches_tracked")) {
+                return t.getValue().dtype().equals("F64") ? DType.FLOAT64 : DType.FLOAT32;
+            }
+        }
+        throw new InvalidInputException(file + ": holds no tensors");
+    }
+
+    private static Loaded loadVersion1(Path file, Safetensors.Contents contents, ModuleRegistry registry,
+            Backend backend, DType dtype) {
+        Map<String, String> metadata = contents.metadata();
         Architecture saved = architecture(file, metadata.get("nn4j.architecture"));
-        Architecture architecture = dtype == null || dtype == saved.dtype() ? saved
-                : new Architecture(saved.inputSize(), saved.hiddenSizes(), saved.outputSize(), saved.activation(),
-                        saved.loss(), dtype, saved.classNames());
-        NeuralNetwork network = new NeuralNetwork(backend, architecture.dtype(), architecture.inputSize(),
-                architecture.outputSize(), architecture.hiddenSizes(), architecture.activation(), WeightInit.RANDN, 0);
+        DType type = dtype != null ? dtype : saved.dtype();
+        ModelSpec spec = ModelSpec.mlp(saved.inputSize(), saved.hiddenSizes(), saved.outputSize(), saved.activation(),
+                saved.loss());
+        Model model = registry.build(spec, backend, type, 0, file.toString());
         Map<String, Safetensors.Tensor> tensors = contents.tensors();
-        List<Integer> sizes = architecture.sizes();
-        for (int i = 0; i < network.layers().size(); i++) {
-            FullyConnectedLayer layer = network.layers().get(i);
-            backend.copyIn(values(file, tensors, "layers." + i + ".weight", sizes.get(i), sizes.get(i + 1)), layer.weights());
-            backend.copyIn(values(file, tensors, "layers." + i + ".bias", sizes.get(i + 1)), layer.bias());
+        List<Integer> sizes = saved.sizes();
+        List<Parameter> parameters = List.copyOf(model.parameters().values());
+        for (int i = 0; i + 1 < sizes.size(); i++) {
+            backend.copyIn(values(file, tensors, "layers." + i + ".weight", sizes.get(i), sizes.get(i + 1)),
+                    parameters.get(2 * i).value());
+            backend.copyIn(values(file, tensors, "layers." + i + ".bias", sizes.get(i + 1)),
+                    parameters.get(2 * i + 1).value());
         }
         Standardizer standardizer = null;
         if (tensors.containsKey("input.mean")) {
-            standardizer = new Standardizer(floats(values(file, tensors, "input.mean", architecture.inputSize())),
-                    floats(values(file, tensors, "input.std", architecture.inputSize())));
+            standardizer = new Standardizer(floats(values(file, tensors, "input.mean", saved.inputSize())),
+                    floats(values(file, tensors, "input.std", saved.inputSize())));
         }
         Map<String, List<double[]>> state = new LinkedHashMap<>();
         for (String name : tensors.keySet()) {
@@ -161,15 +281,41 @@ public final class ModelFile {
                 state.put(slot, perParameter);
             }
         }
-        JsonNode training;
+        JsonNode training = tree(file, "nn4j.training", metadata.getOrDefault("nn4j.training", "{}"));
+        return new Loaded(model, saved.classNames(), standardizer, state, training);
+    }
+
+    private static JsonNode tree(Path file, String key, String text) {
         try {
-            String text = metadata.getOrDefault("nn4j.training", "{}");
-            training = JSON.readTree(text);
+            return JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException(file + ": nn4j.training is not valid JSON (" + e.getOriginalMessage() + ")");
+            throw new InvalidInputException(file + ": " + key + " is not valid JSON (" + e.getOriginalMessage() + ")");
         }
-        return new Loaded(architecture, network, Loss.byLabel(backend, architecture.loss()), standardizer, state,
-                training);
+    }
+
+    private static List<String> classNames(Path file, String text, int outputs) {
+        if (text == null) {
+            throw new InvalidInputException(file + ": no nn4j.class_names in the metadata");
+        }
+        JsonNode names = tree(file, "nn4j.class_names", text);
+        if (!names.isArray() || names.size() != outputs) {
+            throw new InvalidInputException(file + ": nn4j.class_names must list one name for each of the model's "
+                    + outputs + " outputs, not " + text);
+        }
+        List<String> out = new ArrayList<>();
+        names.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static float[] floats(Path file, JsonNode values, int size) {
+        if (!values.isArray() || values.size() != size) {
+            throw new InvalidInputException(file + ": nn4j.input needs a mean and a std of " + size + " numbers");
+        }
+        float[] f = new float[size];
+        for (int i = 0; i < size; i++) {
+            f[i] = (float) values.get(i).asDouble();
+        }
+        return f;
     }
 
     private static Architecture architecture(Path file, String text) {
@@ -181,7 +327,7 @@ public final class ModelFile {
             ActivationKind activation = ActivationKind.byLabel(String.valueOf(a.get("activation")));
             DType dtype = DType.valueOf(String.valueOf(a.get("dtype")).toUpperCase(java.util.Locale.ROOT));
             String loss = String.valueOf(a.get("loss"));
-            if (activation == null || !Loss.LABELS.contains(loss)) {
+            if (activation == null || ModuleRegistry.builtIn().lossType(loss) == null) {
                 throw new InvalidInputException(file + ": nn4j.architecture names an unknown activation or loss: " + text);
             }
             @SuppressWarnings("unchecked")
@@ -203,18 +349,6 @@ public final class ModelFile {
         }
     }
 
-    private static Map<String, Object> architectureJson(Architecture a) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("input_size", a.inputSize());
-        json.put("hidden_sizes", a.hiddenSizes());
-        json.put("output_size", a.outputSize());
-        json.put("activation", a.activation().label());
-        json.put("loss", a.loss());
-        json.put("dtype", a.dtype().label());
-        json.put("class_names", a.classNames());
-        return json;
-    }
-
     private static double[] values(Path file, Map<String, Safetensors.Tensor> tensors, String name, long... shape) {
         Safetensors.Tensor t = tensors.get(name);
         if (t == null) {
@@ -229,19 +363,6 @@ public final class ModelFile {
 
     private static double[] values(Path file, Map<String, Safetensors.Tensor> tensors, String name, int... shape) {
         return values(file, tensors, name, Arrays.stream(shape).asLongStream().toArray());
-    }
-
-    private static Safetensors.Tensor tensor(Backend backend, String dtype, Matrix m, boolean vector) {
-        long[] shape = vector ? new long[] {m.size()} : new long[] {m.rows(), m.cols()};
-        return new Safetensors.Tensor(dtype, shape, backend.toArray(m));
-    }
-
-    private static Safetensors.Tensor vector(String dtype, float[] values) {
-        double[] v = new double[values.length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = values[i];
-        }
-        return new Safetensors.Tensor(dtype, new long[] {v.length}, v);
     }
 
     private static float[] floats(double[] values) {

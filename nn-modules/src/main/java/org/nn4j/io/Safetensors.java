@@ -40,13 +40,14 @@ public final class Safetensors {
     }
 
     /**
-     * A tensor: element type {@code F32} or {@code F64}, shape, and its values in row-major order (F32
-     * values held exactly as doubles).
+     * A tensor: element type {@code F32}, {@code F64} or {@code I64} (as PyTorch stores batch
+     * normalisation's {@code num_batches_tracked}), shape, and its values in row-major order (held
+     * exactly as doubles, up to 2^53 for I64).
      */
     public record Tensor(String dtype, long[] shape, double[] values) {
         public Tensor {
-            if (!dtype.equals("F32") && !dtype.equals("F64")) {
-                throw new IllegalArgumentException("only F32 and F64 tensors, not " + dtype);
+            if (!dtype.equals("F32") && !dtype.equals("F64") && !dtype.equals("I64")) {
+                throw new IllegalArgumentException("only F32, F64 and I64 tensors, not " + dtype);
             }
             long count = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
             if (count != values.length) {
@@ -58,6 +59,38 @@ public final class Safetensors {
         int elementBytes() {
             return dtype.equals("F32") ? 4 : 8;
         }
+    }
+
+    /** The little-endian bytes of {@code values} as elements of {@code dtype} ({@code F32} or {@code F64}). */
+    public static byte[] bytes(String dtype, double[] values) {
+        boolean f32 = dtype.equals("F32");
+        ByteBuffer out = ByteBuffer.allocate(values.length * (f32 ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            if (f32) {
+                out.putFloat((float) v);
+            } else {
+                out.putDouble(v);
+            }
+        }
+        return out.array();
+    }
+
+    /**
+     * The values that {@link #bytes} wrote.
+     *
+     * @throws IllegalArgumentException when the bytes are not a whole number of elements
+     */
+    public static double[] values(String dtype, byte[] bytes) {
+        int size = dtype.equals("F32") ? 4 : 8;
+        if (bytes.length % size != 0) {
+            throw new IllegalArgumentException(bytes.length + " bytes are not a whole number of " + dtype + " values");
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        double[] values = new double[bytes.length / size];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = size == 4 ? in.getFloat() : in.getDouble();
+        }
+        return values;
     }
 
     /** What a file holds: tensors by name, in file order, and the metadata. */
@@ -84,6 +117,8 @@ public final class Safetensors {
             for (double v : t.values()) {
                 if (t.dtype().equals("F32")) {
                     data.putFloat((float) v);
+                } else if (t.dtype().equals("I64")) {
+                    data.putLong((long) v);
                 } else {
                     data.putDouble(v);
                 }
@@ -187,8 +222,8 @@ public final class Safetensors {
                 || offsets.size() != 2) {
             throw new InvalidInputException(where + " needs dtype, shape and data_offsets [begin, end]");
         }
-        if (!dtype.asText().equals("F32") && !dtype.asText().equals("F64")) {
-            throw new InvalidInputException(where + " has dtype " + dtype.asText() + "; nn4j reads F32 and F64");
+        if (!dtype.asText().equals("F32") && !dtype.asText().equals("F64") && !dtype.asText().equals("I64")) {
+            throw new InvalidInputException(where + " has dtype " + dtype.asText() + "; nn4j reads F32, F64 and I64");
         }
         long[] shape = new long[shapeNode.size()];
         long count = 1;
@@ -214,7 +249,8 @@ public final class Safetensors {
         double[] values = new double[(int) count];
         for (int i = 0; i < values.length; i++) {
             int at = dataStart + (int) begin + i * elementBytes;
-            values[i] = elementBytes == 4 ? buffer.getFloat(at) : buffer.getDouble(at);
+            values[i] = elementBytes == 4 ? buffer.getFloat(at)
+                    : dtype.asText().equals("I64") ? buffer.getLong(at) : buffer.getDouble(at);
         }
         return new Tensor(dtype.asText(), shape, values);
     }

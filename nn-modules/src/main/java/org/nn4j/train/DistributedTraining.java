@@ -1,7 +1,7 @@
 package org.nn4j.train;
 
 import org.nn4j.data.Dataset;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.Model;
 
 /**
  * A cluster engine that can compute training steps, found with {@link java.util.ServiceLoader}; nn4j's
@@ -23,8 +23,8 @@ public interface DistributedTraining {
     /** A connection to a cluster; closing it ends the cluster session. */
     interface Session extends AutoCloseable {
 
-        /** Makes the updates of {@code network} from {@code train} on the cluster. */
-        BatchUpdater updater(Dataset train, NeuralNetwork network, String loss, Optimizer optimizer);
+        /** Makes the updates of {@code model} from {@code train} on the cluster, its random draws seeded by {@code seed}. */
+        BatchUpdater updater(Dataset train, Model model, Optimizer optimizer, long seed);
 
         /** One line about the cluster, for the user. */
         String describe();

@@ -7,7 +7,8 @@ import org.nn4j.api.Matrix;
 import org.nn4j.data.Dataset;
 import org.nn4j.nn.Buffers;
 import org.nn4j.nn.Loss;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.Model;
+import org.nn4j.nn.Pass;
 
 /**
  * How a network does on labelled data.
@@ -20,8 +21,8 @@ import org.nn4j.nn.NeuralNetwork;
 public record Evaluation(double loss, double accuracy, int[][] confusion, List<String> classNames) {
     private static final int BATCH = 1000;
 
-    /** Runs {@code network} over {@code data} in batches of up to 1000 examples. */
-    public static Evaluation of(NeuralNetwork network, Loss loss, Dataset data) {
+    /** Runs {@code network} in evaluation mode over {@code data} in batches of up to 1000 examples. */
+    public static Evaluation of(Model network, Loss loss, Dataset data) {
         Backend backend = network.backend();
         DType dtype = network.dtype();
         int d = data.featureCount();
@@ -52,7 +53,7 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, List<S
             Matrix ym = targets.get(dtype, count, k);
             backend.copyIn(x, xm);
             backend.copyIn(y, ym);
-            Matrix output = network.forward(xm);
+            Matrix output = network.forward(xm, Pass.eval());
             lossSum += loss.forward(output, ym) * count;
             int[] classes = count == predicted.length ? predicted : new int[count];
             backend.argmaxRows(output, classes);

@@ -3,7 +3,7 @@ package org.nn4j.train;
 import java.util.SplittableRandom;
 import org.nn4j.data.Dataset;
 import org.nn4j.nn.Loss;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.Model;
 
 /**
  * Minibatch training: each epoch shuffles the training data (seeded by the config's seed and the
@@ -13,13 +13,13 @@ import org.nn4j.nn.NeuralNetwork;
  * TrainingDivergedException} as soon as a batch's loss is not finite.
  */
 public final class Trainer {
-    private final NeuralNetwork network;
+    private final Model network;
     private final Loss loss;
     private final Optimizer optimizer;
     private final TrainingConfig config;
     private final double baseLearningRate;
 
-    public Trainer(NeuralNetwork network, Loss loss, Optimizer optimizer, TrainingConfig config) {
+    public Trainer(Model network, Loss loss, Optimizer optimizer, TrainingConfig config) {
         this.network = network;
         this.loss = loss;
         this.optimizer = optimizer;
@@ -87,12 +87,12 @@ public final class Trainer {
         int rest = train.size() % batchSize;
         float[][] x = {new float[batchSize * train.featureCount()], new float[rest * train.featureCount()]};
         float[][] y = {new float[batchSize * train.classCount()], new float[rest * train.classCount()]};
-        TrainingStep step = new TrainingStep(network, loss, optimizer);
+        TrainingStep step = new TrainingStep(network, loss, optimizer, config.seed());
         return (epoch, order, from, count) -> {
             int which = count == batchSize ? 0 : 1;
             train.gatherFeatures(order, from, count, x[which]);
             train.gatherOneHot(order, from, count, y[which]);
-            return step.run(x[which], y[which], count);
+            return step.run(x[which], y[which], count, epoch, order, from);
         };
     }
 

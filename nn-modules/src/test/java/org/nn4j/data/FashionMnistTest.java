@@ -40,7 +40,7 @@ class FashionMnistTest {
         Backend backend = Backends.select("ejml");
         NeuralNetwork net = NeuralNetwork.builder(backend).dtype(DType.FLOAT32).inputSize(784).hiddenSizes(64)
                 .outputSize(10).activation(ActivationKind.RELU).seed(1).build();
-        TrainingHistory history = new Trainer(net, new SoftmaxCrossEntropy(backend),
+        TrainingHistory history = new Trainer(net.model(), new SoftmaxCrossEntropy(backend),
                 new Adam(backend, net.parameters(), 1e-3, 0), new TrainingConfig(1, 64, 1, 0,
                         LearningRateSchedule.constant())).fit(split.train(), split.test(), TrainingHistory.empty(),
                                 new TrainingListener() { });

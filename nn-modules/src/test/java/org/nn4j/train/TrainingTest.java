@@ -57,7 +57,7 @@ class TrainingTest {
         Loss loss = new SoftmaxCrossEntropy(backend);
         Optimizer adam = new Adam(backend, net.parameters(), 0.05, 0);
         TrainingConfig config = new TrainingConfig(300, 4, 1, 0, LearningRateSchedule.constant());
-        TrainingHistory history = new Trainer(net, loss, adam, config).fit(xor(), xor(), TrainingHistory.empty(),
+        TrainingHistory history = new Trainer(net.model(), loss, adam, config).fit(xor(), xor(), TrainingHistory.empty(),
                 new TrainingListener() { });
         assertEquals(300, history.epochsDone());
         assertEquals(1.0, history.last().testAccuracy());
@@ -71,7 +71,7 @@ class TrainingTest {
         Optimizer optimizer = Checkpoints.optimizer(optimizerName, backend, net.parameters(),
                 optimizerName.equals("sgd") ? 0.1 : 0.01, 0.9, true, 1e-4);
         TrainingConfig config = new TrainingConfig(10, 16, 5, 0, LearningRateSchedule.cosine());
-        TrainingHistory history = new Trainer(net, new SoftmaxCrossEntropy(backend), optimizer, config)
+        TrainingHistory history = new Trainer(net.model(), new SoftmaxCrossEntropy(backend), optimizer, config)
                 .fit(blobs(400, 1), blobs(200, 2), TrainingHistory.empty(), new TrainingListener() { });
         assertTrue(history.last().testAccuracy() >= 0.95, "accuracy " + history.last().testAccuracy());
         assertTrue(history.last().trainLoss() < history.epochs().get(0).trainLoss());
@@ -87,7 +87,7 @@ class TrainingTest {
     private List<List<Double>> trainedWeights(DType dtype, long seed) {
         NeuralNetwork net = network(dtype, 2, 6, 2, ActivationKind.SIGMOID);
         Optimizer adam = new Adam(backend, net.parameters(), 0.01, 0);
-        new Trainer(net, new SoftmaxCrossEntropy(backend), adam, new TrainingConfig(3, 32, seed, 0,
+        new Trainer(net.model(), new SoftmaxCrossEntropy(backend), adam, new TrainingConfig(3, 32, seed, 0,
                 LearningRateSchedule.constant())).fit(blobs(100, 1), blobs(50, 2), TrainingHistory.empty(),
                         new TrainingListener() { });
         List<List<Double>> weights = new ArrayList<>();
@@ -110,15 +110,13 @@ class TrainingTest {
 
         NeuralNetwork straight = network(DType.FLOAT32, 2, 5, 2, ActivationKind.TANH);
         Optimizer o1 = Checkpoints.optimizer(optimizerName, backend, straight.parameters(), 0.05, 0.9, false, 0);
-        TrainingHistory full = new Trainer(straight, new SoftmaxCrossEntropy(backend), o1, config)
+        TrainingHistory full = new Trainer(straight.model(), new SoftmaxCrossEntropy(backend), o1, config)
                 .fit(train, test, TrainingHistory.empty(), new TrainingListener() { });
 
         // The same run, checkpointing after every epoch and killed after the second.
         NeuralNetwork first = network(DType.FLOAT32, 2, 5, 2, ActivationKind.TANH);
         Optimizer o2 = Checkpoints.optimizer(optimizerName, backend, first.parameters(), 0.05, 0.9, false, 0);
         Path file = dir.resolve("checkpoint.safetensors");
-        ModelFile.Architecture architecture = new ModelFile.Architecture(2, List.of(5), 2, ActivationKind.TANH,
-                SoftmaxCrossEntropy.LABEL, DType.FLOAT32, train.classNames());
         TrainingListener checkpointThenDie = new TrainingListener() {
             @Override
             public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
@@ -127,7 +125,7 @@ class TrainingTest {
                     state.put(slot, o2.stateMatrices(slot));
                 }
                 try {
-                    ModelFile.save(file, architecture, first, null, state,
+                    ModelFile.save(file, first.model(), train.classNames(), null, state,
                             Checkpoints.describe(o2, 0.05, config, history, Map.of()));
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -137,20 +135,20 @@ class TrainingTest {
                 }
             }
         };
-        assertThrows(Interrupted.class, () -> new Trainer(first, new SoftmaxCrossEntropy(backend), o2, config)
+        assertThrows(Interrupted.class, () -> new Trainer(first.model(), new SoftmaxCrossEntropy(backend), o2, config)
                 .fit(train, test, TrainingHistory.empty(), checkpointThenDie));
 
         ModelFile.Loaded loaded = ModelFile.load(file, backend);
         Optimizer o3 = Checkpoints.restoreOptimizer(file.toString(), loaded.training(), backend,
-                loaded.network().parameters(), loaded.optimizerState());
-        TrainingHistory resumed = new Trainer(loaded.network(), loaded.loss(), o3,
+                loaded.model().parameterValues(), loaded.optimizerState());
+        TrainingHistory resumed = new Trainer(loaded.model(), loaded.loss(), o3,
                 Checkpoints.restoreConfig(file.toString(), loaded.training(), 0))
                 .fit(train, test, Checkpoints.restoreHistory(file.toString(), loaded.training()), new TrainingListener() { });
 
         assertEquals(4, resumed.epochsDone());
         for (int i = 0; i < straight.parameters().size(); i++) {
             assertArrayEquals(backend.toArray(straight.parameters().get(i)),
-                    backend.toArray(loaded.network().parameters().get(i)), "parameter " + i);
+                    backend.toArray(loaded.model().parameterValues().get(i)), "parameter " + i);
         }
         for (int e = 0; e < 4; e++) {
             assertEquals(full.epochs().get(e).trainLoss(), resumed.epochs().get(e).trainLoss(), "train loss " + e);
@@ -162,7 +160,7 @@ class TrainingTest {
     void aDivergingRunStopsAndSaysWhereAndWhatToTry() {
         NeuralNetwork net = network(DType.FLOAT32, 2, 4, 2, ActivationKind.RELU);
         Optimizer sgd = new Sgd(backend, net.parameters(), 1e30, 0, false, 0);
-        TrainingDivergedException error = assertThrows(TrainingDivergedException.class, () -> new Trainer(net,
+        TrainingDivergedException error = assertThrows(TrainingDivergedException.class, () -> new Trainer(net.model(),
                 new SoftmaxCrossEntropy(backend), sgd, new TrainingConfig(5, 8, 1, 0, LearningRateSchedule.constant()))
                 .fit(blobs(64, 1), blobs(16, 2), TrainingHistory.empty(), new TrainingListener() { }));
         assertTrue(error.getMessage().matches("training diverged in epoch 1, batch \\d+ of 8: the loss is (NaN|Infinity);"

@@ -245,6 +245,50 @@ public abstract class BackendConformanceTest {
 
     @ParameterizedTest(name = "{0} {1}x{2}")
     @MethodSource("shapes")
+    void multiplyRowVectorScalesEachColumn(DType dtype, int rows, int cols) {
+        Operand a = random(dtype, rows, cols, 24);
+        Operand row = random(dtype, 1, cols, 25);
+        double[] expected = new double[a.values.length];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = a.values[i] * row.values[i % cols];
+        }
+        Matrix out = backend.zeros(dtype, rows, cols);
+        backend.multiplyRowVector(a.matrix, row.matrix, out);
+        Tolerance.assertClose("multiplyRowVector", dtype, cols, expected, backend.toArray(out));
+        backend.multiplyRowVector(a.matrix, row.matrix, a.matrix);
+        Tolerance.assertClose("multiplyRowVector in place", dtype, cols, expected, backend.toArray(a.matrix));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> backend.multiplyRowVector(out, backend.zeros(dtype, 1, cols + 1), out));
+        assertTrue(error.getMessage().startsWith("multiplyRowVector: row must be 1x" + cols), error.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void leakyReluAndItsGradient(DType dtype, int rows, int cols) {
+        for (double slope : new double[] {0.01, 0.2, 1.5, -0.5}) {
+            Operand x = random(dtype, rows, cols, 26, 3);
+            Operand grad = random(dtype, rows, cols, 27);
+            double[] expected = map(x.values, v -> v > 0 ? v : slope * v);
+            double[] expectedGrad = new double[x.values.length];
+            for (int i = 0; i < expectedGrad.length; i++) {
+                expectedGrad[i] = grad.values[i] * (x.values[i] > 0 ? 1 : slope);
+            }
+            Matrix out = backend.zeros(dtype, rows, cols);
+            backend.leakyRelu(slope, x.matrix, out);
+            Tolerance.assertClose("leakyRelu " + slope, dtype, cols, expected, backend.toArray(out));
+            Matrix gradOut = backend.zeros(dtype, rows, cols);
+            backend.leakyReluBackward(slope, x.matrix, grad.matrix, gradOut);
+            Tolerance.assertClose("leakyReluBackward " + slope, dtype, cols, expectedGrad, backend.toArray(gradOut));
+            backend.leakyReluBackward(slope, x.matrix, grad.matrix, grad.matrix);
+            Tolerance.assertClose("leakyReluBackward into grad " + slope, dtype, cols, expectedGrad,
+                    backend.toArray(grad.matrix));
+            backend.leakyRelu(slope, x.matrix, x.matrix);
+            Tolerance.assertClose("leakyRelu in place " + slope, dtype, cols, expected, backend.toArray(x.matrix));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
     void columnSumsAddUpEachColumn(DType dtype, int rows, int cols) {
         Operand a = random(dtype, rows, cols, 22);
         Matrix out = backend.zeros(dtype, 1, cols);

@@ -108,6 +108,20 @@ final class HostMemoryOps {
         run(elementwise.set(Op.BIAS_ACTIVATION, kind, z, bias, null, null, out, z.cols()));
     }
 
+    void leakyRelu(double slope, Nd4jMatrix x, Nd4jMatrix out) {
+        elementwise.scalars(slope, 0, 0, 0, 0);
+        run(elementwise.set(Op.LEAKY_RELU, null, x, null, null, null, out, 1));
+    }
+
+    void leakyReluBackward(double slope, Nd4jMatrix x, Nd4jMatrix grad, Nd4jMatrix out) {
+        elementwise.scalars(slope, 0, 0, 0, 0);
+        run(elementwise.set(Op.LEAKY_RELU_BACKWARD, null, x, grad, null, null, out, 1));
+    }
+
+    void multiplyRowVector(Nd4jMatrix a, Nd4jMatrix row, Nd4jMatrix out) {
+        run(elementwise.set(Op.MULTIPLY_ROW_VECTOR, null, a, row, null, null, out, a.cols()));
+    }
+
     void activationBackward(ActivationKind kind, Nd4jMatrix y, Nd4jMatrix grad, Nd4jMatrix out) {
         run(elementwise.set(Op.ACTIVATION_BACKWARD, kind, y, grad, null, null, out, 1));
     }
@@ -216,7 +230,10 @@ final class HostMemoryOps {
         }
     }
 
-    private enum Op { ADD_ROW_VECTOR, AXPBY, ACTIVATION, BIAS_ACTIVATION, ACTIVATION_BACKWARD, ADAM, MOMENTUM, WIDEN }
+    private enum Op {
+        ADD_ROW_VECTOR, AXPBY, ACTIVATION, BIAS_ACTIVATION, ACTIVATION_BACKWARD, ADAM, MOMENTUM, WIDEN, LEAKY_RELU,
+        LEAKY_RELU_BACKWARD, MULTIPLY_ROW_VECTOR
+    }
 
     /**
      * One element-wise operation, set before each run, over one part of its matrices a chunk at a
@@ -322,6 +339,15 @@ final class HostMemoryOps {
                     HostKernels.activationBackward(kind, x, grad, length, grad);
                     x = grad;
                     break;
+                case LEAKY_RELU:
+                    HostKernels.leakyRelu(s1, x, length, x);
+                    break;
+                case LEAKY_RELU_BACKWARD:
+                    HostKernels.leakyReluBackward(s1, x, doubles(w, 1, b, from, length), length, x);
+                    break;
+                case MULTIPLY_ROW_VECTOR:
+                    HostKernels.multiplyRowVector(x, doubles(w, 1, b, 0, unit), length / unit, unit, x);
+                    break;
                 case ADAM:
                     double[] m = doubles(w, 2, c, from, length);
                     double[] v = doubles(w, 3, d, from, length);
@@ -367,6 +393,15 @@ final class HostMemoryOps {
                     float[] grad = floats(w, 1, b, from, length);
                     HostKernels.activationBackward(kind, x, grad, length, grad);
                     x = grad;
+                    break;
+                case LEAKY_RELU:
+                    HostKernels.leakyRelu(s1, x, length, x);
+                    break;
+                case LEAKY_RELU_BACKWARD:
+                    HostKernels.leakyReluBackward(s1, x, floats(w, 1, b, from, length), length, x);
+                    break;
+                case MULTIPLY_ROW_VECTOR:
+                    HostKernels.multiplyRowVector(x, floats(w, 1, b, 0, unit), length / unit, unit, x);
                     break;
                 case ADAM:
                     float[] m = floats(w, 2, c, from, length);

@@ -242,6 +242,36 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
+    public void leakyRelu(double negativeSlope, Matrix x, Matrix out) {
+        Checks.sameShape("leakyRelu", x, out);
+        if (hostOps != null) {
+            hostOps.leakyRelu(negativeSlope, own(x), own(out));
+            return;
+        }
+        Backend.super.leakyRelu(negativeSlope, x, out);
+    }
+
+    @Override
+    public void leakyReluBackward(double negativeSlope, Matrix x, Matrix grad, Matrix out) {
+        Checks.sameShape("leakyReluBackward", x, grad, out);
+        if (hostOps != null) {
+            hostOps.leakyReluBackward(negativeSlope, own(x), own(grad), own(out));
+            return;
+        }
+        Backend.super.leakyReluBackward(negativeSlope, x, grad, out);
+    }
+
+    @Override
+    public void multiplyRowVector(Matrix a, Matrix row, Matrix out) {
+        Checks.multiplyRowVector(a, row, out);
+        if (hostOps != null) {
+            hostOps.multiplyRowVector(own(a), own(row), own(out));
+            return;
+        }
+        Backend.super.multiplyRowVector(a, row, out);
+    }
+
+    @Override
     public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
         Checks.activationBackward(kind, x, y, grad, out);
         if (hostOps != null) {

@@ -294,6 +294,39 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
+    public void leakyRelu(double negativeSlope, Matrix x, Matrix out) {
+        Checks.sameShape("leakyRelu", x, out);
+        EjmlMatrix ex = own(x);
+        if (ex.f64 != null) {
+            HostKernels.leakyRelu(negativeSlope, ex.f64.data, x.size(), own(out).f64.data);
+        } else {
+            HostKernels.leakyRelu(negativeSlope, ex.f32.data, x.size(), own(out).f32.data);
+        }
+    }
+
+    @Override
+    public void leakyReluBackward(double negativeSlope, Matrix x, Matrix grad, Matrix out) {
+        Checks.sameShape("leakyReluBackward", x, grad, out);
+        EjmlMatrix ex = own(x);
+        if (ex.f64 != null) {
+            HostKernels.leakyReluBackward(negativeSlope, ex.f64.data, own(grad).f64.data, x.size(), own(out).f64.data);
+        } else {
+            HostKernels.leakyReluBackward(negativeSlope, ex.f32.data, own(grad).f32.data, x.size(), own(out).f32.data);
+        }
+    }
+
+    @Override
+    public void multiplyRowVector(Matrix a, Matrix row, Matrix out) {
+        Checks.multiplyRowVector(a, row, out);
+        EjmlMatrix ea = own(a);
+        if (ea.f64 != null) {
+            HostKernels.multiplyRowVector(ea.f64.data, own(row).f64.data, a.rows(), a.cols(), own(out).f64.data);
+        } else {
+            HostKernels.multiplyRowVector(ea.f32.data, own(row).f32.data, a.rows(), a.cols(), own(out).f32.data);
+        }
+    }
+
+    @Override
     public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
         // The derivatives from the output need no exp or tanh.
         Checks.activationBackward(kind, x, y, grad, out);

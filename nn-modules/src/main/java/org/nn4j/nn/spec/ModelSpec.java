@@ -151,6 +151,24 @@ public record ModelSpec(Shape input, List<ObjectNode> layers, String loss) {
         return toJson().toString();
     }
 
+    /**
+     * The model in one line: {@code [784] linear(out_features=256) relu linear(out_features=10),
+     * softmax_cross_entropy}.
+     */
+    public String summary() {
+        StringBuilder s = new StringBuilder(input.toString());
+        for (ObjectNode layer : layers) {
+            s.append(' ').append(layer.path("type").asText());
+            StringBuilder args = new StringBuilder();
+            hyperParameters(layer).forEachRemaining(e -> args.append(args.length() == 0 ? "" : ", ").append(e.getKey())
+                    .append('=').append(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+            if (args.length() > 0) {
+                s.append('(').append(args).append(')');
+            }
+        }
+        return s.append(", ").append(loss).toString();
+    }
+
     /** The spec with {@code loss} instead of its own. */
     public ModelSpec withLoss(String loss) {
         return new ModelSpec(input, layers, loss);
