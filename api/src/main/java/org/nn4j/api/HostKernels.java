@@ -235,6 +235,20 @@ public final class HostKernels {
         }
     }
 
+    /** {@link Backend#multiply} on the first {@code n} elements; {@code out} may be either input. */
+    public static void multiply(double[] a, double[] b, int n, double[] out) {
+        for (int i = 0; i < n; i++) {
+            out[i] = a[i] * b[i];
+        }
+    }
+
+    /** {@link Backend#multiply} on float32 arrays. */
+    public static void multiply(float[] a, float[] b, int n, float[] out) {
+        for (int i = 0; i < n; i++) {
+            out[i] = a[i] * b[i];
+        }
+    }
+
     /** {@link Backend#multiplyRowVector} on {@code rows x cols} arrays; {@code out} may be {@code a}. */
     public static void multiplyRowVector(double[] a, double[] row, int rows, int cols, double[] out) {
         for (int i = 0; i < rows; i++) {

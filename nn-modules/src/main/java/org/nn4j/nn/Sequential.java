@@ -4,10 +4,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nn4j.api.Matrix;
+import org.nn4j.nn.layers.ActivationLayer;
+import org.nn4j.nn.layers.Linear;
 
-/** Modules applied one after another, as {@code torch.nn.Sequential}; the children are named {@code 0, 1, ...}. */
+/**
+ * Modules applied one after another, as {@code torch.nn.Sequential}; the children are named {@code 0,
+ * 1, ...}. One step is fused: a {@link Linear} layer with a bias followed by an {@link
+ * ActivationLayer} runs its bias and activation in one pass ({@link
+ * org.nn4j.api.Backend#biasActivation}), with the same results.
+ */
 public final class Sequential extends Module {
     private final Module[] modules;
+    private final boolean[] fusedWithNext;
     private final Map<String, Module> children;
 
     public Sequential(List<? extends Module> modules) {
@@ -15,6 +23,11 @@ public final class Sequential extends Module {
             throw new IllegalArgumentException("a Sequential needs at least one module");
         }
         this.modules = modules.toArray(new Module[0]);
+        this.fusedWithNext = new boolean[this.modules.length];
+        for (int i = 0; i + 1 < this.modules.length; i++) {
+            fusedWithNext[i] = this.modules[i] instanceof Linear linear && linear.bias() != null
+                    && this.modules[i + 1] instanceof ActivationLayer;
+        }
         Map<String, Module> named = new LinkedHashMap<>();
         for (int i = 0; i < this.modules.length; i++) {
             named.put(Integer.toString(i), this.modules[i]);
@@ -34,8 +47,12 @@ public final class Sequential extends Module {
     @Override
     public Matrix forward(Matrix x, Pass pass) {
         Matrix h = x;
-        for (Module module : modules) {
-            h = module.forward(h, pass);
+        for (int i = 0; i < modules.length; i++) {
+            if (fusedWithNext[i]) {
+                h = ((Linear) modules[i]).forwardActivated(h, (ActivationLayer) modules[++i]);
+            } else {
+                h = modules[i].forward(h, pass);
+            }
         }
         return h;
     }

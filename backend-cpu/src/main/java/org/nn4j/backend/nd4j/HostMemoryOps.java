@@ -118,6 +118,10 @@ final class HostMemoryOps {
         run(elementwise.set(Op.LEAKY_RELU_BACKWARD, null, x, grad, null, null, out, 1));
     }
 
+    void multiply(Nd4jMatrix a, Nd4jMatrix b, Nd4jMatrix out) {
+        run(elementwise.set(Op.MULTIPLY, null, a, b, null, null, out, 1));
+    }
+
     void multiplyRowVector(Nd4jMatrix a, Nd4jMatrix row, Nd4jMatrix out) {
         run(elementwise.set(Op.MULTIPLY_ROW_VECTOR, null, a, row, null, null, out, a.cols()));
     }
@@ -232,7 +236,7 @@ final class HostMemoryOps {
 
     private enum Op {
         ADD_ROW_VECTOR, AXPBY, ACTIVATION, BIAS_ACTIVATION, ACTIVATION_BACKWARD, ADAM, MOMENTUM, WIDEN, LEAKY_RELU,
-        LEAKY_RELU_BACKWARD, MULTIPLY_ROW_VECTOR
+        LEAKY_RELU_BACKWARD, MULTIPLY_ROW_VECTOR, MULTIPLY
     }
 
     /**
@@ -348,6 +352,9 @@ final class HostMemoryOps {
                 case MULTIPLY_ROW_VECTOR:
                     HostKernels.multiplyRowVector(x, doubles(w, 1, b, 0, unit), length / unit, unit, x);
                     break;
+                case MULTIPLY:
+                    HostKernels.multiply(x, doubles(w, 1, b, from, length), length, x);
+                    break;
                 case ADAM:
                     double[] m = doubles(w, 2, c, from, length);
                     double[] v = doubles(w, 3, d, from, length);
@@ -402,6 +409,9 @@ final class HostMemoryOps {
                     break;
                 case MULTIPLY_ROW_VECTOR:
                     HostKernels.multiplyRowVector(x, floats(w, 1, b, 0, unit), length / unit, unit, x);
+                    break;
+                case MULTIPLY:
+                    HostKernels.multiply(x, floats(w, 1, b, from, length), length, x);
                     break;
                 case ADAM:
                     float[] m = floats(w, 2, c, from, length);

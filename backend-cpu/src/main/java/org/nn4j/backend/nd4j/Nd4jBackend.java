@@ -204,6 +204,10 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void multiply(Matrix a, Matrix b, Matrix out) {
         Checks.sameShape("multiply", a, b, out);
+        if (hostOps != null) {
+            hostOps.multiply(own(a), own(b), own(out));
+            return;
+        }
         own(a).array.mul(own(b).array, own(out).array);
     }
 

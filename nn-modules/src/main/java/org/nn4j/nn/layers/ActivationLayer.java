@@ -47,6 +47,17 @@ public final class ActivationLayer extends Module {
         return out;
     }
 
+    /**
+     * The output buffer for input {@code x}, for a layer that computes this activation itself (see
+     * {@link Linear#forwardActivated}): the backward pass will take {@code x} and that buffer as its
+     * input and output.
+     */
+    public Matrix outputFor(Matrix x) {
+        input = x;
+        output = outputs.get(x.dtype(), x.rows(), x.cols());
+        return output;
+    }
+
     @Override
     public Matrix backward(Matrix grad, boolean inputGradient) {
         if (!inputGradient) {

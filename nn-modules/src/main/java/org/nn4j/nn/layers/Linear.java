@@ -62,6 +62,18 @@ public final class Linear extends Module {
         return out;
     }
 
+    /**
+     * This layer and {@code activation} after it in one step: the product, then the bias and the
+     * activation in one pass. The activation keeps what its backward pass needs, as if it had run.
+     */
+    public Matrix forwardActivated(Matrix x, ActivationLayer activation) {
+        Matrix pre = outputs.get(x.dtype(), x.rows(), layer.outputSize());
+        Matrix out = activation.outputFor(pre);
+        layer.forward(x, activation.kind(), pre, out);
+        input = x;
+        return out;
+    }
+
     @Override
     public Matrix backward(Matrix grad, boolean inputGradient) {
         Matrix inputGrad = inputGradient ? inputGrads.get(grad.dtype(), grad.rows(), layer.inputSize()) : null;
