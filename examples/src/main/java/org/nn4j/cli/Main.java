@@ -26,7 +26,7 @@ public final class Main {
     }
 
     /** Runs {@code nn} with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */
-    static int run(String[] args, PrintWriter out, PrintWriter err) {
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
         boolean debug = Arrays.asList(args).contains("--debug");
         quietLibraryLogs(debug);
         CommandLine cli = new CommandLine(new NnCommand());

@@ -1,0 +1,181 @@
+package org.nn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PyTorch loads a model that {@code nn train --model} saved into the {@code torch.nn.Sequential} of its
+ * spec with {@code load_state_dict(strict=True)} ({@code scripts/nn4j_torch.py}) and predicts the
+ * classes and probabilities that {@code nn predict} writes. Skipped where no python3 has torch (Debian:
+ * {@code apt-get install python3-torch}).
+ */
+class TorchInteropTest {
+    private static final Path SCRIPT = Path.of("..", "scripts", "nn4j_torch.py");
+    private static final String SPEC = "{\"input\": [6], \"layers\": ["
+            + "{\"type\": \"linear\", \"out_features\": 16, \"bias\": false}, {\"type\": \"batchnorm1d\"},"
+            + " {\"type\": \"leaky_relu\", \"negative_slope\": 0.1}, {\"type\": \"dropout\", \"p\": 0.2},"
+            + " {\"type\": \"linear\", \"out_features\": 8}, {\"type\": \"tanh\"},"
+            + " {\"type\": \"linear\", \"out_features\": 3}], \"loss\": \"softmax_cross_entropy\"}";
+
+    @TempDir
+    Path dir;
+
+    /** The first python3 that imports torch, or null. */
+    static String pythonWithTorch() throws IOException, InterruptedException {
+        for (String python : List.of("/usr/bin/python3", "python3")) {
+            try {
+                Process p = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return python;
+                }
+            } catch (IOException e) {
+                // not installed: try the next
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Fresh cases from {@code scripts/torch_cases.py} (a seed of its own, other than the kept golden
+     * cases'), through {@code nn gradients --spec} in both dtypes: every array within 1e-10 (float64)
+     * or 2e-4 (float32) of PyTorch's float64 values, relative to its largest value; arrays that are an
+     * exact zero's rounding noise (a bias right before batchnorm1d in training) within a thousandth of
+     * the case's largest gradient, scaled the same way.
+     */
+    @Test
+    void nnGradientsMatchesFreshPyTorchCases() throws Exception {
+        String python = pythonWithTorch();
+        assumeTrue(python != null, "no python3 with torch (apt-get install python3-torch)");
+        Path cases = dir.resolve("cases");
+        Process generate = new ProcessBuilder(python, Path.of("..", "scripts", "torch_cases.py").toString(),
+                cases.toString(), "--count", "30", "--seed", "20261201").inheritIO().start();
+        assertTrue(generate.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(0, generate.exitValue());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (var files = Files.list(cases)) {
+            for (Path file : files.sorted().toList()) {
+                com.fasterxml.jackson.databind.JsonNode expected = json.readTree(file.toFile()).get("expected");
+                for (String dtype : List.of("float64", "float32")) {
+                    NnRun run = NnRun.of("gradients", "--spec", file.toString(), "--dtype", dtype, "--backend", "ejml");
+                    assertEquals(0, run.code(), file + ": " + run.err());
+                    com.fasterxml.jackson.databind.JsonNode actual = json.readTree(run.out());
+                    double rtol = dtype.equals("float64") ? 1e-10 : 2e-4;
+                    double scale = maxAbs(expected.get("input_grad"));
+                    for (var g : (Iterable<com.fasterxml.jackson.databind.JsonNode>) expected.get("parameter_grads")::elements) {
+                        scale = Math.max(scale, maxAbs(g));
+                    }
+                    String where = file.getFileName() + " " + dtype;
+                    assertArray(where + " prediction", rtol, 1e-3 * scale, expected.get("prediction"),
+                            actual.get("prediction"));
+                    assertArray(where + " loss", rtol, 1, expected.get("loss"), actual.get("loss"));
+                    assertArray(where + " input_grad", rtol, 1e-3 * scale, expected.get("input_grad"),
+                            actual.get("input_grad"));
+                    for (var it = expected.get("parameter_grads").fields(); it.hasNext();) {
+                        var e = it.next();
+                        assertArray(where + " " + e.getKey(), rtol, 1e-3 * scale, e.getValue(),
+                                actual.get("parameter_grads").get(e.getKey()));
+                    }
+                }
+            }
+        }
+    }
+
+    private static double maxAbs(com.fasterxml.jackson.databind.JsonNode node) {
+        double max = 0;
+        for (double v : flatten(node)) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+
+    private static double[] flatten(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node.isNumber()) {
+            return new double[] {node.asDouble()};
+        }
+        java.util.List<Double> values = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode child : node) {
+            for (double v : flatten(child)) {
+                values.add(v);
+            }
+        }
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static void assertArray(String what, double rtol, double floor, com.fasterxml.jackson.databind.JsonNode e,
+            com.fasterxml.jackson.databind.JsonNode a) {
+        assertTrue(a != null, what + " is missing");
+        double[] expected = flatten(e);
+        double[] actual = flatten(a);
+        assertEquals(expected.length, actual.length, what + " size");
+        double bound = rtol * Math.max(Math.max(maxAbs(e), floor), 0);
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(Math.abs(actual[i] - expected[i]) <= bound, what + "[" + i + "]: " + actual[i] + " vs "
+                    + expected[i]);
+        }
+    }
+
+    @Test
+    void pyTorchLoadsTheFileStrictlyAndPredictsAsNnPredict() throws Exception {
+        String python = pythonWithTorch();
+        assumeTrue(python != null, "no python3 with torch (apt-get install python3-torch)");
+        Path spec = Files.writeString(dir.resolve("spec.json"), SPEC);
+        StringBuilder csv = new StringBuilder();
+        StringBuilder rows = new StringBuilder();
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 600; i++) {
+            int label = i % 3;
+            StringBuilder features = new StringBuilder();
+            for (int j = 0; j < 6; j++) {
+                features.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.5f",
+                        10 + (j == 2 * label ? 3 : 0) + random.nextGaussian()));
+            }
+            csv.append(features).append(',').append(label).append('\n');
+            if (i < 50) {
+                rows.append(features).append('\n');
+            }
+        }
+        Path data = Files.writeString(dir.resolve("train.csv"), csv);
+        Path input = Files.writeString(dir.resolve("rows.csv"), rows);
+        Path model = dir.resolve("m.safetensors");
+        NnRun train = NnRun.of("train", "--csv", data.toString(), "--label", "6", "--model", spec.toString(),
+                "--standardize", "--epochs", "3", "--batch-size", "32", "--backend", "ejml", "--out", model.toString(),
+                "--quiet");
+        assertEquals(0, train.code(), train.err());
+
+        NnRun predict = NnRun.of("predict", "--model", model.toString(), "--input", input.toString(), "--backend",
+                "ejml");
+        assertEquals(0, predict.code(), predict.err());
+        List<String> nn4j = predict.out().lines().skip(1).toList();
+
+        Process torch = new ProcessBuilder(python, SCRIPT.toString(), model.toString(), input.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> pytorch = new String(torch.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .toList();
+        assertTrue(torch.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(0, torch.exitValue(), "PyTorch could not load or run the model");
+        assertEquals(nn4j.size(), pytorch.size());
+        for (int r = 0; r < nn4j.size(); r++) {
+            String[] ours = nn4j.get(r).split(",");
+            String[] theirs = pytorch.get(r).split(",");
+            assertEquals(ours[1], theirs[0], "class of row " + r);
+            for (int c = 0; c < 3; c++) {
+                double p = Double.parseDouble(ours[2 + c]);
+                double q = Double.parseDouble(theirs[1 + c]);
+                assertEquals(q, p, 1e-4, "probability " + c + " of row " + r);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.nn4j.example.silu;
+
+import java.util.List;
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+import org.nn4j.api.Matrix;
+import org.nn4j.nn.Buffers;
+import org.nn4j.nn.Module;
+import org.nn4j.nn.Pass;
+import org.nn4j.nn.Shape;
+import org.nn4j.nn.spec.HyperParameter;
+import org.nn4j.nn.spec.LayerConfig;
+import org.nn4j.nn.spec.LayerType;
+
+/**
+ * {@code torch.nn.SiLU}, {@code x * sigmoid(x)}, element-wise: a layer type written outside nn4j, made
+ * of Backend SPI operations only, and registered in this jar's {@code
+ * META-INF/services/org.nn4j.nn.spec.LayerType}.
+ */
+public final class SiLU extends Module {
+    private final Backend backend;
+    private final Buffers sigmoids;
+    private final Buffers outputs;
+    private final Buffers inputGrads;
+    private final Buffers scratch;
+    private Matrix input;
+    private Matrix sigmoid;
+
+    public SiLU(Backend backend) {
+        this.backend = backend;
+        this.sigmoids = new Buffers(backend);
+        this.outputs = new Buffers(backend);
+        this.inputGrads = new Buffers(backend);
+        this.scratch = new Buffers(backend);
+    }
+
+    @Override
+    public Matrix forward(Matrix x, Pass pass) {
+        sigmoid = sigmoids.get(x.dtype(), x.rows(), x.cols());
+        backend.activation(ActivationKind.SIGMOID, x, sigmoid);
+        Matrix out = outputs.get(x.dtype(), x.rows(), x.cols());
+        backend.multiply(x, sigmoid, out);
+        input = x;
+        return out;
+    }
+
+    /** {@code d/dx [x s(x)] = s + x s (1 - s)}. */
+    @Override
+    public Matrix backward(Matrix grad, boolean inputGradient) {
+        if (!inputGradient) {
+            return null;
+        }
+        Matrix inputGrad = inputGrads.get(grad.dtype(), grad.rows(), grad.cols());
+        backend.multiply(grad, input, inputGrad);
+        backend.activationBackward(ActivationKind.SIGMOID, input, sigmoid, inputGrad, inputGrad);
+        Matrix direct = scratch.get(grad.dtype(), grad.rows(), grad.cols());
+        backend.multiply(grad, sigmoid, direct);
+        backend.axpby(1, inputGrad, 1, direct, inputGrad);
+        return inputGrad;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        return in;
+    }
+
+    @Override
+    public String toString() {
+        return "SiLU()";
+    }
+
+    /** The layer type {@code silu}. */
+    public static final class Type implements LayerType {
+        @Override
+        public String name() {
+            return "silu";
+        }
+
+        @Override
+        public String description() {
+            return "x * sigmoid(x), element-wise (torch.nn.SiLU); from nn4j's layer example";
+        }
+
+        @Override
+        public List<HyperParameter> hyperParameters() {
+            return List.of();
+        }
+
+        @Override
+        public Module create(LayerConfig config) {
+            return new SiLU(config.backend());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Loads an nn4j model file into the torch.nn.Sequential of its spec, strictly, and classifies rows.
+
+    python3 scripts/nn4j_torch.py MODEL.safetensors FEATURES.csv   # prints: class, then each probability
+
+The file's tensors are the Sequential's state_dict, by name and layout; this reads them with NumPy
+(the safetensors package would do as well: safetensors.torch.load_file).
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nn4j_numpy import load_nn4j  # noqa: E402
+
+
+def sequential(spec):
+    """The torch.nn.Sequential that a model spec describes (nn4j's layer types, PyTorch's arguments)."""
+    shape = list(spec["input"])
+    modules = []
+    for layer in spec["layers"]:
+        kind = layer["type"]
+        args = {k: v for k, v in layer.items() if k != "type"}
+        features = int(np.prod(shape))
+        if kind == "linear":
+            module = torch.nn.Linear(features, args["out_features"], bias=args.get("bias", True))
+            shape = [args["out_features"]]
+        elif kind == "batchnorm1d":
+            module = torch.nn.BatchNorm1d(features, eps=args.get("eps", 1e-5), momentum=args.get("momentum", 0.1),
+                                          affine=args.get("affine", True))
+        elif kind == "flatten":
+            module = torch.nn.Flatten()
+            shape = [features]
+        elif kind == "dropout":
+            module = torch.nn.Dropout(args.get("p", 0.5))
+        elif kind == "leaky_relu":
+            module = torch.nn.LeakyReLU(args.get("negative_slope", 0.01))
+        else:
+            module = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}[kind]()
+        modules.append(module)
+    return torch.nn.Sequential(*modules)
+
+
+def load(path):
+    """The model of an nn4j file, in evaluation mode, and the file's metadata."""
+    tensors, meta = load_nn4j(path)
+    model = sequential(json.loads(meta["nn4j.spec"]))
+    dtype = torch.float64 if next(iter(tensors.values())).dtype == np.float64 else torch.float32
+    model = model.to(dtype)
+    model.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in tensors.items()}, strict=True)
+    return model.eval(), meta
+
+
+if __name__ == "__main__":
+    model, meta = load(sys.argv[1])
+    rows = np.loadtxt(sys.argv[2], delimiter=",", ndmin=2, dtype=np.float32)
+    if "nn4j.input" in meta:
+        standard = json.loads(meta["nn4j.input"])
+        rows = (rows - np.array(standard["mean"], np.float32)) / np.array(standard["std"], np.float32)
+    dtype = next(model.parameters()).dtype
+    with torch.no_grad():
+        probabilities = torch.softmax(model(torch.from_numpy(rows).to(dtype)), dim=1).double().numpy()
+    for p in probabilities:
+        print(",".join([str(int(p.argmax()))] + ["%.9g" % v for v in p]))
