@@ -1,7 +1,5 @@
 package org.nn4j.nn;
 
-import java.util.List;
-import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
 
 /**
@@ -9,9 +7,6 @@ import org.nn4j.api.Matrix;
  * over the batch, and the gradient is taken with respect to the predictions.
  */
 public interface Loss {
-
-    /** The labels of every loss there is. */
-    List<String> LABELS = List.of(MeanSquaredError.LABEL, SoftmaxCrossEntropy.LABEL);
 
     /** The name used in files and on the command line, for example {@code mse}. */
     String label();
@@ -30,17 +25,5 @@ public interface Loss {
         double loss = forward(prediction, target);
         backward(prediction, target, out);
         return loss;
-    }
-
-    /** The loss named {@code label} ({@code mse} or {@code softmax_cross_entropy}), or null. */
-    static Loss byLabel(Backend backend, String label) {
-        switch (label) {
-            case MeanSquaredError.LABEL:
-                return new MeanSquaredError(backend);
-            case SoftmaxCrossEntropy.LABEL:
-                return new SoftmaxCrossEntropy(backend);
-            default:
-                return null;
-        }
     }
 }
