@@ -46,7 +46,7 @@ public final class Trainer {
         requireFits(test);
         int n = train.size();
         int batchSize = Math.min(config.batchSize(), n);
-        int batches = (n + batchSize - 1) / batchSize;
+        int batches = batches(n, batchSize);
         int[] order = new int[n];
 
         TrainingHistory done = history;
@@ -60,7 +60,7 @@ public final class Trainer {
             double lossSum = 0;
             for (int b = 0; b < batches; b++) {
                 int from = b * batchSize;
-                int count = Math.min(batchSize, n - from);
+                int count = b == batches - 1 ? n - from : batchSize;
                 double batchLoss = updater.update(epoch, order, from, count);
                 if (!Double.isFinite(batchLoss)) {
                     throw new TrainingDivergedException(String.format("training diverged in epoch %d, batch %d of %d:"
@@ -84,7 +84,7 @@ public final class Trainer {
     /** Gathers each batch here and trains on it with a {@link TrainingStep}. */
     private BatchUpdater localUpdater(Dataset train) {
         int batchSize = Math.min(config.batchSize(), train.size());
-        int rest = train.size() % batchSize;
+        int rest = train.size() - (batches(train.size(), batchSize) - 1) * batchSize;
         float[][] x = {new float[batchSize * train.featureCount()], new float[rest * train.featureCount()]};
         float[][] y = {new float[batchSize * train.classCount()], new float[rest * train.classCount()]};
         TrainingStep step = new TrainingStep(network, loss, optimizer, config.seed());
@@ -94,6 +94,16 @@ public final class Trainer {
             train.gatherOneHot(order, from, count, y[which]);
             return step.run(x[which], y[which], count, epoch, order, from);
         };
+    }
+
+    /**
+     * Batches of an epoch: {@code batchSize} examples each, the last one the rest. A rest of a single
+     * example joins the batch before it, since a batch's statistics (batch normalisation's variance)
+     * need two examples.
+     */
+    public static int batches(int examples, int batchSize) {
+        int batches = (examples + batchSize - 1) / batchSize;
+        return batches > 1 && examples % batchSize == 1 ? batches - 1 : batches;
     }
 
     /** The identity permutation, shuffled by a generator seeded from the run's seed and the epoch. */

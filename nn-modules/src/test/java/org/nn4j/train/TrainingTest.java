@@ -198,4 +198,29 @@ class TrainingTest {
             super("interrupted after " + history.epochsDone() + " epochs");
         }
     }
+
+    @Test
+    void aLastBatchOfOneExampleJoinsTheBatchBeforeItSoBatchnormCanTrain() {
+        assertEquals(2, Trainer.batches(33, 16));
+        assertEquals(2, Trainer.batches(32, 16));
+        assertEquals(3, Trainer.batches(34, 16));
+        assertEquals(1, Trainer.batches(17, 16));
+        assertEquals(1, Trainer.batches(1, 1));
+        org.nn4j.nn.Model model = org.nn4j.nn.spec.ModuleRegistry.builtIn().build(org.nn4j.nn.spec.ModelSpec.parse(
+                "{\"input\": [2], \"layers\": [{\"type\": \"linear\", \"out_features\": 4}, {\"type\":"
+                + " \"batchnorm1d\"}, {\"type\": \"relu\"}, {\"type\": \"linear\", \"out_features\": 2}]}", "spec"),
+                backend, DType.FLOAT64, 1, "spec");
+        Optimizer adam = new Adam(backend, model.parameterValues(), 0.01, 0);
+        List<Integer> batchSizes = new java.util.ArrayList<>();
+        TrainingHistory history = new Trainer(model, model.loss(), adam, new TrainingConfig(2, 16, 1, 0,
+                LearningRateSchedule.constant())).fit(blobs(33, 1), blobs(20, 2), TrainingHistory.empty(),
+                        new TrainingListener() {
+                            @Override
+                            public void batchFinished(int epoch, int batch, int batches, double meanLoss, double speed) {
+                                batchSizes.add(batches);
+                            }
+                        });
+        assertEquals(2, history.epochsDone());
+        assertEquals(List.of(2, 2, 2, 2), batchSizes);
+    }
 }
