@@ -74,7 +74,7 @@ public record GradientResult(double[][] prediction, double loss, double[][] inpu
                 read.matrix(read.field(node, "input_grad"), "input_grad"), weights, biases);
     }
 
-    private static double[][] toRows(Backend backend, Matrix m) {
+    static double[][] toRows(Backend backend, Matrix m) {
         double[] values = backend.toArray(m);
         double[][] rows = new double[m.rows()][];
         for (int i = 0; i < rows.length; i++) {
@@ -83,7 +83,7 @@ public record GradientResult(double[][] prediction, double loss, double[][] inpu
         return rows;
     }
 
-    private static boolean finite(double[][] rows) {
+    static boolean finite(double[][] rows) {
         for (double[] row : rows) {
             for (double v : row) {
                 if (!Double.isFinite(v)) {
@@ -94,7 +94,7 @@ public record GradientResult(double[][] prediction, double loss, double[][] inpu
         return true;
     }
 
-    private static ArrayNode matrixJson(double[][] rows) {
+    static ArrayNode matrixJson(double[][] rows) {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (double[] row : rows) {
             ArrayNode r = out.addArray();

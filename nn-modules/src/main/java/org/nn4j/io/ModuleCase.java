@@ -120,7 +120,7 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
             grads.put(e.getKey(), model.export(e.getValue().grad(), e.getValue().layout()));
         }
-        return new Result(rows(backend, prediction), lossValue, rows(backend, inputGrad), grads);
+        return new Result(GradientResult.toRows(backend, prediction), lossValue, GradientResult.toRows(backend, inputGrad), grads);
     }
 
     /**
@@ -132,7 +132,7 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
             Map<String, TensorData> parameterGrads) {
 
         public boolean isFinite() {
-            if (!Double.isFinite(loss) || !finite(prediction) || !finite(inputGrad)) {
+            if (!Double.isFinite(loss) || !GradientResult.finite(prediction) || !GradientResult.finite(inputGrad)) {
                 return false;
             }
             for (TensorData t : parameterGrads.values()) {
@@ -149,9 +149,9 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
         public ObjectNode toJson() {
             JsonNodeFactory json = JsonNodeFactory.instance;
             ObjectNode out = json.objectNode();
-            out.set("prediction", matrix(prediction));
+            out.set("prediction", GradientResult.matrixJson(prediction));
             out.put("loss", loss);
-            out.set("input_grad", matrix(inputGrad));
+            out.set("input_grad", GradientResult.matrixJson(inputGrad));
             ObjectNode grads = out.putObject("parameter_grads");
             parameterGrads.forEach((name, t) -> grads.set(name, tensorJson(t)));
             return out;
@@ -210,37 +210,6 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
             oneHot[i][classIndices[i]] = 1;
         }
         return oneHot;
-    }
-
-    private static double[][] rows(Backend backend, Matrix m) {
-        double[] values = backend.toArray(m);
-        double[][] rows = new double[m.rows()][m.cols()];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(values, i * m.cols(), rows[i], 0, m.cols());
-        }
-        return rows;
-    }
-
-    private static boolean finite(double[][] rows) {
-        for (double[] row : rows) {
-            for (double v : row) {
-                if (!Double.isFinite(v)) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static ArrayNode matrix(double[][] rows) {
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        for (double[] row : rows) {
-            ArrayNode r = out.addArray();
-            for (double v : row) {
-                r.add(v);
-            }
-        }
-        return out;
     }
 
     private static JsonNode tensorJson(TensorData t) {

@@ -6,8 +6,7 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Buffers;
 import org.nn4j.nn.Module;
-import org.nn4j.nn.Pass;
-import org.nn4j.nn.Shape;
+import org.nn4j.nn.layers.ElementwiseLayer;
 import org.nn4j.nn.spec.HyperParameter;
 import org.nn4j.nn.spec.LayerConfig;
 import org.nn4j.nn.spec.LayerType;
@@ -17,51 +16,32 @@ import org.nn4j.nn.spec.LayerType;
  * of Backend SPI operations only, and registered in this jar's {@code
  * META-INF/services/org.nn4j.nn.spec.LayerType}.
  */
-public final class SiLU extends Module {
-    private final Backend backend;
+public final class SiLU extends ElementwiseLayer {
     private final Buffers sigmoids;
-    private final Buffers outputs;
-    private final Buffers inputGrads;
     private final Buffers scratch;
-    private Matrix input;
     private Matrix sigmoid;
 
     public SiLU(Backend backend) {
-        this.backend = backend;
+        super(backend);
         this.sigmoids = new Buffers(backend);
-        this.outputs = new Buffers(backend);
-        this.inputGrads = new Buffers(backend);
         this.scratch = new Buffers(backend);
     }
 
     @Override
-    public Matrix forward(Matrix x, Pass pass) {
+    protected void apply(Matrix x, Matrix out) {
         sigmoid = sigmoids.get(x.dtype(), x.rows(), x.cols());
         backend.activation(ActivationKind.SIGMOID, x, sigmoid);
-        Matrix out = outputs.get(x.dtype(), x.rows(), x.cols());
         backend.multiply(x, sigmoid, out);
-        input = x;
-        return out;
     }
 
     /** {@code d/dx [x s(x)] = s + x s (1 - s)}. */
     @Override
-    public Matrix backward(Matrix grad, boolean inputGradient) {
-        if (!inputGradient) {
-            return null;
-        }
-        Matrix inputGrad = inputGrads.get(grad.dtype(), grad.rows(), grad.cols());
-        backend.multiply(grad, input, inputGrad);
-        backend.activationBackward(ActivationKind.SIGMOID, input, sigmoid, inputGrad, inputGrad);
+    protected void applyBackward(Matrix x, Matrix y, Matrix grad, Matrix out) {
+        backend.multiply(grad, x, out);
+        backend.activationBackward(ActivationKind.SIGMOID, x, sigmoid, out, out);
         Matrix direct = scratch.get(grad.dtype(), grad.rows(), grad.cols());
         backend.multiply(grad, sigmoid, direct);
-        backend.axpby(1, inputGrad, 1, direct, inputGrad);
-        return inputGrad;
-    }
-
-    @Override
-    public Shape outputShape(Shape in) {
-        return in;
+        backend.axpby(1, out, 1, direct, out);
     }
 
     @Override

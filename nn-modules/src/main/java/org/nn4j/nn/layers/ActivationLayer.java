@@ -4,10 +4,7 @@ import java.util.List;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
-import org.nn4j.nn.Buffers;
 import org.nn4j.nn.Module;
-import org.nn4j.nn.Pass;
-import org.nn4j.nn.Shape;
 import org.nn4j.nn.spec.HyperParameter;
 import org.nn4j.nn.spec.LayerConfig;
 import org.nn4j.nn.spec.LayerType;
@@ -16,22 +13,15 @@ import org.nn4j.nn.spec.LayerType;
  * An element-wise activation the backend computes: {@code sigmoid}, {@code tanh} or {@code relu}
  * ({@code torch.nn.Sigmoid}, {@code Tanh}, {@code ReLU}); any input shape, the output of the same.
  */
-public final class ActivationLayer extends Module {
+public final class ActivationLayer extends ElementwiseLayer {
     /** The type names of the activation layers, for layers that choose their initialisation by them. */
     static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "tanh", "sigmoid");
 
-    private final Backend backend;
     private final ActivationKind kind;
-    private final Buffers outputs;
-    private final Buffers inputGrads;
-    private Matrix input;
-    private Matrix output;
 
     public ActivationLayer(Backend backend, ActivationKind kind) {
-        this.backend = backend;
+        super(backend);
         this.kind = kind;
-        this.outputs = new Buffers(backend);
-        this.inputGrads = new Buffers(backend);
     }
 
     public ActivationKind kind() {
@@ -39,38 +29,13 @@ public final class ActivationLayer extends Module {
     }
 
     @Override
-    public Matrix forward(Matrix x, Pass pass) {
-        Matrix out = outputs.get(x.dtype(), x.rows(), x.cols());
+    protected void apply(Matrix x, Matrix out) {
         backend.activation(kind, x, out);
-        input = x;
-        output = out;
-        return out;
-    }
-
-    /**
-     * The output buffer for input {@code x}, for a layer that computes this activation itself (see
-     * {@link Linear#forwardActivated}): the backward pass will take {@code x} and that buffer as its
-     * input and output.
-     */
-    public Matrix outputFor(Matrix x) {
-        input = x;
-        output = outputs.get(x.dtype(), x.rows(), x.cols());
-        return output;
     }
 
     @Override
-    public Matrix backward(Matrix grad, boolean inputGradient) {
-        if (!inputGradient) {
-            return null;
-        }
-        Matrix inputGrad = inputGrads.get(grad.dtype(), grad.rows(), grad.cols());
-        backend.activationBackward(kind, input, output, grad, inputGrad);
-        return inputGrad;
-    }
-
-    @Override
-    public Shape outputShape(Shape in) {
-        return in;
+    protected void applyBackward(Matrix x, Matrix y, Matrix grad, Matrix out) {
+        backend.activationBackward(kind, x, y, grad, out);
     }
 
     @Override

@@ -3,50 +3,28 @@ package org.nn4j.nn.layers;
 import java.util.List;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
-import org.nn4j.nn.Buffers;
 import org.nn4j.nn.Module;
-import org.nn4j.nn.Pass;
-import org.nn4j.nn.Shape;
 import org.nn4j.nn.spec.HyperParameter;
 import org.nn4j.nn.spec.LayerConfig;
 import org.nn4j.nn.spec.LayerType;
 
 /** {@code torch.nn.LeakyReLU}: {@code x > 0 ? x : negative_slope * x}, element-wise; any shape. */
-public final class LeakyReLU extends Module {
-    private final Backend backend;
+public final class LeakyReLU extends ElementwiseLayer {
     private final double negativeSlope;
-    private final Buffers outputs;
-    private final Buffers inputGrads;
-    private Matrix input;
 
     public LeakyReLU(Backend backend, double negativeSlope) {
-        this.backend = backend;
+        super(backend);
         this.negativeSlope = negativeSlope;
-        this.outputs = new Buffers(backend);
-        this.inputGrads = new Buffers(backend);
     }
 
     @Override
-    public Matrix forward(Matrix x, Pass pass) {
-        Matrix out = outputs.get(x.dtype(), x.rows(), x.cols());
+    protected void apply(Matrix x, Matrix out) {
         backend.leakyRelu(negativeSlope, x, out);
-        input = x;
-        return out;
     }
 
     @Override
-    public Matrix backward(Matrix grad, boolean inputGradient) {
-        if (!inputGradient) {
-            return null;
-        }
-        Matrix inputGrad = inputGrads.get(grad.dtype(), grad.rows(), grad.cols());
-        backend.leakyReluBackward(negativeSlope, input, grad, inputGrad);
-        return inputGrad;
-    }
-
-    @Override
-    public Shape outputShape(Shape in) {
-        return in;
+    protected void applyBackward(Matrix x, Matrix y, Matrix grad, Matrix out) {
+        backend.leakyReluBackward(negativeSlope, x, grad, out);
     }
 
     @Override
