@@ -44,6 +44,23 @@ def sequential(spec):
     return torch.nn.Sequential(*modules)
 
 
+def save_state_dict(path, state_dict):
+    """Writes a state_dict as safetensors (what safetensors.torch.save_file does), for nn4j's --spec."""
+    import struct
+    kinds = {torch.float32: ("F32", "<f4"), torch.float64: ("F64", "<f8"), torch.int64: ("I64", "<i8")}
+    header, blobs, offset = {}, [], 0
+    for name, tensor in state_dict.items():
+        kind, numpy_kind = kinds[tensor.dtype]
+        data = tensor.detach().cpu().numpy().astype(numpy_kind).tobytes()
+        header[name] = {"dtype": kind, "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
 def load(path):
     """The model of an nn4j file, in evaluation mode, and the file's metadata."""
     tensors, meta = load_nn4j(path)

@@ -41,4 +41,21 @@ class BenchCommandTest {
         assertEquals(Main.BAD_INPUT, run.code());
         assertTrue(run.err().startsWith("nn bench: unknown --activation 'swish'"), run.err());
     }
+
+    @Test
+    void benchTakesAModelSpec() throws Exception {
+        java.nio.file.Path spec = java.nio.file.Files.createTempFile("spec", ".json");
+        java.nio.file.Files.writeString(spec, "{\"input\": [20], \"layers\": [{\"type\": \"linear\", \"out_features\":"
+                + " 8}, {\"type\": \"batchnorm1d\"}, {\"type\": \"leaky_relu\"}, {\"type\": \"dropout\", \"p\": 0.5},"
+                + " {\"type\": \"linear\", \"out_features\": 3}]}");
+        NnRun run = NnRun.of("bench", "--backend", "ejml", "--model", spec.toString(), "--windows", "2", "--seconds",
+                "0.2", "--warmup", "0.2", "--json");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().lines().findFirst().orElse("").startsWith("Model([20] linear(out_features=8) batchnorm1d"),
+                run.out());
+        List<String> lines = run.out().lines().toList();
+        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertTrue(json.get("samples_per_second").asDouble() > 0);
+        java.nio.file.Files.delete(spec);
+    }
 }

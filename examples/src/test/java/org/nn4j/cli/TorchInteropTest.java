@@ -127,6 +127,54 @@ class TorchInteropTest {
         }
     }
 
+    /** A state_dict that PyTorch saved (num_batches_tracked and all) predicts in nn4j, given its spec. */
+    @Test
+    void nnPredictsWithAStateDictThatPyTorchSaved() throws Exception {
+        String python = pythonWithTorch();
+        assumeTrue(python != null, "no python3 with torch (apt-get install python3-torch)");
+        Path spec = Files.writeString(dir.resolve("spec.json"), SPEC);
+        Path weights = dir.resolve("torch.safetensors");
+        Path input = dir.resolve("rows.csv");
+        String program = String.join("\n",
+                "import json, sys, torch",
+                "sys.path.insert(0, sys.argv[1])",
+                "from nn4j_torch import sequential, save_state_dict",
+                "torch.manual_seed(0)",
+                "model = sequential(json.load(open(sys.argv[2])))",
+                "with torch.no_grad():",
+                "    model[1].running_mean.uniform_(-1, 1); model[1].running_var.uniform_(0.5, 2)",
+                "    model[1].weight.uniform_(0.5, 1.5); model[1].bias.uniform_(-0.5, 0.5)",
+                "    model[1].num_batches_tracked.fill_(7)",
+                "save_state_dict(sys.argv[3], model.state_dict())",
+                "x = torch.randn(20, 6)",
+                "open(sys.argv[4], 'w').write('\\n'.join(','.join('%.9g' % v for v in row) for row in x.tolist()) + '\\n')",
+                "model.eval()",
+                "with torch.no_grad():",
+                "    x = torch.tensor([[float(v) for v in l.split(',')] for l in open(sys.argv[4]).read().split()])",
+                "    for p in torch.softmax(model(x), dim=1).tolist():",
+                "        print(','.join('%.9g' % v for v in p))");
+        Process torch = new ProcessBuilder(python, "-c", program, SCRIPT.getParent().toString(), spec.toString(),
+                weights.toString(), input.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> expected = new String(torch.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .toList();
+        assertTrue(torch.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(0, torch.exitValue());
+
+        NnRun predict = NnRun.of("predict", "--model", weights.toString(), "--spec", spec.toString(), "--input",
+                input.toString(), "--backend", "ejml");
+        assertEquals(0, predict.code(), predict.err());
+        List<String> actual = predict.out().lines().skip(1).toList();
+        assertEquals(20, actual.size());
+        for (int r = 0; r < actual.size(); r++) {
+            String[] ours = actual.get(r).split(",");
+            String[] theirs = expected.get(r).split(",");
+            for (int c = 0; c < 3; c++) {
+                assertEquals(Double.parseDouble(theirs[c]), Double.parseDouble(ours[2 + c]), 1e-5,
+                        "probability " + c + " of row " + r);
+            }
+        }
+    }
+
     @Test
     void pyTorchLoadsTheFileStrictlyAndPredictsAsNnPredict() throws Exception {
         String python = pythonWithTorch();
