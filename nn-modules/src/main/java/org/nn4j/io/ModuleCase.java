@@ -61,15 +61,17 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
                 throw read.error("'mode' must be train or eval, not '" + name + "'");
             }
         }
-        double[][] x = read.matrix(read.field(root, "x"), "x");
+        double[][] x = rows(read, read.field(root, "x"), "x");
         if (x[0].length != spec.input().size()) {
             throw read.error("x has " + x[0].length + " columns but one example of shape " + spec.input() + " has "
                     + spec.input().size() + " values");
         }
         JsonNode yNode = read.field(root, "y");
-        int[] classes = yNode.isArray() && !yNode.isEmpty() && yNode.get(0).isNumber() ? classIndices(read, yNode)
-                : null;
-        double[][] y = classes == null ? read.matrix(yNode, "y") : null;
+        boolean flat = yNode.isArray() && !yNode.isEmpty() && yNode.get(0).isNumber();
+        // A flat y is class indices for a classification loss, one target per example otherwise.
+        boolean mse = spec.loss().equals(org.nn4j.nn.MeanSquaredError.LABEL);
+        int[] classes = flat && !mse ? classIndices(read, yNode) : null;
+        double[][] y = classes != null ? null : flat ? column(read, yNode) : rows(read, yNode, "y");
         int rows = classes != null ? classes.length : y.length;
         if (rows != x.length) {
             throw read.error("y has " + rows + " rows but x has " + x.length);
@@ -87,7 +89,12 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
                         + String.join(", ", model.parameters().keySet()));
             }
         }
-        full.putAll(state);
+        state.forEach((name, t) -> {
+            TensorData own = full.get(name);
+            boolean vectorGivenAsMatrix = own != null && own.shape().length == 1 && t.shape().length == 2
+                    && (t.shape()[0] == 1 || t.shape()[1] == 1) && t.values().length == own.values().length;
+            full.put(name, vectorGivenAsMatrix ? new TensorData(own.shape(), t.values()) : t);
+        });
         try {
             model.loadStateDict(full);
         } catch (IllegalArgumentException e) {
@@ -172,8 +179,50 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
         }
     }
 
+    /**
+     * One row per example: each element of {@code node} a list of numbers, or nested lists of them (an
+     * example of shape {@code [channels, height, width]}), flattened in PyTorch's (row-major) order.
+     */
+    private static double[][] rows(JsonReading read, JsonNode node, String path) {
+        if (!node.isArray() || node.isEmpty()) {
+            throw read.error(path + " must be a list of examples, each a list of numbers");
+        }
+        double[][] rows = new double[node.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            java.util.List<Double> values = new java.util.ArrayList<>();
+            flatten(read, node.get(i), path + "[" + i + "]", values);
+            if (values.isEmpty() || !node.get(i).isArray() || (i > 0 && values.size() != rows[0].length)) {
+                throw read.error(path + "[" + i + "] must be a list of " + (i > 0 ? rows[0].length + " " : "")
+                        + "numbers like the first example");
+            }
+            rows[i] = values.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        return rows;
+    }
+
+    private static void flatten(JsonReading read, JsonNode node, String path, java.util.List<Double> out) {
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                flatten(read, node.get(i), path + "[" + i + "]", out);
+            }
+        } else {
+            out.add(read.number(node, path));
+        }
+    }
+
+    private static double[][] column(JsonReading read, JsonNode node) {
+        double[][] column = new double[node.size()][1];
+        for (int i = 0; i < column.length; i++) {
+            column[i][0] = read.number(node.get(i), "y[" + i + "]");
+        }
+        return column;
+    }
+
     /** A JSON number, list of numbers, or list of equally long lists, as a tensor. */
     static TensorData tensor(JsonReading read, JsonNode node, String path) {
+        if (node.isNumber()) {
+            return new TensorData(new long[0], new double[] {read.number(node, path)});
+        }
         if (node.isArray() && !node.isEmpty() && node.get(0).isArray()) {
             double[][] m = read.matrix(node, path);
             return new TensorData(new long[] {m.length, m[0].length}, GradientCase.flatten(m));
