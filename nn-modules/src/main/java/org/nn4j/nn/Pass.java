@@ -54,6 +54,9 @@ public final class Pass {
      * order[from + r]} of the training set, at training step {@code step}.
      */
     public void keyRows(long step, int[] order, int from, int count) {
+        if (mode == Mode.EVAL) {
+            return; // nothing draws in evaluation, and the evaluation pass is shared
+        }
         if (keys.length < count) {
             keys = new long[count];
         }
@@ -66,6 +69,9 @@ public final class Pass {
 
     /** Gives the rows of the next batch new keys, for a pass whose rows are not examples of a data set. */
     public void nextBatch() {
+        if (mode == Mode.EVAL) {
+            return;
+        }
         calls++;
         keyed = 0;
     }

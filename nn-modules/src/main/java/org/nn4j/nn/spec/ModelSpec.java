@@ -70,6 +70,56 @@ public record ModelSpec(Shape input, List<ObjectNode> layers, String loss) {
         return new ModelSpec(Shape.of(inputSize), layers, loss);
     }
 
+    /**
+     * A spec built in Java rather than JSON: {@code ModelSpec.builder(784).layer("linear",
+     * "out_features", 256).layer("relu").layer("linear", "out_features", 10).build()}.
+     *
+     * @param input one example's shape
+     */
+    public static Builder builder(int... input) {
+        return new Builder(Shape.of(input));
+    }
+
+    /** Builds a {@link ModelSpec} layer by layer; types and values are checked when the spec is built into a model. */
+    public static final class Builder {
+        private final Shape input;
+        private final List<ObjectNode> layers = new ArrayList<>();
+        private String loss = DEFAULT_LOSS;
+
+        private Builder(Shape input) {
+            this.input = input;
+        }
+
+        /**
+         * Adds a layer of {@code type} with hyper-parameters given as name, value pairs: {@code
+         * layer("dropout", "p", 0.2)}; values are numbers, booleans or strings.
+         */
+        public Builder layer(String type, Object... namesAndValues) {
+            if (namesAndValues.length % 2 != 0) {
+                throw new IllegalArgumentException("layer " + type + ": hyper-parameters come as name, value pairs");
+            }
+            ObjectNode layer = JsonNodeFactory.instance.objectNode().put("type", type);
+            for (int i = 0; i < namesAndValues.length; i += 2) {
+                layer.set(String.valueOf(namesAndValues[i]), JSON.valueToTree(namesAndValues[i + 1]));
+            }
+            layers.add(layer);
+            return this;
+        }
+
+        /** The loss by name ({@code softmax_cross_entropy} unless set). */
+        public Builder loss(String loss) {
+            this.loss = loss;
+            return this;
+        }
+
+        public ModelSpec build() {
+            if (layers.isEmpty()) {
+                throw new IllegalArgumentException("a model spec needs at least one layer");
+            }
+            return new ModelSpec(input, layers, loss);
+        }
+    }
+
     /** Reads a spec file. */
     public static ModelSpec read(Path file) {
         try {

@@ -91,4 +91,15 @@ class ModuleRegistryTest {
         assertEquals(written, ModelSpec.mlp(784, List.of(256), 10, org.nn4j.api.ActivationKind.RELU,
                 "softmax_cross_entropy"));
     }
+
+    @Test
+    void theJavaBuilderMakesTheSpecTheJsonDescribes() {
+        ModelSpec built = ModelSpec.builder(784).layer("linear", "out_features", 256).layer("relu")
+                .layer("dropout", "p", 0.2).layer("linear", "out_features", 10, "bias", false).loss("ce").build();
+        ModelSpec parsed = ModelSpec.parse("{\"input\": [784], \"layers\": [{\"type\": \"linear\","
+                + " \"out_features\": 256}, {\"type\": \"relu\"}, {\"type\": \"dropout\", \"p\": 0.2},"
+                + " {\"type\": \"linear\", \"out_features\": 10, \"bias\": false}], \"loss\": \"ce\"}", "m.json");
+        assertEquals(parsed, built);
+        assertEquals(10, REGISTRY.build(built, Backends.select("ejml"), DType.FLOAT32, 1, "built").outputSize());
+    }
 }
