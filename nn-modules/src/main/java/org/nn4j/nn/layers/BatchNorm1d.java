@@ -49,7 +49,10 @@ public final class BatchNorm1d extends Module {
     private final double[] inv;
     private final double[] gamma;
     private final double[] work;
-    private final double[] work2;
+    private final double[] sumGrad;
+    private final double[] sumGradXhat;
+    private final double[] coefficient;
+    private final double[] shift;
     private Matrix xhat;
     private boolean trainedLast;
     private long batchesTracked;
@@ -92,7 +95,10 @@ public final class BatchNorm1d extends Module {
         inv = new double[numFeatures];
         gamma = new double[numFeatures];
         work = new double[numFeatures];
-        work2 = new double[numFeatures];
+        sumGrad = new double[numFeatures];
+        sumGradXhat = new double[numFeatures];
+        coefficient = new double[numFeatures];
+        shift = new double[numFeatures];
     }
 
     /** Training batches seen, as PyTorch's {@code num_batches_tracked}. */
@@ -169,42 +175,39 @@ public final class BatchNorm1d extends Module {
         int n = grad.rows();
         Matrix products = scratch.get(dtype, n, features);
         boolean affine = !parameters.isEmpty();
-        // work = sum of grad, work2 = sum of grad * xhat, per feature: the bias's and weight's gradients.
+        // The bias's gradient is the column sums of grad, the weight's those of grad * xhat.
         Matrix biasGrad = affine ? parameters.get(1).grad() : rowA;
-        backend.columnSums(grad, biasGrad);
-        backend.copyOut(biasGrad, work);
-        backend.multiply(grad, xhat, products);
         Matrix weightGrad = affine ? parameters.get(0).grad() : rowB;
+        backend.columnSums(grad, biasGrad);
+        backend.multiply(grad, xhat, products);
         backend.columnSums(products, weightGrad);
-        backend.copyOut(weightGrad, work2);
         if (!inputGradient) {
             return null;
         }
+        backend.copyOut(biasGrad, sumGrad);
+        backend.copyOut(weightGrad, sumGradXhat);
         if (affine) {
             backend.copyOut(parameters.get(0).value(), gamma);
         } else {
             java.util.Arrays.fill(gamma, 1);
         }
         Matrix inputGrad = inputGrads.get(dtype, n, features);
-        // dL/dxhat = grad * gamma; in evaluation the statistics are constants, so dL/dx = dL/dxhat * inv.
+        // dL/dxhat = grad * gamma. In evaluation the statistics are constants: dL/dx = dL/dxhat * inv.
         for (int j = 0; j < features; j++) {
-            work2[j] = gamma[j] * inv[j];
+            coefficient[j] = gamma[j] * inv[j];
         }
-        backend.copyIn(work2, rowA);
+        backend.copyIn(coefficient, rowA);
         backend.multiplyRowVector(grad, rowA, inputGrad);
         if (!trainedLast) {
             return inputGrad;
         }
-        // In training: dL/dx = inv * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)).
-        backend.copyOut(weightGrad, work2);
-        double[] shift = mean;
+        // In training the batch's statistics depend on x as well, and per feature
+        // dL/dx = inv (dL/dxhat - mean(dL/dxhat) - xhat mean(dL/dxhat xhat)).
         for (int j = 0; j < features; j++) {
-            double meanDxhat = gamma[j] * work[j] / n;
-            double meanDxhatXhat = gamma[j] * work2[j] / n;
-            work2[j] = meanDxhatXhat * inv[j];
-            shift[j] = -meanDxhat * inv[j];
+            coefficient[j] = gamma[j] * sumGradXhat[j] / n * inv[j];
+            shift[j] = -gamma[j] * sumGrad[j] / n * inv[j];
         }
-        backend.copyIn(work2, rowB);
+        backend.copyIn(coefficient, rowB);
         backend.multiplyRowVector(xhat, rowB, products);
         backend.axpby(1, inputGrad, -1, products, inputGrad);
         backend.copyIn(shift, rowB);
