@@ -23,6 +23,8 @@ public final class Model {
     private final Sequential network;
     private final Loss loss;
     private final Shape outputShape;
+    private final int inputSize;
+    private final int outputSize;
     private final Map<String, Parameter> parameters;
     private final Map<String, NamedMatrix> buffers;
     private final List<Matrix> values;
@@ -39,6 +41,9 @@ public final class Model {
             throw new IllegalArgumentException("the model's output must be flat ([outputs]), not " + outputShape
                     + "; end it with a flatten or linear layer");
         }
+        // Kept, not recomputed: a shape's size iterates a list, which would allocate on every batch.
+        this.inputSize = spec.input().size();
+        this.outputSize = outputShape.size();
         this.parameters = network.namedParameters();
         this.buffers = network.namedBuffers();
         List<Matrix> v = new ArrayList<>();
@@ -80,12 +85,12 @@ public final class Model {
 
     /** Values in one example: the columns of an input batch. */
     public int inputSize() {
-        return spec.input().size();
+        return inputSize;
     }
 
     /** Outputs per example: the columns of the output. */
     public int outputSize() {
-        return outputShape.size();
+        return outputSize;
     }
 
     /**
