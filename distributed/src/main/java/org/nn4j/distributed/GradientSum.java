@@ -3,42 +3,102 @@ package org.nn4j.distributed;
 import java.io.Serializable;
 
 /**
- * The sum over some examples of each parameter's gradient and of the loss: what a partition sends
- * back, and what {@code treeAggregate} adds up.
+ * The sum over some examples of each parameter's gradient (and of each buffer's value, weighted by the
+ * examples) and of the loss: what a partition sends back, and what {@code treeAggregate} adds up. The
+ * sums travel in the model's dtype: float64 for a float64 model, so that Spark's weights equal one
+ * machine's, float32 for a float32 one, at half the bytes. A partition with no example in the step
+ * sends an empty sum.
  */
 final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    final double[][] sums;
+    double[][] sums64;
+    float[][] sums32;
     double lossSum;
     int count;
 
-    GradientSum(double[][] sums, double lossSum, int count) {
-        this.sums = sums;
-        this.lossSum = lossSum;
-        this.count = count;
+    private GradientSum() {
     }
 
-    /** Zeros for parameters of these element counts. */
-    static GradientSum zero(int[] sizes) {
-        double[][] sums = new double[sizes.length][];
-        for (int i = 0; i < sizes.length; i++) {
-            sums[i] = new double[sizes[i]];
-        }
-        return new GradientSum(sums, 0, 0);
+    static GradientSum empty() {
+        return new GradientSum();
     }
 
-    /** Adds {@code other} into this one and returns this one. */
+    static GradientSum of64(double[][] sums, double lossSum, int count) {
+        GradientSum s = new GradientSum();
+        s.sums64 = sums;
+        s.lossSum = lossSum;
+        s.count = count;
+        return s;
+    }
+
+    static GradientSum of32(float[][] sums, double lossSum, int count) {
+        GradientSum s = new GradientSum();
+        s.sums32 = sums;
+        s.lossSum = lossSum;
+        s.count = count;
+        return s;
+    }
+
+    /** Adds {@code other} into this one and returns the sum (either of them). */
     GradientSum add(GradientSum other) {
-        for (int i = 0; i < sums.length; i++) {
-            double[] into = sums[i];
-            double[] from = other.sums[i];
-            for (int j = 0; j < into.length; j++) {
-                into[j] += from[j];
+        if (other.count == 0) {
+            return this;
+        }
+        if (count == 0) {
+            return other;
+        }
+        if (sums64 != null) {
+            for (int i = 0; i < sums64.length; i++) {
+                double[] into = sums64[i];
+                double[] from = other.sums64[i];
+                for (int j = 0; j < into.length; j++) {
+                    into[j] += from[j];
+                }
+            }
+        } else {
+            for (int i = 0; i < sums32.length; i++) {
+                float[] into = sums32[i];
+                float[] from = other.sums32[i];
+                for (int j = 0; j < into.length; j++) {
+                    into[j] += from[j];
+                }
             }
         }
         lossSum += other.lossSum;
         count += other.count;
         return this;
+    }
+
+    /** Sum {@code i} divided by the count, as float64. */
+    double[] mean(int i) {
+        double[] mean;
+        if (sums64 != null) {
+            mean = sums64[i].clone();
+        } else {
+            mean = new double[sums32[i].length];
+            for (int j = 0; j < mean.length; j++) {
+                mean[j] = sums32[i][j];
+            }
+        }
+        for (int j = 0; j < mean.length; j++) {
+            mean[j] /= count;
+        }
+        return mean;
+    }
+
+    /** The bytes of the sums. */
+    long bytes() {
+        long bytes = 0;
+        if (sums64 != null) {
+            for (double[] s : sums64) {
+                bytes += 8L * s.length;
+            }
+        } else if (sums32 != null) {
+            for (float[] s : sums32) {
+                bytes += 4L * s.length;
+            }
+        }
+        return bytes;
     }
 }

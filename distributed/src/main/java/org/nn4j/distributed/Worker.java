@@ -58,32 +58,25 @@ final class Worker {
     }
 
     /**
-     * The gradients of the loss summed (not averaged) over {@code rows} of epoch {@code epoch}, for the
-     * parameters {@code state} (in the order of {@link Model#parameters()}), followed by the buffers
-     * after the forward pass (in the order of {@link Model#buffers()}), each times the rows' count, so
-     * that the driver's sum over partitions divided by the batch size is their average weighted by
-     * examples. {@code state} holds the parameters, then the buffers.
+     * The gradients of the loss summed (not averaged) over rows {@code rows[first .. end)} of {@code
+     * block} in epoch {@code epoch}, from the parameters and buffers of {@code state}; after them, the
+     * buffers as the forward pass left them (batch normalisation's running statistics). All are times
+     * the rows' count, so that the driver's sum over partitions divided by the batch size is their
+     * average weighted by examples.
      */
-    GradientSum gradients(double[][] state, List<Example> rows, int epoch) {
-        List<Matrix> parameters = network.parameterValues();
-        List<NamedMatrix> buffers = List.copyOf(network.buffers().values());
-        for (int i = 0; i < parameters.size(); i++) {
-            backend.copyIn(state[i], parameters.get(i));
-        }
-        for (int i = 0; i < buffers.size(); i++) {
-            backend.copyIn(state[parameters.size() + i], buffers.get(i).value());
-        }
-        int count = rows.size();
+    GradientSum gradients(ModelState state, ExampleBlock block, int[] rows, int first, int end, int epoch) {
+        state.copyInto(network);
+        int count = end - first;
         int d = network.inputSize();
         int k = network.outputSize();
         float[] x = new float[count * d];
         float[] y = new float[count * k];
         int[] examples = new int[count];
         for (int r = 0; r < count; r++) {
-            Example e = rows.get(r);
-            System.arraycopy(e.features(), 0, x, r * d, d);
-            y[r * k + e.label()] = 1;
-            examples[r] = e.index();
+            int row = rows[first + r];
+            System.arraycopy(block.features, row * d, x, r * d, d);
+            y[r * k + block.labels[row]] = 1;
+            examples[r] = block.indices[row];
         }
         DType dtype = network.dtype();
         Matrix xm = inputs.get(dtype, count, d);
@@ -96,14 +89,28 @@ final class Worker {
         double meanLoss = loss.forwardBackward(network.forward(xm, pass), ym, grad);
         network.backward(grad, false);
         List<Matrix> gradients = network.parameterGradients();
-        double[][] sums = new double[gradients.size() + buffers.size()][];
-        for (int i = 0; i < sums.length; i++) {
-            sums[i] = backend.toArray(i < gradients.size() ? gradients.get(i)
-                    : buffers.get(i - gradients.size()).value());
+        List<NamedMatrix> buffers = List.copyOf(network.buffers().values());
+        int parts = gradients.size() + buffers.size();
+        if (dtype == DType.FLOAT64) {
+            double[][] sums = new double[parts][];
+            for (int i = 0; i < parts; i++) {
+                sums[i] = backend.toArray(i < gradients.size() ? gradients.get(i) : buffers.get(i - gradients.size())
+                        .value());
+                for (int j = 0; j < sums[i].length; j++) {
+                    sums[i][j] *= count;
+                }
+            }
+            return GradientSum.of64(sums, meanLoss * count, count);
+        }
+        float[][] sums = new float[parts][];
+        for (int i = 0; i < parts; i++) {
+            Matrix m = i < gradients.size() ? gradients.get(i) : buffers.get(i - gradients.size()).value();
+            sums[i] = new float[m.size()];
+            backend.copyOut(m, sums[i]);
             for (int j = 0; j < sums[i].length; j++) {
                 sums[i][j] *= count;
             }
         }
-        return new GradientSum(sums, meanLoss * count, count);
+        return GradientSum.of32(sums, meanLoss * count, count);
     }
 }
