@@ -36,8 +36,11 @@ public final class SparkTraining implements DistributedTraining {
         }
         return new Session() {
             @Override
-            public BatchUpdater updater(Dataset train, Model model, Optimizer optimizer, long seed) {
-                return new SparkUpdater(spark, train, 0, model, optimizer, backend, seed);
+            public BatchUpdater updater(Dataset train, Model model, Optimizer optimizer, long seed, int batchSize,
+                    int averageEvery) {
+                return averageEvery == 1 ? new SparkUpdater(spark, train, 0, model, optimizer, backend, seed)
+                        : new AveragingUpdater(spark, train, 0, model, optimizer, backend, seed, batchSize,
+                                averageEvery);
             }
 
             @Override

@@ -15,6 +15,8 @@ import org.nn4j.nn.Loss;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.NamedMatrix;
 import org.nn4j.nn.Pass;
+import org.nn4j.train.Optimizer;
+import org.nn4j.train.TrainingStep;
 
 /**
  * An executor thread's copy of the model: made once per thread and model, since backends are not
@@ -27,6 +29,10 @@ final class Worker {
     private final Model network;
     private final Loss loss;
     private final Pass pass;
+    private final long seed;
+    private Optimizer localOptimizer;
+    private OptimizerSpec localSpec;
+    private TrainingStep localStep;
     private final Buffers inputs;
     private final Buffers targets;
     private final Buffers outputGrads;
@@ -36,6 +42,7 @@ final class Worker {
         network = spec.build(backend);
         loss = network.loss();
         pass = Pass.training(spec.seed());
+        seed = spec.seed();
         inputs = new Buffers(backend);
         targets = new Buffers(backend);
         outputGrads = new Buffers(backend);
@@ -112,5 +119,72 @@ final class Worker {
             }
         }
         return GradientSum.of32(sums, meanLoss * count, count);
+    }
+
+    /**
+     * A round of local steps, as parameter averaging takes them: from {@code state} and the optimizer
+     * state {@code slots} (per slot, per parameter), {@code steps} steps of {@code optimizer} on this
+     * block's rows in the round, {@code rows[first .. last)} in the epoch's order, cut into {@code steps}
+     * batches of sizes that differ by one at most (so that the layers' buffers take two shapes, not
+     * one per step). Returns the state, the buffers and the optimizer state after the round, times
+     * the examples used, and the round's loss sum.
+     *
+     * @param done the driver's optimizer's steps before the round, for Adam's bias correction
+     */
+    RoundSum localRound(ModelState state, double[][][] slots, OptimizerSpec optimizer, double learningRate, long done,
+            ExampleBlock block, int[] rows, int first, int last, int steps, int epoch) {
+        if (!optimizer.equals(localSpec)) {
+            localOptimizer = optimizer.build(backend, network.parameterValues());
+            localSpec = optimizer;
+            localStep = new TrainingStep(network, loss, localOptimizer, seed);
+        }
+        state.copyInto(network);
+        List<String> slotNames = localOptimizer.slots();
+        for (int s = 0; s < slotNames.size(); s++) {
+            for (int i = 0; i < slots[s].length; i++) {
+                backend.copyIn(slots[s][i], localOptimizer.state(slotNames.get(s), i));
+            }
+        }
+        localOptimizer.setLearningRate(learningRate);
+        localOptimizer.resumeAfter(done);
+        int d = network.inputSize();
+        int k = network.outputSize();
+        int total = last - first;
+        int batches = Math.min(steps, total);
+        RoundSum result = new RoundSum();
+        float[] x = new float[0];
+        float[] y = new float[0];
+        int[] examples = new int[0];
+        for (int b = 0; b < batches; b++) {
+            int from = first + (int) ((long) b * total / batches);
+            int count = first + (int) ((long) (b + 1) * total / batches) - from;
+            if (x.length != count * d) {
+                x = new float[count * d];
+                y = new float[count * k];
+                examples = new int[count];
+            } else {
+                java.util.Arrays.fill(y, 0);
+            }
+            for (int r = 0; r < count; r++) {
+                int row = rows[from + r];
+                System.arraycopy(block.features, row * d, x, r * d, d);
+                y[r * k + block.labels[row]] = 1;
+                examples[r] = block.indices[row];
+            }
+            result.lossSum += localStep.run(x, y, count, epoch, examples, 0) * count;
+        }
+        result.examples = total;
+        List<Matrix> all = ModelState.matrices(network);
+        int parameters = network.parameterValues().size();
+        result.sums = new double[all.size() + slotNames.size() * parameters][];
+        for (int i = 0; i < result.sums.length; i++) {
+            Matrix m = i < all.size() ? all.get(i)
+                    : localOptimizer.state(slotNames.get((i - all.size()) / parameters), (i - all.size()) % parameters);
+            result.sums[i] = backend.toArray(m);
+            for (int j = 0; j < result.sums[i].length; j++) {
+                result.sums[i][j] *= result.examples;
+            }
+        }
+        return result;
     }
 }

@@ -68,6 +68,7 @@ class DistributedTrainingTest {
             + " \"out_features\": 3}]}";
 
     private String spec = MLP;
+    private int trainSize = 150;
 
     private Model network() {
         return ModuleRegistry.builtIn().build(ModelSpec.parse(spec, "spec"), ejml, DType.FLOAT64, 5, "spec");
@@ -84,7 +85,7 @@ class DistributedTrainingTest {
         Model net = network();
         Adam adam = new Adam(ejml, net.parameterValues(), 0.01, 0);
         Trainer trainer = new Trainer(net, new SoftmaxCrossEntropy(ejml), adam, CONFIG);
-        Dataset train = data(150, 1);
+        Dataset train = data(trainSize, 1);
         Dataset test = data(60, 2);
         BatchUpdater given = updater.apply(net, adam);
         TrainingHistory history = given == null
@@ -134,6 +135,49 @@ class DistributedTrainingTest {
             List<double[]> distributed = train((net, adam) -> new SparkUpdater(spark, data(150, 1), 0, net, adam, "ejml",
                     CONFIG.seed()));
             assertSameWeights(oneMachine, distributed);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "batchnorm", "dropout"})
+    void averagingOnOnePartitionIsTrainingOnOneMachine(String which) {
+        spec = which.equals("mlp") ? MLP : which.equals("batchnorm") ? WITH_BATCHNORM : WITH_DROPOUT;
+        // 192 examples: batches of 32 and rounds of 3 whole batches, so one partition's round is one machine's steps.
+        trainSize = 192;
+        List<double[]> oneMachine = train((net, adam) -> null);
+        JavaSparkContext spark = spark("local[1]");
+        try {
+            List<double[]> averaged = train((net, adam) -> new AveragingUpdater(spark, data(192, 1), 1, net, adam, "ejml",
+                    CONFIG.seed(), CONFIG.batchSize(), 3));
+            assertSameWeights(oneMachine, averaged);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void averagingOnSeveralPartitionsLearnsAsOneMachineDoes() {
+        Dataset train = data(600, 1);
+        Dataset test = data(300, 2);
+        JavaSparkContext spark = spark("local[2]");
+        try {
+            double[] accuracy = new double[2];
+            for (int run = 0; run < 2; run++) {
+                Model net = network();
+                Adam adam = new Adam(ejml, net.parameterValues(), 0.01, 0);
+                TrainingConfig config = new TrainingConfig(4, 32, 7, 0, LearningRateSchedule.constant());
+                Trainer trainer = new Trainer(net, net.loss(), adam, config);
+                TrainingHistory history = run == 0
+                        ? trainer.fit(train, test, TrainingHistory.empty(), new TrainingListener() { })
+                        : trainer.fit(train, test, TrainingHistory.empty(), new TrainingListener() { },
+                                new AveragingUpdater(spark, train, 3, net, adam, "ejml", 7, 32, 4));
+                assertEquals(4, history.epochsDone());
+                accuracy[run] = history.last().testAccuracy();
+            }
+            assertTrue(accuracy[0] > 0.9, "one machine: " + accuracy[0]);
+            assertTrue(accuracy[1] > accuracy[0] - 0.05, "averaged " + accuracy[1] + ", one machine " + accuracy[0]);
         } finally {
             spark.stop();
         }

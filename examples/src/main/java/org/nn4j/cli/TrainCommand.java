@@ -122,6 +122,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " a URL, at the master spark-submit gives.")
     String sparkMaster;
 
+    @Option(names = "--average-every", paramLabel = "K", defaultValue = "1",
+            description = "With --spark: average the executors' parameters and optimizer state every K batches,"
+                    + " each executor stepping on its own examples in between (default: ${DEFAULT-VALUE},"
+                    + " synchronous: one step for the whole cluster per batch).")
+    int averageEvery;
+
     @Spec
     CommandSpec spec;
 
@@ -133,6 +139,12 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (averageEvery < 1) {
+            throw new InvalidInputException("--average-every must be at least 1, not " + averageEvery);
+        }
+        if (averageEvery > 1 && sparkMaster == null) {
+            throw new InvalidInputException("--average-every applies only with --spark");
+        }
         NetworkFactory factory = backendOptions.injector(DType.FLOAT32).getInstance(NetworkFactory.class);
         Backend backend = factory.backend();
         Setup run = resume != null ? resumed(factory) : fresh(factory);
@@ -182,7 +194,8 @@ final class TrainCommand implements Callable<Integer> {
                         out.flush();
                     }
                     history = trainer.fit(split.train(), split.test(), run.history(), listener,
-                            cluster.updater(split.train(), run.model(), run.optimizer(), run.config().seed()));
+                            cluster.updater(split.train(), run.model(), run.optimizer(), run.config().seed(),
+                                    run.config().batchSize(), averageEvery));
                 }
             }
         } catch (IllegalArgumentException e) {

@@ -190,4 +190,14 @@ class TrainCommandsTest {
         assertEquals(1, run.err().lines().count(), "one line on stderr: " + run.err());
         assertFalse(run.err().contains("Exception"), run.err());
     }
+
+    @Test
+    void averageEveryNeedsSparkAndAPositiveCount() {
+        NnRun withoutSpark = nn(args("train", "--data", data.toString(), "--average-every", "8"));
+        assertEquals(2, withoutSpark.code());
+        assertEquals("nn train: --average-every applies only with --spark", withoutSpark.err().strip());
+        NnRun zero = nn(args("train", "--data", data.toString(), "--average-every", "0", "--spark", "local[1]"));
+        assertEquals(2, zero.code());
+        assertEquals("nn train: --average-every must be at least 1, not 0", zero.err().strip());
+    }
 }

@@ -23,8 +23,14 @@ public interface DistributedTraining {
     /** A connection to a cluster; closing it ends the cluster session. */
     interface Session extends AutoCloseable {
 
-        /** Makes the updates of {@code model} from {@code train} on the cluster, its random draws seeded by {@code seed}. */
-        BatchUpdater updater(Dataset train, Model model, Optimizer optimizer, long seed);
+        /**
+         * Makes the updates of {@code model} from {@code train} on the cluster, its random draws seeded
+         * by {@code seed}: synchronous, one step for all the cluster per batch, when {@code
+         * averageEvery} is 1; else parameter averaging every {@code averageEvery} batches of {@code
+         * batchSize}.
+         */
+        BatchUpdater updater(Dataset train, Model model, Optimizer optimizer, long seed, int batchSize,
+                int averageEvery);
 
         /** One line about the cluster, for the user. */
         String describe();
