@@ -1,5 +1,12 @@
 package org.nn4j.distributed;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nn4j.data.Dataset;
@@ -10,6 +17,40 @@ import org.nn4j.train.Optimizer;
 
 /** Training on Apache Spark, as {@code nn train --spark MASTER} uses it. */
 public final class SparkTraining implements DistributedTraining {
+
+    /**
+     * The jars on this JVM's class path other than Spark's and its dependencies' (which a cluster's
+     * executors have): nn4j's own, the backends' and any of {@code NN4J_CLASSPATH}, comma-separated as
+     * {@code spark.jars} takes them.
+     */
+    static String applicationJars() {
+        List<Path> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (entry.endsWith("*")) {
+                // A class path of 'dir/*', as ./nn gives it: every jar in dir.
+                File[] jars = new File(entry.substring(0, entry.length() - 1)).listFiles((d, name) -> name.endsWith(".jar"));
+                if (jars != null) {
+                    java.util.Arrays.sort(jars);
+                    for (File jar : jars) {
+                        entries.add(jar.toPath().toAbsolutePath());
+                    }
+                }
+            } else if (entry.endsWith(".jar")) {
+                entries.add(Path.of(entry).toAbsolutePath());
+            }
+        }
+        Path sparkLib = entries.stream().filter(p -> p.getFileName().toString().startsWith("spark-core_"))
+                .map(Path::getParent).findFirst().orElse(null);
+        Set<String> names = new HashSet<>();
+        List<String> jars = new ArrayList<>();
+        for (Path jar : entries) {
+            boolean sparksOwn = jar.getParent().equals(sparkLib) && !jar.getFileName().toString().startsWith("nn4j-");
+            if (!sparksOwn && Files.isRegularFile(jar) && names.add(jar.getFileName().toString())) {
+                jars.add(jar.toUri().toString());
+            }
+        }
+        return String.join(",", jars);
+    }
 
     @Override
     public String name() {
@@ -26,6 +67,15 @@ public final class SparkTraining implements DistributedTraining {
         SparkConf conf = new SparkConf().setAppName("nn4j").setIfMissing("spark.ui.showConsoleProgress", "false");
         if (master != null && !master.isBlank()) {
             conf.setMaster(master);
+        }
+        String effectiveMaster = conf.get("spark.master", "");
+        if (!effectiveMaster.startsWith("local") && !conf.contains("spark.jars")) {
+            // Executors elsewhere need nn4j and the chosen backend: the jars of this JVM's class path
+            // that Spark's own executors lack.
+            String jars = applicationJars();
+            if (!jars.isEmpty()) {
+                conf.set("spark.jars", jars);
+            }
         }
         JavaSparkContext spark = new JavaSparkContext(conf);
         try {

@@ -258,6 +258,81 @@ class DistributedTrainingTest {
         }
     }
 
+    /**
+     * A real standalone cluster: a Master and two 1-core Workers, each a JVM of its own started from the
+     * Spark jars of this class path, whose executors get this class path too; float64 weights equal
+     * one machine's.
+     */
+    @Test
+    void aStandaloneClusterOfTwoWorkersGivesTheWeightsOfOneMachine(@TempDir Path dir) throws Exception {
+        List<double[]> oneMachine = train((net, adam) -> null);
+        String classPath = System.getProperty("java.class.path");
+        Path jars = java.nio.file.Files.createDirectories(dir.resolve("home").resolve("jars"));
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            Path jar = Path.of(entry);
+            if (entry.endsWith(".jar") && java.nio.file.Files.isRegularFile(jar)
+                    && !java.nio.file.Files.exists(jars.resolve(jar.getFileName()))) {
+                java.nio.file.Files.createSymbolicLink(jars.resolve(jar.getFileName()), jar.toAbsolutePath());
+            }
+        }
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> cluster = new ArrayList<>();
+        JavaSparkContext spark = null;
+        try {
+            cluster.add(start(dir, "master", java, jars, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                    "--port", Integer.toString(port), "--webui-port", "0"));
+            awaitLog(dir.resolve("master.log"), "I have been elected leader", 1);
+            for (int i = 1; i <= 2; i++) {
+                cluster.add(start(dir, "worker-" + i, java, jars, "org.apache.spark.deploy.worker.Worker",
+                        "spark://127.0.0.1:" + port, "--host", "127.0.0.1", "--cores", "1", "--memory", "512m",
+                        "--webui-port", "0", "--work-dir", dir.resolve("work-" + i).toString()));
+            }
+            awaitLog(dir.resolve("master.log"), "Registering worker", 2);
+            spark = new JavaSparkContext(new SparkConf().setMaster("spark://127.0.0.1:" + port).setAppName("nn4j-test")
+                    .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                    .set("spark.driver.bindAddress", "127.0.0.1").set("spark.executor.memory", "512m")
+                    .set("spark.executor.extraClassPath", classPath));
+            JavaSparkContext context = spark;
+            ExecutorBackends.require(context, "ejml");
+            List<double[]> distributed = train((net, adam) -> new SparkUpdater(context, data(150, 1), 2, net, adam,
+                    "ejml", CONFIG.seed()));
+            assertSameWeights(oneMachine, distributed);
+        } finally {
+            if (spark != null) {
+                spark.stop();
+            }
+            cluster.forEach(Process::destroy);
+        }
+    }
+
+    private static Process start(Path dir, String name, String java, Path jars, String mainClass, String... args)
+            throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", jars + "/*", mainClass));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile());
+        builder.environment().put("SPARK_HOME", jars.getParent().toString());
+        builder.environment().put("SPARK_SCALA_VERSION", "2.13");
+        return builder.start();
+    }
+
+    private static void awaitLog(Path log, String line, int times) throws Exception {
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (java.nio.file.Files.exists(log)
+                    && java.nio.file.Files.readAllLines(log).stream().filter(l -> l.contains(line)).count() >= times) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("'" + line + "' did not appear " + times + " times in " + log + ":\n"
+                + (java.nio.file.Files.exists(log) ? java.nio.file.Files.readString(log) : "(no log)"));
+    }
+
     @Test
     void aBackendThatExecutorsLackFailsAtTheStartWithTheirReason() {
         JavaSparkContext spark = spark("local[2]");
