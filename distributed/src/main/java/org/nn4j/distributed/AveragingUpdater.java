@@ -105,7 +105,8 @@ public final class AveragingUpdater implements BatchUpdater, AutoCloseable {
                     optimizerState.value(), optimizerSpec, rate, steps, block, rows.rows(), first, last, localSteps, epoch))
                     .iterator();
         }, true);
-        RoundSum total = partials.treeAggregate(RoundSum.empty(), RoundSum::add, RoundSum::add);
+        RoundSum total = SparkTraining.onCluster(
+                () -> partials.treeAggregate(RoundSum.empty(), RoundSum::add, RoundSum::add));
         state.destroy();
         optimizerState.destroy();
         if (total.examples != roundEnd - roundStart) {

@@ -51,7 +51,7 @@ final class SparkData implements AutoCloseable {
                 .map(p -> ExampleBlock.slice(x.value(), y.value(), d, (int) ((long) p * n / parts),
                         (int) ((long) (p + 1) * n / parts)))
                 .persist(StorageLevel.MEMORY_ONLY());
-        this.blocks.count();
+        SparkTraining.onCluster(this.blocks::count);
     }
 
     /** Each example's place in epoch {@code epochNumber}'s order, broadcast once per epoch. */

@@ -6,12 +6,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nn4j.data.Dataset;
 import org.nn4j.nn.Model;
 import org.nn4j.train.BatchUpdater;
+import org.nn4j.train.ClusterFailureException;
 import org.nn4j.train.DistributedTraining;
 import org.nn4j.train.Optimizer;
 
@@ -57,19 +59,24 @@ public final class SparkTraining implements DistributedTraining {
         return "spark";
     }
 
-    @Override
-    public Session open(String master, String backend, boolean verbose) {
-        if (System.getProperty("log4j.configurationFile") == null) {
-            // Spark logs at INFO by default; nn4j shows its own progress instead, unless asked.
-            System.setProperty("log4j.configurationFile", verbose ? "nn4j-spark-log4j2-verbose.properties"
-                    : "nn4j-spark-log4j2.properties");
-        }
+    /**
+     * The context's settings: nn4j's defaults, then {@code settings} over them. A non-local master gets
+     * the application's jars in {@code spark.jars}, and executors get {@code OPENBLAS_CORETYPE} (which
+     * ./nn chooses for the CPU) and the nn4j settings of the driver's environment.
+     */
+    static SparkConf configure(String master, Map<String, String> settings, Map<String, String> environment) {
         SparkConf conf = new SparkConf().setAppName("nn4j").setIfMissing("spark.ui.showConsoleProgress", "false");
         if (master != null && !master.isBlank()) {
             conf.setMaster(master);
         }
-        String effectiveMaster = conf.get("spark.master", "");
-        if (!effectiveMaster.startsWith("local") && !conf.contains("spark.jars")) {
+        settings.forEach(conf::set);
+        for (String variable : List.of("OPENBLAS_CORETYPE", "NN4J_THREADS")) {
+            String value = environment.get(variable);
+            if (value != null && !conf.contains("spark.executorEnv." + variable)) {
+                conf.set("spark.executorEnv." + variable, value);
+            }
+        }
+        if (!conf.get("spark.master", "local").startsWith("local") && !conf.contains("spark.jars")) {
             // Executors elsewhere need nn4j and the chosen backend: the jars of this JVM's class path
             // that Spark's own executors lack.
             String jars = applicationJars();
@@ -77,7 +84,63 @@ public final class SparkTraining implements DistributedTraining {
                 conf.set("spark.jars", jars);
             }
         }
-        JavaSparkContext spark = new JavaSparkContext(conf);
+        return conf;
+    }
+
+    /**
+     * Under spark-submit, log4j is set up before nn4j runs, at INFO: its root level is set to ERROR
+     * here (by name, since log4j's core is Spark's dependency, not nn4j's).
+     */
+    private static void quietLogs() {
+        try {
+            Class<?> level = Class.forName("org.apache.logging.log4j.Level");
+            Class.forName("org.apache.logging.log4j.core.config.Configurator").getMethod("setRootLevel", level)
+                    .invoke(null, level.getField("ERROR").get(null));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // Another logging backend: its own configuration stands.
+        }
+    }
+
+    /** Runs a Spark job, turning the cluster's failure into a {@link ClusterFailureException} of one line. */
+    static <T> T onCluster(java.util.function.Supplier<T> job) {
+        try {
+            return job.get();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            // Spark's Scala code throws SparkException, a checked exception, undeclared.
+            throw new ClusterFailureException(describeFailure(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * One line for a job that the cluster could not run: the task, how often it failed, where it
+     * last failed and why, from Spark's many-line message.
+     */
+    static String describeFailure(String sparkMessage) {
+        String first = sparkMessage == null ? "" : sparkMessage.strip().lines().findFirst().orElse("");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "Task (\\S+) in stage \\S+ failed (\\d+) times?, most recent failure: Lost task \\S+ in stage \\S+"
+                        + " \\(TID \\d+\\) \\(([^ ]+) executor ([^)]+)\\): (.*)").matcher(first);
+        if (m.find()) {
+            return "the cluster failed: task " + m.group(1) + " failed " + m.group(2) + " time"
+                    + (m.group(2).equals("1") ? "" : "s") + ", last on " + m.group(3) + " (executor " + m.group(4)
+                    + "): " + m.group(5).strip();
+        }
+        return "the cluster failed: " + first.replaceFirst("^Job aborted due to stage failure: ", "");
+    }
+
+    @Override
+    public Session open(String master, String backend, boolean verbose, Map<String, String> settings) {
+        if (System.getProperty("log4j.configurationFile") == null) {
+            // Spark logs at INFO by default; nn4j shows its own progress instead, unless asked.
+            System.setProperty("log4j.configurationFile", verbose ? "nn4j-spark-log4j2-verbose.properties"
+                    : "nn4j-spark-log4j2.properties");
+        }
+        if (!verbose) {
+            quietLogs();
+        }
+        JavaSparkContext spark = new JavaSparkContext(configure(master, settings, System.getenv()));
         try {
             ExecutorBackends.require(spark, backend);
         } catch (RuntimeException e) {

@@ -67,7 +67,8 @@ public final class SparkUpdater implements BatchUpdater, AutoCloseable {
                     : Worker.of(model).gradients(broadcastState.value(), block, rows.rows(), first, last,
                             epochOfBatch)).iterator();
         }, true);
-        GradientSum total = partials.treeAggregate(GradientSum.empty(), GradientSum::add, GradientSum::add);
+        GradientSum total = SparkTraining.onCluster(
+                () -> partials.treeAggregate(GradientSum.empty(), GradientSum::add, GradientSum::add));
         broadcastState.destroy();
         if (total.count != count) {
             throw new IllegalStateException("the partitions summed " + total.count + " examples for a batch of " + count);

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import org.nn4j.api.SettingException;
 import org.nn4j.io.InvalidInputException;
+import org.nn4j.train.ClusterFailureException;
 import org.nn4j.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -44,7 +45,7 @@ public final class Main {
             String command = commandLine.getCommandSpec().qualifiedName();
             int code;
             if (e instanceof InvalidInputException || e instanceof SettingException
-                    || e instanceof TrainingDivergedException) {
+                    || e instanceof TrainingDivergedException || e instanceof ClusterFailureException) {
                 err.println(command + ": " + e.getMessage());
                 code = BAD_INPUT;
             } else {

@@ -122,6 +122,10 @@ final class TrainCommand implements Callable<Integer> {
                     + " a URL, at the master spark-submit gives.")
     String sparkMaster;
 
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
+            description = "With --spark: a Spark setting, over nn4j's own (repeatable), e.g. spark.executor.memory=4g.")
+    List<String> sparkConf = new ArrayList<>();
+
     @Option(names = "--average-every", paramLabel = "K", defaultValue = "1",
             description = "With --spark: average the executors' parameters and optimizer state every K batches,"
                     + " each executor stepping on its own examples in between (default: ${DEFAULT-VALUE},"
@@ -145,6 +149,10 @@ final class TrainCommand implements Callable<Integer> {
         if (averageEvery > 1 && sparkMaster == null) {
             throw new InvalidInputException("--average-every applies only with --spark");
         }
+        if (!sparkConf.isEmpty() && sparkMaster == null) {
+            throw new InvalidInputException("--spark-conf applies only with --spark");
+        }
+        sparkSettings();
         NetworkFactory factory = backendOptions.injector(DType.FLOAT32).getInstance(NetworkFactory.class);
         Backend backend = factory.backend();
         Setup run = resume != null ? resumed(factory) : fresh(factory);
@@ -188,7 +196,7 @@ final class TrainCommand implements Callable<Integer> {
                 history = trainer.fit(split.train(), split.test(), run.history(), listener);
             } else {
                 try (DistributedTraining.Session cluster = distributed().open(sparkMaster, backend.name(),
-                        spec.commandLine().getParseResult().hasMatchedOption("--debug"))) {
+                        spec.commandLine().getParseResult().hasMatchedOption("--debug"), sparkSettings())) {
                     if (!quiet) {
                         out.println("cluster: " + cluster.describe());
                         out.flush();
@@ -324,6 +332,20 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The --spark-conf settings, checked: each KEY=VALUE with a key. */
+    private Map<String, String> sparkSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String setting : sparkConf) {
+            int eq = setting.indexOf('=');
+            if (eq < 1) {
+                throw new InvalidInputException("--spark-conf '" + setting + "' must be KEY=VALUE, for example"
+                        + " spark.executor.memory=4g");
+            }
+            settings.put(setting.substring(0, eq).strip(), setting.substring(eq + 1));
+        }
+        return settings;
     }
 
     /** The Spark engine of nn4j's distributed module, which ./nn puts on the class path for --spark. */

@@ -199,5 +199,12 @@ class TrainCommandsTest {
         NnRun zero = nn(args("train", "--data", data.toString(), "--average-every", "0", "--spark", "local[1]"));
         assertEquals(2, zero.code());
         assertEquals("nn train: --average-every must be at least 1, not 0", zero.err().strip());
+        NnRun badSetting = nn(args("train", "--data", data.toString(), "--spark", "local[1]", "--spark-conf",
+                "spark.executor.memory"));
+        assertEquals(2, badSetting.code());
+        assertEquals("nn train: --spark-conf 'spark.executor.memory' must be KEY=VALUE, for example"
+                + " spark.executor.memory=4g", badSetting.err().strip());
+        NnRun settingWithoutSpark = nn(args("train", "--data", data.toString(), "--spark-conf", "a=b"));
+        assertEquals("nn train: --spark-conf applies only with --spark", settingWithoutSpark.err().strip());
     }
 }

@@ -16,9 +16,11 @@ public interface DistributedTraining {
      * Connects to the cluster at {@code master} and checks that every executor can compute on {@code
      * backend}.
      *
+     * @param settings more of the engine's own settings ({@code --spark-conf KEY=VALUE}), which win over
+     *     nn4j's defaults
      * @throws org.nn4j.api.SettingException naming the executors where {@code backend} is unavailable
      */
-    Session open(String master, String backend, boolean verbose);
+    Session open(String master, String backend, boolean verbose, java.util.Map<String, String> settings);
 
     /** A connection to a cluster; closing it ends the cluster session. */
     interface Session extends AutoCloseable {

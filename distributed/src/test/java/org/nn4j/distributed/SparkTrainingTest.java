@@ -1,0 +1,44 @@
+package org.nn4j.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+
+/** What nn train --spark sets up for Spark, and how it tells a cluster's failure. */
+class SparkTrainingTest {
+
+    @Test
+    void settingsWinAndExecutorsGetTheDriversCpuSettings() {
+        SparkConf conf = SparkTraining.configure("local[2]", Map.of("spark.app.name", "mine", "spark.executor.memory",
+                "3g"), Map.of("OPENBLAS_CORETYPE", "Haswell", "HOME", "/root"));
+        assertEquals("mine", conf.get("spark.app.name"));
+        assertEquals("3g", conf.get("spark.executor.memory"));
+        assertEquals("Haswell", conf.get("spark.executorEnv.OPENBLAS_CORETYPE"));
+        assertFalse(conf.contains("spark.executorEnv.HOME"));
+        assertFalse(conf.contains("spark.jars"), "local masters share the driver's class path");
+    }
+
+    @Test
+    void aClusterMasterGetsTheApplicationsJarsUnlessGiven() {
+        SparkConf conf = SparkTraining.configure("spark://127.0.0.1:7077", Map.of(), Map.of());
+        assertTrue(conf.get("spark.jars").contains("ejml"), conf.get("spark.jars"));
+        assertFalse(conf.get("spark.jars").contains("spark-core_"), "Spark's own jars stay with the executors");
+        assertEquals("a.jar", SparkTraining.configure("spark://127.0.0.1:7077", Map.of("spark.jars", "a.jar"), Map.of())
+                .get("spark.jars"));
+    }
+
+    @Test
+    void aFailedJobIsOneLineWithTheExecutorsHostAndCause() {
+        String spark = "Job aborted due to stage failure: Task 0 in stage 6.0 failed 4 times, most recent failure: Lost"
+                + " task 0.3 in stage 6.0 (TID 17) (10.0.0.7 executor 3): java.lang.OutOfMemoryError: Java heap space\n"
+                + "\tat org.nn4j.distributed.Worker.gradients(Worker.java:77)\nDriver stacktrace:";
+        assertEquals("the cluster failed: task 0 failed 4 times, last on 10.0.0.7 (executor 3):"
+                + " java.lang.OutOfMemoryError: Java heap space", SparkTraining.describeFailure(spark));
+        assertEquals("the cluster failed: Master removed our application: FAILED",
+                SparkTraining.describeFailure("Master removed our application: FAILED"));
+    }
+}
