@@ -19,12 +19,15 @@ import org.nn4j.train.Optimizer;
 import org.nn4j.train.TrainingStep;
 
 /**
- * An executor thread's copy of the model: made once per thread and model, since backends are not
- * thread-safe and Spark runs a local executor's tasks on several threads.
+ * An executor thread's copy of the model: made once per thread, model and GPU, since backends are not
+ * thread-safe, Spark runs a local executor's tasks on several threads, and a thread's tasks may be
+ * given different GPUs.
  */
 final class Worker {
-    private static final ThreadLocal<Map<WorkerModel, Worker>> WORKERS = ThreadLocal.withInitial(HashMap::new);
+    /** This thread's workers, by model and by the GPU their backend computes on ("" for none). */
+    private static final ThreadLocal<Map<String, Worker>> WORKERS = ThreadLocal.withInitial(HashMap::new);
 
+    private final WorkerModel spec;
     private final Backend backend;
     private final Model network;
     private final Loss loss;
@@ -38,6 +41,7 @@ final class Worker {
     private final Buffers outputGrads;
 
     private Worker(WorkerModel spec) {
+        this.spec = spec;
         backend = spec.newBackend();
         network = spec.build(backend);
         loss = network.loss();
@@ -51,17 +55,24 @@ final class Worker {
     /**
      * This thread's worker for {@code spec}. Its backend computes with the task's cores ({@code
      * spark.task.cpus}, 1 unless set), since Spark runs a task on each of the executor's cores; when
-     * Spark assigned the task a GPU ({@code spark.task.resource.gpu.amount}), the backend is asked to
-     * use it.
+     * Spark assigned the task a GPU ({@code spark.task.resource.gpu.amount}), the worker's backend
+     * computes on that GPU, whichever GPU the thread's earlier tasks had.
      */
     static Worker of(WorkerModel spec) {
-        return WORKERS.get().computeIfAbsent(spec, s -> {
-            TaskContext task = TaskContext.get();
-            ResourceInformation gpu = task == null ? null : task.resources().get("gpu").getOrElse(() -> null);
-            Devices.request(gpu == null || gpu.addresses().length == 0 ? null : gpu.addresses()[0]);
+        TaskContext task = TaskContext.get();
+        ResourceInformation gpu = task == null ? null : task.resources().get("gpu").getOrElse(() -> null);
+        String device = gpu == null || gpu.addresses().length == 0 ? null : gpu.addresses()[0];
+        // A thread runs tasks that Spark may give different GPUs: a worker per GPU, made on its first task.
+        Map<String, Worker> workers = WORKERS.get();
+        String key = spec.hashCode() + "@" + (device == null ? "" : device);
+        Worker worker = workers.get(key);
+        if (worker == null || !worker.spec.equals(spec)) {
+            Devices.request(device);
             Threads.request(task == null ? 0 : task.cpus());
-            return new Worker(s);
-        });
+            worker = new Worker(spec);
+            workers.put(key, worker);
+        }
+        return worker;
     }
 
     /**
