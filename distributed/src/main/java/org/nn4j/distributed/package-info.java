@@ -1,7 +1,11 @@
 /**
- * Synchronous data-parallel training on Apache Spark: each step the driver broadcasts the weights,
- * every partition computes the summed gradient of its share of the global batch on the backend chosen
- * on its executor, {@code treeAggregate} adds them up, and the driver applies the optimizer. The
- * {@link org.nn4j.train.Trainer} still decides the batches, so a run gives the result of one machine.
+ * Data-parallel training on Apache Spark. {@link org.nn4j.distributed.SparkData} puts the training
+ * set on the executors once, one cached block of dense arrays per partition. Synchronous ({@link
+ * org.nn4j.distributed.SparkUpdater}): each step the driver broadcasts the weights, every partition
+ * computes the summed gradient of its share of the global batch on the backend chosen on its
+ * executor, {@code treeAggregate} adds them up, and the driver applies the optimizer, so a run gives
+ * the result of one machine. Parameter averaging ({@link org.nn4j.distributed.AveragingUpdater}):
+ * partitions take several steps of their own between averages. The {@link org.nn4j.train.Trainer}
+ * decides the batches either way.
  */
 package org.nn4j.distributed;
