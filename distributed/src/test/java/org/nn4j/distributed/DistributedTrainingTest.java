@@ -261,10 +261,10 @@ class DistributedTrainingTest {
     /**
      * A real standalone cluster: a Master and two 1-core Workers, each a JVM of its own started from the
      * Spark jars of this class path, whose executors get this class path too; float64 weights equal
-     * one machine's.
+     * one machine's, also when an executor is killed mid-epoch.
      */
     @Test
-    void aStandaloneClusterOfTwoWorkersGivesTheWeightsOfOneMachine(@TempDir Path dir) throws Exception {
+    void aStandaloneClusterOfTwoWorkersGivesTheWeightsOfOneMachineEvenWhenAnExecutorDies(@TempDir Path dir) throws Exception {
         List<double[]> oneMachine = train((net, adam) -> null);
         String classPath = System.getProperty("java.class.path");
         Path jars = java.nio.file.Files.createDirectories(dir.resolve("home").resolve("jars"));
@@ -301,6 +301,25 @@ class DistributedTrainingTest {
             List<double[]> distributed = train((net, adam) -> new SparkUpdater(context, data(150, 1), 2, net, adam,
                     "ejml", CONFIG.seed()));
             assertSameWeights(oneMachine, distributed);
+
+            // Again, with the first Worker's executor killed in the middle of the first epoch: its tasks
+            // run again elsewhere, its cached block is made again, and the weights stay one machine's.
+            Process worker = cluster.get(1);
+            int[] killed = {0};
+            List<double[]> afterKill = train((net, adam) -> {
+                SparkUpdater inner = new SparkUpdater(context, data(150, 1), 2, net, adam, "ejml", CONFIG.seed());
+                return (epoch, order, from, count) -> {
+                    if (epoch == 0 && from == 2 * count) {
+                        worker.descendants().forEach(executor -> {
+                            executor.destroyForcibly();
+                            killed[0]++;
+                        });
+                    }
+                    return inner.update(epoch, order, from, count);
+                };
+            });
+            assertTrue(killed[0] > 0, "an executor was killed");
+            assertSameWeights(oneMachine, afterKill);
         } finally {
             if (spark != null) {
                 spark.stop();
