@@ -118,14 +118,10 @@ public final class AveragingUpdater implements BatchUpdater, AutoCloseable {
             return loss; // the trainer stops here; the round is not applied
         }
         List<Matrix> all = ModelState.matrices(network);
-        for (int i = 0; i < total.sums.length; i++) {
-            double[] mean = total.sums[i];
-            for (int j = 0; j < mean.length; j++) {
-                mean[j] /= total.examples;
-            }
+        for (int i = 0; i < total.parts(); i++) {
             Matrix target = i < all.size() ? all.get(i)
                     : optimizer.state(slots.get((i - all.size()) / parameters.size()), (i - all.size()) % parameters.size());
-            backend.copyIn(mean, target);
+            backend.copyIn(total.mean(i), target);
         }
         optimizer.resumeAfter(steps + batches);
         for (int b = 1; b < batches; b++) {

@@ -187,13 +187,29 @@ final class Worker {
         result.examples = total;
         List<Matrix> all = ModelState.matrices(network);
         int parameters = network.parameterValues().size();
-        result.sums = new double[all.size() + slotNames.size() * parameters][];
-        for (int i = 0; i < result.sums.length; i++) {
+        int parts = all.size() + slotNames.size() * parameters;
+        boolean float32 = network.dtype() == DType.FLOAT32;
+        if (float32) {
+            result.sums32 = new float[parts][];
+        } else {
+            result.sums = new double[parts][];
+        }
+        for (int i = 0; i < parts; i++) {
             Matrix m = i < all.size() ? all.get(i)
                     : localOptimizer.state(slotNames.get((i - all.size()) / parameters), (i - all.size()) % parameters);
-            result.sums[i] = backend.toArray(m);
-            for (int j = 0; j < result.sums[i].length; j++) {
-                result.sums[i][j] *= result.examples;
+            if (float32) {
+                float[] values = new float[m.size()];
+                backend.copyOut(m, values);
+                for (int j = 0; j < values.length; j++) {
+                    values[j] *= result.examples;
+                }
+                result.sums32[i] = values;
+            } else {
+                double[] values = backend.toArray(m);
+                for (int j = 0; j < values.length; j++) {
+                    values[j] *= result.examples;
+                }
+                result.sums[i] = values;
             }
         }
         return result;
