@@ -95,25 +95,25 @@ public final class AveragingUpdater implements BatchUpdater, AutoCloseable {
         int roundStart = roundFroms[0];
         int roundEnd = roundFroms[batches - 1] + roundCounts[batches - 1];
         int localSteps = batches;
-        JavaRDD<RoundSum> partials = data.blocks.mapPartitionsWithIndex((Integer partition,
+        JavaRDD<PartialSums> partials = data.blocks.mapPartitionsWithIndex((Integer partition,
                 Iterator<ExampleBlock> it) -> {
             ExampleBlock block = it.next();
             ExampleBlock.EpochRows rows = SparkData.rows(dataId, epochPositions, partition, block);
             int first = rows.first(roundStart);
             int last = rows.first(roundEnd);
-            return List.of(first == last ? RoundSum.empty() : Worker.of(model).localRound(state.value(),
+            return List.of(first == last ? PartialSums.empty() : Worker.of(model).localRound(state.value(),
                     optimizerState.value(), optimizerSpec, rate, steps, block, rows.rows(), first, last, localSteps, epoch))
                     .iterator();
         }, true);
-        RoundSum total = SparkTraining.onCluster(
-                () -> partials.treeAggregate(RoundSum.empty(), RoundSum::add, RoundSum::add));
+        PartialSums total = SparkTraining.onCluster(
+                () -> partials.treeAggregate(PartialSums.empty(), PartialSums::add, PartialSums::add));
         state.destroy();
         optimizerState.destroy();
-        if (total.examples != roundEnd - roundStart) {
-            throw new IllegalStateException("the partitions trained on " + total.examples + " examples for a round of "
+        if (total.count != roundEnd - roundStart) {
+            throw new IllegalStateException("the partitions trained on " + total.count + " examples for a round of "
                     + (roundEnd - roundStart));
         }
-        double loss = total.lossSum / total.examples;
+        double loss = total.lossSum / total.count;
         if (!Double.isFinite(loss)) {
             return loss; // the trainer stops here; the round is not applied
         }

@@ -57,18 +57,18 @@ public final class SparkUpdater implements BatchUpdater, AutoCloseable {
         String dataId = data.id;
         int epochOfBatch = epochNumber;
         int end = from + count;
-        JavaRDD<GradientSum> partials = data.blocks.mapPartitionsWithIndex((Integer partition,
+        JavaRDD<PartialSums> partials = data.blocks.mapPartitionsWithIndex((Integer partition,
                 Iterator<ExampleBlock> it) -> {
             ExampleBlock block = it.next();
             ExampleBlock.EpochRows rows = SparkData.rows(dataId, epochPositions, partition, block);
             int first = rows.first(from);
             int last = rows.first(end);
-            return List.of(first == last ? GradientSum.empty()
+            return List.of(first == last ? PartialSums.empty()
                     : Worker.of(model).gradients(broadcastState.value(), block, rows.rows(), first, last,
                             epochOfBatch)).iterator();
         }, true);
-        GradientSum total = SparkTraining.onCluster(
-                () -> partials.treeAggregate(GradientSum.empty(), GradientSum::add, GradientSum::add));
+        PartialSums total = SparkTraining.onCluster(
+                () -> partials.treeAggregate(PartialSums.empty(), PartialSums::add, PartialSums::add));
         broadcastState.destroy();
         if (total.count != count) {
             throw new IllegalStateException("the partitions summed " + total.count + " examples for a batch of " + count);

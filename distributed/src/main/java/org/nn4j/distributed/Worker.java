@@ -82,7 +82,7 @@ final class Worker {
      * the rows' count, so that the driver's sum over partitions divided by the batch size is their
      * average weighted by examples.
      */
-    GradientSum gradients(ModelState state, ExampleBlock block, int[] rows, int first, int end, int epoch) {
+    PartialSums gradients(ModelState state, ExampleBlock block, int[] rows, int first, int end, int epoch) {
         state.copyInto(network);
         int count = end - first;
         int d = network.inputSize();
@@ -90,12 +90,7 @@ final class Worker {
         float[] x = new float[count * d];
         float[] y = new float[count * k];
         int[] examples = new int[count];
-        for (int r = 0; r < count; r++) {
-            int row = rows[first + r];
-            System.arraycopy(block.features, row * d, x, r * d, d);
-            y[r * k + block.labels[row]] = 1;
-            examples[r] = block.indices[row];
-        }
+        gather(block, rows, first, count, k, x, y, examples);
         DType dtype = network.dtype();
         Matrix xm = inputs.get(dtype, count, d);
         Matrix ym = targets.get(dtype, count, k);
@@ -118,7 +113,7 @@ final class Worker {
                     sums[i][j] *= count;
                 }
             }
-            return GradientSum.of64(sums, meanLoss * count, count);
+            return PartialSums.of64(sums, meanLoss * count, count);
         }
         float[][] sums = new float[parts][];
         for (int i = 0; i < parts; i++) {
@@ -129,7 +124,7 @@ final class Worker {
                 sums[i][j] *= count;
             }
         }
-        return GradientSum.of32(sums, meanLoss * count, count);
+        return PartialSums.of32(sums, meanLoss * count, count);
     }
 
     /**
@@ -142,7 +137,7 @@ final class Worker {
      *
      * @param done the driver's optimizer's steps before the round, for Adam's bias correction
      */
-    RoundSum localRound(ModelState state, double[][][] slots, OptimizerSpec optimizer, double learningRate, long done,
+    PartialSums localRound(ModelState state, double[][][] slots, OptimizerSpec optimizer, double learningRate, long done,
             ExampleBlock block, int[] rows, int first, int last, int steps, int epoch) {
         if (!optimizer.equals(localSpec)) {
             localOptimizer = optimizer.build(backend, network.parameterValues());
@@ -162,7 +157,7 @@ final class Worker {
         int k = network.outputSize();
         int total = last - first;
         int batches = Math.min(steps, total);
-        RoundSum result = new RoundSum();
+        double lossSum = 0;
         float[] x = new float[0];
         float[] y = new float[0];
         int[] examples = new int[0];
@@ -173,45 +168,49 @@ final class Worker {
                 x = new float[count * d];
                 y = new float[count * k];
                 examples = new int[count];
-            } else {
-                java.util.Arrays.fill(y, 0);
             }
-            for (int r = 0; r < count; r++) {
-                int row = rows[from + r];
-                System.arraycopy(block.features, row * d, x, r * d, d);
-                y[r * k + block.labels[row]] = 1;
-                examples[r] = block.indices[row];
-            }
-            result.lossSum += localStep.run(x, y, count, epoch, examples, 0) * count;
+            gather(block, rows, from, count, k, x, y, examples);
+            lossSum += localStep.run(x, y, count, epoch, examples, 0) * count;
         }
-        result.examples = total;
         List<Matrix> all = ModelState.matrices(network);
         int parameters = network.parameterValues().size();
         int parts = all.size() + slotNames.size() * parameters;
         boolean float32 = network.dtype() == DType.FLOAT32;
-        if (float32) {
-            result.sums32 = new float[parts][];
-        } else {
-            result.sums = new double[parts][];
-        }
+        double[][] sums64 = float32 ? null : new double[parts][];
+        float[][] sums32 = float32 ? new float[parts][] : null;
         for (int i = 0; i < parts; i++) {
             Matrix m = i < all.size() ? all.get(i)
                     : localOptimizer.state(slotNames.get((i - all.size()) / parameters), (i - all.size()) % parameters);
             if (float32) {
-                float[] values = new float[m.size()];
-                backend.copyOut(m, values);
-                for (int j = 0; j < values.length; j++) {
-                    values[j] *= result.examples;
+                sums32[i] = new float[m.size()];
+                backend.copyOut(m, sums32[i]);
+                for (int j = 0; j < sums32[i].length; j++) {
+                    sums32[i][j] *= total;
                 }
-                result.sums32[i] = values;
             } else {
-                double[] values = backend.toArray(m);
-                for (int j = 0; j < values.length; j++) {
-                    values[j] *= result.examples;
+                sums64[i] = backend.toArray(m);
+                for (int j = 0; j < sums64[i].length; j++) {
+                    sums64[i][j] *= total;
                 }
-                result.sums[i] = values;
             }
         }
-        return result;
+        return float32 ? PartialSums.of32(sums32, lossSum, total) : PartialSums.of64(sums64, lossSum, total);
+    }
+
+    /**
+     * Rows {@code rows[from .. from + count)} of {@code block}: their features into {@code x}, their
+     * classes one-hot into {@code y} ({@code count x k}) and their indices in the training set into
+     * {@code examples}.
+     */
+    private static void gather(ExampleBlock block, int[] rows, int from, int count, int k, float[] x, float[] y,
+            int[] examples) {
+        int d = block.featureCount;
+        java.util.Arrays.fill(y, 0, count * k, 0);
+        for (int r = 0; r < count; r++) {
+            int row = rows[from + r];
+            System.arraycopy(block.features, row * d, x, r * d, d);
+            y[r * k + block.labels[row]] = 1;
+            examples[r] = block.indices[row];
+        }
     }
 }

@@ -3,13 +3,14 @@ package org.nn4j.distributed;
 import java.io.Serializable;
 
 /**
- * The sum over some examples of each parameter's gradient (and of each buffer's value, weighted by the
- * examples) and of the loss: what a partition sends back, and what {@code treeAggregate} adds up. The
+ * What a partition sends back and {@code treeAggregate} adds up: arrays summed over the partition's
+ * examples, each weighted by them (a synchronous step's gradients and buffers; an averaging round's
+ * parameters, buffers and optimizer state), the loss summed over the examples, and their count. The
  * sums travel in the model's dtype: float64 for a float64 model, so that Spark's weights equal one
- * machine's, float32 for a float32 one, at half the bytes. A partition with no example in the step
- * sends an empty sum.
+ * machine's, float32 for a float32 one, at half the bytes. A partition without examples sends an empty
+ * one.
  */
-final class GradientSum implements Serializable {
+final class PartialSums implements Serializable {
     private static final long serialVersionUID = 1L;
 
     double[][] sums64;
@@ -17,23 +18,23 @@ final class GradientSum implements Serializable {
     double lossSum;
     int count;
 
-    private GradientSum() {
+    private PartialSums() {
     }
 
-    static GradientSum empty() {
-        return new GradientSum();
+    static PartialSums empty() {
+        return new PartialSums();
     }
 
-    static GradientSum of64(double[][] sums, double lossSum, int count) {
-        GradientSum s = new GradientSum();
+    static PartialSums of64(double[][] sums, double lossSum, int count) {
+        PartialSums s = new PartialSums();
         s.sums64 = sums;
         s.lossSum = lossSum;
         s.count = count;
         return s;
     }
 
-    static GradientSum of32(float[][] sums, double lossSum, int count) {
-        GradientSum s = new GradientSum();
+    static PartialSums of32(float[][] sums, double lossSum, int count) {
+        PartialSums s = new PartialSums();
         s.sums32 = sums;
         s.lossSum = lossSum;
         s.count = count;
@@ -41,7 +42,7 @@ final class GradientSum implements Serializable {
     }
 
     /** Adds {@code other} into this one and returns the sum (either of them). */
-    GradientSum add(GradientSum other) {
+    PartialSums add(PartialSums other) {
         if (other.count == 0) {
             return this;
         }
@@ -85,6 +86,11 @@ final class GradientSum implements Serializable {
             mean[j] /= count;
         }
         return mean;
+    }
+
+    /** How many arrays are summed. */
+    int parts() {
+        return sums64 != null ? sums64.length : sums32.length;
     }
 
     /** The bytes of the sums. */
