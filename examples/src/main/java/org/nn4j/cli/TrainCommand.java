@@ -21,10 +21,10 @@ import org.nn4j.data.Standardizer;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.io.ModelFile;
-import org.nn4j.nn.MeanSquaredError;
 import org.nn4j.nn.Model;
-import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.nn.spec.LossType;
 import org.nn4j.nn.spec.ModelSpec;
+import org.nn4j.nn.spec.ModuleRegistry;
 import org.nn4j.train.Checkpoints;
 import org.nn4j.train.DistributedTraining;
 import org.nn4j.train.EpochMetrics;
@@ -248,14 +248,14 @@ final class TrainCommand implements Callable<Integer> {
                     run.split().description());
         }
         if (plot != null) {
-            Reports.writePlot(plot, history, describe(run.model().spec()) + " on " + backend.name() + ", " + dtype);
+            Reports.writePlot(plot, history, run.model().spec().summary() + " on " + backend.name() + ", " + dtype);
         }
     }
 
     private Setup fresh(NetworkFactory factory) {
         ModelSpec given = modelSpec != null ? specFile() : null;
         ActivationKind kind = model.activationKind();
-        String lossLabel = lossLabel(loss);
+        String lossLabel = lossLabel(factory.registry(), loss);
         double rate = model.learningRate(learningRate);
         try {
             TrainingConfig config = new TrainingConfig(epochs != null ? epochs : 10, model.batchSize, seed, patience,
@@ -359,20 +359,17 @@ final class TrainCommand implements Callable<Integer> {
                 + " when --spark is given; build it with 'mvn -pl distributed -am package')");
     }
 
-    private static String lossLabel(String name) {
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "ce":
-            case SoftmaxCrossEntropy.LABEL:
-                return SoftmaxCrossEntropy.LABEL;
-            case MeanSquaredError.LABEL:
-                return MeanSquaredError.LABEL;
-            default:
-                throw new InvalidInputException("unknown --loss '" + name + "'; expected ce or mse");
+    /** The loss --loss names, by name or alias, among the registry's (ce, mse and any of a jar's). */
+    private static String lossLabel(ModuleRegistry registry, String name) {
+        LossType type = registry.lossType(name.toLowerCase(Locale.ROOT));
+        if (type == null) {
+            java.util.TreeSet<String> names = new java.util.TreeSet<>();
+            registry.lossTypes().values().forEach(t -> {
+                names.add(t.name());
+                names.addAll(t.aliases());
+            });
+            throw new InvalidInputException("unknown --loss '" + name + "'; expected " + String.join(", ", names));
         }
-    }
-
-    /** A model's shape in a few words, for the plot's title: its {@link ModelSpec#summary()}. */
-    static String describe(ModelSpec spec) {
-        return spec.summary();
+        return type.name();
     }
 }

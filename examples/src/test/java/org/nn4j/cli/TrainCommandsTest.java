@@ -207,4 +207,11 @@ class TrainCommandsTest {
         NnRun settingWithoutSpark = nn(args("train", "--data", data.toString(), "--spark-conf", "a=b"));
         assertEquals("nn train: --spark-conf applies only with --spark", settingWithoutSpark.err().strip());
     }
+
+    @Test
+    void anUnknownLossNamesTheLossesThereAre() {
+        NnRun run = nn(args("train", "--data", data.toString(), "--loss", "hinge"));
+        assertEquals(2, run.code());
+        assertEquals("nn train: unknown --loss 'hinge'; expected ce, mse, softmax_cross_entropy", run.err().strip());
+    }
 }

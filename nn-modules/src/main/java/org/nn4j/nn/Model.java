@@ -177,11 +177,6 @@ public final class Model {
         });
     }
 
-    /** Overwrites {@code target} with the PyTorch-layout tensor {@code t}. */
-    public void copyIn(TensorData t, Matrix target, TensorLayout layout) {
-        backend.copyIn(layout.fromTensor(t.values(), target.rows(), target.cols()), target);
-    }
-
     @Override
     public String toString() {
         return "Model(" + spec.input() + " -> " + network + " -> [" + outputSize() + "], " + loss.label() + ", "

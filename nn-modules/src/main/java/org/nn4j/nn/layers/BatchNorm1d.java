@@ -55,7 +55,6 @@ public final class BatchNorm1d extends Module {
     private final double[] shift;
     private Matrix xhat;
     private boolean trainedLast;
-    private long batchesTracked;
 
     public BatchNorm1d(Backend backend, DType dtype, int numFeatures, double eps, double momentum, boolean affine) {
         if (!(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
@@ -99,11 +98,6 @@ public final class BatchNorm1d extends Module {
         sumGradXhat = new double[numFeatures];
         coefficient = new double[numFeatures];
         shift = new double[numFeatures];
-    }
-
-    /** Training batches seen, as PyTorch's {@code num_batches_tracked}. */
-    public long batchesTracked() {
-        return batchesTracked;
     }
 
     @Override
@@ -156,7 +150,6 @@ public final class BatchNorm1d extends Module {
     }
 
     private void updateRunning(int n) {
-        batchesTracked++;
         backend.copyOut(runningMean, work);
         for (int j = 0; j < features; j++) {
             work[j] = (1 - momentum) * work[j] + momentum * mean[j];

@@ -219,11 +219,6 @@ public record ModelSpec(Shape input, List<ObjectNode> layers, String loss) {
         return s.append(", ").append(loss).toString();
     }
 
-    /** The spec with {@code loss} instead of its own. */
-    public ModelSpec withLoss(String loss) {
-        return new ModelSpec(input, layers, loss);
-    }
-
     private static Shape shape(JsonNode node, String where) {
         String expected = "'input' must be one example's shape, a list of whole numbers of at least 1 such as [784]";
         if (node == null || !node.isArray() || node.isEmpty()) {
