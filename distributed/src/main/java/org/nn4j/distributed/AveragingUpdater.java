@@ -1,10 +1,8 @@
 package org.nn4j.distributed;
 
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nn4j.api.Backend;
@@ -36,6 +34,9 @@ public final class AveragingUpdater implements BatchUpdater, AutoCloseable {
     private final int batchSize;
     private final int averageEvery;
     private final Map<Long, Double> pendingLosses = new HashMap<>();
+    /** The parameters, buffers and optimizer state that a round averages. */
+    private final List<Matrix> roundState;
+    private final JobCosts costs = new JobCosts("round");
 
     /**
      * @param batchSize the trainer's batch size, which the round's batches follow
@@ -53,6 +54,12 @@ public final class AveragingUpdater implements BatchUpdater, AutoCloseable {
         this.spec = WorkerModel.of(network, backend, seed);
         this.batchSize = Math.min(batchSize, train.size());
         this.averageEvery = averageEvery;
+        this.roundState = ModelState.matrices(network, optimizer);
+    }
+
+    /** Where a round's time went, as {@link JobCosts#describe} says. */
+    String costs() {
+        return costs.describe();
     }
 
     @Override
@@ -75,18 +82,11 @@ public final class AveragingUpdater implements BatchUpdater, AutoCloseable {
         int[] roundFroms = java.util.Arrays.copyOf(froms, batches);
         int[] roundCounts = java.util.Arrays.copyOf(counts, batches);
 
+        long started = System.nanoTime();
         Broadcast<int[]> epochPositions = data.positions(epoch, order);
-        List<String> slots = optimizer.slots();
-        List<Matrix> parameters = network.parameterValues();
         Backend backend = network.backend();
-        double[][][] slotState = new double[slots.size()][parameters.size()][];
-        for (int s = 0; s < slots.size(); s++) {
-            for (int i = 0; i < parameters.size(); i++) {
-                slotState[s][i] = backend.toArray(optimizer.state(slots.get(s), i));
-            }
-        }
-        Broadcast<ModelState> state = spark.broadcast(ModelState.of(network));
-        Broadcast<double[][][]> optimizerState = spark.broadcast(slotState);
+        ModelState current = ModelState.of(backend, network.dtype(), roundState);
+        Broadcast<ModelState> state = spark.broadcast(current);
         OptimizerSpec optimizerSpec = OptimizerSpec.of(optimizer);
         double rate = optimizer.learningRate();
         long steps = optimizer.steps();
@@ -95,20 +95,16 @@ public final class AveragingUpdater implements BatchUpdater, AutoCloseable {
         int roundStart = roundFroms[0];
         int roundEnd = roundFroms[batches - 1] + roundCounts[batches - 1];
         int localSteps = batches;
-        JavaRDD<PartialSums> partials = data.blocks.mapPartitionsWithIndex((Integer partition,
-                Iterator<ExampleBlock> it) -> {
-            ExampleBlock block = it.next();
+        long launched = System.nanoTime();
+        PartialSums total = data.sum((partition, block) -> {
             ExampleBlock.EpochRows rows = SparkData.rows(dataId, epochPositions, partition, block);
             int first = rows.first(roundStart);
             int last = rows.first(roundEnd);
-            return List.of(first == last ? PartialSums.empty() : Worker.of(model).localRound(state.value(),
-                    optimizerState.value(), optimizerSpec, rate, steps, block, rows.rows(), first, last, localSteps, epoch))
-                    .iterator();
-        }, true);
-        PartialSums total = SparkTraining.onCluster(
-                () -> partials.treeAggregate(PartialSums.empty(), PartialSums::add, PartialSums::add));
+            return first == last ? PartialSums.empty() : Worker.of(model).localRound(state.value(), optimizerSpec, rate,
+                    steps, block, rows.rows(), first, last, localSteps, epoch);
+        });
+        long finished = System.nanoTime();
         state.destroy();
-        optimizerState.destroy();
         if (total.count != roundEnd - roundStart) {
             throw new IllegalStateException("the partitions trained on " + total.count + " examples for a round of "
                     + (roundEnd - roundStart));
@@ -117,13 +113,12 @@ public final class AveragingUpdater implements BatchUpdater, AutoCloseable {
         if (!Double.isFinite(loss)) {
             return loss; // the trainer stops here; the round is not applied
         }
-        List<Matrix> all = ModelState.matrices(network);
         for (int i = 0; i < total.parts(); i++) {
-            Matrix target = i < all.size() ? all.get(i)
-                    : optimizer.state(slots.get((i - all.size()) / parameters.size()), (i - all.size()) % parameters.size());
-            backend.copyIn(total.mean(i), target);
+            total.meanInto(i, backend, roundState.get(i));
         }
         optimizer.resumeAfter(steps + batches);
+        costs.add(epoch, launched - started, finished - launched, total.computeNanos, System.nanoTime() - finished,
+                current.bytes(), total.resultBytes);
         for (int b = 1; b < batches; b++) {
             pendingLosses.put(key(epoch, roundFroms[b]), loss);
         }

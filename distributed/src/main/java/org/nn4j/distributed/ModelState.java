@@ -7,13 +7,15 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Model;
+import org.nn4j.train.Optimizer;
 
 /**
- * A model's parameters, then its buffers, in the model's dtype: what the driver broadcasts each step
- * (float32 models send half the bytes of float64 ones).
+ * Copies of a list of matrices in the model's dtype (float32 models send half the bytes of float64
+ * ones): what the driver broadcasts, a step's parameters and buffers or a round's parameters, buffers
+ * and optimizer state, in the order of {@link #matrices}.
  */
 final class ModelState implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final double[][] values64;
     private final float[][] values32;
@@ -23,42 +25,64 @@ final class ModelState implements Serializable {
         this.values32 = values32;
     }
 
-    /** The matrices a model's state consists of: its parameters, then its buffers. */
+    /** A model's state: its parameters, then its buffers. */
     static List<Matrix> matrices(Model model) {
         List<Matrix> all = new ArrayList<>(model.parameterValues());
         model.buffers().values().forEach(b -> all.add(b.value()));
         return all;
     }
 
-    static ModelState of(Model model) {
-        Backend backend = model.backend();
+    /**
+     * A model's state and its optimizer's: the parameters, the buffers, then each of the optimizer's
+     * slots (Adam's moments) for every parameter.
+     */
+    static List<Matrix> matrices(Model model, Optimizer optimizer) {
         List<Matrix> all = matrices(model);
-        if (model.dtype() == DType.FLOAT64) {
-            double[][] values = new double[all.size()][];
+        int parameters = model.parameterValues().size();
+        for (String slot : optimizer.slots()) {
+            for (int i = 0; i < parameters; i++) {
+                all.add(optimizer.state(slot, i));
+            }
+        }
+        return all;
+    }
+
+    /** Copies of {@code matrices}, in {@code dtype}. */
+    static ModelState of(Backend backend, DType dtype, List<Matrix> matrices) {
+        if (dtype == DType.FLOAT64) {
+            double[][] values = new double[matrices.size()][];
             for (int i = 0; i < values.length; i++) {
-                values[i] = backend.toArray(all.get(i));
+                values[i] = backend.toArray(matrices.get(i));
             }
             return new ModelState(values, null);
         }
-        float[][] values = new float[all.size()][];
+        float[][] values = new float[matrices.size()][];
         for (int i = 0; i < values.length; i++) {
-            values[i] = new float[all.get(i).size()];
-            backend.copyOut(all.get(i), values[i]);
+            values[i] = new float[matrices.get(i).size()];
+            backend.copyOut(matrices.get(i), values[i]);
         }
         return new ModelState(null, values);
     }
 
-    /** Writes this state into {@code model}'s parameters and buffers. */
-    void copyInto(Model model) {
-        Backend backend = model.backend();
-        List<Matrix> all = matrices(model);
-        for (int i = 0; i < all.size(); i++) {
+    /** A copy of the model's parameters and buffers. */
+    static ModelState of(Model model) {
+        return of(model.backend(), model.dtype(), matrices(model));
+    }
+
+    /** Writes these copies into {@code matrices}, which match the ones they were made of. */
+    void copyInto(Backend backend, List<Matrix> matrices) {
+        for (int i = 0; i < matrices.size(); i++) {
             if (values64 != null) {
-                backend.copyIn(values64[i], all.get(i));
+                backend.copyIn(values64[i], matrices.get(i));
             } else {
-                backend.copyIn(values32[i], all.get(i));
+                backend.copyIn(values32[i], matrices.get(i));
             }
         }
+    }
+
+    /** Writes this state into {@code model}'s parameters and buffers. */
+    void copyInto(Model model) {
+        copyInto(model.backend(), matrices(model));
     }
 
     long bytes() {

@@ -1,6 +1,10 @@
 package org.nn4j.distributed;
 
 import java.io.Serializable;
+import java.util.List;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
 
 /**
  * What a partition sends back and {@code treeAggregate} adds up: arrays summed over the partition's
@@ -17,6 +21,10 @@ final class PartialSums implements Serializable {
     float[][] sums32;
     double lossSum;
     int count;
+    /** The longest a partition computed (its steps, not Spark's work around them), in nanoseconds. */
+    long computeNanos;
+    /** The bytes of the partitions' sums before they were added up. */
+    long resultBytes;
 
     private PartialSums() {
     }
@@ -25,11 +33,39 @@ final class PartialSums implements Serializable {
         return new PartialSums();
     }
 
+    /**
+     * {@code matrices} times {@code count} (so that the sum over partitions divided by the total
+     * count is their average weighted by examples), in {@code dtype}.
+     */
+    static PartialSums weighted(Backend backend, DType dtype, List<Matrix> matrices, double lossSum, int count) {
+        int parts = matrices.size();
+        if (dtype == DType.FLOAT64) {
+            double[][] sums = new double[parts][];
+            for (int i = 0; i < parts; i++) {
+                sums[i] = backend.toArray(matrices.get(i));
+                for (int j = 0; j < sums[i].length; j++) {
+                    sums[i][j] *= count;
+                }
+            }
+            return of64(sums, lossSum, count);
+        }
+        float[][] sums = new float[parts][];
+        for (int i = 0; i < parts; i++) {
+            sums[i] = new float[matrices.get(i).size()];
+            backend.copyOut(matrices.get(i), sums[i]);
+            for (int j = 0; j < sums[i].length; j++) {
+                sums[i][j] *= count;
+            }
+        }
+        return of32(sums, lossSum, count);
+    }
+
     static PartialSums of64(double[][] sums, double lossSum, int count) {
         PartialSums s = new PartialSums();
         s.sums64 = sums;
         s.lossSum = lossSum;
         s.count = count;
+        s.resultBytes = s.bytes();
         return s;
     }
 
@@ -38,17 +74,22 @@ final class PartialSums implements Serializable {
         s.sums32 = sums;
         s.lossSum = lossSum;
         s.count = count;
+        s.resultBytes = s.bytes();
         return s;
     }
 
     /** Adds {@code other} into this one and returns the sum (either of them). */
     PartialSums add(PartialSums other) {
+        long longest = Math.max(computeNanos, other.computeNanos);
         if (other.count == 0) {
+            computeNanos = longest;
             return this;
         }
         if (count == 0) {
+            other.computeNanos = longest;
             return other;
         }
+        computeNanos = longest;
         if (sums64 != null) {
             for (int i = 0; i < sums64.length; i++) {
                 double[] into = sums64[i];
@@ -68,24 +109,25 @@ final class PartialSums implements Serializable {
         }
         lossSum += other.lossSum;
         count += other.count;
+        resultBytes += other.resultBytes;
         return this;
     }
 
-    /** Sum {@code i} divided by the count, as float64. */
-    double[] mean(int i) {
-        double[] mean;
+    /** Writes sum {@code i} divided by the count into {@code target} (this sum is spent). */
+    void meanInto(int i, Backend backend, Matrix target) {
         if (sums64 != null) {
-            mean = sums64[i].clone();
-        } else {
-            mean = new double[sums32[i].length];
-            for (int j = 0; j < mean.length; j++) {
-                mean[j] = sums32[i][j];
+            double[] sum = sums64[i];
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] /= count;
             }
+            backend.copyIn(sum, target);
+        } else {
+            float[] sum = sums32[i];
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] /= count;
+            }
+            backend.copyIn(sum, target);
         }
-        for (int j = 0; j < mean.length; j++) {
-            mean[j] /= count;
-        }
-        return mean;
     }
 
     /** How many arrays are summed. */

@@ -1,14 +1,18 @@
 package org.nn4j.distributed;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.nn4j.data.Dataset;
+import scala.reflect.ClassTag$;
+import scala.runtime.BoxedUnit;
 
 /**
  * A training set on a Spark cluster: the driver broadcasts its arrays once, each partition cuts its
@@ -31,6 +35,16 @@ final class SparkData implements AutoCloseable {
     final String id = java.util.UUID.randomUUID().toString();
     private int epoch = -1;
     private Broadcast<int[]> positions;
+    private final scala.collection.immutable.Seq<Object> everyPartition;
+
+    /** A job's work on one partition: its sums from the partition's block. */
+    interface PartitionWork extends Serializable {
+        PartialSums run(int partition, ExampleBlock block);
+    }
+
+    /** A Scala function that Java code can make as a lambda and Spark can ship. */
+    private interface ShippedFunction<A, B, R> extends scala.Function2<A, B, R>, Serializable {
+    }
 
     /** Spreads {@code train} over {@code partitions} partitions (the context's default parallelism when 0). */
     SparkData(JavaSparkContext spark, Dataset train, int partitions) {
@@ -52,6 +66,27 @@ final class SparkData implements AutoCloseable {
                         (int) ((long) (p + 1) * n / parts)))
                 .persist(StorageLevel.MEMORY_ONLY());
         SparkTraining.onCluster(this.blocks::count);
+        this.everyPartition = scala.jdk.javaapi.CollectionConverters.asScala(new ArrayList<Object>(ids)).toList();
+    }
+
+    /**
+     * Runs {@code work} on every partition and adds up their sums on the driver as they arrive. The job
+     * runs on the cached blocks themselves, with a plain Java function: RDD methods would make a new
+     * RDD per job and have Spark's closure cleaner parse the bytecode of their Scala closures, which
+     * took about 10 ms of a 20 ms job on 2 cores here.
+     */
+    PartialSums sum(PartitionWork work) {
+        PartialSums[] total = {PartialSums.empty()};
+        ShippedFunction<TaskContext, scala.collection.Iterator<ExampleBlock>, PartialSums> onPartition =
+                (task, it) -> work.run(task.partitionId(), it.next());
+        ShippedFunction<Object, PartialSums, BoxedUnit> add = (partition, sums) -> {
+            total[0] = total[0].add(sums);
+            return BoxedUnit.UNIT;
+        };
+        return SparkTraining.onCluster(() -> {
+            spark.sc().runJob(blocks.rdd(), onPartition, everyPartition, add, ClassTag$.MODULE$.apply(PartialSums.class));
+            return total[0];
+        });
     }
 
     /** Each example's place in epoch {@code epochNumber}'s order, broadcast once per epoch. */

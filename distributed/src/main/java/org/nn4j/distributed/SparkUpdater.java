@@ -1,8 +1,6 @@
 package org.nn4j.distributed;
 
-import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nn4j.api.Backend;
@@ -27,6 +25,7 @@ public final class SparkUpdater implements BatchUpdater, AutoCloseable {
     private final WorkerModel spec;
     private final List<Matrix> state;
     private long bytesPerStep;
+    private final JobCosts costs = new JobCosts("step");
 
     /**
      * Spreads {@code train} over {@code partitions} partitions (the context's default parallelism
@@ -48,43 +47,48 @@ public final class SparkUpdater implements BatchUpdater, AutoCloseable {
         return bytesPerStep;
     }
 
+    /** Where a step's time went, as {@link JobCosts#describe} says. */
+    String costs() {
+        return costs.describe();
+    }
+
     @Override
     public double update(int epochNumber, int[] order, int from, int count) {
+        long started = System.nanoTime();
         Broadcast<int[]> epochPositions = data.positions(epochNumber, order);
-        ModelState current = ModelState.of(network);
+        Backend backend = network.backend();
+        ModelState current = ModelState.of(backend, network.dtype(), state);
         Broadcast<ModelState> broadcastState = spark.broadcast(current);
         WorkerModel model = spec;
         String dataId = data.id;
         int epochOfBatch = epochNumber;
         int end = from + count;
-        JavaRDD<PartialSums> partials = data.blocks.mapPartitionsWithIndex((Integer partition,
-                Iterator<ExampleBlock> it) -> {
-            ExampleBlock block = it.next();
+        long launched = System.nanoTime();
+        PartialSums total = data.sum((partition, block) -> {
             ExampleBlock.EpochRows rows = SparkData.rows(dataId, epochPositions, partition, block);
             int first = rows.first(from);
             int last = rows.first(end);
-            return List.of(first == last ? PartialSums.empty()
-                    : Worker.of(model).gradients(broadcastState.value(), block, rows.rows(), first, last,
-                            epochOfBatch)).iterator();
-        }, true);
-        PartialSums total = SparkTraining.onCluster(
-                () -> partials.treeAggregate(PartialSums.empty(), PartialSums::add, PartialSums::add));
+            return first == last ? PartialSums.empty()
+                    : Worker.of(model).gradients(broadcastState.value(), block, rows.rows(), first, last, epochOfBatch);
+        });
+        long finished = System.nanoTime();
         broadcastState.destroy();
         if (total.count != count) {
             throw new IllegalStateException("the partitions summed " + total.count + " examples for a batch of " + count);
         }
-        bytesPerStep = current.bytes() + (long) data.partitions * total.bytes();
+        bytesPerStep = current.bytes() + total.resultBytes;
         double loss = total.lossSum / count;
         if (!Double.isFinite(loss)) {
             return loss;
         }
-        Backend backend = network.backend();
         List<Matrix> gradients = network.parameterGradients();
         for (int i = 0; i < state.size(); i++) {
             // Buffers (batchnorm's running statistics) become their average over the partitions, by examples.
-            backend.copyIn(total.mean(i), i < gradients.size() ? gradients.get(i) : state.get(i));
+            total.meanInto(i, backend, i < gradients.size() ? gradients.get(i) : state.get(i));
         }
         optimizer.step(gradients);
+        costs.add(epochNumber, launched - started, finished - launched, total.computeNanos, System.nanoTime() - finished,
+                current.bytes(), total.resultBytes);
         return loss;
     }
 

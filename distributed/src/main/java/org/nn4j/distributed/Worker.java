@@ -1,5 +1,6 @@
 package org.nn4j.distributed;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,6 @@ import org.nn4j.api.Threads;
 import org.nn4j.nn.Buffers;
 import org.nn4j.nn.Loss;
 import org.nn4j.nn.Model;
-import org.nn4j.nn.NamedMatrix;
 import org.nn4j.nn.Pass;
 import org.nn4j.train.Optimizer;
 import org.nn4j.train.TrainingStep;
@@ -36,6 +36,11 @@ final class Worker {
     private Optimizer localOptimizer;
     private OptimizerSpec localSpec;
     private TrainingStep localStep;
+    /** The model's and the local optimizer's matrices that a round starts from and sends back. */
+    private List<Matrix> roundState;
+    private float[] roundX = new float[0];
+    private float[] roundY = new float[0];
+    private int[] roundExamples = new int[0];
     private final Buffers inputs;
     private final Buffers targets;
     private final Buffers outputGrads;
@@ -83,6 +88,7 @@ final class Worker {
      * average weighted by examples.
      */
     PartialSums gradients(ModelState state, ExampleBlock block, int[] rows, int first, int end, int epoch) {
+        long started = System.nanoTime();
         state.copyInto(network);
         int count = end - first;
         int d = network.inputSize();
@@ -101,56 +107,33 @@ final class Worker {
         pass.keyRows(epoch, examples, 0, count);
         double meanLoss = loss.forwardBackward(network.forward(xm, pass), ym, grad);
         network.backward(grad, false);
-        List<Matrix> gradients = network.parameterGradients();
-        List<NamedMatrix> buffers = List.copyOf(network.buffers().values());
-        int parts = gradients.size() + buffers.size();
-        if (dtype == DType.FLOAT64) {
-            double[][] sums = new double[parts][];
-            for (int i = 0; i < parts; i++) {
-                sums[i] = backend.toArray(i < gradients.size() ? gradients.get(i) : buffers.get(i - gradients.size())
-                        .value());
-                for (int j = 0; j < sums[i].length; j++) {
-                    sums[i][j] *= count;
-                }
-            }
-            return PartialSums.of64(sums, meanLoss * count, count);
-        }
-        float[][] sums = new float[parts][];
-        for (int i = 0; i < parts; i++) {
-            Matrix m = i < gradients.size() ? gradients.get(i) : buffers.get(i - gradients.size()).value();
-            sums[i] = new float[m.size()];
-            backend.copyOut(m, sums[i]);
-            for (int j = 0; j < sums[i].length; j++) {
-                sums[i][j] *= count;
-            }
-        }
-        return PartialSums.of32(sums, meanLoss * count, count);
+        List<Matrix> sums = new ArrayList<>(network.parameterGradients());
+        network.buffers().values().forEach(b -> sums.add(b.value()));
+        PartialSums result = PartialSums.weighted(backend, dtype, sums, meanLoss * count, count);
+        result.computeNanos = System.nanoTime() - started;
+        return result;
     }
 
     /**
-     * A round of local steps, as parameter averaging takes them: from {@code state} and the optimizer
-     * state {@code slots} (per slot, per parameter), {@code steps} steps of {@code optimizer} on this
-     * block's rows in the round, {@code rows[first .. last)} in the epoch's order, cut into {@code steps}
-     * batches of sizes that differ by one at most (so that the layers' buffers take two shapes, not
-     * one per step). Returns the state, the buffers and the optimizer state after the round, times
-     * the examples used, and the round's loss sum.
+     * A round of local steps, as parameter averaging takes them: from {@code state} (the parameters,
+     * buffers and optimizer state, in the order of {@link ModelState#matrices(Model, Optimizer)}),
+     * {@code steps} steps of {@code optimizer} on this block's rows in the round, {@code rows[first ..
+     * last)} in the epoch's order, cut into {@code steps} batches of sizes that differ by one at most
+     * (so that the layers' buffers take two shapes, not one per step). Returns that state after the
+     * round, times the examples used, and the round's loss sum.
      *
      * @param done the driver's optimizer's steps before the round, for Adam's bias correction
      */
-    PartialSums localRound(ModelState state, double[][][] slots, OptimizerSpec optimizer, double learningRate, long done,
+    PartialSums localRound(ModelState state, OptimizerSpec optimizer, double learningRate, long done,
             ExampleBlock block, int[] rows, int first, int last, int steps, int epoch) {
+        long started = System.nanoTime();
         if (!optimizer.equals(localSpec)) {
             localOptimizer = optimizer.build(backend, network.parameterValues());
             localSpec = optimizer;
             localStep = new TrainingStep(network, loss, localOptimizer, seed);
+            roundState = ModelState.matrices(network, localOptimizer);
         }
-        state.copyInto(network);
-        List<String> slotNames = localOptimizer.slots();
-        for (int s = 0; s < slotNames.size(); s++) {
-            for (int i = 0; i < slots[s].length; i++) {
-                backend.copyIn(slots[s][i], localOptimizer.state(slotNames.get(s), i));
-            }
-        }
+        state.copyInto(backend, roundState);
         localOptimizer.setLearningRate(learningRate);
         localOptimizer.resumeAfter(done);
         int d = network.inputSize();
@@ -158,43 +141,20 @@ final class Worker {
         int total = last - first;
         int batches = Math.min(steps, total);
         double lossSum = 0;
-        float[] x = new float[0];
-        float[] y = new float[0];
-        int[] examples = new int[0];
         for (int b = 0; b < batches; b++) {
             int from = first + (int) ((long) b * total / batches);
             int count = first + (int) ((long) (b + 1) * total / batches) - from;
-            if (x.length != count * d) {
-                x = new float[count * d];
-                y = new float[count * k];
-                examples = new int[count];
+            if (roundX.length != count * d) {
+                roundX = new float[count * d];
+                roundY = new float[count * k];
+                roundExamples = new int[count];
             }
-            gather(block, rows, from, count, k, x, y, examples);
-            lossSum += localStep.run(x, y, count, epoch, examples, 0) * count;
+            gather(block, rows, from, count, k, roundX, roundY, roundExamples);
+            lossSum += localStep.run(roundX, roundY, count, epoch, roundExamples, 0) * count;
         }
-        List<Matrix> all = ModelState.matrices(network);
-        int parameters = network.parameterValues().size();
-        int parts = all.size() + slotNames.size() * parameters;
-        boolean float32 = network.dtype() == DType.FLOAT32;
-        double[][] sums64 = float32 ? null : new double[parts][];
-        float[][] sums32 = float32 ? new float[parts][] : null;
-        for (int i = 0; i < parts; i++) {
-            Matrix m = i < all.size() ? all.get(i)
-                    : localOptimizer.state(slotNames.get((i - all.size()) / parameters), (i - all.size()) % parameters);
-            if (float32) {
-                sums32[i] = new float[m.size()];
-                backend.copyOut(m, sums32[i]);
-                for (int j = 0; j < sums32[i].length; j++) {
-                    sums32[i][j] *= total;
-                }
-            } else {
-                sums64[i] = backend.toArray(m);
-                for (int j = 0; j < sums64[i].length; j++) {
-                    sums64[i][j] *= total;
-                }
-            }
-        }
-        return float32 ? PartialSums.of32(sums32, lossSum, total) : PartialSums.of64(sums64, lossSum, total);
+        PartialSums result = PartialSums.weighted(backend, network.dtype(), roundState, lossSum, total);
+        result.computeNanos = System.nanoTime() - started;
+        return result;
     }
 
     /**

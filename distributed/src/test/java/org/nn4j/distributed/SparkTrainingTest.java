@@ -20,6 +20,23 @@ class SparkTrainingTest {
         assertEquals("Haswell", conf.get("spark.executorEnv.OPENBLAS_CORETYPE"));
         assertFalse(conf.contains("spark.executorEnv.HOME"));
         assertFalse(conf.contains("spark.jars"), "local masters share the driver's class path");
+        assertEquals("1g", conf.get("spark.task.maxDirectResultSize"), "results of model size go straight to the driver");
+        assertEquals("4m", SparkTraining.configure("local[2]", Map.of("spark.task.maxDirectResultSize", "4m"), Map.of())
+                .get("spark.task.maxDirectResultSize"));
+    }
+
+    @Test
+    void jobCostsLeaveOutTheFirstEpochOnceALaterOneRan() {
+        JobCosts costs = new JobCosts("round");
+        assertEquals("", costs.describe());
+        costs.add(1, 9_000_000, 90_000_000, 10_000_000, 9_000_000, 999, 999);
+        assertTrue(costs.describe().startsWith("per round (mean of 1): 10.0 ms computing"), costs.describe());
+        // Epoch 2: jobs of 30 ms of which 20 ms computing, 4 and 6 ms before launch, 1 ms applying.
+        costs.add(2, 4_000_000, 30_000_000, 20_000_000, 1_000_000, 2_000_000, 4_000_000);
+        costs.add(2, 6_000_000, 30_000_000, 20_000_000, 1_000_000, 2_000_000, 4_000_000);
+        assertEquals("per round (mean of 2, after the first epoch): 20.0 ms computing in the slowest partition, 10.0 ms"
+                + " of Spark around it (launch, results, sum), 5.0 ms preparing and broadcasting the state, 1.0 ms"
+                + " applying the result; 2.00 MB broadcast, 4.00 MB of results", costs.describe());
     }
 
     @Test

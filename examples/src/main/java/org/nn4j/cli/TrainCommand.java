@@ -204,6 +204,9 @@ final class TrainCommand implements Callable<Integer> {
                     history = trainer.fit(split.train(), split.test(), run.history(), listener,
                             cluster.updater(split.train(), run.model(), run.optimizer(), run.config().seed(),
                                     run.config().batchSize(), averageEvery));
+                    if (!quiet && !cluster.costs().isEmpty()) {
+                        out.println("cluster costs " + cluster.costs());
+                    }
                 }
             }
         } catch (IllegalArgumentException e) {

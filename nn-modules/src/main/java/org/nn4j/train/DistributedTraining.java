@@ -37,6 +37,15 @@ public interface DistributedTraining {
         /** One line about the cluster, for the user. */
         String describe();
 
+        /**
+         * One line on where the time of the last updater's cluster jobs went (computing, the engine's
+         * own work, broadcasting) and the bytes a job moves; "" when nothing ran or the engine does
+         * not measure it.
+         */
+        default String costs() {
+            return "";
+        }
+
         @Override
         void close();
     }
