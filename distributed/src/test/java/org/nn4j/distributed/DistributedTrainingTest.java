@@ -215,56 +215,84 @@ class DistributedTrainingTest {
 
     @Test
     void aKilledDriverResumesFromItsLastCheckpoint(@TempDir Path dir) throws Exception {
+        assertAKilledDriverResumes(() -> spark("local[2]"), dir);
+    }
+
+    /**
+     * Trains while the driver "dies" after its first epoch's checkpoint (its Spark context stopped with
+     * it), then resumes in a new context from the checkpoint: the weights are those of an uninterrupted
+     * run.
+     */
+    private void assertAKilledDriverResumes(java.util.function.Supplier<JavaSparkContext> contexts, Path dir)
+            throws Exception {
         Dataset train = data(150, 1);
         Dataset test = data(60, 2);
-        JavaSparkContext spark = spark("local[2]");
-        try {
-            List<double[]> uninterrupted = train((net, adam) -> new SparkUpdater(spark, train, 0, net, adam, "ejml",
-                    CONFIG.seed()));
-
-            Model net = network();
-            Adam adam = new Adam(ejml, net.parameterValues(), 0.01, 0);
-            Path checkpoint = dir.resolve("checkpoint.safetensors");
-            TrainingListener saveThenDie = new TrainingListener() {
-                @Override
-                public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
-                    try {
-                        ModelFile.save(checkpoint, net, train.classNames(), null, Map.of("m", adam.stateMatrices("m"), "v",
-                                adam.stateMatrices("v")), Checkpoints.describe(adam, 0.01, CONFIG, history, Map.of()));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                    throw new IllegalStateException("the driver is killed");
+        List<double[]> uninterrupted = train((net, adam) -> null);
+        Model net = network();
+        Adam adam = new Adam(ejml, net.parameterValues(), 0.01, 0);
+        Path checkpoint = dir.resolve("checkpoint.safetensors");
+        TrainingListener saveThenDie = new TrainingListener() {
+            @Override
+            public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
+                try {
+                    ModelFile.save(checkpoint, net, train.classNames(), null, Map.of("m", adam.stateMatrices("m"), "v",
+                            adam.stateMatrices("v")), Checkpoints.describe(adam, 0.01, CONFIG, history, Map.of()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
-            };
+                throw new IllegalStateException("the driver is killed");
+            }
+        };
+        JavaSparkContext first = contexts.get();
+        try {
             assertThrows(IllegalStateException.class, () -> new Trainer(net, new SoftmaxCrossEntropy(ejml), adam, CONFIG)
                     .fit(train, test, TrainingHistory.empty(), saveThenDie,
-                            new SparkUpdater(spark, train, 0, net, adam, "ejml", CONFIG.seed())));
+                            new SparkUpdater(first, train, 0, net, adam, "ejml", CONFIG.seed())));
+        } finally {
+            first.stop();
+        }
 
-            ModelFile.Loaded loaded = ModelFile.load(checkpoint, ejml);
-            String file = checkpoint.toString();
-            Optimizer restored = Checkpoints.restoreOptimizer(file, loaded.training(), ejml,
-                    loaded.model().parameterValues(), loaded.optimizerState());
+        ModelFile.Loaded loaded = ModelFile.load(checkpoint, ejml);
+        String file = checkpoint.toString();
+        Optimizer restored = Checkpoints.restoreOptimizer(file, loaded.training(), ejml,
+                loaded.model().parameterValues(), loaded.optimizerState());
+        JavaSparkContext second = contexts.get();
+        try {
             TrainingHistory resumed = new Trainer(loaded.model(), loaded.loss(), restored,
                     Checkpoints.restoreConfig(file, loaded.training(), 0))
                     .fit(train, test, Checkpoints.restoreHistory(file, loaded.training()), new TrainingListener() { },
-                            new SparkUpdater(spark, train, 0, loaded.model(), restored, "ejml", CONFIG.seed()));
+                            new SparkUpdater(second, train, 0, loaded.model(), restored, "ejml", CONFIG.seed()));
             assertEquals(2, resumed.epochsDone());
-            List<double[]> weights = new ArrayList<>();
-            loaded.model().parameterValues().forEach(p -> weights.add(ejml.toArray(p)));
-            assertSameWeights(uninterrupted, weights);
         } finally {
-            spark.stop();
+            second.stop();
         }
+        List<double[]> weights = new ArrayList<>();
+        loaded.model().parameterValues().forEach(p -> weights.add(ejml.toArray(p)));
+        assertSameWeights(uninterrupted, weights);
+    }
+
+    /** Counts the tasks of {@code spark} that failed (and were then retried, or the job would have failed). */
+    private static java.util.concurrent.atomic.AtomicInteger failedTasks(JavaSparkContext spark) {
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        spark.sc().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+                if (!(end.reason() instanceof org.apache.spark.Success$)) {
+                    failed.incrementAndGet();
+                }
+            }
+        });
+        return failed;
     }
 
     /**
      * A real standalone cluster: a Master and two 1-core Workers, each a JVM of its own started from the
      * Spark jars of this class path, whose executors get this class path too; float64 weights equal
-     * one machine's, also when an executor is killed mid-epoch.
+     * one machine's, also when a task fails once and is retried, when an executor is killed mid-epoch,
+     * and when the driver dies and a new one resumes from its checkpoint.
      */
     @Test
-    void aStandaloneClusterOfTwoWorkersGivesTheWeightsOfOneMachineEvenWhenAnExecutorDies(@TempDir Path dir) throws Exception {
+    void aStandaloneClusterOfTwoWorkersGivesTheWeightsOfOneMachineThroughFailures(@TempDir Path dir) throws Exception {
         List<double[]> oneMachine = train((net, adam) -> null);
         String classPath = System.getProperty("java.class.path");
         Path jars = java.nio.file.Files.createDirectories(dir.resolve("home").resolve("jars"));
@@ -292,15 +320,25 @@ class DistributedTrainingTest {
                         "--webui-port", "0", "--work-dir", dir.resolve("work-" + i).toString()));
             }
             awaitLog(dir.resolve("master.log"), "Registering worker", 2);
-            spark = new JavaSparkContext(new SparkConf().setMaster("spark://127.0.0.1:" + port).setAppName("nn4j-test")
-                    .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-                    .set("spark.driver.bindAddress", "127.0.0.1").set("spark.executor.memory", "512m")
-                    .set("spark.executor.extraClassPath", classPath));
+            String master = "spark://127.0.0.1:" + port;
+            java.util.function.Supplier<JavaSparkContext> contexts = () -> new JavaSparkContext(new SparkConf()
+                    .setMaster(master).setAppName("nn4j-test").set("spark.ui.enabled", "false")
+                    .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+                    .set("spark.executor.memory", "512m").set("spark.executor.extraClassPath", classPath));
+            spark = contexts.get();
             JavaSparkContext context = spark;
             ExecutorBackends.require(context, "ejml");
             List<double[]> distributed = train((net, adam) -> new SparkUpdater(context, data(150, 1), 2, net, adam,
                     "ejml", CONFIG.seed()));
             assertSameWeights(oneMachine, distributed);
+
+            // A task's first attempt fails in the middle of its step (each executor JVM fails one): Spark
+            // runs it again and the weights stay one machine's.
+            java.util.concurrent.atomic.AtomicInteger failed = failedTasks(context);
+            List<double[]> retried = train((net, adam) -> new SparkUpdater(context, data(150, 1), 2, net, adam,
+                    FailingOnceBackendProvider.NAME, CONFIG.seed()));
+            assertTrue(failed.get() >= 1, "a task failed and was retried");
+            assertSameWeights(oneMachine, retried);
 
             // Again, with the first Worker's executor killed in the middle of the first epoch: its tasks
             // run again elsewhere, its cached block is made again, and the weights stay one machine's.
@@ -320,6 +358,11 @@ class DistributedTrainingTest {
             });
             assertTrue(killed[0] > 0, "an executor was killed");
             assertSameWeights(oneMachine, afterKill);
+            spark.stop();
+            spark = null;
+
+            // The driver dies after its first epoch; a new one (a new application) resumes from the checkpoint.
+            assertAKilledDriverResumes(contexts, dir);
         } finally {
             if (spark != null) {
                 spark.stop();
