@@ -44,17 +44,29 @@ public final class AveragingUpdater implements BatchUpdater, AutoCloseable {
      */
     public AveragingUpdater(JavaSparkContext spark, Dataset train, int partitions, Model network, Optimizer optimizer,
             String backend, long seed, int batchSize, int averageEvery) {
-        if (averageEvery < 1) {
-            throw new IllegalArgumentException("--average-every must be at least 1, not " + averageEvery);
-        }
+        this(spark, checked(averageEvery, () -> new SparkData(spark, train, partitions)), network, optimizer, backend,
+                seed, batchSize, averageEvery);
+    }
+
+    AveragingUpdater(JavaSparkContext spark, SparkData data, Model network, Optimizer optimizer, String backend,
+            long seed, int batchSize, int averageEvery) {
+        checked(averageEvery, () -> null);
         this.spark = spark;
-        this.data = new SparkData(spark, train, partitions);
+        this.data = data;
         this.network = network;
         this.optimizer = optimizer;
         this.spec = WorkerModel.of(network, backend, seed);
-        this.batchSize = Math.min(batchSize, train.size());
+        this.batchSize = Math.min(batchSize, data.size);
         this.averageEvery = averageEvery;
         this.roundState = ModelState.matrices(network, optimizer);
+        data.requireResultsFit(ModelState.bytes(roundState, network.dtype()));
+    }
+
+    private static SparkData checked(int averageEvery, java.util.function.Supplier<SparkData> data) {
+        if (averageEvery < 1) {
+            throw new IllegalArgumentException("--average-every must be at least 1, not " + averageEvery);
+        }
+        return data.get();
     }
 
     /** Where a round's time went, as {@link JobCosts#describe} says. */

@@ -85,6 +85,15 @@ final class ModelState implements Serializable {
         copyInto(model.backend(), matrices(model));
     }
 
+    /** The bytes of copies of {@code matrices} in {@code dtype}. */
+    static long bytes(List<Matrix> matrices, DType dtype) {
+        long values = 0;
+        for (Matrix m : matrices) {
+            values += m.size();
+        }
+        return values * (dtype == DType.FLOAT64 ? Double.BYTES : Float.BYTES);
+    }
+
     long bytes() {
         long bytes = 0;
         if (values64 != null) {

@@ -15,8 +15,9 @@ import scala.reflect.ClassTag$;
 import scala.runtime.BoxedUnit;
 
 /**
- * A training set on a Spark cluster: the driver broadcasts its arrays once, each partition cuts its
- * block of examples from them on its executor and caches it, so that no task carries examples. Once
+ * A training set on a Spark cluster: each partition makes its block of examples on its executor and
+ * caches it, so that no task carries examples; the block comes from the driver's arrays, broadcast
+ * once, or from files that the executors read themselves. Once
  * per epoch, each partition orders its rows by their place in the epoch's shuffle; a step then finds
  * its rows by binary search, without scanning the block.
  */
@@ -27,11 +28,14 @@ final class SparkData implements AutoCloseable {
      */
     private static final Map<String, Map.Entry<Long, ExampleBlock.EpochRows>> EPOCH_ROWS = new ConcurrentHashMap<>();
 
+    /** The most bytes of features a partition holds: far under the 2 GiB that Spark moves as one block. */
+    static final long MAX_PARTITION_BYTES = 512L << 20;
+
     private final JavaSparkContext spark;
-    private final Broadcast<float[]> features;
-    private final Broadcast<int[]> labels;
+    private final List<Broadcast<?>> owned;
     final JavaRDD<ExampleBlock> blocks;
     final int partitions;
+    final int size;
     final String id = java.util.UUID.randomUUID().toString();
     private int epoch = -1;
     private Broadcast<int[]> positions;
@@ -42,51 +46,120 @@ final class SparkData implements AutoCloseable {
         PartialSums run(int partition, ExampleBlock block);
     }
 
+    /** Makes a partition's block on its executor: examples {@code from .. to} of the training set. */
+    private interface BlockSource extends Serializable {
+        ExampleBlock rows(int from, int to);
+    }
+
     /** A Scala function that Java code can make as a lambda and Spark can ship. */
     private interface ShippedFunction<A, B, R> extends scala.Function2<A, B, R>, Serializable {
     }
 
-    /** Spreads {@code train} over {@code partitions} partitions (the context's default parallelism when 0). */
+    /**
+     * Spreads {@code train}, which the driver holds, over {@code partitions} partitions (the context's
+     * default parallelism when 0, more where a partition would hold over {@value #MAX_PARTITION_BYTES}
+     * bytes): the driver broadcasts its arrays once and each partition cuts its block from them.
+     */
     SparkData(JavaSparkContext spark, Dataset train, int partitions) {
+        this(spark, train.size(), train.featureCount(), partitions, broadcastSource(spark, train));
+    }
+
+    /**
+     * Spreads the training set of {@code files} over partitions as above, each reading its block from the
+     * files on its executor: the driver never holds the examples.
+     */
+    SparkData(JavaSparkContext spark, IdxFiles files, int partitions) {
+        this(spark, files.count, files.featureCount, partitions, Map.entry(files::block, List.of()));
+    }
+
+    private SparkData(JavaSparkContext spark, int n, int featureCount, int partitions,
+            Map.Entry<BlockSource, List<Broadcast<?>>> source) {
         this.spark = spark;
-        this.partitions = Math.min(partitions > 0 ? partitions : spark.defaultParallelism(), train.size());
-        this.features = spark.broadcast(train.features());
-        this.labels = spark.broadcast(train.labels());
-        Broadcast<float[]> x = features;
-        Broadcast<int[]> y = labels;
-        int n = train.size();
-        int d = train.featureCount();
+        this.size = n;
+        this.owned = source.getValue();
+        this.partitions = partitionCount(partitions > 0 ? partitions : spark.defaultParallelism(), n, featureCount);
         int parts = this.partitions;
+        BlockSource rows = source.getKey();
         List<Integer> ids = new ArrayList<>();
         for (int p = 0; p < parts; p++) {
             ids.add(p);
         }
         this.blocks = spark.parallelize(ids, parts)
-                .map(p -> ExampleBlock.slice(x.value(), y.value(), d, (int) ((long) p * n / parts),
-                        (int) ((long) (p + 1) * n / parts)))
+                .map(p -> rows.rows((int) ((long) p * n / parts), (int) ((long) (p + 1) * n / parts)))
                 .persist(StorageLevel.MEMORY_ONLY());
         SparkTraining.onCluster(this.blocks::count);
         this.everyPartition = scala.jdk.javaapi.CollectionConverters.asScala(new ArrayList<Object>(ids)).toList();
     }
 
+    private static Map.Entry<BlockSource, List<Broadcast<?>>> broadcastSource(JavaSparkContext spark, Dataset train) {
+        Broadcast<float[]> x = spark.broadcast(train.features());
+        Broadcast<int[]> y = spark.broadcast(train.labels());
+        int d = train.featureCount();
+        return Map.entry((from, to) -> ExampleBlock.slice(x.value(), y.value(), d, from, to), List.of(x, y));
+    }
+
     /**
-     * Runs {@code work} on every partition and adds up their sums on the driver as they arrive. The job
-     * runs on the cached blocks themselves, with a plain Java function: RDD methods would make a new
-     * RDD per job and have Spark's closure cleaner parse the bytecode of their Scala closures, which
-     * took about 10 ms of a 20 ms job on 2 cores here.
+     * {@code requested} partitions, more where one would hold over {@value #MAX_PARTITION_BYTES} bytes
+     * of features, and no more than there are examples.
+     */
+    static int partitionCount(int requested, long examples, int featureCount) {
+        long bytes = examples * featureCount * Float.BYTES;
+        long needed = (bytes + MAX_PARTITION_BYTES - 1) / MAX_PARTITION_BYTES;
+        return (int) Math.max(1, Math.min(examples, Math.max(requested, needed)));
+    }
+
+    /**
+     * Checks, before training starts, that a job's results ({@code bytesPerPartition} from each
+     * partition) fit {@code spark.driver.maxResultSize}, which would otherwise abort the first job.
+     *
+     * @throws org.nn4j.api.SettingException naming the setting and the sizes
+     */
+    void requireResultsFit(long bytesPerPartition) {
+        long limit = spark.sc().getConf().getSizeAsBytes("spark.driver.maxResultSize", "1g");
+        long total = bytesPerPartition * partitions;
+        if (limit > 0 && total > limit) {
+            throw new org.nn4j.api.SettingException(String.format(java.util.Locale.ROOT, "the %d partitions' results"
+                    + " of a step, %d x %.1f MB, are over spark.driver.maxResultSize (%s); raise it, for example"
+                    + " --spark-conf spark.driver.maxResultSize=%dm", partitions, partitions, bytesPerPartition / 1e6,
+                    spark.sc().getConf().get("spark.driver.maxResultSize", "1g"), (total >> 20) * 2 + 1));
+        }
+    }
+
+    /**
+     * Runs {@code work} on every partition and adds up their sums on the driver in the partitions'
+     * order, so that a run's sums are the same to the last bit whichever task ends first (a result
+     * waits while an earlier partition's is missing). The job runs on the cached blocks themselves,
+     * with a plain Java function: RDD methods would make a new RDD per job and have Spark's closure
+     * cleaner parse the bytecode of their Scala closures, which took about 10 ms of a 20 ms job on 2
+     * cores here.
      */
     PartialSums sum(PartitionWork work) {
-        PartialSums[] total = {PartialSums.empty()};
+        InOrder total = new InOrder();
         ShippedFunction<TaskContext, scala.collection.Iterator<ExampleBlock>, PartialSums> onPartition =
                 (task, it) -> work.run(task.partitionId(), it.next());
         ShippedFunction<Object, PartialSums, BoxedUnit> add = (partition, sums) -> {
-            total[0] = total[0].add(sums);
+            total.add((Integer) partition, sums);
             return BoxedUnit.UNIT;
         };
         return SparkTraining.onCluster(() -> {
             spark.sc().runJob(blocks.rdd(), onPartition, everyPartition, add, ClassTag$.MODULE$.apply(PartialSums.class));
-            return total[0];
+            return total.sum;
         });
+    }
+
+    /** Partitions' sums added in partition order as they arrive, in any order. */
+    private static final class InOrder {
+        private final Map<Integer, PartialSums> waiting = new java.util.HashMap<>();
+        private int next;
+        private PartialSums sum = PartialSums.empty();
+
+        synchronized void add(int partition, PartialSums sums) {
+            waiting.put(partition, sums);
+            for (PartialSums ready = waiting.remove(next); ready != null; ready = waiting.remove(next)) {
+                sum = sum.add(ready);
+                next++;
+            }
+        }
     }
 
     /** Each example's place in epoch {@code epochNumber}'s order, broadcast once per epoch. */
@@ -121,8 +194,7 @@ final class SparkData implements AutoCloseable {
     public void close() {
         EPOCH_ROWS.keySet().removeIf(key -> key.startsWith(id + ":"));
         blocks.unpersist(false);
-        features.destroy();
-        labels.destroy();
+        owned.forEach(Broadcast::destroy);
         if (positions != null) {
             positions.destroy();
         }

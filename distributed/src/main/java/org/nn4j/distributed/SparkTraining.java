@@ -11,6 +11,7 @@ import java.util.Set;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nn4j.data.Dataset;
+import org.nn4j.data.FashionMnist;
 import org.nn4j.nn.Model;
 import org.nn4j.train.BatchUpdater;
 import org.nn4j.train.ClusterFailureException;
@@ -157,15 +158,48 @@ public final class SparkTraining implements DistributedTraining {
             @Override
             public BatchUpdater updater(Dataset train, Model model, Optimizer optimizer, long seed, int batchSize,
                     int averageEvery) {
-                if (averageEvery == 1) {
-                    SparkUpdater updater = new SparkUpdater(spark, train, 0, model, optimizer, backend, seed);
+                return updater(new SparkData(spark, train, 0), model, optimizer, seed, batchSize, averageEvery);
+            }
+
+            @Override
+            public ClusterData readOnExecutors(String directory) {
+                IdxFiles train = IdxFiles.open(directory, "train", spark.hadoopConfiguration());
+                Dataset test = IdxFiles.open(directory, "t10k", spark.hadoopConfiguration()).dataset();
+                return new ClusterData(train.count, train.featureCount, FashionMnist.CLASS_NAMES, test,
+                        "Fashion-MNIST from " + directory + ", read on the executors (" + train.count + " training, "
+                                + test.size() + " test images)", train);
+            }
+
+            @Override
+            public BatchUpdater updater(ClusterData train, Model model, Optimizer optimizer, long seed, int batchSize,
+                    int averageEvery) {
+                if (!(train.handle() instanceof IdxFiles files)) {
+                    throw new IllegalArgumentException("not data of this Spark session: " + train.description());
+                }
+                if (model.inputSize() != train.featureCount() || model.outputSize() != train.classNames().size()) {
+                    throw new IllegalArgumentException(train.description() + " has " + train.featureCount()
+                            + " features and " + train.classNames().size() + " classes; the network takes "
+                            + model.inputSize() + " inputs and gives " + model.outputSize() + " outputs");
+                }
+                return updater(new SparkData(spark, files, 0), model, optimizer, seed, batchSize, averageEvery);
+            }
+
+            private BatchUpdater updater(SparkData data, Model model, Optimizer optimizer, long seed, int batchSize,
+                    int averageEvery) {
+                try {
+                    if (averageEvery == 1) {
+                        SparkUpdater updater = new SparkUpdater(spark, data, model, optimizer, backend, seed);
+                        costs = updater::costs;
+                        return updater;
+                    }
+                    AveragingUpdater updater = new AveragingUpdater(spark, data, model, optimizer, backend, seed,
+                            batchSize, averageEvery);
                     costs = updater::costs;
                     return updater;
+                } catch (RuntimeException e) {
+                    data.close();
+                    throw e;
                 }
-                AveragingUpdater updater = new AveragingUpdater(spark, train, 0, model, optimizer, backend, seed,
-                        batchSize, averageEvery);
-                costs = updater::costs;
-                return updater;
             }
 
             @Override

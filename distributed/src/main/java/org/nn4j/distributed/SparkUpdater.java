@@ -34,12 +34,17 @@ public final class SparkUpdater implements BatchUpdater, AutoCloseable {
      */
     public SparkUpdater(JavaSparkContext spark, Dataset train, int partitions, Model network, Optimizer optimizer,
             String backend, long seed) {
+        this(spark, new SparkData(spark, train, partitions), network, optimizer, backend, seed);
+    }
+
+    SparkUpdater(JavaSparkContext spark, SparkData data, Model network, Optimizer optimizer, String backend, long seed) {
         this.spark = spark;
-        this.data = new SparkData(spark, train, partitions);
+        this.data = data;
         this.network = network;
         this.optimizer = optimizer;
         this.spec = WorkerModel.of(network, backend, seed);
         this.state = ModelState.matrices(network);
+        data.requireResultsFit(ModelState.bytes(state, network.dtype()));
     }
 
     /** Bytes that one step moves, as last measured: the state broadcast out, the partitions' sums back. */

@@ -16,6 +16,7 @@ import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.data.Dataset;
 import org.nn4j.data.Split;
 import org.nn4j.data.Standardizer;
 import org.nn4j.inject.NetworkFactory;
@@ -132,12 +133,42 @@ final class TrainCommand implements Callable<Integer> {
                     + " synchronous: one step for the whole cluster per batch).")
     int averageEvery;
 
+    @Option(names = "--read-on-executors",
+            description = "With --spark and --data: the executors read the training files from --data themselves,"
+                    + " each its share, which must be a path every executor sees (a shared directory, hdfs://,"
+                    + " s3a://); the driver reads the test files alone. For training sets larger than the driver.")
+    boolean readOnExecutors;
+
     @Spec
     CommandSpec spec;
 
     /** Everything a run trains: the model, its optimizer, the data, and where training stands. */
     private record Setup(Model model, List<String> classNames, Optimizer optimizer, double baseRate,
-            TrainingConfig config, TrainingHistory history, Standardizer standardizer, Split split) {
+            TrainingConfig config, TrainingHistory history, Standardizer standardizer, TrainingData examples) {
+    }
+
+    /** The data of a run: held here, or a training set that the cluster's executors hold (the test set here). */
+    private record TrainingData(Split local, DistributedTraining.ClusterData remote) {
+        int featureCount() {
+            return local != null ? local.train().featureCount() : remote.featureCount();
+        }
+
+        List<String> classNames() {
+            return local != null ? local.train().classNames() : remote.classNames();
+        }
+
+        /** The training set's name, for messages. */
+        String source() {
+            return local != null ? local.train().source() : remote.description();
+        }
+
+        String description() {
+            return local != null ? local.description() : remote.description();
+        }
+
+        Dataset test() {
+            return local != null ? local.test() : remote.test();
+        }
     }
 
     @Override
@@ -153,11 +184,50 @@ final class TrainCommand implements Callable<Integer> {
             throw new InvalidInputException("--spark-conf applies only with --spark");
         }
         sparkSettings();
+        if (readOnExecutors && (sparkMaster == null || data.data == null || data.csv != null)) {
+            throw new InvalidInputException(sparkMaster == null ? "--read-on-executors applies only with --spark"
+                    : "--read-on-executors needs --data DIR, a directory of Fashion-MNIST's IDX files that every"
+                            + " executor sees");
+        }
         NetworkFactory factory = backendOptions.injector(DType.FLOAT32).getInstance(NetworkFactory.class);
         Backend backend = factory.backend();
-        Setup run = resume != null ? resumed(factory) : fresh(factory);
+        DistributedTraining.Session cluster = null;
+        try {
+            if (readOnExecutors) {
+                cluster = openCluster(out, backend);
+            }
+            return train(out, factory, backend, cluster);
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    private DistributedTraining.Session openCluster(PrintWriter out, Backend backend) {
+        DistributedTraining.Session cluster = distributed().open(sparkMaster, backend.name(),
+                spec.commandLine().getParseResult().hasMatchedOption("--debug"), sparkSettings());
+        if (!quiet) {
+            out.println("cluster: " + cluster.describe());
+            out.flush();
+        }
+        return cluster;
+    }
+
+    /** Trains, on {@code cluster} if open (else on one opened here, with --spark), and reports. */
+    private Integer train(PrintWriter out, NetworkFactory factory, Backend backend,
+            DistributedTraining.Session openCluster) throws IOException {
+        TrainingData examples;
+        if (openCluster != null) {
+            // --data's own words: a path as a Path loses the second slash of hdfs:// and the like.
+            String directory = spec.commandLine().getParseResult().matchedOption("--data").stringValues().get(0);
+            examples = new TrainingData(null, openCluster.readOnExecutors(directory));
+        } else {
+            examples = null;
+        }
+        Setup run = resume != null ? resumed(factory, examples) : fresh(factory, examples);
         Path modelFile = modelOut != null ? modelOut : resume;
-        Split split = run.split();
+        TrainingData split = run.examples();
         if (!quiet) {
             out.println("data: " + split.description());
             out.println("model: " + run.model().spec().summary() + "; " + run.optimizer().name() + " lr "
@@ -193,19 +263,25 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = new Trainer(run.model(), run.model().loss(), run.optimizer(), run.config());
         try {
             if (sparkMaster == null) {
-                history = trainer.fit(split.train(), split.test(), run.history(), listener);
+                history = trainer.fit(split.local().train(), split.test(), run.history(), listener);
             } else {
-                try (DistributedTraining.Session cluster = distributed().open(sparkMaster, backend.name(),
-                        spec.commandLine().getParseResult().hasMatchedOption("--debug"), sparkSettings())) {
-                    if (!quiet) {
-                        out.println("cluster: " + cluster.describe());
-                        out.flush();
-                    }
-                    history = trainer.fit(split.train(), split.test(), run.history(), listener,
-                            cluster.updater(split.train(), run.model(), run.optimizer(), run.config().seed(),
-                                    run.config().batchSize(), averageEvery));
+                DistributedTraining.Session cluster = openCluster != null ? openCluster : openCluster(out, backend);
+                try {
+                    long seed = run.config().seed();
+                    int batchSize = run.config().batchSize();
+                    history = split.local() != null
+                            ? trainer.fit(split.local().train(), split.test(), run.history(), listener,
+                                    cluster.updater(split.local().train(), run.model(), run.optimizer(), seed,
+                                            batchSize, averageEvery))
+                            : trainer.fit(split.remote().size(), split.test(), run.history(), listener,
+                                    cluster.updater(split.remote(), run.model(), run.optimizer(), seed, batchSize,
+                                            averageEvery));
                     if (!quiet && !cluster.costs().isEmpty()) {
                         out.println("cluster costs " + cluster.costs());
+                    }
+                } finally {
+                    if (openCluster == null) {
+                        cluster.close();
                     }
                 }
             }
@@ -242,20 +318,20 @@ final class TrainCommand implements Callable<Integer> {
             }
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("backend", backend.name());
-            facts.put("data", run.split().description());
+            facts.put("data", run.examples().description());
             ModelFile.save(modelFile, run.model(), run.classNames(), run.standardizer(), state,
                     Checkpoints.describe(run.optimizer(), run.baseRate(), run.config(), history, facts));
         }
         if (metricsJson != null) {
             Reports.writeMetrics(metricsJson, history, backend.name(), dtype, run.config().seed(),
-                    run.split().description());
+                    run.examples().description());
         }
         if (plot != null) {
             Reports.writePlot(plot, history, run.model().spec().summary() + " on " + backend.name() + ", " + dtype);
         }
     }
 
-    private Setup fresh(NetworkFactory factory) {
+    private Setup fresh(NetworkFactory factory, TrainingData onCluster) {
         ModelSpec given = modelSpec != null ? specFile() : null;
         ActivationKind kind = model.activationKind();
         String lossLabel = lossLabel(factory.registry(), loss);
@@ -263,31 +339,38 @@ final class TrainCommand implements Callable<Integer> {
         try {
             TrainingConfig config = new TrainingConfig(epochs != null ? epochs : 10, model.batchSize, seed, patience,
                     LearningRateSchedule.parse(schedule));
-            Split split = data.trainAndTest(seed);
+            TrainingData split = onCluster;
             Standardizer standardizer = null;
-            if (standardize) {
-                standardizer = Standardizer.fit(split.train());
-                split = new Split(standardizer.apply(split.train()), standardizer.apply(split.test()),
-                        split.description() + ", standardised");
+            if (split == null) {
+                Split local = data.trainAndTest(seed);
+                if (standardize) {
+                    standardizer = Standardizer.fit(local.train());
+                    local = new Split(standardizer.apply(local.train()), standardizer.apply(local.test()),
+                            local.description() + ", standardised");
+                }
+                split = new TrainingData(local, null);
+            } else if (standardize) {
+                throw new InvalidInputException("--standardize does not apply with --read-on-executors yet: the"
+                        + " driver would need the training set's statistics");
             }
-            int features = split.train().featureCount();
-            int classes = split.train().classCount();
+            int features = split.featureCount();
+            int classes = split.classNames().size();
             ModelSpec spec = given != null ? given : ModelSpec.mlp(features, model.hidden, classes, kind, lossLabel);
             String where = given != null ? modelSpec.toString() : "--hidden";
             if (spec.input().size() != features) {
                 throw new InvalidInputException(where + ": the model takes input of shape " + spec.input() + " ("
-                        + spec.input().size() + " values) but " + split.train().source() + " has " + features
+                        + spec.input().size() + " values) but " + split.source() + " has " + features
                         + " features");
             }
             Model built = factory.registry().build(spec, factory.backend(), factory.dtype(), seed, where);
             if (built.outputSize() != classes) {
                 throw new InvalidInputException(where + ": the model gives " + built.outputSize() + " outputs but "
-                        + split.train().source() + " has " + classes + " classes; make the last layer's out_features "
+                        + split.source() + " has " + classes + " classes; make the last layer's out_features "
                         + classes);
             }
             Optimizer opt = Checkpoints.optimizer(model.optimizer, factory.backend(), built.parameterValues(), rate,
                     model.optimizer.equals("sgd") ? momentum : 0, nesterov, weightDecay);
-            return new Setup(built, split.train().classNames(), opt, rate, config, TrainingHistory.empty(), standardizer,
+            return new Setup(built, split.classNames(), opt, rate, config, TrainingHistory.empty(), standardizer,
                     split);
         } catch (InvalidInputException e) {
             throw e;
@@ -307,7 +390,7 @@ final class TrainCommand implements Callable<Integer> {
         return ModelSpec.read(modelSpec);
     }
 
-    private Setup resumed(NetworkFactory factory) {
+    private Setup resumed(NetworkFactory factory, TrainingData onCluster) {
         List<String> given = FIXED_BY_CHECKPOINT.stream()
                 .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).collect(Collectors.toList());
         if (!given.isEmpty()) {
@@ -321,14 +404,23 @@ final class TrainCommand implements Callable<Integer> {
             Optimizer restored = Checkpoints.restoreOptimizer(file, loaded.training(), backend,
                     loaded.model().parameterValues(), loaded.optimizerState());
             TrainingConfig config = Checkpoints.restoreConfig(file, loaded.training(), epochs != null ? epochs : 0);
-            Split split = data.trainAndTest(config.seed());
             Standardizer standardizer = loaded.standardizer();
-            if (standardizer != null) {
-                split = new Split(standardizer.apply(split.train()), standardizer.apply(split.test()),
-                        split.description() + ", standardised");
+            TrainingData split;
+            if (onCluster == null) {
+                Split local = data.trainAndTest(config.seed());
+                if (standardizer != null) {
+                    local = new Split(standardizer.apply(local.train()), standardizer.apply(local.test()),
+                            local.description() + ", standardised");
+                }
+                split = new TrainingData(new Split(local.train().relabel(loaded.classNames()),
+                        local.test().relabel(loaded.classNames()), local.description()), null);
+            } else if (standardizer != null || !onCluster.classNames().equals(loaded.classNames())) {
+                throw new InvalidInputException(file + ": " + (standardizer != null ? "its model standardises its"
+                        + " inputs, which --read-on-executors does not do yet" : "its classes "
+                        + loaded.classNames() + " are not those of " + onCluster.description()));
+            } else {
+                split = onCluster;
             }
-            split = new Split(split.train().relabel(loaded.classNames()), split.test().relabel(loaded.classNames()),
-                    split.description());
             return new Setup(loaded.model(), loaded.classNames(), restored,
                     loaded.training().path("optimizer").path("learning_rate").asDouble(), config,
                     Checkpoints.restoreHistory(file, loaded.training()), standardizer, split);

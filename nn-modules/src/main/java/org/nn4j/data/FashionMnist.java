@@ -109,15 +109,24 @@ public final class FashionMnist {
                     + " images of " + imagesName);
         }
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] >= CLASS_NAMES.size()) {
-                throw new InvalidInputException(labelsName + ": label " + labels[i] + " of image " + i
-                        + " is no Fashion-MNIST class (0 to 9)");
-            }
+            requireClass(labels[i], i, labelsName);
         }
         return new Dataset(images.pixels(), labels, images.rows() * images.cols(), CLASS_NAMES, imagesName);
     }
 
-    private static String file(String split, String kind) {
+    /** Checks that label {@code label} of image {@code index} in {@code labelsName} is a class. */
+    public static void requireClass(int label, long index, String labelsName) {
+        if (label >= CLASS_NAMES.size()) {
+            throw new InvalidInputException(labelsName + ": label " + label + " of image " + index
+                    + " is no Fashion-MNIST class (0 to 9)");
+        }
+    }
+
+    /**
+     * The gzip'd name of a file of the data set: {@code split} is {@code train} or {@code t10k}, {@code
+     * kind} {@code images} or {@code labels}; the same without {@code .gz} is accepted too.
+     */
+    public static String file(String split, String kind) {
         return split + "-" + kind + "-" + (kind.equals("images") ? "idx3" : "idx1") + "-ubyte.gz";
     }
 }

@@ -32,6 +32,30 @@ public final class Idx {
     public record Images(int count, int rows, int cols, float[] pixels) {
     }
 
+    /** An IDX file's header: its item count and, for images, each image's rows and columns (1 x 1 for labels). */
+    public record Header(int count, int rows, int cols) {
+        /** The header's bytes: the magic number and one size per dimension. */
+        public int bytes() {
+            return rows == 1 && cols == 1 ? 8 : 16;
+        }
+    }
+
+    /** Reads an image file's header from {@code in}, leaving it at the first pixel. */
+    public static Header imagesHeader(InputStream in, String name) {
+        List<Integer> dims = new Reader(in, name).header(IMAGES_MAGIC, "image", 3);
+        return new Header(dims.get(0), dims.get(1), dims.get(2));
+    }
+
+    /** Reads a label file's header from {@code in}, leaving it at the first label. */
+    public static Header labelsHeader(InputStream in, String name) {
+        return new Header(new Reader(in, name).header(LABELS_MAGIC, "label", 1).get(0), 1, 1);
+    }
+
+    /** A pixel's stored byte as the value nn4j trains on, in [0, 1]. */
+    public static float pixel(byte stored) {
+        return (stored & 0xFF) / 255f;
+    }
+
     public static Images readImages(Path file) {
         try (InputStream in = open(file)) {
             return readImages(in, file.toString());
@@ -59,7 +83,7 @@ public final class Idx {
                 count + " images of " + rows + "x" + cols);
         float[] pixels = new float[raw.length];
         for (int i = 0; i < raw.length; i++) {
-            pixels[i] = (raw[i] & 0xFF) / 255f;
+            pixels[i] = pixel(raw[i]);
         }
         return new Images(count, rows, cols, pixels);
     }
@@ -85,7 +109,8 @@ public final class Idx {
         }
     }
 
-    static InputStream gunzipIfNeeded(InputStream raw, String name) throws IOException {
+    /** {@code raw}, buffered, and unzipped when it starts with gzip's magic bytes. */
+    public static InputStream gunzipIfNeeded(InputStream raw, String name) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
         in.mark(2);
         int b1 = in.read();

@@ -22,6 +22,21 @@ public interface DistributedTraining {
      */
     Session open(String master, String backend, boolean verbose, java.util.Map<String, String> settings);
 
+    /**
+     * A training set that stays on a cluster's executors, which read it, and the test set the driver
+     * evaluates on.
+     *
+     * @param size the training examples
+     * @param featureCount each example's features
+     * @param classNames the classes, in label order
+     * @param test the held-out examples, on the driver
+     * @param description where the data is, for the user
+     * @param handle the engine's own reference to the data
+     */
+    record ClusterData(int size, int featureCount, java.util.List<String> classNames, Dataset test,
+            String description, Object handle) {
+    }
+
     /** A connection to a cluster; closing it ends the cluster session. */
     interface Session extends AutoCloseable {
 
@@ -33,6 +48,24 @@ public interface DistributedTraining {
          */
         BatchUpdater updater(Dataset train, Model model, Optimizer optimizer, long seed, int batchSize,
                 int averageEvery);
+
+        /**
+         * Fashion-MNIST's IDX files in {@code directory}, a path that the driver and every executor can
+         * read (a shared directory, {@code hdfs://}, {@code s3a://}): the executors read the training
+         * set, each its own share, and keep it; the driver reads only its headers, and the test set.
+         *
+         * @throws org.nn4j.io.InvalidInputException naming the directory or file that is missing or not
+         *     Fashion-MNIST's
+         */
+        default ClusterData readOnExecutors(String directory) {
+            throw new UnsupportedOperationException("this cluster engine cannot read data on its executors");
+        }
+
+        /** As {@link #updater(Dataset, Model, Optimizer, long, int, int)}, from data the executors read. */
+        default BatchUpdater updater(ClusterData train, Model model, Optimizer optimizer, long seed, int batchSize,
+                int averageEvery) {
+            throw new UnsupportedOperationException("this cluster engine cannot read data on its executors");
+        }
 
         /** One line about the cluster, for the user. */
         String describe();

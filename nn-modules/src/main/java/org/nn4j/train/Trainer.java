@@ -43,8 +43,20 @@ public final class Trainer {
     public TrainingHistory fit(Dataset train, Dataset test, TrainingHistory history, TrainingListener listener,
             BatchUpdater updater) {
         requireFits(train);
+        return fit(train.size(), test, history, listener, updater);
+    }
+
+    /**
+     * As {@link #fit(Dataset, Dataset, TrainingHistory, TrainingListener, BatchUpdater)}, for a training
+     * set of {@code trainSize} examples that only {@code updater} holds (a cluster's executors, say).
+     */
+    public TrainingHistory fit(int trainSize, Dataset test, TrainingHistory history, TrainingListener listener,
+            BatchUpdater updater) {
         requireFits(test);
-        int n = train.size();
+        if (trainSize < 1) {
+            throw new IllegalArgumentException("no training examples");
+        }
+        int n = trainSize;
         int batchSize = Math.min(config.batchSize(), n);
         int batches = batches(n, batchSize);
         int[] order = new int[n];
