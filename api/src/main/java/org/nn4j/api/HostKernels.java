@@ -332,31 +332,56 @@ public final class HostKernels {
 
     /**
      * {@link Backend#softmaxCrossEntropy} on row-major float64 arrays of {@code rows x cols}: writes
-     * the gradient into {@code grad} and returns the mean loss.
+     * the gradient into {@code grad} and returns the mean loss. Computed from the logits less their
+     * row's maximum, the probabilities as {@code exp / sum} and the log of the sum as {@code log1p} of
+     * the other terms, so that a nearly certain row (a probability of 1 - 1e-5, say) keeps all its
+     * digits in the loss and the gradient: {@code log(sum) + max - x} would lose those of the max.
      */
     public static double softmaxCrossEntropy(double[] logits, double[] targets, int rows, int cols, double[] grad) {
         double loss = 0;
         for (int start = 0; start < rows * cols; start += cols) {
-            double logSumExp = logSumExp(logits, start, cols);
+            int top = start;
+            for (int j = start + 1; j < start + cols; j++) {
+                top = logits[j] > logits[top] ? j : top;
+            }
+            double max = logits[top];
+            double others = 0;
             for (int j = start; j < start + cols; j++) {
-                loss += targets[j] * (logSumExp - logits[j]);
-                grad[j] = (Math.exp(logits[j] - logSumExp) - targets[j]) / rows;
+                others += j == top ? 0 : Math.exp(logits[j] - max);
+            }
+            double sum = 1 + others;
+            double logSum = Math.log1p(others);
+            for (int j = start; j < start + cols; j++) {
+                double shifted = logits[j] - max;
+                loss += targets[j] * (logSum - shifted);
+                grad[j] = (Math.exp(shifted) / sum - targets[j]) / rows;
             }
         }
         return loss / rows;
     }
 
     /**
-     * {@link Backend#softmaxCrossEntropy} on row-major float32 arrays, computed in float64 and the
-     * gradient rounded to float32.
+     * {@link Backend#softmaxCrossEntropy} on row-major float32 arrays, computed in float64 as {@link
+     * #softmaxCrossEntropy(double[], double[], int, int, double[])} and the gradient rounded to float32.
      */
     public static double softmaxCrossEntropy(float[] logits, float[] targets, int rows, int cols, float[] grad) {
         double loss = 0;
         for (int start = 0; start < rows * cols; start += cols) {
-            double logSumExp = logSumExp(logits, start, cols);
+            int top = start;
+            for (int j = start + 1; j < start + cols; j++) {
+                top = logits[j] > logits[top] ? j : top;
+            }
+            double max = logits[top];
+            double others = 0;
             for (int j = start; j < start + cols; j++) {
-                loss += targets[j] * (logSumExp - logits[j]);
-                grad[j] = (float) ((Math.exp(logits[j] - logSumExp) - targets[j]) / rows);
+                others += j == top ? 0 : Math.exp(logits[j] - max);
+            }
+            double sum = 1 + others;
+            double logSum = Math.log1p(others);
+            for (int j = start; j < start + cols; j++) {
+                double shifted = logits[j] - max;
+                loss += targets[j] * (logSum - shifted);
+                grad[j] = (float) ((Math.exp(shifted) / sum - targets[j]) / rows);
             }
         }
         return loss / rows;

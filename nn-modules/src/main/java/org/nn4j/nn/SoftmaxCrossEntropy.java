@@ -22,13 +22,15 @@ public final class SoftmaxCrossEntropy extends BatchLoss {
         return LABEL;
     }
 
+    /**
+     * The backend's fused {@link Backend#softmaxCrossEntropy}, its gradient left in a scratch matrix:
+     * it keeps the digits of a nearly certain row, where {@code logsumexp(o) - o·y} would cancel
+     * them (a loss of 1.6e-5 off by 2e-10 of itself).
+     */
     @Override
     public double forward(Matrix logits, Matrix target) {
         requireSameShape(logits, target);
-        Matrix logSumExp = scratch(logits, 1);
-        backend.logSumExpRows(logits, logSumExp);
-        // Each target row sums to 1, so sum_j y_j (lse - o_j) = lse - o·y.
-        return (backend.sum(logSumExp) - backend.dot(logits, target)) / logits.rows();
+        return backend.softmaxCrossEntropy(logits, target, scratch(logits, logits.cols()));
     }
 
     /** One fused pass over the logits: the backend's {@link Backend#softmaxCrossEntropy}. */
@@ -38,12 +40,11 @@ public final class SoftmaxCrossEntropy extends BatchLoss {
         return backend.softmaxCrossEntropy(logits, target, out);
     }
 
+    /** The gradient of the backend's fused {@link Backend#softmaxCrossEntropy}. */
     @Override
     public void backward(Matrix logits, Matrix target, Matrix out) {
         requireSameShape(logits, target);
-        backend.softmaxRows(logits, out);
-        backend.axpby(1, out, -1, target, out);
-        backend.scale(1.0 / logits.rows(), out, out);
+        backend.softmaxCrossEntropy(logits, target, out);
     }
 
     /** The loss {@code softmax_cross_entropy} for model specs. */
