@@ -17,6 +17,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nn4j_numpy import load_nn4j  # noqa: E402
 
 
+def _pair(value):
+    return tuple(value) if isinstance(value, list) else (value, value)
+
+
+def _window(shape, kernel, stride, padding):
+    """[C, H, W] after a window of these sizes."""
+    kernel, stride, padding = _pair(kernel), _pair(stride), _pair(padding)
+    return [(shape[1] + 2 * padding[0] - kernel[0]) // stride[0] + 1,
+            (shape[2] + 2 * padding[1] - kernel[1]) // stride[1] + 1]
+
+
 def sequential(spec):
     """The torch.nn.Sequential that a model spec describes (nn4j's layer types, PyTorch's arguments)."""
     shape = list(spec["input"])
@@ -30,6 +41,20 @@ def sequential(spec):
             shape = [args["out_features"]]
         elif kind == "batchnorm1d":
             module = torch.nn.BatchNorm1d(features, eps=args.get("eps", 1e-5), momentum=args.get("momentum", 0.1),
+                                          affine=args.get("affine", True))
+        elif kind == "conv2d":
+            kernel, stride, padding = args["kernel_size"], args.get("stride", 1), args.get("padding", 0)
+            module = torch.nn.Conv2d(shape[0], args["out_channels"], _pair(kernel), stride=_pair(stride),
+                                     padding=_pair(padding), bias=args.get("bias", True))
+            shape = [args["out_channels"]] + _window(shape, kernel, stride, padding)
+        elif kind in ("maxpool2d", "avgpool2d"):
+            kernel = args["kernel_size"]
+            stride, padding = args.get("stride", kernel), args.get("padding", 0)
+            pool = torch.nn.MaxPool2d if kind == "maxpool2d" else torch.nn.AvgPool2d
+            module = pool(_pair(kernel), stride=_pair(stride), padding=_pair(padding))
+            shape = [shape[0]] + _window(shape, kernel, stride, padding)
+        elif kind == "batchnorm2d":
+            module = torch.nn.BatchNorm2d(shape[0], eps=args.get("eps", 1e-5), momentum=args.get("momentum", 0.1),
                                           affine=args.get("affine", True))
         elif kind == "flatten":
             module = torch.nn.Flatten()

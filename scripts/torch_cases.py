@@ -2,11 +2,12 @@
 """Writes random module cases for `nn gradients --spec`, with PyTorch's float64 results as `expected`.
 
 Each case is a random stack of nn4j's layer types (linear, sigmoid, tanh, relu, leaky_relu, dropout,
-batchnorm1d, flatten), random parameters and buffers, a random batch (sometimes of one example) and
-a loss, run in train or eval mode by torch.nn.Sequential. Dropout is left out of train-mode cases
-(or given p=0), since its masks are PyTorch's own random draws.
+batchnorm1d, flatten; with --images, of [C, H, W] images: conv2d, maxpool2d, avgpool2d, batchnorm2d
+and activations, then flatten and linear), random parameters and buffers, a random batch (sometimes
+of one example) and a loss, run in train or eval mode by torch.nn.Sequential. Dropout is left out of
+train-mode cases (or given p=0), since its masks are PyTorch's own random draws.
 
-usage: torch_cases.py OUT_DIR [--count N] [--seed S]
+usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images]
 """
 import argparse
 import json
@@ -76,14 +77,93 @@ def build(rng, mode, batch):
     return input_shape, layers, torch.nn.Sequential(*modules).double(), outputs
 
 
+def pair(rng, low, high):
+    """A size as a spec gives it (one number, or [height, width]) and as (height, width)."""
+    if rng.random() < 0.3:
+        both = [rng.randint(low, high), rng.randint(low, high)]
+        return both, tuple(both)
+    one = rng.randint(low, high)
+    return one, (one, one)
+
+
+def build_images(rng, mode, batch):
+    """A random stack over [C, H, W] images, and the same as torch modules."""
+    c, h, w = rng.randint(1, 3), rng.randint(3, 8), rng.randint(3, 8)
+    input_shape = [c, h, w]
+    layers, modules = [], []
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.choice(["conv2d", "conv2d", "maxpool2d", "avgpool2d", "batchnorm2d", "relu", "tanh"])
+        if kind == "conv2d":
+            out = rng.randint(1, 4)
+            kernel_spec, kernel = pair(rng, 1, 3)
+            stride_spec, stride = pair(rng, 1, 2)
+            padding_spec, padding = pair(rng, 0, 1)
+            if kernel[0] > h + 2 * padding[0] or kernel[1] > w + 2 * padding[1]:
+                continue
+            bias = rng.random() < 0.8
+            spec = {"type": "conv2d", "out_channels": out, "kernel_size": kernel_spec}
+            if stride != (1, 1) or rng.random() < 0.2:
+                spec["stride"] = stride_spec
+            if padding != (0, 0) or rng.random() < 0.2:
+                spec["padding"] = padding_spec
+            if not bias:
+                spec["bias"] = False
+            if rng.random() < 0.3:
+                spec["in_channels"] = c
+            layers.append(spec)
+            modules.append(torch.nn.Conv2d(c, out, kernel, stride=stride, padding=padding, bias=bias))
+            c = out
+            h = (h + 2 * padding[0] - kernel[0]) // stride[0] + 1
+            w = (w + 2 * padding[1] - kernel[1]) // stride[1] + 1
+        elif kind in ("maxpool2d", "avgpool2d"):
+            kernel_spec, kernel = pair(rng, 1, 3)
+            stride_spec, stride = (None, kernel) if rng.random() < 0.5 else pair(rng, 1, 2)
+            padding = (0, 0) if rng.random() < 0.6 else (kernel[0] // 2, kernel[1] // 2)
+            if kernel[0] > h + 2 * padding[0] or kernel[1] > w + 2 * padding[1]:
+                continue
+            spec = {"type": kind, "kernel_size": kernel_spec}
+            if stride_spec is not None:
+                spec["stride"] = stride_spec
+            if padding != (0, 0):
+                spec["padding"] = list(padding)
+            layers.append(spec)
+            pool = torch.nn.MaxPool2d if kind == "maxpool2d" else torch.nn.AvgPool2d
+            modules.append(pool(kernel, stride=stride, padding=padding))
+            h = (h + 2 * padding[0] - kernel[0]) // stride[0] + 1
+            w = (w + 2 * padding[1] - kernel[1]) // stride[1] + 1
+        elif kind == "batchnorm2d":
+            # Not twice in a row: the first one's weight then has a gradient that only eps makes (the
+            # second undoes its scale), which float32 cannot give to 2e-4 (PyTorch's float32: 6e-4).
+            if mode == "train" and batch * h * w < 2 or layers and layers[-1]["type"] == "batchnorm2d":
+                continue
+            momentum = rng.choice([None, 0.3])
+            affine = rng.random() < 0.8
+            spec = {"type": "batchnorm2d"}
+            if momentum is not None:
+                spec["momentum"] = momentum
+            if not affine:
+                spec["affine"] = False
+            layers.append(spec)
+            modules.append(torch.nn.BatchNorm2d(c, momentum=0.1 if momentum is None else momentum, affine=affine))
+        else:
+            layers.append({"type": kind})
+            modules.append({"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}[kind]())
+    layers.append({"type": "flatten"})
+    modules.append(torch.nn.Flatten())
+    outputs = rng.randint(1, 5)
+    layers.append({"type": "linear", "out_features": outputs})
+    modules.append(torch.nn.Linear(c * h * w, outputs))
+    return input_shape, layers, torch.nn.Sequential(*modules).double(), outputs
+
+
 def tensor_json(t):
     return t.detach().tolist()
 
 
-def case(rng, gen):
+def case(rng, gen, images):
     mode = rng.choice(["train", "eval"])
     batch = rng.choice([1, 2, 3, 5, 8])
-    input_shape, layers, model, outputs = build(rng, mode, batch)
+    input_shape, layers, model, outputs = (build_images if images else build)(rng, mode, batch)
     loss_name = rng.choice(["mse", "softmax_cross_entropy", "ce"])
     with torch.no_grad():
         for name, p in model.named_parameters():
@@ -134,13 +214,14 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--images", action="store_true", help="stacks over images: conv2d, pooling, batchnorm2d")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     for i in range(args.count):
         with open(os.path.join(args.out, "case-%03d.json" % i), "w") as f:
-            json.dump(case(rng, gen), f, indent=1)
+            json.dump(case(rng, gen, args.images), f, indent=1)
             f.write("\n")
 
 

@@ -194,6 +194,95 @@ public interface Backend {
     /** {@code out[i]} = the column of row {@code i}'s largest value (the first, on ties); {@code out.length == x.rows()}. */
     void argmaxRows(Matrix x, int[] out);
 
+    // ---- images: each row one example of channels x height x width values, in that order ----
+
+    /**
+     * The patches a convolution's window covers, one row per output position: row {@code e * P + p}
+     * ({@code P = w.positions()}, {@code p = oy * w.outWidth() + ox}) holds, at column {@code (c *
+     * kernelHeight + i) * kernelWidth + j}, example {@code e}'s value at channel {@code c}, row {@code oy *
+     * strideHeight - paddingHeight + i}, column {@code ox * strideWidth - paddingWidth + j}, or 0 in the
+     * padding. {@code x} is {@code n x w.inputSize()}, {@code out} is {@code n * P x w.patchSize()}.
+     */
+    default void im2col(Matrix x, Window2d w, Matrix out) {
+        Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
+        double[] cols = new double[out.size()];
+        ImageKernels.im2col(toArray(x), x.rows(), w, cols);
+        copyIn(cols, out);
+    }
+
+    /**
+     * The adjoint of {@link #im2col}: each image value is the sum of the entries of {@code cols} that
+     * im2col would copy from it. {@code cols} is {@code n * P x w.patchSize()}, {@code out} is {@code n
+     * x w.inputSize()} and overwritten.
+     */
+    default void col2im(Matrix cols, Window2d w, Matrix out) {
+        Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
+        double[] image = new double[out.size()];
+        ImageKernels.col2im(toArray(cols), out.rows(), w, image);
+        copyIn(image, out);
+    }
+
+    /**
+     * {@code a}'s values read as {@code blocks} row-major {@code rows x cols} matrices back to back;
+     * {@code out} gets their transposes back to back (say, {@code [n][P][C]} into {@code [n][C][P]}).
+     * {@code a} and {@code out} may have any shapes of {@code blocks * rows * cols} elements, and must
+     * not be the same matrix.
+     */
+    default void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
+        Checks.transposeBlocks(a, blocks, rows, cols, out);
+        double[] values = new double[out.size()];
+        ImageKernels.transposeBlocks(toArray(a), blocks, rows, cols, values);
+        copyIn(values, out);
+    }
+
+    /**
+     * Max pooling of each channel: {@code out[e][c][oy][ox]} is the largest value of window {@code (oy,
+     * ox)} (padding counts as minus infinity), and {@code argmax} the same element's index within the
+     * example's row (the first of equal maxima). {@code x} is {@code n x w.inputSize()}; {@code out} and
+     * {@code argmax} are {@code n x w.pooledSize()}.
+     */
+    default void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
+        Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
+        Checks.sameShape("maxPool2d", out, argmax);
+        double[] pooled = new double[out.size()];
+        double[] where = new double[out.size()];
+        ImageKernels.maxPool2d(toArray(x), x.rows(), w, pooled, where);
+        copyIn(pooled, out);
+        copyIn(where, argmax);
+    }
+
+    /**
+     * The input gradient of {@link #maxPool2d}: each of {@code grad}'s values added at its window's
+     * maximum, which {@code argmax} holds. {@code out} is {@code n x w.inputSize()} and overwritten.
+     */
+    default void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
+        Checks.images("maxPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
+        Checks.sameShape("maxPool2dBackward", grad, argmax);
+        double[] image = new double[out.size()];
+        ImageKernels.maxPool2dBackward(toArray(grad), toArray(argmax), out.rows(), w, image);
+        copyIn(image, out);
+    }
+
+    /**
+     * Average pooling of each channel, padding counted as zeros in the {@code kernelHeight *
+     * kernelWidth} divisor (PyTorch's {@code count_include_pad}). {@code x} is {@code n x
+     * w.inputSize()}, {@code out} is {@code n x w.pooledSize()}.
+     */
+    default void avgPool2d(Matrix x, Window2d w, Matrix out) {
+        Checks.images("avgPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
+        double[] pooled = new double[out.size()];
+        ImageKernels.avgPool2d(toArray(x), x.rows(), w, pooled);
+        copyIn(pooled, out);
+    }
+
+    /** The input gradient of {@link #avgPool2d}; {@code out} is {@code n x w.inputSize()} and overwritten. */
+    default void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
+        Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
+        double[] image = new double[out.size()];
+        ImageKernels.avgPool2dBackward(toArray(grad), out.rows(), w, image);
+        copyIn(image, out);
+    }
+
     // ---- reductions ----
 
     /** The sum of all elements, accumulated in float64. */

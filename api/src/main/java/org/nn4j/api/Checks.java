@@ -168,4 +168,27 @@ public final class Checks {
                     + " does not fit the " + x.rows() + " rows of " + x.shape());
         }
     }
+
+    /**
+     * An image operation's shapes: {@code images} has rows of {@code imageSize} values, and {@code
+     * other} is {@code otherRows x otherCols}, both of one dtype.
+     */
+    public static void images(String op, Matrix images, int imageSize, Matrix other, int otherRows, int otherCols) {
+        sameDType(op, images, other);
+        if (images.cols() != imageSize || other.rows() != otherRows || other.cols() != otherCols) {
+            throw new IllegalArgumentException(op + ": images " + images.rows() + "x" + images.cols() + " of "
+                    + imageSize + " values each need " + otherRows + "x" + otherCols + ", got " + other.rows() + "x"
+                    + other.cols());
+        }
+    }
+
+    public static void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
+        sameDType("transposeBlocks", a, out);
+        long size = (long) blocks * rows * cols;
+        if (blocks < 1 || rows < 1 || cols < 1 || a.size() != size || out.size() != size || a == out) {
+            throw new IllegalArgumentException("transposeBlocks: " + blocks + " blocks of " + rows + "x" + cols
+                    + " need two distinct matrices of " + size + " elements, got " + a.rows() + "x" + a.cols() + " and "
+                    + out.rows() + "x" + out.cols());
+        }
+    }
 }

@@ -169,6 +169,55 @@ public final class TimingBackend implements Backend {
     }
 
     @Override
+    public void im2col(Matrix x, Window2d w, Matrix out) {
+        long t = start();
+        inner.im2col(x, w, out);
+        stop("im2col", t);
+    }
+
+    @Override
+    public void col2im(Matrix cols, Window2d w, Matrix out) {
+        long t = start();
+        inner.col2im(cols, w, out);
+        stop("col2im", t);
+    }
+
+    @Override
+    public void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
+        long t = start();
+        inner.transposeBlocks(a, blocks, rows, cols, out);
+        stop("transposeBlocks", t);
+    }
+
+    @Override
+    public void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
+        long t = start();
+        inner.maxPool2d(x, w, out, argmax);
+        stop("maxPool2d", t);
+    }
+
+    @Override
+    public void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
+        long t = start();
+        inner.maxPool2dBackward(grad, argmax, w, out);
+        stop("maxPool2dBackward", t);
+    }
+
+    @Override
+    public void avgPool2d(Matrix x, Window2d w, Matrix out) {
+        long t = start();
+        inner.avgPool2d(x, w, out);
+        stop("avgPool2d", t);
+    }
+
+    @Override
+    public void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
+        long t = start();
+        inner.avgPool2dBackward(grad, w, out);
+        stop("avgPool2dBackward", t);
+    }
+
+    @Override
     public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
         long t = start();
         inner.activationBackward(kind, x, y, grad, out);

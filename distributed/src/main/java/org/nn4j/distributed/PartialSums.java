@@ -7,8 +7,8 @@ import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 
 /**
- * What a partition sends back and {@code treeAggregate} adds up: arrays summed over the partition's
- * examples, each weighted by them (a synchronous step's gradients and buffers; an averaging round's
+ * What a partition sends back and the driver adds up, in partition order: arrays summed over the
+ * partition's examples, each weighted by them (a synchronous step's gradients and buffers; an averaging round's
  * parameters, buffers and optimizer state), the loss summed over the examples, and their count. The
  * sums travel in the model's dtype: float64 for a float64 model, so that Spark's weights equal one
  * machine's, float32 for a float32 one, at half the bytes. A partition without examples sends an empty

@@ -13,8 +13,8 @@ import org.nn4j.train.Optimizer;
 /**
  * One training step on a Spark cluster: the driver broadcasts the parameters and buffers (in the
  * model's dtype), each partition sums the gradients of its examples in the step's batch ({@link
- * SparkData} keeps the examples on the executors), {@code treeAggregate} adds the partitions' sums,
- * and the driver divides by the batch size and applies the optimizer, as on one machine. A partition
+ * SparkData} keeps the examples on the executors), and the driver adds the partitions' sums in their
+ * order, divides by the batch size and applies the optimizer, as on one machine. A partition
  * without rows in the step sends back an empty sum.
  */
 public final class SparkUpdater implements BatchUpdater, AutoCloseable {

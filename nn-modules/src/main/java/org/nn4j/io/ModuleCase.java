@@ -218,23 +218,43 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
         return column;
     }
 
-    /** A JSON number, list of numbers, or list of equally long lists, as a tensor. */
+    /**
+     * A JSON number, or nested lists of numbers of a tensor's shape (a list of numbers, a matrix, a
+     * convolution's [out][in][kh][kw] weight), as a tensor.
+     */
     static TensorData tensor(JsonReading read, JsonNode node, String path) {
         if (node.isNumber()) {
             return new TensorData(new long[0], new double[] {read.number(node, path)});
         }
-        if (node.isArray() && !node.isEmpty() && node.get(0).isArray()) {
-            double[][] m = read.matrix(node, path);
-            return new TensorData(new long[] {m.length, m[0].length}, GradientCase.flatten(m));
-        }
-        if (node.isArray() && !node.isEmpty()) {
-            double[] v = new double[node.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = read.number(node.get(i), path + "[" + i + "]");
+        java.util.List<Long> dims = new java.util.ArrayList<>();
+        for (JsonNode level = node; level.isArray(); level = level.get(0)) {
+            if (level.isEmpty()) {
+                throw read.error(path + " must be a number or nested lists of numbers, none of them empty");
             }
-            return new TensorData(new long[] {v.length}, v);
+            dims.add((long) level.size());
         }
-        throw read.error(path + " must be a list of numbers or a matrix (a list of rows)");
+        if (dims.isEmpty()) {
+            throw read.error(path + " must be a number or nested lists of numbers, not " + node);
+        }
+        long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+        java.util.List<Double> values = new java.util.ArrayList<>();
+        collect(read, node, path, shape, 0, values);
+        return new TensorData(shape, values.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private static void collect(JsonReading read, JsonNode node, String path, long[] shape, int depth,
+            java.util.List<Double> out) {
+        if (depth == shape.length) {
+            out.add(read.number(node, path));
+            return;
+        }
+        if (!node.isArray() || node.size() != shape[depth]) {
+            throw read.error(path + " must be a list of " + shape[depth] + (depth + 1 == shape.length ? " numbers"
+                    : " lists") + " like the first at its depth, not " + node);
+        }
+        for (int i = 0; i < node.size(); i++) {
+            collect(read, node.get(i), path + "[" + i + "]", shape, depth + 1, out);
+        }
     }
 
     private static int[] classIndices(JsonReading read, JsonNode node) {
@@ -262,20 +282,27 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
     }
 
     private static JsonNode tensorJson(TensorData t) {
+        if (t.shape().length == 0) {
+            return JsonNodeFactory.instance.numberNode(t.values()[0]);
+        }
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        if (t.shape().length == 1) {
-            for (double v : t.values()) {
-                out.add(v);
-            }
-            return out;
-        }
-        int cols = (int) t.shape()[1];
-        for (int i = 0; i < t.shape()[0]; i++) {
-            ArrayNode row = out.addArray();
-            for (int j = 0; j < cols; j++) {
-                row.add(t.values()[i * cols + j]);
-            }
-        }
+        nested(t, 0, 0, out);
         return out;
+    }
+
+    /** Appends to {@code out} the values of the tensor's sub-array at {@code depth} that starts at {@code offset}. */
+    private static void nested(TensorData t, int depth, int offset, ArrayNode out) {
+        long[] shape = t.shape();
+        int stride = 1;
+        for (int d = depth + 1; d < shape.length; d++) {
+            stride *= (int) shape[d];
+        }
+        for (int i = 0; i < shape[depth]; i++) {
+            if (depth + 1 == shape.length) {
+                out.add(t.values()[offset + i]);
+            } else {
+                nested(t, depth + 1, offset + i * stride, out.addArray());
+            }
+        }
     }
 }

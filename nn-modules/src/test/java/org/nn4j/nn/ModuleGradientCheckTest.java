@@ -64,21 +64,63 @@ class ModuleGradientCheckTest {
         for (int i = 0; i < n; i++) {
             targets[i * 3 + random.nextInt(3)] = 1;
         }
-        Matrix y = BACKEND.fromArray(DType.FLOAT64, n, 3, targets);
+        assertGradientsMatch(model, x, BACKEND.fromArray(DType.FLOAT64, n, 3, targets), mode, random);
+    }
+
+    /** The input's and every parameter's analytic gradients against central differences. */
+    private static void assertGradientsMatch(Model model, Matrix x, Matrix y, Mode mode, SplittableRandom random) {
         // Eval mode uses running statistics: make them something other than 0 and 1.
         model.buffers().forEach((name, b) -> BACKEND.copyIn(random.doubles(b.value().size(),
                 name.endsWith("var") ? 0.5 : -1, name.endsWith("var") ? 2 : 1).toArray(), b.value()));
         Pass pass = Pass.of(mode, 3);
         Loss loss = model.loss();
         java.util.function.DoubleSupplier objective = () -> loss.forward(model.forward(x, pass), y);
-
         Matrix prediction = model.forward(x, pass);
         Matrix inputGrad = model.backward(loss.backward(prediction, y), true);
         assertClose("input", BACKEND.toArray(inputGrad), GradientCheck.numerical(BACKEND, x, objective, GradientCheck.STEP));
         for (Map.Entry<String, Parameter> p : model.parameters().entrySet()) {
-            double[] analytic = BACKEND.toArray(p.getValue().grad());
-            assertClose(p.getKey(), analytic, GradientCheck.numerical(BACKEND, p.getValue().value(), objective, GradientCheck.STEP));
+            assertClose(p.getKey(), BACKEND.toArray(p.getValue().grad()),
+                    GradientCheck.numerical(BACKEND, p.getValue().value(), objective, GradientCheck.STEP));
         }
+    }
+
+    static Stream<Arguments> imageLayers() {
+        List<Arguments> cases = new ArrayList<>();
+        String[] layers = {"{\"type\": \"conv2d\", \"out_channels\": 2, \"kernel_size\": 2}",
+            "{\"type\": \"conv2d\", \"out_channels\": 3, \"kernel_size\": [2, 3], \"stride\": 2,"
+                + " \"padding\": [1, 0], \"bias\": false}",
+            "{\"type\": \"maxpool2d\", \"kernel_size\": 2}",
+            "{\"type\": \"maxpool2d\", \"kernel_size\": 3, \"stride\": [2, 1], \"padding\": 1}",
+            "{\"type\": \"avgpool2d\", \"kernel_size\": 2, \"stride\": 1}",
+            "{\"type\": \"avgpool2d\", \"kernel_size\": [3, 2], \"padding\": [1, 1]}",
+            "{\"type\": \"batchnorm2d\"}", "{\"type\": \"batchnorm2d\", \"affine\": false, \"momentum\": 0.3}"};
+        for (String layer : layers) {
+            for (Mode mode : Mode.values()) {
+                cases.add(Arguments.of(layer, mode));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** Image layers between a padded convolution of [2, 5, 6] images and a linear output, in both modes. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("imageLayers")
+    void imageLayersAnalyticGradientsMatchCentralDifferences(String layer, Mode mode) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        List<ObjectNode> layers = List.of(
+                f.objectNode().put("type", "conv2d").put("out_channels", 3).put("kernel_size", 3).put("padding", 1),
+                (ObjectNode) readValue(layer), f.objectNode().put("type", "tanh"),
+                f.objectNode().put("type", "flatten"), f.objectNode().put("type", "linear").put("out_features", 3));
+        ModelSpec spec = new ModelSpec(Shape.of(2, 5, 6), layers, "softmax_cross_entropy");
+        Model model = ModuleRegistry.builtIn().build(spec, BACKEND, DType.FLOAT64, 7, "check");
+        SplittableRandom random = new SplittableRandom(layer.hashCode() + mode.ordinal());
+        int n = 3;
+        Matrix x = BACKEND.fromArray(DType.FLOAT64, n, 60, random.doubles(n * 60, -2, 2).toArray());
+        double[] targets = new double[n * 3];
+        for (int i = 0; i < n; i++) {
+            targets[i * 3 + random.nextInt(3)] = 1;
+        }
+        assertGradientsMatch(model, x, BACKEND.fromArray(DType.FLOAT64, n, 3, targets), mode, random);
     }
 
     private static com.fasterxml.jackson.databind.JsonNode readValue(String text) {

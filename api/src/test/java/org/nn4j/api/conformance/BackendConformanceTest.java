@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
+import org.nn4j.api.ImageKernels;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.Window2d;
 
 /**
  * Every SPI operation of one backend, in float32 and float64, against {@link ReferenceOps} within
@@ -569,6 +571,100 @@ public abstract class BackendConformanceTest {
     // ---- helpers ----
 
     /** A matrix of this backend and the values it holds, at the matrix's precision. */
+    /** Windows with padding, strides, odd and non-square sizes, a window as large as the padded input. */
+    static Stream<Arguments> windows() {
+        List<Arguments> cases = new ArrayList<>();
+        Window2d[] windows = {Window2d.square(1, 5, 5, 3, 1, 0), Window2d.square(2, 6, 7, 3, 2, 1),
+            new Window2d(3, 4, 9, 2, 3, 1, 2, 0, 1), Window2d.square(2, 3, 3, 5, 1, 1), Window2d.square(4, 8, 8, 2, 2, 0),
+            new Window2d(1, 1, 6, 1, 4, 1, 3, 0, 2)};
+        for (DType dtype : DType.values()) {
+            for (Window2d w : windows) {
+                for (int n : new int[] {1, 3}) {
+                    cases.add(Arguments.of(dtype, w, n));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} n={2}")
+    @MethodSource("windows")
+    void im2colAndCol2imMatchTheReferenceAndAreAdjoint(DType dtype, Window2d w, int n) {
+        Operand x = random(dtype, n, w.inputSize(), 61);
+        Matrix cols = backend.zeros(dtype, n * w.positions(), w.patchSize());
+        backend.fill(cols, Double.NaN);
+        backend.im2col(x.matrix, w, cols);
+        double[] expectedCols = new double[cols.size()];
+        ImageKernels.im2col(x.values, n, w, expectedCols);
+        Tolerance.assertClose("im2col", dtype, w.patchSize(), expectedCols, backend.toArray(cols));
+
+        Operand c = random(dtype, n * w.positions(), w.patchSize(), 62);
+        Matrix image = backend.zeros(dtype, n, w.inputSize());
+        backend.fill(image, Double.NaN);
+        backend.col2im(c.matrix, w, image);
+        double[] expectedImage = new double[image.size()];
+        ImageKernels.col2im(c.values, n, w, expectedImage);
+        Tolerance.assertClose("col2im", dtype, w.inputSize(), expectedImage, backend.toArray(image));
+        // <im2col(x), c> = <x, col2im(c)>: col2im is im2col's transpose.
+        Tolerance.assertClose("adjoint", dtype, 1, new double[] {ReferenceOps.dot(expectedCols, c.values)},
+                new double[] {ReferenceOps.dot(x.values, backend.toArray(image))});
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.im2col(x.matrix, w, backend.zeros(dtype, n * w.positions() + 1, w.patchSize())));
+    }
+
+    @ParameterizedTest(name = "{0} {1} n={2}")
+    @MethodSource("windows")
+    void poolingAndItsGradientsMatchTheReference(DType dtype, Window2d w, int n) {
+        Operand x = random(dtype, n, w.inputSize(), 63);
+        Matrix out = backend.zeros(dtype, n, w.pooledSize());
+        Matrix argmax = backend.zeros(dtype, n, w.pooledSize());
+        backend.fill(out, Double.NaN);
+        backend.maxPool2d(x.matrix, w, out, argmax);
+        double[] expected = new double[out.size()];
+        double[] expectedArgmax = new double[out.size()];
+        ImageKernels.maxPool2d(x.values, n, w, expected, expectedArgmax);
+        Tolerance.assertClose("maxPool2d", dtype, w.pooledSize(), expected, backend.toArray(out));
+        assertArrayEquals(expectedArgmax, backend.toArray(argmax), "maxPool2d's argmax");
+
+        Operand grad = random(dtype, n, w.pooledSize(), 64);
+        Matrix inputGrad = backend.zeros(dtype, n, w.inputSize());
+        backend.fill(inputGrad, Double.NaN);
+        backend.maxPool2dBackward(grad.matrix, argmax, w, inputGrad);
+        double[] expectedGrad = new double[inputGrad.size()];
+        ImageKernels.maxPool2dBackward(grad.values, expectedArgmax, n, w, expectedGrad);
+        Tolerance.assertClose("maxPool2dBackward", dtype, w.inputSize(), expectedGrad, backend.toArray(inputGrad));
+
+        backend.avgPool2d(x.matrix, w, out);
+        ImageKernels.avgPool2d(x.values, n, w, expected);
+        Tolerance.assertClose("avgPool2d", dtype, w.pooledSize(), expected, backend.toArray(out));
+        backend.fill(inputGrad, Double.NaN);
+        backend.avgPool2dBackward(grad.matrix, w, inputGrad);
+        ImageKernels.avgPool2dBackward(grad.values, n, w, expectedGrad);
+        Tolerance.assertClose("avgPool2dBackward", dtype, w.inputSize(), expectedGrad, backend.toArray(inputGrad));
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}")
+    @MethodSource("shapes")
+    void transposeBlocksTransposesEachBlock(DType dtype, int rows, int cols) {
+        for (int blocks : new int[] {1, 3}) {
+            Operand a = random(dtype, blocks * rows, cols, 65);
+            Matrix out = backend.zeros(dtype, blocks, rows * cols);
+            backend.fill(out, Double.NaN);
+            backend.transposeBlocks(a.matrix, blocks, rows, cols, out);
+            double[] expected = new double[a.values.length];
+            for (int b = 0; b < blocks; b++) {
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < cols; j++) {
+                        expected[b * rows * cols + j * rows + i] = a.values[b * rows * cols + i * cols + j];
+                    }
+                }
+            }
+            assertArrayEquals(expected, backend.toArray(out), "transposeBlocks " + blocks + " blocks");
+        }
+        Operand a = random(dtype, rows, cols, 66);
+        assertThrows(IllegalArgumentException.class, () -> backend.transposeBlocks(a.matrix, 1, rows, cols, a.matrix));
+    }
+
     protected record Operand(Matrix matrix, double[] values, int rows, int cols) {
     }
 

@@ -27,6 +27,7 @@ import org.nn4j.nn.spec.LayerType;
  * {@code num_features}-long host arrays; every {@code n x features} step is a backend operation.
  */
 public final class BatchNorm1d extends Module {
+    private final String name;
     private final Backend backend;
     private final DType dtype;
     private final int features;
@@ -57,10 +58,17 @@ public final class BatchNorm1d extends Module {
     private boolean trainedLast;
 
     public BatchNorm1d(Backend backend, DType dtype, int numFeatures, double eps, double momentum, boolean affine) {
+        this("batchnorm1d", backend, dtype, numFeatures, eps, momentum, affine);
+    }
+
+    /** @param name the layer type, for messages: batch normalisation of images reuses this one's arithmetic */
+    BatchNorm1d(String name, Backend backend, DType dtype, int numFeatures, double eps, double momentum,
+            boolean affine) {
         if (!(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
-            throw new IllegalArgumentException("batchnorm1d needs eps > 0 and momentum in [0, 1], not " + eps + " and "
+            throw new IllegalArgumentException(name + " needs eps > 0 and momentum in [0, 1], not " + eps + " and "
                     + momentum);
         }
+        this.name = name;
         this.backend = backend;
         this.dtype = dtype;
         this.features = numFeatures;
@@ -108,8 +116,9 @@ public final class BatchNorm1d extends Module {
         trainedLast = pass.training();
         if (trainedLast) {
             if (n < 2) {
-                throw new IllegalArgumentException("batchnorm1d needs more than 1 example per batch in training"
-                        + " (the batch's variance); got " + n);
+                throw new IllegalArgumentException(name + " needs more than 1 value per " + (name.equals("batchnorm1d")
+                        ? "feature (examples in a batch)" : "channel (examples x height x width)") + " in training,"
+                        + " for the batch's variance; got " + n);
             }
             backend.columnSums(x, rowA);
             backend.copyOut(rowA, mean);
@@ -230,6 +239,14 @@ public final class BatchNorm1d extends Module {
     public String toString() {
         return "BatchNorm1d(" + features + ", eps=" + eps + ", momentum=" + momentum + ", affine="
                 + !parameters.isEmpty() + ")";
+    }
+
+    double eps() {
+        return eps;
+    }
+
+    double momentum() {
+        return momentum;
     }
 
     /** The layer type {@code batchnorm1d}. */

@@ -141,7 +141,7 @@ public final class Linear extends Module {
         }
 
         /** The named init, or for auto: He when the nearest activation after the layer (else before it) is a ReLU. */
-        private static WeightInit init(LayerConfig config) {
+        static WeightInit init(LayerConfig config) {
             String name = config.string("init");
             if (!name.equals("auto")) {
                 return WeightInit.valueOf(name.toUpperCase(java.util.Locale.ROOT));

@@ -24,7 +24,9 @@ public record HyperParameter(String name, Kind kind, Object defaultValue, boolea
 
     /** The kinds of values; their labels are PyTorch's argument types. */
     public enum Kind {
-        INTEGER("int"), NUMBER("float"), BOOLEAN("bool"), STRING("str");
+        INTEGER("int"), NUMBER("float"), BOOLEAN("bool"), STRING("str"),
+        /** One whole number for both directions, or [height, width]: PyTorch's {@code _size_2_t}. */
+        PAIR("int or [int, int]");
 
         private final String label;
 
@@ -51,6 +53,16 @@ public record HyperParameter(String name, Kind kind, Object defaultValue, boolea
         return new HyperParameter(name, Kind.INTEGER, null, false, min, true, Double.NaN, false, List.of(), description);
     }
 
+    /**
+     * A size in two directions (a kernel, stride or padding): one whole number for both, or {@code
+     * [height, width]}, each at least {@code min}; {@code defaultValue} (null: the layer works it out).
+     */
+    public static HyperParameter pair(String name, Integer defaultValue, boolean required, int min,
+            String description) {
+        return new HyperParameter(name, Kind.PAIR, defaultValue, required, min, true, Double.NaN, false, List.of(),
+                description);
+    }
+
     /** A number with a default, within the given bounds (NaN for none). */
     public static HyperParameter number(String name, double defaultValue, double min, boolean minInclusive, double max,
             boolean maxInclusive, String description) {
@@ -70,7 +82,8 @@ public record HyperParameter(String name, Kind kind, Object defaultValue, boolea
     }
 
     /**
-     * The value of {@code node} for this hyper-parameter: an Integer, Double, Boolean or String.
+     * The value of {@code node} for this hyper-parameter: an Integer, Double, Boolean or String, or for a
+     * pair an Integer or an {@code int[2]}.
      *
      * @throws IllegalArgumentException with a message that starts with the key, when the value is
      *     mistyped or out of range
@@ -89,6 +102,20 @@ public record HyperParameter(String name, Kind kind, Object defaultValue, boolea
                 }
                 checkRange(node, node.asDouble());
                 return node.asDouble();
+            case PAIR:
+                if (node.isArray()) {
+                    if (node.size() != 2 || !node.get(0).isIntegralNumber() || !node.get(1).isIntegralNumber()
+                            || !node.get(0).canConvertToInt() || !node.get(1).canConvertToInt()) {
+                        throw invalid(node, "must be a whole number or two of them, [height, width]");
+                    }
+                    checkRange(node, Math.min(node.get(0).asInt(), node.get(1).asInt()));
+                    return new int[] {node.get(0).asInt(), node.get(1).asInt()};
+                }
+                if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+                    throw invalid(node, "must be a whole number or two of them, [height, width]");
+                }
+                checkRange(node, node.asInt());
+                return node.asInt();
             case BOOLEAN:
                 if (!node.isBoolean()) {
                     throw invalid(node, "must be true or false");

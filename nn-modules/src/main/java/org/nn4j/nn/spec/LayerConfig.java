@@ -85,6 +85,12 @@ public final class LayerConfig {
         return (Integer) value(key);
     }
 
+    /** A pair hyper-parameter as {@code [height, width]} (one number given stands for both). */
+    public int[] pair(String key) {
+        Object value = value(key);
+        return value instanceof int[] both ? both.clone() : new int[] {(Integer) value, (Integer) value};
+    }
+
     public double number(String key) {
         return ((Number) value(key)).doubleValue();
     }

@@ -22,7 +22,8 @@ class ModuleRegistryTest {
 
     @Test
     void builtInsAreFoundByServiceLoader() {
-        assertEquals(List.of("batchnorm1d", "dropout", "flatten", "leaky_relu", "linear", "relu", "sigmoid", "tanh"),
+        assertEquals(List.of("avgpool2d", "batchnorm1d", "batchnorm2d", "conv2d", "dropout", "flatten", "leaky_relu",
+                "linear", "maxpool2d", "relu", "sigmoid", "tanh"),
                 List.copyOf(REGISTRY.layerTypes().keySet()));
         assertEquals(List.of("mse", "softmax_cross_entropy"), List.copyOf(REGISTRY.lossTypes().keySet()));
         assertEquals("softmax_cross_entropy", REGISTRY.lossType("ce").name());
@@ -44,8 +45,8 @@ class ModuleRegistryTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "[{\"type\": \"lineer\"}]|m.json: layers[0]: unknown layer type 'lineer'; known: batchnorm1d, dropout, flatten,"
-                + " leaky_relu, linear, relu, sigmoid, tanh",
+        "[{\"type\": \"lineer\"}]|m.json: layers[0]: unknown layer type 'lineer'; known: avgpool2d, batchnorm1d,"
+                + " batchnorm2d, conv2d, dropout, flatten, leaky_relu, linear, maxpool2d, relu, sigmoid, tanh",
         "[{\"type\": \"linear\"}]|m.json: layers[0] (linear): missing 'out_features' (outputs per example)",
         "[{\"type\": \"linear\", \"out_feature\": 3}]|m.json: layers[0] (linear): unknown hyper-parameter"
                 + " 'out_feature'; linear takes in_features, out_features, bias, init",
@@ -67,6 +68,49 @@ class ModuleRegistryTest {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> build("{\"input\": [4], \"layers\": " + layers + ", \"loss\": \"mse\"}"));
         assertEquals(message, e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "[{\"type\": \"conv2d\", \"out_channels\": 2, \"kernel_size\": 7}]|m.json: layers[0] (conv2d): 'kernel_size'"
+                + " is 7x7, larger than the input [1, 5, 5] padded by 0x0",
+        "[{\"type\": \"conv2d\", \"out_channels\": 2, \"kernel_size\": [3, 8], \"padding\": [0, 1]}]|m.json:"
+                + " layers[0] (conv2d): 'kernel_size' is 3x8, larger than the input [1, 5, 5] padded by 0x1",
+        "[{\"type\": \"conv2d\", \"out_channels\": 2, \"kernel_size\": [3]}]|m.json: layers[0] (conv2d):"
+                + " 'kernel_size' must be a whole number or two of them, [height, width], not [3]",
+        "[{\"type\": \"conv2d\", \"out_channels\": 2, \"kernel_size\": 3, \"stride\": 0}]|m.json: layers[0]"
+                + " (conv2d): 'stride' must be >= 1, not 0",
+        "[{\"type\": \"conv2d\", \"out_channels\": 2, \"kernel_size\": 3, \"in_channels\": 3}]|m.json: layers[0]"
+                + " (conv2d): 'in_channels' is 3 but its input [1, 5, 5] has 1 channels",
+        "[{\"type\": \"conv2d\", \"kernel_size\": 3}]|m.json: layers[0] (conv2d): missing 'out_channels' (channels"
+                + " of the output)",
+        "[{\"type\": \"maxpool2d\", \"kernel_size\": 2, \"padding\": 2}]|m.json: layers[0] (maxpool2d): 'padding'"
+                + " is 2x2, more than half the 2x2 kernel",
+        "[{\"type\": \"batchnorm2d\", \"num_features\": 2}]|m.json: layers[0] (batchnorm2d): 'num_features' is 2"
+                + " but its input [1, 5, 5] has 1 channels",
+        "[{\"type\": \"flatten\"}, {\"type\": \"avgpool2d\", \"kernel_size\": 2}]|m.json: layers[1] (avgpool2d):"
+                + " takes input of shape [channels, height, width], not [25]",
+        "[{\"type\": \"batchnorm1d\"}]|m.json: layers[0] (batchnorm1d): takes input of shape [features], not"
+                + " [1, 5, 5]; put a flatten before it"})
+    void badImageSpecsNameTheLayerAndTheShapes(String layers, String message) {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> build("{\"input\": [1, 5, 5], \"layers\": " + layers + ", \"loss\": \"mse\"}"));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void aConvolutionsWeightIsPyTorchsFourDimensionalTensor() {
+        Model model = build("{\"input\": [2, 6, 5], \"layers\": [{\"type\": \"conv2d\", \"out_channels\": 3,"
+                + " \"kernel_size\": [3, 2], \"stride\": 2, \"padding\": 1}, {\"type\": \"batchnorm2d\"},"
+                + " {\"type\": \"maxpool2d\", \"kernel_size\": 2}, {\"type\": \"flatten\"}, {\"type\": \"linear\","
+                + " \"out_features\": 4}], \"loss\": \"mse\"}");
+        java.util.Map<String, org.nn4j.nn.TensorData> state = model.stateDict();
+        assertEquals(java.util.Set.of("0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var",
+                "4.weight", "4.bias"), state.keySet());
+        assertEquals("[3, 2, 3, 2]", java.util.Arrays.toString(state.get("0.weight").shape()));
+        assertEquals("[3]", java.util.Arrays.toString(state.get("1.running_var").shape()));
+        // [3, 3, 3] after the convolution, [3, 1, 1] after pooling: 3 features.
+        assertEquals("[4, 3]", java.util.Arrays.toString(state.get("4.weight").shape()));
     }
 
     @Test
