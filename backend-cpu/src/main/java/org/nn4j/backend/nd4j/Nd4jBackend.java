@@ -24,7 +24,9 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
 import org.nn4j.api.DType;
 import org.nn4j.api.HostKernels;
+import org.nn4j.api.ImageKernels;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.Window2d;
 
 /**
  * The Backend SPI on whichever ND4J backend is live. Operations are ND4J ops, run on ND4J's native
@@ -401,6 +403,75 @@ public final class Nd4jBackend implements Backend {
             sum += x[i] * y[i];
         }
         return sum;
+    }
+
+    // ---- images: ImageKernels' loops on host copies kept between calls (the defaults allocate) ----
+
+    @Override
+    public void im2col(Matrix x, Window2d w, Matrix out) {
+        Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
+        double[] cols = host.doubles(1, out.size());
+        ImageKernels.im2col(onHost(x, 0), x.rows(), w, cols);
+        put(cols, own(out));
+    }
+
+    @Override
+    public void col2im(Matrix cols, Window2d w, Matrix out) {
+        Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
+        double[] image = host.doubles(1, out.size());
+        ImageKernels.col2im(onHost(cols, 0), out.rows(), w, image);
+        put(image, own(out));
+    }
+
+    @Override
+    public void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
+        Checks.transposeBlocks(a, blocks, rows, cols, out);
+        double[] values = host.doubles(1, out.size());
+        ImageKernels.transposeBlocks(onHost(a, 0), blocks, rows, cols, values);
+        put(values, own(out));
+    }
+
+    @Override
+    public void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
+        Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
+        Checks.sameShape("maxPool2d", out, argmax);
+        double[] pooled = host.doubles(1, out.size());
+        double[] where = host.doubles(2, out.size());
+        ImageKernels.maxPool2d(onHost(x, 0), x.rows(), w, pooled, where);
+        put(pooled, own(out));
+        put(where, own(argmax));
+    }
+
+    @Override
+    public void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
+        Checks.images("maxPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
+        Checks.sameShape("maxPool2dBackward", grad, argmax);
+        double[] image = host.doubles(2, out.size());
+        ImageKernels.maxPool2dBackward(onHost(grad, 0), onHost(argmax, 1), out.rows(), w, image);
+        put(image, own(out));
+    }
+
+    @Override
+    public void avgPool2d(Matrix x, Window2d w, Matrix out) {
+        Checks.images("avgPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
+        double[] pooled = host.doubles(1, out.size());
+        ImageKernels.avgPool2d(onHost(x, 0), x.rows(), w, pooled);
+        put(pooled, own(out));
+    }
+
+    @Override
+    public void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
+        Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
+        double[] image = host.doubles(1, out.size());
+        ImageKernels.avgPool2dBackward(onHost(grad, 0), out.rows(), w, image);
+        put(image, own(out));
+    }
+
+    /** {@code m}'s values as float64 in host array {@code slot}. */
+    private double[] onHost(Matrix m, int slot) {
+        double[] values = host.doubles(slot, m.size());
+        get(own(m), values);
+        return values;
     }
 
     // ---- helpers ----

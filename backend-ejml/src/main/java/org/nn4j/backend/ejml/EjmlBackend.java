@@ -9,7 +9,9 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
 import org.nn4j.api.DType;
 import org.nn4j.api.HostKernels;
+import org.nn4j.api.ImageKernels;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.Window2d;
 import org.nn4j.api.WorkerPool;
 
 /**
@@ -26,6 +28,8 @@ public final class EjmlBackend implements Backend {
     private static final long SPLIT_GEMM_WORK = 1L << 18;
 
     private final WorkerPool pool;
+    /** Float64 copies of float32 matrices for the image loops, by slot, kept between calls. */
+    private final double[][] imageScratch = new double[3][0];
     private final BandProduct product;
 
     /** A backend that splits large products {@code threads} ways. */
@@ -220,6 +224,106 @@ public final class EjmlBackend implements Backend {
         } else {
             HostKernels.addRowVector(ea.f32.data, own(row).f32.data, a.rows(), a.cols(), own(out).f32.data);
         }
+    }
+
+    // ---- images: ImageKernels' loops on the float64 arrays themselves, or on kept float64 copies ----
+
+    @Override
+    public void im2col(Matrix x, Window2d w, Matrix out) {
+        Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
+        double[] cols = target(out, 1);
+        ImageKernels.im2col(source(x, 0), x.rows(), w, cols);
+        store(cols, out);
+    }
+
+    @Override
+    public void col2im(Matrix cols, Window2d w, Matrix out) {
+        Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
+        double[] image = target(out, 1);
+        ImageKernels.col2im(source(cols, 0), out.rows(), w, image);
+        store(image, out);
+    }
+
+    @Override
+    public void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
+        Checks.transposeBlocks(a, blocks, rows, cols, out);
+        double[] values = target(out, 1);
+        ImageKernels.transposeBlocks(source(a, 0), blocks, rows, cols, values);
+        store(values, out);
+    }
+
+    @Override
+    public void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
+        Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
+        Checks.sameShape("maxPool2d", out, argmax);
+        double[] pooled = target(out, 1);
+        double[] where = target(argmax, 2);
+        ImageKernels.maxPool2d(source(x, 0), x.rows(), w, pooled, where);
+        store(pooled, out);
+        store(where, argmax);
+    }
+
+    @Override
+    public void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
+        Checks.images("maxPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
+        Checks.sameShape("maxPool2dBackward", grad, argmax);
+        double[] image = target(out, 2);
+        ImageKernels.maxPool2dBackward(source(grad, 0), source(argmax, 1), out.rows(), w, image);
+        store(image, out);
+    }
+
+    @Override
+    public void avgPool2d(Matrix x, Window2d w, Matrix out) {
+        Checks.images("avgPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
+        double[] pooled = target(out, 1);
+        ImageKernels.avgPool2d(source(x, 0), x.rows(), w, pooled);
+        store(pooled, out);
+    }
+
+    @Override
+    public void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
+        Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
+        double[] image = target(out, 1);
+        ImageKernels.avgPool2dBackward(source(grad, 0), out.rows(), w, image);
+        store(image, out);
+    }
+
+    /** {@code m}'s values as float64: its own array, or a copy in scratch {@code slot}. */
+    private double[] source(Matrix m, int slot) {
+        EjmlMatrix e = own(m);
+        if (e.f64 != null) {
+            return e.f64.data;
+        }
+        double[] copy = scratch(slot, m.size());
+        float[] data = e.f32.data;
+        for (int i = 0; i < m.size(); i++) {
+            copy[i] = data[i];
+        }
+        return copy;
+    }
+
+    /** Where a result for {@code m} is written: its own float64 array, or scratch {@code slot}. */
+    private double[] target(Matrix m, int slot) {
+        EjmlMatrix e = own(m);
+        return e.f64 != null ? e.f64.data : scratch(slot, m.size());
+    }
+
+    /** Rounds a result written to scratch into {@code m}'s float32 array; float64 results are in place. */
+    private void store(double[] values, Matrix m) {
+        EjmlMatrix e = own(m);
+        if (e.f32 != null) {
+            float[] data = e.f32.data;
+            for (int i = 0; i < m.size(); i++) {
+                data[i] = (float) values[i];
+            }
+        }
+    }
+
+    private double[] scratch(int slot, int length) {
+        if (imageScratch[slot].length < length) {
+            imageScratch[slot] = new double[length];
+        }
+        return imageScratch[slot];
     }
 
     @Override
