@@ -103,7 +103,10 @@ if __name__ == "__main__":
         standard = json.loads(meta["nn4j.input"])
         rows = (rows - np.array(standard["mean"], np.float32)) / np.array(standard["std"], np.float32)
     dtype = next(model.parameters()).dtype
+    # Each row is one example flattened in (C, H, W) order; the model takes the spec's input shape.
+    shape = [len(rows)] + list(json.loads(meta["nn4j.spec"])["input"])
     with torch.no_grad():
-        probabilities = torch.softmax(model(torch.from_numpy(rows).to(dtype)), dim=1).double().numpy()
+        x = torch.from_numpy(rows).to(dtype).reshape(shape)
+        probabilities = torch.softmax(model(x), dim=1).double().numpy()
     for p in probabilities:
         print(",".join([str(int(p.argmax()))] + ["%.9g" % v for v in p]))

@@ -30,6 +30,11 @@ class TorchInteropTest {
             + " {\"type\": \"leaky_relu\", \"negative_slope\": 0.1}, {\"type\": \"dropout\", \"p\": 0.2},"
             + " {\"type\": \"linear\", \"out_features\": 8}, {\"type\": \"tanh\"},"
             + " {\"type\": \"linear\", \"out_features\": 3}], \"loss\": \"softmax_cross_entropy\"}";
+    /** The same 6 features as [1, 2, 3] images: [4, 3, 4] after the padded convolution, [4, 1, 2] pooled. */
+    private static final String IMAGE_SPEC = "{\"input\": [1, 2, 3], \"layers\": [{\"type\": \"conv2d\","
+            + " \"out_channels\": 4, \"kernel_size\": 2, \"padding\": 1}, {\"type\": \"batchnorm2d\"},"
+            + " {\"type\": \"relu\"}, {\"type\": \"maxpool2d\", \"kernel_size\": 2}, {\"type\": \"flatten\"},"
+            + " {\"type\": \"linear\", \"out_features\": 3}]}";
 
     @TempDir
     Path dir;
@@ -190,11 +195,12 @@ class TorchInteropTest {
         }
     }
 
-    @Test
-    void pyTorchLoadsTheFileStrictlyAndPredictsAsNnPredict() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void pyTorchLoadsTheFileStrictlyAndPredictsAsNnPredict(boolean images) throws Exception {
         String python = pythonWithTorch();
         assumeTrue(python != null, "no python3 with torch (apt-get install python3-torch)");
-        Path spec = Files.writeString(dir.resolve("spec.json"), SPEC);
+        Path spec = Files.writeString(dir.resolve("spec.json"), images ? IMAGE_SPEC : SPEC);
         StringBuilder csv = new StringBuilder();
         StringBuilder rows = new StringBuilder();
         SplittableRandom random = new SplittableRandom(3);
