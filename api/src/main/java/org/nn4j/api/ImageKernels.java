@@ -1,58 +1,132 @@
 package org.nn4j.api;
 
+import java.util.Arrays;
+
 /**
  * The image operations of {@link Backend} as loops over row-major host arrays, for the interface's
- * defaults and for backends that compute on the host. Each example is {@code x[e * inputSize ..]},
- * its channels, rows and columns in that order.
+ * defaults and for backends that compute on the host. Each example is one row of {@code inputSize}
+ * values, its channels, rows and columns in that order.
+ *
+ * <p>A window's geometry becomes an index table once ({@link #patchIndex}, {@link #poolIndex}): for
+ * each output entry, where in an example's row its input is, or -1 in the padding. The loops then
+ * only gather, scatter or compare along the tables, the same for every example and both dtypes.
  */
 public final class ImageKernels {
 
     private ImageKernels() {
     }
 
+    /**
+     * For each (output position, patch entry) pair of {@link Backend#im2col}, row-major by position,
+     * the index within an example's row of the value it copies, or -1 in the padding: {@code
+     * w.positions() * w.patchSize()} entries.
+     */
+    public static int[] patchIndex(Window2d w) {
+        int[] index = new int[w.positions() * w.patchSize()];
+        int at = 0;
+        for (int oy = 0; oy < w.outHeight(); oy++) {
+            for (int ox = 0; ox < w.outWidth(); ox++) {
+                for (int c = 0; c < w.channels(); c++) {
+                    at = window(w, c * w.height() * w.width(), oy, ox, index, at);
+                }
+            }
+        }
+        return index;
+    }
+
+    /**
+     * For each pooled value of {@link Backend#maxPool2d} (channel, row, column) and each entry of its
+     * window, the index within an example's row of the value it covers, or -1 in the padding: {@code
+     * w.pooledSize() * kernelHeight * kernelWidth} entries.
+     */
+    public static int[] poolIndex(Window2d w) {
+        int[] index = new int[w.pooledSize() * w.kernelHeight() * w.kernelWidth()];
+        int at = 0;
+        for (int c = 0; c < w.channels(); c++) {
+            for (int oy = 0; oy < w.outHeight(); oy++) {
+                for (int ox = 0; ox < w.outWidth(); ox++) {
+                    at = window(w, c * w.height() * w.width(), oy, ox, index, at);
+                }
+            }
+        }
+        return index;
+    }
+
+    /** Writes the indices of window {@code (oy, ox)} over the plane at {@code plane} from {@code at}. */
+    private static int window(Window2d w, int plane, int oy, int ox, int[] index, int at) {
+        for (int i = 0; i < w.kernelHeight(); i++) {
+            int y = oy * w.strideHeight() - w.paddingHeight() + i;
+            for (int j = 0; j < w.kernelWidth(); j++) {
+                int x = ox * w.strideWidth() - w.paddingWidth() + j;
+                index[at++] = y < 0 || y >= w.height() || x < 0 || x >= w.width() ? -1 : plane + y * w.width() + x;
+            }
+        }
+        return at;
+    }
+
     /** {@link Backend#im2col}: {@code n} examples' patches, one row per output position. */
     public static void im2col(double[] x, int n, Window2d w, double[] out) {
-        java.util.Arrays.fill(out, 0, n * w.positions() * w.patchSize(), 0);
-        patches(x, n, w, out, true);
+        gather(x, n, w.inputSize(), patchIndex(w), out);
     }
 
     /** {@link Backend#col2im}: the adjoint of {@link #im2col}; {@code out} is overwritten. */
     public static void col2im(double[] cols, int n, Window2d w, double[] out) {
-        java.util.Arrays.fill(out, 0, n * w.inputSize(), 0);
-        patches(out, n, w, cols, false);
+        scatterAdd(cols, n, w.inputSize(), patchIndex(w), out);
     }
 
-    /**
-     * Visits every (patch entry, image value) pair that a window covers, padding left out: copies the
-     * image value into the entry ({@code gather}), or adds the entry to the image value.
-     */
-    private static void patches(double[] image, int n, Window2d w, double[] cols, boolean gather) {
-        int kh = w.kernelHeight();
-        int kw = w.kernelWidth();
-        int patch = w.patchSize();
-        int row = 0;
+    /** Per example: {@code out[e * m + r] = x[e * inputSize + index[r]]}, 0 where the index is -1. */
+    public static void gather(double[] x, int n, int inputSize, int[] index, double[] out) {
+        int m = index.length;
         for (int e = 0; e < n; e++) {
-            int start = e * w.inputSize();
-            for (int oy = 0; oy < w.outHeight(); oy++) {
-                for (int ox = 0; ox < w.outWidth(); ox++, row++) {
-                    int at = row * patch;
-                    for (int c = 0; c < w.channels(); c++) {
-                        int plane = start + c * w.height() * w.width();
-                        for (int i = 0; i < kh; i++) {
-                            int y = oy * w.strideHeight() - w.paddingHeight() + i;
-                            for (int j = 0; j < kw; j++, at++) {
-                                int xx = ox * w.strideWidth() - w.paddingWidth() + j;
-                                if (y < 0 || y >= w.height() || xx < 0 || xx >= w.width()) {
-                                    continue;
-                                }
-                                if (gather) {
-                                    cols[at] = image[plane + y * w.width() + xx];
-                                } else {
-                                    image[plane + y * w.width() + xx] += cols[at];
-                                }
-                            }
-                        }
-                    }
+            int from = e * inputSize;
+            int to = e * m;
+            for (int r = 0; r < m; r++) {
+                int i = index[r];
+                out[to + r] = i < 0 ? 0 : x[from + i];
+            }
+        }
+    }
+
+    /** As {@link #gather(double[], int, int, int[], double[])}, in float32. */
+    public static void gather(float[] x, int n, int inputSize, int[] index, float[] out) {
+        int m = index.length;
+        for (int e = 0; e < n; e++) {
+            int from = e * inputSize;
+            int to = e * m;
+            for (int r = 0; r < m; r++) {
+                int i = index[r];
+                out[to + r] = i < 0 ? 0 : x[from + i];
+            }
+        }
+    }
+
+    /** The adjoint of gather: {@code out} (overwritten) gets each value added where it was gathered from. */
+    public static void scatterAdd(double[] values, int n, int inputSize, int[] index, double[] out) {
+        Arrays.fill(out, 0, n * inputSize, 0);
+        int m = index.length;
+        for (int e = 0; e < n; e++) {
+            int to = e * inputSize;
+            int from = e * m;
+            for (int r = 0; r < m; r++) {
+                int i = index[r];
+                if (i >= 0) {
+                    out[to + i] += values[from + r];
+                }
+            }
+        }
+    }
+
+    /** As {@link #scatterAdd(double[], int, int, int[], double[])}, in float32. */
+    public static void scatterAdd(float[] values, int n, int inputSize, int[] index, float[] out) {
+        Arrays.fill(out, 0, n * inputSize, 0);
+        int m = index.length;
+        for (int e = 0; e < n; e++) {
+            int to = e * inputSize;
+            int from = e * m;
+            for (int r = 0; r < m; r++) {
+                int i = index[r];
+                if (i >= 0) {
+                    out[to + i] += values[from + r];
                 }
             }
         }
@@ -71,51 +145,91 @@ public final class ImageKernels {
         }
     }
 
+    /** As {@link #transposeBlocks(double[], int, int, int, double[])}, in float32. */
+    public static void transposeBlocks(float[] a, int blocks, int rows, int cols, float[] out) {
+        int size = rows * cols;
+        for (int b = 0; b < blocks; b++) {
+            int base = b * size;
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    out[base + j * rows + i] = a[base + i * cols + j];
+                }
+            }
+        }
+    }
+
     /**
      * {@link Backend#maxPool2d}: each window's maximum (padding is minus infinity) and its index within
      * the example's row (the first of equal maxima, the last NaN if any, as in PyTorch).
      */
     public static void maxPool2d(double[] x, int n, Window2d w, double[] out, double[] argmax) {
-        int oh = w.outHeight();
-        int ow = w.outWidth();
-        int at = 0;
+        maxPool2d(x, n, w.inputSize(), poolIndex(w), w.kernelHeight() * w.kernelWidth(), out, argmax);
+    }
+
+    /** {@link #maxPool2d(double[], int, Window2d, double[], double[])} along an index table of {@link #poolIndex}. */
+    public static void maxPool2d(double[] x, int n, int inputSize, int[] index, int window, double[] out,
+            double[] argmax) {
+        int pooled = index.length / window;
         for (int e = 0; e < n; e++) {
-            int image = e * w.inputSize();
-            for (int c = 0; c < w.channels(); c++) {
-                int plane = c * w.height() * w.width();
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++, at++) {
-                        double best = Double.NEGATIVE_INFINITY;
-                        int bestAt = -1;
-                        for (int i = 0; i < w.kernelHeight(); i++) {
-                            int y = oy * w.strideHeight() - w.paddingHeight() + i;
-                            if (y < 0 || y >= w.height()) {
-                                continue;
-                            }
-                            for (int j = 0; j < w.kernelWidth(); j++) {
-                                int xx = ox * w.strideWidth() - w.paddingWidth() + j;
-                                if (xx < 0 || xx >= w.width()) {
-                                    continue;
-                                }
-                                int index = plane + y * w.width() + xx;
-                                double v = x[image + index];
-                                if (bestAt < 0 || v > best || Double.isNaN(v)) {
-                                    best = v;
-                                    bestAt = index;
-                                }
-                            }
+            int from = e * inputSize;
+            for (int q = 0, t = 0; q < pooled; q++) {
+                double best = Double.NEGATIVE_INFINITY;
+                int bestAt = -1;
+                for (int k = 0; k < window; k++, t++) {
+                    int i = index[t];
+                    if (i >= 0) {
+                        double v = x[from + i];
+                        if (bestAt < 0 || v > best || Double.isNaN(v)) {
+                            best = v;
+                            bestAt = i;
                         }
-                        out[at] = best;
-                        argmax[at] = bestAt;
                     }
                 }
+                out[e * pooled + q] = best;
+                argmax[e * pooled + q] = bestAt;
+            }
+        }
+    }
+
+    /** As {@link #maxPool2d(double[], int, int, int[], int, double[], double[])}, in float32. */
+    public static void maxPool2d(float[] x, int n, int inputSize, int[] index, int window, float[] out,
+            float[] argmax) {
+        int pooled = index.length / window;
+        for (int e = 0; e < n; e++) {
+            int from = e * inputSize;
+            for (int q = 0, t = 0; q < pooled; q++) {
+                float best = Float.NEGATIVE_INFINITY;
+                int bestAt = -1;
+                for (int k = 0; k < window; k++, t++) {
+                    int i = index[t];
+                    if (i >= 0) {
+                        float v = x[from + i];
+                        if (bestAt < 0 || v > best || Float.isNaN(v)) {
+                            best = v;
+                            bestAt = i;
+                        }
+                    }
+                }
+                out[e * pooled + q] = best;
+                argmax[e * pooled + q] = bestAt;
             }
         }
     }
 
     /** {@link Backend#maxPool2dBackward}: each gradient goes to its window's maximum; {@code out} is overwritten. */
     public static void maxPool2dBackward(double[] grad, double[] argmax, int n, Window2d w, double[] out) {
-        java.util.Arrays.fill(out, 0, n * w.inputSize(), 0);
+        Arrays.fill(out, 0, n * w.inputSize(), 0);
+        int pooled = w.pooledSize();
+        for (int e = 0; e < n; e++) {
+            for (int k = 0; k < pooled; k++) {
+                out[e * w.inputSize() + (int) argmax[e * pooled + k]] += grad[e * pooled + k];
+            }
+        }
+    }
+
+    /** As {@link #maxPool2dBackward(double[], double[], int, Window2d, double[])}, in float32. */
+    public static void maxPool2dBackward(float[] grad, float[] argmax, int n, Window2d w, float[] out) {
+        Arrays.fill(out, 0, n * w.inputSize(), 0);
         int pooled = w.pooledSize();
         for (int e = 0; e < n; e++) {
             for (int k = 0; k < pooled; k++) {
@@ -126,52 +240,76 @@ public final class ImageKernels {
 
     /** {@link Backend#avgPool2d}: each window's mean, padding counted as zeros (PyTorch's count_include_pad). */
     public static void avgPool2d(double[] x, int n, Window2d w, double[] out) {
-        double divisor = w.kernelHeight() * w.kernelWidth();
-        int at = 0;
+        avgPool2d(x, n, w.inputSize(), poolIndex(w), w.kernelHeight() * w.kernelWidth(), out);
+    }
+
+    /** {@link #avgPool2d(double[], int, Window2d, double[])} along an index table of {@link #poolIndex}. */
+    public static void avgPool2d(double[] x, int n, int inputSize, int[] index, int window, double[] out) {
+        int pooled = index.length / window;
         for (int e = 0; e < n; e++) {
-            int image = e * w.inputSize();
-            for (int c = 0; c < w.channels(); c++) {
-                int plane = image + c * w.height() * w.width();
-                for (int oy = 0; oy < w.outHeight(); oy++) {
-                    for (int ox = 0; ox < w.outWidth(); ox++, at++) {
-                        double sum = 0;
-                        for (int i = 0; i < w.kernelHeight(); i++) {
-                            int y = oy * w.strideHeight() - w.paddingHeight() + i;
-                            for (int j = 0; j < w.kernelWidth(); j++) {
-                                int xx = ox * w.strideWidth() - w.paddingWidth() + j;
-                                if (y >= 0 && y < w.height() && xx >= 0 && xx < w.width()) {
-                                    sum += x[plane + y * w.width() + xx];
-                                }
-                            }
-                        }
-                        out[at] = sum / divisor;
-                    }
+            int from = e * inputSize;
+            for (int q = 0, t = 0; q < pooled; q++) {
+                double sum = 0;
+                for (int k = 0; k < window; k++, t++) {
+                    int i = index[t];
+                    sum += i < 0 ? 0 : x[from + i];
                 }
+                out[e * pooled + q] = sum / window;
+            }
+        }
+    }
+
+    /** As {@link #avgPool2d(double[], int, int, int[], int, double[])}, in float32 (summed in float64). */
+    public static void avgPool2d(float[] x, int n, int inputSize, int[] index, int window, float[] out) {
+        int pooled = index.length / window;
+        for (int e = 0; e < n; e++) {
+            int from = e * inputSize;
+            for (int q = 0, t = 0; q < pooled; q++) {
+                double sum = 0;
+                for (int k = 0; k < window; k++, t++) {
+                    int i = index[t];
+                    sum += i < 0 ? 0 : x[from + i];
+                }
+                out[e * pooled + q] = (float) (sum / window);
             }
         }
     }
 
     /** {@link Backend#avgPool2dBackward}: each gradient spread evenly over its window; {@code out} is overwritten. */
     public static void avgPool2dBackward(double[] grad, int n, Window2d w, double[] out) {
-        java.util.Arrays.fill(out, 0, n * w.inputSize(), 0);
-        double divisor = w.kernelHeight() * w.kernelWidth();
-        int at = 0;
+        avgPool2dBackward(grad, n, w.inputSize(), poolIndex(w), w.kernelHeight() * w.kernelWidth(), out);
+    }
+
+    /** {@link #avgPool2dBackward(double[], int, Window2d, double[])} along an index table of {@link #poolIndex}. */
+    public static void avgPool2dBackward(double[] grad, int n, int inputSize, int[] index, int window, double[] out) {
+        Arrays.fill(out, 0, n * inputSize, 0);
+        int pooled = index.length / window;
         for (int e = 0; e < n; e++) {
-            int image = e * w.inputSize();
-            for (int c = 0; c < w.channels(); c++) {
-                int plane = image + c * w.height() * w.width();
-                for (int oy = 0; oy < w.outHeight(); oy++) {
-                    for (int ox = 0; ox < w.outWidth(); ox++, at++) {
-                        double share = grad[at] / divisor;
-                        for (int i = 0; i < w.kernelHeight(); i++) {
-                            int y = oy * w.strideHeight() - w.paddingHeight() + i;
-                            for (int j = 0; j < w.kernelWidth(); j++) {
-                                int xx = ox * w.strideWidth() - w.paddingWidth() + j;
-                                if (y >= 0 && y < w.height() && xx >= 0 && xx < w.width()) {
-                                    out[plane + y * w.width() + xx] += share;
-                                }
-                            }
-                        }
+            int to = e * inputSize;
+            for (int q = 0, t = 0; q < pooled; q++) {
+                double share = grad[e * pooled + q] / window;
+                for (int k = 0; k < window; k++, t++) {
+                    int i = index[t];
+                    if (i >= 0) {
+                        out[to + i] += share;
+                    }
+                }
+            }
+        }
+    }
+
+    /** As {@link #avgPool2dBackward(double[], int, int, int[], int, double[])}, in float32. */
+    public static void avgPool2dBackward(float[] grad, int n, int inputSize, int[] index, int window, float[] out) {
+        Arrays.fill(out, 0, n * inputSize, 0);
+        int pooled = index.length / window;
+        for (int e = 0; e < n; e++) {
+            int to = e * inputSize;
+            for (int q = 0, t = 0; q < pooled; q++) {
+                float share = grad[e * pooled + q] / window;
+                for (int k = 0; k < window; k++, t++) {
+                    int i = index[t];
+                    if (i >= 0) {
+                        out[to + i] += share;
                     }
                 }
             }

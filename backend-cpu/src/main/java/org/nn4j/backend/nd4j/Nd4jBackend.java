@@ -41,6 +41,9 @@ public final class Nd4jBackend implements Backend {
     private final HostMemoryOps hostOps;
     private final Map<String, INDArray> scratch = new HashMap<>();
     private final HostArrays host = new HostArrays();
+    /** The index tables of the windows this backend has seen, for im2col and pooling. */
+    private final Map<Window2d, int[]> patchIndexes = new HashMap<>();
+    private final Map<Window2d, int[]> poolIndexes = new HashMap<>();
 
     /**
      * Loads ND4J and sets its threads (see {@link Nd4jThreads}): on host memory, {@code threads} parts
@@ -405,72 +408,131 @@ public final class Nd4jBackend implements Backend {
         return sum;
     }
 
-    // ---- images: ImageKernels' loops on host copies kept between calls (the defaults allocate) ----
+    // ---- images: ImageKernels' loops on host copies kept between calls, along index tables kept per window ----
 
     @Override
     public void im2col(Matrix x, Window2d w, Matrix out) {
         Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
-        double[] cols = host.doubles(1, out.size());
-        ImageKernels.im2col(onHost(x, 0), x.rows(), w, cols);
-        put(cols, own(out));
+        int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
+        if (x.dtype() == DType.FLOAT32) {
+            float[] cols = host.floats(2, out.size());
+            ImageKernels.gather(floatsOf(x, 1), x.rows(), w.inputSize(), index, cols);
+            putFloats(own(out), cols);
+        } else {
+            double[] cols = host.doubles(2, out.size());
+            ImageKernels.gather(doublesOf(x, 1), x.rows(), w.inputSize(), index, cols);
+            putDoubles(own(out), cols);
+        }
     }
 
     @Override
     public void col2im(Matrix cols, Window2d w, Matrix out) {
         Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
-        double[] image = host.doubles(1, out.size());
-        ImageKernels.col2im(onHost(cols, 0), out.rows(), w, image);
-        put(image, own(out));
+        int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
+        if (cols.dtype() == DType.FLOAT32) {
+            float[] image = host.floats(2, out.size());
+            ImageKernels.scatterAdd(floatsOf(cols, 1), out.rows(), w.inputSize(), index, image);
+            putFloats(own(out), image);
+        } else {
+            double[] image = host.doubles(2, out.size());
+            ImageKernels.scatterAdd(doublesOf(cols, 1), out.rows(), w.inputSize(), index, image);
+            putDoubles(own(out), image);
+        }
     }
 
     @Override
     public void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
         Checks.transposeBlocks(a, blocks, rows, cols, out);
-        double[] values = host.doubles(1, out.size());
-        ImageKernels.transposeBlocks(onHost(a, 0), blocks, rows, cols, values);
-        put(values, own(out));
+        if (a.dtype() == DType.FLOAT32) {
+            float[] values = host.floats(2, out.size());
+            ImageKernels.transposeBlocks(floatsOf(a, 1), blocks, rows, cols, values);
+            putFloats(own(out), values);
+        } else {
+            double[] values = host.doubles(2, out.size());
+            ImageKernels.transposeBlocks(doublesOf(a, 1), blocks, rows, cols, values);
+            putDoubles(own(out), values);
+        }
     }
 
     @Override
     public void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
         Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
         Checks.sameShape("maxPool2d", out, argmax);
-        double[] pooled = host.doubles(1, out.size());
-        double[] where = host.doubles(2, out.size());
-        ImageKernels.maxPool2d(onHost(x, 0), x.rows(), w, pooled, where);
-        put(pooled, own(out));
-        put(where, own(argmax));
+        int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
+        int window = w.kernelHeight() * w.kernelWidth();
+        if (x.dtype() == DType.FLOAT32) {
+            float[] pooled = host.floats(2, out.size());
+            float[] where = host.floats(3, out.size());
+            ImageKernels.maxPool2d(floatsOf(x, 1), x.rows(), w.inputSize(), index, window, pooled, where);
+            putFloats(own(out), pooled);
+            putFloats(own(argmax), where);
+        } else {
+            double[] pooled = host.doubles(2, out.size());
+            double[] where = host.doubles(3, out.size());
+            ImageKernels.maxPool2d(doublesOf(x, 1), x.rows(), w.inputSize(), index, window, pooled, where);
+            putDoubles(own(out), pooled);
+            putDoubles(own(argmax), where);
+        }
     }
 
     @Override
     public void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
         Checks.images("maxPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
         Checks.sameShape("maxPool2dBackward", grad, argmax);
-        double[] image = host.doubles(2, out.size());
-        ImageKernels.maxPool2dBackward(onHost(grad, 0), onHost(argmax, 1), out.rows(), w, image);
-        put(image, own(out));
+        if (grad.dtype() == DType.FLOAT32) {
+            float[] image = host.floats(3, out.size());
+            ImageKernels.maxPool2dBackward(floatsOf(grad, 1), floatsOf(argmax, 2), out.rows(), w, image);
+            putFloats(own(out), image);
+        } else {
+            double[] image = host.doubles(3, out.size());
+            ImageKernels.maxPool2dBackward(doublesOf(grad, 1), doublesOf(argmax, 2), out.rows(), w, image);
+            putDoubles(own(out), image);
+        }
     }
 
     @Override
     public void avgPool2d(Matrix x, Window2d w, Matrix out) {
         Checks.images("avgPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
-        double[] pooled = host.doubles(1, out.size());
-        ImageKernels.avgPool2d(onHost(x, 0), x.rows(), w, pooled);
-        put(pooled, own(out));
+        int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
+        int window = w.kernelHeight() * w.kernelWidth();
+        if (x.dtype() == DType.FLOAT32) {
+            float[] pooled = host.floats(2, out.size());
+            ImageKernels.avgPool2d(floatsOf(x, 1), x.rows(), w.inputSize(), index, window, pooled);
+            putFloats(own(out), pooled);
+        } else {
+            double[] pooled = host.doubles(2, out.size());
+            ImageKernels.avgPool2d(doublesOf(x, 1), x.rows(), w.inputSize(), index, window, pooled);
+            putDoubles(own(out), pooled);
+        }
     }
 
     @Override
     public void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
         Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
-        double[] image = host.doubles(1, out.size());
-        ImageKernels.avgPool2dBackward(onHost(grad, 0), out.rows(), w, image);
-        put(image, own(out));
+        int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
+        int window = w.kernelHeight() * w.kernelWidth();
+        if (grad.dtype() == DType.FLOAT32) {
+            float[] image = host.floats(2, out.size());
+            ImageKernels.avgPool2dBackward(floatsOf(grad, 1), out.rows(), w.inputSize(), index, window, image);
+            putFloats(own(out), image);
+        } else {
+            double[] image = host.doubles(2, out.size());
+            ImageKernels.avgPool2dBackward(doublesOf(grad, 1), out.rows(), w.inputSize(), index, window, image);
+            putDoubles(own(out), image);
+        }
     }
 
-    /** {@code m}'s values as float64 in host array {@code slot}. */
-    private double[] onHost(Matrix m, int slot) {
+    /** A float32 matrix's values in host array {@code slot} (1 to 3; 0 is the transfers'). */
+    private float[] floatsOf(Matrix m, int slot) {
+        float[] values = host.floats(slot, m.size());
+        getFloats(own(m), values);
+        return values;
+    }
+
+    /** A float64 matrix's values in host array {@code slot}. */
+    private double[] doublesOf(Matrix m, int slot) {
         double[] values = host.doubles(slot, m.size());
-        get(own(m), values);
+        getDoubles(own(m), values);
         return values;
     }
 
