@@ -571,7 +571,10 @@ public abstract class BackendConformanceTest {
     // ---- helpers ----
 
     /** A matrix of this backend and the values it holds, at the matrix's precision. */
-    /** Windows with padding, strides, odd and non-square sizes, a window as large as the padded input. */
+    /**
+     * Windows with padding, strides, odd and non-square sizes, a window as large as the padded input;
+     * the last on a batch large enough for backends to split it across threads.
+     */
     static Stream<Arguments> windows() {
         List<Arguments> cases = new ArrayList<>();
         Window2d[] windows = {Window2d.square(1, 5, 5, 3, 1, 0), Window2d.square(2, 6, 7, 3, 2, 1),
@@ -583,6 +586,7 @@ public abstract class BackendConformanceTest {
                     cases.add(Arguments.of(dtype, w, n));
                 }
             }
+            cases.add(Arguments.of(dtype, Window2d.square(8, 30, 30, 3, 2, 1), 17));
         }
         return cases.stream();
     }

@@ -52,6 +52,11 @@ final class HostMemoryOps {
         this.elementwise = new Elementwise(work);
     }
 
+    /** The threads this backend splits work across. */
+    WorkerPool pool() {
+        return pool;
+    }
+
     /**
      * {@code C = alpha op(A) op(B) + beta C}, row-major; with beta 0, C is not read. Products of at least
      * {@link #SPLIT_GEMM} multiply-adds split C's longer side across the pool's threads.

@@ -27,6 +27,7 @@ import org.nn4j.api.HostKernels;
 import org.nn4j.api.ImageKernels;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.Window2d;
+import org.nn4j.api.WorkerPool;
 
 /**
  * The Backend SPI on whichever ND4J backend is live. Operations are ND4J ops, run on ND4J's native
@@ -44,6 +45,8 @@ public final class Nd4jBackend implements Backend {
     /** The index tables of the windows this backend has seen, for im2col and pooling. */
     private final Map<Window2d, int[]> patchIndexes = new HashMap<>();
     private final Map<Window2d, int[]> poolIndexes = new HashMap<>();
+    /** Image operations on fewer values run on the calling thread: a split costs tens of microseconds. */
+    private static final long SPLIT_IMAGE_VALUES = 1 << 16;
 
     /**
      * Loads ND4J and sets its threads (see {@link Nd4jThreads}): on host memory, {@code threads} parts
@@ -416,7 +419,8 @@ public final class Nd4jBackend implements Backend {
         int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
         if (x.dtype() == DType.FLOAT32) {
             float[] cols = host.floats(2, out.size());
-            ImageKernels.gather(floatsOf(x, 1), x.rows(), w.inputSize(), index, cols);
+            float[] in = floatsOf(x, 1);
+            split(x.rows(), out.size(), (from, to) -> ImageKernels.gather(in, from, to, w.inputSize(), index, cols));
             putFloats(own(out), cols);
         } else {
             double[] cols = host.doubles(2, out.size());
@@ -431,7 +435,9 @@ public final class Nd4jBackend implements Backend {
         int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
         if (cols.dtype() == DType.FLOAT32) {
             float[] image = host.floats(2, out.size());
-            ImageKernels.scatterAdd(floatsOf(cols, 1), out.rows(), w.inputSize(), index, image);
+            float[] in = floatsOf(cols, 1);
+            split(out.rows(), cols.size(), (from, to) -> ImageKernels.scatterAdd(in, from, to, w.inputSize(), index,
+                    image));
             putFloats(own(out), image);
         } else {
             double[] image = host.doubles(2, out.size());
@@ -445,7 +451,8 @@ public final class Nd4jBackend implements Backend {
         Checks.transposeBlocks(a, blocks, rows, cols, out);
         if (a.dtype() == DType.FLOAT32) {
             float[] values = host.floats(2, out.size());
-            ImageKernels.transposeBlocks(floatsOf(a, 1), blocks, rows, cols, values);
+            float[] in = floatsOf(a, 1);
+            split(blocks, out.size(), (from, to) -> ImageKernels.transposeBlocks(in, from, to, rows, cols, values));
             putFloats(own(out), values);
         } else {
             double[] values = host.doubles(2, out.size());
@@ -463,7 +470,9 @@ public final class Nd4jBackend implements Backend {
         if (x.dtype() == DType.FLOAT32) {
             float[] pooled = host.floats(2, out.size());
             float[] where = host.floats(3, out.size());
-            ImageKernels.maxPool2d(floatsOf(x, 1), x.rows(), w.inputSize(), index, window, pooled, where);
+            float[] in = floatsOf(x, 1);
+            split(x.rows(), x.size(), (from, to) -> ImageKernels.maxPool2d(in, from, to, w.inputSize(), index, window,
+                    pooled, where));
             putFloats(own(out), pooled);
             putFloats(own(argmax), where);
         } else {
@@ -481,7 +490,9 @@ public final class Nd4jBackend implements Backend {
         Checks.sameShape("maxPool2dBackward", grad, argmax);
         if (grad.dtype() == DType.FLOAT32) {
             float[] image = host.floats(3, out.size());
-            ImageKernels.maxPool2dBackward(floatsOf(grad, 1), floatsOf(argmax, 2), out.rows(), w, image);
+            float[] in = floatsOf(grad, 1);
+            float[] at = floatsOf(argmax, 2);
+            split(out.rows(), out.size(), (from, to) -> ImageKernels.maxPool2dBackward(in, at, from, to, w, image));
             putFloats(own(out), image);
         } else {
             double[] image = host.doubles(3, out.size());
@@ -497,7 +508,9 @@ public final class Nd4jBackend implements Backend {
         int window = w.kernelHeight() * w.kernelWidth();
         if (x.dtype() == DType.FLOAT32) {
             float[] pooled = host.floats(2, out.size());
-            ImageKernels.avgPool2d(floatsOf(x, 1), x.rows(), w.inputSize(), index, window, pooled);
+            float[] in = floatsOf(x, 1);
+            split(x.rows(), x.size(), (from, to) -> ImageKernels.avgPool2d(in, from, to, w.inputSize(), index, window,
+                    pooled));
             putFloats(own(out), pooled);
         } else {
             double[] pooled = host.doubles(2, out.size());
@@ -513,13 +526,30 @@ public final class Nd4jBackend implements Backend {
         int window = w.kernelHeight() * w.kernelWidth();
         if (grad.dtype() == DType.FLOAT32) {
             float[] image = host.floats(2, out.size());
-            ImageKernels.avgPool2dBackward(floatsOf(grad, 1), out.rows(), w.inputSize(), index, window, image);
+            float[] in = floatsOf(grad, 1);
+            split(out.rows(), out.size(), (from, to) -> ImageKernels.avgPool2dBackward(in, from, to, w.inputSize(), index,
+                    window, image));
             putFloats(own(out), image);
         } else {
             double[] image = host.doubles(2, out.size());
             ImageKernels.avgPool2dBackward(doublesOf(grad, 1), out.rows(), w.inputSize(), index, window, image);
             putDoubles(own(out), image);
         }
+    }
+
+    /** Work on examples (or blocks) {@code from .. to}. */
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /** Runs {@code range} over {@code n} examples, split across the threads when they touch many values. */
+    private void split(int n, long values, Range range) {
+        if (hostOps == null || n < 2 || values < SPLIT_IMAGE_VALUES || hostOps.pool().parts() < 2) {
+            range.run(0, n);
+            return;
+        }
+        hostOps.pool().run((part, parts) -> range.run(WorkerPool.from(part, parts, n), WorkerPool.from(part + 1, parts,
+                n)));
     }
 
     /** A float32 matrix's values in host array {@code slot} (1 to 3; 0 is the transfers'). */

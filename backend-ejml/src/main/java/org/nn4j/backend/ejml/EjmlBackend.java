@@ -28,8 +28,11 @@ public final class EjmlBackend implements Backend {
     private static final long SPLIT_GEMM_WORK = 1L << 18;
 
     private final WorkerPool pool;
-    /** Float64 copies of float32 matrices for the image loops, by slot, kept between calls. */
-    private final double[][] imageScratch = new double[3][0];
+    /** The index tables of the windows this backend has seen, for im2col and pooling. */
+    private final java.util.Map<Window2d, int[]> patchIndexes = new java.util.HashMap<>();
+    private final java.util.Map<Window2d, int[]> poolIndexes = new java.util.HashMap<>();
+    /** Image operations on fewer values run on the calling thread: a split costs tens of microseconds. */
+    private static final long SPLIT_IMAGE_VALUES = 1 << 16;
     private final BandProduct product;
 
     /** A backend that splits large products {@code threads} ways. */
@@ -226,104 +229,123 @@ public final class EjmlBackend implements Backend {
         }
     }
 
-    // ---- images: ImageKernels' loops on the float64 arrays themselves, or on kept float64 copies ----
+    // ---- images: ImageKernels' loops on the matrices' own arrays, along index tables kept per window ----
 
     @Override
     public void im2col(Matrix x, Window2d w, Matrix out) {
         Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
-        double[] cols = target(out, 1);
-        ImageKernels.im2col(source(x, 0), x.rows(), w, cols);
-        store(cols, out);
+        int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
+        EjmlMatrix in = own(x);
+        EjmlMatrix o = own(out);
+        if (in.f32 != null) {
+            split(x.rows(), out.size(), (from, to) -> ImageKernels.gather(in.f32.data, from, to, w.inputSize(), index,
+                    o.f32.data));
+        } else {
+            ImageKernels.gather(in.f64.data, x.rows(), w.inputSize(), index, o.f64.data);
+        }
     }
 
     @Override
     public void col2im(Matrix cols, Window2d w, Matrix out) {
         Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
-        double[] image = target(out, 1);
-        ImageKernels.col2im(source(cols, 0), out.rows(), w, image);
-        store(image, out);
+        int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
+        EjmlMatrix in = own(cols);
+        EjmlMatrix o = own(out);
+        if (in.f32 != null) {
+            split(out.rows(), cols.size(), (from, to) -> ImageKernels.scatterAdd(in.f32.data, from, to, w.inputSize(),
+                    index, o.f32.data));
+        } else {
+            ImageKernels.scatterAdd(in.f64.data, out.rows(), w.inputSize(), index, o.f64.data);
+        }
     }
 
     @Override
     public void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
         Checks.transposeBlocks(a, blocks, rows, cols, out);
-        double[] values = target(out, 1);
-        ImageKernels.transposeBlocks(source(a, 0), blocks, rows, cols, values);
-        store(values, out);
+        EjmlMatrix in = own(a);
+        EjmlMatrix o = own(out);
+        if (in.f32 != null) {
+            split(blocks, out.size(), (from, to) -> ImageKernels.transposeBlocks(in.f32.data, from, to, rows, cols,
+                    o.f32.data));
+        } else {
+            ImageKernels.transposeBlocks(in.f64.data, blocks, rows, cols, o.f64.data);
+        }
     }
 
     @Override
     public void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
         Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
         Checks.sameShape("maxPool2d", out, argmax);
-        double[] pooled = target(out, 1);
-        double[] where = target(argmax, 2);
-        ImageKernels.maxPool2d(source(x, 0), x.rows(), w, pooled, where);
-        store(pooled, out);
-        store(where, argmax);
+        int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
+        int window = w.kernelHeight() * w.kernelWidth();
+        EjmlMatrix in = own(x);
+        EjmlMatrix o = own(out);
+        EjmlMatrix at = own(argmax);
+        if (in.f32 != null) {
+            split(x.rows(), x.size(), (from, to) -> ImageKernels.maxPool2d(in.f32.data, from, to, w.inputSize(), index,
+                    window, o.f32.data, at.f32.data));
+        } else {
+            ImageKernels.maxPool2d(in.f64.data, x.rows(), w.inputSize(), index, window, o.f64.data, at.f64.data);
+        }
     }
 
     @Override
     public void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
         Checks.images("maxPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
         Checks.sameShape("maxPool2dBackward", grad, argmax);
-        double[] image = target(out, 2);
-        ImageKernels.maxPool2dBackward(source(grad, 0), source(argmax, 1), out.rows(), w, image);
-        store(image, out);
+        EjmlMatrix g = own(grad);
+        EjmlMatrix at = own(argmax);
+        EjmlMatrix o = own(out);
+        if (g.f32 != null) {
+            split(out.rows(), out.size(), (from, to) -> ImageKernels.maxPool2dBackward(g.f32.data, at.f32.data, from,
+                    to, w, o.f32.data));
+        } else {
+            ImageKernels.maxPool2dBackward(g.f64.data, at.f64.data, out.rows(), w, o.f64.data);
+        }
     }
 
     @Override
     public void avgPool2d(Matrix x, Window2d w, Matrix out) {
         Checks.images("avgPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
-        double[] pooled = target(out, 1);
-        ImageKernels.avgPool2d(source(x, 0), x.rows(), w, pooled);
-        store(pooled, out);
+        int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
+        int window = w.kernelHeight() * w.kernelWidth();
+        EjmlMatrix in = own(x);
+        EjmlMatrix o = own(out);
+        if (in.f32 != null) {
+            split(x.rows(), x.size(), (from, to) -> ImageKernels.avgPool2d(in.f32.data, from, to, w.inputSize(), index,
+                    window, o.f32.data));
+        } else {
+            ImageKernels.avgPool2d(in.f64.data, x.rows(), w.inputSize(), index, window, o.f64.data);
+        }
     }
 
     @Override
     public void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
         Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
-        double[] image = target(out, 1);
-        ImageKernels.avgPool2dBackward(source(grad, 0), out.rows(), w, image);
-        store(image, out);
-    }
-
-    /** {@code m}'s values as float64: its own array, or a copy in scratch {@code slot}. */
-    private double[] source(Matrix m, int slot) {
-        EjmlMatrix e = own(m);
-        if (e.f64 != null) {
-            return e.f64.data;
-        }
-        double[] copy = scratch(slot, m.size());
-        float[] data = e.f32.data;
-        for (int i = 0; i < m.size(); i++) {
-            copy[i] = data[i];
-        }
-        return copy;
-    }
-
-    /** Where a result for {@code m} is written: its own float64 array, or scratch {@code slot}. */
-    private double[] target(Matrix m, int slot) {
-        EjmlMatrix e = own(m);
-        return e.f64 != null ? e.f64.data : scratch(slot, m.size());
-    }
-
-    /** Rounds a result written to scratch into {@code m}'s float32 array; float64 results are in place. */
-    private void store(double[] values, Matrix m) {
-        EjmlMatrix e = own(m);
-        if (e.f32 != null) {
-            float[] data = e.f32.data;
-            for (int i = 0; i < m.size(); i++) {
-                data[i] = (float) values[i];
-            }
+        int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
+        int window = w.kernelHeight() * w.kernelWidth();
+        EjmlMatrix g = own(grad);
+        EjmlMatrix o = own(out);
+        if (g.f32 != null) {
+            split(out.rows(), out.size(), (from, to) -> ImageKernels.avgPool2dBackward(g.f32.data, from, to,
+                    w.inputSize(), index, window, o.f32.data));
+        } else {
+            ImageKernels.avgPool2dBackward(g.f64.data, out.rows(), w.inputSize(), index, window, o.f64.data);
         }
     }
 
-    private double[] scratch(int slot, int length) {
-        if (imageScratch[slot].length < length) {
-            imageScratch[slot] = new double[length];
+    /** Work on examples (or blocks) {@code from .. to}. */
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /** Runs {@code range} over {@code n} examples, split across the pool when they touch many values. */
+    private void split(int n, long values, Range range) {
+        if (n < 2 || values < SPLIT_IMAGE_VALUES || pool.parts() < 2) {
+            range.run(0, n);
+            return;
         }
-        return imageScratch[slot];
+        pool.run((part, parts) -> range.run(WorkerPool.from(part, parts, n), WorkerPool.from(part + 1, parts, n)));
     }
 
     @Override
