@@ -96,16 +96,6 @@ public final class SparkTraining implements DistributedTraining {
      * Under spark-submit, log4j is set up before nn4j runs, at INFO: its root level is set to ERROR
      * here (by name, since log4j's core is Spark's dependency, not nn4j's).
      */
-    private static void quietLogs() {
-        try {
-            Class<?> level = Class.forName("org.apache.logging.log4j.Level");
-            Class.forName("org.apache.logging.log4j.core.config.Configurator").getMethod("setRootLevel", level)
-                    .invoke(null, level.getField("ERROR").get(null));
-        } catch (ReflectiveOperationException | LinkageError e) {
-            // Another logging backend: its own configuration stands.
-        }
-    }
-
     /** Runs a Spark job, turning the cluster's failure into a {@link ClusterFailureException} of one line. */
     static <T> T onCluster(java.util.function.Supplier<T> job) {
         try {
@@ -142,10 +132,13 @@ public final class SparkTraining implements DistributedTraining {
             System.setProperty("log4j.configurationFile", verbose ? "nn4j-spark-log4j2-verbose.properties"
                     : "nn4j-spark-log4j2.properties");
         }
+        SparkConf conf = configure(master, settings, System.getenv());
         if (!verbose) {
-            quietLogs();
+            // Spark's own switch, applied as the context starts: under spark-submit, whose driver set up
+            // logging with Spark's INFO defaults before nn4j ran, the file above comes too late.
+            conf.setIfMissing("spark.log.level", "ERROR");
         }
-        JavaSparkContext spark = new JavaSparkContext(configure(master, settings, System.getenv()));
+        JavaSparkContext spark = new JavaSparkContext(conf);
         try {
             ExecutorBackends.require(spark, backend);
         } catch (RuntimeException e) {
