@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.Path;
 import org.nn4j.data.Dataset;
 import org.nn4j.data.FashionMnist;
 import org.nn4j.data.Idx;
+import org.nn4j.data.Standardizer;
 import org.nn4j.io.InvalidInputException;
 
 /**
@@ -90,6 +91,18 @@ final class IdxFiles implements Serializable {
             FashionMnist.requireClass(labelled[r], from + r, labels);
         }
         return new ExampleBlock(indices, features, labelled, featureCount);
+    }
+
+    /**
+     * Examples {@code from .. to} standardised by {@code standardizer} (null: as they are), as the
+     * driver's copy would be after {@link Standardizer#apply}.
+     */
+    ExampleBlock block(int from, int to, Standardizer standardizer) {
+        ExampleBlock block = block(from, to);
+        if (standardizer != null) {
+            standardizer.apply(block.features);
+        }
+        return block;
     }
 
     /** All the split's examples, on the machine that calls this: for a test set, which the driver evaluates on. */

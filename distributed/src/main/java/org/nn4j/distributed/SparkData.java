@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.nn4j.data.Dataset;
+import org.nn4j.data.Standardizer;
 import scala.reflect.ClassTag$;
 import scala.runtime.BoxedUnit;
 
@@ -69,7 +70,46 @@ final class SparkData implements AutoCloseable {
      * files on its executor: the driver never holds the examples.
      */
     SparkData(JavaSparkContext spark, IdxFiles files, int partitions) {
-        this(spark, files.count, files.featureCount, partitions, Map.entry(files::block, List.of()));
+        this(spark, files, null, partitions);
+    }
+
+    /** As {@link #SparkData(JavaSparkContext, IdxFiles, int)}, each block standardised as it is read. */
+    SparkData(JavaSparkContext spark, IdxFiles files, Standardizer standardizer, int partitions) {
+        this(spark, files.count, files.featureCount, partitions,
+                Map.entry((from, to) -> files.block(from, to, standardizer), List.of()));
+    }
+
+    /**
+     * The standardisation of the training set in {@code files}, from per-feature sums in float64 that
+     * each partition computes from its own rows (added in partition order), so that the driver never
+     * holds the examples; the same arithmetic as {@link Standardizer#fit} on the driver's copy.
+     */
+    static Standardizer fit(JavaSparkContext spark, IdxFiles files) {
+        int n = files.count;
+        int d = files.featureCount;
+        int parts = partitionCount(spark.defaultParallelism(), n, d);
+        List<Integer> ids = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            ids.add(p);
+        }
+        List<double[][]> sums = SparkTraining.onCluster(() -> spark.parallelize(ids, parts).map(p -> {
+            ExampleBlock block = files.block((int) ((long) p * n / parts), (int) ((long) (p + 1) * n / parts));
+            double[][] s = new double[2][d];
+            for (int i = 0; i < block.features.length; i++) {
+                s[0][i % d] += block.features[i];
+                s[1][i % d] += (double) block.features[i] * block.features[i];
+            }
+            return s;
+        }).collect());
+        double[] sum = new double[d];
+        double[] sumOfSquares = new double[d];
+        for (double[][] s : sums) {
+            for (int j = 0; j < d; j++) {
+                sum[j] += s[0][j];
+                sumOfSquares[j] += s[1][j];
+            }
+        }
+        return Standardizer.of(sum, sumOfSquares, n);
     }
 
     private SparkData(JavaSparkContext spark, int n, int featureCount, int partitions,

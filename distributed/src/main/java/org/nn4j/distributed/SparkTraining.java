@@ -12,6 +12,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nn4j.data.Dataset;
 import org.nn4j.data.FashionMnist;
+import org.nn4j.data.Standardizer;
 import org.nn4j.nn.Model;
 import org.nn4j.train.BatchUpdater;
 import org.nn4j.train.ClusterFailureException;
@@ -160,7 +161,18 @@ public final class SparkTraining implements DistributedTraining {
                 Dataset test = IdxFiles.open(directory, "t10k", spark.hadoopConfiguration()).dataset();
                 return new ClusterData(train.count, train.featureCount, FashionMnist.CLASS_NAMES, test,
                         "Fashion-MNIST from " + directory + ", read on the executors (" + train.count + " training, "
-                                + test.size() + " test images)", train);
+                                + test.size() + " test images)", train, null);
+            }
+
+            @Override
+            public ClusterData standardize(ClusterData data, Standardizer given) {
+                if (!(data.handle() instanceof IdxFiles files) || data.standardizer() != null) {
+                    throw new IllegalArgumentException("not unstandardised data of this Spark session: "
+                            + data.description());
+                }
+                Standardizer standardizer = given != null ? given : SparkData.fit(spark, files);
+                return new ClusterData(data.size(), data.featureCount(), data.classNames(),
+                        standardizer.apply(data.test()), data.description() + ", standardised", files, standardizer);
             }
 
             @Override
@@ -174,7 +186,8 @@ public final class SparkTraining implements DistributedTraining {
                             + " features and " + train.classNames().size() + " classes; the network takes "
                             + model.inputSize() + " inputs and gives " + model.outputSize() + " outputs");
                 }
-                return updater(new SparkData(spark, files, 0), model, optimizer, seed, batchSize, averageEvery);
+                return updater(new SparkData(spark, files, train.standardizer(), 0), model, optimizer, seed, batchSize,
+                        averageEvery);
             }
 
             private BatchUpdater updater(SparkData data, Model model, Optimizer optimizer, long seed, int batchSize,

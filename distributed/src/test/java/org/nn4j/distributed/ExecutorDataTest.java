@@ -30,6 +30,7 @@ import org.nn4j.api.SettingException;
 import org.nn4j.data.Dataset;
 import org.nn4j.data.FashionMnist;
 import org.nn4j.data.Split;
+import org.nn4j.data.Standardizer;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.spec.ModelSpec;
@@ -143,6 +144,26 @@ class ExecutorDataTest {
                     assertArrayEquals(oneMachine.get(i), fromFiles.get(i), 1e-9 * (1 + Math.abs(oneMachine.get(i)[0])));
                 }
             }
+        }
+    }
+
+    @Test
+    void executorsStandardiseAsTheDriversCopyIsStandardised(@TempDir Path dir) throws IOException {
+        writeIdx(dir, 150, 40, true);
+        Split onDriver = FashionMnist.fromDirectory(dir);
+        Standardizer expected = Standardizer.fit(onDriver.train());
+        IdxFiles files = IdxFiles.open(dir.toString(), "train", spark.hadoopConfiguration());
+        Standardizer fitted = SparkData.fit(spark, files);
+        assertArrayEquals(expected.mean(), fitted.mean());
+        assertArrayEquals(expected.std(), fitted.std());
+        Dataset train = expected.apply(onDriver.train());
+        Dataset test = expected.apply(onDriver.test());
+        List<double[]> fromDriver = train(null, test, 150,
+                (net, adam) -> new SparkUpdater(spark, train, 0, net, adam, "ejml", CONFIG.seed()));
+        List<double[]> fromFiles = train(null, test, 150, (net, adam) -> new SparkUpdater(spark,
+                new SparkData(spark, files, fitted, 0), net, adam, "ejml", CONFIG.seed()));
+        for (int i = 0; i < fromDriver.size(); i++) {
+            assertArrayEquals(fromDriver.get(i), fromFiles.get(i), 0, "parameter " + i);
         }
     }
 

@@ -148,7 +148,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The data of a run: held here, or a training set that the cluster's executors hold (the test set here). */
-    private record TrainingData(Split local, DistributedTraining.ClusterData remote) {
+    private record TrainingData(Split local, DistributedTraining.ClusterData remote,
+            DistributedTraining.Session cluster) {
         int featureCount() {
             return local != null ? local.train().featureCount() : remote.featureCount();
         }
@@ -221,7 +222,7 @@ final class TrainCommand implements Callable<Integer> {
         if (openCluster != null) {
             // --data's own words: a path as a Path loses the second slash of hdfs:// and the like.
             String directory = spec.commandLine().getParseResult().matchedOption("--data").stringValues().get(0);
-            examples = new TrainingData(null, openCluster.readOnExecutors(directory));
+            examples = new TrainingData(null, openCluster.readOnExecutors(directory), openCluster);
         } else {
             examples = null;
         }
@@ -348,10 +349,10 @@ final class TrainCommand implements Callable<Integer> {
                     local = new Split(standardizer.apply(local.train()), standardizer.apply(local.test()),
                             local.description() + ", standardised");
                 }
-                split = new TrainingData(local, null);
+                split = new TrainingData(local, null, null);
             } else if (standardize) {
-                throw new InvalidInputException("--standardize does not apply with --read-on-executors yet: the"
-                        + " driver would need the training set's statistics");
+                split = new TrainingData(null, split.cluster().standardize(split.remote(), null), split.cluster());
+                standardizer = split.remote().standardizer();
             }
             int features = split.featureCount();
             int classes = split.classNames().size();
@@ -413,11 +414,13 @@ final class TrainCommand implements Callable<Integer> {
                             local.description() + ", standardised");
                 }
                 split = new TrainingData(new Split(local.train().relabel(loaded.classNames()),
-                        local.test().relabel(loaded.classNames()), local.description()), null);
-            } else if (standardizer != null || !onCluster.classNames().equals(loaded.classNames())) {
-                throw new InvalidInputException(file + ": " + (standardizer != null ? "its model standardises its"
-                        + " inputs, which --read-on-executors does not do yet" : "its classes "
-                        + loaded.classNames() + " are not those of " + onCluster.description()));
+                        local.test().relabel(loaded.classNames()), local.description()), null, null);
+            } else if (!onCluster.classNames().equals(loaded.classNames())) {
+                throw new InvalidInputException(file + ": its classes " + loaded.classNames() + " are not those of "
+                        + onCluster.description());
+            } else if (standardizer != null) {
+                split = new TrainingData(null, onCluster.cluster().standardize(onCluster.remote(), standardizer),
+                        onCluster.cluster());
             } else {
                 split = onCluster;
             }

@@ -3,12 +3,12 @@ package org.nn4j.data;
 /**
  * Per-feature standardisation {@code (x - mean) / std}, with mean and standard deviation taken from
  * the training data and applied unchanged to any other data. A feature that never varies keeps
- * {@code std = 1}.
+ * {@code std = 1}. Serializable, for cluster executors that standardise the rows they read.
  *
  * @param mean per feature
  * @param std per feature, never zero
  */
-public record Standardizer(float[] mean, float[] std) {
+public record Standardizer(float[] mean, float[] std) implements java.io.Serializable {
 
     /** The statistics of {@code data}'s features, accumulated in float64. */
     public static Standardizer fit(Dataset data) {
@@ -20,9 +20,18 @@ public record Standardizer(float[] mean, float[] std) {
             sum[i % d] += x[i];
             sumOfSquares[i % d] += (double) x[i] * x[i];
         }
+        return of(sum, sumOfSquares, data.size());
+    }
+
+    /**
+     * The standardisation of {@code n} examples whose features sum, per feature, to {@code sum} and
+     * whose squares sum to {@code sumOfSquares} (float64): for statistics summed elsewhere, a cluster's
+     * partitions say.
+     */
+    public static Standardizer of(double[] sum, double[] sumOfSquares, int n) {
+        int d = sum.length;
         float[] mean = new float[d];
         float[] std = new float[d];
-        int n = data.size();
         for (int j = 0; j < d; j++) {
             double m = sum[j] / n;
             double variance = Math.max(0, sumOfSquares[j] / n - m * m);

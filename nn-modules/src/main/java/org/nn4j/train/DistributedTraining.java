@@ -32,9 +32,11 @@ public interface DistributedTraining {
      * @param test the held-out examples, on the driver
      * @param description where the data is, for the user
      * @param handle the engine's own reference to the data
+     * @param standardizer the standardisation the executors apply to the training set as they read
+     *     it (and that {@code test} has had), or null
      */
     record ClusterData(int size, int featureCount, java.util.List<String> classNames, Dataset test,
-            String description, Object handle) {
+            String description, Object handle, org.nn4j.data.Standardizer standardizer) {
     }
 
     /** A connection to a cluster; closing it ends the cluster session. */
@@ -59,6 +61,14 @@ public interface DistributedTraining {
          */
         default ClusterData readOnExecutors(String directory) {
             throw new UnsupportedOperationException("this cluster engine cannot read data on its executors");
+        }
+
+        /**
+         * {@code data} standardised, training and test set: by {@code standardizer}, or when it is null
+         * by the training set's own statistics, which the executors compute from their shares.
+         */
+        default ClusterData standardize(ClusterData data, org.nn4j.data.Standardizer standardizer) {
+            throw new UnsupportedOperationException("this cluster engine cannot standardise data on its executors");
         }
 
         /** As {@link #updater(Dataset, Model, Optimizer, long, int, int)}, from data the executors read. */
