@@ -64,11 +64,6 @@ final class ModelState implements Serializable {
         return new ModelState(null, values);
     }
 
-    /** A copy of the model's parameters and buffers. */
-    static ModelState of(Model model) {
-        return of(model.backend(), model.dtype(), matrices(model));
-    }
-
     /** Writes these copies into {@code matrices}, which match the ones they were made of. */
     void copyInto(Backend backend, List<Matrix> matrices) {
         for (int i = 0; i < matrices.size(); i++) {

@@ -24,7 +24,6 @@ public final class SparkUpdater implements BatchUpdater, AutoCloseable {
     private final Optimizer optimizer;
     private final WorkerModel spec;
     private final List<Matrix> state;
-    private long bytesPerStep;
     private final JobCosts costs = new JobCosts("step");
 
     /**
@@ -45,11 +44,6 @@ public final class SparkUpdater implements BatchUpdater, AutoCloseable {
         this.spec = WorkerModel.of(network, backend, seed);
         this.state = ModelState.matrices(network);
         data.requireResultsFit(ModelState.bytes(state, network.dtype()));
-    }
-
-    /** Bytes that one step moves, as last measured: the state broadcast out, the partitions' sums back. */
-    public long bytesPerStep() {
-        return bytesPerStep;
     }
 
     /** Where a step's time went, as {@link JobCosts#describe} says. */
@@ -81,7 +75,6 @@ public final class SparkUpdater implements BatchUpdater, AutoCloseable {
         if (total.count != count) {
             throw new IllegalStateException("the partitions summed " + total.count + " examples for a batch of " + count);
         }
-        bytesPerStep = current.bytes() + total.resultBytes;
         double loss = total.lossSum / count;
         if (!Double.isFinite(loss)) {
             return loss;

@@ -67,10 +67,6 @@ public final class Conv2d extends Module {
         backend.copyIn(init.sample(window.patchSize(), outChannels, random), parameters.get(0).value());
     }
 
-    public Window2d window() {
-        return window;
-    }
-
     @Override
     public Matrix forward(Matrix x, Pass pass) {
         int n = x.rows();
