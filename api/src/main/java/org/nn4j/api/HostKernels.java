@@ -387,6 +387,44 @@ public final class HostKernels {
         return loss / rows;
     }
 
+    /**
+     * {@link Backend#softmaxRows} on row-major float64 arrays of {@code rows x cols}: {@code exp(x -
+     * max) / sum}, not {@code exp(x - logsumexp)}, so that a probability near 1 keeps its last digits.
+     */
+    public static void softmaxRows(double[] x, int rows, int cols, double[] out) {
+        for (int start = 0; start < rows * cols; start += cols) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = start; j < start + cols; j++) {
+                max = Math.max(max, x[j]);
+            }
+            double sum = 0;
+            for (int j = start; j < start + cols; j++) {
+                out[j] = Math.exp(x[j] - max);
+                sum += out[j];
+            }
+            for (int j = start; j < start + cols; j++) {
+                out[j] /= sum;
+            }
+        }
+    }
+
+    /** {@link #softmaxRows(double[], int, int, double[])} of float32 rows, computed in float64. */
+    public static void softmaxRows(float[] x, int rows, int cols, float[] out) {
+        for (int start = 0; start < rows * cols; start += cols) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = start; j < start + cols; j++) {
+                max = Math.max(max, x[j]);
+            }
+            double sum = 0;
+            for (int j = start; j < start + cols; j++) {
+                sum += Math.exp(x[j] - max);
+            }
+            for (int j = start; j < start + cols; j++) {
+                out[j] = (float) (Math.exp(x[j] - max) / sum);
+            }
+        }
+    }
+
     /** {@code log(sum(exp(values[start .. start + cols))))}, stably. */
     public static double logSumExp(double[] values, int start, int cols) {
         double max = Double.NEGATIVE_INFINITY;

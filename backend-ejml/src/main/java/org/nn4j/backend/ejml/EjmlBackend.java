@@ -502,42 +502,10 @@ public final class EjmlBackend implements Backend {
         Checks.sameShape("softmaxRows", x, out);
         EjmlMatrix ex = own(x);
         EjmlMatrix eo = own(out);
-        int cols = x.cols();
-        int size = x.size();
-        // exp(x - max) / sum, not exp(x - logsumexp): a probability near 1 keeps its last digits.
         if (ex.f64 != null) {
-            double[] in = ex.f64.data;
-            double[] o = eo.f64.data;
-            for (int start = 0; start < size; start += cols) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = start; j < start + cols; j++) {
-                    max = Math.max(max, in[j]);
-                }
-                double sum = 0;
-                for (int j = start; j < start + cols; j++) {
-                    o[j] = Math.exp(in[j] - max);
-                    sum += o[j];
-                }
-                for (int j = start; j < start + cols; j++) {
-                    o[j] /= sum;
-                }
-            }
+            HostKernels.softmaxRows(ex.f64.data, x.rows(), x.cols(), eo.f64.data);
         } else {
-            float[] in = ex.f32.data;
-            float[] o = eo.f32.data;
-            for (int start = 0; start < size; start += cols) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = start; j < start + cols; j++) {
-                    max = Math.max(max, in[j]);
-                }
-                double sum = 0;
-                for (int j = start; j < start + cols; j++) {
-                    sum += Math.exp(in[j] - max);
-                }
-                for (int j = start; j < start + cols; j++) {
-                    o[j] = (float) (Math.exp(in[j] - max) / sum);
-                }
-            }
+            HostKernels.softmaxRows(ex.f32.data, x.rows(), x.cols(), eo.f32.data);
         }
     }
 
