@@ -92,6 +92,23 @@ public final class WorkerPool {
         }
     }
 
+    /** Work on items {@code from .. to} of a range that {@link #split} cuts into parts. */
+    public interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code range} over {@code count} items: on the calling thread alone when there is one item
+     * or one part, else cut into this pool's parts, as {@link #run} runs them.
+     */
+    public void split(int count, Range range) {
+        if (count < 2 || parts() < 2) {
+            range.run(0, count);
+            return;
+        }
+        run((part, parts) -> range.run(from(part, parts, count), from(part + 1, parts, count)));
+    }
+
     /** The first of {@code count} items that part {@code part} of {@code parts} takes; part + 1 gives the end. */
     public static int from(int part, int parts, int count) {
         return (int) ((long) count * part / parts);

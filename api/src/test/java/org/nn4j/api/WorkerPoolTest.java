@@ -42,6 +42,23 @@ class WorkerPoolTest {
     }
 
     @Test
+    void splitHandsEveryItemToOneRangeAndRunsSmallCountsOnTheCaller() {
+        WorkerPool pool = new WorkerPool("test", 3);
+        int[] visits = new int[11];
+        pool.split(visits.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                visits[i]++;
+            }
+        });
+        int[] once = new int[visits.length];
+        Arrays.fill(once, 1);
+        assertArrayEquals(once, visits);
+        Thread[] ran = new Thread[1];
+        pool.split(1, (from, to) -> ran[0] = Thread.currentThread());
+        assertSame(Thread.currentThread(), ran[0], "one item runs on the caller");
+    }
+
+    @Test
     void aPoolNeedsAPart() {
         assertEquals("a worker pool needs at least one part, not 0",
                 assertThrows(IllegalArgumentException.class, () -> new WorkerPool("test", 0)).getMessage());

@@ -537,19 +537,13 @@ public final class Nd4jBackend implements Backend {
         }
     }
 
-    /** Work on examples (or blocks) {@code from .. to}. */
-    private interface Range {
-        void run(int from, int to);
-    }
-
     /** Runs {@code range} over {@code n} examples, split across the threads when they touch many values. */
-    private void split(int n, long values, Range range) {
-        if (hostOps == null || n < 2 || values < SPLIT_IMAGE_VALUES || hostOps.pool().parts() < 2) {
+    private void split(int n, long values, WorkerPool.Range range) {
+        if (hostOps == null || values < SPLIT_IMAGE_VALUES) {
             range.run(0, n);
-            return;
+        } else {
+            hostOps.pool().split(n, range);
         }
-        hostOps.pool().run((part, parts) -> range.run(WorkerPool.from(part, parts, n), WorkerPool.from(part + 1, parts,
-                n)));
     }
 
     /** A float32 matrix's values in host array {@code slot} (1 to 3; 0 is the transfers'). */

@@ -334,18 +334,13 @@ public final class EjmlBackend implements Backend {
         }
     }
 
-    /** Work on examples (or blocks) {@code from .. to}. */
-    private interface Range {
-        void run(int from, int to);
-    }
-
     /** Runs {@code range} over {@code n} examples, split across the pool when they touch many values. */
-    private void split(int n, long values, Range range) {
-        if (n < 2 || values < SPLIT_IMAGE_VALUES || pool.parts() < 2) {
+    private void split(int n, long values, WorkerPool.Range range) {
+        if (values < SPLIT_IMAGE_VALUES) {
             range.run(0, n);
-            return;
+        } else {
+            pool.split(n, range);
         }
-        pool.run((part, parts) -> range.run(WorkerPool.from(part, parts, n), WorkerPool.from(part + 1, parts, n)));
     }
 
     @Override
