@@ -57,18 +57,22 @@ class ModuleGradientCheckTest {
                 f.objectNode().put("type", "linear").put("out_features", 3));
         ModelSpec spec = new ModelSpec(Shape.of(5), layers, lossName);
         Model model = ModuleRegistry.builtIn().build(spec, BACKEND, DType.FLOAT64, 7, "check");
-        SplittableRandom random = new SplittableRandom(layer.hashCode() + mode.ordinal());
-        int n = 6;
-        Matrix x = BACKEND.fromArray(DType.FLOAT64, n, 5, random.doubles(n * 5, -2, 2).toArray());
-        double[] targets = new double[n * 3];
-        for (int i = 0; i < n; i++) {
-            targets[i * 3 + random.nextInt(3)] = 1;
-        }
-        assertGradientsMatch(model, x, BACKEND.fromArray(DType.FLOAT64, n, 3, targets), mode, random);
+        assertGradientsMatch(model, 6, mode, new SplittableRandom(layer.hashCode() + mode.ordinal()));
     }
 
-    /** The input's and every parameter's analytic gradients against central differences. */
-    private static void assertGradientsMatch(Model model, Matrix x, Matrix y, Mode mode, SplittableRandom random) {
+    /**
+     * The input's and every parameter's analytic gradients against central differences, on {@code n}
+     * random examples in [-2, 2) with random one-hot targets.
+     */
+    private static void assertGradientsMatch(Model model, int n, Mode mode, SplittableRandom random) {
+        int d = model.inputSize();
+        int k = model.outputSize();
+        Matrix x = BACKEND.fromArray(DType.FLOAT64, n, d, random.doubles(n * d, -2, 2).toArray());
+        double[] targets = new double[n * k];
+        for (int i = 0; i < n; i++) {
+            targets[i * k + random.nextInt(k)] = 1;
+        }
+        Matrix y = BACKEND.fromArray(DType.FLOAT64, n, k, targets);
         // Eval mode uses running statistics: make them something other than 0 and 1.
         model.buffers().forEach((name, b) -> BACKEND.copyIn(random.doubles(b.value().size(),
                 name.endsWith("var") ? 0.5 : -1, name.endsWith("var") ? 2 : 1).toArray(), b.value()));
@@ -113,14 +117,7 @@ class ModuleGradientCheckTest {
                 f.objectNode().put("type", "flatten"), f.objectNode().put("type", "linear").put("out_features", 3));
         ModelSpec spec = new ModelSpec(Shape.of(2, 5, 6), layers, "softmax_cross_entropy");
         Model model = ModuleRegistry.builtIn().build(spec, BACKEND, DType.FLOAT64, 7, "check");
-        SplittableRandom random = new SplittableRandom(layer.hashCode() + mode.ordinal());
-        int n = 3;
-        Matrix x = BACKEND.fromArray(DType.FLOAT64, n, 60, random.doubles(n * 60, -2, 2).toArray());
-        double[] targets = new double[n * 3];
-        for (int i = 0; i < n; i++) {
-            targets[i * 3 + random.nextInt(3)] = 1;
-        }
-        assertGradientsMatch(model, x, BACKEND.fromArray(DType.FLOAT64, n, 3, targets), mode, random);
+        assertGradientsMatch(model, 3, mode, new SplittableRandom(layer.hashCode() + mode.ordinal()));
     }
 
     private static com.fasterxml.jackson.databind.JsonNode readValue(String text) {
