@@ -65,11 +65,8 @@ final class IdxFiles implements Serializable {
                     + imageHeader.count() + " images of " + images);
         }
         int features = imageHeader.rows() * imageHeader.cols();
-        IdxFiles files = new IdxFiles(images, labels, imageHeader.count(), features, imageHeader.bytes(),
-                labelHeader.bytes(), hadoop);
-        files.requireLength(images, conf, imageHeader.bytes() + (long) imageHeader.count() * features);
-        files.requireLength(labels, conf, labelHeader.bytes() + (long) labelHeader.count());
-        return files;
+        return new IdxFiles(images, labels, imageHeader.count(), features, imageHeader.bytes(), labelHeader.bytes(),
+                hadoop);
     }
 
     /** Examples {@code from .. to} (their indices in the split, pixels in [0, 1], classes checked). */
@@ -136,25 +133,25 @@ final class IdxFiles implements Serializable {
         throw new InvalidInputException(directory + ": no " + gzipped + " (or without .gz) in it");
     }
 
+    /**
+     * A file's header, read with one opening of the file; a plain file's length must be what the header
+     * promises (gzip'd ones are checked as they are read).
+     */
     private static Idx.Header header(String file, Configuration conf, boolean images) {
-        try (InputStream in = Idx.gunzipIfNeeded(open(file, conf), file)) {
-            return images ? Idx.imagesHeader(in, file) : Idx.labelsHeader(in, file);
-        } catch (IOException e) {
-            throw unreadable(file, e);
-        }
-    }
-
-    /** A plain file's length must be what its header promises (gzip'd ones are checked as they are read). */
-    private void requireLength(String file, Configuration conf, long expected) {
-        try (FSDataInputStream in = open(file, conf)) {
-            if (isGzip(in)) {
-                return;
+        try (FSDataInputStream raw = open(file, conf)) {
+            boolean gzip = isGzip(raw);
+            raw.seek(0);
+            Idx.Header header;
+            try (InputStream in = Idx.gunzipIfNeeded(raw, file)) {
+                header = images ? Idx.imagesHeader(in, file) : Idx.labelsHeader(in, file);
             }
-            long length = new Path(file).getFileSystem(conf).getFileStatus(new Path(file)).getLen();
+            long expected = header.bytes() + (long) header.count() * header.rows() * header.cols();
+            long length = gzip ? expected : new Path(file).getFileSystem(conf).getFileStatus(new Path(file)).getLen();
             if (length != expected) {
                 throw new InvalidInputException(file + ": " + length + " bytes, but its header promises " + expected
                         + (length < expected ? " (truncated?)" : ""));
             }
+            return header;
         } catch (IOException e) {
             throw unreadable(file, e);
         }
