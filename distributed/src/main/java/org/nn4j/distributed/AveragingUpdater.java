@@ -44,13 +44,14 @@ public final class AveragingUpdater implements BatchUpdater, AutoCloseable {
      */
     public AveragingUpdater(JavaSparkContext spark, Dataset train, int partitions, Model network, Optimizer optimizer,
             String backend, long seed, int batchSize, int averageEvery) {
-        this(spark, checked(averageEvery, () -> new SparkData(spark, train, partitions)), network, optimizer, backend,
-                seed, batchSize, averageEvery);
+        // The rounds are checked before the data goes to the cluster.
+        this(spark, afterCheck(averageEvery, () -> new SparkData(spark, train, partitions)), network, optimizer,
+                backend, seed, batchSize, averageEvery);
     }
 
     AveragingUpdater(JavaSparkContext spark, SparkData data, Model network, Optimizer optimizer, String backend,
             long seed, int batchSize, int averageEvery) {
-        checked(averageEvery, () -> null);
+        requireRounds(averageEvery);
         this.spark = spark;
         this.data = data;
         this.network = network;
@@ -62,10 +63,14 @@ public final class AveragingUpdater implements BatchUpdater, AutoCloseable {
         data.requireResultsFit(ModelState.bytes(roundState, network.dtype()));
     }
 
-    private static SparkData checked(int averageEvery, java.util.function.Supplier<SparkData> data) {
+    private static void requireRounds(int averageEvery) {
         if (averageEvery < 1) {
             throw new IllegalArgumentException("--average-every must be at least 1, not " + averageEvery);
         }
+    }
+
+    private static SparkData afterCheck(int averageEvery, java.util.function.Supplier<SparkData> data) {
+        requireRounds(averageEvery);
         return data.get();
     }
 
