@@ -1,5 +1,8 @@
 package org.nn4j.distributed;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +18,11 @@ import org.nn4j.train.Optimizer;
  * and optimizer state, in the order of {@link #matrices}.
  */
 final class ModelState implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
-    private final double[][] values64;
-    private final float[][] values32;
+    // Written by writeObject as raw bytes (see RawArrays).
+    private transient double[][] values64;
+    private transient float[][] values32;
 
     private ModelState(double[][] values64, float[][] values32) {
         this.values64 = values64;
@@ -87,6 +91,16 @@ final class ModelState implements Serializable {
             values += m.size();
         }
         return values * (dtype == DType.FLOAT64 ? Double.BYTES : Float.BYTES);
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        RawArrays.writeDoubles(out, values64);
+        RawArrays.writeFloats(out, values32);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException {
+        values64 = RawArrays.readDoubles(in);
+        values32 = RawArrays.readFloats(in);
     }
 
     long bytes() {

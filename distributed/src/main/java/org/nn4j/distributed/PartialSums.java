@@ -1,5 +1,8 @@
 package org.nn4j.distributed;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.List;
 import org.nn4j.api.Backend;
@@ -15,10 +18,11 @@ import org.nn4j.api.Matrix;
  * one.
  */
 final class PartialSums implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    double[][] sums64;
-    float[][] sums32;
+    // Written by writeObject as raw bytes (see RawArrays).
+    transient double[][] sums64;
+    transient float[][] sums32;
     double lossSum;
     int count;
     /** The longest a partition computed (its steps, not Spark's work around them), in nanoseconds. */
@@ -76,6 +80,18 @@ final class PartialSums implements Serializable {
         s.count = count;
         s.resultBytes = s.bytes();
         return s;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        RawArrays.writeDoubles(out, sums64);
+        RawArrays.writeFloats(out, sums32);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        sums64 = RawArrays.readDoubles(in);
+        sums32 = RawArrays.readFloats(in);
     }
 
     /** Adds {@code other} into this one and returns the sum (either of them). */

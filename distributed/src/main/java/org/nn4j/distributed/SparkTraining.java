@@ -72,10 +72,18 @@ public final class SparkTraining implements DistributedTraining {
         // to the driver instead of through the block manager, which cost about 12 ms a job on 2 cores
         // here; Spark caps this at spark.rpc.message.maxSize.
         conf.setIfMissing("spark.task.maxDirectResultSize", "1g");
+        // A round's state is floats that LZ4 barely shrinks; compressing it cost the driver 4-5 ms a
+        // round of about 100 here, and decompressing it every executor again.
+        conf.setIfMissing("spark.broadcast.compress", "false");
         if (master != null && !master.isBlank()) {
             conf.setMaster(master);
         }
         settings.forEach(conf::set);
+        if (conf.get("spark.master", "local").startsWith("local")) {
+            // On one machine nn4j prints its own progress; the web UI's bookkeeping of every job and
+            // task took CPU from the tasks (about 5% of samples/s on 2 cores). A cluster keeps it.
+            conf.setIfMissing("spark.ui.enabled", "false");
+        }
         for (String variable : List.of("OPENBLAS_CORETYPE", "NN4J_THREADS")) {
             String value = environment.get(variable);
             if (value != null && !conf.contains("spark.executorEnv." + variable)) {
@@ -93,10 +101,6 @@ public final class SparkTraining implements DistributedTraining {
         return conf;
     }
 
-    /**
-     * Under spark-submit, log4j is set up before nn4j runs, at INFO: its root level is set to ERROR
-     * here (by name, since log4j's core is Spark's dependency, not nn4j's).
-     */
     /** Runs a Spark job, turning the cluster's failure into a {@link ClusterFailureException} of one line. */
     static <T> T onCluster(java.util.function.Supplier<T> job) {
         try {

@@ -23,6 +23,10 @@ class SparkTrainingTest {
         assertEquals("1g", conf.get("spark.task.maxDirectResultSize"), "results of model size go straight to the driver");
         assertEquals("4m", SparkTraining.configure("local[2]", Map.of("spark.task.maxDirectResultSize", "4m"), Map.of())
                 .get("spark.task.maxDirectResultSize"));
+        assertEquals("false", conf.get("spark.broadcast.compress"), "a round's state is not worth compressing");
+        assertEquals("false", conf.get("spark.ui.enabled"), "one machine needs no web UI");
+        assertEquals("true", SparkTraining.configure("local[2]", Map.of("spark.ui.enabled", "true"), Map.of())
+                .get("spark.ui.enabled"));
     }
 
     @Test
@@ -44,6 +48,7 @@ class SparkTrainingTest {
         SparkConf conf = SparkTraining.configure("spark://127.0.0.1:7077", Map.of(), Map.of());
         assertTrue(conf.get("spark.jars").contains("ejml"), conf.get("spark.jars"));
         assertFalse(conf.get("spark.jars").contains("spark-core_"), "Spark's own jars stay with the executors");
+        assertFalse(conf.contains("spark.ui.enabled"), "a cluster keeps Spark's web UI");
         assertEquals("a.jar", SparkTraining.configure("spark://127.0.0.1:7077", Map.of("spark.jars", "a.jar"), Map.of())
                 .get("spark.jars"));
     }
