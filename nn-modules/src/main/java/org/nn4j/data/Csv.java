@@ -32,35 +32,129 @@ public final class Csv {
         List<String[]> rows = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
         readLines(file, rows, lineNumbers);
-        String[] first = rows.get(0);
-        int width = first.length;
-        int label = labelIndex(file, first, labelColumn);
-        boolean header = !allNumbersBut(first, label) || !isIndex(labelColumn);
-        if (header && rows.size() == 1) {
+        String source = file.toString();
+        Layout layout = Layout.of(source, rows.get(0), labelColumn);
+        if (layout.header() && rows.size() == 1) {
             throw new InvalidInputException(file + ": only a header; expected examples after it");
         }
-        String[] names = header ? first : null;
-        int start = header ? 1 : 0;
+        int start = layout.header() ? 1 : 0;
         int count = rows.size() - start;
-        float[] features = new float[count * (width - 1)];
+        int d = layout.featureCount();
+        float[] features = new float[count * d];
         String[] labelTokens = new String[count];
         for (int r = 0; r < count; r++) {
-            String[] fields = rows.get(start + r);
             int line = lineNumbers.get(start + r);
-            if (fields.length != width) {
-                throw new InvalidInputException(file + ":" + line + ": " + fields.length + " fields, expected " + width
-                        + (header ? " like the header" : " like line " + lineNumbers.get(0)));
-            }
-            int f = 0;
-            for (int c = 0; c < width; c++) {
-                if (c == label) {
-                    labelTokens[r] = fields[c];
-                    continue;
-                }
-                features[r * (width - 1) + f++] = number(file, line, names, c, fields[c]);
-            }
+            labelTokens[r] = layout.example(source, line, rows.get(start + r), features, r * d,
+                    layout.header() ? null : lineNumbers.get(0));
         }
-        return labelled(file, features, width - 1, labelTokens, lineNumbers, start);
+        Classes classes = Classes.of(source, new TreeSet<>(List.of(labelTokens)));
+        int[] labels = new int[count];
+        for (int r = 0; r < count; r++) {
+            labels[r] = classes.of(labelTokens[r]);
+        }
+        return new Dataset(features, labels, d, classes.names(), source);
+    }
+
+    /**
+     * How a CSV file of labelled examples is laid out, as its first line tells: how many fields a line
+     * has, which holds the label, and the header's names (null without a header). The first line is a
+     * header when a field other than the label is not a number, or when the label column is given by
+     * name.
+     */
+    public record Layout(int width, int labelColumn, List<String> names) implements java.io.Serializable {
+
+        /**
+         * The layout of a file whose first line has {@code first} fields, the label in {@code
+         * labelColumn} (a name from the header or a 0-based index).
+         *
+         * @throws InvalidInputException naming {@code source}, when the label column does not exist
+         */
+        public static Layout of(String source, String[] first, String labelColumn) {
+            int label = labelIndex(source, first, labelColumn);
+            boolean header = !allNumbersBut(first, label) || !isIndex(labelColumn);
+            return new Layout(first.length, label, header ? List.of(first) : null);
+        }
+
+        /** Whether the first line is a header. */
+        public boolean header() {
+            return names != null;
+        }
+
+        /** The features of each example: every field but the label. */
+        public int featureCount() {
+            return width - 1;
+        }
+
+        /**
+         * Parses line {@code line}'s {@code fields}: writes its features into {@code features} from
+         * {@code offset} and returns its label as written.
+         *
+         * @param firstLine for the message on a line of another width without a header: the line whose
+         *     width is the file's
+         * @throws InvalidInputException naming {@code source} and the line, for a line of another width
+         *     or a feature that is not a finite number
+         */
+        public String example(String source, int line, String[] fields, float[] features, int offset,
+                Integer firstLine) {
+            if (fields.length != width) {
+                throw new InvalidInputException(source + ":" + line + ": " + fields.length + " fields, expected "
+                        + width + (header() ? " like the header" : " like line " + firstLine));
+            }
+            int f = offset;
+            for (int c = 0; c < width; c++) {
+                if (c != labelColumn) {
+                    features[f++] = number(source, line, names, c, fields[c]);
+                }
+            }
+            return fields[labelColumn];
+        }
+    }
+
+    /**
+     * The classes of a file of labelled examples, from the distinct labels as written: 0 to the largest
+     * when all are whole numbers (class indices), else each distinct label, in sorted order.
+     *
+     * @param names the class names, by index
+     * @param indices whether the labels are class indices
+     */
+    public record Classes(List<String> names, boolean indices) implements java.io.Serializable {
+
+        public Classes {
+            names = List.copyOf(names);
+        }
+
+        /**
+         * The classes of a file ({@code source}, for messages) whose distinct labels are {@code tokens}.
+         *
+         * @throws InvalidInputException naming {@code source}, for a class index too large
+         */
+        public static Classes of(String source, java.util.SortedSet<String> tokens) {
+            boolean indices = true;
+            for (String token : tokens) {
+                indices &= token.matches("\\d+");
+            }
+            if (!indices) {
+                return new Classes(List.copyOf(tokens), false);
+            }
+            int max = 0;
+            for (String token : tokens) {
+                try {
+                    max = Math.max(max, Integer.parseInt(token));
+                } catch (NumberFormatException e) {
+                    throw new InvalidInputException(source + ": label '" + token + "' is too large for a class index");
+                }
+            }
+            List<String> names = new ArrayList<>();
+            for (int c = 0; c <= max; c++) {
+                names.add(Integer.toString(c));
+            }
+            return new Classes(names, true);
+        }
+
+        /** The class of label {@code token}, one of the labels these classes were made from. */
+        public int of(String token) {
+            return indices ? Integer.parseInt(token) : java.util.Collections.binarySearch(names, token);
+        }
     }
 
     /**
@@ -73,7 +167,7 @@ public final class Csv {
         List<Integer> lineNumbers = new ArrayList<>();
         readLines(file, rows, lineNumbers);
         boolean header = !allNumbersBut(rows.get(0), -1);
-        String[] names = header ? rows.get(0) : null;
+        List<String> names = header ? List.of(rows.get(0)) : null;
         int start = header ? 1 : 0;
         if (rows.size() == start) {
             throw new InvalidInputException(file + ": only a header; expected rows of features after it");
@@ -87,7 +181,7 @@ public final class Csv {
                         + " fields, expected " + width);
             }
             for (int c = 0; c < width; c++) {
-                values[(r - start) * width + c] = number(file, lineNumbers.get(r), names, c, fields[c]);
+                values[(r - start) * width + c] = number(file.toString(), lineNumbers.get(r), names, c, fields[c]);
             }
         }
         return new Features(values, width);
@@ -107,7 +201,7 @@ public final class Csv {
             while ((line = in.readLine()) != null) {
                 number++;
                 if (!line.isBlank()) {
-                    rows.add(split(line));
+                    rows.add(fields(line));
                     lineNumbers.add(number);
                 }
             }
@@ -121,38 +215,7 @@ public final class Csv {
         }
     }
 
-    private static Dataset labelled(Path file, float[] features, int featureCount, String[] tokens,
-            List<Integer> lineNumbers, int start) {
-        boolean indices = true;
-        for (String token : tokens) {
-            indices &= token.matches("\\d+");
-        }
-        int[] labels = new int[tokens.length];
-        List<String> classNames = new ArrayList<>();
-        if (indices) {
-            int max = 0;
-            for (int r = 0; r < tokens.length; r++) {
-                try {
-                    labels[r] = Integer.parseInt(tokens[r]);
-                } catch (NumberFormatException e) {
-                    throw new InvalidInputException(file + ":" + lineNumbers.get(start + r) + ": label '" + tokens[r]
-                            + "' is too large for a class index");
-                }
-                max = Math.max(max, labels[r]);
-            }
-            for (int c = 0; c <= max; c++) {
-                classNames.add(Integer.toString(c));
-            }
-        } else {
-            classNames.addAll(new TreeSet<>(List.of(tokens)));
-            for (int r = 0; r < tokens.length; r++) {
-                labels[r] = classNames.indexOf(tokens[r]);
-            }
-        }
-        return new Dataset(features, labels, featureCount, classNames, file.toString());
-    }
-
-    private static int labelIndex(Path file, String[] first, String labelColumn) {
+    private static int labelIndex(String file, String[] first, String labelColumn) {
         if (isIndex(labelColumn)) {
             int index = Integer.parseInt(labelColumn.trim());
             if (index >= first.length) {
@@ -192,7 +255,7 @@ public final class Csv {
         }
     }
 
-    private static float number(Path file, int line, String[] names, int column, String field) {
+    private static float number(String file, int line, List<String> names, int column, String field) {
         try {
             float value = Float.parseFloat(field);
             if (Float.isFinite(value)) {
@@ -201,11 +264,12 @@ public final class Csv {
         } catch (NumberFormatException e) {
             // Reported below.
         }
-        String name = names == null ? "column " + column : "column '" + names[column] + "'";
+        String name = names == null ? "column " + column : "column '" + names.get(column) + "'";
         throw new InvalidInputException(file + ":" + line + ": " + name + " is '" + field + "'; expected a finite number");
     }
 
-    private static String[] split(String line) {
+    /** The fields of a CSV line: split at commas, each trimmed and without surrounding double quotes. */
+    public static String[] fields(String line) {
         String[] fields = line.split(",", -1);
         for (int i = 0; i < fields.length; i++) {
             String f = fields[i].trim();

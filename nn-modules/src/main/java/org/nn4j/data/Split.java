@@ -13,13 +13,26 @@ public record Split(Dataset train, Dataset test, String description) {
 
     /** Splits {@code data} at random (seeded) into a held-out share {@code testFraction} and the rest. */
     public static Split random(Dataset data, double testFraction, long seed) {
+        int[] testRows = heldOut(data.size(), testFraction, seed, data.source());
+        int[] trainRows = rest(data.size(), testRows);
+        return new Split(data.rows(trainRows), data.rows(testRows), data.source() + " (" + trainRows.length
+                + " training and " + testRows.length + " held-out examples, split with seed " + seed + ")");
+    }
+
+    /**
+     * The examples that {@link #random} holds out of {@code n}, in ascending order: a share {@code
+     * testFraction} drawn with {@code seed}.
+     *
+     * @param source the data's name, for the message when {@code n} is too few
+     * @throws IllegalArgumentException when the fraction is not between 0 and 1 or holds out none or all
+     */
+    public static int[] heldOut(int n, double testFraction, long seed, String source) {
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("the held-out fraction must lie between 0 and 1, not " + testFraction);
         }
-        int n = data.size();
         int testCount = (int) Math.round(n * testFraction);
         if (testCount < 1 || testCount >= n) {
-            throw new IllegalArgumentException(data.source() + ": " + n + " examples are too few to hold out "
+            throw new IllegalArgumentException(source + ": " + n + " examples are too few to hold out "
                     + testFraction + " of them");
         }
         int[] order = new int[n];
@@ -34,10 +47,22 @@ public record Split(Dataset train, Dataset test, String description) {
             order[j] = t;
         }
         int[] testRows = java.util.Arrays.copyOfRange(order, 0, testCount);
-        int[] trainRows = java.util.Arrays.copyOfRange(order, testCount, n);
         java.util.Arrays.sort(testRows);
-        java.util.Arrays.sort(trainRows);
-        return new Split(data.rows(trainRows), data.rows(testRows), data.source() + " (" + trainRows.length
-                + " training and " + testRows.length + " held-out examples, split with seed " + seed + ")");
+        return testRows;
+    }
+
+    /** The examples of {@code 0 .. n} that are not in {@code heldOut} (ascending), in ascending order. */
+    public static int[] rest(int n, int[] heldOut) {
+        int[] rest = new int[n - heldOut.length];
+        int next = 0;
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (next < heldOut.length && heldOut[next] == i) {
+                next++;
+            } else {
+                rest[k++] = i;
+            }
+        }
+        return rest;
     }
 }
