@@ -3,7 +3,6 @@ package org.nn4j.distributed;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -24,7 +23,7 @@ import org.nn4j.io.InvalidInputException;
  * The driver reads the headers alone; each partition reads its own rows, seeking to them in plain files
  * (gzip'd ones are read from their start).
  */
-final class IdxFiles implements Serializable {
+final class IdxFiles implements ExecutorFiles {
     private static final long serialVersionUID = 1L;
 
     final String images;
@@ -69,6 +68,26 @@ final class IdxFiles implements Serializable {
                 hadoop);
     }
 
+    @Override
+    public int count() {
+        return count;
+    }
+
+    @Override
+    public int featureCount() {
+        return featureCount;
+    }
+
+    @Override
+    public int partitions(int requested) {
+        return SparkData.partitionCount(requested, count, featureCount);
+    }
+
+    @Override
+    public ExampleBlock partition(int p, int parts) {
+        return block((int) ((long) p * count / parts), (int) ((long) (p + 1) * count / parts));
+    }
+
     /** Examples {@code from .. to} (their indices in the split, pixels in [0, 1], classes checked). */
     ExampleBlock block(int from, int to) {
         Configuration conf = new Configuration(false);
@@ -88,18 +107,6 @@ final class IdxFiles implements Serializable {
             FashionMnist.requireClass(labelled[r], from + r, labels);
         }
         return new ExampleBlock(indices, features, labelled, featureCount);
-    }
-
-    /**
-     * Examples {@code from .. to} standardised by {@code standardizer} (null: as they are), as the
-     * driver's copy would be after {@link Standardizer#apply}.
-     */
-    ExampleBlock block(int from, int to, Standardizer standardizer) {
-        ExampleBlock block = block(from, to);
-        if (standardizer != null) {
-            standardizer.apply(block.features);
-        }
-        return block;
     }
 
     /** All the split's examples, on the machine that calls this: for a test set, which the driver evaluates on. */

@@ -47,9 +47,9 @@ final class SparkData implements AutoCloseable {
         PartialSums run(int partition, ExampleBlock block);
     }
 
-    /** Makes a partition's block on its executor: examples {@code from .. to} of the training set. */
+    /** Makes partition {@code p}'s block of {@code parts} on its executor. */
     private interface BlockSource extends Serializable {
-        ExampleBlock rows(int from, int to);
+        ExampleBlock partition(int p, int parts);
     }
 
     /** A Scala function that Java code can make as a lambda and Spark can ship. */
@@ -62,21 +62,26 @@ final class SparkData implements AutoCloseable {
      * bytes): the driver broadcasts its arrays once and each partition cuts its block from them.
      */
     SparkData(JavaSparkContext spark, Dataset train, int partitions) {
-        this(spark, train.size(), train.featureCount(), partitions, broadcastSource(spark, train));
+        this(spark, train.size(), partitionCount(partitions > 0 ? partitions : spark.defaultParallelism(),
+                train.size(), train.featureCount()), broadcastSource(spark, train));
     }
 
     /**
-     * Spreads the training set of {@code files} over partitions as above, each reading its block from the
-     * files on its executor: the driver never holds the examples.
+     * Spreads the training set of {@code files} over its partitions (as many as the context's default
+     * parallelism when {@code partitions} is 0, or as the files' layout needs), each reading its block
+     * from the files on its executor and standardising it by {@code standardizer} (null: as it is): the
+     * driver never holds the examples.
      */
-    SparkData(JavaSparkContext spark, IdxFiles files, int partitions) {
-        this(spark, files, null, partitions);
+    SparkData(JavaSparkContext spark, ExecutorFiles files, Standardizer standardizer, int partitions) {
+        this(spark, files.count(), files.partitions(partitions > 0 ? partitions : spark.defaultParallelism()),
+                Map.entry((p, parts) -> standardized(files.partition(p, parts), standardizer), List.of()));
     }
 
-    /** As {@link #SparkData(JavaSparkContext, IdxFiles, int)}, each block standardised as it is read. */
-    SparkData(JavaSparkContext spark, IdxFiles files, Standardizer standardizer, int partitions) {
-        this(spark, files.count, files.featureCount, partitions,
-                Map.entry((from, to) -> files.block(from, to, standardizer), List.of()));
+    private static ExampleBlock standardized(ExampleBlock block, Standardizer standardizer) {
+        if (standardizer != null) {
+            standardizer.apply(block.features);
+        }
+        return block;
     }
 
     /**
@@ -84,16 +89,16 @@ final class SparkData implements AutoCloseable {
      * each partition computes from its own rows (added in partition order), so that the driver never
      * holds the examples; the same arithmetic as {@link Standardizer#fit} on the driver's copy.
      */
-    static Standardizer fit(JavaSparkContext spark, IdxFiles files) {
-        int n = files.count;
-        int d = files.featureCount;
-        int parts = partitionCount(spark.defaultParallelism(), n, d);
+    static Standardizer fit(JavaSparkContext spark, ExecutorFiles files) {
+        int n = files.count();
+        int d = files.featureCount();
+        int parts = files.partitions(spark.defaultParallelism());
         List<Integer> ids = new ArrayList<>();
         for (int p = 0; p < parts; p++) {
             ids.add(p);
         }
         List<double[][]> sums = SparkTraining.onCluster(() -> spark.parallelize(ids, parts).map(p -> {
-            ExampleBlock block = files.block((int) ((long) p * n / parts), (int) ((long) (p + 1) * n / parts));
+            ExampleBlock block = files.partition(p, parts);
             double[][] s = new double[2][d];
             for (int i = 0; i < block.features.length; i++) {
                 s[0][i % d] += block.features[i];
@@ -112,20 +117,17 @@ final class SparkData implements AutoCloseable {
         return Standardizer.of(sum, sumOfSquares, n);
     }
 
-    private SparkData(JavaSparkContext spark, int n, int featureCount, int partitions,
-            Map.Entry<BlockSource, List<Broadcast<?>>> source) {
+    private SparkData(JavaSparkContext spark, int n, int parts, Map.Entry<BlockSource, List<Broadcast<?>>> source) {
         this.spark = spark;
         this.size = n;
         this.owned = source.getValue();
-        this.partitions = partitionCount(partitions > 0 ? partitions : spark.defaultParallelism(), n, featureCount);
-        int parts = this.partitions;
+        this.partitions = parts;
         BlockSource rows = source.getKey();
         List<Integer> ids = new ArrayList<>();
         for (int p = 0; p < parts; p++) {
             ids.add(p);
         }
-        this.blocks = spark.parallelize(ids, parts)
-                .map(p -> rows.rows((int) ((long) p * n / parts), (int) ((long) (p + 1) * n / parts)))
+        this.blocks = spark.parallelize(ids, parts).map(p -> rows.partition(p, parts))
                 .persist(StorageLevel.MEMORY_ONLY());
         SparkTraining.onCluster(this.blocks::count);
         this.everyPartition = scala.jdk.javaapi.CollectionConverters.asScala(new ArrayList<Object>(ids)).toList();
@@ -135,7 +137,9 @@ final class SparkData implements AutoCloseable {
         Broadcast<float[]> x = spark.broadcast(train.features());
         Broadcast<int[]> y = spark.broadcast(train.labels());
         int d = train.featureCount();
-        return Map.entry((from, to) -> ExampleBlock.slice(x.value(), y.value(), d, from, to), List.of(x, y));
+        int n = train.size();
+        return Map.entry((p, parts) -> ExampleBlock.slice(x.value(), y.value(), d, (int) ((long) p * n / parts),
+                (int) ((long) (p + 1) * n / parts)), List.of(x, y));
     }
 
     /**

@@ -8,11 +8,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nn4j.data.Dataset;
 import org.nn4j.data.FashionMnist;
+import org.nn4j.data.Split;
 import org.nn4j.data.Standardizer;
+import org.nn4j.io.InvalidInputException;
 import org.nn4j.nn.Model;
 import org.nn4j.train.BatchUpdater;
 import org.nn4j.train.ClusterFailureException;
@@ -101,7 +104,11 @@ public final class SparkTraining implements DistributedTraining {
         return conf;
     }
 
-    /** Runs a Spark job, turning the cluster's failure into a {@link ClusterFailureException} of one line. */
+    /**
+     * Runs a Spark job, turning the cluster's failure into a {@link ClusterFailureException} of one line,
+     * or, when a task failed on bad input (a malformed line of a file that an executor read), into that
+     * task's {@link InvalidInputException}, as one machine would report it.
+     */
     static <T> T onCluster(java.util.function.Supplier<T> job) {
         try {
             return job.get();
@@ -109,6 +116,11 @@ public final class SparkTraining implements DistributedTraining {
             throw e;
         } catch (Exception e) {
             // Spark's Scala code throws SparkException, a checked exception, undeclared.
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof InvalidInputException input) {
+                    throw input;
+                }
+            }
             throw new ClusterFailureException(describeFailure(e.getMessage()), e);
         }
     }
@@ -163,14 +175,50 @@ public final class SparkTraining implements DistributedTraining {
             public ClusterData readOnExecutors(String directory) {
                 IdxFiles train = IdxFiles.open(directory, "train", spark.hadoopConfiguration());
                 Dataset test = IdxFiles.open(directory, "t10k", spark.hadoopConfiguration()).dataset();
-                return new ClusterData(train.count, train.featureCount, FashionMnist.CLASS_NAMES, test,
-                        "Fashion-MNIST from " + directory + ", read on the executors (" + train.count + " training, "
+                return new ClusterData(train.count(), train.featureCount(), FashionMnist.CLASS_NAMES, test,
+                        "Fashion-MNIST from " + directory + ", read on the executors (" + train.count() + " training, "
                                 + test.size() + " test images)", train, null);
             }
 
             @Override
+            public ClusterData readCsvOnExecutors(String file, String labelColumn, String testFile,
+                    double testFraction, long seed) {
+                Configuration hadoop = spark.hadoopConfiguration();
+                CsvFiles opened = CsvFiles.open(file, labelColumn, spark.defaultParallelism(), hadoop);
+                List<Integer> ranges = new ArrayList<>();
+                for (int r = 0; r < opened.ranges(); r++) {
+                    ranges.add(r);
+                }
+                CsvFiles scanned = opened.scanned(SparkTraining.onCluster(() -> spark.parallelize(ranges,
+                        ranges.size()).map(opened::scanRange).collect()));
+                Dataset test;
+                CsvFiles train;
+                String description;
+                if (testFile != null) {
+                    train = scanned;
+                    test = CsvFiles.readHere(testFile, labelColumn, hadoop).relabel(scanned.classNames());
+                    description = file + " (" + train.count() + " training examples, read on the executors) and "
+                            + testFile + " (" + test.size() + " held-out)";
+                } else {
+                    try {
+                        train = scanned.holdOut(Split.heldOut(scanned.examples(), testFraction, seed,
+                                file));
+                    } catch (IllegalArgumentException e) {
+                        throw new InvalidInputException(e.getMessage());
+                    }
+                    CsvFiles held = train;
+                    test = held.heldOut(SparkTraining.onCluster(() -> spark.parallelize(ranges, ranges.size())
+                            .map(r -> held.rows(r, true)).collect()));
+                    description = file + " (" + train.count() + " training examples, read on the executors, and "
+                            + test.size() + " held-out, split with seed " + seed + ")";
+                }
+                return new ClusterData(train.count(), train.featureCount(), scanned.classNames(), test, description,
+                        train, null);
+            }
+
+            @Override
             public ClusterData standardize(ClusterData data, Standardizer given) {
-                if (!(data.handle() instanceof IdxFiles files) || data.standardizer() != null) {
+                if (!(data.handle() instanceof ExecutorFiles files) || data.standardizer() != null) {
                     throw new IllegalArgumentException("not unstandardised data of this Spark session: "
                             + data.description());
                 }
@@ -182,7 +230,7 @@ public final class SparkTraining implements DistributedTraining {
             @Override
             public BatchUpdater updater(ClusterData train, Model model, Optimizer optimizer, long seed, int batchSize,
                     int averageEvery) {
-                if (!(train.handle() instanceof IdxFiles files)) {
+                if (!(train.handle() instanceof ExecutorFiles files)) {
                     throw new IllegalArgumentException("not data of this Spark session: " + train.description());
                 }
                 if (model.inputSize() != train.featureCount() || model.outputSize() != train.classNames().size()) {

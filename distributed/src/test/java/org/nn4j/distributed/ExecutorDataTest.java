@@ -134,8 +134,8 @@ class ExecutorDataTest {
                     ? new SparkUpdater(spark, onDriver.train(), 0, net, adam, "ejml", CONFIG.seed())
                     : new AveragingUpdater(spark, onDriver.train(), 0, net, adam, "ejml", CONFIG.seed(), 32, 3));
             List<double[]> fromFiles = train(null, test, 150, (net, adam) -> averageEvery == 1
-                    ? new SparkUpdater(spark, new SparkData(spark, files, 0), net, adam, "ejml", CONFIG.seed())
-                    : new AveragingUpdater(spark, new SparkData(spark, files, 0), net, adam, "ejml", CONFIG.seed(), 32,
+                    ? new SparkUpdater(spark, new SparkData(spark, files, null, 0), net, adam, "ejml", CONFIG.seed())
+                    : new AveragingUpdater(spark, new SparkData(spark, files, null, 0), net, adam, "ejml", CONFIG.seed(), 32,
                             3));
             for (int i = 0; i < fromDriver.size(); i++) {
                 // The same partitions of the same examples: the very same arithmetic.

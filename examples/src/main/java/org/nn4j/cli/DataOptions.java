@@ -56,13 +56,18 @@ final class DataOptions {
     }
 
     private Dataset readCsv(Path file) {
+        return Csv.read(file, csvLabel());
+    }
+
+    /** --label, for --csv, which excludes --data. */
+    String csvLabel() {
         if (data != null) {
             throw new InvalidInputException("--data and --csv exclude each other; give one");
         }
         if (label == null) {
             throw new InvalidInputException("--csv needs --label COLUMN: the column that holds the class");
         }
-        return Csv.read(file, label);
+        return label;
     }
 
     private void requireNoCsvOptions() {

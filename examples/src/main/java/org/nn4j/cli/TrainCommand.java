@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -134,9 +136,10 @@ final class TrainCommand implements Callable<Integer> {
     int averageEvery;
 
     @Option(names = "--read-on-executors",
-            description = "With --spark and --data: the executors read the training files from --data themselves,"
-                    + " each its share, which must be a path every executor sees (a shared directory, hdfs://,"
-                    + " s3a://); the driver reads the test files alone. For training sets larger than the driver.")
+            description = "With --spark and --data or --csv: the executors read the training set from --data's IDX"
+                    + " files or the --csv file themselves, each its share, which must be a path every executor"
+                    + " sees (a shared directory, hdfs://, s3a://); the driver reads the test set alone (the test"
+                    + " files, --test-csv, or --csv's held-out examples). For training sets larger than the driver.")
     boolean readOnExecutors;
 
     @Spec
@@ -185,10 +188,10 @@ final class TrainCommand implements Callable<Integer> {
             throw new InvalidInputException("--spark-conf applies only with --spark");
         }
         sparkSettings();
-        if (readOnExecutors && (sparkMaster == null || data.data == null || data.csv != null)) {
+        if (readOnExecutors && (sparkMaster == null || (data.data == null && data.csv == null))) {
             throw new InvalidInputException(sparkMaster == null ? "--read-on-executors applies only with --spark"
-                    : "--read-on-executors needs --data DIR, a directory of Fashion-MNIST's IDX files that every"
-                            + " executor sees");
+                    : "--read-on-executors needs --data DIR (a directory of Fashion-MNIST's IDX files) or --csv FILE,"
+                            + " a path that every executor sees");
         }
         NetworkFactory factory = backendOptions.injector(DType.FLOAT32).getInstance(NetworkFactory.class);
         Backend backend = factory.backend();
@@ -218,14 +221,9 @@ final class TrainCommand implements Callable<Integer> {
     /** Trains, on {@code cluster} if open (else on one opened here, with --spark), and reports. */
     private Integer train(PrintWriter out, NetworkFactory factory, Backend backend,
             DistributedTraining.Session openCluster) throws IOException {
-        TrainingData examples;
-        if (openCluster != null) {
-            // --data's own words: a path as a Path loses the second slash of hdfs:// and the like.
-            String directory = spec.commandLine().getParseResult().matchedOption("--data").stringValues().get(0);
-            examples = new TrainingData(null, openCluster.readOnExecutors(directory), openCluster);
-        } else {
-            examples = null;
-        }
+        // The data the executors read, for the seed of the run's held-out split (a resumed run's own).
+        LongFunction<TrainingData> examples = openCluster == null ? null
+                : splitSeed -> new TrainingData(null, readOnExecutors(openCluster, splitSeed), openCluster);
         Setup run = resume != null ? resumed(factory, examples) : fresh(factory, examples);
         Path modelFile = modelOut != null ? modelOut : resume;
         TrainingData split = run.examples();
@@ -332,7 +330,20 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Setup fresh(NetworkFactory factory, TrainingData onCluster) {
+    /** The training set that --read-on-executors has the executors read, the test set here. */
+    private DistributedTraining.ClusterData readOnExecutors(DistributedTraining.Session cluster, long splitSeed) {
+        // The options' own words: a path as a Path loses the second slash of hdfs:// and the like.
+        ParseResult given = spec.commandLine().getParseResult();
+        if (data.csv == null) {
+            return cluster.readOnExecutors(given.matchedOption("--data").stringValues().get(0));
+        }
+        String label = data.csvLabel();
+        String test = data.testCsv == null ? null : given.matchedOption("--test-csv").stringValues().get(0);
+        return cluster.readCsvOnExecutors(given.matchedOption("--csv").stringValues().get(0), label, test,
+                data.testFraction, splitSeed);
+    }
+
+    private Setup fresh(NetworkFactory factory, LongFunction<TrainingData> onCluster) {
         ModelSpec given = modelSpec != null ? specFile() : null;
         ActivationKind kind = model.activationKind();
         String lossLabel = lossLabel(factory.registry(), loss);
@@ -340,7 +351,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             TrainingConfig config = new TrainingConfig(epochs != null ? epochs : 10, model.batchSize, seed, patience,
                     LearningRateSchedule.parse(schedule));
-            TrainingData split = onCluster;
+            TrainingData split = onCluster == null ? null : onCluster.apply(seed);
             Standardizer standardizer = null;
             if (split == null) {
                 Split local = data.trainAndTest(seed);
@@ -391,7 +402,7 @@ final class TrainCommand implements Callable<Integer> {
         return ModelSpec.read(modelSpec);
     }
 
-    private Setup resumed(NetworkFactory factory, TrainingData onCluster) {
+    private Setup resumed(NetworkFactory factory, LongFunction<TrainingData> remote) {
         List<String> given = FIXED_BY_CHECKPOINT.stream()
                 .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).collect(Collectors.toList());
         if (!given.isEmpty()) {
@@ -406,6 +417,7 @@ final class TrainCommand implements Callable<Integer> {
                     loaded.model().parameterValues(), loaded.optimizerState());
             TrainingConfig config = Checkpoints.restoreConfig(file, loaded.training(), epochs != null ? epochs : 0);
             Standardizer standardizer = loaded.standardizer();
+            TrainingData onCluster = remote == null ? null : remote.apply(config.seed());
             TrainingData split;
             if (onCluster == null) {
                 Split local = data.trainAndTest(config.seed());

@@ -206,6 +206,12 @@ class TrainCommandsTest {
                 + " spark.executor.memory=4g", badSetting.err().strip());
         NnRun settingWithoutSpark = nn(args("train", "--data", data.toString(), "--spark-conf", "a=b"));
         assertEquals("nn train: --spark-conf applies only with --spark", settingWithoutSpark.err().strip());
+        NnRun readWithoutSpark = nn(args("train", "--data", data.toString(), "--read-on-executors"));
+        assertEquals("nn train: --read-on-executors applies only with --spark", readWithoutSpark.err().strip());
+        NnRun readTheSubset = nn(args("train", "--spark", "local[1]", "--read-on-executors"));
+        assertEquals(2, readTheSubset.code());
+        assertEquals("nn train: --read-on-executors needs --data DIR (a directory of Fashion-MNIST's IDX files) or"
+                + " --csv FILE, a path that every executor sees", readTheSubset.err().strip());
     }
 
     @Test

@@ -64,6 +64,21 @@ public interface DistributedTraining {
         }
 
         /**
+         * A CSV file of labelled examples at {@code file} (as {@link org.nn4j.data.Csv#read} reads it,
+         * the label in {@code labelColumn}), a path that the driver and every executor can read: the
+         * executors read and keep the training set, each its own share, and the driver never holds
+         * it. The test set is {@code testFile}, which the driver reads, or when that is null the share
+         * {@code testFraction} held out with {@code seed}, the same examples as {@link
+         * org.nn4j.data.Split#random} holds out on one machine.
+         *
+         * @throws org.nn4j.io.InvalidInputException naming the file and line that is missing or malformed
+         */
+        default ClusterData readCsvOnExecutors(String file, String labelColumn, String testFile, double testFraction,
+                long seed) {
+            throw new UnsupportedOperationException("this cluster engine cannot read data on its executors");
+        }
+
+        /**
          * {@code data} standardised, training and test set: by {@code standardizer}, or when it is null
          * by the training set's own statistics, which the executors compute from their shares.
          */

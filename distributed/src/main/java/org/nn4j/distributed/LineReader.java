@@ -1,0 +1,97 @@
+package org.nn4j.distributed;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The lines of a UTF-8 text stream with the byte offset of each, ended as {@link java.io.BufferedReader}
+ * ends them ({@code \n}, {@code \r} or {@code \r\n}), so that a file cut into byte ranges reads as the
+ * same lines, numbered the same, as when it is read whole.
+ */
+final class LineReader {
+    private final InputStream in;
+    private final byte[] buffer = new byte[1 << 16];
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private int filled;
+    private int next;
+    private long position;
+    private byte[] line = new byte[256];
+
+    /** Reads {@code in}, whose next byte is byte {@code position} of the file. */
+    LineReader(InputStream in, long position) {
+        this.in = in;
+        this.position = position;
+    }
+
+    /** The offset in the file of the next line's first byte (or of the end). */
+    long position() {
+        return position;
+    }
+
+    /**
+     * The next line, without its end, or null at the end of the stream.
+     *
+     * @throws CharacterCodingException when the line is not UTF-8
+     */
+    String next() throws IOException {
+        int length = 0;
+        boolean any = false;
+        while (true) {
+            int b = read();
+            if (b < 0) {
+                return any ? decode(length) : null;
+            }
+            any = true;
+            if (b == '\n') {
+                return decode(length);
+            }
+            if (b == '\r') {
+                if (peek() == '\n') {
+                    read();
+                }
+                return decode(length);
+            }
+            if (length == line.length) {
+                line = java.util.Arrays.copyOf(line, line.length * 2);
+            }
+            line[length++] = (byte) b;
+        }
+    }
+
+    private String decode(int length) throws CharacterCodingException {
+        CharBuffer chars = utf8.decode(ByteBuffer.wrap(line, 0, length));
+        return chars.toString();
+    }
+
+    private int read() throws IOException {
+        if (next == filled && !fill()) {
+            return -1;
+        }
+        position++;
+        return buffer[next++] & 0xFF;
+    }
+
+    private int peek() throws IOException {
+        if (next == filled && !fill()) {
+            return -1;
+        }
+        return buffer[next] & 0xFF;
+    }
+
+    private boolean fill() throws IOException {
+        filled = in.read(buffer);
+        next = 0;
+        if (filled <= 0) {
+            filled = 0;
+            return false;
+        }
+        return true;
+    }
+}
