@@ -41,7 +41,6 @@ class CsvOnExecutorsTest {
     private static final String SPEC = "{\"input\": [3], \"layers\": [{\"type\": \"linear\", \"out_features\": 8},"
             + " {\"type\": \"tanh\"}, {\"type\": \"linear\", \"out_features\": 3}]}";
     private static DistributedTraining.Session cluster;
-    private final Backend ejml = Backends.select("ejml");
 
     @BeforeAll
     static void start() {
@@ -58,7 +57,7 @@ class CsvOnExecutorsTest {
      * {@code rows} examples of three features and a class named in the second column, with a quoted
      * header, lines ended by \n, \r\n and \r, blank and white lines among them, and no end after the last.
      */
-    private static Path csv(Path dir, String name, int rows, long seed) throws IOException {
+    static Path csv(Path dir, String name, int rows, long seed) throws IOException {
         Random random = new Random(seed);
         String[] kinds = {"cat", "dog", "emu"};
         StringBuilder text = new StringBuilder("\n\"a\",kind,b,c\r\n");
@@ -115,8 +114,17 @@ class CsvOnExecutorsTest {
         }
     }
 
-    /** float64 weights after training on {@code train} here, or on {@code onCluster} when given. */
     private List<double[]> weights(Dataset train, DistributedTraining.ClusterData onCluster, int averageEvery) {
+        return weights(cluster, train, onCluster, averageEvery);
+    }
+
+    /**
+     * float64 weights of the {@link #SPEC} network after training on {@code train} here, or on {@code
+     * onCluster} of {@code cluster} when given.
+     */
+    static List<double[]> weights(DistributedTraining.Session cluster, Dataset train,
+            DistributedTraining.ClusterData onCluster, int averageEvery) {
+        Backend ejml = Backends.select("ejml");
         Model net = ModuleRegistry.builtIn().build(ModelSpec.parse(SPEC, "spec"), ejml, DType.FLOAT64, 5, "spec");
         Adam adam = new Adam(ejml, net.parameterValues(), 0.01, 0);
         Trainer trainer = new Trainer(net, net.loss(), adam, CONFIG);

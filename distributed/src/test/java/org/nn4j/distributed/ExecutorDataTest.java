@@ -64,7 +64,7 @@ class ExecutorDataTest {
     }
 
     /** Fashion-MNIST's four files for {@code train} and {@code test} random 2 x 5 images, gzip'd or not. */
-    private static void writeIdx(Path dir, int train, int test, boolean gzip) throws IOException {
+    static void writeIdx(Path dir, int train, int test, boolean gzip) throws IOException {
         Random random = new Random(3);
         for (String split : List.of("train", "t10k")) {
             int n = split.equals("train") ? train : test;
