@@ -38,6 +38,10 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
         if (loader.getResource(NATIVE_LIBRARY) == null) {
             return Availability.unavailable("nd4j-native's linux-x86_64 libraries are not on the class path");
         }
+        String mismatch = NativeVersions.mismatch(loader);
+        if (mismatch != null) {
+            return Availability.unavailable(mismatch);
+        }
         int threads = Nd4jThreads.threads();
         return Availability.available("nd4j-native 1.0.0-M2.1 for linux-x86_64; OpenBLAS 0.3.31 kernels: "
                 + openBlasKernels() + "; threads: " + threads + " (products and host loops split " + threads
@@ -54,8 +58,6 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
         return coreType + " (" + (chosenBy == null || chosenBy.isBlank() ? "from OPENBLAS_CORETYPE" : chosenBy) + ")";
     }
 
-
-
     @Override
     public int priority() {
         return 20;
@@ -67,6 +69,11 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
         if (!availability.available()) {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
-        return new Nd4jBackend(NAME, Nd4jThreads.threads(), true);
+        try {
+            return new Nd4jBackend(NAME, Nd4jThreads.threads(), true);
+        } catch (LinkageError e) {
+            // ExceptionInInitializerError and UnsatisfiedLinkError among them: natives that do not load.
+            throw new SettingException("backend '" + NAME + "' cannot load its native libraries: " + e, e);
+        }
     }
 }

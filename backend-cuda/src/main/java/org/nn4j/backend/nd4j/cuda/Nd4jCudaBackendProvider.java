@@ -10,6 +10,7 @@ import org.nn4j.api.BackendProvider;
 import org.nn4j.api.Devices;
 import org.nn4j.api.SettingException;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nn4j.backend.nd4j.NativeVersions;
 import org.nn4j.backend.nd4j.Nd4jBackend;
 import org.nn4j.backend.nd4j.Nd4jThreads;
 
@@ -74,6 +75,10 @@ public final class Nd4jCudaBackendProvider implements BackendProvider {
             return Availability.unavailable("nd4j-cuda's native jar (linux-x86_64, 573 MiB) is not on the class path;"
                     + " build with 'mvn -Pcuda package'");
         }
+        String mismatch = NativeVersions.mismatch(Nd4jCudaBackendProvider.class.getClassLoader());
+        if (mismatch != null) {
+            return Availability.unavailable(mismatch);
+        }
         return Availability.available(describe(usable) + ", " + driver.get().replaceAll("\\s+", " "));
     }
 
@@ -88,7 +93,13 @@ public final class Nd4jCudaBackendProvider implements BackendProvider {
         if (!availability.available()) {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
-        Nd4jBackend backend = new Nd4jBackend(NAME, Nd4jThreads.threads(), false);
+        Nd4jBackend backend;
+        try {
+            backend = new Nd4jBackend(NAME, Nd4jThreads.threads(), false);
+        } catch (LinkageError e) {
+            // ExceptionInInitializerError and UnsatisfiedLinkError among them: natives that do not load.
+            throw new SettingException("backend '" + NAME + "' cannot load its native libraries: " + e, e);
+        }
         Devices.requested().ifPresent(address -> useDevice(address));
         return backend;
     }
