@@ -32,6 +32,7 @@ import org.nn4j.train.DistributedTraining;
 import org.nn4j.train.EpochMetrics;
 import org.nn4j.train.LearningRateSchedule;
 import org.nn4j.train.Optimizer;
+import org.nn4j.train.ProgressListener;
 import org.nn4j.train.Trainer;
 import org.nn4j.train.TrainingConfig;
 import org.nn4j.train.TrainingHistory;
@@ -236,7 +237,7 @@ final class TrainCommand implements Callable<Integer> {
                     + (resume != null ? "; resuming after epoch " + run.history().epochsDone() : ""));
             out.flush();
         }
-        Progress progress = new Progress(out, System.console() != null, quiet);
+        ProgressListener progress = new ProgressListener(out, System.console() != null, quiet);
         TrainingListener listener = new TrainingListener() {
             @Override
             public void epochStarted(int epoch, int epochs, int batches) {

@@ -1,13 +1,18 @@
 package org.nn4j.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
+import org.nn4j.data.Standardizer;
 import org.nn4j.io.InvalidInputException;
+import org.nn4j.io.ModelFile;
+import org.nn4j.nn.Model;
+import org.nn4j.nn.spec.ModuleRegistry;
 
 /**
  * What a model file records of training (its {@code nn4j.training} JSON), and how a resumed run gets
@@ -111,6 +116,32 @@ public final class Checkpoints {
         JsonNode best = hist.path("best_test_loss");
         return new TrainingHistory(epochs, best.isNumber() ? best.asDouble() : Double.POSITIVE_INFINITY,
                 hist.path("epochs_since_best").asInt(), hist.path("stopped_early").asBoolean());
+    }
+
+    /**
+     * A run saved in a model file (by {@link CheckpointListener} or nn train), ready to go on: its model,
+     * its optimizer with the state it had, its configuration and history, and what the file says of
+     * the data. {@link Trainer#builder(Resumed)} continues it.
+     */
+    public record Resumed(Model model, Optimizer optimizer, TrainingConfig config, TrainingHistory history,
+            List<String> classNames, Standardizer standardizer) {
+    }
+
+    /**
+     * The run saved in {@code file}, its layers built from {@code registry} on {@code backend}.
+     *
+     * @throws InvalidInputException naming the file, when it is no model file or records no training
+     */
+    public static Resumed resume(Path file, ModuleRegistry registry, Backend backend) {
+        ModelFile.Loaded loaded = ModelFile.load(file, registry, backend, null);
+        String name = file.toString();
+        if (loaded.training() == null || loaded.training().isMissingNode() || loaded.training().isNull()) {
+            throw new InvalidInputException(name + ": the model records no training; it cannot be resumed");
+        }
+        Optimizer optimizer = restoreOptimizer(name, loaded.training(), backend, loaded.model().parameterValues(),
+                loaded.optimizerState());
+        return new Resumed(loaded.model(), optimizer, restoreConfig(name, loaded.training(), 0),
+                restoreHistory(name, loaded.training()), loaded.classNames(), loaded.standardizer());
     }
 
     private static JsonNode required(String file, JsonNode training, String key) {

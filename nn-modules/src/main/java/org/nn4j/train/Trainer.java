@@ -1,5 +1,7 @@
 package org.nn4j.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.nn4j.data.Dataset;
 import org.nn4j.nn.Loss;
@@ -8,9 +10,21 @@ import org.nn4j.nn.Model;
 /**
  * Minibatch training: each epoch shuffles the training data (seeded by the config's seed and the
  * epoch number, so a resumed run shuffles as an uninterrupted one would), updates the network batch
- * by batch, then evaluates it on the held-out data. It stops after the configured epochs, when the
- * held-out loss has not improved for {@code patience} epochs, or with a {@link
- * TrainingDivergedException} as soon as a batch's loss is not finite.
+ * by batch, then evaluates it on the validation data, if any. It stops after the configured epochs,
+ * when the validation loss has not improved for {@code patience} epochs, when a listener asks (as
+ * {@link EarlyStopping} does), or with a {@link TrainingDivergedException} as soon as a batch's loss
+ * is not finite.
+ *
+ * <pre>{@code
+ * Trainer trainer = Trainer.builder(model)
+ *         .epochs(20).batchSize(64).schedule(LearningRateSchedule.cosine())
+ *         .listener(new ProgressListener(System.out))
+ *         .listener(new EarlyStopping(3, true))
+ *         .build();
+ * TrainingHistory history = trainer.fit(train, validation);
+ * }</pre>
+ *
+ * <p>A trainer is used from one thread at a time, as its model and optimizer are.
  */
 public final class Trainer {
     private final Model network;
@@ -18,17 +32,67 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final TrainingConfig config;
     private final double baseLearningRate;
+    private final List<TrainingListener> listeners;
 
+    /**
+     * A trainer of {@code network} with {@code optimizer}, whose learning rate now is the base rate that
+     * {@code config}'s schedule starts from. {@link #builder} gives the same with named settings.
+     */
     public Trainer(Model network, Loss loss, Optimizer optimizer, TrainingConfig config) {
-        this.network = network;
-        this.loss = loss;
-        this.optimizer = optimizer;
-        this.config = config;
+        this(network, loss, optimizer, config, List.of());
+    }
+
+    private Trainer(Model network, Loss loss, Optimizer optimizer, TrainingConfig config,
+            List<TrainingListener> listeners) {
+        this.network = java.util.Objects.requireNonNull(network, "network");
+        this.loss = java.util.Objects.requireNonNull(loss, "loss");
+        this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
+        this.config = java.util.Objects.requireNonNull(config, "config");
         this.baseLearningRate = optimizer.learningRate();
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** A builder of a trainer of {@code model}, with nn train's defaults. */
+    public static Builder builder(Model model) {
+        return new Builder(model);
     }
 
     /**
-     * Trains from {@code history} (empty for a new run) up to the configured epochs.
+     * A builder that continues {@code run}: its model, optimizer (state included) and configuration;
+     * fit it with {@code run.history()} to go on where the saved run stopped.
+     */
+    public static Builder builder(Checkpoints.Resumed run) {
+        TrainingConfig c = run.config();
+        Builder builder = new Builder(run.model()).optimizer(run.optimizer()).epochs(c.epochs())
+                .batchSize(c.batchSize()).seed(c.seed()).schedule(c.schedule());
+        builder.patience = c.patience();
+        return builder;
+    }
+
+    /** This trainer's settings. */
+    public TrainingConfig config() {
+        return config;
+    }
+
+    /**
+     * Trains a new run on {@code train}, evaluating on {@code validation} after each epoch (null: none,
+     * and the epochs' validation metrics are NaN), telling the builder's listeners.
+     *
+     * @return every epoch's metrics
+     */
+    public TrainingHistory fit(Dataset train, Dataset validation) {
+        return fit(train, validation, TrainingHistory.empty());
+    }
+
+    /** As {@link #fit(Dataset, Dataset)}, going on from {@code history} (a resumed run's). */
+    public TrainingHistory fit(Dataset train, Dataset validation, TrainingHistory history) {
+        java.util.Objects.requireNonNull(train, "train");
+        return fit(train, validation, history, new TrainingListener() { });
+    }
+
+    /**
+     * Trains from {@code history} (empty for a new run) up to the configured epochs, telling {@code
+     * listener} and the builder's listeners.
      *
      * @return the history, this run's epochs included
      */
@@ -50,12 +114,20 @@ public final class Trainer {
      * As {@link #fit(Dataset, Dataset, TrainingHistory, TrainingListener, BatchUpdater)}, for a training
      * set of {@code trainSize} examples that only {@code updater} holds (a cluster's executors, say).
      */
-    public TrainingHistory fit(int trainSize, Dataset test, TrainingHistory history, TrainingListener listener,
+    public TrainingHistory fit(int trainSize, Dataset test, TrainingHistory history, TrainingListener given,
             BatchUpdater updater) {
-        requireFits(test);
+        if (test != null) {
+            requireFits(test);
+        } else if (config.patience() > 0) {
+            throw new IllegalArgumentException("patience " + config.patience() + " needs validation data to watch");
+        }
         if (trainSize < 1) {
             throw new IllegalArgumentException("no training examples");
         }
+        List<TrainingListener> all = new ArrayList<>(listeners);
+        all.add(given);
+        TrainingListener listener = new AllListeners(all);
+        listener.trainingStarted(new TrainingContext(network, loss, optimizer, config, baseLearningRate));
         int n = trainSize;
         int batchSize = Math.min(config.batchSize(), n);
         int batches = batches(n, batchSize);
@@ -84,13 +156,133 @@ public final class Trainer {
                 listener.batchFinished(epoch + 1, b + 1, batches, lossSum / (from + count), (from + count) / seconds);
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
-            Evaluation evaluation = Evaluation.of(network, loss, test);
-            EpochMetrics metrics = new EpochMetrics(epoch + 1, lossSum / n, evaluation.loss(), evaluation.accuracy(),
-                    n / trainSeconds, rate, (System.nanoTime() - start) / 1e9);
+            Evaluation evaluation = test == null ? null : Evaluation.of(network, loss, test);
+            EpochMetrics metrics = new EpochMetrics(epoch + 1, lossSum / n,
+                    evaluation == null ? Double.NaN : evaluation.loss(),
+                    evaluation == null ? Double.NaN : evaluation.accuracy(), n / trainSeconds, rate,
+                    (System.nanoTime() - start) / 1e9);
             done = done.plus(metrics, config.patience());
             listener.epochFinished(metrics, done);
+            if (listener.stopRequested()) {
+                done = done.stopped();
+            }
         }
+        listener.trainingFinished(done);
         return done;
+    }
+
+    /** Several listeners heard in order; asked to stop when any asks. */
+    private record AllListeners(List<TrainingListener> all) implements TrainingListener {
+        @Override
+        public void trainingStarted(TrainingContext context) {
+            all.forEach(l -> l.trainingStarted(context));
+        }
+
+        @Override
+        public void epochStarted(int epoch, int epochs, int batches) {
+            all.forEach(l -> l.epochStarted(epoch, epochs, batches));
+        }
+
+        @Override
+        public void batchFinished(int epoch, int batch, int batches, double meanLoss, double samplesPerSecond) {
+            for (TrainingListener l : all) {
+                l.batchFinished(epoch, batch, batches, meanLoss, samplesPerSecond);
+            }
+        }
+
+        @Override
+        public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
+            all.forEach(l -> l.epochFinished(metrics, history));
+        }
+
+        @Override
+        public boolean stopRequested() {
+            boolean stop = false;
+            for (TrainingListener l : all) {
+                stop |= l.stopRequested();
+            }
+            return stop;
+        }
+
+        @Override
+        public void trainingFinished(TrainingHistory history) {
+            all.forEach(l -> l.trainingFinished(history));
+        }
+    }
+
+    /**
+     * Named settings of a {@link Trainer}, with nn train's defaults: Adam at 1e-3 on the model's
+     * parameters, the model's own loss, 10 epochs of batches of 128, seed 42, a constant learning rate,
+     * no listeners. {@link #build} checks them.
+     */
+    public static final class Builder {
+        private final Model model;
+        private Loss loss;
+        private Optimizer optimizer;
+        private int epochs = 10;
+        private int batchSize = 128;
+        private long seed = 42;
+        private int patience;
+        private LearningRateSchedule schedule = LearningRateSchedule.constant();
+        private final List<TrainingListener> listeners = new ArrayList<>();
+
+        private Builder(Model model) {
+            this.model = java.util.Objects.requireNonNull(model, "model");
+        }
+
+        /** What to minimise; the model's own loss unless given. */
+        public Builder loss(Loss loss) {
+            this.loss = java.util.Objects.requireNonNull(loss, "loss");
+            return this;
+        }
+
+        /** What updates the parameters, made on the model's parameters; its learning rate is the base rate. */
+        public Builder optimizer(Optimizer optimizer) {
+            this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
+            return this;
+        }
+
+        /** Epochs in all, counting those of a run this one resumes; at least 1. */
+        public Builder epochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Examples per update; at least 1 (a training set smaller than that is one batch). */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Seeds each epoch's shuffle (and dropout's masks). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The learning rate per epoch, from the optimizer's. */
+        public Builder schedule(LearningRateSchedule schedule) {
+            this.schedule = java.util.Objects.requireNonNull(schedule, "schedule");
+            return this;
+        }
+
+        /** Hears the training, after those added before it. */
+        public Builder listener(TrainingListener listener) {
+            listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * The trainer.
+         *
+         * @throws IllegalArgumentException naming the setting, for epochs or a batch size under 1
+         */
+        public Trainer build() {
+            TrainingConfig config = new TrainingConfig(epochs, batchSize, seed, patience, schedule);
+            Optimizer opt = optimizer != null ? optimizer
+                    : new Adam(model.backend(), model.parameterValues(), 1e-3, 0);
+            return new Trainer(model, loss != null ? loss : model.loss(), opt, config, listeners);
+        }
     }
 
     /** Gathers each batch here and trains on it with a {@link TrainingStep}. */

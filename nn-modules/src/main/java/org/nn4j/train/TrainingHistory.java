@@ -37,6 +37,11 @@ public record TrainingHistory(List<EpochMetrics> epochs, double bestTestLoss, in
                 patience > 0 && sinceBest >= patience);
     }
 
+    /** This history, ended early (by a listener's request). */
+    TrainingHistory stopped() {
+        return new TrainingHistory(epochs, bestTestLoss, epochsSinceBest, true);
+    }
+
     /** The metrics of the last epoch, or null before the first. */
     public EpochMetrics last() {
         return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);

@@ -1,7 +1,17 @@
 package org.nn4j.train;
 
-/** Hears how training goes: progress displays and checkpoints. Every method does nothing by default. */
+/**
+ * Hears how training goes: progress displays, checkpoints, early stopping. Every method does nothing
+ * by default. A {@link Trainer} calls them on the thread that runs {@code fit}, in this order: {@link
+ * #trainingStarted}, then per epoch {@link #epochStarted}, {@link #batchFinished} per batch and {@link
+ * #epochFinished}, after which {@link #stopRequested} may end the run, and last {@link
+ * #trainingFinished} (also after a run that nothing was left to do for, not after one that failed).
+ */
 public interface TrainingListener {
+
+    /** Training begins: what trains, and how. */
+    default void trainingStarted(TrainingContext context) {
+    }
 
     /** An epoch ({@code epoch} counting from 1, of {@code epochs}) begins, in {@code batches} batches. */
     default void epochStarted(int epoch, int epochs, int batches) {
@@ -13,5 +23,14 @@ public interface TrainingListener {
 
     /** An epoch and its evaluation are done; {@code history} includes it. */
     default void epochFinished(EpochMetrics metrics, TrainingHistory history) {
+    }
+
+    /** Asked after each epoch: true ends the run there, as early stopping does. */
+    default boolean stopRequested() {
+        return false;
+    }
+
+    /** Training is over; {@code history} holds every epoch, this run's and any it resumed. */
+    default void trainingFinished(TrainingHistory history) {
     }
 }

@@ -1,16 +1,15 @@
-package org.nn4j.cli;
+package org.nn4j.train;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Locale;
-import org.nn4j.train.EpochMetrics;
-import org.nn4j.train.TrainingHistory;
-import org.nn4j.train.TrainingListener;
 
 /**
  * Shows training as it goes: on a terminal, a bar per epoch (batches done, loss, samples/s, time
- * left) redrawn in place; elsewhere, one plain line per epoch. Quiet shows nothing.
+ * left) redrawn in place; elsewhere, one plain line per epoch, as nn train prints them. Quiet shows
+ * nothing.
  */
-final class Progress implements TrainingListener {
+public final class ProgressListener implements TrainingListener {
     private static final int WIDTH = 24;
     private static final long REDRAW_NANOS = 100_000_000L;
 
@@ -21,10 +20,19 @@ final class Progress implements TrainingListener {
     private long epochStart;
     private int epochs;
 
-    Progress(PrintWriter out, boolean terminal, boolean quiet) {
-        this.out = out;
+    /**
+     * @param terminal whether {@code out} is a terminal, where a bar is redrawn in place
+     * @param quiet whether to show nothing at all
+     */
+    public ProgressListener(PrintWriter out, boolean terminal, boolean quiet) {
+        this.out = java.util.Objects.requireNonNull(out, "out");
         this.terminal = terminal;
         this.quiet = quiet;
+    }
+
+    /** One line per epoch on {@code out}. */
+    public ProgressListener(PrintStream out) {
+        this(new PrintWriter(out, true), false, false);
     }
 
     @Override
@@ -60,9 +68,10 @@ final class Progress implements TrainingListener {
         if (terminal) {
             out.print("\r\033[K");
         }
-        out.println(String.format(Locale.ROOT, "epoch %d: train loss %.4f, test loss %.4f, test accuracy %.4f,"
-                + " %,.0f samples/s, lr %.3g, %.1f s%s", m.epoch(), m.trainLoss(), m.testLoss(), m.testAccuracy(),
-                m.samplesPerSecond(), m.learningRate(), m.seconds(),
+        String evaluated = Double.isNaN(m.testLoss()) ? ""
+                : String.format(Locale.ROOT, " test loss %.4f, test accuracy %.4f,", m.testLoss(), m.testAccuracy());
+        out.println(String.format(Locale.ROOT, "epoch %d: train loss %.4f,%s %,.0f samples/s, lr %.3g, %.1f s%s",
+                m.epoch(), m.trainLoss(), evaluated, m.samplesPerSecond(), m.learningRate(), m.seconds(),
                 history.stoppedEarly() ? " (stopping early: no better test loss in a while)" : ""));
         out.flush();
     }

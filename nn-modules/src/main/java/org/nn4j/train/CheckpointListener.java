@@ -1,0 +1,80 @@
+package org.nn4j.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nn4j.data.Standardizer;
+import org.nn4j.io.ModelFile;
+
+/**
+ * Saves the run every {@code every} epochs and after the last: the model with the optimizer's state,
+ * configuration and history, in nn4j's model file (written to a temporary file and renamed, so that a
+ * crash leaves the previous checkpoint whole). {@link Checkpoints#resume} reads it back, and a run
+ * resumed from it goes on as the uninterrupted one would have, learning rate included.
+ */
+public final class CheckpointListener implements TrainingListener {
+    private final Path file;
+    private final int every;
+    private final List<String> classNames;
+    private final Standardizer standardizer;
+    private TrainingContext context;
+
+    /**
+     * @param file where the model file goes
+     * @param every epochs between saves, at least 1
+     * @param classNames the model's classes, by output
+     * @param standardizer what the inputs were standardised with, or null
+     */
+    public CheckpointListener(Path file, int every, List<String> classNames, Standardizer standardizer) {
+        if (every < 1) {
+            throw new IllegalArgumentException("every must be at least 1 epoch, not " + every);
+        }
+        this.file = java.util.Objects.requireNonNull(file, "file");
+        this.every = every;
+        this.classNames = List.copyOf(classNames);
+        this.standardizer = standardizer;
+    }
+
+    @Override
+    public void trainingStarted(TrainingContext context) {
+        if (classNames.size() != context.model().outputSize()) {
+            throw new IllegalArgumentException("classNames: " + classNames.size() + " names for the model's "
+                    + context.model().outputSize() + " outputs");
+        }
+        this.context = context;
+    }
+
+    @Override
+    public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
+        if (metrics.epoch() % every == 0 || metrics.epoch() == context.config().epochs() || history.stoppedEarly()) {
+            save(history);
+        }
+    }
+
+    @Override
+    public void trainingFinished(TrainingHistory history) {
+        EpochMetrics last = history.last();
+        if (last != null && last.epoch() % every != 0 && last.epoch() != context.config().epochs()) {
+            save(history); // stopped by a listener between two saves
+        }
+    }
+
+    private void save(TrainingHistory history) {
+        Optimizer optimizer = context.optimizer();
+        Map<String, List<org.nn4j.api.Matrix>> state = new LinkedHashMap<>();
+        for (String slot : optimizer.slots()) {
+            state.put(slot, optimizer.stateMatrices(slot));
+        }
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("backend", context.model().backend().name());
+        try {
+            ModelFile.save(file, context.model(), classNames, standardizer, state, Checkpoints.describe(optimizer,
+                    context.baseLearningRate(), context.config(), history, facts));
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write the checkpoint (" + e.getMessage() + ")", e);
+        }
+    }
+}
