@@ -14,6 +14,11 @@ package org.nn4j.api;
  *   <li>Element-wise operations allow {@code out} to be one of their inputs. {@link #gemm} does not
  *       allow {@code c} to be {@code a} or {@code b}.
  *   <li>Reductions that return a {@code double} accumulate in float64 whatever the dtype.
+ *   <li>A backend may be shared by threads: each call is atomic (nn4j's backends hold their lock
+ *       while a call uses their scratch arrays and worker threads), so threads that share one take
+ *       turns in it and get the results they would get alone. Threads that should compute at the
+ *       same time each make their own ({@link Backends#select} makes a new one per call). The
+ *       matrices themselves are not guarded: a matrix is used by one thread at a time.
  * </ul>
  */
 public interface Backend {

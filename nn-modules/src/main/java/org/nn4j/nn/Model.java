@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
@@ -15,6 +16,12 @@ import org.nn4j.nn.spec.ModelSpec;
  * Sequential}, its loss, and its state (parameters and buffers) under PyTorch's {@code state_dict}
  * names. This is what training, evaluation, model files and {@code nn gradients} work on. Build one
  * with {@link org.nn4j.nn.spec.ModuleRegistry#build}.
+ *
+ * <p>A model computes on one thread at a time (its layers keep each batch's activations for the
+ * backward pass): a pass that another thread's pass would overlap, or a backward pass after another
+ * thread's forward pass, fails at once with an {@link IllegalStateException}. For inference from many
+ * threads, use a {@link Predictor}; to train on several threads, give each its own model (they may
+ * share a backend).
  */
 public final class Model {
     private final ModelSpec spec;
@@ -29,6 +36,10 @@ public final class Model {
     private final Map<String, NamedMatrix> buffers;
     private final List<Matrix> values;
     private final List<Matrix> gradients;
+    /** The thread inside a pass, if any: a model computes on one thread at a time. */
+    private final AtomicReference<Thread> busy = new AtomicReference<>();
+    /** The thread of the last forward pass, whose activations the backward pass uses. */
+    private volatile Thread forwardThread;
 
     public Model(ModelSpec spec, Backend backend, DType dtype, Sequential network, Loss loss) {
         this.spec = spec;
@@ -102,12 +113,46 @@ public final class Model {
             throw new IllegalArgumentException("the model takes " + dtype + " input of " + inputSize() + " columns"
                     + " (one example of shape " + spec.input() + " per row), not " + x.dtype() + " " + x.shape());
         }
-        return network.forward(x, pass);
+        enter("forward");
+        try {
+            forwardThread = Thread.currentThread();
+            return network.forward(x, pass);
+        } finally {
+            busy.set(null);
+        }
     }
 
-    /** Backpropagates {@code dL/d(output)} through the last forward pass; see {@link Module#backward}. */
+    /**
+     * Backpropagates {@code dL/d(output)} through the last forward pass, which this thread made; see
+     * {@link Module#backward}.
+     */
     public Matrix backward(Matrix grad, boolean inputGradient) {
-        return network.backward(grad, inputGradient);
+        Thread forwarded = forwardThread;
+        if (forwarded != Thread.currentThread()) {
+            throw new IllegalStateException("a backward pass on thread '" + Thread.currentThread().getName() + "'"
+                    + (forwarded == null ? " before any forward pass"
+                            : " after the forward pass of thread '" + forwarded.getName() + "'")
+                    + ": a model computes on one thread at a time (give each thread its own model, or use a"
+                    + " Predictor for inference from many threads)");
+        }
+        enter("backward");
+        try {
+            return network.backward(grad, inputGradient);
+        } finally {
+            busy.set(null);
+        }
+    }
+
+    /** Marks this thread inside a pass, or fails when another thread is in one. */
+    private void enter(String pass) {
+        Thread me = Thread.currentThread();
+        if (!busy.compareAndSet(null, me)) {
+            Thread other = busy.get();
+            throw new IllegalStateException("a " + pass + " pass on thread '" + me.getName() + "' while thread '"
+                    + (other == null ? "?" : other.getName()) + "' computes with the model: a model computes on one"
+                    + " thread at a time (give each thread its own model, or use a Predictor for inference from many"
+                    + " threads)");
+        }
     }
 
     /** Every parameter, by {@code state_dict} name, in PyTorch's order. */

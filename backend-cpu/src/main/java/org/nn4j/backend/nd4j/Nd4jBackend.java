@@ -34,7 +34,8 @@ import org.nn4j.api.WorkerPool;
  * side and writing into the caller's output. The fused softmax cross-entropy (batch x classes, smaller
  * than ND4J's per-op cost) always runs on the host. On nd4j-native, whose arrays live in host memory,
  * data moves by bulk copies and a training step's hot operations skip ND4J's ops: see {@link
- * HostMemoryOps}.
+ * HostMemoryOps}. *
+ * <p>Every operation holds this backend's lock: threads sharing it take turns (see {@link Backend}).
  */
 public final class Nd4jBackend implements Backend {
     private final String name;
@@ -74,20 +75,20 @@ public final class Nd4jBackend implements Backend {
     // ---- creation and data transfer ----
 
     @Override
-    public Matrix zeros(DType dtype, int rows, int cols) {
+    public synchronized Matrix zeros(DType dtype, int rows, int cols) {
         Checks.shape(rows, cols);
         return new Nd4jMatrix(Nd4j.create(dataType(dtype), rows, cols), dtype);
     }
 
     @Override
-    public void copyIn(double[] rowMajor, Matrix dst) {
+    public synchronized void copyIn(double[] rowMajor, Matrix dst) {
         Nd4jMatrix d = own(dst);
         Checks.arrayLength("copyIn", d, rowMajor.length);
         put(rowMajor, d);
     }
 
     @Override
-    public void copyIn(float[] rowMajor, Matrix dst) {
+    public synchronized void copyIn(float[] rowMajor, Matrix dst) {
         Nd4jMatrix d = own(dst);
         Checks.arrayLength("copyIn", d, rowMajor.length);
         if (d.dtype() == DType.FLOAT32) {
@@ -104,14 +105,14 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void copyOut(Matrix src, double[] rowMajor) {
+    public synchronized void copyOut(Matrix src, double[] rowMajor) {
         Nd4jMatrix s = own(src);
         Checks.arrayLength("copyOut", s, rowMajor.length);
         get(s, rowMajor);
     }
 
     @Override
-    public void copyOut(Matrix src, float[] rowMajor) {
+    public synchronized void copyOut(Matrix src, float[] rowMajor) {
         Nd4jMatrix s = own(src);
         Checks.arrayLength("copyOut", s, rowMajor.length);
         if (s.dtype() == DType.FLOAT32) {
@@ -126,20 +127,20 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void copy(Matrix src, Matrix dst) {
+    public synchronized void copy(Matrix src, Matrix dst) {
         Checks.sameShape("copy", src, dst);
         own(dst).array.assign(own(src).array);
     }
 
     @Override
-    public void fill(Matrix dst, double value) {
+    public synchronized void fill(Matrix dst, double value) {
         own(dst).array.assign(value);
     }
 
     // ---- linear algebra ----
 
     @Override
-    public void gemm(boolean transposeA, boolean transposeB, double alpha, Matrix a, Matrix b, double beta,
+    public synchronized void gemm(boolean transposeA, boolean transposeB, double alpha, Matrix a, Matrix b, double beta,
             Matrix c) {
         Checks.gemm(transposeA, transposeB, a, b, c);
         INDArray out = own(c).array;
@@ -161,7 +162,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void addRowVector(Matrix a, Matrix row, Matrix out) {
+    public synchronized void addRowVector(Matrix a, Matrix row, Matrix out) {
         Checks.addRowVector(a, row, out);
         if (hostOps != null) {
             hostOps.addRowVector(own(a), own(row), own(out));
@@ -171,7 +172,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void columnSums(Matrix a, Matrix out) {
+    public synchronized void columnSums(Matrix a, Matrix out) {
         Checks.columnSums(a, out);
         if (hostOps != null) {
             hostOps.columnSums(own(a), own(out));
@@ -183,7 +184,7 @@ public final class Nd4jBackend implements Backend {
     // ---- element-wise ----
 
     @Override
-    public void axpby(double alpha, Matrix a, double beta, Matrix b, Matrix out) {
+    public synchronized void axpby(double alpha, Matrix a, double beta, Matrix b, Matrix out) {
         Checks.sameShape("axpby", a, b, out);
         if (hostOps != null) {
             hostOps.axpby(alpha, own(a), beta, own(b), own(out));
@@ -204,13 +205,13 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void scale(double alpha, Matrix a, Matrix out) {
+    public synchronized void scale(double alpha, Matrix a, Matrix out) {
         Checks.sameShape("scale", a, out);
         own(a).array.mul(alpha, own(out).array);
     }
 
     @Override
-    public void multiply(Matrix a, Matrix b, Matrix out) {
+    public synchronized void multiply(Matrix a, Matrix b, Matrix out) {
         Checks.sameShape("multiply", a, b, out);
         if (hostOps != null) {
             hostOps.multiply(own(a), own(b), own(out));
@@ -220,7 +221,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void activation(ActivationKind kind, Matrix x, Matrix out) {
+    public synchronized void activation(ActivationKind kind, Matrix x, Matrix out) {
         Checks.activation(kind, x, out);
         if (hostOps != null) {
             hostOps.activation(kind, own(x), own(out));
@@ -244,7 +245,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
+    public synchronized void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
         Checks.biasActivation(kind, z, bias, out);
         if (hostOps != null) {
             hostOps.biasActivation(kind, own(z), own(bias), own(out));
@@ -254,7 +255,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void leakyRelu(double negativeSlope, Matrix x, Matrix out) {
+    public synchronized void leakyRelu(double negativeSlope, Matrix x, Matrix out) {
         Checks.sameShape("leakyRelu", x, out);
         if (hostOps != null) {
             hostOps.leakyRelu(negativeSlope, own(x), own(out));
@@ -264,7 +265,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void leakyReluBackward(double negativeSlope, Matrix x, Matrix grad, Matrix out) {
+    public synchronized void leakyReluBackward(double negativeSlope, Matrix x, Matrix grad, Matrix out) {
         Checks.sameShape("leakyReluBackward", x, grad, out);
         if (hostOps != null) {
             hostOps.leakyReluBackward(negativeSlope, own(x), own(grad), own(out));
@@ -274,7 +275,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void multiplyRowVector(Matrix a, Matrix row, Matrix out) {
+    public synchronized void multiplyRowVector(Matrix a, Matrix row, Matrix out) {
         Checks.multiplyRowVector(a, row, out);
         if (hostOps != null) {
             hostOps.multiplyRowVector(own(a), own(row), own(out));
@@ -284,7 +285,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
+    public synchronized void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
         Checks.activationBackward(kind, x, y, grad, out);
         if (hostOps != null) {
             hostOps.activationBackward(kind, own(y), own(grad), own(out));
@@ -310,7 +311,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2,
+    public synchronized void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2,
             double stepSize, double vScale, double epsilon) {
         Checks.sameShape("adamUpdate", param, grad, m, v);
         if (hostOps != null) {
@@ -331,7 +332,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
+    public synchronized void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
             boolean nesterov) {
         Checks.sameShape("momentumUpdate", param, grad, velocity);
         if (hostOps != null) {
@@ -344,7 +345,7 @@ public final class Nd4jBackend implements Backend {
     // ---- row-wise ----
 
     @Override
-    public void softmaxRows(Matrix x, Matrix out) {
+    public synchronized void softmaxRows(Matrix x, Matrix out) {
         Checks.sameShape("softmaxRows", x, out);
         Nd4j.exec(new SoftMax(own(x).array, own(out).array, 1));
     }
@@ -354,7 +355,7 @@ public final class Nd4jBackend implements Backend {
      * copy each way costs less than the four native ops (each with its fixed cost) it replaces.
      */
     @Override
-    public double softmaxCrossEntropy(Matrix logits, Matrix target, Matrix gradOut) {
+    public synchronized double softmaxCrossEntropy(Matrix logits, Matrix target, Matrix gradOut) {
         Checks.sameShape("softmaxCrossEntropy", logits, target, gradOut);
         int rows = logits.rows();
         int cols = logits.cols();
@@ -370,13 +371,13 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void logSumExpRows(Matrix x, Matrix out) {
+    public synchronized void logSumExpRows(Matrix x, Matrix out) {
         Checks.logSumExpRows(x, out);
         Nd4j.exec(new LogSumExp(own(x).array, vector(out), false, 1));
     }
 
     @Override
-    public void argmaxRows(Matrix x, int[] out) {
+    public synchronized void argmaxRows(Matrix x, int[] out) {
         Checks.argmaxRows(x, out);
         long[] indices = own(x).array.argMax(1).toLongVector();
         for (int i = 0; i < out.length; i++) {
@@ -387,7 +388,7 @@ public final class Nd4jBackend implements Backend {
     // ---- reductions ----
 
     @Override
-    public double sum(Matrix a) {
+    public synchronized double sum(Matrix a) {
         double[] values = host.doubles(0, a.size());
         get(own(a), values);
         double sum = 0;
@@ -398,7 +399,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public double dot(Matrix a, Matrix b) {
+    public synchronized double dot(Matrix a, Matrix b) {
         Checks.sameShape("dot", a, b);
         double[] x = host.doubles(0, a.size());
         double[] y = host.doubles(1, a.size());
@@ -414,7 +415,7 @@ public final class Nd4jBackend implements Backend {
     // ---- images: ImageKernels' loops on host copies kept between calls, along index tables kept per window ----
 
     @Override
-    public void im2col(Matrix x, Window2d w, Matrix out) {
+    public synchronized void im2col(Matrix x, Window2d w, Matrix out) {
         Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
         int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
         if (x.dtype() == DType.FLOAT32) {
@@ -430,7 +431,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void col2im(Matrix cols, Window2d w, Matrix out) {
+    public synchronized void col2im(Matrix cols, Window2d w, Matrix out) {
         Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
         int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
         if (cols.dtype() == DType.FLOAT32) {
@@ -447,7 +448,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
+    public synchronized void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
         Checks.transposeBlocks(a, blocks, rows, cols, out);
         if (a.dtype() == DType.FLOAT32) {
             float[] values = host.floats(2, out.size());
@@ -462,7 +463,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
+    public synchronized void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
         Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
         Checks.sameShape("maxPool2d", out, argmax);
         int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
@@ -485,7 +486,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
+    public synchronized void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
         Checks.images("maxPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
         Checks.sameShape("maxPool2dBackward", grad, argmax);
         if (grad.dtype() == DType.FLOAT32) {
@@ -502,7 +503,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void avgPool2d(Matrix x, Window2d w, Matrix out) {
+    public synchronized void avgPool2d(Matrix x, Window2d w, Matrix out) {
         Checks.images("avgPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
         int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
         int window = w.kernelHeight() * w.kernelWidth();
@@ -520,7 +521,7 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
-    public void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
+    public synchronized void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
         Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
         int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
         int window = w.kernelHeight() * w.kernelWidth();

@@ -18,7 +18,8 @@ import org.nn4j.api.WorkerPool;
  * The Backend SPI on EJML. Matrix products go to EJML's single-threaded kernels, large ones split by
  * bands of C's rows across a {@link WorkerPool} (EJML's own multi-threaded kernels allocate task
  * objects on every call); everything else is a plain loop over the row-major arrays. Float32
- * transcendental functions and all reductions returned as {@code double} are computed in float64.
+ * transcendental functions and all reductions returned as {@code double} are computed in float64. *
+ * <p>Every operation holds this backend's lock: threads sharing it take turns (see {@link Backend}).
  */
 public final class EjmlBackend implements Backend {
 
@@ -49,14 +50,14 @@ public final class EjmlBackend implements Backend {
     // ---- creation and data transfer ----
 
     @Override
-    public Matrix zeros(DType dtype, int rows, int cols) {
+    public synchronized Matrix zeros(DType dtype, int rows, int cols) {
         Checks.shape(rows, cols);
         return dtype == DType.FLOAT64 ? new EjmlMatrix(new DMatrixRMaj(rows, cols))
                 : new EjmlMatrix(new FMatrixRMaj(rows, cols));
     }
 
     @Override
-    public void copyIn(double[] rowMajor, Matrix dst) {
+    public synchronized void copyIn(double[] rowMajor, Matrix dst) {
         EjmlMatrix d = own(dst);
         Checks.arrayLength("copyIn", d, rowMajor.length);
         if (d.f64 != null) {
@@ -70,7 +71,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void copyIn(float[] rowMajor, Matrix dst) {
+    public synchronized void copyIn(float[] rowMajor, Matrix dst) {
         EjmlMatrix d = own(dst);
         Checks.arrayLength("copyIn", d, rowMajor.length);
         if (d.f32 != null) {
@@ -84,7 +85,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void copyOut(Matrix src, double[] rowMajor) {
+    public synchronized void copyOut(Matrix src, double[] rowMajor) {
         EjmlMatrix s = own(src);
         Checks.arrayLength("copyOut", s, rowMajor.length);
         if (s.f64 != null) {
@@ -98,7 +99,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void copyOut(Matrix src, float[] rowMajor) {
+    public synchronized void copyOut(Matrix src, float[] rowMajor) {
         EjmlMatrix s = own(src);
         Checks.arrayLength("copyOut", s, rowMajor.length);
         if (s.f32 != null) {
@@ -112,7 +113,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void copy(Matrix src, Matrix dst) {
+    public synchronized void copy(Matrix src, Matrix dst) {
         Checks.sameShape("copy", src, dst);
         EjmlMatrix s = own(src);
         EjmlMatrix d = own(dst);
@@ -124,7 +125,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void fill(Matrix dst, double value) {
+    public synchronized void fill(Matrix dst, double value) {
         EjmlMatrix d = own(dst);
         if (d.f64 != null) {
             CommonOps_DDRM.fill(d.f64, value);
@@ -136,7 +137,7 @@ public final class EjmlBackend implements Backend {
     // ---- linear algebra ----
 
     @Override
-    public void gemm(boolean transposeA, boolean transposeB, double alpha, Matrix a, Matrix b, double beta,
+    public synchronized void gemm(boolean transposeA, boolean transposeB, double alpha, Matrix a, Matrix b, double beta,
             Matrix c) {
         Checks.gemm(transposeA, transposeB, a, b, c);
         if (alpha == 0) {
@@ -219,7 +220,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void addRowVector(Matrix a, Matrix row, Matrix out) {
+    public synchronized void addRowVector(Matrix a, Matrix row, Matrix out) {
         Checks.addRowVector(a, row, out);
         EjmlMatrix ea = own(a);
         if (ea.f64 != null) {
@@ -232,7 +233,7 @@ public final class EjmlBackend implements Backend {
     // ---- images: ImageKernels' loops on the matrices' own arrays, along index tables kept per window ----
 
     @Override
-    public void im2col(Matrix x, Window2d w, Matrix out) {
+    public synchronized void im2col(Matrix x, Window2d w, Matrix out) {
         Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
         int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
         EjmlMatrix in = own(x);
@@ -246,7 +247,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void col2im(Matrix cols, Window2d w, Matrix out) {
+    public synchronized void col2im(Matrix cols, Window2d w, Matrix out) {
         Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
         int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
         EjmlMatrix in = own(cols);
@@ -260,7 +261,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
+    public synchronized void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
         Checks.transposeBlocks(a, blocks, rows, cols, out);
         EjmlMatrix in = own(a);
         EjmlMatrix o = own(out);
@@ -273,7 +274,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
+    public synchronized void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
         Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
         Checks.sameShape("maxPool2d", out, argmax);
         int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
@@ -290,7 +291,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
+    public synchronized void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
         Checks.images("maxPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
         Checks.sameShape("maxPool2dBackward", grad, argmax);
         EjmlMatrix g = own(grad);
@@ -305,7 +306,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void avgPool2d(Matrix x, Window2d w, Matrix out) {
+    public synchronized void avgPool2d(Matrix x, Window2d w, Matrix out) {
         Checks.images("avgPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
         int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
         int window = w.kernelHeight() * w.kernelWidth();
@@ -320,7 +321,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
+    public synchronized void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
         Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
         int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
         int window = w.kernelHeight() * w.kernelWidth();
@@ -344,7 +345,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void columnSums(Matrix a, Matrix out) {
+    public synchronized void columnSums(Matrix a, Matrix out) {
         Checks.columnSums(a, out);
         EjmlMatrix ea = own(a);
         if (ea.f64 != null) {
@@ -357,7 +358,7 @@ public final class EjmlBackend implements Backend {
     // ---- element-wise ----
 
     @Override
-    public void axpby(double alpha, Matrix a, double beta, Matrix b, Matrix out) {
+    public synchronized void axpby(double alpha, Matrix a, double beta, Matrix b, Matrix out) {
         Checks.sameShape("axpby", a, b, out);
         EjmlMatrix ea = own(a);
         if (ea.f64 != null) {
@@ -368,7 +369,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void scale(double alpha, Matrix a, Matrix out) {
+    public synchronized void scale(double alpha, Matrix a, Matrix out) {
         Checks.sameShape("scale", a, out);
         EjmlMatrix ea = own(a);
         EjmlMatrix eo = own(out);
@@ -380,7 +381,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void multiply(Matrix a, Matrix b, Matrix out) {
+    public synchronized void multiply(Matrix a, Matrix b, Matrix out) {
         Checks.sameShape("multiply", a, b, out);
         EjmlMatrix ea = own(a);
         EjmlMatrix eb = own(b);
@@ -393,7 +394,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void activation(ActivationKind kind, Matrix x, Matrix out) {
+    public synchronized void activation(ActivationKind kind, Matrix x, Matrix out) {
         Checks.activation(kind, x, out);
         EjmlMatrix ex = own(x);
         if (ex.f64 != null) {
@@ -404,7 +405,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
+    public synchronized void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
         Checks.biasActivation(kind, z, bias, out);
         EjmlMatrix ez = own(z);
         if (ez.f64 != null) {
@@ -415,7 +416,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void leakyRelu(double negativeSlope, Matrix x, Matrix out) {
+    public synchronized void leakyRelu(double negativeSlope, Matrix x, Matrix out) {
         Checks.sameShape("leakyRelu", x, out);
         EjmlMatrix ex = own(x);
         if (ex.f64 != null) {
@@ -426,7 +427,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void leakyReluBackward(double negativeSlope, Matrix x, Matrix grad, Matrix out) {
+    public synchronized void leakyReluBackward(double negativeSlope, Matrix x, Matrix grad, Matrix out) {
         Checks.sameShape("leakyReluBackward", x, grad, out);
         EjmlMatrix ex = own(x);
         if (ex.f64 != null) {
@@ -437,7 +438,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void multiplyRowVector(Matrix a, Matrix row, Matrix out) {
+    public synchronized void multiplyRowVector(Matrix a, Matrix row, Matrix out) {
         Checks.multiplyRowVector(a, row, out);
         EjmlMatrix ea = own(a);
         if (ea.f64 != null) {
@@ -448,7 +449,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
+    public synchronized void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
         // The derivatives from the output need no exp or tanh.
         Checks.activationBackward(kind, x, y, grad, out);
         EjmlMatrix ey = own(y);
@@ -460,7 +461,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2,
+    public synchronized void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2,
             double stepSize, double vScale, double epsilon) {
         Checks.sameShape("adamUpdate", param, grad, m, v);
         EjmlMatrix ep = own(param);
@@ -477,7 +478,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
+    public synchronized void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
             boolean nesterov) {
         Checks.sameShape("momentumUpdate", param, grad, velocity);
         EjmlMatrix ep = own(param);
@@ -493,7 +494,7 @@ public final class EjmlBackend implements Backend {
     // ---- row-wise ----
 
     @Override
-    public void softmaxRows(Matrix x, Matrix out) {
+    public synchronized void softmaxRows(Matrix x, Matrix out) {
         Checks.sameShape("softmaxRows", x, out);
         EjmlMatrix ex = own(x);
         EjmlMatrix eo = own(out);
@@ -505,7 +506,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public double softmaxCrossEntropy(Matrix logits, Matrix target, Matrix gradOut) {
+    public synchronized double softmaxCrossEntropy(Matrix logits, Matrix target, Matrix gradOut) {
         Checks.sameShape("softmaxCrossEntropy", logits, target, gradOut);
         EjmlMatrix o = own(logits);
         EjmlMatrix y = own(target);
@@ -519,7 +520,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void logSumExpRows(Matrix x, Matrix out) {
+    public synchronized void logSumExpRows(Matrix x, Matrix out) {
         Checks.logSumExpRows(x, out);
         EjmlMatrix ex = own(x);
         EjmlMatrix eo = own(out);
@@ -541,7 +542,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public void argmaxRows(Matrix x, int[] out) {
+    public synchronized void argmaxRows(Matrix x, int[] out) {
         Checks.argmaxRows(x, out);
         EjmlMatrix ex = own(x);
         int cols = x.cols();
@@ -570,7 +571,7 @@ public final class EjmlBackend implements Backend {
     // ---- reductions ----
 
     @Override
-    public double sum(Matrix a) {
+    public synchronized double sum(Matrix a) {
         EjmlMatrix ea = own(a);
         double sum = 0;
         if (ea.f64 != null) {
@@ -586,7 +587,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public double dot(Matrix a, Matrix b) {
+    public synchronized double dot(Matrix a, Matrix b) {
         Checks.sameShape("dot", a, b);
         EjmlMatrix ea = own(a);
         EjmlMatrix eb = own(b);

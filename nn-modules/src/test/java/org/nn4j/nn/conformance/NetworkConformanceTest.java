@@ -12,7 +12,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
-import org.nn4j.api.conformance.BackendConformanceTest;
 import org.nn4j.api.conformance.Tolerance;
 import org.nn4j.io.Golden;
 import org.nn4j.io.GradientCase;
@@ -41,7 +40,7 @@ import org.nn4j.nn.spec.ModuleRegistry;
  * backend module outside nn-modules runs everything by subclassing this once; each module's tests run
  * in a JVM of their own.
  */
-public abstract class NetworkConformanceTest extends BackendConformanceTest {
+public abstract class NetworkConformanceTest extends ConcurrencyConformanceTest {
 
     private static final int[] SIZES = {12, 16, 10, 5};
 
