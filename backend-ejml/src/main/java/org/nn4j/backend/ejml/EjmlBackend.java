@@ -19,7 +19,9 @@ import org.nn4j.api.WorkerPool;
  * bands of C's rows across a {@link WorkerPool} (EJML's own multi-threaded kernels allocate task
  * objects on every call); everything else is a plain loop over the row-major arrays. Float32
  * transcendental functions and all reductions returned as {@code double} are computed in float64. *
- * <p>Every operation holds this backend's lock: threads sharing it take turns (see {@link Backend}).
+ * <p>The operations that use this backend's worker threads or caches (products, image operations)
+ * hold its lock: threads sharing it take turns there (see {@link Backend}); the others use nothing
+ * but their arguments.
  */
 public final class EjmlBackend implements Backend {
 
@@ -50,14 +52,14 @@ public final class EjmlBackend implements Backend {
     // ---- creation and data transfer ----
 
     @Override
-    public synchronized Matrix zeros(DType dtype, int rows, int cols) {
+    public Matrix zeros(DType dtype, int rows, int cols) {
         Checks.shape(rows, cols);
         return dtype == DType.FLOAT64 ? new EjmlMatrix(new DMatrixRMaj(rows, cols))
                 : new EjmlMatrix(new FMatrixRMaj(rows, cols));
     }
 
     @Override
-    public synchronized void copyIn(double[] rowMajor, Matrix dst) {
+    public void copyIn(double[] rowMajor, Matrix dst) {
         EjmlMatrix d = own(dst);
         Checks.arrayLength("copyIn", d, rowMajor.length);
         if (d.f64 != null) {
@@ -71,7 +73,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void copyIn(float[] rowMajor, Matrix dst) {
+    public void copyIn(float[] rowMajor, Matrix dst) {
         EjmlMatrix d = own(dst);
         Checks.arrayLength("copyIn", d, rowMajor.length);
         if (d.f32 != null) {
@@ -85,7 +87,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void copyOut(Matrix src, double[] rowMajor) {
+    public void copyOut(Matrix src, double[] rowMajor) {
         EjmlMatrix s = own(src);
         Checks.arrayLength("copyOut", s, rowMajor.length);
         if (s.f64 != null) {
@@ -99,7 +101,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void copyOut(Matrix src, float[] rowMajor) {
+    public void copyOut(Matrix src, float[] rowMajor) {
         EjmlMatrix s = own(src);
         Checks.arrayLength("copyOut", s, rowMajor.length);
         if (s.f32 != null) {
@@ -113,7 +115,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void copy(Matrix src, Matrix dst) {
+    public void copy(Matrix src, Matrix dst) {
         Checks.sameShape("copy", src, dst);
         EjmlMatrix s = own(src);
         EjmlMatrix d = own(dst);
@@ -125,7 +127,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void fill(Matrix dst, double value) {
+    public void fill(Matrix dst, double value) {
         EjmlMatrix d = own(dst);
         if (d.f64 != null) {
             CommonOps_DDRM.fill(d.f64, value);
@@ -220,7 +222,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void addRowVector(Matrix a, Matrix row, Matrix out) {
+    public void addRowVector(Matrix a, Matrix row, Matrix out) {
         Checks.addRowVector(a, row, out);
         EjmlMatrix ea = own(a);
         if (ea.f64 != null) {
@@ -345,7 +347,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void columnSums(Matrix a, Matrix out) {
+    public void columnSums(Matrix a, Matrix out) {
         Checks.columnSums(a, out);
         EjmlMatrix ea = own(a);
         if (ea.f64 != null) {
@@ -358,7 +360,7 @@ public final class EjmlBackend implements Backend {
     // ---- element-wise ----
 
     @Override
-    public synchronized void axpby(double alpha, Matrix a, double beta, Matrix b, Matrix out) {
+    public void axpby(double alpha, Matrix a, double beta, Matrix b, Matrix out) {
         Checks.sameShape("axpby", a, b, out);
         EjmlMatrix ea = own(a);
         if (ea.f64 != null) {
@@ -369,7 +371,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void scale(double alpha, Matrix a, Matrix out) {
+    public void scale(double alpha, Matrix a, Matrix out) {
         Checks.sameShape("scale", a, out);
         EjmlMatrix ea = own(a);
         EjmlMatrix eo = own(out);
@@ -381,7 +383,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void multiply(Matrix a, Matrix b, Matrix out) {
+    public void multiply(Matrix a, Matrix b, Matrix out) {
         Checks.sameShape("multiply", a, b, out);
         EjmlMatrix ea = own(a);
         EjmlMatrix eb = own(b);
@@ -394,7 +396,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void activation(ActivationKind kind, Matrix x, Matrix out) {
+    public void activation(ActivationKind kind, Matrix x, Matrix out) {
         Checks.activation(kind, x, out);
         EjmlMatrix ex = own(x);
         if (ex.f64 != null) {
@@ -405,7 +407,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
+    public void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
         Checks.biasActivation(kind, z, bias, out);
         EjmlMatrix ez = own(z);
         if (ez.f64 != null) {
@@ -416,7 +418,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void leakyRelu(double negativeSlope, Matrix x, Matrix out) {
+    public void leakyRelu(double negativeSlope, Matrix x, Matrix out) {
         Checks.sameShape("leakyRelu", x, out);
         EjmlMatrix ex = own(x);
         if (ex.f64 != null) {
@@ -427,7 +429,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void leakyReluBackward(double negativeSlope, Matrix x, Matrix grad, Matrix out) {
+    public void leakyReluBackward(double negativeSlope, Matrix x, Matrix grad, Matrix out) {
         Checks.sameShape("leakyReluBackward", x, grad, out);
         EjmlMatrix ex = own(x);
         if (ex.f64 != null) {
@@ -438,7 +440,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void multiplyRowVector(Matrix a, Matrix row, Matrix out) {
+    public void multiplyRowVector(Matrix a, Matrix row, Matrix out) {
         Checks.multiplyRowVector(a, row, out);
         EjmlMatrix ea = own(a);
         if (ea.f64 != null) {
@@ -449,7 +451,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
+    public void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
         // The derivatives from the output need no exp or tanh.
         Checks.activationBackward(kind, x, y, grad, out);
         EjmlMatrix ey = own(y);
@@ -461,7 +463,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2,
+    public void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2,
             double stepSize, double vScale, double epsilon) {
         Checks.sameShape("adamUpdate", param, grad, m, v);
         EjmlMatrix ep = own(param);
@@ -478,7 +480,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
+    public void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
             boolean nesterov) {
         Checks.sameShape("momentumUpdate", param, grad, velocity);
         EjmlMatrix ep = own(param);
@@ -494,7 +496,7 @@ public final class EjmlBackend implements Backend {
     // ---- row-wise ----
 
     @Override
-    public synchronized void softmaxRows(Matrix x, Matrix out) {
+    public void softmaxRows(Matrix x, Matrix out) {
         Checks.sameShape("softmaxRows", x, out);
         EjmlMatrix ex = own(x);
         EjmlMatrix eo = own(out);
@@ -506,7 +508,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized double softmaxCrossEntropy(Matrix logits, Matrix target, Matrix gradOut) {
+    public double softmaxCrossEntropy(Matrix logits, Matrix target, Matrix gradOut) {
         Checks.sameShape("softmaxCrossEntropy", logits, target, gradOut);
         EjmlMatrix o = own(logits);
         EjmlMatrix y = own(target);
@@ -520,7 +522,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void logSumExpRows(Matrix x, Matrix out) {
+    public void logSumExpRows(Matrix x, Matrix out) {
         Checks.logSumExpRows(x, out);
         EjmlMatrix ex = own(x);
         EjmlMatrix eo = own(out);
@@ -542,7 +544,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized void argmaxRows(Matrix x, int[] out) {
+    public void argmaxRows(Matrix x, int[] out) {
         Checks.argmaxRows(x, out);
         EjmlMatrix ex = own(x);
         int cols = x.cols();
@@ -571,7 +573,7 @@ public final class EjmlBackend implements Backend {
     // ---- reductions ----
 
     @Override
-    public synchronized double sum(Matrix a) {
+    public double sum(Matrix a) {
         EjmlMatrix ea = own(a);
         double sum = 0;
         if (ea.f64 != null) {
@@ -587,7 +589,7 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
-    public synchronized double dot(Matrix a, Matrix b) {
+    public double dot(Matrix a, Matrix b) {
         Checks.sameShape("dot", a, b);
         EjmlMatrix ea = own(a);
         EjmlMatrix eb = own(b);
