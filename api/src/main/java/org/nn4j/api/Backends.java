@@ -39,12 +39,25 @@ public final class Backends {
      *     or unavailable, or when none is available
      */
     public static Backend select(String explicitName) {
-        return choose(explicitName, providers(), System::getenv).create();
+        return select(explicitName, "Backends.select");
+    }
+
+    /**
+     * As {@link #select(String)}, messages naming {@code explicitName} after {@code source}, the way the
+     * caller's own user gave it (a command line's {@code --backend}, say).
+     */
+    public static Backend select(String explicitName, String source) {
+        return choose(explicitName, source, providers(), System::getenv).create();
     }
 
     static BackendProvider choose(String explicitName, List<BackendProvider> providers,
             UnaryOperator<String> getenv) {
-        Setting requested = Setting.resolve(explicitName, "--backend", PROPERTY, ENVIRONMENT, getenv);
+        return choose(explicitName, "--backend", providers, getenv);
+    }
+
+    static BackendProvider choose(String explicitName, String source, List<BackendProvider> providers,
+            UnaryOperator<String> getenv) {
+        Setting requested = Setting.resolve(explicitName, source, PROPERTY, ENVIRONMENT, getenv);
         if (requested == null) {
             return providers.stream()
                     .filter(p -> p.availability().available())

@@ -31,13 +31,18 @@ public enum DType {
     }
 
     /**
-     * The data type named by {@code --dtype} (when not null), else {@value #PROPERTY}, else
+     * The data type named by {@code explicit} (when not null), else {@value #PROPERTY}, else
      * {@value #ENVIRONMENT}, else {@code fallback}.
      *
      * @throws SettingException naming the value and where it came from, when it is no data type
      */
     public static DType select(String explicit, DType fallback) {
-        Setting setting = Setting.resolve(explicit, "--dtype", PROPERTY, ENVIRONMENT);
+        return select(explicit, fallback, "DType.select");
+    }
+
+    /** As {@link #select(String, DType)}, messages naming {@code explicit} after {@code source} (say, {@code --dtype}). */
+    public static DType select(String explicit, DType fallback, String source) {
+        Setting setting = Setting.resolve(explicit, source, PROPERTY, ENVIRONMENT);
         return setting == null ? fallback : parse(setting);
     }
 

@@ -24,11 +24,16 @@ public final class Threads {
      * @throws SettingException naming the value and its source, when it is not a positive whole number
      */
     public static OptionalInt select(String explicit) {
+        return select(explicit, "Threads.select");
+    }
+
+    /** As {@link #select(String)}, messages naming {@code explicit} after {@code source} (say, {@code --threads}). */
+    public static OptionalInt select(String explicit, String source) {
         Integer requested = REQUESTED.get();
         if (requested != null) {
             return OptionalInt.of(requested);
         }
-        Setting setting = Setting.resolve(explicit, "--threads", PROPERTY, ENVIRONMENT);
+        Setting setting = Setting.resolve(explicit, source, PROPERTY, ENVIRONMENT);
         if (setting == null) {
             return OptionalInt.empty();
         }

@@ -85,7 +85,9 @@ class BackendsTest {
         try {
             assertEquals(DType.FLOAT32, DType.select(null, DType.FLOAT64));
             SettingException error = assertThrows(SettingException.class, () -> DType.select("half", DType.FLOAT64));
-            assertEquals("unknown dtype 'half' (from --dtype); expected float32 or float64", error.getMessage());
+            assertEquals("unknown dtype 'half' (from DType.select); expected float32 or float64", error.getMessage());
+            assertEquals("unknown dtype 'half' (from --dtype); expected float32 or float64", assertThrows(
+                    SettingException.class, () -> DType.select("half", DType.FLOAT64, "--dtype")).getMessage());
         } finally {
             System.clearProperty(DType.PROPERTY);
         }
@@ -98,7 +100,10 @@ class BackendsTest {
         try {
             assertEquals(java.util.OptionalInt.of(2), Threads.select(null));
             SettingException error = assertThrows(SettingException.class, () -> Threads.select("0"));
-            assertEquals("threads must be a whole number of at least 1, not '0' (from --threads)", error.getMessage());
+            assertEquals("threads must be a whole number of at least 1, not '0' (from Threads.select)",
+                    error.getMessage());
+            assertEquals("threads must be a whole number of at least 1, not '0' (from --threads)", assertThrows(
+                    SettingException.class, () -> Threads.select("0", "--threads")).getMessage());
             System.setProperty(Threads.PROPERTY, "many");
             error = assertThrows(SettingException.class, () -> Threads.select(null));
             assertEquals("threads must be a whole number of at least 1, not 'many' (from system property nn4j.threads)",

@@ -27,7 +27,7 @@ final class BackendOptions {
 
     /** The dtype set by flag, property or environment; null when none is. */
     DType explicitDType() {
-        return DType.select(dtype, null);
+        return DType.select(dtype, null, "--dtype");
     }
 
     /** An injector for the backend and dtype these options choose, float64 unless set. */
@@ -38,7 +38,7 @@ final class BackendOptions {
     /** An injector for the backend and dtype these options choose, {@code defaultDType} unless set. */
     Injector injector(DType defaultDType) {
         // Backends read the thread count when they are made; the flag reaches them as the property.
-        Threads.select(threads).ifPresent(n -> System.setProperty(Threads.PROPERTY, Integer.toString(n)));
-        return Guice.createInjector(Nn4jModule.select(backend, dtype, defaultDType));
+        Threads.select(threads, "--threads").ifPresent(n -> System.setProperty(Threads.PROPERTY, Integer.toString(n)));
+        return Guice.createInjector(Nn4jModule.select(backend, dtype, defaultDType, "--backend", "--dtype"));
     }
 }

@@ -134,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
             result.put("batch_size", batchSize);
             result.put("optimizer", model.optimizer);
             result.put("network", network);
-            result.put("threads", org.nn4j.api.Threads.select(backendOptions.threads).orElse(-1));
+            result.put("threads", org.nn4j.api.Threads.select(backendOptions.threads, "--threads").orElse(-1));
             out.println(result.toString());
         }
         return 0;

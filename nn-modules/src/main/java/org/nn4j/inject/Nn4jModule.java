@@ -35,8 +35,18 @@ public final class Nn4jModule extends AbstractModule {
      * @throws org.nn4j.api.SettingException when a value names no usable backend or dtype
      */
     public static Nn4jModule select(String backendName, String dtypeName, DType defaultDType) {
-        DType dtype = DType.select(dtypeName, defaultDType);
-        return new Nn4jModule(Backends.select(backendName), dtype);
+        return select(backendName, dtypeName, defaultDType, "Nn4jModule.select's backendName",
+                "Nn4jModule.select's dtypeName");
+    }
+
+    /**
+     * As {@link #select(String, String, DType)}, messages naming the explicit values after {@code
+     * backendSource} and {@code dtypeSource}, as the caller's user gave them (flags, say).
+     */
+    public static Nn4jModule select(String backendName, String dtypeName, DType defaultDType, String backendSource,
+            String dtypeSource) {
+        DType dtype = DType.select(dtypeName, defaultDType, dtypeSource);
+        return new Nn4jModule(Backends.select(backendName, backendSource), dtype);
     }
 
     /**

@@ -87,7 +87,11 @@ class Nn4jModuleTest {
     void anUnknownBackendFailsBeforeGuiceWithTheListOfBackends() {
         SettingException error = assertThrows(SettingException.class,
                 () -> Nn4jModule.select("tpu", null, DType.FLOAT32));
-        assertTrue(error.getMessage().contains("unknown backend 'tpu' (from --backend)"), error.getMessage());
+        assertTrue(error.getMessage().contains("unknown backend 'tpu' (from Nn4jModule.select's backendName)"),
+                error.getMessage());
+        SettingException fromFlag = assertThrows(SettingException.class,
+                () -> Nn4jModule.select("tpu", null, DType.FLOAT32, "--backend", "--dtype"));
+        assertTrue(fromFlag.getMessage().contains("unknown backend 'tpu' (from --backend)"), fromFlag.getMessage());
         assertTrue(error.getMessage().contains("ejml"), error.getMessage());
     }
 }
