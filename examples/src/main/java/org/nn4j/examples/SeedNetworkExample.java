@@ -28,6 +28,7 @@ public final class SeedNetworkExample {
         NetworkGradients grads = net.backward(mse.backward(prediction, y));
         // README end
         System.out.println("prediction " + backend.toArray(prediction)[0] + ", loss " + mse.forward(prediction, y)
-                + ", first layer's weight gradient " + java.util.Arrays.toString(backend.toArray(grads.weights().get(0))));
+                + ", output bias gradient " + backend.toArray(grads.biases().get(1))[0] + ", first layer's weight"
+                + " gradient " + java.util.Arrays.toString(backend.toArray(grads.weights().get(0))));
     }
 }

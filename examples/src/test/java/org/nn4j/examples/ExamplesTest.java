@@ -59,13 +59,15 @@ class ExamplesTest {
     }
 
     @Test
-    void theSeedNetworksLossIsHalfTheSquaredErrorOfItsPrediction() throws Exception {
+    void theSeedNetworksLossAndOutputGradientFollowFromItsPrediction() throws Exception {
         String out = printed(() -> SeedNetworkExample.main(new String[0]));
-        Matcher m = Pattern.compile("prediction (\\S+), loss (\\S+),").matcher(out);
+        Matcher m = Pattern.compile("prediction (\\S+), loss (\\S+), output bias gradient (\\S+),").matcher(out);
         assertTrue(m.find(), out);
         double prediction = Double.parseDouble(m.group(1));
         assertTrue(prediction > 0 && prediction < 1, out);
         assertEquals(0.5 * prediction * prediction, Double.parseDouble(m.group(2)), 1e-15, out);
+        // The output layer's bias gradient of a batch of one is dL/dp = p - y = p.
+        assertEquals(prediction, Double.parseDouble(m.group(3)), 0, out);
     }
 
     @Test
