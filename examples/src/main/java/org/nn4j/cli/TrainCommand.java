@@ -87,7 +87,8 @@ final class TrainCommand implements Callable<Integer> {
     Integer epochs;
 
     @Option(names = "--schedule", paramLabel = "SCHEDULE", defaultValue = "constant",
-            description = "Learning rate per epoch: constant, cosine or step:EVERY:GAMMA (default: ${DEFAULT-VALUE}).")
+            description = "Learning rate: constant, cosine (per epoch), cosine-steps (per batch), step:EVERY:GAMMA,"
+                    + " or any of them after a linear warm-up, warmup:STEPS:SCHEDULE (default: ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--patience", paramLabel = "N", defaultValue = "0",

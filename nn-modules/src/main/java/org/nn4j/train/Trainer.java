@@ -145,6 +145,11 @@ public final class Trainer {
             for (int b = 0; b < batches; b++) {
                 int from = b * batchSize;
                 int count = b == batches - 1 ? n - from : batchSize;
+                if (config.schedule().perStep()) {
+                    rate = config.schedule().rateAtStep(baseLearningRate, (long) epoch * batches + b,
+                            (long) config.epochs() * batches, epoch, config.epochs());
+                    optimizer.setLearningRate(rate);
+                }
                 double batchLoss = updater.update(epoch, order, from, count);
                 if (!Double.isFinite(batchLoss)) {
                     throw new TrainingDivergedException(String.format("training diverged in epoch %d, batch %d of %d:"

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
@@ -137,12 +139,46 @@ class TrainerApiTest {
     }
 
     @Test
-    void aRunResumedFromItsCheckpointEndsAsTheUninterruptedOne(@TempDir Path dir) {
+    void aWarmUpRaisesTheRateStepByStepThenHandsOver() {
+        Model model = model();
+        List<Double> rates = new ArrayList<>();
+        TrainingListener record = new TrainingListener() {
+            private Optimizer optimizer;
+
+            @Override
+            public void trainingStarted(TrainingContext context) {
+                optimizer = context.optimizer();
+            }
+
+            @Override
+            public void batchFinished(int epoch, int batch, int batches, double meanLoss, double samplesPerSecond) {
+                rates.add(optimizer.learningRate());
+            }
+        };
+        LearningRateSchedule schedule = LearningRateSchedule.parse("warmup:5:cosine-steps");
+        assertEquals("warmup:5:cosine-steps", schedule.describe());
+        Trainer.builder(model).epochs(2).batchSize(16).schedule(schedule).listener(record).build().fit(data(64, 6, 0),
+                null);
+        assertEquals(8, rates.size(), "4 steps an epoch");
+        for (int step = 0; step < 8; step++) {
+            double expected = step < 5 ? 1e-3 * (step + 1) / 5 : 1e-3 * 0.5 * (1 + Math.cos(Math.PI * step / 8));
+            assertEquals(expected, rates.get(step), 1e-18, "step " + step);
+        }
+        assertEquals("unknown learning-rate schedule 'warmup:x:cosine'; expected constant, cosine, cosine-steps,"
+                + " step:EVERY:GAMMA (for example step:5:0.5), or warmup:STEPS:SCHEDULE (for example"
+                + " warmup:500:cosine-steps)", assertThrows(IllegalArgumentException.class,
+                        () -> LearningRateSchedule.parse("warmup:x:cosine")).getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cosine", "warmup:10:cosine-steps"})
+    void aRunResumedFromItsCheckpointEndsAsTheUninterruptedOne(String scheduleName, @TempDir Path dir) {
+        LearningRateSchedule schedule = LearningRateSchedule.parse(scheduleName);
         Dataset train = data(100, 4, 0);
         Dataset validation = data(40, 5, 0);
         Model whole = model();
         TrainingHistory uninterrupted = Trainer.builder(whole).epochs(5).batchSize(16)
-                .schedule(LearningRateSchedule.cosine()).build().fit(train, validation);
+                .schedule(schedule).build().fit(train, validation);
 
         Path file = dir.resolve("run.safetensors");
         TrainingListener crashAfterTwo = new TrainingListener() {
@@ -154,7 +190,7 @@ class TrainerApiTest {
             }
         };
         assertThrows(IllegalStateException.class, () -> Trainer.builder(model()).epochs(5).batchSize(16)
-                .schedule(LearningRateSchedule.cosine()).listener(new CheckpointListener(file, 1, CLASSES, null))
+                .schedule(schedule).listener(new CheckpointListener(file, 1, CLASSES, null))
                 .listener(crashAfterTwo).build().fit(train, validation));
 
         Checkpoints.Resumed saved = Checkpoints.resume(file, ModuleRegistry.builtIn(), backend);
