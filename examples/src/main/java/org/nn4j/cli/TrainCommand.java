@@ -29,6 +29,7 @@ import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 import org.nn4j.train.Checkpoints;
 import org.nn4j.train.DistributedTraining;
+import org.nn4j.train.DivergenceGuard;
 import org.nn4j.train.EpochMetrics;
 import org.nn4j.train.LearningRateSchedule;
 import org.nn4j.train.Optimizer;
@@ -261,7 +262,9 @@ final class TrainCommand implements Callable<Integer> {
             }
         };
         TrainingHistory history;
-        Trainer trainer = new Trainer(run.model(), run.model().loss(), run.optimizer(), run.config());
+        // A loss that blows up without ever reaching infinity (1e31, say) ends the run as a NaN would.
+        Trainer trainer = Trainer.builder(run.model()).optimizer(run.optimizer()).config(run.config())
+                .listener(new DivergenceGuard()).build();
         try {
             if (sparkMaster == null) {
                 history = trainer.fit(split.local().train(), split.test(), run.history(), listener);

@@ -4,9 +4,10 @@ import java.util.Locale;
 
 /**
  * Ends a run whose loss has blown up: when an epoch's mean loss so far exceeds {@code factor} times
- * the run's first batch's, it throws a {@link TrainingDivergedException} saying so. (A loss that is
- * not finite ends every run, guard or not.) A loss can climb to 1e31 without ever reaching infinity;
- * this catches it within a batch or two.
+ * the run's first batch's (or times 1, if that is larger, so that a run that starts near zero, such
+ * as a resumed one, is not stopped by ordinary noise), it throws a {@link TrainingDivergedException}
+ * saying so. (A loss that is not finite ends every run, guard or not.) A loss can climb to 1e31
+ * without ever reaching infinity; this catches it within a batch or two.
  */
 public final class DivergenceGuard implements TrainingListener {
     private final double factor;
@@ -37,7 +38,7 @@ public final class DivergenceGuard implements TrainingListener {
             start = meanLoss;
             return;
         }
-        if (meanLoss > factor * start && meanLoss > 0) {
+        if (meanLoss > factor * Math.max(start, 1)) {
             throw new TrainingDivergedException(String.format(Locale.ROOT, "training diverged in epoch %d, batch %d"
                     + " of %d: the loss is %.4g, over %.0f times its start (%.4g); try a learning rate lower than"
                     + " %.3g", epoch, batch, batches, meanLoss, factor, start, optimizer.learningRate()));

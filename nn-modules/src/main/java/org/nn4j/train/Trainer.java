@@ -271,6 +271,16 @@ public final class Trainer {
             return this;
         }
 
+        /** Epochs, batch size, seed, patience and schedule at once, as {@code config} has them. */
+        public Builder config(TrainingConfig config) {
+            epochs = config.epochs();
+            batchSize = config.batchSize();
+            seed = config.seed();
+            patience = config.patience();
+            schedule = config.schedule();
+            return this;
+        }
+
         /** Hears the training, after those added before it. */
         public Builder listener(TrainingListener listener) {
             listeners.add(java.util.Objects.requireNonNull(listener, "listener"));

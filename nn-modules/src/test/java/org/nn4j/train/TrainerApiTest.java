@@ -136,6 +136,12 @@ class TrainerApiTest {
         assertEquals("training diverged in epoch 1, batch 3 of 9: the loss is 1.000e+31, over 100 times its start"
                 + " (2.300); try a learning rate lower than 0.500", error.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new DivergenceGuard(1));
+        DivergenceGuard nearZero = new DivergenceGuard(100);
+        nearZero.trainingStarted(new TrainingContext(model, model.loss(), sgd, Trainer.builder(model).build().config(),
+                0.5));
+        nearZero.batchFinished(1, 1, 9, 1e-4, 1000);
+        nearZero.batchFinished(1, 2, 9, 50, 1000); // far over 100 x 1e-4, under 100 x 1: noise, not divergence
+        assertThrows(TrainingDivergedException.class, () -> nearZero.batchFinished(1, 3, 9, 101, 1000));
     }
 
     @Test
