@@ -7,8 +7,11 @@ package org.nn4j.api;
  * output {@code y = f(x)}: sigmoid {@code y(1-y)}, tanh {@code 1-y²}, ReLU {@code 1 if y > 0 else 0}.
  */
 public enum ActivationKind {
+    /** {@code 1 / (1 + e^-x)}. */
     SIGMOID("sigmoid"),
+    /** {@code tanh(x)}. */
     TANH("tanh"),
+    /** {@code max(0, x)}. */
     RELU("relu");
 
     private final String label;

@@ -8,10 +8,12 @@ package org.nn4j.api;
  */
 public record Availability(boolean available, String reason) {
 
+    /** A backend that can run here, {@code detail} saying on what. */
     public static Availability available(String detail) {
         return new Availability(true, detail);
     }
 
+    /** A backend that cannot run here, {@code reason} saying why. */
     public static Availability unavailable(String reason) {
         return new Availability(false, reason);
     }

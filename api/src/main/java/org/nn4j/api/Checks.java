@@ -182,6 +182,7 @@ public final class Checks {
         }
     }
 
+    /** Checks the arguments of {@link Backend#transposeBlocks}. */
     public static void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
         sameDType("transposeBlocks", a, out);
         long size = (long) blocks * rows * cols;

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Element type of a {@link Matrix}. */
 public enum DType {
+    /** 32-bit IEEE 754 floats: half the memory and bandwidth of float64. */
     FLOAT32("float32", Float.BYTES),
+    /** 64-bit IEEE 754 floats: the reference precision of the golden cases. */
     FLOAT64("float64", Double.BYTES);
 
     /** System property that picks the data type when no flag does. */

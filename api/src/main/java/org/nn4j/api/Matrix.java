@@ -7,10 +7,13 @@ package org.nn4j.api;
  */
 public interface Matrix {
 
+    /** The number of rows: in a batch, the examples. */
     int rows();
 
+    /** The number of columns. */
     int cols();
 
+    /** The type of its values. */
     DType dtype();
 
     /** Number of elements, {@code rows() * cols()}. */

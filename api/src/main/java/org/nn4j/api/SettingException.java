@@ -7,10 +7,12 @@ package org.nn4j.api;
 public class SettingException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** A setting that cannot be used, {@code message} naming it, its value and its source. */
     public SettingException(String message) {
         super(message);
     }
 
+    /** As {@link #SettingException(String)}, with what caused it. */
     public SettingException(String message, Throwable cause) {
         super(message, cause);
     }

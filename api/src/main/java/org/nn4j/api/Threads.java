@@ -10,7 +10,9 @@ import java.util.OptionalInt;
  */
 public final class Threads {
 
+    /** The system property of the thread count. */
     public static final String PROPERTY = "nn4j.threads";
+    /** The environment variable of the thread count. */
     public static final String ENVIRONMENT = "NN4J_THREADS";
 
     private static final ThreadLocal<Integer> REQUESTED = new ThreadLocal<>();

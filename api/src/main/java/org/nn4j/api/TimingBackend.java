@@ -6,12 +6,14 @@ import java.util.Map;
 
 /**
  * A backend that times every operation of the backend it wraps, for benchmarks: how the time of a
- * training step divides between GEMM and everything else. Not thread-safe, like the backends.
+ * training step divides between GEMM and everything else. One thread at a time: its timings are one
+ * map.
  */
 public final class TimingBackend implements Backend {
     private final Backend inner;
     private final Map<String, long[]> nanos = new LinkedHashMap<>();
 
+    /** Times every operation of {@code inner}, which does the work. */
     public TimingBackend(Backend inner) {
         this.inner = inner;
     }
@@ -23,6 +25,7 @@ public final class TimingBackend implements Backend {
         return Collections.unmodifiableMap(totals);
     }
 
+    /** Forgets the times so far. */
     public void reset() {
         nanos.clear();
     }

@@ -9,6 +9,7 @@ package org.nn4j.api;
 public record Window2d(int channels, int height, int width, int kernelHeight, int kernelWidth, int strideHeight,
         int strideWidth, int paddingHeight, int paddingWidth) {
 
+    /** Checks that the sizes are positive, the padding not negative, and the kernel fits the padded input. */
     public Window2d {
         if (channels < 1 || height < 1 || width < 1 || kernelHeight < 1 || kernelWidth < 1 || strideHeight < 1
                 || strideWidth < 1 || paddingHeight < 0 || paddingWidth < 0) {
@@ -26,10 +27,12 @@ public record Window2d(int channels, int height, int width, int kernelHeight, in
         return new Window2d(channels, height, width, kernel, kernel, stride, stride, padding, padding);
     }
 
+    /** The output's rows of positions: {@code (height + 2 paddingHeight - kernelHeight) / strideHeight + 1}. */
     public int outHeight() {
         return (height + 2 * paddingHeight - kernelHeight) / strideHeight + 1;
     }
 
+    /** The output's columns of positions: {@code (width + 2 paddingWidth - kernelWidth) / strideWidth + 1}. */
     public int outWidth() {
         return (width + 2 * paddingWidth - kernelWidth) / strideWidth + 1;
     }

@@ -14,6 +14,7 @@ public final class WorkerPool {
 
     /** Work that splits into parts: part {@code part} of {@code parts} does its share. */
     public interface Task {
+        /** Does part {@code part} (from 0) of {@code parts}. */
         void run(int part, int parts);
     }
 
@@ -94,6 +95,7 @@ public final class WorkerPool {
 
     /** Work on items {@code from .. to} of a range that {@link #split} cuts into parts. */
     public interface Range {
+        /** Does items {@code from} (inclusive) to {@code to} (exclusive). */
         void run(int from, int to);
     }
 

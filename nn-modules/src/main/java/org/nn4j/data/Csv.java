@@ -60,6 +60,10 @@ public final class Csv {
      * has, which holds the label, and the header's names (null without a header). The first line is a
      * header when a field other than the label is not a number, or when the label column is given by
      * name.
+     *
+     * @param width the fields of every line
+     * @param labelColumn the field that holds the label, from 0
+     * @param names the header's names, or null without a header
      */
     public record Layout(int width, int labelColumn, List<String> names) implements java.io.Serializable {
 
@@ -119,6 +123,7 @@ public final class Csv {
      */
     public record Classes(List<String> names, boolean indices) implements java.io.Serializable {
 
+        /** Keeps a copy of {@code names}. */
         public Classes {
             names = List.copyOf(names);
         }
@@ -189,6 +194,7 @@ public final class Csv {
 
     /** Rows of features: {@code values.length / width} rows of {@code width}. */
     public record Features(float[] values, int width) {
+        /** The number of rows: {@code values.length / width}. */
         public int rows() {
             return values.length / width;
         }

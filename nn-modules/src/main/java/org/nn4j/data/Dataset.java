@@ -15,6 +15,7 @@ import org.nn4j.io.InvalidInputException;
  */
 public record Dataset(float[] features, int[] labels, int featureCount, List<String> classNames, String source) {
 
+    /** Checks that the arrays fit each other and every label is one of the classes. */
     public Dataset {
         classNames = List.copyOf(classNames);
         if (featureCount < 1 || features.length != labels.length * featureCount) {
@@ -29,10 +30,12 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
         }
     }
 
+    /** The number of examples. */
     public int size() {
         return labels.length;
     }
 
+    /** The number of classes. */
     public int classCount() {
         return classNames.size();
     }

@@ -15,6 +15,7 @@ import org.nn4j.io.InvalidInputException;
 public final class FashionMnist {
     /** Where the Debian package {@code dataset-fashion-mnist} puts the files. */
     public static final Path SYSTEM_DIRECTORY = Path.of("/usr/share/datasets/fashion-mnist");
+    /** Fashion-MNIST's ten classes, by label. */
     public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
     private static final String SUBSET = "/org/nn4j/data/fashion-mnist-subset/";

@@ -56,6 +56,7 @@ public final class Idx {
         return (stored & 0xFF) / 255f;
     }
 
+    /** The images of an IDX image file (gzip'd or not), pixels in [0, 1]. */
     public static Images readImages(Path file) {
         try (InputStream in = open(file)) {
             return readImages(in, file.toString());
@@ -64,6 +65,7 @@ public final class Idx {
         }
     }
 
+    /** The labels of an IDX label file (gzip'd or not). */
     public static int[] readLabels(Path file) {
         try (InputStream in = open(file)) {
             return readLabels(in, file.toString());

@@ -15,6 +15,7 @@ public final class NetworkFactory {
     private final DType dtype;
     private final ModuleRegistry registry;
 
+    /** Builds on {@code backend} in {@code dtype}, with the layer types of {@code registry}. */
     @Inject
     public NetworkFactory(Backend backend, DType dtype, ModuleRegistry registry) {
         this.backend = backend;
@@ -22,6 +23,7 @@ public final class NetworkFactory {
         this.registry = registry;
     }
 
+    /** The layer types and losses specs may name. */
     public ModuleRegistry registry() {
         return registry;
     }
@@ -35,10 +37,12 @@ public final class NetworkFactory {
         return registry.build(spec, backend, dtype, seed, "model spec");
     }
 
+    /** The backend models are built on. */
     public Backend backend() {
         return backend;
     }
 
+    /** The dtype models are built in. */
     public DType dtype() {
         return dtype;
     }

@@ -22,6 +22,7 @@ public final class Nn4jModule extends AbstractModule {
     private final Backend backend;
     private final DType dtype;
 
+    /** Binds {@code backend} and {@code dtype}. */
     public Nn4jModule(Backend backend, DType dtype) {
         this.backend = backend;
         this.dtype = dtype;

@@ -7,10 +7,12 @@ package org.nn4j.io;
 public class InvalidInputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Bad input, {@code message} naming the file, line or value and what was expected. */
     public InvalidInputException(String message) {
         super(message);
     }
 
+    /** As {@link #InvalidInputException(String)}, with what caused it. */
     public InvalidInputException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -42,7 +42,9 @@ import org.nn4j.nn.spec.ModuleRegistry;
  * out]}) still load.
  */
 public final class ModelFile {
+    /** The format written: model spec, tensors by {@code state_dict} name, classes, training. */
     public static final String FORMAT = "nn4j-model/2";
+    /** The first format (one MLP's architecture), still read. */
     public static final String FORMAT_1 = "nn4j-model/1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,6 +58,7 @@ public final class ModelFile {
      */
     public record Architecture(int inputSize, List<Integer> hiddenSizes, int outputSize, ActivationKind activation,
             String loss, DType dtype, List<String> classNames) {
+        /** Keeps copies of the lists. */
         public Architecture {
             hiddenSizes = List.copyOf(hiddenSizes);
             classNames = List.copyOf(classNames);
@@ -83,6 +86,7 @@ public final class ModelFile {
      */
     public record Loaded(Model model, List<String> classNames, Standardizer standardizer,
             Map<String, List<double[]>> optimizerState, JsonNode training) {
+        /** The model's loss. */
         public Loss loss() {
             return model.loss();
         }

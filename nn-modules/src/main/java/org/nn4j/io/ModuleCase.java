@@ -138,6 +138,7 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
     public record Result(double[][] prediction, double loss, double[][] inputGrad,
             Map<String, TensorData> parameterGrads) {
 
+        /** Whether every value is finite (no NaN or infinity). */
         public boolean isFinite() {
             if (!Double.isFinite(loss) || !GradientResult.finite(prediction) || !GradientResult.finite(inputGrad)) {
                 return false;

@@ -45,6 +45,7 @@ public final class Safetensors {
      * exactly as doubles, up to 2^53 for I64).
      */
     public record Tensor(String dtype, long[] shape, double[] values) {
+        /** Checks the dtype (F32, F64 or I64) and that the values fill the shape. */
         public Tensor {
             if (!dtype.equals("F32") && !dtype.equals("F64") && !dtype.equals("I64")) {
                 throw new IllegalArgumentException("only F32, F64 and I64 tensors, not " + dtype);

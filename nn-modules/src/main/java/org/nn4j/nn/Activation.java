@@ -9,6 +9,7 @@ public abstract class Activation {
     private final Backend backend;
     private final ActivationKind kind;
 
+    /** An activation of {@code kind} on {@code backend}. */
     protected Activation(Backend backend, ActivationKind kind) {
         this.backend = backend;
         this.kind = kind;
@@ -28,6 +29,7 @@ public abstract class Activation {
         }
     }
 
+    /** Which function this is. */
     public ActivationKind kind() {
         return kind;
     }

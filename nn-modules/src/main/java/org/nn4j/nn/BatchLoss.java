@@ -5,6 +5,7 @@ import org.nn4j.api.Matrix;
 
 /** What the losses share: their backend, shape checks, and scratch matrices kept between batches. */
 abstract class BatchLoss implements Loss {
+    /** The backend the loss computes on. */
     protected final Backend backend;
     private final Buffers scratch;
 
@@ -20,6 +21,9 @@ abstract class BatchLoss implements Loss {
         return out;
     }
 
+    /**
+     * Throws {@link IllegalArgumentException} unless {@code prediction} and {@code target} agree in shape and dtype.
+     */
     protected void requireSameShape(Matrix prediction, Matrix target) {
         if (prediction.rows() != target.rows() || prediction.cols() != target.cols()
                 || prediction.dtype() != target.dtype()) {

@@ -15,6 +15,7 @@ public final class Buffers {
     private final Map<Long, Matrix> byShape = new HashMap<>();
     private Matrix last;
 
+    /** Work matrices made on {@code backend}. */
     public Buffers(Backend backend) {
         this.backend = backend;
     }

@@ -28,10 +28,12 @@ public final class FullyConnectedLayer {
         this.bias = withBias ? backend.zeros(dtype, 1, outputSize) : null;
     }
 
+    /** The inputs: rows of {@code W}. */
     public int inputSize() {
         return weights.rows();
     }
 
+    /** The outputs: columns of {@code W}. */
     public int outputSize() {
         return weights.cols();
     }

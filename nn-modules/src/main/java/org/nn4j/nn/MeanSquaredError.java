@@ -9,8 +9,10 @@ import org.nn4j.api.Matrix;
  * {@code p - y}.
  */
 public final class MeanSquaredError extends BatchLoss {
+    /** The name model specs and the CLI give this loss. */
     public static final String LABEL = "mse";
 
+    /** The loss on {@code backend}. */
     public MeanSquaredError(Backend backend) {
         super(backend);
     }

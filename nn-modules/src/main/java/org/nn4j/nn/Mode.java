@@ -2,7 +2,9 @@ package org.nn4j.nn;
 
 /** Whether a forward pass trains (dropout drops, batch normalisation uses the batch) or evaluates. */
 public enum Mode {
+    /** Training: dropout drops, batch normalisation uses the batch's statistics and updates its running ones. */
     TRAIN("train"),
+    /** Evaluation: dropout passes all, batch normalisation uses its running statistics. */
     EVAL("eval");
 
     private final String label;
@@ -11,6 +13,7 @@ public enum Mode {
         this.label = label;
     }
 
+    /** The lower-case name, as in PyTorch's {@code model.train()} and {@code model.eval()}. */
     public String label() {
         return label;
     }

@@ -41,6 +41,9 @@ public final class Model {
     /** The thread of the last forward pass, whose activations the backward pass uses. */
     private volatile Thread forwardThread;
 
+    /**
+     * A model of {@code network}, built from {@code spec} on {@code backend} in {@code dtype}, minimising {@code loss}; {@link org.nn4j.nn.spec.ModuleRegistry#build} makes one.
+     */
     public Model(ModelSpec spec, Backend backend, DType dtype, Sequential network, Loss loss) {
         this.spec = spec;
         this.backend = backend;
@@ -67,14 +70,17 @@ public final class Model {
         this.gradients = List.copyOf(g);
     }
 
+    /** The spec the model was built from. */
     public ModelSpec spec() {
         return spec;
     }
 
+    /** The backend it computes on. */
     public Backend backend() {
         return backend;
     }
 
+    /** The dtype of its parameters, buffers and inputs. */
     public DType dtype() {
         return dtype;
     }

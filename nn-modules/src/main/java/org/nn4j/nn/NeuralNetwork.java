@@ -62,6 +62,7 @@ public final class NeuralNetwork {
         this.biasGrads = List.copyOf(b);
     }
 
+    /** A builder of a network on {@code backend}. */
     public static Builder builder(Backend backend) {
         return new Builder(backend);
     }
@@ -71,26 +72,32 @@ public final class NeuralNetwork {
         return model;
     }
 
+    /** The backend it computes on. */
     public Backend backend() {
         return model.backend();
     }
 
+    /** The dtype of its weights. */
     public DType dtype() {
         return model.dtype();
     }
 
+    /** Its layers, input first. */
     public List<FullyConnectedLayer> layers() {
         return layers;
     }
 
+    /** The activation between layers. */
     public ActivationKind activation() {
         return activation;
     }
 
+    /** Inputs per example. */
     public int inputSize() {
         return model.inputSize();
     }
 
+    /** Outputs per example. */
     public int outputSize() {
         return model.outputSize();
     }
@@ -174,11 +181,13 @@ public final class NeuralNetwork {
             return this;
         }
 
+        /** Inputs per example. */
         public Builder inputSize(int inputSize) {
             this.inputSize = inputSize;
             return this;
         }
 
+        /** Outputs per example. */
         public Builder outputSize(int outputSize) {
             this.outputSize = outputSize;
             return this;
@@ -189,6 +198,7 @@ public final class NeuralNetwork {
             return hiddenSizes(Arrays.stream(hiddenSizes).boxed().toList());
         }
 
+        /** The hidden layers' sizes, input side first. */
         public Builder hiddenSizes(List<Integer> hiddenSizes) {
             this.hiddenSizes = List.copyOf(hiddenSizes);
             return this;

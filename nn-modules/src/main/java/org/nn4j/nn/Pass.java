@@ -41,10 +41,12 @@ public final class Pass {
         return mode == Mode.EVAL ? EVAL : training(seed);
     }
 
+    /** Training or evaluation. */
     public Mode mode() {
         return mode;
     }
 
+    /** Whether this is a training pass. */
     public boolean training() {
         return mode == Mode.TRAIN;
     }

@@ -5,6 +5,7 @@ import org.nn4j.api.Backend;
 
 /** The rectifier {@code max(0, x)}. */
 public final class ReLU extends Activation {
+    /** ReLU on {@code backend}. */
     public ReLU(Backend backend) {
         super(backend, ActivationKind.RELU);
     }

@@ -18,6 +18,7 @@ public final class Sequential extends Module {
     private final boolean[] fusedWithNext;
     private final Map<String, Module> children;
 
+    /** The modules, run in order. */
     public Sequential(List<? extends Module> modules) {
         if (modules.isEmpty()) {
             throw new IllegalArgumentException("a Sequential needs at least one module");
@@ -35,6 +36,7 @@ public final class Sequential extends Module {
         this.children = java.util.Collections.unmodifiableMap(named);
     }
 
+    /** The modules, run in order. */
     public Sequential(Module... modules) {
         this(List.of(modules));
     }

@@ -10,6 +10,7 @@ import java.util.List;
  */
 public record Shape(List<Integer> dims) {
 
+    /** Checks that every size is positive, and keeps a copy. */
     public Shape {
         dims = List.copyOf(dims);
         if (dims.isEmpty()) {
@@ -22,6 +23,7 @@ public record Shape(List<Integer> dims) {
         }
     }
 
+    /** The shape of {@code dims}, outermost first. */
     public static Shape of(int... dims) {
         return new Shape(Arrays.stream(dims).boxed().toList());
     }
@@ -38,6 +40,7 @@ public record Shape(List<Integer> dims) {
         return (int) size;
     }
 
+    /** The number of dimensions. */
     public int rank() {
         return dims.size();
     }

@@ -5,6 +5,7 @@ import org.nn4j.api.Backend;
 
 /** The logistic function {@code 1 / (1 + exp(-x))}. */
 public final class Sigmoid extends Activation {
+    /** The sigmoid on {@code backend}. */
     public Sigmoid(Backend backend) {
         super(backend, ActivationKind.SIGMOID);
     }

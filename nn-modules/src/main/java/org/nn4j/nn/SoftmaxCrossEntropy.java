@@ -11,8 +11,10 @@ import org.nn4j.api.Matrix;
  * ±1e4 give finite results.
  */
 public final class SoftmaxCrossEntropy extends BatchLoss {
+    /** The name model specs give this loss (the CLI also accepts {@code ce}). */
     public static final String LABEL = "softmax_cross_entropy";
 
+    /** The loss on {@code backend}. */
     public SoftmaxCrossEntropy(Backend backend) {
         super(backend);
     }

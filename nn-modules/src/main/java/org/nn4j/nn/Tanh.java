@@ -5,6 +5,7 @@ import org.nn4j.api.Backend;
 
 /** The hyperbolic tangent. */
 public final class Tanh extends Activation {
+    /** Tanh on {@code backend}. */
     public Tanh(Backend backend) {
         super(backend, ActivationKind.TANH);
     }

@@ -8,6 +8,7 @@ import java.util.Arrays;
  */
 public record TensorData(long[] shape, double[] values) {
 
+    /** Checks that the values fill the shape. */
     public TensorData {
         long size = 1;
         for (long d : shape) {

@@ -18,6 +18,7 @@ public enum WeightInit {
         this.label = label;
     }
 
+    /** The lower-case name model specs use. */
     public String label() {
         return label;
     }

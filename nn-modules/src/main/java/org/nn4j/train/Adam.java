@@ -11,8 +11,11 @@ import org.nn4j.api.Matrix;
  * to the gradient first (L2, not AdamW).
  */
 public final class Adam extends Optimizer {
+    /** The first moment's decay, PyTorch's default. */
     public static final double BETA1 = 0.9;
+    /** The second moment's decay, PyTorch's default. */
     public static final double BETA2 = 0.999;
+    /** Added to the second moment's root, PyTorch's default. */
     public static final double EPSILON = 1e-8;
 
     private final double beta1;
@@ -21,10 +24,14 @@ public final class Adam extends Optimizer {
     private final List<Matrix> m;
     private final List<Matrix> v;
 
+    /**
+     * Adam on {@code parameters} with PyTorch's default betas and epsilon; {@code weightDecay} as PyTorch's (L2, added to the gradient).
+     */
     public Adam(Backend backend, List<Matrix> parameters, double learningRate, double weightDecay) {
         this(backend, parameters, learningRate, BETA1, BETA2, EPSILON, weightDecay);
     }
 
+    /** Adam on {@code parameters}, as PyTorch's {@code Adam(lr, betas=(beta1, beta2), eps, weight_decay)}. */
     public Adam(Backend backend, List<Matrix> parameters, double learningRate, double beta1, double beta2,
             double epsilon, double weightDecay) {
         super(backend, parameters, learningRate, weightDecay);

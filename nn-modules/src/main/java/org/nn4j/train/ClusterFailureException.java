@@ -7,6 +7,7 @@ package org.nn4j.train;
 public class ClusterFailureException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** A cluster that could not run a job, {@code message} in one line. */
     public ClusterFailureException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -27,6 +27,7 @@ public interface LearningRateSchedule {
     /** How the schedule is written on the command line and in model files. */
     String describe();
 
+    /** The base rate throughout. */
     static LearningRateSchedule constant() {
         return new LearningRateSchedule() {
             @Override

@@ -12,12 +12,16 @@ import org.nn4j.api.Matrix;
  * checkpoint saves and a resumed run restores.
  */
 public abstract class Optimizer {
+    /** The backend the updates compute on. */
     protected final Backend backend;
+    /** What the optimizer updates. */
     protected final List<Matrix> parameters;
+    /** L2 weight decay, added to the gradient as PyTorch does. */
     protected final double weightDecay;
     private double learningRate;
     private long steps;
 
+    /** An optimizer of {@code parameters} on {@code backend}. */
     protected Optimizer(Backend backend, List<Matrix> parameters, double learningRate, double weightDecay) {
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("the learning rate must be a positive number, not " + learningRate);
@@ -58,10 +62,12 @@ public abstract class Optimizer {
     /** Updates one parameter; {@code step} counts from 1. */
     protected abstract void update(int index, Matrix parameter, Matrix gradient, long step);
 
+    /** The learning rate of the next step. */
     public double learningRate() {
         return learningRate;
     }
 
+    /** Sets the learning rate of the steps from now on. */
     public void setLearningRate(double learningRate) {
         this.learningRate = learningRate;
     }
@@ -94,6 +100,7 @@ public abstract class Optimizer {
         return List.copyOf(state);
     }
 
+    /** The error for a state slot the optimizer does not have. */
     protected static IllegalArgumentException noSlot(String optimizer, String slot) {
         return new IllegalArgumentException(optimizer + " has no state '" + slot + "'");
     }

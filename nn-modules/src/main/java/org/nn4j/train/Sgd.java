@@ -16,6 +16,7 @@ public final class Sgd extends Optimizer {
     private final boolean nesterov;
     private final List<Matrix> velocity;
 
+    /** SGD on {@code parameters}, as PyTorch's {@code SGD(lr, momentum, nesterov=nesterov, weight_decay)}. */
     public Sgd(Backend backend, List<Matrix> parameters, double learningRate, double momentum, boolean nesterov,
             double weightDecay) {
         super(backend, parameters, learningRate, weightDecay);

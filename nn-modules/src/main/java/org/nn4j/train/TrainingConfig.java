@@ -12,6 +12,7 @@ package org.nn4j.train;
  */
 public record TrainingConfig(int epochs, int batchSize, long seed, int patience, LearningRateSchedule schedule) {
 
+    /** Checks that epochs and batch size are at least 1 and patience is not negative. */
     public TrainingConfig {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be at least 1, not " + epochs);

@@ -4,6 +4,7 @@ package org.nn4j.train;
 public class TrainingDivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** A run whose loss stopped being usable, {@code message} saying where and what to try. */
     public TrainingDivergedException(String message) {
         super(message);
     }

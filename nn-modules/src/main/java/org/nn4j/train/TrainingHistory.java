@@ -15,14 +15,17 @@ import java.util.List;
 public record TrainingHistory(List<EpochMetrics> epochs, double bestTestLoss, int epochsSinceBest,
         boolean stoppedEarly) {
 
+    /** Keeps a copy of the epochs. */
     public TrainingHistory {
         epochs = List.copyOf(epochs);
     }
 
+    /** The history of a run that has not begun. */
     public static TrainingHistory empty() {
         return new TrainingHistory(List.of(), Double.POSITIVE_INFINITY, 0, false);
     }
 
+    /** The epochs trained so far. */
     public int epochsDone() {
         return epochs.size();
     }

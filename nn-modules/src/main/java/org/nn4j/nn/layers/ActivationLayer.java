@@ -19,11 +19,13 @@ public final class ActivationLayer extends ElementwiseLayer {
 
     private final ActivationKind kind;
 
+    /** The activation {@code kind} as a layer on {@code backend}. */
     public ActivationLayer(Backend backend, ActivationKind kind) {
         super(backend);
         this.kind = kind;
     }
 
+    /** Which function this is. */
     public ActivationKind kind() {
         return kind;
     }
@@ -76,6 +78,7 @@ public final class ActivationLayer extends ElementwiseLayer {
 
     /** The layer type {@code sigmoid}. */
     public static final class Sigmoid extends Kind {
+        /** The {@code sigmoid} layer type. */
         public Sigmoid() {
             super(ActivationKind.SIGMOID, "1 / (1 + exp(-x)), element-wise (torch.nn.Sigmoid)");
         }
@@ -83,6 +86,7 @@ public final class ActivationLayer extends ElementwiseLayer {
 
     /** The layer type {@code tanh}. */
     public static final class Tanh extends Kind {
+        /** The {@code tanh} layer type. */
         public Tanh() {
             super(ActivationKind.TANH, "tanh(x), element-wise (torch.nn.Tanh)");
         }
@@ -90,6 +94,7 @@ public final class ActivationLayer extends ElementwiseLayer {
 
     /** The layer type {@code relu}. */
     public static final class ReLU extends Kind {
+        /** The {@code relu} layer type. */
         public ReLU() {
             super(ActivationKind.RELU, "max(x, 0), element-wise (torch.nn.ReLU)");
         }

@@ -57,6 +57,9 @@ public final class BatchNorm1d extends Module {
     private Matrix xhat;
     private boolean trainedLast;
 
+    /**
+     * Batch normalisation of {@code numFeatures} features, as PyTorch's {@code BatchNorm1d(num_features, eps, momentum, affine)}.
+     */
     public BatchNorm1d(Backend backend, DType dtype, int numFeatures, double eps, double momentum, boolean affine) {
         this("batchnorm1d", backend, dtype, numFeatures, eps, momentum, affine);
     }

@@ -32,6 +32,7 @@ public final class BatchNorm2d extends Module {
     private final Buffers gradsByPosition;
     private final Buffers inputGrads;
 
+    /** Batch normalisation of each channel of images of {@code shape}, as PyTorch's {@code BatchNorm2d}. */
     public BatchNorm2d(Backend backend, DType dtype, Shape shape, double eps, double momentum, boolean affine) {
         if (shape.rank() != 3) {
             throw new IllegalArgumentException("batchnorm2d takes [channels, height, width], not " + shape);

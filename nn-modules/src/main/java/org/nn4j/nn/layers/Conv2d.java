@@ -41,6 +41,7 @@ public final class Conv2d extends Module {
     private final Buffers inputGrads;
     private Matrix cols;
 
+    /** A convolution of {@code outChannels} filters over {@code window}, with a bias when {@code bias}. */
     public Conv2d(Backend backend, DType dtype, Window2d window, int outChannels, boolean bias) {
         this.backend = backend;
         this.dtype = dtype;

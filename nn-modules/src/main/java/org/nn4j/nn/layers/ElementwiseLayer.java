@@ -13,12 +13,14 @@ import org.nn4j.nn.Shape;
  * buffers (made once per batch size) and what the backward pass needs.
  */
 public abstract class ElementwiseLayer extends Module {
+    /** The backend the layer computes on. */
     protected final Backend backend;
     private final Buffers outputs;
     private final Buffers inputGrads;
     private Matrix input;
     private Matrix output;
 
+    /** A layer on {@code backend}. */
     protected ElementwiseLayer(Backend backend) {
         this.backend = backend;
         this.outputs = new Buffers(backend);

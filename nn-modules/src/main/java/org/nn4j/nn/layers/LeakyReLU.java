@@ -12,6 +12,7 @@ import org.nn4j.nn.spec.LayerType;
 public final class LeakyReLU extends ElementwiseLayer {
     private final double negativeSlope;
 
+    /** {@code max(0, x) + negativeSlope min(0, x)} on {@code backend}. */
     public LeakyReLU(Backend backend, double negativeSlope) {
         super(backend);
         this.negativeSlope = negativeSlope;

@@ -28,6 +28,7 @@ public final class Linear extends Module {
     private final Buffers inputGrads;
     private Matrix input;
 
+    /** {@code y = x W^T + b}, as PyTorch's {@code Linear(in_features, out_features, bias)}. */
     public Linear(Backend backend, DType dtype, int inFeatures, int outFeatures, boolean bias) {
         this.layer = new FullyConnectedLayer(backend, dtype, inFeatures, outFeatures, bias);
         Parameter weight = new Parameter("weight", layer.weights(), backend.zeros(dtype, inFeatures, outFeatures),
@@ -45,6 +46,7 @@ public final class Linear extends Module {
         return layer;
     }
 
+    /** The weight: {@code in x out} here, {@code [out, in]} in the {@code state_dict}. */
     public Parameter weight() {
         return parameters.get(0);
     }

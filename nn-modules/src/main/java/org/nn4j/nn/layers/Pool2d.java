@@ -29,6 +29,7 @@ public final class Pool2d extends Module {
     private final Buffers inputGrads;
     private Matrix argmax;
 
+    /** Max ({@code max}) or average pooling over {@code window}. */
     public Pool2d(Backend backend, DType dtype, Window2d window, boolean max) {
         this.backend = backend;
         this.dtype = dtype;
@@ -114,6 +115,7 @@ public final class Pool2d extends Module {
 
     /** The layer type {@code maxpool2d}. */
     public static final class MaxType extends PoolType {
+        /** The {@code maxpool2d} layer type. */
         public MaxType() {
             super(true);
         }
@@ -131,6 +133,7 @@ public final class Pool2d extends Module {
 
     /** The layer type {@code avgpool2d}. */
     public static final class AvgType extends PoolType {
+        /** The {@code avgpool2d} layer type. */
         public AvgType() {
             super(false);
         }

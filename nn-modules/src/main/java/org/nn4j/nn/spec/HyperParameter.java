@@ -24,7 +24,14 @@ public record HyperParameter(String name, Kind kind, Object defaultValue, boolea
 
     /** The kinds of values; their labels are PyTorch's argument types. */
     public enum Kind {
-        INTEGER("int"), NUMBER("float"), BOOLEAN("bool"), STRING("str"),
+        /** A whole number. */
+        INTEGER("int"),
+        /** A number. */
+        NUMBER("float"),
+        /** true or false. */
+        BOOLEAN("bool"),
+        /** Text, often one of a few choices. */
+        STRING("str"),
         /** One whole number for both directions, or [height, width]: PyTorch's {@code _size_2_t}. */
         PAIR("int or [int, int]");
 
@@ -34,11 +41,13 @@ public record HyperParameter(String name, Kind kind, Object defaultValue, boolea
             this.label = label;
         }
 
+        /** The name of the kind, as PyTorch's signatures write it. */
         public String label() {
             return label;
         }
     }
 
+    /** Keeps a copy of the choices. */
     public HyperParameter {
         choices = List.copyOf(choices);
     }
@@ -70,6 +79,7 @@ public record HyperParameter(String name, Kind kind, Object defaultValue, boolea
                 List.of(), description);
     }
 
+    /** An optional true-or-false parameter. */
     public static HyperParameter bool(String name, boolean defaultValue, String description) {
         return new HyperParameter(name, Kind.BOOLEAN, defaultValue, false, Double.NaN, false, Double.NaN, false,
                 List.of(), description);

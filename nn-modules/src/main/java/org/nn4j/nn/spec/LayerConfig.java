@@ -44,14 +44,17 @@ public final class LayerConfig {
         return index;
     }
 
+    /** The shape of one example coming into the layer. */
     public Shape input() {
         return input;
     }
 
+    /** The backend the layer computes on. */
     public Backend backend() {
         return backend;
     }
 
+    /** The dtype of the layer's parameters. */
     public DType dtype() {
         return dtype;
     }
@@ -81,6 +84,7 @@ public final class LayerConfig {
         return values.containsKey(key);
     }
 
+    /** A whole-number hyper-parameter's value (its default when the spec leaves it out). */
     public int integer(String key) {
         return (Integer) value(key);
     }
@@ -91,14 +95,17 @@ public final class LayerConfig {
         return value instanceof int[] both ? both.clone() : new int[] {(Integer) value, (Integer) value};
     }
 
+    /** A number hyper-parameter's value. */
     public double number(String key) {
         return ((Number) value(key)).doubleValue();
     }
 
+    /** A true-or-false hyper-parameter's value. */
     public boolean bool(String key) {
         return (Boolean) value(key);
     }
 
+    /** A text hyper-parameter's value. */
     public String string(String key) {
         return (String) value(key);
     }

@@ -35,9 +35,11 @@ import org.nn4j.nn.Shape;
  * @param layers each layer's JSON object, {@code type} included
  */
 public record ModelSpec(Shape input, List<ObjectNode> layers, String loss) {
+    /** The loss of a spec that names none. */
     public static final String DEFAULT_LOSS = "softmax_cross_entropy";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Keeps copies of the layers. */
     public ModelSpec {
         List<ObjectNode> copies = new ArrayList<>();
         layers.forEach(layer -> copies.add(layer.deepCopy()));
@@ -112,6 +114,7 @@ public record ModelSpec(Shape input, List<ObjectNode> layers, String loss) {
             return this;
         }
 
+        /** The spec. */
         public ModelSpec build() {
             if (layers.isEmpty()) {
                 throw new IllegalArgumentException("a model spec needs at least one layer");

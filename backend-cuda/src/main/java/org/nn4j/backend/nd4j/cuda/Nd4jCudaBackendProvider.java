@@ -28,6 +28,7 @@ public final class Nd4jCudaBackendProvider implements BackendProvider {
 
     private final CudaEnvironment environment;
 
+    /** The provider ServiceLoader makes, looking at this machine's driver and GPUs. */
     public Nd4jCudaBackendProvider() {
         this(CudaEnvironment.system());
     }
