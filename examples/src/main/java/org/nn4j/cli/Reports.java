@@ -1,8 +1,5 @@
 package org.nn4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -20,34 +17,10 @@ import org.nn4j.io.AtomicFiles;
 import org.nn4j.train.EpochMetrics;
 import org.nn4j.train.TrainingHistory;
 
-/** What a training run writes besides the model: the metrics JSON and the learning-curve plot. */
+/** The learning-curve plot a training run writes beside the model. */
 final class Reports {
 
     private Reports() {
-    }
-
-    /** One JSON object of per-epoch lists and the run's facts, written atomically. */
-    static void writeMetrics(Path file, TrainingHistory history, String backend, String dtype, long seed, String data)
-            throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode root = json.createObjectNode();
-        List<EpochMetrics> epochs = history.epochs();
-        list(root, "train_loss", epochs, EpochMetrics::trainLoss);
-        list(root, "test_loss", epochs, EpochMetrics::testLoss);
-        list(root, "test_accuracy", epochs, EpochMetrics::testAccuracy);
-        list(root, "samples_per_second", epochs, EpochMetrics::samplesPerSecond);
-        list(root, "learning_rate", epochs, EpochMetrics::learningRate);
-        list(root, "seconds", epochs, EpochMetrics::seconds);
-        if (history.last() != null) {
-            root.put("final_test_accuracy", history.last().testAccuracy());
-        }
-        root.put("epochs", history.epochsDone());
-        root.put("stopped_early", history.stoppedEarly());
-        root.put("backend", backend);
-        root.put("dtype", dtype);
-        root.put("seed", seed);
-        root.put("data", data);
-        AtomicFiles.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     }
 
     /** Training and test loss (left axis) and test accuracy (right axis) per epoch, as a PNG. */
@@ -70,11 +43,6 @@ final class Reports {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
         AtomicFiles.write(file, png.toByteArray());
-    }
-
-    private static void list(ObjectNode root, String key, List<EpochMetrics> epochs, ToDoubleFunction<EpochMetrics> f) {
-        ArrayNode array = root.putArray(key);
-        epochs.forEach(e -> array.add(f.applyAsDouble(e)));
     }
 
     private static double[] values(List<EpochMetrics> epochs, ToDoubleFunction<EpochMetrics> f) {

@@ -16,7 +16,6 @@ import java.util.stream.Collectors;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
-import org.nn4j.api.Matrix;
 import org.nn4j.data.Dataset;
 import org.nn4j.data.Split;
 import org.nn4j.data.Standardizer;
@@ -28,10 +27,12 @@ import org.nn4j.nn.spec.LossType;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 import org.nn4j.train.Checkpoints;
+import org.nn4j.train.CheckpointListener;
 import org.nn4j.train.DistributedTraining;
 import org.nn4j.train.DivergenceGuard;
 import org.nn4j.train.EpochMetrics;
 import org.nn4j.train.LearningRateSchedule;
+import org.nn4j.train.MetricsListener;
 import org.nn4j.train.Optimizer;
 import org.nn4j.train.ProgressListener;
 import org.nn4j.train.Trainer;
@@ -239,32 +240,39 @@ final class TrainCommand implements Callable<Integer> {
                     + (resume != null ? "; resuming after epoch " + run.history().epochsDone() : ""));
             out.flush();
         }
-        ProgressListener progress = new ProgressListener(out, System.console() != null, quiet);
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void epochStarted(int epoch, int epochs, int batches) {
-                progress.epochStarted(epoch, epochs, batches);
-            }
-
-            @Override
-            public void batchFinished(int epoch, int batch, int batches, double meanLoss, double speed) {
-                progress.batchFinished(epoch, batch, batches, meanLoss, speed);
-            }
-
-            @Override
-            public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
-                try {
-                    save(modelFile, run, history, backend);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+        // The run's files, rewritten after every epoch; a loss that blows up without ever reaching
+        // infinity (1e31, say) ends the run as a NaN would.
+        String dtype = run.model().dtype().label();
+        Trainer.Builder builder = Trainer.builder(run.model()).optimizer(run.optimizer()).config(run.config())
+                .listener(new DivergenceGuard());
+        if (modelFile != null) {
+            builder.listener(new CheckpointListener(modelFile, 1, run.classNames(), run.standardizer(),
+                    Map.of("data", run.examples().description())));
+        }
+        if (metricsJson != null) {
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("backend", backend.name());
+            facts.put("dtype", dtype);
+            facts.put("seed", run.config().seed());
+            facts.put("data", run.examples().description());
+            builder.listener(new MetricsListener(metricsJson, facts));
+        }
+        if (plot != null) {
+            String title = run.model().spec().summary() + " on " + backend.name() + ", " + dtype;
+            builder.listener(new TrainingListener() {
+                @Override
+                public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
+                    try {
+                        Reports.writePlot(plot, history, title);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
                 }
-                progress.epochFinished(metrics, history);
-            }
-        };
+            });
+        }
+        Trainer trainer = builder.listener(new ProgressListener(out, System.console() != null, quiet)).build();
+        TrainingListener listener = new TrainingListener() { };
         TrainingHistory history;
-        // A loss that blows up without ever reaching infinity (1e31, say) ends the run as a NaN would.
-        Trainer trainer = Trainer.builder(run.model()).optimizer(run.optimizer()).config(run.config())
-                .listener(new DivergenceGuard()).build();
         try {
             if (sparkMaster == null) {
                 history = trainer.fit(split.local().train(), split.test(), run.history(), listener);
@@ -310,29 +318,6 @@ final class TrainCommand implements Callable<Integer> {
             out.println("wrote " + String.join(", ", written));
         }
         return 0;
-    }
-
-    /** Writes the model (with the optimizer's state, for --resume), the metrics and the plot, as far as asked. */
-    private void save(Path modelFile, Setup run, TrainingHistory history, Backend backend) throws IOException {
-        String dtype = run.model().dtype().label();
-        if (modelFile != null) {
-            Map<String, List<Matrix>> state = new LinkedHashMap<>();
-            for (String slot : run.optimizer().slots()) {
-                state.put(slot, run.optimizer().stateMatrices(slot));
-            }
-            Map<String, Object> facts = new LinkedHashMap<>();
-            facts.put("backend", backend.name());
-            facts.put("data", run.examples().description());
-            ModelFile.save(modelFile, run.model(), run.classNames(), run.standardizer(), state,
-                    Checkpoints.describe(run.optimizer(), run.baseRate(), run.config(), history, facts));
-        }
-        if (metricsJson != null) {
-            Reports.writeMetrics(metricsJson, history, backend.name(), dtype, run.config().seed(),
-                    run.examples().description());
-        }
-        if (plot != null) {
-            Reports.writePlot(plot, history, run.model().spec().summary() + " on " + backend.name() + ", " + dtype);
-        }
     }
 
     /** The training set that --read-on-executors has the executors read, the test set here. */

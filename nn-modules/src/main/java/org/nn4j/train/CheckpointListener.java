@@ -20,6 +20,7 @@ public final class CheckpointListener implements TrainingListener {
     private final int every;
     private final List<String> classNames;
     private final Standardizer standardizer;
+    private final Map<String, Object> facts;
     private TrainingContext context;
 
     /**
@@ -29,6 +30,15 @@ public final class CheckpointListener implements TrainingListener {
      * @param standardizer what the inputs were standardised with, or null
      */
     public CheckpointListener(Path file, int every, List<String> classNames, Standardizer standardizer) {
+        this(file, every, classNames, standardizer, Map.of());
+    }
+
+    /**
+     * As {@link #CheckpointListener(Path, int, List, Standardizer)}, recording {@code facts} (the data's
+     * name, say) in the file's training metadata beside the backend.
+     */
+    public CheckpointListener(Path file, int every, List<String> classNames, Standardizer standardizer,
+            Map<String, Object> facts) {
         if (every < 1) {
             throw new IllegalArgumentException("every must be at least 1 epoch, not " + every);
         }
@@ -36,6 +46,7 @@ public final class CheckpointListener implements TrainingListener {
         this.every = every;
         this.classNames = List.copyOf(classNames);
         this.standardizer = standardizer;
+        this.facts = new LinkedHashMap<>(facts);
     }
 
     @Override
@@ -68,11 +79,12 @@ public final class CheckpointListener implements TrainingListener {
         for (String slot : optimizer.slots()) {
             state.put(slot, optimizer.stateMatrices(slot));
         }
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("backend", context.model().backend().name());
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("backend", context.model().backend().name());
+        run.putAll(facts);
         try {
             ModelFile.save(file, context.model(), classNames, standardizer, state, Checkpoints.describe(optimizer,
-                    context.baseLearningRate(), context.config(), history, facts));
+                    context.baseLearningRate(), context.config(), history, run));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write the checkpoint (" + e.getMessage() + ")", e);
         }
