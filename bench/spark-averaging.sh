@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # spark-averaging.sh: parameter averaging on Spark against one machine, interleaved A B A B ... on the
-# same data, model, batch and seed. Each run trains a few epochs; a run's speed is its samples/s over
-# the epochs from --from on (2 by default: after the first, in which the JIT compiler is busiest).
-# Spark's own code keeps the compiler busy for longer (measured on 2 cores: its C2 thread took a
-# quarter of a core 10-18 s into a run), so a long run's later epochs (--epochs 20 --from 11) show the
-# steady state. Prints each pair's speeds, accuracies and ratio, the cluster's cost line of the last
-# averaging run, and the median ratio.
+# same data, model, batch and seed. Each run trains --epochs epochs; a run's speed is its samples/s over
+# the epochs from --from on. Spark's own code keeps the JIT compiler busy for the first 20 s or so
+# (measured on 2 cores: its C2 thread took a quarter of a core 10-18 s into a run), so by default the
+# runs train 20 epochs and the speed is that of epochs 11-20, the steady state of a run of minutes;
+# --epochs 5 --from 2 measures a short run. Prints each pair's speeds, accuracies and ratio, the
+# cluster's cost line of the last averaging run, and the median ratio.
 #
 #   bench/spark-averaging.sh --data DIR [--backend nd4j-cpu] [--master 'local[2]'] [--batch-size 1024]
-#                            [--average-every 8] [--epochs 5] [--from 2] [--pairs 3] [--spark-conf KEY=VALUE]...
+#                            [--average-every 8] [--epochs 20] [--from 11] [--pairs 3] [--spark-conf KEY=VALUE]...
 #                            [-- more nn train options, for both sides]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-data="" backend=nd4j-cpu master='local[2]' batch=1024 every=8 epochs=5 from=2 pairs=3 extra=() spark_conf=()
+data="" backend=nd4j-cpu master='local[2]' batch=1024 every=8 epochs=20 from=11 pairs=3 extra=() spark_conf=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --data) data="$2"; shift 2 ;;
