@@ -71,6 +71,13 @@ class ExamplesTest {
     }
 
     @Test
+    void theGuiceExampleBuildsOnTheBackendItIsGiven() throws Exception {
+        String out = printed(() -> GuiceExample.main(new String[] {"ejml"}));
+        assertEquals("[784] linear(out_features=64) relu linear(out_features=10), softmax_cross_entropy on ejml,"
+                + " float32", out.strip());
+    }
+
+    @Test
     void readmesJavaExamplesAreTheProgramsMarkedParts() throws IOException {
         List<String> regions = new ArrayList<>();
         Pattern marked = Pattern.compile("// README: \\w+\\n(.*?)\\n\\s*// README end", Pattern.DOTALL);
@@ -82,7 +89,7 @@ class ExamplesTest {
                 }
             }
         }
-        assertEquals(4, regions.size(), "marked parts");
+        assertEquals(5, regions.size(), "marked parts");
         String readme = Files.readString(ROOT.resolve("README.md"));
         Matcher blocks = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(readme);
         List<String> shown = new ArrayList<>();
