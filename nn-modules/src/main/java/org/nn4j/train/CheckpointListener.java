@@ -10,14 +10,18 @@ import org.nn4j.data.Standardizer;
 import org.nn4j.io.ModelFile;
 
 /**
- * Saves the run every {@code every} epochs and after the last: the model with the optimizer's state,
- * configuration and history, in nn4j's model file (written to a temporary file and renamed, so that a
- * crash leaves the previous checkpoint whole). {@link Checkpoints#resume} reads it back, and a run
- * resumed from it goes on as the uninterrupted one would have, learning rate included.
+ * Saves the run every {@code every} epochs and after the last (or, made by {@link #everySteps}, every
+ * so many steps as well): the model with the optimizer's state, configuration and history, in nn4j's
+ * model file (written to a temporary file and renamed, so that a crash leaves the previous checkpoint
+ * whole). {@link Checkpoints#resume} reads it back, and a run resumed from it goes on as the
+ * uninterrupted one would have, learning rate included; from within an epoch, after the batches the
+ * checkpoint had done.
  */
 public final class CheckpointListener implements TrainingListener {
     private final Path file;
     private final int every;
+    private int everySteps;
+    private TrainingHistory completed;
     private final List<String> classNames;
     private final Standardizer standardizer;
     private final Map<String, Object> facts;
@@ -49,6 +53,20 @@ public final class CheckpointListener implements TrainingListener {
         this.facts = new LinkedHashMap<>(facts);
     }
 
+    /**
+     * A checkpoint every {@code steps} steps (batches, counted over the whole run) and after every
+     * epoch, and the rest as {@link #CheckpointListener(Path, int, List, Standardizer, Map)}.
+     */
+    public static CheckpointListener everySteps(Path file, int steps, List<String> classNames,
+            Standardizer standardizer, Map<String, Object> facts) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be at least 1, not " + steps);
+        }
+        CheckpointListener listener = new CheckpointListener(file, 1, classNames, standardizer, facts);
+        listener.everySteps = steps;
+        return listener;
+    }
+
     @Override
     public void trainingStarted(TrainingContext context) {
         if (classNames.size() != context.model().outputSize()) {
@@ -56,10 +74,21 @@ public final class CheckpointListener implements TrainingListener {
                     + context.model().outputSize() + " outputs");
         }
         this.context = context;
+        this.completed = context.history();
+    }
+
+    @Override
+    public void batchFinished(int epoch, int batch, int batches, double meanLoss, double samplesPerSecond) {
+        long step = (long) (epoch - 1) * batches + batch;
+        if (everySteps > 0 && batch < batches && step % everySteps == 0) {
+            // The epoch's end saves anyway; within it, the batches done and their loss sum go with it.
+            save(completed.into(batch, meanLoss * batch * (double) context.config().batchSize()));
+        }
     }
 
     @Override
     public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
+        completed = history;
         if (metrics.epoch() % every == 0 || metrics.epoch() == context.config().epochs() || history.stoppedEarly()) {
             save(history);
         }

@@ -67,6 +67,8 @@ public final class Checkpoints {
         hist.put("best_test_loss", Double.isFinite(history.bestTestLoss()) ? history.bestTestLoss() : null);
         hist.put("epochs_since_best", history.epochsSinceBest());
         hist.put("stopped_early", history.stoppedEarly());
+        hist.put("batches_into_epoch", history.batchesIntoEpoch());
+        hist.put("loss_sum_into_epoch", history.lossSumIntoEpoch());
         Map<String, Object> training = new LinkedHashMap<>(run);
         training.put("optimizer", opt);
         training.put("config", conf);
@@ -115,7 +117,8 @@ public final class Checkpoints {
         }
         JsonNode best = hist.path("best_test_loss");
         return new TrainingHistory(epochs, best.isNumber() ? best.asDouble() : Double.POSITIVE_INFINITY,
-                hist.path("epochs_since_best").asInt(), hist.path("stopped_early").asBoolean());
+                hist.path("epochs_since_best").asInt(), hist.path("stopped_early").asBoolean(),
+                hist.path("batches_into_epoch").asInt(0), hist.path("loss_sum_into_epoch").asDouble(0));
     }
 
     /**

@@ -127,7 +127,7 @@ public final class Trainer {
         List<TrainingListener> all = new ArrayList<>(listeners);
         all.add(given);
         TrainingListener listener = new AllListeners(all);
-        listener.trainingStarted(new TrainingContext(network, loss, optimizer, config, baseLearningRate));
+        listener.trainingStarted(new TrainingContext(network, loss, optimizer, config, baseLearningRate, history));
         int n = trainSize;
         int batchSize = Math.min(config.batchSize(), n);
         int batches = batches(n, batchSize);
@@ -141,8 +141,10 @@ public final class Trainer {
             shuffle(order, config.seed(), epoch);
             listener.epochStarted(epoch + 1, config.epochs(), batches);
             long start = System.nanoTime();
-            double lossSum = 0;
-            for (int b = 0; b < batches; b++) {
+            // A checkpoint made within this epoch resumes after its batches.
+            int firstBatch = Math.min(done.batchesIntoEpoch(), batches);
+            double lossSum = done.lossSumIntoEpoch();
+            for (int b = firstBatch; b < batches; b++) {
                 int from = b * batchSize;
                 int count = b == batches - 1 ? n - from : batchSize;
                 if (config.schedule().perStep()) {
@@ -158,13 +160,15 @@ public final class Trainer {
                 }
                 lossSum += batchLoss * count;
                 double seconds = (System.nanoTime() - start) / 1e9;
-                listener.batchFinished(epoch + 1, b + 1, batches, lossSum / (from + count), (from + count) / seconds);
+                listener.batchFinished(epoch + 1, b + 1, batches, lossSum / (from + count),
+                        (from + count - firstBatch * batchSize) / seconds);
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
             Evaluation evaluation = test == null ? null : Evaluation.of(network, loss, test);
             EpochMetrics metrics = new EpochMetrics(epoch + 1, lossSum / n,
                     evaluation == null ? Double.NaN : evaluation.loss(),
-                    evaluation == null ? Double.NaN : evaluation.accuracy(), n / trainSeconds, rate,
+                    evaluation == null ? Double.NaN : evaluation.accuracy(),
+                    (n - firstBatch * batchSize) / trainSeconds, rate,
                     (System.nanoTime() - start) / 1e9);
             done = done.plus(metrics, config.patience());
             listener.epochFinished(metrics, done);

@@ -12,7 +12,8 @@ import org.nn4j.nn.Model;
  * @param optimizer what updates it (its learning rate is the schedule's of the current epoch)
  * @param config epochs, batch size, seed, patience and schedule
  * @param baseLearningRate the rate the schedule starts from, which a checkpoint records
+ * @param history where the run starts: empty, or a resumed run's
  */
 public record TrainingContext(Model model, Loss loss, Optimizer optimizer, TrainingConfig config,
-        double baseLearningRate) {
+        double baseLearningRate, TrainingHistory history) {
 }

@@ -5,19 +5,30 @@ import java.util.List;
 
 /**
  * Every epoch trained so far and the early-stopping counters: what a checkpoint records so that a
- * resumed run continues where the interrupted one stopped.
+ * resumed run continues where the interrupted one stopped; a checkpoint made within an epoch also
+ * records how far into that epoch the run was.
  *
  * @param epochs metrics of each epoch, in order
  * @param bestTestLoss the lowest held-out loss so far
  * @param epochsSinceBest epochs since that loss
  * @param stoppedEarly whether early stopping ended the run
+ * @param batchesIntoEpoch batches of the next epoch already trained (0 at an epoch's end)
+ * @param lossSumIntoEpoch their loss summed over their examples
  */
 public record TrainingHistory(List<EpochMetrics> epochs, double bestTestLoss, int epochsSinceBest,
-        boolean stoppedEarly) {
+        boolean stoppedEarly, int batchesIntoEpoch, double lossSumIntoEpoch) {
 
-    /** Keeps a copy of the epochs. */
+    /** Keeps a copy of the epochs; checks the batches into the epoch are not negative. */
     public TrainingHistory {
         epochs = List.copyOf(epochs);
+        if (batchesIntoEpoch < 0) {
+            throw new IllegalArgumentException("batches into an epoch cannot be negative, not " + batchesIntoEpoch);
+        }
+    }
+
+    /** A history at an epoch's end. */
+    public TrainingHistory(List<EpochMetrics> epochs, double bestTestLoss, int epochsSinceBest, boolean stoppedEarly) {
+        this(epochs, bestTestLoss, epochsSinceBest, stoppedEarly, 0, 0);
     }
 
     /** The history of a run that has not begun. */
@@ -25,7 +36,7 @@ public record TrainingHistory(List<EpochMetrics> epochs, double bestTestLoss, in
         return new TrainingHistory(List.of(), Double.POSITIVE_INFINITY, 0, false);
     }
 
-    /** The epochs trained so far. */
+    /** The epochs trained so far (whole ones). */
     public int epochsDone() {
         return epochs.size();
     }
@@ -38,6 +49,11 @@ public record TrainingHistory(List<EpochMetrics> epochs, double bestTestLoss, in
         int sinceBest = improved ? 0 : epochsSinceBest + 1;
         return new TrainingHistory(more, improved ? metrics.testLoss() : bestTestLoss, sinceBest,
                 patience > 0 && sinceBest >= patience);
+    }
+
+    /** This history, {@code batches} batches into the next epoch, whose losses sum to {@code lossSum}. */
+    TrainingHistory into(int batches, double lossSum) {
+        return new TrainingHistory(epochs, bestTestLoss, epochsSinceBest, stoppedEarly, batches, lossSum);
     }
 
     /** This history, ended early (by a listener's request). */

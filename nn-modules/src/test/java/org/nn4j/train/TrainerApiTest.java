@@ -128,7 +128,7 @@ class TrainerApiTest {
         Model model = model();
         Optimizer sgd = new Sgd(backend, model.parameterValues(), 0.5, 0, false, 0);
         guard.trainingStarted(new TrainingContext(model, model.loss(), sgd, Trainer.builder(model).build().config(),
-                0.5));
+                0.5, TrainingHistory.empty()));
         guard.batchFinished(1, 1, 9, 2.3, 1000);
         guard.batchFinished(1, 2, 9, 200, 1000);
         TrainingDivergedException error = assertThrows(TrainingDivergedException.class,
@@ -138,7 +138,7 @@ class TrainerApiTest {
         assertThrows(IllegalArgumentException.class, () -> new DivergenceGuard(1));
         DivergenceGuard nearZero = new DivergenceGuard(100);
         nearZero.trainingStarted(new TrainingContext(model, model.loss(), sgd, Trainer.builder(model).build().config(),
-                0.5));
+                0.5, TrainingHistory.empty()));
         nearZero.batchFinished(1, 1, 9, 1e-4, 1000);
         nearZero.batchFinished(1, 2, 9, 50, 1000); // far over 100 x 1e-4, under 100 x 1: noise, not divergence
         assertThrows(TrainingDivergedException.class, () -> nearZero.batchFinished(1, 3, 9, 101, 1000));
@@ -209,6 +209,42 @@ class TrainerApiTest {
             assertEquals(uninterrupted.epochs().get(e).learningRate(), resumed.epochs().get(e).learningRate(),
                     "the learning rate of epoch " + (e + 1));
             assertEquals(uninterrupted.epochs().get(e).testLoss(), resumed.epochs().get(e).testLoss());
+        }
+    }
+
+    @Test
+    void aRunResumedFromACheckpointWithinAnEpochEndsAsTheUninterruptedOne(@TempDir Path dir) {
+        Dataset train = data(100, 4, 0); // 7 batches of 16 an epoch, the last of 4
+        Dataset validation = data(40, 5, 0);
+        LearningRateSchedule schedule = LearningRateSchedule.parse("warmup:10:cosine-steps");
+        Model whole = model();
+        TrainingHistory uninterrupted = Trainer.builder(whole).epochs(3).batchSize(16).schedule(schedule).build()
+                .fit(train, validation);
+
+        Path file = dir.resolve("run.safetensors");
+        TrainingListener crashAtStep10 = new TrainingListener() {
+            @Override
+            public void batchFinished(int epoch, int batch, int batches, double meanLoss, double samplesPerSecond) {
+                if ((epoch - 1) * batches + batch == 10) {
+                    throw new IllegalStateException("the machine went down");
+                }
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> Trainer.builder(model()).epochs(3).batchSize(16)
+                .schedule(schedule).listener(CheckpointListener.everySteps(file, 3, CLASSES, null, java.util.Map.of()))
+                .listener(crashAtStep10).build().fit(train, validation));
+
+        Checkpoints.Resumed saved = Checkpoints.resume(file, ModuleRegistry.builtIn(), backend);
+        assertEquals(1, saved.history().epochsDone(), "the checkpoint of step 9: epoch 2, batch 2");
+        assertEquals(2, saved.history().batchesIntoEpoch());
+        TrainingHistory resumed = Trainer.builder(saved).build().fit(train, validation, saved.history());
+        assertEquals(3, resumed.epochsDone());
+        assertEquals(0, resumed.batchesIntoEpoch());
+        assertSameWeights(weights(whole), weights(saved.model()));
+        for (int e = 0; e < 3; e++) {
+            assertEquals(uninterrupted.epochs().get(e).testLoss(), resumed.epochs().get(e).testLoss());
+            assertEquals(uninterrupted.epochs().get(e).trainLoss(), resumed.epochs().get(e).trainLoss(),
+                    1e-12 * uninterrupted.epochs().get(e).trainLoss());
         }
     }
 }
