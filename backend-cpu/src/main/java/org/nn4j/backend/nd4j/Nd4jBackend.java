@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.reduce.custom.LogSumExp;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
@@ -417,6 +418,19 @@ public final class Nd4jBackend implements Backend {
     @Override
     public synchronized void im2col(Matrix x, Window2d w, Matrix out) {
         Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
+        if (hostOps == null) {
+            // On the device: ND4J's im2col gives [n, C, kh, kw, oh, ow]; the rows are (n, oh, ow).
+            int n = x.rows();
+            INDArray image = own(x).array.reshape('c', n, w.channels(), w.height(), w.width());
+            INDArray cols = scratch(dataType(x.dtype()), n, w.channels(), w.kernelHeight(), w.kernelWidth(),
+                    w.outHeight(), w.outWidth());
+            Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(image).addOutputs(cols)
+                    .addIntegerArguments(w.kernelHeight(), w.kernelWidth(), w.strideHeight(), w.strideWidth(),
+                            w.paddingHeight(), w.paddingWidth(), 1, 1, 0).build());
+            own(out).array.reshape('c', n, w.outHeight(), w.outWidth(), w.channels(), w.kernelHeight(),
+                    w.kernelWidth()).assign(cols.permute(0, 4, 5, 1, 2, 3));
+            return;
+        }
         int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
         if (x.dtype() == DType.FLOAT32) {
             float[] cols = host.floats(2, out.size());
@@ -433,6 +447,18 @@ public final class Nd4jBackend implements Backend {
     @Override
     public synchronized void col2im(Matrix cols, Window2d w, Matrix out) {
         Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
+        if (hostOps == null) {
+            // On the device: back to ND4J's [n, C, kh, kw, oh, ow], which its col2im sums into images.
+            int n = out.rows();
+            INDArray patches = own(cols).array.reshape('c', n, w.outHeight(), w.outWidth(), w.channels(),
+                    w.kernelHeight(), w.kernelWidth()).permute(0, 3, 4, 5, 1, 2).dup('c');
+            INDArray image = scratch(dataType(out.dtype()), n, w.channels(), w.height(), w.width());
+            Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(patches).addOutputs(image)
+                    .addIntegerArguments(w.strideHeight(), w.strideWidth(), w.paddingHeight(), w.paddingWidth(),
+                            w.height(), w.width(), 1, 1, 0).build());
+            own(out).array.assign(image.reshape('c', n, w.inputSize()));
+            return;
+        }
         int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
         if (cols.dtype() == DType.FLOAT32) {
             float[] image = host.floats(2, out.size());
@@ -450,6 +476,11 @@ public final class Nd4jBackend implements Backend {
     @Override
     public synchronized void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
         Checks.transposeBlocks(a, blocks, rows, cols, out);
+        if (hostOps == null) {
+            own(out).array.reshape('c', blocks, cols, rows).assign(own(a).array.reshape('c', blocks, rows, cols)
+                    .permute(0, 2, 1));
+            return;
+        }
         if (a.dtype() == DType.FLOAT32) {
             float[] values = host.floats(2, out.size());
             float[] in = floatsOf(a, 1);
@@ -622,6 +653,12 @@ public final class Nd4jBackend implements Backend {
         } else {
             System.arraycopy(m.array.data().asDouble(), 0, values, 0, m.size());
         }
+    }
+
+    /** A work array of {@code type} and {@code shape}, made on first use and kept for the next. */
+    private INDArray scratch(DataType type, long... shape) {
+        String key = type + " " + Arrays.toString(shape);
+        return scratch.computeIfAbsent(key, k -> Nd4j.create(type, shape));
     }
 
     /** A work matrix of {@code like}'s shape and type, made on first use and kept for the next. */
