@@ -497,6 +497,22 @@ public final class Nd4jBackend implements Backend {
     public synchronized void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
         Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
         Checks.sameShape("maxPool2d", out, argmax);
+        if (hostOps == null) {
+            // On the device: each channel's windows, the padding minus infinity, as [n, C, K, P]; the
+            // maximum over K, and the flat index of the first maximum from the window's index table.
+            int n = x.rows();
+            int c = w.channels();
+            int k = w.kernelHeight() * w.kernelWidth();
+            int p = w.outHeight() * w.outWidth();
+            DataType type = dataType(x.dtype());
+            INDArray windows = channelWindows(own(x).array, n, w, Double.NEGATIVE_INFINITY).reshape('c', n, c, k, p);
+            own(out).array.reshape('c', n, c, p).assign(windows.max(2));
+            INDArray first = Nd4j.argMax(windows, 2).castTo(type).reshape('c', n, c, 1, p).broadcast(n, c, k, p);
+            INDArray chosen = first.eq(windowPositions(w, type).broadcast(n, c, k, p)).castTo(type);
+            own(argmax).array.reshape('c', n, c, p).assign(chosen.muli(poolIndexTable(w, type)
+                    .broadcast(n, c, k, p)).sum(2));
+            return;
+        }
         int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
         int window = w.kernelHeight() * w.kernelWidth();
         if (x.dtype() == DType.FLOAT32) {
@@ -520,6 +536,21 @@ public final class Nd4jBackend implements Backend {
     public synchronized void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
         Checks.images("maxPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
         Checks.sameShape("maxPool2dBackward", grad, argmax);
+        if (hostOps == null) {
+            // On the device: each gradient at its maximum's place in the window ([n, C, K, P]), summed
+            // into the images by col2im, one channel at a time.
+            int n = out.rows();
+            int c = w.channels();
+            int k = w.kernelHeight() * w.kernelWidth();
+            int p = w.outHeight() * w.outWidth();
+            DataType type = dataType(out.dtype());
+            INDArray where = own(argmax).array.reshape('c', n, c, 1, p).broadcast(n, c, k, p);
+            INDArray placed = poolIndexTable(w, type).broadcast(n, c, k, p).eq(where).castTo(type)
+                    .muli(own(grad).array.reshape('c', n, c, 1, p).broadcast(n, c, k, p));
+            channelImages(placed.reshape('c', n * c, 1, w.kernelHeight(), w.kernelWidth(), w.outHeight(),
+                    w.outWidth()), w, own(out).array);
+            return;
+        }
         if (grad.dtype() == DType.FLOAT32) {
             float[] image = host.floats(3, out.size());
             float[] in = floatsOf(grad, 1);
@@ -536,6 +567,15 @@ public final class Nd4jBackend implements Backend {
     @Override
     public synchronized void avgPool2d(Matrix x, Window2d w, Matrix out) {
         Checks.images("avgPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
+        if (hostOps == null) {
+            // On the device: the mean over each window, the padding zeros, as PyTorch's count_include_pad.
+            int n = x.rows();
+            int k = w.kernelHeight() * w.kernelWidth();
+            int p = w.outHeight() * w.outWidth();
+            own(out).array.reshape('c', n, w.channels(), p).assign(channelWindows(own(x).array, n, w, 0)
+                    .reshape('c', n, w.channels(), k, p).mean(2));
+            return;
+        }
         int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
         int window = w.kernelHeight() * w.kernelWidth();
         if (x.dtype() == DType.FLOAT32) {
@@ -554,6 +594,17 @@ public final class Nd4jBackend implements Backend {
     @Override
     public synchronized void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
         Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
+        if (hostOps == null) {
+            // On the device: each gradient shared by its window's elements, summed into the images.
+            int n = out.rows();
+            int c = w.channels();
+            int k = w.kernelHeight() * w.kernelWidth();
+            int p = w.outHeight() * w.outWidth();
+            INDArray shared = own(grad).array.reshape('c', n, c, 1, p).broadcast(n, c, k, p).div(k);
+            channelImages(shared.reshape('c', n * c, 1, w.kernelHeight(), w.kernelWidth(), w.outHeight(),
+                    w.outWidth()), w, own(out).array);
+            return;
+        }
         int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
         int window = w.kernelHeight() * w.kernelWidth();
         if (grad.dtype() == DType.FLOAT32) {
@@ -653,6 +704,61 @@ public final class Nd4jBackend implements Backend {
         } else {
             System.arraycopy(m.array.data().asDouble(), 0, values, 0, m.size());
         }
+    }
+
+    /**
+     * The windows of every channel of {@code images} ({@code n x C·H·W}), each channel on its own and
+     * the padding {@code pad}: ND4J's im2col as {@code [n·C, 1, kh, kw, oh, ow]}.
+     */
+    private INDArray channelWindows(INDArray images, int n, Window2d w, double pad) {
+        INDArray single = images.reshape('c', (long) n * w.channels(), 1, w.height(), w.width());
+        INDArray cols = scratch(images.dataType(), (long) n * w.channels(), 1, w.kernelHeight(), w.kernelWidth(),
+                w.outHeight(), w.outWidth());
+        Nd4j.exec(DynamicCustomOp.builder("im2col").addInputs(single).addOutputs(cols)
+                .addIntegerArguments(w.kernelHeight(), w.kernelWidth(), w.strideHeight(), w.strideWidth(),
+                        w.paddingHeight(), w.paddingWidth(), 1, 1, 0)
+                .addFloatingPointArguments(pad).build());
+        return cols;
+    }
+
+    /** The sums of {@code cols} ({@code [n·C, 1, kh, kw, oh, ow]}) into {@code out}'s images, channel by channel. */
+    private void channelImages(INDArray cols, Window2d w, INDArray out) {
+        long images = cols.size(0);
+        INDArray image = scratch(out.dataType(), images, 1, w.height(), w.width());
+        Nd4j.exec(DynamicCustomOp.builder("col2im").addInputs(cols.dup('c')).addOutputs(image)
+                .addIntegerArguments(w.strideHeight(), w.strideWidth(), w.paddingHeight(), w.paddingWidth(),
+                        w.height(), w.width(), 1, 1, 0).build());
+        out.assign(image.reshape('c', out.rows(), out.columns()));
+    }
+
+    /** {@code [1, 1, K, 1]}: the positions 0 .. K - 1 of a window's elements. */
+    private INDArray windowPositions(Window2d w, DataType type) {
+        int k = w.kernelHeight() * w.kernelWidth();
+        return scratch.computeIfAbsent("positions " + type + " " + k,
+                key -> Nd4j.arange(k).castTo(type).reshape('c', 1, 1, k, 1));
+    }
+
+    /**
+     * {@code [1, C, K, P]}: for each channel, window element and window, that element's index in an
+     * example's row, or -1 in the padding (the host's pool index table, kept on the device).
+     */
+    private INDArray poolIndexTable(Window2d w, DataType type) {
+        return scratch.computeIfAbsent("pool index " + type + " " + w, key -> {
+            int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
+            int c = w.channels();
+            int k = w.kernelHeight() * w.kernelWidth();
+            int p = w.outHeight() * w.outWidth();
+            // The host table runs over (channel, window, element); this one over (channel, element, window).
+            double[] table = new double[c * k * p];
+            for (int ch = 0; ch < c; ch++) {
+                for (int q = 0; q < p; q++) {
+                    for (int e = 0; e < k; e++) {
+                        table[(ch * k + e) * p + q] = index[(ch * p + q) * k + e];
+                    }
+                }
+            }
+            return Nd4j.create(table, new long[] {1, c, k, p}, DataType.DOUBLE).castTo(type);
+        });
     }
 
     /** A work array of {@code type} and {@code shape}, made on first use and kept for the next. */
