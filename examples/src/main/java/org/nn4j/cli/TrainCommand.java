@@ -350,6 +350,7 @@ final class TrainCommand implements Callable<Integer> {
                     local = new Split(standardizer.apply(local.train()), standardizer.apply(local.test()),
                             local.description() + ", standardised");
                 }
+                requireTwoClasses(local.train());
                 split = new TrainingData(local, null, null);
             } else if (standardize) {
                 split = new TrainingData(null, split.cluster().standardize(split.remote(), null), split.cluster());
@@ -379,6 +380,18 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
         }
+    }
+
+    /** A classifier needs examples of two classes at least; a run on one would report accuracy 1.0. */
+    private static void requireTwoClasses(Dataset train) {
+        int[] labels = train.labels();
+        for (int label : labels) {
+            if (label != labels[0]) {
+                return;
+            }
+        }
+        throw new InvalidInputException(train.source() + ": every training example is of class '"
+                + train.classNames().get(labels[0]) + "'; a classifier needs examples of two classes at least");
     }
 
     /** The spec of --model, which --hidden, --activation and --loss cannot be given with. */

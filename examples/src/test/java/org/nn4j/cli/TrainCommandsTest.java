@@ -215,6 +215,24 @@ class TrainCommandsTest {
     }
 
     @Test
+    void aDataSetOfOneClassIsRefused() throws IOException {
+        Path csv = Files.writeString(dir.resolve("one.csv"), "x,kind\n1,cat\n2,cat\n3,cat\n4,cat\n5,cat\n");
+        NnRun run = nn("train", "--csv", csv.toString(), "--label", "kind", "--epochs", "1", "--backend", "ejml");
+        assertEquals(2, run.code(), run.err());
+        assertEquals("nn train: " + csv + ": every training example is of class 'cat'; a classifier needs examples of"
+                + " two classes at least", run.err().strip());
+    }
+
+    @Test
+    void threadsBeyondFourACoreAreCappedWithAMessage() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        NnRun run = nn(args("train", "--data", data.toString(), "--epochs", "1", "--threads", "10000"));
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.err().contains("nn: 10000 threads are more than 4 for each of this machine's " + cores
+                + " cores; computing with " + 4 * cores), run.err());
+    }
+
+    @Test
     void anUnknownLossNamesTheLossesThereAre() {
         NnRun run = nn(args("train", "--data", data.toString(), "--loss", "hinge"));
         assertEquals(2, run.code());
