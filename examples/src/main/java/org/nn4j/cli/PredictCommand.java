@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
 import org.nn4j.api.Backend;
@@ -53,6 +55,11 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("--input", input);
+        inputs.put("--model", saved.model);
+        inputs.put("--spec", saved.spec);
+        OutputFiles.require(output == null ? Map.of() : Map.of("--output", output), inputs);
         NetworkFactory factory = backendOptions.injector().getInstance(NetworkFactory.class);
         Backend backend = factory.backend();
         ModelFile.Loaded loaded = saved.load(factory, backendOptions.explicitDType());

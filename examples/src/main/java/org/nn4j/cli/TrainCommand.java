@@ -182,6 +182,20 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        // Outputs are checked before any work: an epoch is never lost to an unwritable or wrong path.
+        Map<String, Path> outputs = new LinkedHashMap<>();
+        outputs.put("--out", modelOut != null ? modelOut : resume);
+        outputs.put("--plot", plot);
+        outputs.put("--metrics-json", metricsJson);
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("--data", data.data);
+        inputs.put("--csv", data.csv);
+        inputs.put("--test-csv", data.testCsv);
+        inputs.put("--model", modelSpec);
+        if (modelOut != null) {
+            inputs.put("--resume", resume);
+        }
+        OutputFiles.require(outputs, inputs);
         if (averageEvery < 1) {
             throw new InvalidInputException("--average-every must be at least 1, not " + averageEvery);
         }

@@ -15,7 +15,12 @@ import java.util.Set;
 /**
  * Files written whole or not at all: the bytes go to a temporary file beside the target, are forced
  * to disk, and the temporary file is renamed over the target. A crash leaves the old file or the new
- * one, never a mix, and no temporary file stays behind.
+ * one, never a mix; a temporary file that a killed run left behind is removed by the next write of
+ * the same file.
+ *
+ * <p>Only regular files are written: a path naming a directory, a device, a FIFO or the like is
+ * refused, and a symbolic link is followed, its target replaced and the link kept (a link to a device,
+ * such as {@code /dev/stdout}, is refused too; a link to nothing is refused).
  */
 public final class AtomicFiles {
 
@@ -24,9 +29,10 @@ public final class AtomicFiles {
 
     /** Writes {@code parts}, one after the other, as the new contents of {@code file}. */
     public static void write(Path file, ByteBuffer... parts) throws IOException {
-        Path target = file.toAbsolutePath();
+        Path target = target(file);
         Path directory = target.getParent();
         Files.createDirectories(directory);
+        removeStale(directory, target.getFileName().toString());
         Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".partial");
         try {
             keepPermissions(target, temporary);
@@ -51,6 +57,76 @@ public final class AtomicFiles {
             dir.force(true);
         } catch (IOException e) {
             // The file is complete either way.
+        }
+    }
+
+    /**
+     * The file that writing {@code file} replaces: {@code file} itself, absolute, or the target of the
+     * symbolic link it is.
+     *
+     * @throws InvalidInputException naming {@code file}, when it is not (or links to something that is
+     *     not) a regular file, or is a link to nothing
+     */
+    public static Path target(Path file) {
+        Path absolute = file.toAbsolutePath();
+        Path target = absolute;
+        if (Files.isSymbolicLink(absolute)) {
+            try {
+                target = absolute.toRealPath();
+            } catch (IOException e) {
+                throw new InvalidInputException(file + ": a symbolic link to nothing; nn4j writes to a link's target");
+            }
+        }
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            throw new InvalidInputException(file + ": not a regular file (" + (Files.isDirectory(target) ? "a directory"
+                    : "a device, a FIFO or a socket") + "); nn4j writes only regular files");
+        }
+        return target;
+    }
+
+    /**
+     * Checks, before any work, that {@code file} can be written: a regular file or none, in a directory
+     * that exists (or can be made) and can be written, and writable itself when it exists.
+     *
+     * @throws InvalidInputException naming {@code file} and what stands in the way
+     */
+    public static void requireWritable(Path file) {
+        Path target = target(file);
+        Path directory = target.getParent();
+        Path existing = directory;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new InvalidInputException(file + ": cannot be written: " + existing + " is not a directory");
+        }
+        if (!Files.isWritable(existing)) {
+            throw new InvalidInputException(file + ": cannot be written: permission denied in " + existing);
+        }
+        if (Files.exists(target) && !Files.isWritable(target)) {
+            throw new InvalidInputException(file + ": cannot be written: permission denied");
+        }
+    }
+
+    /** Deletes temporary files of {@code name} that a killed run left: older than this JVM. */
+    private static void removeStale(Path directory, String name) {
+        long started = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith("." + name) && n.endsWith(".partial")
+                        && n.substring(name.length() + 1, n.length() - ".partial".length()).matches("\\d+");
+            }).forEach(p -> {
+                try {
+                    if (Files.getLastModifiedTime(p).toMillis() < started) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException e) {
+                    // Left for a later write.
+                }
+            });
+        } catch (IOException e) {
+            // Listing failed: the write itself will say what is wrong.
         }
     }
 
