@@ -15,6 +15,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.nn4j.data.Csv;
 import org.nn4j.data.Dataset;
+import org.nn4j.data.LineReader;
 import org.nn4j.io.InvalidInputException;
 
 /**
@@ -89,6 +90,9 @@ final class CsvFiles implements ExecutorFiles {
                 int number = 0;
                 for (String line = lines.next(); line != null; line = lines.next()) {
                     number++;
+                    if (number == 1) {
+                        line = Csv.withoutByteOrderMark(line);
+                    }
                     if (!line.isBlank()) {
                         Csv.Layout layout = Csv.Layout.of(file, Csv.fields(line), labelColumn);
                         long dataStart = layout.header() ? lines.position() : 0;
@@ -310,6 +314,9 @@ final class CsvFiles implements ExecutorFiles {
                 }
                 if (line == null) {
                     break;
+                }
+                if (lineStart == 0) {
+                    line = Csv.withoutByteOrderMark(line);
                 }
                 if (!line.isBlank()) {
                     work.accept(() -> (int) lineNumber(lineStart), Csv.fields(line));

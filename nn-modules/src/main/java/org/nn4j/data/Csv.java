@@ -1,8 +1,7 @@
 package org.nn4j.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -201,11 +200,15 @@ public final class Csv {
     }
 
     private static void readLines(Path file, List<String[]> rows, List<Integer> lineNumbers) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        int number = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            LineReader lines = new LineReader(in, 0);
             String line;
-            int number = 0;
-            while ((line = in.readLine()) != null) {
+            while ((line = lines.next()) != null) {
                 number++;
+                if (number == 1) {
+                    line = withoutByteOrderMark(line);
+                }
                 if (!line.isBlank()) {
                     rows.add(fields(line));
                     lineNumbers.add(number);
@@ -213,6 +216,10 @@ public final class Csv {
             }
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(file + ": no such file");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidInputException(file + ":" + (number + 1) + ": not UTF-8 text");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new InvalidInputException(file + ": cannot read it (permission denied)");
         } catch (IOException e) {
             throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
         }
@@ -271,7 +278,22 @@ public final class Csv {
             // Reported below.
         }
         String name = names == null ? "column " + column : "column '" + names.get(column) + "'";
-        throw new InvalidInputException(file + ":" + line + ": " + name + " is '" + field + "'; expected a finite number");
+        throw new InvalidInputException(file + ":" + line + ": " + name + " is '" + shown(field)
+                + "'; expected a finite number");
+    }
+
+    /**
+     * {@code firstLine} without the UTF-8 byte-order mark that some editors write at a file's start,
+     * which would otherwise become part of the first field (a header's first name, or a class of its
+     * own).
+     */
+    public static String withoutByteOrderMark(String firstLine) {
+        return firstLine.startsWith("\uFEFF") ? firstLine.substring(1) : firstLine;
+    }
+
+    /** {@code value} for a message: whole when short, else its start and its length. */
+    static String shown(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "... (" + value.length() + " characters)";
     }
 
     /** The fields of a CSV line: split at commas, each trimmed and without surrounding double quotes. */

@@ -25,6 +25,27 @@ class CsvTest {
     }
 
     @Test
+    void aByteOrderMarkIsNotPartOfTheData() throws IOException {
+        Dataset withHeader = Csv.read(csv("\uFEFFa,kind\n1,cat\n2,dog\n"), "kind");
+        assertArrayEquals(new float[] {1, 2}, withHeader.features());
+        assertEquals(List.of("cat", "dog"), withHeader.classNames());
+        Dataset noHeader = Csv.read(csv("\uFEFF0.5,1\n1.5,0\n"), "1");
+        assertArrayEquals(new int[] {1, 0}, noHeader.labels(), "the first label is a class index, not a class of its own");
+        assertEquals(dir.resolve("data.csv") + ": no column named 'label' in the header (columns: x, kind)",
+                error(csv("\uFEFFx,kind\n1,a\n"), "label"));
+    }
+
+    @Test
+    void invalidUtf8IsNamedWithItsLineAndALongValueIsCut() throws IOException {
+        Path file = dir.resolve("data.csv");
+        Files.write(file, new byte[] {'x', ',', 'k', '\n', '1', ',', 'a', '\n', '2', ',', (byte) 0xC3, '\n'});
+        assertEquals(file + ":3: not UTF-8 text", error(file, "k"));
+        String huge = "9".repeat(30) + "x".repeat(100_000);
+        assertEquals(dir.resolve("data.csv") + ":2: column 'x' is '" + huge.substring(0, 40) + "... (100030"
+                + " characters)'; expected a finite number", error(csv("x,k\n" + huge + ",a\n"), "k"));
+    }
+
+    @Test
     void aHeaderAndALabelColumnByName() throws IOException {
         Dataset d = Csv.read(csv("a,kind,b\n1,cat,2\n3,dog,4\n5,cat,6\n"), "kind");
         assertEquals(3, d.size());

@@ -1,4 +1,4 @@
-package org.nn4j.distributed;
+package org.nn4j.data;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,10 +11,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The lines of a UTF-8 text stream with the byte offset of each, ended as {@link java.io.BufferedReader}
- * ends them ({@code \n}, {@code \r} or {@code \r\n}), so that a file cut into byte ranges reads as the
- * same lines, numbered the same, as when it is read whole.
+ * ends them ({@code \n}, {@code \r} or {@code \r\n}), each decoded on its own so that bad UTF-8 is
+ * told with its line, and a file cut into byte ranges reads as the same lines, numbered the same, as
+ * when it is read whole.
  */
-final class LineReader {
+public final class LineReader {
     private final InputStream in;
     private final byte[] buffer = new byte[1 << 16];
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -25,13 +26,13 @@ final class LineReader {
     private byte[] line = new byte[256];
 
     /** Reads {@code in}, whose next byte is byte {@code position} of the file. */
-    LineReader(InputStream in, long position) {
+    public LineReader(InputStream in, long position) {
         this.in = in;
         this.position = position;
     }
 
     /** The offset in the file of the next line's first byte (or of the end). */
-    long position() {
+    public long position() {
         return position;
     }
 
@@ -40,7 +41,7 @@ final class LineReader {
      *
      * @throws CharacterCodingException when the line is not UTF-8
      */
-    String next() throws IOException {
+    public String next() throws IOException {
         int length = 0;
         boolean any = false;
         while (true) {
