@@ -132,7 +132,14 @@ public final class Idx {
         if (e instanceof ZipException) {
             return new InvalidInputException(name + ": corrupt gzip data (" + e.getMessage() + ")", e);
         }
-        return new InvalidInputException(name + ": cannot read it (" + e.getMessage() + ")", e);
+        if (e instanceof java.io.EOFException) {
+            return new InvalidInputException(name + ": truncated: it ends before its header does", e);
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return new InvalidInputException(name + ": cannot read it (permission denied)", e);
+        }
+        return new InvalidInputException(name + ": cannot read it (" + (e.getMessage() != null ? e.getMessage()
+                : e.getClass().getSimpleName()) + ")", e);
     }
 
     /** Reads header and body, counting bytes so that errors can say where. */

@@ -74,6 +74,12 @@ class IdxTest {
     }
 
     @Test
+    void aGzipFileThatEndsInItsOwnHeaderSaysSo() throws IOException {
+        Path file = write("cut.gz", new byte[] {0x1f, (byte) 0x8b});
+        assertEquals(file + ": truncated: it ends before its header does", error(() -> Idx.readImages(file)));
+    }
+
+    @Test
     void aMissingFile() {
         Path missing = dir.resolve("nope");
         assertEquals(missing + ": no such file", error(() -> Idx.readImages(missing)));
