@@ -94,7 +94,13 @@ final class CsvFiles implements ExecutorFiles {
                         line = Csv.withoutByteOrderMark(line);
                     }
                     if (!line.isBlank()) {
-                        Csv.Layout layout = Csv.Layout.of(file, Csv.fields(line), labelColumn);
+                        String[] fields;
+                        try {
+                            fields = Csv.fields(line);
+                        } catch (IllegalArgumentException e) {
+                            throw new InvalidInputException(file + ":" + number + ": " + e.getMessage());
+                        }
+                        Csv.Layout layout = Csv.Layout.of(file, fields, labelColumn);
                         long dataStart = layout.header() ? lines.position() : 0;
                         return new CsvFiles(file, qualified, layout, number, cut(dataStart, length, ranges), hadoop, null,
                                 -1, null, new int[0]);
@@ -319,7 +325,13 @@ final class CsvFiles implements ExecutorFiles {
                     line = Csv.withoutByteOrderMark(line);
                 }
                 if (!line.isBlank()) {
-                    work.accept(() -> (int) lineNumber(lineStart), Csv.fields(line));
+                    String[] fields;
+                    try {
+                        fields = Csv.fields(line);
+                    } catch (IllegalArgumentException e) {
+                        throw new InvalidInputException(name + ":" + lineNumber(lineStart) + ": " + e.getMessage());
+                    }
+                    work.accept(() -> (int) lineNumber(lineStart), fields);
                 }
             }
         } catch (IOException e) {

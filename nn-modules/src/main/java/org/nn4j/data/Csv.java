@@ -210,7 +210,11 @@ public final class Csv {
                     line = withoutByteOrderMark(line);
                 }
                 if (!line.isBlank()) {
-                    rows.add(fields(line));
+                    try {
+                        rows.add(fields(line));
+                    } catch (IllegalArgumentException e) {
+                        throw new InvalidInputException(file + ":" + number + ": " + e.getMessage());
+                    }
                     lineNumbers.add(number);
                 }
             }
@@ -296,16 +300,63 @@ public final class Csv {
         return value.length() <= 40 ? value : value.substring(0, 40) + "... (" + value.length() + " characters)";
     }
 
-    /** The fields of a CSV line: split at commas, each trimmed and without surrounding double quotes. */
+    /**
+     * The fields of a CSV line, as RFC 4180 quotes them: split at commas, white space around a field
+     * dropped; a field in double quotes may hold commas, and a doubled quote stands for one.
+     *
+     * @throws IllegalArgumentException saying what is wrong, for a quote left open (a field that goes on
+     *     over the line's end: not supported) or text after a field's closing quote
+     */
     public static String[] fields(String line) {
-        String[] fields = line.split(",", -1);
-        for (int i = 0; i < fields.length; i++) {
-            String f = fields[i].trim();
-            if (f.length() >= 2 && f.startsWith("\"") && f.endsWith("\"")) {
-                f = f.substring(1, f.length() - 1);
+        List<String> fields = new ArrayList<>();
+        int i = 0;
+        int n = line.length();
+        while (true) {
+            while (i < n && line.charAt(i) != ',' && Character.isWhitespace(line.charAt(i))) {
+                i++;
             }
-            fields[i] = f;
+            if (i < n && line.charAt(i) == '"') {
+                StringBuilder field = new StringBuilder();
+                int open = i++;
+                while (true) {
+                    if (i >= n) {
+                        throw new IllegalArgumentException("the quote at character " + (open + 1) + " is not closed"
+                                + " on its line (fields over several lines are not supported)");
+                    }
+                    char ch = line.charAt(i++);
+                    if (ch == '"') {
+                        if (i < n && line.charAt(i) == '"') {
+                            field.append('"');
+                            i++;
+                        } else {
+                            break;
+                        }
+                    } else {
+                        field.append(ch);
+                    }
+                }
+                int closing = i; // the closing quote's place, counting from 1
+                while (i < n && line.charAt(i) != ',' && Character.isWhitespace(line.charAt(i))) {
+                    i++;
+                }
+                if (i < n && line.charAt(i) != ',') {
+                    throw new IllegalArgumentException("text after the closing quote at character " + closing
+                            + "; a field in quotes ends at its quote");
+                }
+                fields.add(field.toString());
+            } else {
+                int end = line.indexOf(',', i);
+                fields.add(line.substring(i, end < 0 ? n : end).trim());
+                i = end < 0 ? n : end;
+            }
+            if (i >= n) {
+                return fields.toArray(String[]::new);
+            }
+            i++; // the comma
+            if (i == n) {
+                fields.add("");
+                return fields.toArray(String[]::new);
+            }
         }
-        return fields;
     }
 }

@@ -46,6 +46,19 @@ class CsvTest {
     }
 
     @Test
+    void quotedFieldsHoldCommasAndDoubledQuotes() throws IOException {
+        Dataset d = Csv.read(csv("\"x\", \"kind, of\"\n1.5 , \"cat, \"\"big\"\"\"\n2, dog\n3,\"\"\n"), "kind, of");
+        assertEquals(List.of("", "cat, \"big\"", "dog"), d.classNames());
+        assertArrayEquals(new int[] {1, 2, 0}, d.labels());
+        assertArrayEquals(new String[] {"1", "", "x"}, Csv.fields("1,,x"));
+        assertArrayEquals(new String[] {"1", ""}, Csv.fields("1,"));
+        assertEquals(dir.resolve("data.csv") + ":3: the quote at character 3 is not closed on its line (fields over"
+                + " several lines are not supported)", error(csv("x,k\n1,a\n2,\"b\n"), "k"));
+        assertEquals(dir.resolve("data.csv") + ":2: text after the closing quote at character 5; a field in quotes"
+                + " ends at its quote", error(csv("x,k\n1,\"a\"b\n"), "k"));
+    }
+
+    @Test
     void aHeaderAndALabelColumnByName() throws IOException {
         Dataset d = Csv.read(csv("a,kind,b\n1,cat,2\n3,dog,4\n5,cat,6\n"), "kind");
         assertEquals(3, d.size());
