@@ -94,13 +94,8 @@ final class CsvFiles implements ExecutorFiles {
                         line = Csv.withoutByteOrderMark(line);
                     }
                     if (!line.isBlank()) {
-                        String[] fields;
-                        try {
-                            fields = Csv.fields(line);
-                        } catch (IllegalArgumentException e) {
-                            throw new InvalidInputException(file + ":" + number + ": " + e.getMessage());
-                        }
-                        Csv.Layout layout = Csv.Layout.of(file, fields, labelColumn);
+                        int at = number;
+                        Csv.Layout layout = Csv.Layout.of(file, Csv.fields(file, () -> at, line), labelColumn);
                         long dataStart = layout.header() ? lines.position() : 0;
                         return new CsvFiles(file, qualified, layout, number, cut(dataStart, length, ranges), hadoop, null,
                                 -1, null, new int[0]);
@@ -325,13 +320,8 @@ final class CsvFiles implements ExecutorFiles {
                     line = Csv.withoutByteOrderMark(line);
                 }
                 if (!line.isBlank()) {
-                    String[] fields;
-                    try {
-                        fields = Csv.fields(line);
-                    } catch (IllegalArgumentException e) {
-                        throw new InvalidInputException(name + ":" + lineNumber(lineStart) + ": " + e.getMessage());
-                    }
-                    work.accept(() -> (int) lineNumber(lineStart), fields);
+                    LineNumber number = () -> (int) lineNumber(lineStart);
+                    work.accept(number, Csv.fields(name, number::getAsInt, line));
                 }
             }
         } catch (IOException e) {

@@ -31,9 +31,7 @@ final class ModelState implements Serializable {
 
     /** A model's state: its parameters, then its buffers. */
     static List<Matrix> matrices(Model model) {
-        List<Matrix> all = new ArrayList<>(model.parameterValues());
-        model.buffers().values().forEach(b -> all.add(b.value()));
-        return all;
+        return new ArrayList<>(model.stateValues());
     }
 
     /**

@@ -210,11 +210,8 @@ public final class Csv {
                     line = withoutByteOrderMark(line);
                 }
                 if (!line.isBlank()) {
-                    try {
-                        rows.add(fields(line));
-                    } catch (IllegalArgumentException e) {
-                        throw new InvalidInputException(file + ":" + number + ": " + e.getMessage());
-                    }
+                    int at = number;
+                    rows.add(fields(file.toString(), () -> at, line));
                     lineNumbers.add(number);
                 }
             }
@@ -298,6 +295,20 @@ public final class Csv {
     /** {@code value} for a message: whole when short, else its start and its length. */
     static String shown(String value) {
         return value.length() <= 40 ? value : value.substring(0, 40) + "... (" + value.length() + " characters)";
+    }
+
+    /**
+     * As {@link #fields(String)}, a malformed line reported as line {@code line} of {@code source}
+     * (worked out only then).
+     *
+     * @throws InvalidInputException naming the source, the line and what is wrong
+     */
+    public static String[] fields(String source, java.util.function.IntSupplier line, String text) {
+        try {
+            return fields(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(source + ":" + line.getAsInt() + ": " + e.getMessage());
+        }
     }
 
     /**

@@ -36,6 +36,7 @@ public final class Model {
     private final Map<String, NamedMatrix> buffers;
     private final List<Matrix> values;
     private final List<Matrix> gradients;
+    private final List<Matrix> state;
     /** The thread inside a pass, if any: a model computes on one thread at a time. */
     private final AtomicReference<Thread> busy = new AtomicReference<>();
     /** The thread of the last forward pass, whose activations the backward pass uses. */
@@ -68,6 +69,9 @@ public final class Model {
         });
         this.values = List.copyOf(v);
         this.gradients = List.copyOf(g);
+        List<Matrix> all = new ArrayList<>(v);
+        buffers.values().forEach(b -> all.add(b.value()));
+        this.state = List.copyOf(all);
     }
 
     /** The spec the model was built from. */
@@ -174,6 +178,14 @@ public final class Model {
     /** The parameters' values, in the order of {@link #parameters()}: what an optimizer updates. */
     public List<Matrix> parameterValues() {
         return values;
+    }
+
+    /**
+     * The parameters' values, then the buffers' ({@link #buffers()}'s order): everything a copy of the
+     * model must carry.
+     */
+    public List<Matrix> stateValues() {
+        return state;
     }
 
     /** The parameters' gradients of the last backward pass, in the order of {@link #parameters()}. */

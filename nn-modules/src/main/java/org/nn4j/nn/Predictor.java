@@ -60,31 +60,28 @@ public final class Predictor {
      * @throws IllegalArgumentException when {@code x} does not hold {@code rows} examples
      */
     public float[] outputs(float[] x, int rows) {
-        if (rows < 1 || x.length != (long) rows * inputSize) {
-            throw new IllegalArgumentException("x holds " + x.length + " values, not rows (" + rows + ") x "
-                    + inputSize + " inputs");
-        }
-        Model model = copies.get();
-        Matrix input = backend.zeros(dtype, rows, inputSize);
-        backend.copyIn(x, input);
-        Matrix output = model.forward(input, Pass.eval());
+        Matrix output = forward(x, rows);
         float[] values = new float[rows * outputSize];
         backend.copyOut(output, values);
         return values;
     }
 
-    /** The class (the largest output) of each of {@code rows} examples of {@code x}. */
+    /** The class (the largest output, the first on ties) of each of {@code rows} examples of {@code x}. */
     public int[] classes(float[] x, int rows) {
-        float[] out = outputs(x, rows);
         int[] classes = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            int best = 0;
-            for (int c = 1; c < outputSize; c++) {
-                best = out[r * outputSize + c] > out[r * outputSize + best] ? c : best;
-            }
-            classes[r] = best;
-        }
+        backend.argmaxRows(forward(x, rows), classes);
         return classes;
+    }
+
+    /** This thread's copy's output for {@code x}: a buffer of the copy, valid until its next pass. */
+    private Matrix forward(float[] x, int rows) {
+        if (rows < 1 || x.length != (long) rows * inputSize) {
+            throw new IllegalArgumentException("x holds " + x.length + " values, not rows (" + rows + ") x "
+                    + inputSize + " inputs");
+        }
+        Matrix input = backend.zeros(dtype, rows, inputSize);
+        backend.copyIn(x, input);
+        return copies.get().forward(input, Pass.eval());
     }
 
     private Model copy() {

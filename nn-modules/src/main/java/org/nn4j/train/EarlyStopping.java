@@ -65,7 +65,7 @@ public final class EarlyStopping implements TrainingListener {
     public void trainingFinished(TrainingHistory history) {
         if (restoreBest && bestState != null && history.last() != null && history.last().epoch() != bestEpoch) {
             Backend backend = model.backend();
-            List<Matrix> state = state(model);
+            List<Matrix> state = model.stateValues();
             for (int i = 0; i < state.size(); i++) {
                 backend.copyIn(bestState.get(i), state.get(i));
             }
@@ -82,15 +82,9 @@ public final class EarlyStopping implements TrainingListener {
         return best;
     }
 
-    private static List<Matrix> state(Model model) {
-        List<Matrix> all = new ArrayList<>(model.parameterValues());
-        model.buffers().values().forEach(b -> all.add(b.value()));
-        return all;
-    }
-
     private static List<double[]> copy(Model model) {
         List<double[]> copies = new ArrayList<>();
-        for (Matrix m : state(model)) {
+        for (Matrix m : model.stateValues()) {
             copies.add(model.backend().toArray(m));
         }
         return copies;
