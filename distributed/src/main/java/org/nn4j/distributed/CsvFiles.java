@@ -107,6 +107,9 @@ final class CsvFiles implements ExecutorFiles {
             throw new InvalidInputException(file + ": no such file");
         } catch (CharacterCodingException e) {
             throw new InvalidInputException(file + ": its first line is not UTF-8 text");
+        } catch (LineReader.LineTooLongException e) {
+            throw new InvalidInputException(file + ": its first line is " + e.getMessage().substring(2)
+                    + "; not a CSV file of examples");
         } catch (IOException e) {
             throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
         }
@@ -312,6 +315,9 @@ final class CsvFiles implements ExecutorFiles {
                     line = lines.next();
                 } catch (CharacterCodingException e) {
                     throw new InvalidInputException(name + ":" + lineNumber(lineStart) + ": not UTF-8 text");
+                } catch (LineReader.LineTooLongException e) {
+                    throw new InvalidInputException(name + ":" + lineNumber(lineStart) + ": " + e.getMessage()
+                            + "; not a CSV file of examples");
                 }
                 if (line == null) {
                     break;

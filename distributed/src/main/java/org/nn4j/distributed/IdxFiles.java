@@ -63,7 +63,12 @@ final class IdxFiles implements ExecutorFiles {
             throw new InvalidInputException(labels + ": " + labelHeader.count() + " labels for the "
                     + imageHeader.count() + " images of " + images);
         }
-        int features = imageHeader.rows() * imageHeader.cols();
+        long pixels = (long) imageHeader.rows() * imageHeader.cols();
+        if (pixels > Integer.MAX_VALUE - 16) {
+            throw new InvalidInputException(images + ": its header promises images of " + imageHeader.rows() + "x"
+                    + imageHeader.cols() + ", more pixels than one example can hold");
+        }
+        int features = (int) pixels;
         return new IdxFiles(images, labels, imageHeader.count(), features, imageHeader.bytes(), labelHeader.bytes(),
                 hadoop);
     }
@@ -152,7 +157,8 @@ final class IdxFiles implements ExecutorFiles {
             try (InputStream in = Idx.gunzipIfNeeded(raw, file)) {
                 header = images ? Idx.imagesHeader(in, file) : Idx.labelsHeader(in, file);
             }
-            long expected = header.bytes() + (long) header.count() * header.rows() * header.cols();
+            long body = header.bodyBytes();
+            long expected = body == Long.MAX_VALUE ? body : header.bytes() + body;
             long length = gzip ? expected : new Path(file).getFileSystem(conf).getFileStatus(new Path(file)).getLen();
             if (length != expected) {
                 throw new InvalidInputException(file + ": " + length + " bytes, but its header promises " + expected
@@ -166,7 +172,6 @@ final class IdxFiles implements ExecutorFiles {
 
     /** {@code length} bytes of {@code file}'s content (unzipped) from byte {@code offset}. */
     private static byte[] read(String file, Configuration conf, long offset, int length) {
-        byte[] bytes = new byte[length];
         try (FSDataInputStream raw = open(file, conf)) {
             boolean gzip = isGzip(raw);
             raw.seek(0);
@@ -177,7 +182,9 @@ final class IdxFiles implements ExecutorFiles {
             } else {
                 raw.seek(offset);
             }
-            if (in.readNBytes(bytes, 0, length) < length) {
+            // Read as the bytes arrive: a gzip'd file's header is checked only here, so it may promise more.
+            byte[] bytes = in.readNBytes(length);
+            if (bytes.length < length) {
                 throw new EOFException();
             }
             return bytes;

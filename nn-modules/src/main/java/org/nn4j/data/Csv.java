@@ -39,7 +39,7 @@ public final class Csv {
         int start = layout.header() ? 1 : 0;
         int count = rows.size() - start;
         int d = layout.featureCount();
-        float[] features = new float[count * d];
+        float[] features = new float[arrayLength(source, count, d)];
         String[] labelTokens = new String[count];
         for (int r = 0; r < count; r++) {
             int line = lineNumbers.get(start + r);
@@ -121,6 +121,8 @@ public final class Csv {
      * @param indices whether the labels are class indices
      */
     public record Classes(List<String> names, boolean indices) implements java.io.Serializable {
+        /** The most classes a file may have: far more than any classifier here needs, few enough to hold. */
+        public static final int MAX_CLASSES = 100_000;
 
         /** Keeps a copy of {@code names}. */
         public Classes {
@@ -138,15 +140,22 @@ public final class Csv {
                 indices &= token.matches("\\d+");
             }
             if (!indices) {
+                if (tokens.size() > MAX_CLASSES) {
+                    throw new InvalidInputException(source + ": " + tokens.size() + " distinct labels, more than the "
+                            + MAX_CLASSES + " classes nn4j takes; is the label column the right one?");
+                }
                 return new Classes(List.copyOf(tokens), false);
             }
             int max = 0;
             for (String token : tokens) {
-                try {
-                    max = Math.max(max, Integer.parseInt(token));
-                } catch (NumberFormatException e) {
-                    throw new InvalidInputException(source + ": label '" + token + "' is too large for a class index");
+                long index = token.length() > 12 ? Long.MAX_VALUE : Long.parseLong(token);
+                if (index >= MAX_CLASSES) {
+                    throw new InvalidInputException(source + ": label '" + shown(token) + "' asks for "
+                            + (index == Long.MAX_VALUE ? "more than " + MAX_CLASSES : Long.toString(index + 1))
+                            + " classes (whole-number labels are class indices from 0), more than the " + MAX_CLASSES
+                            + " nn4j takes");
                 }
+                max = Math.max(max, (int) index);
             }
             List<String> names = new ArrayList<>();
             for (int c = 0; c <= max; c++) {
@@ -177,7 +186,7 @@ public final class Csv {
             throw new InvalidInputException(file + ": only a header; expected rows of features after it");
         }
         int width = rows.get(0).length;
-        float[] values = new float[(rows.size() - start) * width];
+        float[] values = new float[arrayLength(file.toString(), rows.size() - start, width)];
         for (int r = start; r < rows.size(); r++) {
             String[] fields = rows.get(r);
             if (fields.length != width) {
@@ -197,6 +206,15 @@ public final class Csv {
         public int rows() {
             return values.length / width;
         }
+    }
+
+    private static int arrayLength(String source, int rows, int width) {
+        long length = (long) rows * width;
+        if (length > Integer.MAX_VALUE - 16) {
+            throw new InvalidInputException(source + ": " + rows + " rows of " + width + " values are " + length
+                    + " values, more than one array holds (2^31); split the file");
+        }
+        return (int) length;
     }
 
     private static void readLines(Path file, List<String[]> rows, List<Integer> lineNumbers) {
@@ -219,6 +237,9 @@ public final class Csv {
             throw new InvalidInputException(file + ": no such file");
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new InvalidInputException(file + ":" + (number + 1) + ": not UTF-8 text");
+        } catch (LineReader.LineTooLongException e) {
+            throw new InvalidInputException(file + ":" + (number + 1) + ": " + e.getMessage() + "; not a CSV file of"
+                    + " examples");
         } catch (java.nio.file.AccessDeniedException e) {
             throw new InvalidInputException(file + ": cannot read it (permission denied)");
         } catch (IOException e) {
@@ -294,7 +315,7 @@ public final class Csv {
 
     /** {@code value} for a message: whole when short, else its start and its length. */
     static String shown(String value) {
-        return value.length() <= 40 ? value : value.substring(0, 40) + "... (" + value.length() + " characters)";
+        return InvalidInputException.shown(value);
     }
 
     /**

@@ -38,6 +38,12 @@ public final class Idx {
         public int bytes() {
             return rows == 1 && cols == 1 ? 8 : 16;
         }
+
+        /** The bytes of values after the header, or {@code Long.MAX_VALUE} where that overflows a long. */
+        public long bodyBytes() {
+            long pixels = (long) rows * cols;
+            return pixels > Integer.MAX_VALUE ? Long.MAX_VALUE : count * pixels;
+        }
     }
 
     /** Reads an image file's header from {@code in}, leaving it at the first pixel. */
@@ -81,13 +87,12 @@ public final class Idx {
         int count = dims.get(0);
         int rows = dims.get(1);
         int cols = dims.get(2);
-        byte[] raw = reader.body((long) count * rows * cols,
-                count + " images of " + rows + "x" + cols);
-        float[] pixels = new float[raw.length];
+        byte[] raw = reader.body(new Header(count, rows, cols).bodyBytes(), count + " images of " + rows + "x" + cols);
+        float[] values = new float[raw.length];
         for (int i = 0; i < raw.length; i++) {
-            pixels[i] = pixel(raw[i]);
+            values[i] = pixel(raw[i]);
         }
-        return new Images(count, rows, cols, pixels);
+        return new Images(count, rows, cols, values);
     }
 
     /** Reads a label file from {@code in}; {@code name} names it in messages. */
@@ -177,18 +182,29 @@ public final class Idx {
             if (length > Integer.MAX_VALUE - 16) {
                 throw new InvalidInputException(name + ": the header promises " + promised + ", too many to load");
             }
-            byte[] body = new byte[(int) length];
-            int read;
+            // Grown as the bytes arrive, so that a header promising more than the file holds costs at most
+            // twice what the file really holds.
+            byte[] body = new byte[(int) Math.min(length, 1 << 24)];
+            int read = 0;
             try {
-                read = in.readNBytes(body, 0, body.length);
-                if (read == body.length && in.read() >= 0) {
+                while (read < length) {
+                    if (read == body.length) {
+                        body = java.util.Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
+                    }
+                    int n = in.read(body, read, body.length - read);
+                    if (n < 0) {
+                        break;
+                    }
+                    read += n;
+                }
+                if (read == length && in.read() >= 0) {
                     throw new InvalidInputException(name + ": more data after the " + promised
                             + " its header promises (at byte " + (position + read) + ")");
                 }
             } catch (IOException e) {
                 throw unreadable(name, e);
             }
-            if (read < body.length) {
+            if (read < length) {
                 throw new InvalidInputException(name + ": truncated at byte " + (position + read) + ": the header promises "
                         + promised + " (" + length + " bytes after the header), found " + read);
             }

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
  * when it is read whole.
  */
 public final class LineReader {
+    /** The longest line read, in bytes: far beyond any CSV row of features, well within memory. */
+    public static final int MAX_LINE_BYTES = 64 << 20;
     private final InputStream in;
     private final byte[] buffer = new byte[1 << 16];
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -40,6 +42,7 @@ public final class LineReader {
      * The next line, without its end, or null at the end of the stream.
      *
      * @throws CharacterCodingException when the line is not UTF-8
+     * @throws LineTooLongException when the line has more than {@link #MAX_LINE_BYTES} bytes
      */
     public String next() throws IOException {
         int length = 0;
@@ -60,6 +63,9 @@ public final class LineReader {
                 return decode(length);
             }
             if (length == line.length) {
+                if (length >= MAX_LINE_BYTES) {
+                    throw new LineTooLongException();
+                }
                 line = java.util.Arrays.copyOf(line, line.length * 2);
             }
             line[length++] = (byte) b;
@@ -94,5 +100,14 @@ public final class LineReader {
             return false;
         }
         return true;
+    }
+
+    /** A line longer than {@link #MAX_LINE_BYTES}: not a text file of rows, or not one nn4j can hold. */
+    public static final class LineTooLongException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LineTooLongException() {
+            super("a line longer than " + (MAX_LINE_BYTES >> 20) + " MiB");
+        }
     }
 }

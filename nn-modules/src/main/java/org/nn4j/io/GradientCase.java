@@ -3,9 +3,6 @@ package org.nn4j.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,15 +54,7 @@ public record GradientCase(int inputSize, List<Integer> hiddenSizes, int outputS
 
     /** The JSON tree of a case file, of either format. */
     public static JsonNode readJson(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new InvalidInputException(file + ": no such file");
-        } catch (IOException e) {
-            throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
-        }
-        return readTree(text, file.toString());
+        return readTree(InputFiles.readJsonText(file, "a gradient case"), file.toString());
     }
 
     /** Parses and checks a case; {@code where} names its source in messages. */

@@ -16,4 +16,12 @@ public class InvalidInputException extends RuntimeException {
     public InvalidInputException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * {@code value} as a message shows it: whole up to 40 characters, else its first 40 and its length,
+     * so that a 50 MB field read from a file is not echoed whole.
+     */
+    public static String shown(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "... (" + value.length() + " characters)";
+    }
 }

@@ -33,6 +33,9 @@ public record Shape(List<Integer> dims) {
         long size = 1;
         for (int d : dims) {
             size *= d;
+            if (size > Integer.MAX_VALUE) {
+                break;
+            }
         }
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("the shape " + this + " holds more than 2^31 values");

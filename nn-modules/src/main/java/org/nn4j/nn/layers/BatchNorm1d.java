@@ -285,6 +285,7 @@ public final class BatchNorm1d extends Module {
                 throw config.error("num_features", "is " + config.integer("num_features") + " but its input has "
                         + in.size() + " features");
             }
+            config.reserve(in.size(), in.size(), config.bool("affine") ? 2L * in.size() : 0);
             return new BatchNorm1d(config.backend(), config.dtype(), in.size(), config.number("eps"),
                     config.number("momentum"), config.bool("affine"));
         }

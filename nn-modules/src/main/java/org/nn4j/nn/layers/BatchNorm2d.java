@@ -137,6 +137,8 @@ public final class BatchNorm2d extends Module {
                 throw config.error("num_features", "is " + config.integer("num_features") + " but its input " + in
                         + " has " + in.dims().get(0) + " channels");
             }
+            int channels = in.dims().get(0);
+            config.reserve(channels, channels, config.bool("affine") ? 2L * channels : 0);
             return new BatchNorm2d(config.backend(), config.dtype(), in, config.number("eps"),
                     config.number("momentum"), config.bool("affine"));
         }

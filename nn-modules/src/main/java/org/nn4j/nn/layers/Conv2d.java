@@ -183,6 +183,9 @@ public final class Conv2d extends Module {
                 throw config.error("in_channels", "is " + config.integer("in_channels") + " but its input "
                         + config.input() + " has " + window.channels() + " channels");
             }
+            int out = config.integer("out_channels");
+            config.reserve((long) out * window.channels() * window.kernelHeight() * window.kernelWidth(),
+                    config.bool("bias") ? out : 0);
             Conv2d conv = new Conv2d(config.backend(), config.dtype(), window, config.integer("out_channels"),
                     config.bool("bias"));
             conv.initialize(Linear.Type.init(config), config.random());

@@ -136,6 +136,8 @@ public final class Linear extends Module {
                 throw config.error("in_features", "is " + config.integer("in_features") + " but its input has "
                         + in.size() + " features");
             }
+            int out = config.integer("out_features");
+            config.reserve((long) in.size() * out, config.bool("bias") ? out : 0);
             Linear linear = new Linear(config.backend(), config.dtype(), in.size(), config.integer("out_features"),
                     config.bool("bias"));
             linear.layer.initialize(init(config), config.random());

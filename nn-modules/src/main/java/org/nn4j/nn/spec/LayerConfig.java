@@ -24,9 +24,11 @@ public final class LayerConfig {
     private final Random random;
     private final List<String> typesBefore;
     private final List<String> typesAfter;
+    private final ValueBudget budget;
 
     LayerConfig(String where, int index, String type, Map<String, Object> values, Shape input, Backend backend,
-            DType dtype, Random random, List<String> typesBefore, List<String> typesAfter) {
+            DType dtype, Random random, List<String> typesBefore, List<String> typesAfter, ValueBudget budget) {
+        this.budget = budget;
         this.where = where;
         this.index = index;
         this.type = type;
@@ -79,6 +81,26 @@ public final class LayerConfig {
         return typesAfter;
     }
 
+    /**
+     * Takes {@code count} values (parameters and buffers, each {@code rows x cols} given as a product)
+     * from the model's budget before the layer allocates them, so that a spec asking for more than
+     * there is memory for (or, for a model file, more than the file holds) fails in one line naming
+     * this layer instead of running out of memory. nn4j's own layer types call it; others should.
+     *
+     * @param counts the element count of each array about to be allocated
+     * @throws InvalidInputException naming this layer, when the model would go over the budget
+     */
+    public void reserve(long... counts) {
+        long total = 0;
+        for (long count : counts) {
+            if (count < 0 || count > Integer.MAX_VALUE - 16) {
+                throw error(null, "needs an array of " + count + " values, more than one array holds (2^31)");
+            }
+            total += count;
+        }
+        budget.take(total, this);
+    }
+
     /** Whether the spec gave {@code key}, or it has a default. */
     public boolean has(String key) {
         return values.containsKey(key);
@@ -122,5 +144,41 @@ public final class LayerConfig {
             throw new IllegalStateException(type + " has no hyper-parameter '" + key + "' with a value");
         }
         return value;
+    }
+
+    /** How many values the layers of one build may still allocate, and what to say when they may not. */
+    static final class ValueBudget {
+        private final long limit;
+        private final java.util.function.LongFunction<String> exceeded;
+        private long taken;
+
+        /** A budget of {@code limit} values; {@code exceeded} says why a total over it is refused. */
+        ValueBudget(long limit, java.util.function.LongFunction<String> exceeded) {
+            this.limit = limit;
+            this.exceeded = exceeded;
+        }
+
+        /**
+         * The budget of a model built to train in this JVM: its values, their gradients and two
+         * optimizer slots (Adam's) in the memory the JVM may use.
+         */
+        static ValueBudget memory(DType dtype) {
+            long bytes = Runtime.getRuntime().maxMemory();
+            int copies = 4;
+            return new ValueBudget(bytes / ((long) dtype.bytes() * copies), total -> String.format(
+                    java.util.Locale.ROOT, "the model would have %,d parameters and buffers (%.1f GiB in %s, %d times"
+                            + " that with gradients and Adam's state), more than the %.1f GiB this JVM may use; use"
+                            + " smaller layers, or give Java more memory (JAVA_OPTS=-Xmx%dg)",
+                    total, total * (double) dtype.bytes() / (1L << 30), dtype.label(), copies,
+                    bytes / (double) (1L << 30), Math.max(2, (long) Math.ceil(total * (double) dtype.bytes() * copies
+                            * 1.25 / (1L << 30)))));
+        }
+
+        void take(long values, LayerConfig layer) {
+            taken += values;
+            if (taken > limit) {
+                throw layer.error(null, exceeded.apply(taken));
+            }
+        }
     }
 }

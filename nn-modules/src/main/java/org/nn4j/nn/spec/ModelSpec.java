@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -125,13 +122,7 @@ public record ModelSpec(Shape input, List<ObjectNode> layers, String loss) {
 
     /** Reads a spec file. */
     public static ModelSpec read(Path file) {
-        try {
-            return parse(Files.readString(file), file.toString());
-        } catch (NoSuchFileException e) {
-            throw new InvalidInputException(file + ": no such file");
-        } catch (IOException e) {
-            throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
-        }
+        return parse(org.nn4j.io.InputFiles.readJsonText(file, "a model spec"), file.toString());
     }
 
     /** Parses a spec; {@code where} names its source in messages. */

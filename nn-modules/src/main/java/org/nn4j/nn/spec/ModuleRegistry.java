@@ -153,6 +153,26 @@ public final class ModuleRegistry {
      *     range, or shapes that do not fit
      */
     public Model build(ModelSpec spec, Backend backend, DType dtype, long seed, String where) {
+        return build(spec, backend, dtype, seed, where, LayerConfig.ValueBudget.memory(dtype));
+    }
+
+    /**
+     * As {@link #build(ModelSpec, Backend, DType, long, String)}, for a model whose values come from a
+     * file holding {@code fileValues} of them: a spec that asks for more fails before it allocates.
+     *
+     * @param source what holds the values, for messages ("the file's tensors")
+     */
+    public Model build(ModelSpec spec, Backend backend, DType dtype, String where, long fileValues, String source) {
+        // Room to spare, so that a spec a little off is told by the tensor it does not fit; what is
+        // bounded is the allocation, at twice the file's values.
+        long limit = 2 * fileValues + (1 << 20);
+        return build(spec, backend, dtype, 0, where, new LayerConfig.ValueBudget(limit, total -> String.format(
+                java.util.Locale.ROOT, "the model would have %,d parameters and buffers, far more than the %,d values"
+                        + " %s hold; the spec does not match them", total, fileValues, source)));
+    }
+
+    private Model build(ModelSpec spec, Backend backend, DType dtype, long seed, String where,
+            LayerConfig.ValueBudget budget) {
         Loss loss = loss(spec.loss(), backend, where);
         Random random = new Random(seed);
         List<String> types = spec.types();
@@ -166,7 +186,7 @@ public final class ModuleRegistry {
                         + "'; known: " + String.join(", ", layers.keySet()));
             }
             LayerConfig config = new LayerConfig(where, i, typeName, values(where, i, type, spec.layer(i)), shape,
-                    backend, dtype, random, reversed(types.subList(0, i)), types.subList(i + 1, types.size()));
+                    backend, dtype, random, reversed(types.subList(0, i)), types.subList(i + 1, types.size()), budget);
             Module module;
             try {
                 module = type.create(config);

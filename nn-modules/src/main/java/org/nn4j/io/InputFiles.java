@@ -1,0 +1,92 @@
+package org.nn4j.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Input files read whole (specs, gradient cases, model files), each with a bound on its size, so that
+ * no input, not even {@code /dev/zero}, makes nn4j allocate more than the bound. Devices and FIFOs may
+ * be read (process substitution, {@code /dev/stdin}); a directory may not.
+ */
+public final class InputFiles {
+    /** The bound for JSON texts: specs and gradient cases. */
+    public static final long MAX_JSON_BYTES = 32L << 20;
+
+    private InputFiles() {
+    }
+
+    /**
+     * The bytes of {@code file}, which may hold at most {@code maxBytes}.
+     *
+     * @param kind what the file should be, for messages ("a model spec")
+     * @throws InvalidInputException naming the file: missing, a directory, unreadable, or larger than
+     *     the bound (said before anything is read when the file's size is known)
+     */
+    public static byte[] read(Path file, long maxBytes, String kind) {
+        if (Files.isDirectory(file)) {
+            throw new InvalidInputException(file + ": a directory, not " + kind);
+        }
+        long size = -1;
+        try {
+            if (Files.isRegularFile(file)) {
+                size = Files.size(file);
+            }
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
+        if (size > maxBytes) {
+            throw tooLarge(file, kind, size + " bytes", maxBytes);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            int capacity = (int) Math.min(maxBytes + 1, size >= 0 ? size + 1 : 1 << 16);
+            byte[] bytes = new byte[Math.max(capacity, 1)];
+            int filled = 0;
+            while (true) {
+                if (filled == bytes.length) {
+                    if (filled > maxBytes) {
+                        throw tooLarge(file, kind, "more than " + maxBytes + " bytes", maxBytes);
+                    }
+                    bytes = Arrays.copyOf(bytes, (int) Math.min(maxBytes + 1, 2L * bytes.length));
+                }
+                int n = in.read(bytes, filled, bytes.length - filled);
+                if (n < 0) {
+                    break;
+                }
+                filled += n;
+            }
+            if (filled > maxBytes) {
+                throw tooLarge(file, kind, "more than " + maxBytes + " bytes", maxBytes);
+            }
+            return filled == bytes.length ? bytes : Arrays.copyOf(bytes, filled);
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
+    }
+
+    /** The text of {@code file} as UTF-8, at most {@link #MAX_JSON_BYTES}. */
+    public static String readJsonText(Path file, String kind) {
+        return new String(read(file, MAX_JSON_BYTES, kind), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A one-line message for an {@link IOException} reading {@code file}. */
+    public static InvalidInputException unreadable(Path file, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new InvalidInputException(file + ": no such file", e);
+        }
+        if (e instanceof AccessDeniedException) {
+            return new InvalidInputException(file + ": cannot read it (permission denied)", e);
+        }
+        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return new InvalidInputException(file + ": cannot read it (" + why + ")", e);
+    }
+
+    private static InvalidInputException tooLarge(Path file, String kind, String size, long maxBytes) {
+        return new InvalidInputException(file + ": " + size + ", more than the " + maxBytes + " bytes " + kind
+                + " may have here; is it the right file?");
+    }
+}
