@@ -1,7 +1,6 @@
 package org.nn4j.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -37,8 +36,10 @@ import org.nn4j.nn.spec.ModuleRegistry;
  * {@code nn4j.format}, {@code nn4j.spec} (the model spec, JSON), {@code nn4j.class_names} (JSON), with
  * standardised inputs {@code nn4j.input} ({@code {"mean": [...], "std": [...]}}), for resuming {@code
  * nn4j.optimizer_state} (per slot, per parameter name, the state's little-endian bytes in the model's
- * dtype and PyTorch's layout, base64), {@code nn4j.training} (JSON), and {@code nn4j.sha256}, the
- * checksum of the tensor bytes. Version-1 files (one MLP, {@code layers.I.weight} as {@code [in,
+ * dtype and PyTorch's layout, base64), {@code nn4j.training} (JSON), and {@code nn4j.checksum}, over
+ * header, metadata and tensor bytes ({@link Safetensors}), without which a version-2 file is refused.
+ * Loading refuses weights, buffers, optimizer state and standardisation that are not finite, and
+ * builds no layer larger than the file's tensors can fill. Version-1 files (one MLP, {@code layers.I.weight} as {@code [in,
  * out]}) still load.
  */
 public final class ModelFile {
@@ -160,21 +161,27 @@ public final class ModelFile {
             return loadVersion1(file, contents, registry, backend, dtype);
         }
         if (!FORMAT.equals(format)) {
-            throw new InvalidInputException(file + ": not an nn4j model (nn4j.format is " + format + ", expected "
+            throw new InvalidInputException(file + ": not an nn4j model (nn4j.format is "
+                    + (format == null ? "missing" : "'" + InvalidInputException.shown(format) + "'") + ", expected "
                     + FORMAT + "); a state_dict saved by PyTorch loads with its model spec (--spec)");
+        }
+        if (contents.verified() != Safetensors.Verified.WHOLE) {
+            throw new InvalidInputException(file + ": no " + Safetensors.CHECKSUM + " in the metadata; every model"
+                    + " file nn4j writes has one, so this one was edited or not written by nn4j");
         }
         if (metadata.get("nn4j.spec") == null) {
             throw new InvalidInputException(file + ": no nn4j.spec in the metadata");
         }
         ModelSpec spec = ModelSpec.parse(metadata.get("nn4j.spec"), file + ": nn4j.spec");
         DType saved = fileDType(file, contents);
-        Model model = registry.build(spec, backend, dtype != null ? dtype : saved, 0, file + ": nn4j.spec");
+        Model model = registry.build(spec, backend, dtype != null ? dtype : saved, file + ": nn4j.spec",
+                valueCount(contents), "the file's tensors");
         loadTensors(file, model, contents.tensors());
         List<String> classNames = classNames(file, metadata.get("nn4j.class_names"), model.outputSize());
         Standardizer standardizer = null;
         if (metadata.containsKey("nn4j.input")) {
             JsonNode input = tree(file, "nn4j.input", metadata.get("nn4j.input"));
-            standardizer = new Standardizer(floats(file, input.path("mean"), model.inputSize()),
+            standardizer = standardizer(file, floats(file, input.path("mean"), model.inputSize()),
                     floats(file, input.path("std"), model.inputSize()));
         }
         Map<String, List<double[]>> state = new LinkedHashMap<>();
@@ -202,6 +209,7 @@ public final class ModelFile {
                         throw new InvalidInputException(file + ": nn4j.optimizer_state has " + values.length
                                 + " values of '" + slot.getKey() + "' for " + p.getKey() + ", which has " + m.size());
                     }
+                    requireFinite(file, "nn4j.optimizer_state '" + slot.getKey() + "' of " + p.getKey(), values);
                     perParameter.add(p.getValue().layout().fromTensor(values, m.rows(), m.cols()));
                 }
                 state.put(slot.getKey(), perParameter);
@@ -221,8 +229,8 @@ public final class ModelFile {
     public static Loaded loadStateDict(Path file, ModelSpec spec, ModuleRegistry registry, Backend backend,
             DType dtype) {
         Safetensors.Contents contents = Safetensors.read(file);
-        Model model = registry.build(spec, backend, dtype != null ? dtype : fileDType(file, contents), 0,
-                file + ": spec");
+        Model model = registry.build(spec, backend, dtype != null ? dtype : fileDType(file, contents), file + ": spec",
+                valueCount(contents), "the tensors of " + file);
         loadTensors(file, model, contents.tensors());
         List<String> classNames = new ArrayList<>();
         for (int i = 0; i < model.outputSize(); i++) {
@@ -231,7 +239,28 @@ public final class ModelFile {
         return new Loaded(model, classNames, null, Map.of(), JSON.createObjectNode());
     }
 
+    /** The values a file's tensors hold: what a model built from its spec may have at most. */
+    private static long valueCount(Safetensors.Contents contents) {
+        long count = 0;
+        for (Safetensors.Tensor t : contents.tensors().values()) {
+            count += t.values().length;
+        }
+        return count;
+    }
+
+    private static void requireFinite(Path file, String what, double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new InvalidInputException(file + ": " + what + " holds " + values[i] + " (value " + i + " of "
+                        + values.length + "); a model with values that are not finite cannot be used (was it saved"
+                        + " by a run that diverged?)");
+            }
+        }
+    }
+
     private static void loadTensors(Path file, Model model, Map<String, Safetensors.Tensor> tensors) {
+        tensors.forEach((name, t) -> requireFinite(file, "tensor '" + InvalidInputException.shown(name) + "'",
+                t.values()));
         Map<String, TensorData> state = new LinkedHashMap<>();
         tensors.forEach((name, t) -> state.put(name, new TensorData(t.shape(), t.values())));
         try {
@@ -257,10 +286,17 @@ public final class ModelFile {
         DType type = dtype != null ? dtype : saved.dtype();
         ModelSpec spec = ModelSpec.mlp(saved.inputSize(), saved.hiddenSizes(), saved.outputSize(), saved.activation(),
                 saved.loss());
-        Model model = registry.build(spec, backend, type, 0, file.toString());
+        if (contents.verified() == Safetensors.Verified.NONE) {
+            throw new InvalidInputException(file + ": no " + Safetensors.TENSOR_CHECKSUM + " in the metadata; every"
+                    + " model file nn4j wrote has one, so this one was edited or not written by nn4j");
+        }
+        Model model = registry.build(spec, backend, type, file + ": nn4j.architecture", valueCount(contents),
+                "the file's tensors");
         Map<String, Safetensors.Tensor> tensors = contents.tensors();
         List<Integer> sizes = saved.sizes();
         List<Parameter> parameters = List.copyOf(model.parameters().values());
+        contents.tensors().forEach((name, t) -> requireFinite(file, "tensor '" + InvalidInputException.shown(name)
+                + "'", t.values()));
         for (int i = 0; i + 1 < sizes.size(); i++) {
             backend.copyIn(values(file, tensors, "layers." + i + ".weight", sizes.get(i), sizes.get(i + 1)),
                     parameters.get(2 * i).value());
@@ -269,7 +305,7 @@ public final class ModelFile {
         }
         Standardizer standardizer = null;
         if (tensors.containsKey("input.mean")) {
-            standardizer = new Standardizer(floats(values(file, tensors, "input.mean", saved.inputSize())),
+            standardizer = standardizer(file, floats(values(file, tensors, "input.mean", saved.inputSize())),
                     floats(values(file, tensors, "input.std", saved.inputSize())));
         }
         Map<String, List<double[]>> state = new LinkedHashMap<>();
@@ -317,40 +353,64 @@ public final class ModelFile {
         }
         float[] f = new float[size];
         for (int i = 0; i < size; i++) {
-            f[i] = (float) values.get(i).asDouble();
+            JsonNode v = values.get(i);
+            f[i] = v.isNumber() ? (float) v.asDouble() : Float.NaN;
+            if (!Float.isFinite(f[i])) {
+                throw new InvalidInputException(file + ": nn4j.input holds " + InvalidInputException.shown(v.toString())
+                        + " (value " + i + "); its mean and std must be finite numbers");
+            }
         }
         return f;
+    }
+
+    private static Standardizer standardizer(Path file, float[] mean, float[] std) {
+        for (int i = 0; i < std.length; i++) {
+            if (!(std[i] > 0)) {
+                throw new InvalidInputException(file + ": the standardisation's std of feature " + i + " is " + std[i]
+                        + "; every std must be above 0");
+            }
+        }
+        return new Standardizer(mean, std);
     }
 
     private static Architecture architecture(Path file, String text) {
         if (text == null) {
             throw new InvalidInputException(file + ": no nn4j.architecture in the metadata");
         }
-        try {
-            Map<String, Object> a = JSON.readValue(text, new TypeReference<Map<String, Object>>() { });
-            ActivationKind activation = ActivationKind.byLabel(String.valueOf(a.get("activation")));
-            DType dtype = DType.valueOf(String.valueOf(a.get("dtype")).toUpperCase(java.util.Locale.ROOT));
-            String loss = String.valueOf(a.get("loss"));
-            if (activation == null || ModuleRegistry.builtIn().lossType(loss) == null) {
-                throw new InvalidInputException(file + ": nn4j.architecture names an unknown activation or loss: " + text);
-            }
-            @SuppressWarnings("unchecked")
-            List<Integer> hidden = (List<Integer>) a.get("hidden_sizes");
-            @SuppressWarnings("unchecked")
-            List<String> classes = (List<String>) a.get("class_names");
-            Architecture architecture = new Architecture((Integer) a.get("input_size"), hidden,
-                    (Integer) a.get("output_size"), activation, loss, dtype, classes);
-            if (architecture.classNames().size() != architecture.outputSize()) {
-                throw new InvalidInputException(file + ": " + architecture.classNames().size() + " class names for "
-                        + architecture.outputSize() + " outputs");
-            }
-            return architecture;
-        } catch (JsonProcessingException | ClassCastException | NullPointerException | IllegalArgumentException e) {
-            if (e instanceof InvalidInputException) {
-                throw (InvalidInputException) e;
-            }
-            throw new InvalidInputException(file + ": nn4j.architecture is malformed (" + e.getMessage() + "): " + text);
+        JsonReading read = new JsonReading(file + ": nn4j.architecture");
+        JsonNode a = tree(file, "nn4j.architecture", text);
+        if (!a.isObject()) {
+            throw read.error("must be a JSON object");
         }
+        ActivationKind activation = ActivationKind.byLabel(read.text(a, "activation"));
+        String loss = read.text(a, "loss");
+        if (activation == null || ModuleRegistry.builtIn().lossType(loss) == null) {
+            throw read.error("names an unknown activation or loss: " + InvalidInputException.shown(text));
+        }
+        String dtypeName = read.text(a, "dtype");
+        DType dtype = dtypeName.equals("float32") ? DType.FLOAT32 : dtypeName.equals("float64") ? DType.FLOAT64 : null;
+        if (dtype == null) {
+            throw read.error("'dtype' must be float32 or float64, not " + InvalidInputException.shown(dtypeName));
+        }
+        int inputSize = read.positiveInt(read.field(a, "input_size"), "'input_size'");
+        int outputSize = read.positiveInt(read.field(a, "output_size"), "'output_size'");
+        List<Integer> hidden = new ArrayList<>();
+        JsonNode hiddenNode = read.array(a, "hidden_sizes");
+        for (int i = 0; i < hiddenNode.size(); i++) {
+            hidden.add(read.positiveInt(hiddenNode.get(i), "'hidden_sizes'[" + i + "]"));
+        }
+        List<String> classes = new ArrayList<>();
+        JsonNode classNodes = read.array(a, "class_names");
+        for (int i = 0; i < classNodes.size(); i++) {
+            if (!classNodes.get(i).isTextual()) {
+                throw read.error("'class_names'[" + i + "] must be a string");
+            }
+            classes.add(classNodes.get(i).asText());
+        }
+        if (classes.size() != outputSize) {
+            throw read.error(classes.size() + " class names for " + outputSize + " outputs");
+        }
+        return new Architecture(inputSize, hidden, outputSize, activation, loss, dtype, classes);
     }
 
     private static double[] values(Path file, Map<String, Safetensors.Tensor> tensors, String name, long... shape) {

@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,16 +23,25 @@ import java.util.Map;
  * The safetensors format: an 8-byte little-endian header length {@code N}, {@code N} bytes of JSON
  * naming each tensor's {@code dtype}, {@code shape} and {@code data_offsets} (plus string-to-string
  * {@code __metadata__}), then the tensors' little-endian bytes, back to back. nn4j writes F32 and F64
- * tensors, pads the header with spaces to a multiple of 8, and records the SHA-256 of the tensor bytes
- * in the metadata under {@value #CHECKSUM}, which reading verifies.
+ * tensors, pads the header with spaces to a multiple of 8, and records in the metadata under {@value
+ * #CHECKSUM} a SHA-256 over the header (every tensor's name, dtype, shape and offsets, every other
+ * metadata entry) and the tensor bytes, which reading verifies: an edited header or metadata entry
+ * fails as surely as a flipped bit in a weight. Files from before that carry {@value
+ * #TENSOR_CHECKSUM}, the SHA-256 of the tensor bytes alone, which is verified too.
  *
  * <p>Writes are atomic: the file is written beside its target, forced to disk and renamed over it,
  * so a crash leaves either the old file or the new one, never half of one.
  */
 public final class Safetensors {
-    /** Metadata key of the SHA-256 (hex) of the tensor bytes. */
-    public static final String CHECKSUM = "nn4j.sha256";
+    /** Metadata key of the checksum over header and tensor bytes: {@code sha256:} and 64 hex digits. */
+    public static final String CHECKSUM = "nn4j.checksum";
+    /** Metadata key of the SHA-256 (hex) of the tensor bytes alone, as older files carry it. */
+    public static final String TENSOR_CHECKSUM = "nn4j.sha256";
+    private static final ObjectMapper HEADER_JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final long MAX_HEADER = 100L << 20;
+    /** The largest file read: Java's arrays hold fewer than 2^31 bytes. */
+    private static final long MAX_FILE = Integer.MAX_VALUE - 64;
 
     private Safetensors() {
     }
@@ -94,8 +101,24 @@ public final class Safetensors {
         return values;
     }
 
-    /** What a file holds: tensors by name, in file order, and the metadata. */
-    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    /**
+     * What a file holds: tensors by name, in file order, and the metadata.
+     *
+     * @param verified what its checksum covered: {@link Verified#WHOLE} header and tensors, {@link
+     *     Verified#TENSORS} (an older file) or {@link Verified#NONE} (a file with no checksum, such as
+     *     one that PyTorch saved)
+     */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata, Verified verified) {
+    }
+
+    /** What a file's checksum covered. */
+    public enum Verified {
+        /** No checksum: the file was not written by nn4j. */
+        NONE,
+        /** The tensor bytes alone (files written before the header was covered). */
+        TENSORS,
+        /** Header, metadata and tensor bytes. */
+        WHOLE
     }
 
     /** Writes {@code tensors} and {@code metadata} to {@code file} atomically. */
@@ -111,7 +134,12 @@ public final class Safetensors {
         ObjectMapper json = new ObjectMapper();
         ObjectNode header = json.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
-        metadata.forEach(meta::put);
+        metadata.forEach((key, value) -> {
+            if (!key.equals(CHECKSUM) && !key.equals(TENSOR_CHECKSUM)) {
+                meta.put(key, value);
+            }
+        });
+        List<TensorEntry> entries = new ArrayList<>();
         for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
             Tensor t = entry.getValue();
             long begin = data.position();
@@ -128,8 +156,11 @@ public final class Safetensors {
             node.put("dtype", t.dtype());
             Arrays.stream(t.shape()).forEach(node.putArray("shape")::add);
             node.putArray("data_offsets").add(begin).add(data.position());
+            entries.add(new TensorEntry(entry.getKey(), t.dtype(), t.shape(), begin, data.position()));
         }
-        meta.put(CHECKSUM, sha256(data.array()));
+        Map<String, String> covered = new LinkedHashMap<>();
+        meta.fields().forEachRemaining(m -> covered.put(m.getKey(), m.getValue().asText()));
+        meta.put(CHECKSUM, checksum(covered, entries, data.array(), 0, data.array().length));
         byte[] headerBytes = json.writeValueAsBytes(header);
         int padded = (headerBytes.length + 7) / 8 * 8;
         ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
@@ -149,14 +180,7 @@ public final class Safetensors {
      *     header, overlapping or missing tensor bytes, or a checksum that does not match
      */
     public static Contents read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new InvalidInputException(file + ": no such file");
-        } catch (IOException e) {
-            throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
-        }
+        byte[] bytes = InputFiles.read(file, MAX_FILE, "a safetensors file");
         if (bytes.length < 8) {
             throw new InvalidInputException(file + ": truncated: " + bytes.length + " bytes, fewer than the 8 of the"
                     + " header length; not a safetensors file");
@@ -169,7 +193,7 @@ public final class Safetensors {
         }
         JsonNode header;
         try {
-            header = new ObjectMapper().readTree(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
+            header = HEADER_JSON.readTree(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(file + ": the header is not valid JSON (" + e.getOriginalMessage() + ")");
         }
@@ -180,15 +204,27 @@ public final class Safetensors {
         int dataLength = bytes.length - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        List<long[]> ranges = new ArrayList<>();
+        List<TensorEntry> entries = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> entry = it.next();
             if (entry.getKey().equals("__metadata__")) {
-                entry.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                if (!entry.getValue().isObject()) {
+                    throw new InvalidInputException(file + ": __metadata__ is not a JSON object");
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> m = entry.getValue().fields(); m.hasNext();) {
+                    Map.Entry<String, JsonNode> item = m.next();
+                    if (!item.getValue().isTextual()) {
+                        throw new InvalidInputException(file + ": metadata '" + InvalidInputException.shown(item.getKey())
+                                + "' is not a string; safetensors metadata maps strings to strings");
+                    }
+                    metadata.put(item.getKey(), item.getValue().asText());
+                }
                 continue;
             }
-            tensors.put(entry.getKey(), tensor(file, entry.getKey(), entry.getValue(), buffer, dataStart, dataLength, ranges));
+            entries.add(entry(file, entry.getKey(), entry.getValue(), dataLength));
         }
+        List<long[]> ranges = new ArrayList<>();
+        entries.forEach(e -> ranges.add(new long[] {e.begin(), e.end()}));
         ranges.sort((a, b) -> Long.compare(a[0], b[0]));
         long expectedStart = 0;
         for (long[] range : ranges) {
@@ -202,58 +238,124 @@ public final class Safetensors {
             throw new InvalidInputException(file + ": " + (dataLength - expectedStart) + " bytes after the last tensor;"
                     + " the tensors cover " + expectedStart + " of " + dataLength);
         }
-        String checksum = metadata.get(CHECKSUM);
-        if (checksum != null) {
-            String actual = sha256(Arrays.copyOfRange(bytes, dataStart, bytes.length));
-            if (!actual.equals(checksum)) {
-                throw new InvalidInputException(file + ": checksum mismatch: the tensor bytes hash to " + actual
-                        + ", the header records " + checksum + "; the file is corrupt");
+        Verified verified = Verified.NONE;
+        String whole = metadata.get(CHECKSUM);
+        String tensorsOnly = metadata.get(TENSOR_CHECKSUM);
+        if (whole != null) {
+            Map<String, String> covered = new LinkedHashMap<>(metadata);
+            covered.remove(CHECKSUM);
+            String actual = checksum(covered, entries, bytes, dataStart, dataLength);
+            if (!actual.equals(whole)) {
+                throw new InvalidInputException(file + ": checksum mismatch: header and tensors hash to " + actual
+                        + ", the file records " + cut(whole) + "; the file is corrupt or was edited");
             }
+            verified = Verified.WHOLE;
+        } else if (tensorsOnly != null) {
+            String actual = sha256(Arrays.copyOfRange(bytes, dataStart, bytes.length));
+            if (!actual.equals(tensorsOnly)) {
+                throw new InvalidInputException(file + ": checksum mismatch: the tensor bytes hash to " + actual
+                        + ", the header records " + cut(tensorsOnly) + "; the file is corrupt");
+            }
+            verified = Verified.TENSORS;
         }
-        return new Contents(tensors, metadata);
+        for (TensorEntry e : entries) {
+            tensors.put(e.name(), e.read(buffer, dataStart));
+        }
+        return new Contents(tensors, metadata, verified);
     }
 
-    private static Tensor tensor(Path file, String name, JsonNode node, ByteBuffer buffer, int dataStart, int dataLength,
-            List<long[]> ranges) {
-        String where = file + ": tensor '" + name + "'";
+    /** One tensor's header entry, checked against the data's length. */
+    private record TensorEntry(String name, String dtype, long[] shape, long begin, long end) {
+        Tensor read(ByteBuffer buffer, int dataStart) {
+            int elementBytes = dtype.equals("F32") ? 4 : 8;
+            double[] values = new double[(int) ((end - begin) / elementBytes)];
+            for (int i = 0; i < values.length; i++) {
+                int at = dataStart + (int) begin + i * elementBytes;
+                values[i] = elementBytes == 4 ? buffer.getFloat(at)
+                        : dtype.equals("I64") ? buffer.getLong(at) : buffer.getDouble(at);
+            }
+            return new Tensor(dtype, shape, values);
+        }
+    }
+
+    /**
+     * The checksum of a file: SHA-256 over a canonical form of its header (metadata but the checksum
+     * itself, by key; each tensor's name, dtype, shape and offsets, by name), so that rewriting the JSON
+     * with other spacing or key order keeps it, followed by the tensor bytes.
+     */
+    private static String checksum(Map<String, String> metadata, List<TensorEntry> entries, byte[] bytes, int from,
+            int length) {
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ArrayNode canonical = json.createArrayNode();
+        com.fasterxml.jackson.databind.node.ArrayNode meta = canonical.addArray();
+        new java.util.TreeMap<>(metadata).forEach((k, v) -> meta.addArray().add(k).add(v));
+        List<TensorEntry> sorted = new ArrayList<>(entries);
+        sorted.sort((a, b) -> a.name().compareTo(b.name()));
+        for (TensorEntry e : sorted) {
+            com.fasterxml.jackson.databind.node.ArrayNode t = canonical.addArray().add(e.name()).add(e.dtype());
+            Arrays.stream(e.shape()).forEach(t.addArray()::add);
+            t.add(e.begin()).add(e.end());
+        }
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] head = json.writeValueAsBytes(canonical);
+            sha.update(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(head.length).array());
+            sha.update(head);
+            sha.update(bytes, from, length);
+            return "sha256:" + HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers is always JSON", e);
+        }
+    }
+
+    private static TensorEntry entry(Path file, String name, JsonNode node, int dataLength) {
+        String where = file + ": tensor '" + InvalidInputException.shown(name) + "'";
         JsonNode dtype = node.get("dtype");
         JsonNode shapeNode = node.get("shape");
         JsonNode offsets = node.get("data_offsets");
-        if (dtype == null || shapeNode == null || !shapeNode.isArray() || offsets == null || !offsets.isArray()
-                || offsets.size() != 2) {
+        if (!node.isObject() || dtype == null || shapeNode == null || !shapeNode.isArray() || offsets == null
+                || !offsets.isArray() || offsets.size() != 2) {
             throw new InvalidInputException(where + " needs dtype, shape and data_offsets [begin, end]");
         }
         if (!dtype.asText().equals("F32") && !dtype.asText().equals("F64") && !dtype.asText().equals("I64")) {
-            throw new InvalidInputException(where + " has dtype " + dtype.asText() + "; nn4j reads F32, F64 and I64");
+            throw new InvalidInputException(where + " has dtype " + InvalidInputException.shown(dtype.asText())
+                    + "; nn4j reads F32, F64 and I64");
         }
         long[] shape = new long[shapeNode.size()];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
-            shape[i] = shapeNode.get(i).asLong(-1);
+            JsonNode d = shapeNode.get(i);
+            shape[i] = d.isIntegralNumber() && d.canConvertToLong() ? d.asLong() : -1;
             if (shape[i] < 0) {
-                throw new InvalidInputException(where + " has a negative dimension");
+                throw new InvalidInputException(where + " has shape " + InvalidInputException.shown(shapeNode.toString())
+                        + "; dimensions are whole numbers of at least 0");
             }
-            count *= shape[i];
+            count = shape[i] == 0 || count == 0 ? 0 : count > Long.MAX_VALUE / 8 / shape[i] ? -1 : count * shape[i];
+            if (count < 0) {
+                throw new InvalidInputException(where + " has shape " + InvalidInputException.shown(shapeNode.toString())
+                        + ", more values than any file holds");
+            }
         }
-        long begin = offsets.get(0).asLong(-1);
-        long end = offsets.get(1).asLong(-1);
+        JsonNode b = offsets.get(0);
+        JsonNode e = offsets.get(1);
+        long begin = b.isIntegralNumber() && b.canConvertToLong() ? b.asLong() : -1;
+        long end = e.isIntegralNumber() && e.canConvertToLong() ? e.asLong() : -1;
         int elementBytes = dtype.asText().equals("F32") ? 4 : 8;
         if (begin < 0 || end < begin || end > dataLength) {
-            throw new InvalidInputException(where + ": data_offsets [" + begin + ", " + end + "] lie outside the "
-                    + dataLength + " bytes of data; the file is truncated or corrupt");
+            throw new InvalidInputException(where + ": data_offsets " + InvalidInputException.shown(offsets.toString())
+                    + " lie outside the " + dataLength + " bytes of data; the file is truncated or corrupt");
         }
         if (end - begin != count * elementBytes) {
             throw new InvalidInputException(where + ": shape " + Arrays.toString(shape) + " needs " + count * elementBytes
                     + " bytes, data_offsets give " + (end - begin));
         }
-        ranges.add(new long[] {begin, end});
-        double[] values = new double[(int) count];
-        for (int i = 0; i < values.length; i++) {
-            int at = dataStart + (int) begin + i * elementBytes;
-            values[i] = elementBytes == 4 ? buffer.getFloat(at)
-                    : dtype.asText().equals("I64") ? buffer.getLong(at) : buffer.getDouble(at);
-        }
-        return new Tensor(dtype.asText(), shape, values);
+        return new TensorEntry(name, dtype.asText(), shape, begin, end);
+    }
+
+    private static String cut(String checksum) {
+        return checksum.length() <= 100 ? checksum : InvalidInputException.shown(checksum);
     }
 
     private static String sha256(byte[] bytes) {

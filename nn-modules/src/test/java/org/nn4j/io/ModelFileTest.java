@@ -210,8 +210,8 @@ class ModelFileTest {
         bytes[bytes.length - 3] ^= 1;
         Files.write(file, bytes);
         String message = assertThrows(InvalidInputException.class, () -> ModelFile.load(file, backend)).getMessage();
-        assertTrue(message.startsWith(file + ": checksum mismatch: the tensor bytes hash to "), message);
-        assertTrue(message.endsWith("; the file is corrupt"), message);
+        assertTrue(message.startsWith(file + ": checksum mismatch: header and tensors hash to sha256:"), message);
+        assertTrue(message.endsWith("; the file is corrupt or was edited"), message);
     }
 
     @Test
@@ -222,7 +222,7 @@ class ModelFileTest {
         Path other = dir.resolve("other.safetensors");
         Safetensors.write(other, Map.of("w", new Safetensors.Tensor("F32", new long[] {2}, new double[] {1, 2})),
                 Map.of("format", "pt"));
-        assertEquals(other + ": not an nn4j model (nn4j.format is null, expected nn4j-model/2); a state_dict saved by"
+        assertEquals(other + ": not an nn4j model (nn4j.format is missing, expected nn4j-model/2); a state_dict saved by"
                 + " PyTorch loads with its model spec (--spec)",
                 assertThrows(InvalidInputException.class, () -> ModelFile.load(other, backend)).getMessage());
         Path missing = dir.resolve("missing.safetensors");
@@ -253,5 +253,156 @@ class ModelFileTest {
         }
         assertNull(ModelFile.load(file, backend).standardizer());
         assertFalse(ModelFile.load(file, backend).training().has("seed"));
+    }
+
+    /** The file's header as JSON and its tensor bytes, to be edited as another tool would edit them. */
+    private record Raw(com.fasterxml.jackson.databind.node.ObjectNode header, byte[] data) {
+        static Raw of(Path file) throws IOException {
+            byte[] bytes = Files.readAllBytes(file);
+            int length = (int) ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            return new Raw((com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
+                    new String(bytes, 8, length, StandardCharsets.UTF_8)),
+                    Arrays.copyOfRange(bytes, 8 + length, bytes.length));
+        }
+
+        void writeTo(Path file) throws IOException {
+            byte[] head = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(header);
+            ByteBuffer out = ByteBuffer.allocate(8 + head.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+            out.putLong(head.length).put(head).put(data);
+            Files.write(file, out.array());
+        }
+
+        com.fasterxml.jackson.databind.node.ObjectNode metadata() {
+            return (com.fasterxml.jackson.databind.node.ObjectNode) header.get("__metadata__");
+        }
+    }
+
+    private String loadError(Path file) {
+        return assertThrows(InvalidInputException.class, () -> ModelFile.load(file, backend)).getMessage();
+    }
+
+    @Test
+    void theChecksumCoversTheHeaderButNotItsSpacingOrKeyOrder() throws IOException {
+        Path file = save(DType.FLOAT32);
+        Raw raw = Raw.of(file);
+        // Spacing and key order are the JSON writer's business: the same header loads.
+        com.fasterxml.jackson.databind.node.ObjectNode reordered = new ObjectMapper().createObjectNode();
+        List<String> keys = new java.util.ArrayList<>();
+        raw.header().fieldNames().forEachRemaining(keys::add);
+        java.util.Collections.reverse(keys);
+        keys.forEach(k -> reordered.set(k, raw.header().get(k)));
+        new Raw(reordered, raw.data()).writeTo(file);
+        assertEquals(List.of("no", "yes"), ModelFile.load(file, backend).classNames());
+        // A class name, a spec value, the training record: each edit is caught.
+        for (String[] edit : new String[][] {{"nn4j.class_names", "[\"no\",\"YES\"]"},
+                {"nn4j.spec", SPEC.replace("0.3", "0.5")}, {"nn4j.training", "{}"}}) {
+            Raw edited = Raw.of(file);
+            edited.metadata().put(edit[0], edit[1]);
+            edited.writeTo(file);
+            assertTrue(loadError(file).contains(": checksum mismatch: header and tensors hash to sha256:"), edit[0]);
+            raw.writeTo(file);
+        }
+    }
+
+    @Test
+    void swappedDataOffsetsAreCaught() throws IOException {
+        Path file = save(DType.FLOAT32);
+        Raw raw = Raw.of(file);
+        // batchnorm's weight and bias have the same shape: swapping their bytes passes every size check.
+        JsonNode weight = raw.header().get("1.weight").get("data_offsets");
+        JsonNode bias = raw.header().get("1.bias").get("data_offsets");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) raw.header().get("1.weight")).set("data_offsets", bias);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) raw.header().get("1.bias")).set("data_offsets", weight);
+        raw.writeTo(file);
+        assertTrue(loadError(file).contains(": checksum mismatch: "), loadError(file));
+    }
+
+    @Test
+    void aVersionTwoFileWithoutItsChecksumIsRefused() throws IOException {
+        Path file = save(DType.FLOAT32);
+        Raw raw = Raw.of(file);
+        raw.metadata().remove(Safetensors.CHECKSUM);
+        raw.writeTo(file);
+        assertEquals(file + ": no nn4j.checksum in the metadata; every model file nn4j writes has one, so this one was"
+                + " edited or not written by nn4j", loadError(file));
+        // Nor does the older tensor-only checksum stand in for it.
+        raw.metadata().put(Safetensors.TENSOR_CHECKSUM, java.util.HexFormat.of().formatHex(
+                assertDoesNotThrowDigest(raw.data())));
+        raw.writeTo(file);
+        assertTrue(loadError(file).contains(": no nn4j.checksum in the metadata"), loadError(file));
+    }
+
+    private static byte[] assertDoesNotThrowDigest(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Metadata edited and the file written again by nn4j's writer: the checksum holds, the contents must be checked. */
+    private Path resaved(java.util.function.Consumer<Map<String, String>> edit,
+            java.util.function.UnaryOperator<Map<String, Safetensors.Tensor>> tensors) throws IOException {
+        Path file = save(DType.FLOAT32);
+        Safetensors.Contents contents = Safetensors.read(file);
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(contents.metadata());
+        edit.accept(metadata);
+        Safetensors.write(file, tensors.apply(new java.util.LinkedHashMap<>(contents.tensors())), metadata);
+        return file;
+    }
+
+    @Test
+    void valuesThatAreNotFiniteAreRefused() throws IOException {
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            Path file = resaved(m -> { }, t -> {
+                Safetensors.Tensor w = t.get("4.weight");
+                double[] values = w.values().clone();
+                values[3] = bad;
+                t.put("4.weight", new Safetensors.Tensor(w.dtype(), w.shape(), values));
+                return t;
+            });
+            assertEquals(file + ": tensor '4.weight' holds " + bad + " (value 3 of 10); a model with values that are"
+                    + " not finite cannot be used (was it saved by a run that diverged?)", loadError(file));
+        }
+        Path file = resaved(m -> m.put("nn4j.input", "{\"mean\": [0, 0, 0, 0], \"std\": [1, 0, 1, 1]}"), t -> t);
+        assertEquals(file + ": the standardisation's std of feature 1 is 0.0; every std must be above 0",
+                loadError(file));
+        file = resaved(m -> m.put("nn4j.input", "{\"mean\": [0, \"x\", 0, 0], \"std\": [1, 1, 1, 1]}"), t -> t);
+        assertEquals(file + ": nn4j.input holds \"x\" (value 1); its mean and std must be finite numbers",
+                loadError(file));
+    }
+
+    @Test
+    void aSpecFarLargerThanTheTensorsIsRefusedBeforeAnythingIsAllocated() throws IOException {
+        Path file = resaved(m -> m.put("nn4j.spec", SPEC.replace("\"input\": [4]", "\"input\": [40000]")
+                .replace("\"out_features\": 5", "\"out_features\": 40000")), t -> t);
+        assertEquals(file + ": nn4j.spec: layers[0] (linear): the model would have 1,600,040,000 parameters and"
+                + " buffers, far more than the 57 values the file's tensors hold; the spec does not match them",
+                loadError(file));
+    }
+
+    @Test
+    void editedVersionOneArchitecturesAreOneLineErrors() throws IOException {
+        Path original = Path.of("src", "test", "resources", "model-v1.safetensors");
+        Safetensors.Contents contents = Safetensors.read(original);
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        String architecture = contents.metadata().get("nn4j.architecture");
+        cases.put(architecture.replace("[8]", "[\"8\"]"), "'hidden_sizes'[0] must be a whole number of at least 1,"
+                + " not \"8\"");
+        cases.put(architecture.replace("[8]", "[0]"), "'hidden_sizes'[0] must be a whole number of at least 1, not 0");
+        cases.put(architecture.replace("[8]", "[-8]"), "'hidden_sizes'[0] must be a whole number of at least 1, not -8");
+        cases.put(architecture.replace("\"input_size\":784", "\"input_size\":0"),
+                "'input_size' must be a whole number of at least 1, not 0");
+        cases.put(architecture.replace("\"float32\"", "\"float16\""), "'dtype' must be float32 or float64, not float16");
+        cases.put(architecture.replace("[8]", "[40000, 40000]"), "layers[0] (linear): the model would have 31,400,000 parameters");
+        cases.put("[1, 2]", "must be a JSON object");
+        Path file = dir.resolve("v1.safetensors");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Map<String, String> metadata = new java.util.LinkedHashMap<>(contents.metadata());
+            metadata.put("nn4j.architecture", c.getKey());
+            Safetensors.write(file, contents.tensors(), metadata);
+            String message = loadError(file);
+            assertTrue(message.startsWith(file + ": nn4j.architecture") && message.contains(c.getValue()), message);
+        }
     }
 }
