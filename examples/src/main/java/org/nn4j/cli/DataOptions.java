@@ -35,6 +35,7 @@ final class DataOptions {
     Split trainAndTest(long seed) {
         if (csv == null) {
             requireNoCsvOptions();
+            Activity.now("reading Fashion-MNIST" + (data != null ? " from " + data : ""));
             return FashionMnist.load(data);
         }
         Dataset all = readCsv(csv);
@@ -50,12 +51,14 @@ final class DataOptions {
     Dataset evaluationData() {
         if (csv == null) {
             requireNoCsvOptions();
+            Activity.now("reading Fashion-MNIST's test set" + (data != null ? " from " + data : ""));
             return FashionMnist.testSet(data);
         }
         return readCsv(csv);
     }
 
     private Dataset readCsv(Path file) {
+        Activity.now("reading " + file);
         return Csv.read(file, csvLabel());
     }
 

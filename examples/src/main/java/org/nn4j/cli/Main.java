@@ -44,7 +44,11 @@ public final class Main {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String command = commandLine.getCommandSpec().qualifiedName();
             int code;
-            if (e instanceof InvalidInputException || e instanceof SettingException
+            OutOfMemoryError oom = outOfMemory(e);
+            if (oom != null) {
+                err.println(command + ": " + outOfMemoryMessage(oom));
+                code = BAD_INPUT;
+            } else if (e instanceof InvalidInputException || e instanceof SettingException
                     || e instanceof TrainingDivergedException || e instanceof ClusterFailureException) {
                 err.println(command + ": " + e.getMessage());
                 code = BAD_INPUT;
@@ -58,10 +62,47 @@ public final class Main {
             }
             return code;
         });
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            CommandLine.ParseResult parsed = cli.getParseResult();
+            while (parsed != null && parsed.hasSubcommand()) {
+                parsed = parsed.subcommand();
+            }
+            err.println((parsed != null ? parsed.commandSpec().qualifiedName() : "nn") + ": " + outOfMemoryMessage(e));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            code = BAD_INPUT;
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The {@link OutOfMemoryError} that {@code e} is or was caused by, or null. */
+    private static OutOfMemoryError outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One line for running out of memory: what was being done, how much the JVM may use, what to try.
+     * Java heap and native memory (ND4J's arrays) both end here.
+     */
+    static String outOfMemoryMessage(OutOfMemoryError e) {
+        long heap = Runtime.getRuntime().maxMemory();
+        String kind = e.getMessage() != null && e.getMessage().contains("Physical") ? "native memory" : "memory";
+        String may = heap >= 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f GiB", heap / (double) (1L << 30))
+                : (heap >> 20) + " MiB";
+        return "out of " + kind + " while " + Activity.now() + " (this JVM may use " + may + "); use less data, a"
+                + " smaller --batch-size or smaller layers, or give Java more memory, for example JAVA_OPTS=-Xmx"
+                + Math.max(2, 2 * ((heap + (1L << 30) - 1) >> 30)) + "g";
     }
 
     /**

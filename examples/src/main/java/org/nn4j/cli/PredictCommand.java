@@ -64,6 +64,7 @@ final class PredictCommand implements Callable<Integer> {
         Backend backend = factory.backend();
         ModelFile.Loaded loaded = saved.load(factory, backendOptions.explicitDType());
         Model a = loaded.model();
+        Activity.now("reading " + input);
         Csv.Features features = isIdx(input) ? images(input) : Csv.readFeatures(input);
         if (features.width() != a.inputSize()) {
             throw new InvalidInputException(input + ": rows of " + features.width() + " features; the model "

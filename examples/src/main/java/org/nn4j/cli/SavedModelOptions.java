@@ -19,6 +19,7 @@ final class SavedModelOptions {
     Path spec;
 
     ModelFile.Loaded load(NetworkFactory factory, DType explicitDType) {
+        Activity.now("reading the model " + model);
         if (spec != null) {
             return ModelFile.loadStateDict(model, ModelSpec.read(spec), factory.registry(), factory.backend(),
                     explicitDType);

@@ -287,6 +287,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = builder.listener(new ProgressListener(out, System.console() != null, quiet)).build();
         TrainingListener listener = new TrainingListener() { };
         TrainingHistory history;
+        Activity.now("training (batch size " + run.config().batchSize() + ")");
         try {
             if (sparkMaster == null) {
                 history = trainer.fit(split.local().train(), split.test(), run.history(), listener);
@@ -379,6 +380,7 @@ final class TrainCommand implements Callable<Integer> {
                         + spec.input().size() + " values) but " + split.source() + " has " + features
                         + " features");
             }
+            Activity.now("building the model of " + where);
             Model built = factory.registry().build(spec, factory.backend(), factory.dtype(), seed, where);
             if (built.outputSize() != classes) {
                 throw new InvalidInputException(where + ": the model gives " + built.outputSize() + " outputs but "
