@@ -3,6 +3,7 @@
 
     python3 scripts/nn4j_numpy.py MODEL.safetensors FEATURES.csv   # prints one class index per row
 """
+import hashlib
 import json
 import struct
 import sys
@@ -10,12 +11,28 @@ import sys
 import numpy as np
 
 
+def checksum(header, data):
+    """nn4j.checksum of a file: SHA-256 of the canonical header (every metadata entry but the checksum,
+    sorted by key; each tensor's name, dtype, shape and offsets, sorted by name), its length first as 8
+    little-endian bytes, then the tensor bytes."""
+    meta = sorted([k, v] for k, v in header.get("__metadata__", {}).items() if k != "nn4j.checksum")
+    tensors = [[name, t["dtype"], list(t["shape"]), *t["data_offsets"]]
+               for name, t in sorted(header.items()) if name != "__metadata__"]
+    canonical = json.dumps([meta, *tensors], separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    digest = hashlib.sha256(struct.pack("<Q", len(canonical)) + canonical + data)
+    return "sha256:" + digest.hexdigest()
+
+
 def load_nn4j(path):
-    """The tensors (by name) and the metadata of an nn4j model file: safetensors, little-endian."""
+    """The tensors (by name) and the metadata of an nn4j model file: safetensors, little-endian; its
+    nn4j.checksum verified where it has one."""
     with open(path, "rb") as f:
         n = struct.unpack("<Q", f.read(8))[0]
         header = json.loads(f.read(n))
         data = f.read()
+    recorded = header.get("__metadata__", {}).get("nn4j.checksum")
+    if recorded is not None and recorded != checksum(header, data):
+        raise ValueError(f"{path}: nn4j.checksum does not match; the file is corrupt or was edited")
     meta = header.pop("__metadata__")
     kinds = {"F32": "<f4", "F64": "<f8", "I64": "<i8"}
     tensors = {name: np.frombuffer(data[t["data_offsets"][0]:t["data_offsets"][1]], kinds[t["dtype"]])
