@@ -219,6 +219,9 @@ public final class Csv {
 
     private static void readLines(Path file, List<String[]> rows, List<Integer> lineNumbers) {
         int number = 0;
+        if (Files.isDirectory(file)) {
+            throw new InvalidInputException(file + ": a directory; expected a CSV file of examples");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             LineReader lines = new LineReader(in, 0);
             String line;

@@ -65,8 +65,9 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
         for (int i = 0; i < labels.length; i++) {
             y[i] = index[labels[i]];
             if (y[i] < 0) {
-                throw new InvalidInputException(source + ": row " + i + " has label '" + classNames.get(labels[i])
-                        + "', which is not one of the model's classes " + names);
+                throw new InvalidInputException(source + ": label '"
+                        + InvalidInputException.shown(classNames.get(labels[i])) + "' is not one of the model's classes "
+                        + InvalidInputException.shown(names.toString(), 200));
             }
         }
         return new Dataset(features, y, featureCount, names, source);

@@ -24,7 +24,8 @@ public record Split(Dataset train, Dataset test, String description) {
      * testFraction} drawn with {@code seed}.
      *
      * @param source the data's name, for the message when {@code n} is too few
-     * @throws IllegalArgumentException when the fraction is not between 0 and 1 or holds out none or all
+     * @throws IllegalArgumentException when the fraction is not between 0 and 1
+     * @throws org.nn4j.io.InvalidInputException naming {@code source} when it holds out none or all
      */
     public static int[] heldOut(int n, double testFraction, long seed, String source) {
         if (!(testFraction > 0 && testFraction < 1)) {
@@ -32,7 +33,7 @@ public record Split(Dataset train, Dataset test, String description) {
         }
         int testCount = (int) Math.round(n * testFraction);
         if (testCount < 1 || testCount >= n) {
-            throw new IllegalArgumentException(source + ": " + n + " examples are too few to hold out "
+            throw new org.nn4j.io.InvalidInputException(source + ": " + n + " examples are too few to hold out "
                     + testFraction + " of them");
         }
         int[] order = new int[n];

@@ -1,8 +1,6 @@
 package org.nn4j.io;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,13 +61,7 @@ public record GradientCase(int inputSize, List<Integer> hiddenSizes, int outputS
     }
 
     private static JsonNode readTree(String json, String where) {
-        try {
-            return new ObjectMapper().readTree(json);
-        } catch (JsonProcessingException e) {
-            String at = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new InvalidInputException(where + ": malformed JSON" + at + ": " + e.getOriginalMessage(), e);
-        }
+        return InputFiles.json(json, where);
     }
 
     /** Checks a case of the golden files' format; {@code where} names its source in messages. */

@@ -16,6 +16,8 @@ import java.util.Arrays;
 public final class InputFiles {
     /** The bound for JSON texts: specs and gradient cases. */
     public static final long MAX_JSON_BYTES = 32L << 20;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private InputFiles() {
     }
@@ -71,6 +73,26 @@ public final class InputFiles {
     /** The text of {@code file} as UTF-8, at most {@link #MAX_JSON_BYTES}. */
     public static String readJsonText(Path file, String kind) {
         return new String(read(file, MAX_JSON_BYTES, kind), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The JSON tree of {@code text} (duplicate keys refused); {@code where} names its source in
+     * messages.
+     *
+     * @throws InvalidInputException in one line with the line and column of the fault
+     */
+    public static com.fasterxml.jackson.databind.JsonNode json(String text, String where) {
+        try {
+            return JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String at = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            // Jackson's own message ends with where the array or object began, in its own words.
+            String why = String.valueOf(e.getOriginalMessage()).replaceAll("\\s*\\(start marker at \\[Source:.*$", "")
+                    .replace('\n', ' ');
+            throw new InvalidInputException(where + ": malformed JSON" + at + ": " + InvalidInputException.shown(why, 200),
+                    e);
+        }
     }
 
     /** A one-line message for an {@link IOException} reading {@code file}. */

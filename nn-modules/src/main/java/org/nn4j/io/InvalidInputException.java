@@ -22,6 +22,11 @@ public class InvalidInputException extends RuntimeException {
      * so that a 50 MB field read from a file is not echoed whole.
      */
     public static String shown(String value) {
-        return value.length() <= 40 ? value : value.substring(0, 40) + "... (" + value.length() + " characters)";
+        return shown(value, 40);
+    }
+
+    /** {@code value} whole up to {@code max} characters, else its first {@code max} and its length. */
+    public static String shown(String value, int max) {
+        return value.length() <= max ? value : value.substring(0, max) + "... (" + value.length() + " characters)";
     }
 }

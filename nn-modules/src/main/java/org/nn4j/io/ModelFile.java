@@ -326,11 +326,7 @@ public final class ModelFile {
     }
 
     private static JsonNode tree(Path file, String key, String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(file + ": " + key + " is not valid JSON (" + e.getOriginalMessage() + ")");
-        }
+        return InputFiles.json(text, file + ": " + key);
     }
 
     private static List<String> classNames(Path file, String text, int outputs) {

@@ -92,7 +92,7 @@ class CsvTest {
         Dataset test = Csv.read(other, "kind").relabel(train.classNames());
         assertArrayEquals(new int[] {2, 0}, test.labels());
         Path unknown = Files.writeString(dir.resolve("unknown.csv"), "x,kind\n4,yak\n");
-        assertEquals(unknown + ": row 0 has label 'yak', which is not one of the model's classes [cat, dog, emu]",
+        assertEquals(unknown + ": label 'yak' is not one of the model's classes [cat, dog, emu]",
                 assertThrows(InvalidInputException.class,
                         () -> Csv.read(unknown, "kind").relabel(train.classNames())).getMessage());
     }
@@ -103,7 +103,7 @@ class CsvTest {
         Split split = Split.random(d, 0.4, 3);
         assertEquals(3, split.train().size());
         assertEquals(2, split.test().size());
-        assertThrows(IllegalArgumentException.class, () -> Split.random(d, 0.01, 3));
+        assertThrows(org.nn4j.io.InvalidInputException.class, () -> Split.random(d, 0.01, 3));
         assertThrows(IllegalArgumentException.class, () -> Split.random(d, 1.5, 3));
     }
 

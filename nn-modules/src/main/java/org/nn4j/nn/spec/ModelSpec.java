@@ -1,6 +1,5 @@
 package org.nn4j.nn.spec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -127,15 +126,7 @@ public record ModelSpec(Shape input, List<ObjectNode> layers, String loss) {
 
     /** Parses a spec; {@code where} names its source in messages. */
     public static ModelSpec parse(String json, String where) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            String at = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new InvalidInputException(where + ": malformed JSON" + at + ": " + e.getOriginalMessage(), e);
-        }
-        return fromJson(root, where);
+        return fromJson(org.nn4j.io.InputFiles.json(json, where), where);
     }
 
     /** The spec in {@code node} (an object with {@code input}, {@code layers} and optionally {@code loss}). */
