@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Writes the bad-input corpus (examples/src/test/resources/bad-inputs): files that nn4j must refuse
+in one line, exit 2, each used by a case of cases.tsv there. Deterministic; run from the checkout:
+
+    python3 scripts/make_bad_inputs.py
+
+The one good model (good.safetensors) is trained by ./nn on good.csv the first time; the damaged
+models are made from it, some with a correct nn4j.checksum (scripts/nn4j_numpy.py's) so that the
+check behind the checksum is what refuses them.
+"""
+import gzip
+import json
+import os
+import random
+import struct
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nn4j_numpy import checksum  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "examples", "src", "test", "resources", "bad-inputs")
+
+
+def write(name, content):
+    path = os.path.join(OUT, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+
+def good_rows(n=90, seed=1):
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        x, y = rng.uniform(-1, 1), rng.uniform(-1, 1)
+        rows.append(f"{x:.4f},{y:.4f},{'abc'[i % 3]}")
+    return rows
+
+
+def csv_files():
+    rows = good_rows()
+    write("good.csv", "x,y,label\n" + "\n".join(rows) + "\n")
+    write("good-features.csv", "x,y\n" + "\n".join(r.rsplit(",", 1)[0] for r in rows[:5]) + "\n")
+    write("csv/empty.csv", "")
+    write("csv/blank-lines.csv", "\n\n  \n")
+    write("csv/header-only.csv", "x,y,label\n")
+    write("csv/ragged.csv", "x,y,label\n0.1,0.2,a\n0.3,b\n")
+    write("csv/not-a-number.csv", "x,y,label\n0.1,0.2,a\n0.3,abc,b\n")
+    write("csv/nan.csv", "x,y,label\n0.1,0.2,a\n0.3,NaN,b\n")
+    write("csv/infinity.csv", "x,y,label\n0.1,0.2,a\n1e999,0.5,b\n")
+    write("csv/bad-utf8.csv", b"x,y,label\n0.1,0.2,a\n0.3,0.4,\xff\xfe\n")
+    write("csv/open-quote.csv", 'x,y,label\n0.1,0.2,a\n0.3,0.4,"b\n')
+    write("csv/after-quote.csv", 'x,y,label\n0.1,0.2,a\n0.3,0.4,"b"c\n')
+    write("csv/one-class.csv", "x,y,label\n" + "\n".join(f"0.{i},0.{i},same" for i in range(1, 10)) + "\n")
+    write("csv/ten-million-classes.csv", "x,y,label\n0.1,0.2,0\n0.3,0.4,10000000\n")
+    write("csv/long-field.csv", "x,y,label\n0.1,0.2,a\n0.3," + "z" * 200_000 + ",b\n")
+    write("csv/other-classes.csv", "x,y,label\n" + "\n".join(f"0.{i},0.{i},{'de'[i % 2]}" for i in range(1, 20)) + "\n")
+    write("csv/other-columns.csv", "p,q,r,label\n0.1,0.2,0.3,a\n0.3,0.4,0.5,b\n")
+    write("csv/features-wide.csv", "a,b,c\n0.1,0.2,0.3\n")
+    write("csv/features-bad.csv", "x,y\n0.1,0.2\n0.3,oops\n")
+
+
+def idx(magic, dims, body):
+    return struct.pack(">I", magic) + b"".join(struct.pack(">I", d) for d in dims) + body
+
+
+def idx_dirs():
+    images = idx(0x803, [4, 28, 28], bytes(4 * 784))
+    labels = idx(0x801, [4], bytes([0, 1, 2, 3]))
+
+    def fashion(name, train_images=images, train_labels=labels, gz=False):
+        files = {"train-images-idx3-ubyte": train_images, "train-labels-idx1-ubyte": train_labels,
+                 "t10k-images-idx3-ubyte": images, "t10k-labels-idx1-ubyte": labels}
+        for f, content in files.items():
+            if gz:
+                write(f"idx/{name}/{f}.gz", gzip.compress(content, mtime=0))
+            else:
+                write(f"idx/{name}/{f}", content)
+
+    fashion("truncated", train_images=images[:1000])
+    fashion("wrong-magic", train_images=idx(0x802, [4, 28, 28], bytes(4 * 784)))
+    fashion("count-mismatch", train_labels=idx(0x801, [3], bytes([0, 1, 2])))
+    fashion("millions-promised", train_images=idx(0x803, [2_700_000, 28, 28], bytes(100_000)))
+    fashion("label-eleven", train_labels=idx(0x801, [4], bytes([0, 1, 11, 3])))
+    fashion("zero-dimension", train_images=idx(0x803, [4, 0, 28], b""))
+    fashion("trailing-bytes", train_images=images + b"\0\0\0")
+    fashion("not-28x28", train_images=idx(0x803, [4, 20, 20], bytes(4 * 400)))
+    fashion("header-only-gzip", train_images=struct.pack(">I", 0x803), gz=True)
+    os.makedirs(os.path.join(OUT, "idx", "corrupt-gzip"), exist_ok=True)
+    fashion("corrupt-gzip", gz=True)
+    broken = bytearray(gzip.compress(images, mtime=0))
+    broken[20:40] = b"\xff" * 20
+    write("idx/corrupt-gzip/train-images-idx3-ubyte.gz", bytes(broken))
+    write("idx/missing-labels/train-images-idx3-ubyte", images)
+    write("idx/images-as-predict-input-idx3-ubyte", idx(0x803, [2, 28, 28], bytes(2 * 784)))
+
+
+def specs():
+    def spec(name, layers, input_shape=(2,), loss=None, raw=None):
+        body = raw if raw is not None else json.dumps(
+            {"input": list(input_shape), "layers": layers, **({"loss": loss} if loss else {})})
+        write(f"specs/{name}.json", body)
+
+    lin = lambda n, **kw: {"type": "linear", "out_features": n, **kw}  # noqa: E731
+    spec("not-json", None, raw='{"input": [2], "layers": [')
+    spec("not-an-object", None, raw="[1, 2, 3]")
+    spec("no-layers", [])
+    spec("unknown-type", [lin(8), {"type": "convolution"}, lin(3)])
+    spec("unknown-hyper-parameter", [lin(8, units=8), lin(3)])
+    spec("missing-out-features", [{"type": "linear"}, lin(3)])
+    spec("wrong-type", [lin("ten"), lin(3)])
+    spec("dropout-p", [lin(8), {"type": "dropout", "p": 1.5}, lin(3)])
+    spec("kernel-too-large", [{"type": "conv2d", "out_channels": 4, "kernel_size": 5}, {"type": "flatten"}, lin(3)],
+         input_shape=(1, 3, 3))
+    spec("negative-stride", [{"type": "conv2d", "out_channels": 4, "kernel_size": 2, "stride": -1},
+                             {"type": "flatten"}, lin(3)], input_shape=(1, 4, 4))
+    spec("linear-on-images", [{"type": "conv2d", "out_channels": 4, "kernel_size": 2}, lin(3)],
+         input_shape=(1, 4, 4))
+    spec("wrong-output-count", [lin(8), {"type": "relu"}, lin(5)])
+    spec("wrong-input", [lin(8), lin(3)], input_shape=(7,))
+    spec("unknown-loss", [lin(3)], loss="hinge")
+    spec("huge-layers", [lin(30000), {"type": "relu"}, lin(30000), {"type": "relu"}, lin(3)])
+    spec("zero-features", [lin(0), lin(3)])
+    spec("input-zero", [lin(3)], input_shape=(0,))
+
+
+def read_model(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    return json.loads(raw[8:8 + n]), raw[8 + n:]
+
+
+def model_bytes(header, data, sign=True):
+    header = json.loads(json.dumps(header))
+    if sign:
+        header["__metadata__"]["nn4j.checksum"] = checksum(header, data)
+    head = json.dumps(header).encode("utf-8")
+    head += b" " * (-len(head) % 8)
+    return struct.pack("<Q", len(head)) + head + data
+
+
+def models():
+    good = os.path.join(OUT, "good.safetensors")
+    if not os.path.exists(good):
+        subprocess.run([os.path.join(ROOT, "nn"), "train", "--csv", os.path.join(OUT, "good.csv"), "--label", "label",
+                        "--hidden", "8", "--epochs", "2", "--out", good, "--quiet"], check=True)
+    header, data = read_model(good)
+    raw = open(good, "rb").read()
+    write("models/text.safetensors", "these are not the bytes of a model\n")
+    write("models/truncated.safetensors", raw[: len(raw) // 2])
+    write("models/short.safetensors", raw[:5])
+    flipped = bytearray(raw)
+    flipped[-7] ^= 0x10
+    write("models/flipped-bit.safetensors", bytes(flipped))
+    edited = json.loads(json.dumps(header))
+    edited["__metadata__"]["nn4j.class_names"] = json.dumps(["a", "b", "z"])
+    write("models/edited-classes.safetensors", model_bytes(edited, data, sign=False))
+    unsigned = json.loads(json.dumps(header))
+    del unsigned["__metadata__"]["nn4j.checksum"]
+    write("models/no-checksum.safetensors", model_bytes(unsigned, data, sign=False))
+    swapped = json.loads(json.dumps(header))
+    names = [k for k in swapped if k != "__metadata__"]
+    weights = [k for k in names if k.endswith(".bias")]
+    a, b = weights[0], weights[-1]
+    swapped[a]["data_offsets"], swapped[b]["data_offsets"] = swapped[b]["data_offsets"], swapped[a]["data_offsets"]
+    write("models/swapped-offsets.safetensors", model_bytes(swapped, data, sign=False))
+    # Signed: the checksum holds, the contents are what is wrong.
+    first = names[0]
+    begin = header[first]["data_offsets"][0]
+    nan = bytearray(data)
+    nan[begin:begin + 4] = struct.pack("<f", float("nan"))
+    write("models/nan-weight.safetensors", model_bytes(header, bytes(nan)))
+    huge = json.loads(json.dumps(header))
+    spec = json.loads(huge["__metadata__"]["nn4j.spec"])
+    spec["input"] = [40000]
+    spec["layers"][0]["out_features"] = 40000
+    huge["__metadata__"]["nn4j.spec"] = json.dumps(spec)
+    write("models/huge-spec.safetensors", model_bytes(huge, data))
+    other = json.loads(json.dumps(header))
+    other["__metadata__"]["nn4j.format"] = "nn4j-model/9"
+    write("models/future-format.safetensors", model_bytes(other, data))
+    bad_spec = json.loads(json.dumps(header))
+    bad_spec["__metadata__"]["nn4j.spec"] = "{not json"
+    write("models/bad-spec-json.safetensors", model_bytes(bad_spec, data))
+    few = json.loads(json.dumps(header))
+    few["__metadata__"]["nn4j.class_names"] = json.dumps(["a", "b"])
+    write("models/two-class-names.safetensors", model_bytes(few, data))
+    overflow = json.loads(json.dumps(header))
+    overflow[first]["shape"] = [2 ** 62, 2 ** 62]
+    write("models/overflowing-shape.safetensors", model_bytes(overflow, data))
+    v1_header, v1_data = read_model(os.path.join(ROOT, "nn-modules", "src", "test", "resources", "model-v1.safetensors"))
+    for name, edit in [("hidden-string", ("[8]", '["8"]')), ("hidden-zero", ("[8]", "[0]")),
+                       ("hidden-negative", ("[8]", "[-8]")), ("input-zero", ('"input_size":784', '"input_size":0'))]:
+        v1 = json.loads(json.dumps(v1_header))
+        v1["__metadata__"]["nn4j.architecture"] = v1["__metadata__"]["nn4j.architecture"].replace(*edit)
+        write(f"models/v1-{name}.safetensors", model_bytes(v1, v1_data))
+
+
+if __name__ == "__main__":
+    csv_files()
+    idx_dirs()
+    specs()
+    models()
+    write("cases/missing-key.json", json.dumps({"layers": [4, 3], "activation": "relu"}))
+    write("cases/not-finite.json", '{"model": {"input": [2], "layers": [{"type": "linear", "out_features": 2}]},'
+          ' "parameters": {}, "x": [[1, 1e999]], "y": [[1, 0]]}')
+    print("bad inputs written to", OUT)
