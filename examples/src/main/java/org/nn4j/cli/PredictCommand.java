@@ -5,14 +5,12 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPInputStream;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
@@ -20,6 +18,7 @@ import org.nn4j.data.Csv;
 import org.nn4j.data.Idx;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.AtomicFiles;
+import org.nn4j.io.InputFiles;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.io.ModelFile;
 import org.nn4j.nn.Model;
@@ -65,7 +64,7 @@ final class PredictCommand implements Callable<Integer> {
         ModelFile.Loaded loaded = saved.load(factory, backendOptions.explicitDType());
         Model a = loaded.model();
         Activity.now("reading " + input);
-        Csv.Features features = isIdx(input) ? images(input) : Csv.readFeatures(input);
+        Csv.Features features = features(input);
         if (features.width() != a.inputSize()) {
             throw new InvalidInputException(input + ": rows of " + features.width() + " features; the model "
                     + saved.model + " takes " + a.inputSize());
@@ -114,27 +113,26 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Whether the file starts with the IDX image magic number, gzip'd or not. */
-    private static boolean isIdx(Path file) throws IOException {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(4);
-        } catch (NoSuchFileException e) {
-            throw new InvalidInputException(file + ": no such file");
+    /**
+     * The rows of {@code file}: IDX images or CSV features, gzip'd or not, told by content. The file
+     * is read once, so that a pipe ({@code <(zcat x.csv.gz)}, {@code /dev/stdin}) works too.
+     */
+    private static Csv.Features features(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new InvalidInputException(file + ": a directory; expected a CSV file of features or IDX images");
         }
-        if (head.length >= 2 && (head[0] & 0xFF) == 0x1f && (head[1] & 0xFF) == 0x8b) {
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-                head = in.readNBytes(4);
-            } catch (IOException e) {
-                throw new InvalidInputException(file + ": corrupt gzip data (" + e.getMessage() + ")");
+        try (InputStream in = Idx.gunzipIfNeeded(InputFiles.open(file), file.toString())) {
+            in.mark(4);
+            byte[] head = in.readNBytes(4);
+            in.reset();
+            if (head.length == 4 && head[0] == 0 && head[1] == 0 && head[2] == 8 && head[3] == 3) {
+                Idx.Images images = Idx.readImages(in, file.toString());
+                return new Csv.Features(images.pixels(), images.rows() * images.cols());
             }
+            return Csv.readFeatures(in, file.toString());
+        } catch (IOException e) {
+            throw InputFiles.unreadable(file, e);
         }
-        return head.length == 4 && head[0] == 0 && head[1] == 0 && head[2] == 8 && head[3] == 3;
-    }
-
-    private static Csv.Features images(Path file) {
-        Idx.Images images = Idx.readImages(file);
-        return new Csv.Features(images.pixels(), images.rows() * images.cols());
     }
 
     private static double[] toDouble(float[] values) {

@@ -31,10 +31,30 @@ public final class Csv {
         List<String[]> rows = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
         readLines(file, rows, lineNumbers);
-        String source = file.toString();
+        return examples(file.toString(), rows, lineNumbers, labelColumn);
+    }
+
+    /**
+     * As {@link #read(Path, String)}, from {@code in}; {@code source} names it in messages.
+     *
+     * @throws InvalidInputException naming the source, the line and what was expected
+     */
+    public static Dataset read(InputStream in, String source, String labelColumn) {
+        List<String[]> rows = new ArrayList<>();
+        List<Integer> lineNumbers = new ArrayList<>();
+        try {
+            readLines(in, source, rows, lineNumbers);
+        } catch (IOException e) {
+            throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+        return examples(source, rows, lineNumbers, labelColumn);
+    }
+
+    private static Dataset examples(String source, List<String[]> rows, List<Integer> lineNumbers,
+            String labelColumn) {
         Layout layout = Layout.of(source, rows.get(0), labelColumn);
         if (layout.header() && rows.size() == 1) {
-            throw new InvalidInputException(file + ": only a header; expected examples after it");
+            throw new InvalidInputException(source + ": only a header; expected examples after it");
         }
         int start = layout.header() ? 1 : 0;
         int count = rows.size() - start;
@@ -74,6 +94,9 @@ public final class Csv {
          */
         public static Layout of(String source, String[] first, String labelColumn) {
             int label = labelIndex(source, first, labelColumn);
+            if (first.length < 2) {
+                throw new InvalidInputException(source + ": the label is its only column; expected features besides it");
+            }
             boolean header = !allNumbersBut(first, label) || !isIndex(labelColumn);
             return new Layout(first.length, label, header ? List.of(first) : null);
         }
@@ -179,22 +202,42 @@ public final class Csv {
         List<String[]> rows = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
         readLines(file, rows, lineNumbers);
+        return features(file.toString(), rows, lineNumbers);
+    }
+
+    /**
+     * As {@link #readFeatures(Path)}, from {@code in}; {@code source} names it in messages.
+     *
+     * @throws InvalidInputException naming the source, the line and what was expected
+     */
+    public static Features readFeatures(InputStream in, String source) {
+        List<String[]> rows = new ArrayList<>();
+        List<Integer> lineNumbers = new ArrayList<>();
+        try {
+            readLines(in, source, rows, lineNumbers);
+        } catch (IOException e) {
+            throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+        return features(source, rows, lineNumbers);
+    }
+
+    private static Features features(String source, List<String[]> rows, List<Integer> lineNumbers) {
         boolean header = !allNumbersBut(rows.get(0), -1);
         List<String> names = header ? List.of(rows.get(0)) : null;
         int start = header ? 1 : 0;
         if (rows.size() == start) {
-            throw new InvalidInputException(file + ": only a header; expected rows of features after it");
+            throw new InvalidInputException(source + ": only a header; expected rows of features after it");
         }
         int width = rows.get(0).length;
-        float[] values = new float[arrayLength(file.toString(), rows.size() - start, width)];
+        float[] values = new float[arrayLength(source, rows.size() - start, width)];
         for (int r = start; r < rows.size(); r++) {
             String[] fields = rows.get(r);
             if (fields.length != width) {
-                throw new InvalidInputException(file + ":" + lineNumbers.get(r) + ": " + fields.length
+                throw new InvalidInputException(source + ":" + lineNumbers.get(r) + ": " + fields.length
                         + " fields, expected " + width);
             }
             for (int c = 0; c < width; c++) {
-                values[(r - start) * width + c] = number(file.toString(), lineNumbers.get(r), names, c, fields[c]);
+                values[(r - start) * width + c] = number(source, lineNumbers.get(r), names, c, fields[c]);
             }
         }
         return new Features(values, width);
@@ -218,11 +261,25 @@ public final class Csv {
     }
 
     private static void readLines(Path file, List<String[]> rows, List<Integer> lineNumbers) {
-        int number = 0;
         if (Files.isDirectory(file)) {
             throw new InvalidInputException(file + ": a directory; expected a CSV file of examples");
         }
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = org.nn4j.io.InputFiles.open(file)) {
+            readLines(in, file.toString(), rows, lineNumbers);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(file + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new InvalidInputException(file + ": cannot read it (permission denied)");
+        } catch (IOException e) {
+            throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The non-blank lines of {@code in} split into fields, and the number of each line. */
+    private static void readLines(InputStream in, String source, List<String[]> rows, List<Integer> lineNumbers)
+            throws IOException {
+        int number = 0;
+        try {
             LineReader lines = new LineReader(in, 0);
             String line;
             while ((line = lines.next()) != null) {
@@ -232,24 +289,18 @@ public final class Csv {
                 }
                 if (!line.isBlank()) {
                     int at = number;
-                    rows.add(fields(file.toString(), () -> at, line));
+                    rows.add(fields(source, () -> at, line));
                     lineNumbers.add(number);
                 }
             }
-        } catch (NoSuchFileException e) {
-            throw new InvalidInputException(file + ": no such file");
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new InvalidInputException(file + ":" + (number + 1) + ": not UTF-8 text");
+            throw new InvalidInputException(source + ":" + (number + 1) + ": not UTF-8 text");
         } catch (LineReader.LineTooLongException e) {
-            throw new InvalidInputException(file + ":" + (number + 1) + ": " + e.getMessage() + "; not a CSV file of"
+            throw new InvalidInputException(source + ":" + (number + 1) + ": " + e.getMessage() + "; not a CSV file of"
                     + " examples");
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new InvalidInputException(file + ": cannot read it (permission denied)");
-        } catch (IOException e) {
-            throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
         }
         if (rows.isEmpty()) {
-            throw new InvalidInputException(file + ": empty; expected a CSV file of examples");
+            throw new InvalidInputException(source + ": empty; expected a CSV file of examples");
         }
     }
 

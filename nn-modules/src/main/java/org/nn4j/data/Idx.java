@@ -110,7 +110,7 @@ public final class Idx {
     /** The stream of {@code file}, unzipped when it starts with gzip's magic bytes. */
     static InputStream open(Path file) throws IOException {
         try {
-            return gunzipIfNeeded(Files.newInputStream(file), file.toString());
+            return gunzipIfNeeded(org.nn4j.io.InputFiles.open(file), file.toString());
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(file + ": no such file");
         }
@@ -128,6 +128,8 @@ public final class Idx {
                 return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
             } catch (ZipException e) {
                 throw new InvalidInputException(name + ": corrupt gzip data (" + e.getMessage() + ")");
+            } catch (EOFException e) {
+                throw new InvalidInputException(name + ": truncated: it ends inside its gzip header");
             }
         }
         return in;
@@ -184,7 +186,7 @@ public final class Idx {
             }
             // Grown as the bytes arrive, so that a header promising more than the file holds costs at most
             // twice what the file really holds.
-            byte[] body = new byte[(int) Math.min(length, 1 << 24)];
+            byte[] body = new byte[(int) Math.min(length, 1 << 20)];
             int read = 0;
             try {
                 while (read < length) {

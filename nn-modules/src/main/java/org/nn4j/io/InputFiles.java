@@ -95,6 +95,25 @@ public final class InputFiles {
         }
     }
 
+    /**
+     * A stream of {@code file} that also reads pipes ({@code <(zcat data.csv.gz)}, {@code /dev/stdin}),
+     * whose channels cannot tell how much is left.
+     *
+     * @throws IOException as opening fails: {@link NoSuchFileException}, {@link AccessDeniedException}
+     */
+    public static InputStream open(Path file) throws IOException {
+        if (Files.isRegularFile(file)) {
+            return Files.newInputStream(file);
+        }
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+        if (!Files.isReadable(file)) {
+            throw new AccessDeniedException(file.toString());
+        }
+        return new java.io.FileInputStream(file.toFile());
+    }
+
     /** A one-line message for an {@link IOException} reading {@code file}. */
     public static InvalidInputException unreadable(Path file, IOException e) {
         if (e instanceof NoSuchFileException) {

@@ -9,12 +9,34 @@ public class InvalidInputException extends RuntimeException {
 
     /** Bad input, {@code message} naming the file, line or value and what was expected. */
     public InvalidInputException(String message) {
-        super(message);
+        super(oneLine(message));
     }
 
     /** As {@link #InvalidInputException(String)}, with what caused it. */
     public InvalidInputException(String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
+    }
+
+    /**
+     * {@code message} on one line: the control characters that a file's names or values may bring
+     * (line ends, tabs, escapes) written as Java escapes them in strings: a line end as backslash-n,
+     * an escape character as backslash-u001b.
+     */
+    static String oneLine(String message) {
+        if (message == null || message.chars().noneMatch(Character::isISOControl)) {
+            return message;
+        }
+        StringBuilder out = new StringBuilder(message.length() + 16);
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -129,4 +129,15 @@ class BoundedReadingTest {
         assertTrue(failing(MIB, () -> ModuleRegistry.builtIn().build(ModelSpec.parse(wide, "w.json"),
                 Backends.select("ejml"), DType.FLOAT32, 1, "w.json")).startsWith("w.json: layers[0] (linear): "));
     }
+
+    @Test
+    void namesFromAFileCannotBreakAMessageIntoLines() throws IOException {
+        Path csv = Files.writeString(dir.resolve("names.csv"), "x,y,label\n0.5,0.5,\"a\u001b[31m\tb\"\n");
+        String message = assertThrows(InvalidInputException.class, () -> Csv.read(csv, "nope")).getMessage();
+        assertEquals(csv + ": no column named 'nope' in the header (columns: x, y, label)", message);
+        assertEquals("x: 'a\\u001b[31m\\tb\\nc'", new InvalidInputException("x: 'a\u001b[31m\tb\nc'").getMessage());
+        Path only = Files.writeString(dir.resolve("only.csv"), "label\n1\n2\n");
+        assertEquals(only + ": the label is its only column; expected features besides it",
+                assertThrows(InvalidInputException.class, () -> Csv.read(only, "label")).getMessage());
+    }
 }
