@@ -28,10 +28,7 @@ public final class Csv {
      * @throws InvalidInputException naming the file, the line and what was expected
      */
     public static Dataset read(Path file, String labelColumn) {
-        List<String[]> rows = new ArrayList<>();
-        List<Integer> lineNumbers = new ArrayList<>();
-        readLines(file, rows, lineNumbers);
-        return examples(file.toString(), rows, lineNumbers, labelColumn);
+        return examples(file.toString(), Rows.of(file), labelColumn);
     }
 
     /**
@@ -40,18 +37,31 @@ public final class Csv {
      * @throws InvalidInputException naming the source, the line and what was expected
      */
     public static Dataset read(InputStream in, String source, String labelColumn) {
-        List<String[]> rows = new ArrayList<>();
-        List<Integer> lineNumbers = new ArrayList<>();
-        try {
-            readLines(in, source, rows, lineNumbers);
-        } catch (IOException e) {
-            throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
-        }
-        return examples(source, rows, lineNumbers, labelColumn);
+        return examples(source, Rows.of(in, source), labelColumn);
     }
 
-    private static Dataset examples(String source, List<String[]> rows, List<Integer> lineNumbers,
-            String labelColumn) {
+    /** The non-blank lines of a file split into fields, and the number of each line. */
+    private record Rows(List<String[]> fields, List<Integer> lineNumbers) {
+        static Rows of(Path file) {
+            Rows rows = new Rows(new ArrayList<>(), new ArrayList<>());
+            readLines(file, rows.fields, rows.lineNumbers);
+            return rows;
+        }
+
+        static Rows of(InputStream in, String source) {
+            Rows rows = new Rows(new ArrayList<>(), new ArrayList<>());
+            try {
+                readLines(in, source, rows.fields, rows.lineNumbers);
+            } catch (IOException e) {
+                throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
+            }
+            return rows;
+        }
+    }
+
+    private static Dataset examples(String source, Rows lines, String labelColumn) {
+        List<String[]> rows = lines.fields();
+        List<Integer> lineNumbers = lines.lineNumbers();
         Layout layout = Layout.of(source, rows.get(0), labelColumn);
         if (layout.header() && rows.size() == 1) {
             throw new InvalidInputException(source + ": only a header; expected examples after it");
@@ -199,10 +209,7 @@ public final class Csv {
      * @return the rows, row-major, and their width
      */
     public static Features readFeatures(Path file) {
-        List<String[]> rows = new ArrayList<>();
-        List<Integer> lineNumbers = new ArrayList<>();
-        readLines(file, rows, lineNumbers);
-        return features(file.toString(), rows, lineNumbers);
+        return features(file.toString(), Rows.of(file));
     }
 
     /**
@@ -211,17 +218,12 @@ public final class Csv {
      * @throws InvalidInputException naming the source, the line and what was expected
      */
     public static Features readFeatures(InputStream in, String source) {
-        List<String[]> rows = new ArrayList<>();
-        List<Integer> lineNumbers = new ArrayList<>();
-        try {
-            readLines(in, source, rows, lineNumbers);
-        } catch (IOException e) {
-            throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
-        }
-        return features(source, rows, lineNumbers);
+        return features(source, Rows.of(in, source));
     }
 
-    private static Features features(String source, List<String[]> rows, List<Integer> lineNumbers) {
+    private static Features features(String source, Rows lines) {
+        List<String[]> rows = lines.fields();
+        List<Integer> lineNumbers = lines.lineNumbers();
         boolean header = !allNumbersBut(rows.get(0), -1);
         List<String> names = header ? List.of(rows.get(0)) : null;
         int start = header ? 1 : 0;
