@@ -37,11 +37,36 @@ public final class EjmlBackend implements Backend {
     /** Image operations on fewer values run on the calling thread: a split costs tens of microseconds. */
     private static final long SPLIT_IMAGE_VALUES = 1 << 16;
     private final BandProduct product;
+    /** op(B) of a product with B transposed, laid out for the vector kernel; grown as needed. */
+    private float[] packed32 = new float[0];
+    private double[] packed64 = new double[0];
 
-    /** A backend that splits large products {@code threads} ways. */
+    private final boolean vectorProducts;
+
+    /**
+     * A backend that splits large products {@code threads} ways, on the Vector API kernel where the
+     * JVM has {@code jdk.incubator.vector} (and {@code nn4j.ejml.vector} is not {@code false}).
+     */
     public EjmlBackend(int threads) {
+        this(threads, Products.enabled());
+    }
+
+    /**
+     * A backend that splits large products {@code threads} ways, on the Vector API kernel when {@code
+     * vectorProducts} (which needs {@code jdk.incubator.vector}), else on EJML's.
+     */
+    public EjmlBackend(int threads, boolean vectorProducts) {
+        if (vectorProducts && !Products.AVAILABLE) {
+            throw new IllegalArgumentException("the Vector API kernel needs --add-modules jdk.incubator.vector");
+        }
         pool = new WorkerPool("nn4j-ejml", threads);
         product = new BandProduct(threads);
+        this.vectorProducts = vectorProducts;
+    }
+
+    /** Whether products run on the Vector API kernel. */
+    public boolean vectorProducts() {
+        return vectorProducts;
     }
 
     @Override
@@ -153,13 +178,43 @@ public final class EjmlBackend implements Backend {
         }
         boolean split = pool.parts() > 1 && c.rows() > 1
                 && (long) c.rows() * c.cols() * (transposeA ? a.rows() : a.cols()) >= SPLIT_GEMM_WORK;
-        if (split) {
+        if (vectorProducts) {
+            vectorGemm(transposeA, transposeB, alpha, own(a), own(b), beta, own(c), split);
+        } else if (split) {
             product.set(transposeA, transposeB, alpha, own(a), own(b), beta, own(c));
             pool.run(product);
         } else if (own(c).f64 != null) {
             gemm64(transposeA, transposeB, alpha, own(a).f64, own(b).f64, beta, own(c).f64);
         } else {
             gemm32(transposeA, transposeB, (float) alpha, own(a).f32, own(b).f32, (float) beta, own(c).f32);
+        }
+    }
+
+    /**
+     * The product on {@link org.nn4j.backend.ejml.vector.VectorGemm}'s kernel: a transposed B is laid
+     * out as op(B) once, then each band of C's rows (or all of C) is one call on the arrays themselves.
+     */
+    private void vectorGemm(boolean tA, boolean tB, double alpha, EjmlMatrix a, EjmlMatrix b, double beta,
+            EjmlMatrix c, boolean split) {
+        int k = tA ? a.rows() : a.cols();
+        int n = c.cols();
+        Object panel = null;
+        if (tB) {
+            if (c.f64 != null) {
+                packed64 = packed64.length >= k * n ? packed64 : new double[k * n];
+                Products.transpose(b.f64.data, n, k, packed64);
+                panel = packed64;
+            } else {
+                packed32 = packed32.length >= k * n ? packed32 : new float[k * n];
+                Products.transpose(b.f32.data, n, k, packed32);
+                panel = packed32;
+            }
+        }
+        product.setVector(tA, alpha, a, panel != null ? panel : c.f64 != null ? b.f64.data : b.f32.data, beta, c, k);
+        if (split) {
+            pool.run(product);
+        } else {
+            product.run(0, 1);
         }
     }
 
@@ -651,8 +706,27 @@ public final class EjmlBackend implements Backend {
             }
         }
 
+        /** op(B) as a row-major [k x n] array, for the vector kernel; null for EJML's. */
+        private Object panel;
+        private int inner;
+
+        /** A product for the vector kernel: {@code panel} is op(B), row-major, {@code k x C.cols}. */
+        void setVector(boolean transposeA, double alpha, EjmlMatrix a, Object panel, double beta, EjmlMatrix c,
+                int k) {
+            this.transposeA = transposeA;
+            this.transposeB = false;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.a = a;
+            this.b = null;
+            this.c = c;
+            this.panel = panel;
+            this.inner = k;
+        }
+
         void set(boolean transposeA, boolean transposeB, double alpha, EjmlMatrix a, EjmlMatrix b, double beta,
                 EjmlMatrix c) {
+            this.panel = null;
             this.transposeA = transposeA;
             this.transposeB = transposeB;
             this.alpha = alpha;
@@ -670,6 +744,12 @@ public final class EjmlBackend implements Backend {
                 return;
             }
             int cols = c.cols();
+            if (panel != null) {
+                // op(A)'s row r is A's row r, or (transposed) A's column r: the band starts there.
+                int aOff = transposeA ? first : first * a.cols();
+                Products.gemm(transposeA, rows, cols, inner, alpha, a, aOff, panel, beta, c, first * cols);
+                return;
+            }
             if (c.f64 != null) {
                 DMatrixRMaj aBand = aBands64[part];
                 DMatrixRMaj cBand = cBands64[part];

@@ -21,7 +21,8 @@ public final class EjmlBackendProvider implements BackendProvider {
     @Override
     public Availability availability() {
         int threads = threads();
-        return Availability.available("pure Java, no native code; " + threads + (threads == 1 ? " thread" : " threads"));
+        return Availability.available("pure Java, no native code; " + threads + (threads == 1 ? " thread" : " threads")
+                + "; " + Products.description());
     }
 
     @Override

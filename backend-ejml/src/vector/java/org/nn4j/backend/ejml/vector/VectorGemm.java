@@ -1,0 +1,222 @@
+package org.nn4j.backend.ejml.vector;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Matrix products in plain Java on the JDK's Vector API ({@code jdk.incubator.vector}): {@code C =
+ * alpha op(A) op(B) + beta C} on row-major arrays with offsets and leading dimensions, as BLAS takes
+ * them. The kernel keeps a block of 4 rows by 2 vectors of C in registers and runs along the inner
+ * dimension, one broadcast of A's value and one fused multiply-add per vector; B is read by rows, so
+ * it is given as a row-major [k x n] panel (the caller lays a transposed B out so first).
+ *
+ * <p>Loading this class needs {@code --add-modules jdk.incubator.vector}; {@link
+ * org.nn4j.backend.ejml.EjmlBackend} uses it only where that module is present.
+ */
+public final class VectorGemm {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final int ROWS = 4;
+
+    private VectorGemm() {
+    }
+
+    /** The vector shape the kernels use here, for {@code nn backends}: "512-bit" and the like. */
+    public static String shape() {
+        return F.vectorBitSize() + "-bit";
+    }
+
+    /**
+     * {@code C = alpha op(A) B + beta C}, float32: C is {@code m x n} at {@code c[cOff]} with leading
+     * dimension {@code ldc}; op(A) is {@code m x k} (A itself, or A transposed when {@code tA}); B is
+     * {@code k x n}. With {@code beta == 0}, C's old values are not read.
+     */
+    public static void gemm(boolean tA, int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b,
+            int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        // A's value at (i, p) is a[aOff + i * ra + p * rp].
+        int ra = tA ? 1 : lda;
+        int rp = tA ? lda : 1;
+        int width = 2 * F.length();
+        int i = 0;
+        for (; i + ROWS <= m; i += ROWS) {
+            int j = 0;
+            for (; j + width <= n; j += width) {
+                block4x2(k, alpha, a, aOff + i * ra, ra, rp, b, bOff + j, ldb, beta, c, cOff + i * ldc + j, ldc);
+            }
+            for (; j < n; j++) {
+                for (int r = i; r < i + ROWS; r++) {
+                    element(k, alpha, a, aOff + r * ra, rp, b, bOff + j, ldb, beta, c, cOff + r * ldc + j);
+                }
+            }
+        }
+        for (; i < m; i++) {
+            int j = 0;
+            for (; j + F.length() <= n; j += F.length()) {
+                row1(k, alpha, a, aOff + i * ra, rp, b, bOff + j, ldb, beta, c, cOff + i * ldc + j);
+            }
+            for (; j < n; j++) {
+                element(k, alpha, a, aOff + i * ra, rp, b, bOff + j, ldb, beta, c, cOff + i * ldc + j);
+            }
+        }
+    }
+
+    private static void block4x2(int k, float alpha, float[] a, int a0, int ra, int rp, float[] b, int b0, int ldb,
+            float beta, float[] c, int c0, int ldc) {
+        int l = F.length();
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        for (int p = 0; p < k; p++) {
+            int bRow = b0 + p * ldb;
+            FloatVector b0v = FloatVector.fromArray(F, b, bRow);
+            FloatVector b1v = FloatVector.fromArray(F, b, bRow + l);
+            int at = a0 + p * rp;
+            FloatVector x = FloatVector.broadcast(F, a[at]);
+            c00 = b0v.fma(x, c00);
+            c01 = b1v.fma(x, c01);
+            x = FloatVector.broadcast(F, a[at + ra]);
+            c10 = b0v.fma(x, c10);
+            c11 = b1v.fma(x, c11);
+            x = FloatVector.broadcast(F, a[at + 2 * ra]);
+            c20 = b0v.fma(x, c20);
+            c21 = b1v.fma(x, c21);
+            x = FloatVector.broadcast(F, a[at + 3 * ra]);
+            c30 = b0v.fma(x, c30);
+            c31 = b1v.fma(x, c31);
+        }
+        store(c00, alpha, beta, c, c0);
+        store(c01, alpha, beta, c, c0 + l);
+        store(c10, alpha, beta, c, c0 + ldc);
+        store(c11, alpha, beta, c, c0 + ldc + l);
+        store(c20, alpha, beta, c, c0 + 2 * ldc);
+        store(c21, alpha, beta, c, c0 + 2 * ldc + l);
+        store(c30, alpha, beta, c, c0 + 3 * ldc);
+        store(c31, alpha, beta, c, c0 + 3 * ldc + l);
+    }
+
+    private static void row1(int k, float alpha, float[] a, int a0, int rp, float[] b, int b0, int ldb, float beta,
+            float[] c, int c0) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int p = 0; p < k; p++) {
+            acc = FloatVector.fromArray(F, b, b0 + p * ldb).fma(FloatVector.broadcast(F, a[a0 + p * rp]), acc);
+        }
+        store(acc, alpha, beta, c, c0);
+    }
+
+    private static void element(int k, float alpha, float[] a, int a0, int rp, float[] b, int b0, int ldb, float beta,
+            float[] c, int at) {
+        float sum = 0;
+        for (int p = 0; p < k; p++) {
+            sum = Math.fma(a[a0 + p * rp], b[b0 + p * ldb], sum);
+        }
+        c[at] = beta == 0 ? alpha * sum : alpha * sum + beta * c[at];
+    }
+
+    private static void store(FloatVector acc, float alpha, float beta, float[] c, int at) {
+        FloatVector out = alpha == 1 ? acc : acc.mul(alpha);
+        if (beta != 0) {
+            out = FloatVector.fromArray(F, c, at).fma(FloatVector.broadcast(F, beta), out);
+        }
+        out.intoArray(c, at);
+    }
+
+    /** As the float32 {@code gemm}, in float64. */
+    public static void gemm(boolean tA, int m, int n, int k, double alpha, double[] a, int aOff, int lda, double[] b,
+            int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+        int ra = tA ? 1 : lda;
+        int rp = tA ? lda : 1;
+        int width = 2 * D.length();
+        int i = 0;
+        for (; i + ROWS <= m; i += ROWS) {
+            int j = 0;
+            for (; j + width <= n; j += width) {
+                block4x2(k, alpha, a, aOff + i * ra, ra, rp, b, bOff + j, ldb, beta, c, cOff + i * ldc + j, ldc);
+            }
+            for (; j < n; j++) {
+                for (int r = i; r < i + ROWS; r++) {
+                    element(k, alpha, a, aOff + r * ra, rp, b, bOff + j, ldb, beta, c, cOff + r * ldc + j);
+                }
+            }
+        }
+        for (; i < m; i++) {
+            int j = 0;
+            for (; j + D.length() <= n; j += D.length()) {
+                row1(k, alpha, a, aOff + i * ra, rp, b, bOff + j, ldb, beta, c, cOff + i * ldc + j);
+            }
+            for (; j < n; j++) {
+                element(k, alpha, a, aOff + i * ra, rp, b, bOff + j, ldb, beta, c, cOff + i * ldc + j);
+            }
+        }
+    }
+
+    private static void block4x2(int k, double alpha, double[] a, int a0, int ra, int rp, double[] b, int b0, int ldb,
+            double beta, double[] c, int c0, int ldc) {
+        int l = D.length();
+        DoubleVector c00 = DoubleVector.zero(D);
+        DoubleVector c01 = DoubleVector.zero(D);
+        DoubleVector c10 = DoubleVector.zero(D);
+        DoubleVector c11 = DoubleVector.zero(D);
+        DoubleVector c20 = DoubleVector.zero(D);
+        DoubleVector c21 = DoubleVector.zero(D);
+        DoubleVector c30 = DoubleVector.zero(D);
+        DoubleVector c31 = DoubleVector.zero(D);
+        for (int p = 0; p < k; p++) {
+            int bRow = b0 + p * ldb;
+            DoubleVector b0v = DoubleVector.fromArray(D, b, bRow);
+            DoubleVector b1v = DoubleVector.fromArray(D, b, bRow + l);
+            int at = a0 + p * rp;
+            DoubleVector x = DoubleVector.broadcast(D, a[at]);
+            c00 = b0v.fma(x, c00);
+            c01 = b1v.fma(x, c01);
+            x = DoubleVector.broadcast(D, a[at + ra]);
+            c10 = b0v.fma(x, c10);
+            c11 = b1v.fma(x, c11);
+            x = DoubleVector.broadcast(D, a[at + 2 * ra]);
+            c20 = b0v.fma(x, c20);
+            c21 = b1v.fma(x, c21);
+            x = DoubleVector.broadcast(D, a[at + 3 * ra]);
+            c30 = b0v.fma(x, c30);
+            c31 = b1v.fma(x, c31);
+        }
+        store(c00, alpha, beta, c, c0);
+        store(c01, alpha, beta, c, c0 + l);
+        store(c10, alpha, beta, c, c0 + ldc);
+        store(c11, alpha, beta, c, c0 + ldc + l);
+        store(c20, alpha, beta, c, c0 + 2 * ldc);
+        store(c21, alpha, beta, c, c0 + 2 * ldc + l);
+        store(c30, alpha, beta, c, c0 + 3 * ldc);
+        store(c31, alpha, beta, c, c0 + 3 * ldc + l);
+    }
+
+    private static void row1(int k, double alpha, double[] a, int a0, int rp, double[] b, int b0, int ldb, double beta,
+            double[] c, int c0) {
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int p = 0; p < k; p++) {
+            acc = DoubleVector.fromArray(D, b, b0 + p * ldb).fma(DoubleVector.broadcast(D, a[a0 + p * rp]), acc);
+        }
+        store(acc, alpha, beta, c, c0);
+    }
+
+    private static void element(int k, double alpha, double[] a, int a0, int rp, double[] b, int b0, int ldb,
+            double beta, double[] c, int at) {
+        double sum = 0;
+        for (int p = 0; p < k; p++) {
+            sum = Math.fma(a[a0 + p * rp], b[b0 + p * ldb], sum);
+        }
+        c[at] = beta == 0 ? alpha * sum : alpha * sum + beta * c[at];
+    }
+
+    private static void store(DoubleVector acc, double alpha, double beta, double[] c, int at) {
+        DoubleVector out = alpha == 1 ? acc : acc.mul(alpha);
+        if (beta != 0) {
+            out = DoubleVector.fromArray(D, c, at).fma(DoubleVector.broadcast(D, beta), out);
+        }
+        out.intoArray(c, at);
+    }
+}
