@@ -90,14 +90,28 @@ public final class VectorGemm {
             c30 = b0v.fma(x, c30);
             c31 = b1v.fma(x, c31);
         }
-        store(c00, alpha, beta, c, c0);
-        store(c01, alpha, beta, c, c0 + l);
-        store(c10, alpha, beta, c, c0 + ldc);
-        store(c11, alpha, beta, c, c0 + ldc + l);
-        store(c20, alpha, beta, c, c0 + 2 * ldc);
-        store(c21, alpha, beta, c, c0 + 2 * ldc + l);
-        store(c30, alpha, beta, c, c0 + 3 * ldc);
-        store(c31, alpha, beta, c, c0 + 3 * ldc + l);
+        // One store per vector on each branch, nothing reassigned in them: a vector that two paths
+        // merge into, or one passed to a method not inlined, is boxed by the JIT (768 bytes a block).
+        if (beta == 0) {
+            c00.mul(alpha).intoArray(c, c0);
+            c01.mul(alpha).intoArray(c, c0 + l);
+            c10.mul(alpha).intoArray(c, c0 + ldc);
+            c11.mul(alpha).intoArray(c, c0 + ldc + l);
+            c20.mul(alpha).intoArray(c, c0 + 2 * ldc);
+            c21.mul(alpha).intoArray(c, c0 + 2 * ldc + l);
+            c30.mul(alpha).intoArray(c, c0 + 3 * ldc);
+            c31.mul(alpha).intoArray(c, c0 + 3 * ldc + l);
+        } else {
+            FloatVector betas = FloatVector.broadcast(F, beta);
+            FloatVector.fromArray(F, c, c0).fma(betas, c00.mul(alpha)).intoArray(c, c0);
+            FloatVector.fromArray(F, c, c0 + l).fma(betas, c01.mul(alpha)).intoArray(c, c0 + l);
+            FloatVector.fromArray(F, c, c0 + ldc).fma(betas, c10.mul(alpha)).intoArray(c, c0 + ldc);
+            FloatVector.fromArray(F, c, c0 + ldc + l).fma(betas, c11.mul(alpha)).intoArray(c, c0 + ldc + l);
+            FloatVector.fromArray(F, c, c0 + 2 * ldc).fma(betas, c20.mul(alpha)).intoArray(c, c0 + 2 * ldc);
+            FloatVector.fromArray(F, c, c0 + 2 * ldc + l).fma(betas, c21.mul(alpha)).intoArray(c, c0 + 2 * ldc + l);
+            FloatVector.fromArray(F, c, c0 + 3 * ldc).fma(betas, c30.mul(alpha)).intoArray(c, c0 + 3 * ldc);
+            FloatVector.fromArray(F, c, c0 + 3 * ldc + l).fma(betas, c31.mul(alpha)).intoArray(c, c0 + 3 * ldc + l);
+        }
     }
 
     private static void row1(int k, float alpha, float[] a, int a0, int rp, float[] b, int b0, int ldb, float beta,
@@ -106,7 +120,11 @@ public final class VectorGemm {
         for (int p = 0; p < k; p++) {
             acc = FloatVector.fromArray(F, b, b0 + p * ldb).fma(FloatVector.broadcast(F, a[a0 + p * rp]), acc);
         }
-        store(acc, alpha, beta, c, c0);
+        if (beta == 0) {
+            acc.mul(alpha).intoArray(c, c0);
+        } else {
+            FloatVector.fromArray(F, c, c0).fma(FloatVector.broadcast(F, beta), acc.mul(alpha)).intoArray(c, c0);
+        }
     }
 
     private static void element(int k, float alpha, float[] a, int a0, int rp, float[] b, int b0, int ldb, float beta,
@@ -118,13 +136,6 @@ public final class VectorGemm {
         c[at] = beta == 0 ? alpha * sum : alpha * sum + beta * c[at];
     }
 
-    private static void store(FloatVector acc, float alpha, float beta, float[] c, int at) {
-        FloatVector out = alpha == 1 ? acc : acc.mul(alpha);
-        if (beta != 0) {
-            out = FloatVector.fromArray(F, c, at).fma(FloatVector.broadcast(F, beta), out);
-        }
-        out.intoArray(c, at);
-    }
 
     /** As the float32 {@code gemm}, in float64. */
     public static void gemm(boolean tA, int m, int n, int k, double alpha, double[] a, int aOff, int lda, double[] b,
@@ -184,14 +195,28 @@ public final class VectorGemm {
             c30 = b0v.fma(x, c30);
             c31 = b1v.fma(x, c31);
         }
-        store(c00, alpha, beta, c, c0);
-        store(c01, alpha, beta, c, c0 + l);
-        store(c10, alpha, beta, c, c0 + ldc);
-        store(c11, alpha, beta, c, c0 + ldc + l);
-        store(c20, alpha, beta, c, c0 + 2 * ldc);
-        store(c21, alpha, beta, c, c0 + 2 * ldc + l);
-        store(c30, alpha, beta, c, c0 + 3 * ldc);
-        store(c31, alpha, beta, c, c0 + 3 * ldc + l);
+        // One store per vector on each branch, nothing reassigned in them: a vector that two paths
+        // merge into, or one passed to a method not inlined, is boxed by the JIT (768 bytes a block).
+        if (beta == 0) {
+            c00.mul(alpha).intoArray(c, c0);
+            c01.mul(alpha).intoArray(c, c0 + l);
+            c10.mul(alpha).intoArray(c, c0 + ldc);
+            c11.mul(alpha).intoArray(c, c0 + ldc + l);
+            c20.mul(alpha).intoArray(c, c0 + 2 * ldc);
+            c21.mul(alpha).intoArray(c, c0 + 2 * ldc + l);
+            c30.mul(alpha).intoArray(c, c0 + 3 * ldc);
+            c31.mul(alpha).intoArray(c, c0 + 3 * ldc + l);
+        } else {
+            DoubleVector betas = DoubleVector.broadcast(D, beta);
+            DoubleVector.fromArray(D, c, c0).fma(betas, c00.mul(alpha)).intoArray(c, c0);
+            DoubleVector.fromArray(D, c, c0 + l).fma(betas, c01.mul(alpha)).intoArray(c, c0 + l);
+            DoubleVector.fromArray(D, c, c0 + ldc).fma(betas, c10.mul(alpha)).intoArray(c, c0 + ldc);
+            DoubleVector.fromArray(D, c, c0 + ldc + l).fma(betas, c11.mul(alpha)).intoArray(c, c0 + ldc + l);
+            DoubleVector.fromArray(D, c, c0 + 2 * ldc).fma(betas, c20.mul(alpha)).intoArray(c, c0 + 2 * ldc);
+            DoubleVector.fromArray(D, c, c0 + 2 * ldc + l).fma(betas, c21.mul(alpha)).intoArray(c, c0 + 2 * ldc + l);
+            DoubleVector.fromArray(D, c, c0 + 3 * ldc).fma(betas, c30.mul(alpha)).intoArray(c, c0 + 3 * ldc);
+            DoubleVector.fromArray(D, c, c0 + 3 * ldc + l).fma(betas, c31.mul(alpha)).intoArray(c, c0 + 3 * ldc + l);
+        }
     }
 
     private static void row1(int k, double alpha, double[] a, int a0, int rp, double[] b, int b0, int ldb, double beta,
@@ -200,7 +225,11 @@ public final class VectorGemm {
         for (int p = 0; p < k; p++) {
             acc = DoubleVector.fromArray(D, b, b0 + p * ldb).fma(DoubleVector.broadcast(D, a[a0 + p * rp]), acc);
         }
-        store(acc, alpha, beta, c, c0);
+        if (beta == 0) {
+            acc.mul(alpha).intoArray(c, c0);
+        } else {
+            DoubleVector.fromArray(D, c, c0).fma(DoubleVector.broadcast(D, beta), acc.mul(alpha)).intoArray(c, c0);
+        }
     }
 
     private static void element(int k, double alpha, double[] a, int a0, int rp, double[] b, int b0, int ldb,
@@ -212,11 +241,4 @@ public final class VectorGemm {
         c[at] = beta == 0 ? alpha * sum : alpha * sum + beta * c[at];
     }
 
-    private static void store(DoubleVector acc, double alpha, double beta, double[] c, int at) {
-        DoubleVector out = alpha == 1 ? acc : acc.mul(alpha);
-        if (beta != 0) {
-            out = DoubleVector.fromArray(D, c, at).fma(DoubleVector.broadcast(D, beta), out);
-        }
-        out.intoArray(c, at);
-    }
 }
