@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# compare.sh: nn4j's 'nn bench' against the NumPy reference (bench/numpy_mlp.py), interleaved
-# A B A B ... in one go, same network, loss, optimizer, batch, dtype and thread count. Prints each
-# pair's samples/s and ratio, then the median ratio. With --model SPEC, the reference is PyTorch
-# (bench/torch_spec.py, Debian's python3-torch) training the same spec with Adam.
+# compare.sh: nn4j's 'nn bench' against NumPy (bench/numpy_mlp.py) and PyTorch (bench/torch_mlp.py,
+# Debian's python3-torch), interleaved A B C A B C ... in one go, same network, loss, optimizer, batch,
+# dtype and thread count. Prints each round's samples/s and ratios, then the median ratio against
+# each reference. With --model SPEC, the reference is PyTorch (bench/torch_spec.py) training the same
+# spec with Adam.
 #
-#   bench/compare.sh [--backend nd4j-cpu] [--dtype float32] [--optimizer adam] [--threads N]
+#   bench/compare.sh [--backend nd4j-cpu] [--dtype float32] [--optimizer adam|sgd] [--threads N]
 #                    [--pairs 5] [--batch-size 128] [--seconds 2] [--model SPEC.json]
+#                    [--reference numpy,pytorch] [--torch-settings "--coretype auto --threads 1"]
 #
 # NumPy runs at its best on these machines: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for the
-# NumPy process only, so that its OpenBLAS picks its AVX-512 kernels; nn4j keeps the environment.
+# NumPy process only, so that its OpenBLAS (0.3.31, which knows these CPUs) picks its own kernels;
+# nn4j keeps the environment. PyTorch's OpenBLAS (0.3.21) does not know them: --torch-settings names
+# its kernels and thread split (bench/torch_mlp.py --sweep times them all).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-backend=nd4j-cpu dtype=float32 optimizer=adam threads="$(nproc)" pairs=5 batch=128 seconds=2 model=""
+backend=nd4j-cpu dtype=float32 optimizer=adam threads="$(nproc)" pairs=5 batch=128 seconds=2 model="" only=""
+# PyTorch's best setting on the machines measured (bench/torch_mlp.py --sweep finds it for another).
+torch_settings="--coretype auto --threads 1"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --backend) backend="$2"; shift 2 ;;
@@ -23,6 +29,8 @@ while [[ $# -gt 0 ]]; do
     --batch-size) batch="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --model) model="$2"; shift 2 ;;
+    --reference) only="$2"; shift 2 ;;
+    --torch-settings) torch_settings="$2"; shift 2 ;;
     *) echo "compare.sh: unknown option '$1' (see the comment at the top of $0)" >&2; exit 2 ;;
   esac
 done
@@ -49,26 +57,57 @@ if [[ -n "$model" ]]; then
   exit 0
 fi
 
-if ! python3 -c 'import numpy' 2>/dev/null; then
-  echo "compare.sh: python3 with NumPy is needed for the reference" >&2
+references=()
+python3 -c 'import numpy' 2>/dev/null && references+=(numpy)
+/usr/bin/python3 -c 'import torch' 2>/dev/null && references+=(pytorch)
+if [[ -n "$only" ]]; then
+  IFS=',' read -r -a references <<<"$only"
+fi
+if [[ ${#references[@]} -eq 0 ]]; then
+  echo "compare.sh: a reference is needed: python3 with NumPy, or /usr/bin/python3 with torch (python3-torch)" >&2
   exit 2
 fi
 "$root/nn" backends >/dev/null   # builds nn4j if needed
 
 last_json() { tail -n 1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["samples_per_second"])'; }
 
-echo "nn4j ($backend) vs NumPy: 784-256-128-10 relu, $optimizer, batch $batch, $dtype, $threads threads;" \
-  "$pairs pairs, each side 3 windows of ${seconds}s after a warm-up"
-ratios=()
+reference() {
+  case "$1" in
+    numpy)
+      env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
+        python3 "$root/bench/numpy_mlp.py" --dtype "$dtype" --optimizer "$optimizer" --batch-size "$batch" \
+        --windows 3 --seconds "$seconds" --json | last_json ;;
+    pytorch)
+      # shellcheck disable=SC2086
+      /usr/bin/python3 "$root/bench/torch_mlp.py" --dtype "$dtype" --optimizer "$optimizer" --batch-size "$batch" \
+        --blas-threads "$threads" $torch_settings --windows 3 --seconds "$seconds" --json | last_json ;;
+    *) echo "compare.sh: unknown reference '$1' (numpy or pytorch)" >&2; exit 2 ;;
+  esac
+}
+
+median() { python3 -c 'import statistics, sys; print(f"{statistics.median(float(l) for l in sys.stdin):.3f}")'; }
+
+echo "nn4j ($backend) vs ${references[*]}: 784-256-128-10 relu, $optimizer, batch $batch, $dtype, $threads threads;" \
+  "$pairs rounds, each side 3 windows of ${seconds}s after a warm-up; pytorch: $torch_settings"
+declare -A ratios
 for ((i = 1; i <= pairs; i++)); do
-  numpy=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS="$threads" \
-    OPENBLAS_NUM_THREADS="$threads" python3 "$root/bench/numpy_mlp.py" --dtype "$dtype" \
-    --optimizer "$optimizer" --batch-size "$batch" --windows 3 --seconds "$seconds" --json | last_json)
+  speeds=()
+  for ref in "${references[@]}"; do
+    speeds+=("$(reference "$ref")")
+  done
   nn4j=$("$root/nn" bench --backend "$backend" --dtype "$dtype" --optimizer "$optimizer" \
     --batch-size "$batch" --threads "$threads" --windows 3 --seconds "$seconds" --json | last_json)
-  ratio=$(python3 -c "print(f'{$nn4j / $numpy:.3f}')")
-  ratios+=("$ratio")
-  printf 'pair %d: numpy %8.0f samples/s, nn4j %8.0f samples/s, ratio %s\n' "$i" "$numpy" "$nn4j" "$ratio"
+  line="round $i:"
+  shares=""
+  for k in "${!references[@]}"; do
+    ref="${references[$k]}"
+    ratio=$(python3 -c "print(f'{$nn4j / ${speeds[$k]}:.3f}')")
+    ratios[$ref]+="$ratio "
+    line+=$(printf ' %s %.0f,' "$ref" "${speeds[$k]}")
+    shares+=" nn4j/$ref $ratio"
+  done
+  printf '%s nn4j %.0f samples/s;%s\n' "$line" "$nn4j" "$shares"
 done
-median=$(printf '%s\n' "${ratios[@]}" | python3 -c 'import statistics, sys; print(statistics.median(float(l) for l in sys.stdin))')
-echo "median ratio nn4j/numpy: $median"
+for ref in "${references[@]}"; do
+  echo "median ratio nn4j/$ref: $(echo "${ratios[$ref]}" | tr ' ' '\n' | grep . | median)"
+done
