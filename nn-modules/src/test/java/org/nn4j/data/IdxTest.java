@@ -76,7 +76,7 @@ class IdxTest {
     @Test
     void aGzipFileThatEndsInItsOwnHeaderSaysSo() throws IOException {
         Path file = write("cut.gz", new byte[] {0x1f, (byte) 0x8b});
-        assertEquals(file + ": truncated: it ends before its header does", error(() -> Idx.readImages(file)));
+        assertEquals(file + ": truncated: it ends inside its gzip header", error(() -> Idx.readImages(file)));
     }
 
     @Test
