@@ -579,7 +579,7 @@ public abstract class BackendConformanceTest {
         List<Arguments> cases = new ArrayList<>();
         Window2d[] windows = {Window2d.square(1, 5, 5, 3, 1, 0), Window2d.square(2, 6, 7, 3, 2, 1),
             new Window2d(3, 4, 9, 2, 3, 1, 2, 0, 1), Window2d.square(2, 3, 3, 5, 1, 1), Window2d.square(4, 8, 8, 2, 2, 0),
-            new Window2d(1, 1, 6, 1, 4, 1, 3, 0, 2)};
+            new Window2d(1, 1, 6, 1, 4, 1, 3, 0, 2), Window2d.square(3, 7, 9, 2, 2, 0)};
         for (DType dtype : DType.values()) {
             for (Window2d w : windows) {
                 for (int n : new int[] {1, 3}) {
@@ -614,6 +614,28 @@ public abstract class BackendConformanceTest {
                 new double[] {ReferenceOps.dot(x.values, backend.toArray(image))});
         assertThrows(IllegalArgumentException.class,
                 () -> backend.im2col(x.matrix, w, backend.zeros(dtype, n * w.positions() + 1, w.patchSize())));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void maxPoolingPicksTheFirstMaximumAndTheLastNaNOfEachWindow(DType dtype) {
+        SplittableRandom random = new SplittableRandom(64);
+        for (Window2d w : new Window2d[] {Window2d.square(3, 7, 9, 2, 2, 0), Window2d.square(2, 6, 6, 3, 3, 0)}) {
+            int n = 5;
+            double[] values = new double[n * w.inputSize()];
+            for (int i = 0; i < values.length; i++) {
+                int pick = random.nextInt(5);
+                values[i] = pick == 4 ? Double.NaN : pick % 2;
+            }
+            Matrix out = backend.zeros(dtype, n, w.pooledSize());
+            Matrix argmax = backend.zeros(dtype, n, w.pooledSize());
+            backend.maxPool2d(backend.fromArray(dtype, n, w.inputSize(), values), w, out, argmax);
+            double[] expected = new double[out.size()];
+            double[] expectedArgmax = new double[out.size()];
+            ImageKernels.maxPool2d(values, n, w, expected, expectedArgmax);
+            assertArrayEquals(expected, backend.toArray(out), "maxima of " + w);
+            assertArrayEquals(expectedArgmax, backend.toArray(argmax), "argmax of " + w);
+        }
     }
 
     @ParameterizedTest(name = "{0} {1} n={2}")

@@ -500,17 +500,31 @@ public final class Nd4jBackend implements Backend {
         if (hostOps == null) {
             // On the device: each channel's windows, the padding minus infinity, as [n, C, K, P]; the
             // maximum over K, and the flat index of the first maximum from the window's index table.
+            // ND4J's max passes over NaN: a window holding one gives NaN and its last NaN's index, as
+            // the host's loops do (and PyTorch's max_pool2d gives NaN).
             int n = x.rows();
             int c = w.channels();
             int k = w.kernelHeight() * w.kernelWidth();
             int p = w.outHeight() * w.outWidth();
             DataType type = dataType(x.dtype());
             INDArray windows = channelWindows(own(x).array, n, w, Double.NEGATIVE_INFINITY).reshape('c', n, c, k, p);
-            own(out).array.reshape('c', n, c, p).assign(windows.max(2));
+            INDArray maxima = own(out).array.reshape('c', n, c, p).assign(windows.max(2));
+            INDArray positions = windowPositions(w, type).broadcast(n, c, k, p);
+            INDArray table = poolIndexTable(w, type).broadcast(n, c, k, p);
             INDArray first = Nd4j.argMax(windows, 2).castTo(type).reshape('c', n, c, 1, p).broadcast(n, c, k, p);
-            INDArray chosen = first.eq(windowPositions(w, type).broadcast(n, c, k, p)).castTo(type);
-            own(argmax).array.reshape('c', n, c, p).assign(chosen.muli(poolIndexTable(w, type)
-                    .broadcast(n, c, k, p)).sum(2));
+            INDArray where = own(argmax).array.reshape('c', n, c, p)
+                    .assign(first.eq(positions).castTo(type).muli(table).sum(2));
+            // The last NaN's position plus one (0 where none), from the NaN mask times the positions.
+            INDArray lastNaN = windows.isNaN().castTo(type).muli(positions.add(1)).max(2);
+            INDArray hasNaN = lastNaN.gt(0);
+            if (hasNaN.any()) {
+                INDArray atNaN = lastNaN.sub(1).reshape('c', n, c, 1, p).broadcast(n, c, k, p).eq(positions)
+                        .castTo(type).muli(table).sum(2);
+                maxima.assign(select(hasNaN, Nd4j.valueArrayOf(maxima.shape(), Double.NaN, type), maxima));
+                // Indices are finite: blended by the mask as numbers.
+                INDArray h = hasNaN.castTo(type);
+                where.muli(h.rsub(1)).addi(atNaN.muli(h));
+            }
             return;
         }
         int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
@@ -729,6 +743,15 @@ public final class Nd4jBackend implements Backend {
                 .addIntegerArguments(w.strideHeight(), w.strideWidth(), w.paddingHeight(), w.paddingWidth(),
                         w.height(), w.width(), 1, 1, 0).build());
         out.assign(image.reshape('c', out.rows(), out.columns()));
+    }
+
+    /**
+     * {@code ifTrue} where {@code condition} holds, else {@code ifFalse}. ND4J 1.0.0-M2.1's three-array
+     * {@code Nd4j.where(c, x, y)} gives y where c holds (measured), the reverse of NumPy's, and
+     * {@code putWhereWithMask} puts nothing: hence this one place that says which is which.
+     */
+    private static INDArray select(INDArray condition, INDArray ifTrue, INDArray ifFalse) {
+        return Nd4j.where(condition, ifFalse, ifTrue)[0];
     }
 
     /** {@code [1, 1, K, 1]}: the positions 0 .. K - 1 of a window's elements. */
