@@ -10,9 +10,13 @@ per timed window and their median; with --json, one JSON object on the last line
 """
 import argparse
 import json
-import time
+import os
+import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from windows import samples_per_second  # noqa: E402
 
 
 def parse():
@@ -114,22 +118,8 @@ def main():
         optimizer.step(grads)
         return loss
 
-    step = 0
-    start = time.perf_counter()
-    while time.perf_counter() - start < args.warmup:
-        train_step(step)
-        step += 1
-    rates = []
-    for _ in range(args.windows):
-        start, done = time.perf_counter(), 0
-        while time.perf_counter() - start < args.seconds:
-            train_step(step)
-            step += 1
-            done += 1
-        rates.append(done * batch / (time.perf_counter() - start))
-    median = float(np.median(rates))
-    for r in rates:
-        print(f"window: {r:,.0f} samples/s")
+    median, rates = samples_per_second(train_step, batch, args.warmup, args.windows, args.seconds,
+                                       lambda r: print(f"window: {r:,.0f} samples/s"))
     print(f"numpy {args.dtype} {args.optimizer}: median {median:,.0f} samples/s")
     if args.json:
         print(json.dumps({"samples_per_second": median, "windows": rates, "dtype": args.dtype,

@@ -20,7 +20,9 @@ import json
 import os
 import subprocess
 import sys
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from windows import samples_per_second  # noqa: E402
 
 
 def parse(argv=None):
@@ -96,22 +98,8 @@ def run(args):
         loss.backward()
         optimizer.step()
 
-    i = 0
-    end = time.perf_counter() + args.warmup
-    while time.perf_counter() < end:
-        step(i)
-        i += 1
-    rates = []
-    for _ in range(args.windows):
-        start, done = time.perf_counter(), 0
-        while time.perf_counter() - start < args.seconds:
-            step(i)
-            i += 1
-            done += 1
-        rates.append(done * batch / (time.perf_counter() - start))
-        if not args.json:
-            print(f"window: {rates[-1]:,.0f} samples/s")
-    median = sorted(rates)[len(rates) // 2]
+    median, rates = samples_per_second(step, batch, args.warmup, args.windows, args.seconds,
+                                       None if args.json else lambda r: print(f"window: {r:,.0f} samples/s"))
     result = {"samples_per_second": median, "windows": rates, "dtype": args.dtype, "optimizer": args.optimizer,
               "batch_size": batch, "sizes": sizes, "torch": torch.__version__, "threads": args.threads,
               "blas_threads": int(os.environ.get("OPENBLAS_NUM_THREADS", "0")),

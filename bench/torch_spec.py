@@ -13,12 +13,13 @@ import argparse
 import json
 import os
 import sys
-import time
 
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 from nn4j_torch import sequential  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from windows import samples_per_second  # noqa: E402
 
 
 def main():
@@ -51,20 +52,8 @@ def main():
         loss.backward()
         optimizer.step()
 
-    end = time.perf_counter() + args.warmup
-    while time.perf_counter() < end:
-        step()
-    speeds = []
-    for _ in range(args.windows):
-        start = time.perf_counter()
-        steps = 0
-        while time.perf_counter() - start < args.seconds:
-            step()
-            steps += 1
-        speeds.append(steps * args.batch_size / (time.perf_counter() - start))
-        if not args.json:
-            print("  window: %.0f samples/s" % speeds[-1])
-    median = sorted(speeds)[len(speeds) // 2]
+    median, speeds = samples_per_second(lambda i: step(), args.batch_size, args.warmup, args.windows, args.seconds,
+                                        None if args.json else lambda r: print("  window: %.0f samples/s" % r))
     result = {"samples_per_second": median, "windows": speeds, "threads": args.threads, "torch": torch.__version__,
               "batch_size": args.batch_size, "dtype": args.dtype}
     print(json.dumps(result) if args.json else "samples/s: median %.0f (PyTorch %s, %d threads)" % (
