@@ -254,9 +254,7 @@ public final class Safetensors {
         Verified verified = Verified.NONE;
         String whole = metadata.get(CHECKSUM);
         String tensorsOnly = metadata.get(TENSOR_CHECKSUM);
-        if (!verify) {
-            verified = Verified.NONE;
-        } else if (whole != null) {
+        if (verify && whole != null) {
             Map<String, String> covered = new LinkedHashMap<>(metadata);
             covered.remove(CHECKSUM);
             String actual = checksum(covered, entries, bytes, dataStart, dataLength);
@@ -265,7 +263,7 @@ public final class Safetensors {
                         + ", the file records " + cut(whole) + "; the file is corrupt or was edited");
             }
             verified = Verified.WHOLE;
-        } else if (tensorsOnly != null) {
+        } else if (verify && tensorsOnly != null) {
             String actual = sha256(Arrays.copyOfRange(bytes, dataStart, bytes.length));
             if (!actual.equals(tensorsOnly)) {
                 throw new InvalidInputException(file + ": checksum mismatch: the tensor bytes hash to " + actual
@@ -300,8 +298,7 @@ public final class Safetensors {
      */
     private static String checksum(Map<String, String> metadata, List<TensorEntry> entries, byte[] bytes, int from,
             int length) {
-        ObjectMapper json = new ObjectMapper();
-        com.fasterxml.jackson.databind.node.ArrayNode canonical = json.createArrayNode();
+        com.fasterxml.jackson.databind.node.ArrayNode canonical = HEADER_JSON.createArrayNode();
         com.fasterxml.jackson.databind.node.ArrayNode meta = canonical.addArray();
         new java.util.TreeMap<>(metadata).forEach((k, v) -> meta.addArray().add(k).add(v));
         List<TensorEntry> sorted = new ArrayList<>(entries);
@@ -313,7 +310,7 @@ public final class Safetensors {
         }
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] head = json.writeValueAsBytes(canonical);
+            byte[] head = HEADER_JSON.writeValueAsBytes(canonical);
             sha.update(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(head.length).array());
             sha.update(head);
             sha.update(bytes, from, length);
