@@ -3,7 +3,6 @@ package org.nn4j.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -268,12 +267,8 @@ public final class Csv {
         }
         try (InputStream in = org.nn4j.io.InputFiles.open(file)) {
             readLines(in, file.toString(), rows, lineNumbers);
-        } catch (NoSuchFileException e) {
-            throw new InvalidInputException(file + ": no such file");
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new InvalidInputException(file + ": cannot read it (permission denied)");
         } catch (IOException e) {
-            throw new InvalidInputException(file + ": cannot read it (" + e.getMessage() + ")", e);
+            throw org.nn4j.io.InputFiles.unreadable(file, e);
         }
     }
 
