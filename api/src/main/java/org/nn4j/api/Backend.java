@@ -153,31 +153,51 @@ public interface Backend {
      * shape; {@code grad} is only read):
      *
      * <pre>{@code
-     * m = beta1 * m + (1 - beta1) * grad
-     * v = beta2 * v + (1 - beta2) * grad²
+     * m = flush(beta1 * m + (1 - beta1) * grad)
+     * v = flush(beta2 * v + (1 - beta2) * grad²)
      * param = param - stepSize * m / (sqrt(v) * vScale + epsilon)
      * }</pre>
      *
      * With {@code stepSize = lr / (1 - beta1^t)} and {@code vScale = 1 / sqrt(1 - beta2^t)} at step
-     * {@code t} this is Adam with bias correction, as PyTorch computes it.
+     * {@code t} this is Adam with bias correction, as PyTorch computes it. {@code flush} sets to zero a
+     * value no larger in magnitude than {@link HostKernels#STATE_FLOOR_FLOAT32} (float32) or {@link
+     * HostKernels#STATE_FLOOR_FLOAT64} (float64), as {@link HostKernels#flushState(float)} does: state
+     * under zero gradients would otherwise decay into subnormal numbers, slow on most CPUs.
      */
     void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2, double stepSize,
             double vScale, double epsilon);
 
     /**
      * One step of SGD with momentum, element by element, for a parameter and its velocity (all one
-     * shape; {@code grad} is only read): {@code velocity = momentum velocity + grad}, then {@code param
-     * -= learningRate d} with {@code d = grad + momentum velocity} (Nesterov) or {@code d = velocity}.
-     * The default makes it from {@link #axpby}, one pass more with Nesterov.
+     * shape; {@code grad} is only read): {@code velocity = flush(momentum velocity + grad)}, with
+     * {@code flush} as {@link #adamUpdate}'s, then {@code param -= learningRate d} with {@code d = grad +
+     * momentum velocity} (Nesterov) or {@code d = velocity}. The default computes it on the host, through
+     * copies of the three matrices.
      */
     default void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
             boolean nesterov) {
-        axpby(momentum, velocity, 1, grad, velocity);
-        if (nesterov) {
-            axpby(1, param, -learningRate, grad, param);
-            axpby(1, param, -learningRate * momentum, velocity, param);
+        Checks.sameShape("momentumUpdate", param, grad, velocity);
+        int n = param.size();
+        if (param.dtype() == DType.FLOAT64) {
+            double[] p = new double[n];
+            double[] g = new double[n];
+            double[] b = new double[n];
+            copyOut(param, p);
+            copyOut(grad, g);
+            copyOut(velocity, b);
+            HostKernels.momentum(p, g, b, n, momentum, learningRate, nesterov);
+            copyIn(p, param);
+            copyIn(b, velocity);
         } else {
-            axpby(1, param, -learningRate, velocity, param);
+            float[] p = new float[n];
+            float[] g = new float[n];
+            float[] b = new float[n];
+            copyOut(param, p);
+            copyOut(grad, g);
+            copyOut(velocity, b);
+            HostKernels.momentum(p, g, b, n, momentum, learningRate, nesterov);
+            copyIn(p, param);
+            copyIn(b, velocity);
         }
     }
 

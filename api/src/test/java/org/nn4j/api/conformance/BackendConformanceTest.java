@@ -449,7 +449,7 @@ public abstract class BackendConformanceTest {
         double stepSize = 1e-2 / (1 - Math.pow(beta1, step));
         double vScale = 1 / Math.sqrt(1 - Math.pow(beta2, step));
         double[][] expected = ReferenceOps.adamUpdate(param.values, grad.values, m.values, vValues, beta1, beta2,
-                stepSize, vScale, 1e-8);
+                stepSize, vScale, 1e-8, stateFloor(dtype));
         backend.adamUpdate(param.matrix, grad.matrix, m.matrix, v.matrix, beta1, beta2, stepSize, vScale, 1e-8);
         Tolerance.assertClose("adam param", dtype, cols, expected[0], backend.toArray(param.matrix));
         Tolerance.assertClose("adam m", dtype, cols, expected[1], backend.toArray(m.matrix));
@@ -457,6 +457,69 @@ public abstract class BackendConformanceTest {
         assertArrayEquals(grad.values, backend.toArray(grad.matrix), "adamUpdate must not change grad");
         assertThrows(IllegalArgumentException.class, () -> backend.adamUpdate(param.matrix, grad.matrix, m.matrix,
                 backend.zeros(dtype, rows + 1, cols), beta1, beta2, stepSize, vScale, 1e-8));
+    }
+
+    private static double stateFloor(DType dtype) {
+        return dtype == DType.FLOAT64 ? 0x1p-960 : 0x1p-100;
+    }
+
+    /**
+     * State decaying under zero gradients: values that fall to the floor or below become exactly zero
+     * (and stay zero), values above it decay as IEEE arithmetic has them; NaN stays NaN. The parameters
+     * move as the flushed state says.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DType.class)
+    void optimizerStateAtTheFloorBecomesZero(DType dtype) {
+        double floor = stateFloor(dtype);
+        // Above the floor after one decay by 0.9, just above it, just below it, below it, subnormal, zero, NaN,
+        // and ordinary values (one negative) to show that the rest is computed as before.
+        double[] state = {floor * 4, floor * 1.2, floor * 1.05, floor / 3, -floor * 2,
+                dtype == DType.FLOAT64 ? Double.MIN_VALUE * 5 : 0x1p-140, 0, Double.NaN, 0.25, -0.125};
+        state = atPrecision(dtype, state);
+        int n = state.length;
+        double[] zeros = new double[n];
+        double[] param = atPrecision(dtype, new SplittableRandom(80).doubles(n, -1, 1).toArray());
+        double[] second = map(state, Math::abs);
+        for (boolean nesterov : new boolean[] {false, true}) {
+            Matrix p = backend.fromArray(dtype, 1, n, param);
+            Matrix velocity = backend.fromArray(dtype, 1, n, state);
+            backend.momentumUpdate(p, backend.zeros(dtype, 1, n), velocity, 0.9, 0.05, nesterov);
+            double[][] expected = ReferenceOps.momentumUpdate(param, zeros, state, 0.9, 0.05, nesterov, floor);
+            assertElementsClose(dtype, "velocity", expected[1], backend.toArray(velocity));
+            assertElementsClose(dtype, "momentum param", expected[0], backend.toArray(p));
+        }
+        Matrix p = backend.fromArray(dtype, 1, n, param);
+        Matrix m = backend.fromArray(dtype, 1, n, state);
+        Matrix v = backend.fromArray(dtype, 1, n, second);
+        backend.adamUpdate(p, backend.zeros(dtype, 1, n), m, v, 0.9, 0.9, 1e-3, 1, 1e-8);
+        double[][] expected = ReferenceOps.adamUpdate(param, zeros, state, second, 0.9, 0.9, 1e-3, 1, 1e-8, floor);
+        assertElementsClose(dtype, "adam m", expected[1], backend.toArray(m));
+        assertElementsClose(dtype, "adam v", expected[2], backend.toArray(v));
+        assertElementsClose(dtype, "adam param", expected[0], backend.toArray(p));
+        // Zero state stays zero: a second step with zero gradients changes no zero.
+        backend.adamUpdate(p, backend.zeros(dtype, 1, n), m, v, 0.9, 0.9, 1e-3, 1, 1e-8);
+        double[] again = backend.toArray(m);
+        for (int i = 0; i < n; i++) {
+            if (expected[1][i] == 0) {
+                assertEquals(0, again[i], "adam m[" + i + "] after a second step");
+            }
+        }
+    }
+
+    /** Zero exactly where the reference flushed, NaN where it has NaN, else within the dtype's tolerance. */
+    private static void assertElementsClose(DType dtype, String what, double[] expected, double[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            String where = what + "[" + i + "]";
+            if (Double.isNaN(expected[i])) {
+                assertTrue(Double.isNaN(actual[i]), where + " must be NaN, not " + actual[i]);
+            } else if (expected[i] == 0) {
+                assertEquals(0, actual[i], where + " must be flushed to zero");
+            } else {
+                assertEquals(expected[i], actual[i], Math.abs(expected[i]) * (dtype == DType.FLOAT64 ? 1e-15 : 1e-6),
+                        where);
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}x{2}")
@@ -467,7 +530,7 @@ public abstract class BackendConformanceTest {
             Operand grad = random(dtype, rows, cols, 75);
             Operand velocity = random(dtype, rows, cols, 76, 0.1);
             double[][] expected = ReferenceOps.momentumUpdate(param.values, grad.values, velocity.values, 0.9, 0.05,
-                    nesterov);
+                    nesterov, stateFloor(dtype));
             backend.momentumUpdate(param.matrix, grad.matrix, velocity.matrix, 0.9, 0.05, nesterov);
             String what = nesterov ? "nesterov " : "momentum ";
             Tolerance.assertClose(what + "param", dtype, cols, expected[0], backend.toArray(param.matrix));

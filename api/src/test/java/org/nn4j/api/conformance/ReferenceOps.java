@@ -91,27 +91,38 @@ public final class ReferenceOps {
         }
     }
 
-    /** Adam's step as {@code Backend#adamUpdate} defines it; returns {param, m, v}. */
-    /** SGD with momentum: the new parameter and velocity. */
+    /**
+     * Optimizer state as the SPI keeps it: zero where its magnitude is at most {@code floor}
+     * (2^-100 for float32 state, 2^-960 for float64).
+     */
+    public static double flushState(double x, double floor) {
+        return Math.abs(x) <= floor ? 0 : x;
+    }
+
+    /** SGD with momentum: the new parameter and velocity; state at most {@code floor} becomes zero. */
     public static double[][] momentumUpdate(double[] param, double[] grad, double[] velocity, double momentum,
-            double learningRate, boolean nesterov) {
+            double learningRate, boolean nesterov, double floor) {
         double[] p = param.clone();
         double[] b = new double[velocity.length];
         for (int i = 0; i < p.length; i++) {
-            b[i] = momentum * velocity[i] + grad[i];
+            b[i] = flushState(momentum * velocity[i] + grad[i], floor);
             p[i] -= learningRate * (nesterov ? grad[i] + momentum * b[i] : b[i]);
         }
         return new double[][] {p, b};
     }
 
+    /**
+     * Adam's step as {@code Backend#adamUpdate} defines it; returns {param, m, v}. State at most
+     * {@code floor} becomes zero.
+     */
     public static double[][] adamUpdate(double[] param, double[] grad, double[] m, double[] v, double beta1,
-            double beta2, double stepSize, double vScale, double epsilon) {
+            double beta2, double stepSize, double vScale, double epsilon, double floor) {
         double[] p = param.clone();
         double[] m1 = new double[m.length];
         double[] v1 = new double[v.length];
         for (int i = 0; i < p.length; i++) {
-            m1[i] = beta1 * m[i] + (1 - beta1) * grad[i];
-            v1[i] = beta2 * v[i] + (1 - beta2) * grad[i] * grad[i];
+            m1[i] = flushState(beta1 * m[i] + (1 - beta1) * grad[i], floor);
+            v1[i] = flushState(beta2 * v[i] + (1 - beta2) * grad[i] * grad[i], floor);
             p[i] -= stepSize * m1[i] / (Math.sqrt(v1[i]) * vScale + epsilon);
         }
         return new double[][] {p, m1, v1};

@@ -19,6 +19,8 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.nativeblas.NativeOpsHolder;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
@@ -329,6 +331,10 @@ public final class Nd4jBackend implements Backend {
         // lr_t is the rate given: stepSize / vScale; and eps' = epsilon / vScale makes this the SPI's step.
         Nd4j.exec(new AdamUpdater(g, v1, m1, update, v1, m1, stepSize / vScale, beta1, beta2, epsilon / vScale,
                 Integer.MAX_VALUE - 1));
+        // The update above already used the moments before the flush: a moment at most the floor
+        // moves a parameter by far less than its last bit.
+        flushState(m1);
+        flushState(v1);
         p.subi(update);
     }
 
@@ -340,7 +346,23 @@ public final class Nd4jBackend implements Backend {
             hostOps.momentum(own(param), own(grad), own(velocity), momentum, learningRate, nesterov);
             return;
         }
-        Backend.super.momentumUpdate(param, grad, velocity, momentum, learningRate, nesterov);
+        INDArray p = own(param).array;
+        INDArray g = own(grad).array;
+        INDArray b = own(velocity).array;
+        b.muli(momentum).addi(g);
+        flushState(b);
+        // param += -learningRate * grad (Nesterov only), then param += -learningRate * (momentum) velocity
+        if (nesterov) {
+            Nd4j.getExecutioner().exec(new Axpy(g, p, p, -learningRate));
+        }
+        Nd4j.getExecutioner().exec(new Axpy(b, p, p, nesterov ? -learningRate * momentum : -learningRate));
+    }
+
+    /** Sets to zero the values no larger in magnitude than the SPI's state floor, on ND4J's own ops. */
+    private static void flushState(INDArray state) {
+        double floor = state.dataType() == DataType.DOUBLE ? HostKernels.STATE_FLOOR_FLOAT64
+                : HostKernels.STATE_FLOOR_FLOAT32;
+        BooleanIndexing.replaceWhere(state, 0.0, Conditions.absLessThanOrEqual(floor));
     }
 
     // ---- row-wise ----
