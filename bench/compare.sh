@@ -7,18 +7,23 @@
 #
 #   bench/compare.sh [--backend nd4j-cpu] [--dtype float32] [--optimizer adam|sgd] [--threads N]
 #                    [--pairs 5] [--batch-size 128] [--seconds 2] [--model SPEC.json]
-#                    [--reference numpy,pytorch] [--torch-settings "--coretype auto --threads 1"]
+#                    [--reference numpy,pytorch] [--torch-settings "--coretype auto --threads 1 --flush-denormal"]
+#                    [--numpy-settings "--flush-state"]
 #
 # NumPy runs at its best on these machines: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for the
 # NumPy process only, so that its OpenBLAS (0.3.31, which knows these CPUs) picks its own kernels;
 # nn4j keeps the environment. PyTorch's OpenBLAS (0.3.21) does not know them: --torch-settings names
-# its kernels and thread split (bench/torch_mlp.py --sweep times them all).
+# its kernels and thread split (bench/torch_mlp.py --sweep times them all). Both references flush
+# subnormal optimizer state by default, as nn4j does (PyTorch with torch.set_flush_denormal, NumPy by
+# zeroing state at nn4j's floor): on this synthetic data they ran at 0.5-0.6x their speed without it
+# on an Intel Xeon. --torch-settings "--coretype auto --threads 1" and --numpy-settings "" leave it out.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 backend=nd4j-cpu dtype=float32 optimizer=adam threads="$(nproc)" pairs=5 batch=128 seconds=2 model="" only=""
 # PyTorch's best setting on the machines measured (bench/torch_mlp.py --sweep finds it for another).
-torch_settings="--coretype auto --threads 1"
+torch_settings="--coretype auto --threads 1 --flush-denormal"
+numpy_settings="--flush-state"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --backend) backend="$2"; shift 2 ;;
@@ -31,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --model) model="$2"; shift 2 ;;
     --reference) only="$2"; shift 2 ;;
     --torch-settings) torch_settings="$2"; shift 2 ;;
+    --numpy-settings) numpy_settings="$2"; shift 2 ;;
     *) echo "compare.sh: unknown option '$1' (see the comment at the top of $0)" >&2; exit 2 ;;
   esac
 done
@@ -40,11 +46,14 @@ if [[ -n "$model" ]]; then
   /usr/bin/python3 -c 'import torch' 2>/dev/null \
     || { echo "compare.sh: --model needs PyTorch for /usr/bin/python3 (apt-get install python3-torch)" >&2; exit 2; }
   "$root/nn" backends >/dev/null
-  echo "nn4j ($backend) vs PyTorch: $model, adam, batch $batch, $dtype, $threads threads; $pairs pairs"
+  spec_flush=""
+  [[ "$torch_settings" == *--flush-denormal* ]] && spec_flush="--flush-denormal"
+  echo "nn4j ($backend) vs PyTorch: $model, adam, batch $batch, $dtype, $threads threads; $pairs pairs${spec_flush:+; pytorch: $spec_flush}"
   ratios=()
   for ((i = 1; i <= pairs; i++)); do
+    # shellcheck disable=SC2086
     torch=$(/usr/bin/python3 "$root/bench/torch_spec.py" "$model" --dtype "$dtype" --batch-size "$batch" \
-      --threads "$threads" --windows 3 --seconds "$seconds" --json | tail -n 1 \
+      --threads "$threads" $spec_flush --windows 3 --seconds "$seconds" --json | tail -n 1 \
       | python3 -c 'import json, sys; print(json.load(sys.stdin)["samples_per_second"])')
     nn4j=$("$root/nn" bench --backend "$backend" --dtype "$dtype" --model "$model" --batch-size "$batch" \
       --threads "$threads" --windows 3 --seconds "$seconds" --json | tail -n 1 \
@@ -74,9 +83,10 @@ last_json() { tail -n 1 | python3 -c 'import json, sys; print(json.load(sys.stdi
 reference() {
   case "$1" in
     numpy)
+      # shellcheck disable=SC2086
       env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
         python3 "$root/bench/numpy_mlp.py" --dtype "$dtype" --optimizer "$optimizer" --batch-size "$batch" \
-        --windows 3 --seconds "$seconds" --json | last_json ;;
+        $numpy_settings --windows 3 --seconds "$seconds" --json | last_json ;;
     pytorch)
       # shellcheck disable=SC2086
       /usr/bin/python3 "$root/bench/torch_mlp.py" --dtype "$dtype" --optimizer "$optimizer" --batch-size "$batch" \
@@ -88,7 +98,7 @@ reference() {
 median() { python3 -c 'import statistics, sys; print(f"{statistics.median(float(l) for l in sys.stdin):.3f}")'; }
 
 echo "nn4j ($backend) vs ${references[*]}: 784-256-128-10 relu, $optimizer, batch $batch, $dtype, $threads threads;" \
-  "$pairs rounds, each side 3 windows of ${seconds}s after a warm-up; pytorch: $torch_settings"
+  "$pairs rounds, each side 3 windows of ${seconds}s after a warm-up; pytorch: $torch_settings; numpy: $numpy_settings"
 declare -A ratios
 for ((i = 1; i <= pairs; i++)); do
   speeds=()

@@ -5,7 +5,7 @@ Fashion-MNIST's shape. Runs on Debian's python3-torch (torch 1.13, whose BLAS is
 
     /usr/bin/python3 bench/torch_mlp.py [--hidden 256,128] [--batch-size 128] [--dtype float32]
         [--optimizer adam|sgd] [--threads 1] [--blas-threads N] [--coretype NAME|auto]
-        [--seconds 2] [--warmup 1] [--windows 3] [--json]
+        [--flush-denormal] [--seconds 2] [--warmup 1] [--windows 3] [--json]
     /usr/bin/python3 bench/torch_mlp.py --sweep [--optimizer ...] [--dtype ...]
 
 PyTorch's speed here hangs on two settings that it does not choose well by itself: the OpenBLAS
@@ -13,7 +13,10 @@ kernels (OPENBLAS_CORETYPE: OpenBLAS 0.3.21 falls back to slow ones on CPUs newe
 threads are split between torch's intra-op pool and OpenBLAS's (both at every core oversubscribe).
 --coretype auto (the default) names the kernels the CPU's instructions allow, as ./nn does; --sweep
 times every combination of coretype and thread split briefly and prints the best, which the
-comparison script then uses.
+comparison script then uses. --flush-denormal runs with torch.set_flush_denormal(True): on this
+synthetic data (random labels) many ReLU units die, their Adam and momentum state decays into
+subnormal numbers, and arithmetic on those is slow on Intel cores; nn4j's optimizers flush such state
+themselves (a floor far above the subnormals), so the sweep tries PyTorch both ways.
 """
 import argparse
 import json
@@ -38,6 +41,7 @@ def parse(argv=None):
     p.add_argument("--windows", type=int, default=3)
     p.add_argument("--seconds", type=float, default=2.0)
     p.add_argument("--warmup", type=float, default=1.0)
+    p.add_argument("--flush-denormal", action="store_true", help="torch.set_flush_denormal(True)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--sweep", action="store_true")
     return p.parse_args(argv)
@@ -73,6 +77,8 @@ def run(args):
     import torch
 
     torch.set_num_threads(args.threads)
+    if args.flush_denormal and not torch.set_flush_denormal(True):
+        sys.exit("torch_mlp.py: --flush-denormal: this CPU cannot flush subnormals")
     dtype = torch.float32 if args.dtype == "float32" else torch.float64
     torch.manual_seed(42)
     sizes = [784] + [int(h) for h in args.hidden.split(",")] + [10]
@@ -103,33 +109,35 @@ def run(args):
     result = {"samples_per_second": median, "windows": rates, "dtype": args.dtype, "optimizer": args.optimizer,
               "batch_size": batch, "sizes": sizes, "torch": torch.__version__, "threads": args.threads,
               "blas_threads": int(os.environ.get("OPENBLAS_NUM_THREADS", "0")),
-              "coretype": os.environ.get("OPENBLAS_CORETYPE", "unset")}
+              "coretype": os.environ.get("OPENBLAS_CORETYPE", "unset"), "flush_denormal": args.flush_denormal}
     print(json.dumps(result) if args.json else
           f"pytorch {args.dtype} {args.optimizer}: median {median:,.0f} samples/s (torch {torch.__version__},"
-          f" {args.threads} torch threads, {result['blas_threads']} OpenBLAS threads, coretype {result['coretype']})")
+          f" {args.threads} torch threads, {result['blas_threads']} OpenBLAS threads, coretype {result['coretype']}"
+          f"{', subnormals flushed' if args.flush_denormal else ''})")
 
 
 def sweep(args):
-    """Times every coretype and thread split briefly; prints each, then the best as flags."""
+    """Times every coretype, thread split and subnormal mode briefly; prints each, then the best as flags."""
     cores = os.cpu_count()
     coretypes = ["unset", "Haswell", "SkylakeX", "Zen"]
     splits = sorted({(1, cores), (cores, 1), (1, 1), (cores, cores)})
     best = None
-    for coretype in coretypes:
-        for threads, blas in splits:
-            argv = [sys.executable, os.path.abspath(__file__), "--json", "--dtype", args.dtype, "--optimizer",
-                    args.optimizer, "--batch-size", str(args.batch_size), "--hidden", args.hidden, "--threads",
-                    str(threads), "--blas-threads", str(blas), "--coretype", coretype, "--windows", "3",
-                    "--seconds", "1", "--warmup", "1"]
-            sub = parse(argv[2:])
-            env, _ = environment(sub)
-            env["NN4J_TORCH_CHILD"] = "1"
-            out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
-            speed = json.loads(out.strip().splitlines()[-1])["samples_per_second"]
-            print(f"coretype {coretype:8} torch threads {threads} OpenBLAS threads {blas}: {speed:,.0f} samples/s")
-            if best is None or speed > best[0]:
-                best = (speed, coretype, threads, blas)
-    print(f"best: --coretype {best[1]} --threads {best[2]} --blas-threads {best[3]}")
+    for coretype, (threads, blas), flush in ((c, s, f) for c in coretypes for s in splits for f in (False, True)):
+        argv = [sys.executable, os.path.abspath(__file__), "--json", "--dtype", args.dtype, "--optimizer",
+                args.optimizer, "--batch-size", str(args.batch_size), "--hidden", args.hidden, "--threads",
+                str(threads), "--blas-threads", str(blas), "--coretype", coretype, "--windows", "3",
+                "--seconds", "1", "--warmup", "1"] + (["--flush-denormal"] if flush else [])
+        sub = parse(argv[2:])
+        env, _ = environment(sub)
+        env["NN4J_TORCH_CHILD"] = "1"
+        out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
+        speed = json.loads(out.strip().splitlines()[-1])["samples_per_second"]
+        print(f"coretype {coretype:8} torch threads {threads} OpenBLAS threads {blas}"
+              f"{' flushed' if flush else '        '}: {speed:,.0f} samples/s")
+        if best is None or speed > best[0]:
+            best = (speed, coretype, threads, blas, flush)
+    print(f"best: --coretype {best[1]} --threads {best[2]} --blas-threads {best[3]}"
+          f"{' --flush-denormal' if best[4] else ''}")
 
 
 def main():

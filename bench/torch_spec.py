@@ -3,11 +3,11 @@
 (scripts/nn4j_torch.py builds it), trained with Adam on synthetic data of the spec's input shape.
 
     /usr/bin/python3 bench/torch_spec.py SPEC.json [--batch-size 128] [--threads N] [--dtype float32]
-                                         [--seconds 3] [--warmup 2] [--windows 3] [--json]
+                                         [--flush-denormal] [--seconds 3] [--warmup 2] [--windows 3] [--json]
 
 Prints samples/s per timed window and their median; with --json, one JSON object on the last line.
 PyTorch runs with --threads intra-op threads (default: every core) and its default kernels (oneDNN
-for convolutions where built in).
+for convolutions where built in); --flush-denormal sets torch.set_flush_denormal(True).
 """
 import argparse
 import json
@@ -31,9 +31,12 @@ def main():
     p.add_argument("--seconds", type=float, default=3.0)
     p.add_argument("--warmup", type=float, default=2.0)
     p.add_argument("--windows", type=int, default=3)
+    p.add_argument("--flush-denormal", action="store_true")
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
+    if args.flush_denormal and not torch.set_flush_denormal(True):
+        sys.exit("torch_spec.py: --flush-denormal: this CPU cannot flush subnormals")
     dtype = torch.float32 if args.dtype == "float32" else torch.float64
     with open(args.spec) as f:
         spec = json.load(f)
