@@ -261,6 +261,31 @@ public interface Backend {
     }
 
     /**
+     * A 2-D convolution, {@code torch.nn.Conv2d}'s forward pass: {@code out[e][o][p] = bias[o] + sum over q of
+     * weight[o][q] * cols[e * P + p][q]}, where {@code cols} is {@link #im2col}'s patches of {@code x} and
+     * {@code P = w.positions()}. {@code x} is {@code n x w.inputSize()}, {@code weight} is {@code outChannels x
+     * w.patchSize()} (PyTorch's {@code [out, in, kh, kw]} weight, row-major), {@code bias} is {@code 1 x
+     * outChannels} or null for none, and {@code out}, overwritten, is {@code n x (outChannels * P)} in (channel,
+     * row, column) order. The default composes im2col, one product and {@link #transposeBlocks} on work
+     * matrices made for the call ({@link ConvolutionByProducts}).
+     */
+    default void conv2d(Matrix x, Window2d w, Matrix weight, Matrix bias, Matrix out) {
+        new ConvolutionByProducts(this).forward(x, w, weight, bias, out);
+    }
+
+    /**
+     * The gradients of {@link #conv2d} at input {@code x}, given {@code grad}, its output's gradient ({@code n x
+     * (outChannels * P)}): {@code weightGrad[o][q] = sum over e, p of grad[e][o][p] * cols[e * P + p][q]} (the
+     * shape of {@code weight}); {@code biasGrad[o]}, the sum of channel {@code o}'s gradients ({@code 1 x
+     * outChannels}, or null to skip); {@code inputGrad}, {@link #col2im} of the patches' gradients {@code
+     * grad[e][.][p] * weight} ({@code n x w.inputSize()}, or null to skip). All three are overwritten.
+     */
+    default void conv2dBackward(Matrix grad, Matrix x, Window2d w, Matrix weight, Matrix weightGrad, Matrix biasGrad,
+            Matrix inputGrad) {
+        new ConvolutionByProducts(this).backward(grad, x, w, weight, weightGrad, biasGrad, inputGrad);
+    }
+
+    /**
      * Max pooling of each channel: {@code out[e][c][oy][ox]} is the largest value of window {@code (oy,
      * ox)} (padding counts as minus infinity), and {@code argmax} the same element's index within the
      * example's row (the first of equal maxima). {@code x} is {@code n x w.inputSize()}; {@code out} and

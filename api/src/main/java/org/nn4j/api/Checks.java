@@ -192,4 +192,32 @@ public final class Checks {
                     + out.rows() + "x" + out.cols());
         }
     }
+    /** The shapes of {@link Backend#conv2d}; {@code bias} may be null. */
+    public static void conv2d(String op, Matrix x, Window2d w, Matrix weight, Matrix bias, Matrix out) {
+        sameDType(op, x, weight);
+        sameDType(op, x, out);
+        int outChannels = weight.rows();
+        if (x.cols() != w.inputSize() || weight.cols() != w.patchSize() || out.rows() != x.rows()
+                || out.cols() != outChannels * w.positions() || out == x) {
+            throw new IllegalArgumentException(op + ": images " + x.shape() + " of " + w.inputSize() + " values and a "
+                    + "weight of " + w.patchSize() + " columns need " + x.rows() + "x" + outChannels * w.positions()
+                    + " outputs other than the images, got weight " + weight.shape() + " and outputs " + out.shape());
+        }
+        if (bias != null) {
+            sameDType(op, x, bias);
+            if (bias.rows() != 1 || bias.cols() != outChannels) {
+                throw new IllegalArgumentException(op + ": bias must be 1x" + outChannels + ", not " + bias.shape());
+            }
+        }
+    }
+
+    /** The shapes of {@link Backend#conv2dBackward}; {@code biasGrad} and {@code inputGrad} may be null. */
+    public static void conv2dBackward(Matrix grad, Matrix x, Window2d w, Matrix weight, Matrix weightGrad,
+            Matrix biasGrad, Matrix inputGrad) {
+        conv2d("conv2dBackward", x, w, weight, biasGrad, grad);
+        sameShape("conv2dBackward", weight, weightGrad);
+        if (inputGrad != null) {
+            sameShape("conv2dBackward", x, inputGrad);
+        }
+    }
 }

@@ -225,6 +225,149 @@ public final class ImageKernels {
         }
     }
 
+    /**
+     * {@link Backend#maxPool2d} of examples {@code from .. to} along {@code index}, {@code w}'s {@link
+     * #poolIndex} table; the common 2x2 window of stride 2 without padding by {@link #maxPool2x2}.
+     */
+    public static void maxPool2d(float[] x, int from, int to, Window2d w, int[] index, float[] out, float[] argmax) {
+        if (halves(w)) {
+            maxPool2x2(x, from, to, w, out, argmax);
+        } else {
+            maxPool2d(x, from, to, w.inputSize(), index, w.kernelHeight() * w.kernelWidth(), out, argmax);
+        }
+    }
+
+    /** As {@link #maxPool2d(float[], int, int, Window2d, int[], float[], float[])}, in float64, for {@code n} examples. */
+    public static void maxPool2d(double[] x, int n, Window2d w, int[] index, double[] out, double[] argmax) {
+        if (halves(w)) {
+            maxPool2x2(x, n, w, out, argmax);
+        } else {
+            maxPool2d(x, n, w.inputSize(), index, w.kernelHeight() * w.kernelWidth(), out, argmax);
+        }
+    }
+
+    /** Whether {@code w} is a 2x2 window moved 2 at a time without padding. */
+    static boolean halves(Window2d w) {
+        return w.kernelHeight() == 2 && w.kernelWidth() == 2 && w.strideHeight() == 2 && w.strideWidth() == 2
+                && w.paddingHeight() == 0 && w.paddingWidth() == 0;
+    }
+
+    /**
+     * Max pooling over 2x2 windows of stride 2, the result of the general loop, without its branches
+     * where a window's values are finite: which of them is largest is a coin toss, which a branch
+     * predictor loses about once per window. The maximum comes from {@link Math#max}, then the first
+     * value equal to it from integer arithmetic on the bits of the differences (zero exactly where
+     * equal, for finite values).
+     */
+    static void maxPool2x2(float[] x, int from, int to, Window2d w, float[] out, float[] argmax) {
+        int width = w.width();
+        int plane = w.height() * width;
+        int pooled = w.pooledSize();
+        for (int e = from; e < to; e++) {
+            int source = e * w.inputSize();
+            int o = e * pooled;
+            for (int c = 0; c < w.channels(); c++) {
+                for (int oy = 0; oy < w.outHeight(); oy++) {
+                    int top = c * plane + 2 * oy * width;
+                    for (int ox = 0; ox < w.outWidth(); ox++, o++) {
+                        int a = top + 2 * ox;
+                        int b = a + width;
+                        float v0 = x[source + a];
+                        float v1 = x[source + a + 1];
+                        float v2 = x[source + b];
+                        float v3 = x[source + b + 1];
+                        float max = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+                        int at;
+                        if (Math.abs(max) <= Float.MAX_VALUE) {
+                            at = b + 1;
+                            at += (b - at) & -equal(v2, max);
+                            at += (a + 1 - at) & -equal(v1, max);
+                            at += (a - at) & -equal(v0, max);
+                        } else {
+                            at = firstMaximum(x, source, a, b);
+                        }
+                        out[o] = x[source + at];
+                        argmax[o] = at;
+                    }
+                }
+            }
+        }
+    }
+
+    /** As {@link #maxPool2x2(float[], int, int, Window2d, float[], float[])}, in float64, for {@code n} examples. */
+    static void maxPool2x2(double[] x, int n, Window2d w, double[] out, double[] argmax) {
+        int width = w.width();
+        int plane = w.height() * width;
+        int pooled = w.pooledSize();
+        for (int e = 0; e < n; e++) {
+            int source = e * w.inputSize();
+            int o = e * pooled;
+            for (int c = 0; c < w.channels(); c++) {
+                for (int oy = 0; oy < w.outHeight(); oy++) {
+                    int top = c * plane + 2 * oy * width;
+                    for (int ox = 0; ox < w.outWidth(); ox++, o++) {
+                        int a = top + 2 * ox;
+                        int b = a + width;
+                        double v0 = x[source + a];
+                        double v1 = x[source + a + 1];
+                        double v2 = x[source + b];
+                        double v3 = x[source + b + 1];
+                        double max = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+                        int at;
+                        if (Math.abs(max) <= Double.MAX_VALUE) {
+                            at = b + 1;
+                            at += (b - at) & -equal(v2, max);
+                            at += (a + 1 - at) & -equal(v1, max);
+                            at += (a - at) & -equal(v0, max);
+                        } else {
+                            at = firstMaximum(x, source, a, b);
+                        }
+                        out[o] = x[source + at];
+                        argmax[o] = at;
+                    }
+                }
+            }
+        }
+    }
+
+    /** 1 where finite {@code v == max}, else 0: the difference is exactly zero then, and +0 after adding +0. */
+    private static int equal(float v, float max) {
+        int bits = Float.floatToRawIntBits((v - max) + 0.0f);
+        return ((bits | -bits) >>> 31) ^ 1;
+    }
+
+    private static int equal(double v, double max) {
+        long bits = Double.doubleToRawLongBits((v - max) + 0.0);
+        return (int) ((bits | -bits) >>> 63) ^ 1;
+    }
+
+    /** The general loop's choice in the 2x2 window of rows {@code a} and {@code b}: the first maximum, or the last NaN. */
+    private static int firstMaximum(float[] x, int source, int a, int b) {
+        int at = a;
+        float best = x[source + a];
+        for (int i : new int[] {a + 1, b, b + 1}) {
+            float v = x[source + i];
+            if (v > best || Float.isNaN(v)) {
+                best = v;
+                at = i;
+            }
+        }
+        return at;
+    }
+
+    private static int firstMaximum(double[] x, int source, int a, int b) {
+        int at = a;
+        double best = x[source + a];
+        for (int i : new int[] {a + 1, b, b + 1}) {
+            double v = x[source + i];
+            if (v > best || Double.isNaN(v)) {
+                best = v;
+                at = i;
+            }
+        }
+        return at;
+    }
+
     /** {@link Backend#maxPool2dBackward}: each gradient goes to its window's maximum; {@code out} is overwritten. */
     public static void maxPool2dBackward(double[] grad, double[] argmax, int n, Window2d w, double[] out) {
         Arrays.fill(out, 0, n * w.inputSize(), 0);

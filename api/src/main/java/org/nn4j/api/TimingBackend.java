@@ -193,6 +193,21 @@ public final class TimingBackend implements Backend {
     }
 
     @Override
+    public void conv2d(Matrix x, Window2d w, Matrix weight, Matrix bias, Matrix out) {
+        long t = start();
+        inner.conv2d(x, w, weight, bias, out);
+        stop("conv2d", t);
+    }
+
+    @Override
+    public void conv2dBackward(Matrix grad, Matrix x, Window2d w, Matrix weight, Matrix weightGrad, Matrix biasGrad,
+            Matrix inputGrad) {
+        long t = start();
+        inner.conv2dBackward(grad, x, w, weight, weightGrad, biasGrad, inputGrad);
+        stop("conv2dBackward", t);
+    }
+
+    @Override
     public void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
         long t = start();
         inner.maxPool2d(x, w, out, argmax);

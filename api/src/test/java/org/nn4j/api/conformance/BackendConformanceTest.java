@@ -679,6 +679,94 @@ public abstract class BackendConformanceTest {
                 () -> backend.im2col(x.matrix, w, backend.zeros(dtype, n * w.positions() + 1, w.patchSize())));
     }
 
+    @ParameterizedTest(name = "{0} {1} n={2}")
+    @MethodSource("windows")
+    void conv2dAndItsGradientsMatchTheReference(DType dtype, Window2d w, int n) {
+        for (int outChannels : new int[] {1, 5}) {
+            for (boolean withBias : new boolean[] {true, false}) {
+                // A second batch size through the same backend: work kept from the first must not leak in.
+                for (int examples : new int[] {n, n + 2}) {
+                    checkConv2d(dtype, w, examples, outChannels, withBias, withBias);
+                }
+            }
+        }
+        checkConv2d(dtype, w, n, 3, true, false);
+        Matrix x = backend.zeros(dtype, n, w.inputSize());
+        Matrix weight = backend.zeros(dtype, 2, w.patchSize());
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.conv2d(x, w, weight, null, backend.zeros(dtype, n, 2 * w.positions() + 1)));
+        assertThrows(IllegalArgumentException.class, () -> backend.conv2d(x, w, weight,
+                backend.zeros(dtype, 1, 3), backend.zeros(dtype, n, 2 * w.positions())));
+        assertThrows(IllegalArgumentException.class, () -> backend.conv2d(x, w,
+                backend.zeros(dtype, 2, w.patchSize() + 1), null, backend.zeros(dtype, n, 2 * w.positions())));
+    }
+
+    /** conv2d and conv2dBackward on random operands against the im2col products in float64. */
+    private void checkConv2d(DType dtype, Window2d w, int n, int outChannels, boolean withBias, boolean inputGradient) {
+        int positions = w.positions();
+        int patch = w.patchSize();
+        Operand x = random(dtype, n, w.inputSize(), 67 + n);
+        Operand weight = random(dtype, outChannels, patch, 68);
+        Operand bias = random(dtype, 1, outChannels, 69);
+        Matrix out = backend.zeros(dtype, n, outChannels * positions);
+        backend.fill(out, Double.NaN);
+        backend.conv2d(x.matrix, w, weight.matrix, withBias ? bias.matrix : null, out);
+        double[] cols = new double[n * positions * patch];
+        ImageKernels.im2col(x.values, n, w, cols);
+        double[] expected = new double[out.size()];
+        for (int e = 0; e < n; e++) {
+            for (int o = 0; o < outChannels; o++) {
+                for (int p = 0; p < positions; p++) {
+                    double sum = withBias ? bias.values[o] : 0;
+                    for (int q = 0; q < patch; q++) {
+                        sum += weight.values[o * patch + q] * cols[(e * positions + p) * patch + q];
+                    }
+                    expected[(e * outChannels + o) * positions + p] = sum;
+                }
+            }
+        }
+        String what = "conv2d " + outChannels + " channels, bias " + withBias + ", n=" + n;
+        Tolerance.assertClose(what, dtype, outChannels * positions, expected, backend.toArray(out));
+
+        Operand grad = random(dtype, n, outChannels * positions, 70 + n);
+        Matrix weightGrad = backend.zeros(dtype, outChannels, patch);
+        Matrix biasGrad = withBias ? backend.zeros(dtype, 1, outChannels) : null;
+        Matrix inputGrad = inputGradient ? backend.zeros(dtype, n, w.inputSize()) : null;
+        for (Matrix m : new Matrix[] {weightGrad, biasGrad, inputGrad}) {
+            if (m != null) {
+                backend.fill(m, Double.NaN);
+            }
+        }
+        backend.conv2dBackward(grad.matrix, x.matrix, w, weight.matrix, weightGrad, biasGrad, inputGrad);
+        double[] expectedWeightGrad = new double[outChannels * patch];
+        double[] expectedBiasGrad = new double[outChannels];
+        double[] colGrads = new double[cols.length];
+        for (int e = 0; e < n; e++) {
+            for (int o = 0; o < outChannels; o++) {
+                for (int p = 0; p < positions; p++) {
+                    double g = grad.values[(e * outChannels + o) * positions + p];
+                    expectedBiasGrad[o] += g;
+                    for (int q = 0; q < patch; q++) {
+                        expectedWeightGrad[o * patch + q] += g * cols[(e * positions + p) * patch + q];
+                        colGrads[(e * positions + p) * patch + q] += g * weight.values[o * patch + q];
+                    }
+                }
+            }
+        }
+        Tolerance.assertClose(what + ": weight gradient", dtype, patch, expectedWeightGrad,
+                backend.toArray(weightGrad));
+        if (withBias) {
+            Tolerance.assertClose(what + ": bias gradient", dtype, outChannels, expectedBiasGrad,
+                    backend.toArray(biasGrad));
+        }
+        if (inputGradient) {
+            double[] expectedInputGrad = new double[n * w.inputSize()];
+            ImageKernels.col2im(colGrads, n, w, expectedInputGrad);
+            Tolerance.assertClose(what + ": input gradient", dtype, w.inputSize(), expectedInputGrad,
+                    backend.toArray(inputGrad));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(DType.class)
     void maxPoolingPicksTheFirstMaximumAndTheLastNaNOfEachWindow(DType dtype) {

@@ -33,6 +33,8 @@ final class HostMemoryOps {
     private final WorkerPool pool;
     private final GemmStep gemm = new GemmStep();
     private final Elementwise elementwise;
+    private final HostConvolution convolution;
+    private final HostPooling pooling;
     /** Ones for {@link #columnSums}, as many as the largest batch so far. */
     private FloatPointer ones32;
     private DoublePointer ones64;
@@ -50,6 +52,18 @@ final class HostMemoryOps {
             work[part] = new HostArrays();
         }
         this.elementwise = new Elementwise(work);
+        this.convolution = new HostConvolution(pool);
+        this.pooling = new HostPooling(pool);
+    }
+
+    /** Convolutions on this pool's threads. */
+    HostConvolution convolution() {
+        return convolution;
+    }
+
+    /** Pooling on this pool's threads. */
+    HostPooling pooling() {
+        return pooling;
     }
 
     /** The threads this backend splits work across. */

@@ -25,6 +25,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
+import org.nn4j.api.ConvolutionByProducts;
 import org.nn4j.api.DType;
 import org.nn4j.api.HostKernels;
 import org.nn4j.api.ImageKernels;
@@ -49,6 +50,8 @@ public final class Nd4jBackend implements Backend {
     /** The index tables of the windows this backend has seen, for im2col and pooling. */
     private final Map<Window2d, int[]> patchIndexes = new HashMap<>();
     private final Map<Window2d, int[]> poolIndexes = new HashMap<>();
+    /** Convolutions off the host (nd4j-cuda): im2col and one product per batch, on ND4J's ops. */
+    private final ConvolutionByProducts byProducts = new ConvolutionByProducts(this);
     /** Image operations on fewer values run on the calling thread: a split costs tens of microseconds. */
     private static final long SPLIT_IMAGE_VALUES = 1 << 16;
 
@@ -516,6 +519,30 @@ public final class Nd4jBackend implements Backend {
     }
 
     @Override
+    public synchronized void conv2d(Matrix x, Window2d w, Matrix weight, Matrix bias, Matrix out) {
+        Checks.conv2d("conv2d", x, w, weight, bias, out);
+        if (hostOps == null) {
+            byProducts.forward(x, w, weight, bias, out);
+            return;
+        }
+        hostOps.convolution().forward(own(x), w, patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex),
+                own(weight), bias == null ? null : own(bias), own(out));
+    }
+
+    @Override
+    public synchronized void conv2dBackward(Matrix grad, Matrix x, Window2d w, Matrix weight, Matrix weightGrad,
+            Matrix biasGrad, Matrix inputGrad) {
+        Checks.conv2dBackward(grad, x, w, weight, weightGrad, biasGrad, inputGrad);
+        if (hostOps == null) {
+            byProducts.backward(grad, x, w, weight, weightGrad, biasGrad, inputGrad);
+            return;
+        }
+        hostOps.convolution().backward(own(grad), own(x), w, patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex),
+                own(weight), own(weightGrad), biasGrad == null ? null : own(biasGrad),
+                inputGrad == null ? null : own(inputGrad));
+    }
+
+    @Override
     public synchronized void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
         Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
         Checks.sameShape("maxPool2d", out, argmax);
@@ -549,23 +576,8 @@ public final class Nd4jBackend implements Backend {
             }
             return;
         }
-        int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
-        int window = w.kernelHeight() * w.kernelWidth();
-        if (x.dtype() == DType.FLOAT32) {
-            float[] pooled = host.floats(2, out.size());
-            float[] where = host.floats(3, out.size());
-            float[] in = floatsOf(x, 1);
-            split(x.rows(), x.size(), (from, to) -> ImageKernels.maxPool2d(in, from, to, w.inputSize(), index, window,
-                    pooled, where));
-            putFloats(own(out), pooled);
-            putFloats(own(argmax), where);
-        } else {
-            double[] pooled = host.doubles(2, out.size());
-            double[] where = host.doubles(3, out.size());
-            ImageKernels.maxPool2d(doublesOf(x, 1), x.rows(), w.inputSize(), index, window, pooled, where);
-            putDoubles(own(out), pooled);
-            putDoubles(own(argmax), where);
-        }
+        hostOps.pooling().run(HostPooling.Op.MAX, w, poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex), own(x),
+                null, own(out), own(argmax));
     }
 
     @Override
@@ -587,17 +599,8 @@ public final class Nd4jBackend implements Backend {
                     w.outWidth()), w, own(out).array);
             return;
         }
-        if (grad.dtype() == DType.FLOAT32) {
-            float[] image = host.floats(3, out.size());
-            float[] in = floatsOf(grad, 1);
-            float[] at = floatsOf(argmax, 2);
-            split(out.rows(), out.size(), (from, to) -> ImageKernels.maxPool2dBackward(in, at, from, to, w, image));
-            putFloats(own(out), image);
-        } else {
-            double[] image = host.doubles(3, out.size());
-            ImageKernels.maxPool2dBackward(doublesOf(grad, 1), doublesOf(argmax, 2), out.rows(), w, image);
-            putDoubles(own(out), image);
-        }
+        hostOps.pooling().run(HostPooling.Op.MAX_BACKWARD, w, poolIndexes.computeIfAbsent(w,
+                ImageKernels::poolIndex), own(grad), own(argmax), own(out), null);
     }
 
     @Override
@@ -612,19 +615,8 @@ public final class Nd4jBackend implements Backend {
                     .reshape('c', n, w.channels(), k, p).mean(2));
             return;
         }
-        int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
-        int window = w.kernelHeight() * w.kernelWidth();
-        if (x.dtype() == DType.FLOAT32) {
-            float[] pooled = host.floats(2, out.size());
-            float[] in = floatsOf(x, 1);
-            split(x.rows(), x.size(), (from, to) -> ImageKernels.avgPool2d(in, from, to, w.inputSize(), index, window,
-                    pooled));
-            putFloats(own(out), pooled);
-        } else {
-            double[] pooled = host.doubles(2, out.size());
-            ImageKernels.avgPool2d(doublesOf(x, 1), x.rows(), w.inputSize(), index, window, pooled);
-            putDoubles(own(out), pooled);
-        }
+        hostOps.pooling().run(HostPooling.Op.AVG, w, poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex), own(x),
+                null, own(out), null);
     }
 
     @Override
@@ -641,19 +633,8 @@ public final class Nd4jBackend implements Backend {
                     w.outWidth()), w, own(out).array);
             return;
         }
-        int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
-        int window = w.kernelHeight() * w.kernelWidth();
-        if (grad.dtype() == DType.FLOAT32) {
-            float[] image = host.floats(2, out.size());
-            float[] in = floatsOf(grad, 1);
-            split(out.rows(), out.size(), (from, to) -> ImageKernels.avgPool2dBackward(in, from, to, w.inputSize(), index,
-                    window, image));
-            putFloats(own(out), image);
-        } else {
-            double[] image = host.doubles(2, out.size());
-            ImageKernels.avgPool2dBackward(doublesOf(grad, 1), out.rows(), w.inputSize(), index, window, image);
-            putDoubles(own(out), image);
-        }
+        hostOps.pooling().run(HostPooling.Op.AVG_BACKWARD, w, poolIndexes.computeIfAbsent(w,
+                ImageKernels::poolIndex), own(grad), null, own(out), null);
     }
 
     /** Runs {@code range} over {@code n} examples, split across the threads when they touch many values. */

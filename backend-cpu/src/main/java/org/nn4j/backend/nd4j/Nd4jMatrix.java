@@ -83,6 +83,23 @@ final class Nd4jMatrix implements Matrix {
         return doubleViews[index];
     }
 
+    /**
+     * Makes the host buffer ({@link #floats} or {@link #doubles}, by dtype) and pointer {@code view} of
+     * {@code m}, if not null, on the calling thread, before worker threads share them.
+     */
+    static void prepare(Nd4jMatrix m, int view) {
+        if (m == null) {
+            return;
+        }
+        if (m.dtype == DType.FLOAT64) {
+            m.doubles();
+            m.doubleView(view);
+        } else {
+            m.floats();
+            m.floatView(view);
+        }
+    }
+
     @Override
     public String toString() {
         return "Nd4jMatrix(" + dtype + " " + shape() + ")";

@@ -7,6 +7,7 @@ import org.ejml.dense.row.CommonOps_FDRM;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
+import org.nn4j.api.ConvolutionByProducts;
 import org.nn4j.api.DType;
 import org.nn4j.api.HostKernels;
 import org.nn4j.api.ImageKernels;
@@ -42,6 +43,8 @@ public final class EjmlBackend implements Backend {
     private double[] packed64 = new double[0];
 
     private final boolean vectorProducts;
+    /** Convolutions as im2col and products of this backend, on work matrices kept between calls. */
+    private final ConvolutionByProducts convolutions = new ConvolutionByProducts(this);
 
     /**
      * A backend that splits large products {@code threads} ways, on the Vector API kernel where the
@@ -331,19 +334,29 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
+    public synchronized void conv2d(Matrix x, Window2d w, Matrix weight, Matrix bias, Matrix out) {
+        convolutions.forward(x, w, weight, bias, out);
+    }
+
+    @Override
+    public synchronized void conv2dBackward(Matrix grad, Matrix x, Window2d w, Matrix weight, Matrix weightGrad,
+            Matrix biasGrad, Matrix inputGrad) {
+        convolutions.backward(grad, x, w, weight, weightGrad, biasGrad, inputGrad);
+    }
+
+    @Override
     public synchronized void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
         Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
         Checks.sameShape("maxPool2d", out, argmax);
         int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
-        int window = w.kernelHeight() * w.kernelWidth();
         EjmlMatrix in = own(x);
         EjmlMatrix o = own(out);
         EjmlMatrix at = own(argmax);
         if (in.f32 != null) {
-            split(x.rows(), x.size(), (from, to) -> ImageKernels.maxPool2d(in.f32.data, from, to, w.inputSize(), index,
-                    window, o.f32.data, at.f32.data));
+            split(x.rows(), x.size(), (from, to) -> ImageKernels.maxPool2d(in.f32.data, from, to, w, index, o.f32.data,
+                    at.f32.data));
         } else {
-            ImageKernels.maxPool2d(in.f64.data, x.rows(), w.inputSize(), index, window, o.f64.data, at.f64.data);
+            ImageKernels.maxPool2d(in.f64.data, x.rows(), w, index, o.f64.data, at.f64.data);
         }
     }
 

@@ -23,9 +23,9 @@ import org.nn4j.nn.spec.LayerType;
  * keeps the weight as {@code out_channels x (in_channels * kh * kw)}, whose row-major values are
  * PyTorch's {@code [out_channels, in_channels, kh, kw]} tensor; {@code bias} is {@code [out_channels]}.
  *
- * <p>As im2col and one product: the batch's patches become an {@code n * P x patch} matrix ({@code P}
- * output positions), times the weight's transpose gives {@code n * P x out_channels}, which the bias
- * is added to and each example's block transposed into PyTorch's (channel, row, column) order.
+ * <p>The work is the backend's {@link Backend#conv2d} and {@link Backend#conv2dBackward}: by default
+ * im2col and one product per batch, on nd4j-native one product per example from patches the core's
+ * cache holds.
  */
 public final class Conv2d extends Module {
     private final Backend backend;
@@ -33,13 +33,9 @@ public final class Conv2d extends Module {
     private final Window2d window;
     private final int outChannels;
     private final List<Parameter> parameters;
-    private final Buffers patches;
-    private final Buffers positionOutputs;
     private final Buffers outputs;
-    private final Buffers positionGrads;
-    private final Buffers patchGrads;
     private final Buffers inputGrads;
-    private Matrix cols;
+    private Matrix input;
 
     /** A convolution of {@code outChannels} filters over {@code window}, with a bias when {@code bias}. */
     public Conv2d(Backend backend, DType dtype, Window2d window, int outChannels, boolean bias) {
@@ -55,11 +51,7 @@ public final class Conv2d extends Module {
                 ? List.of(weight, new Parameter("bias", backend.zeros(dtype, 1, outChannels),
                         backend.zeros(dtype, 1, outChannels), TensorLayout.VECTOR))
                 : List.of(weight);
-        this.patches = new Buffers(backend);
-        this.positionOutputs = new Buffers(backend);
         this.outputs = new Buffers(backend);
-        this.positionGrads = new Buffers(backend);
-        this.patchGrads = new Buffers(backend);
         this.inputGrads = new Buffers(backend);
     }
 
@@ -70,38 +62,22 @@ public final class Conv2d extends Module {
 
     @Override
     public Matrix forward(Matrix x, Pass pass) {
-        int n = x.rows();
-        int positions = window.positions();
-        cols = patches.get(dtype, n * positions, window.patchSize());
-        backend.im2col(x, window, cols);
-        Matrix byPosition = positionOutputs.get(dtype, n * positions, outChannels);
-        backend.gemm(false, true, 1, cols, parameters.get(0).value(), 0, byPosition);
-        if (parameters.size() > 1) {
-            backend.addRowVector(byPosition, parameters.get(1).value(), byPosition);
-        }
-        Matrix out = outputs.get(dtype, n, outChannels * positions);
-        backend.transposeBlocks(byPosition, n, positions, outChannels, out);
+        input = x;
+        Matrix out = outputs.get(dtype, x.rows(), outChannels * window.positions());
+        backend.conv2d(x, window, parameters.get(0).value(), bias(), out);
         return out;
     }
 
     @Override
     public Matrix backward(Matrix grad, boolean inputGradient) {
-        int n = grad.rows();
-        int positions = window.positions();
-        Matrix byPosition = positionGrads.get(dtype, n * positions, outChannels);
-        backend.transposeBlocks(grad, n, outChannels, positions, byPosition);
-        backend.gemm(true, false, 1, byPosition, cols, 0, parameters.get(0).grad());
-        if (parameters.size() > 1) {
-            backend.columnSums(byPosition, parameters.get(1).grad());
-        }
-        if (!inputGradient) {
-            return null;
-        }
-        Matrix colGrads = patchGrads.get(dtype, n * positions, window.patchSize());
-        backend.gemm(false, false, 1, byPosition, parameters.get(0).value(), 0, colGrads);
-        Matrix inputGrad = inputGrads.get(dtype, n, window.inputSize());
-        backend.col2im(colGrads, window, inputGrad);
+        Matrix inputGrad = inputGradient ? inputGrads.get(dtype, grad.rows(), window.inputSize()) : null;
+        backend.conv2dBackward(grad, input, window, parameters.get(0).value(), parameters.get(0).grad(),
+                parameters.size() > 1 ? parameters.get(1).grad() : null, inputGrad);
         return inputGrad;
+    }
+
+    private Matrix bias() {
+        return parameters.size() > 1 ? parameters.get(1).value() : null;
     }
 
     @Override
