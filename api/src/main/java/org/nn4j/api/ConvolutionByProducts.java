@@ -1,7 +1,7 @@
 package org.nn4j.api;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@link Backend#conv2d} and {@link Backend#conv2dBackward} composed of a backend's own operations:
@@ -16,7 +16,9 @@ public final class ConvolutionByProducts {
     private static final int BY_POSITION = 1;
 
     private final Backend backend;
-    private final Map<Long, Matrix> work = new HashMap<>();
+    /** The work matrices made so far, with their purposes: few, one or two per layer shape, so a list. */
+    private final List<Matrix> work = new ArrayList<>();
+    private final List<Integer> purposes = new ArrayList<>();
 
     /** Convolutions computed by {@code backend}'s operations. */
     public ConvolutionByProducts(Backend backend) {
@@ -64,7 +66,16 @@ public final class ConvolutionByProducts {
     }
 
     private Matrix work(int purpose, DType dtype, int rows, int cols) {
-        long key = ((((long) rows << 31) | cols) * 2 + dtype.ordinal()) * 2 + purpose;
-        return work.computeIfAbsent(key, k -> backend.zeros(dtype, rows, cols));
+        // A search without boxing or lambdas: a step allocates nothing.
+        for (int i = 0; i < work.size(); i++) {
+            Matrix m = work.get(i);
+            if (purposes.get(i) == purpose && m.rows() == rows && m.cols() == cols && m.dtype() == dtype) {
+                return m;
+            }
+        }
+        Matrix m = backend.zeros(dtype, rows, cols);
+        work.add(m);
+        purposes.add(purpose);
+        return m;
     }
 }
