@@ -44,14 +44,14 @@ final class HostMemoryOps {
      * {@code threads} ways. OpenBLAS itself must then run on one thread: its own threads, spinning
      * between calls, would compete with the pool's.
      */
-    HostMemoryOps(HostArrays host, int threads) {
+    HostMemoryOps(HostArrays host, int threads, boolean vectorUpdates) {
         this.pool = new WorkerPool("nn4j-nd4j-host", threads);
         this.work = new HostArrays[threads];
         work[0] = host;
         for (int part = 1; part < threads; part++) {
             work[part] = new HostArrays();
         }
-        this.elementwise = new Elementwise(work);
+        this.elementwise = new Elementwise(work, vectorUpdates);
         this.convolution = new HostConvolution(pool);
         this.pooling = new HostPooling(pool);
     }
@@ -266,6 +266,8 @@ final class HostMemoryOps {
      */
     private static final class Elementwise implements WorkerPool.Task {
         private final HostArrays[] work;
+        /** Whether Adam and momentum run in place on the Vector API ({@link DirectUpdates}). */
+        private final boolean vectorUpdates;
         private Op op;
         private ActivationKind kind;
         private Nd4jMatrix a;
@@ -281,8 +283,9 @@ final class HostMemoryOps {
         private double s4;
         private double s5;
 
-        Elementwise(HostArrays[] work) {
+        Elementwise(HostArrays[] work, boolean vectorUpdates) {
             this.work = work;
+            this.vectorUpdates = vectorUpdates;
         }
 
         Elementwise set(Op op, ActivationKind kind, Nd4jMatrix a, Nd4jMatrix b, Nd4jMatrix c, Nd4jMatrix d,
@@ -304,7 +307,7 @@ final class HostMemoryOps {
             return this;
         }
 
-        private static void makeView(Nd4jMatrix m) {
+        private void makeView(Nd4jMatrix m) {
             if (m == null) {
                 return;
             }
@@ -312,6 +315,9 @@ final class HostMemoryOps {
                 m.doubles();
             } else {
                 m.floats();
+            }
+            if (vectorUpdates && (op == Op.ADAM || op == Op.MOMENTUM)) {
+                m.bytes();
             }
         }
 
@@ -327,6 +333,10 @@ final class HostMemoryOps {
         public void run(int part, int parts) {
             int units = out.size() / unit;
             int end = WorkerPool.from(part + 1, parts, units);
+            if (vectorUpdates && (op == Op.ADAM || op == Op.MOMENTUM)) {
+                inPlace(WorkerPool.from(part, parts, units), end);
+                return;
+            }
             int chunkUnits = Math.max(1, CHUNK / unit);
             for (int first = WorkerPool.from(part, parts, units); first < end; first += chunkUnits) {
                 int from = first * unit;
@@ -336,6 +346,25 @@ final class HostMemoryOps {
                 } else {
                     chunk32(work[part], from, length);
                 }
+            }
+        }
+
+        /** Adam or momentum on elements {@code from .. to}, in ND4J's memory (element-wise: unit 1). */
+        private void inPlace(int from, int to) {
+            boolean doubles = out.dtype() == DType.FLOAT64;
+            if (op == Op.ADAM && doubles) {
+                DirectUpdates.adam(a.bytes(), b.bytes(), c.bytes(), d.bytes(), from, to, s1, s2, 1 - s1, 1 - s2, s3, s4,
+                        s5, HostKernels.STATE_FLOOR_FLOAT64);
+            } else if (op == Op.ADAM) {
+                DirectUpdates.adam(a.bytes(), b.bytes(), c.bytes(), d.bytes(), from, to, (float) s1, (float) s2,
+                        (float) (1 - s1), (float) (1 - s2), (float) s3, (float) s4, (float) s5,
+                        HostKernels.STATE_FLOOR_FLOAT32);
+            } else if (doubles) {
+                DirectUpdates.momentum(a.bytes(), b.bytes(), c.bytes(), from, to, s1, s2, s3 != 0,
+                        HostKernels.STATE_FLOOR_FLOAT64);
+            } else {
+                DirectUpdates.momentum(a.bytes(), b.bytes(), c.bytes(), from, to, (float) s1, (float) s2, s3 != 0,
+                        HostKernels.STATE_FLOOR_FLOAT32);
             }
         }
 

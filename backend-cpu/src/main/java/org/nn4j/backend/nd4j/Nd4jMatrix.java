@@ -1,8 +1,11 @@
 package org.nn4j.backend.nd4j;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
-import java.util.Arrays;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,6 +20,7 @@ final class Nd4jMatrix implements Matrix {
     private final DType dtype;
     private FloatBuffer floats;
     private DoubleBuffer doubles;
+    private ByteBuffer bytes;
     private FloatPointer[] floatViews = new FloatPointer[0];
     private DoublePointer[] doubleViews = new DoublePointer[0];
 
@@ -56,6 +60,16 @@ final class Nd4jMatrix implements Matrix {
             doubles = new DoublePointer(array.data().addressPointer()).limit(size()).asBuffer();
         }
         return doubles;
+    }
+
+    /** The host memory (nd4j-native) as bytes in the platform's order, made once: a view, not a copy. */
+    ByteBuffer bytes() {
+        if (bytes == null) {
+            long length = (long) size() * (dtype == DType.FLOAT64 ? Double.BYTES : Float.BYTES);
+            bytes = new BytePointer(array.data().addressPointer()).limit(length).asByteBuffer()
+                    .order(ByteOrder.nativeOrder());
+        }
+        return bytes;
     }
 
     /**

@@ -11,6 +11,6 @@ import org.nn4j.nn.conformance.NetworkConformanceTest;
 class Nd4jCpuConformanceTest extends NetworkConformanceTest {
     @Override
     protected Backend createBackend() {
-        return new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true);
+        return new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true, true);
     }
 }
