@@ -44,14 +44,14 @@ final class HostMemoryOps {
      * {@code threads} ways. OpenBLAS itself must then run on one thread: its own threads, spinning
      * between calls, would compete with the pool's.
      */
-    HostMemoryOps(HostArrays host, int threads, boolean vectorUpdates) {
+    HostMemoryOps(HostArrays host, int threads, boolean vectorLoops) {
         this.pool = new WorkerPool("nn4j-nd4j-host", threads);
         this.work = new HostArrays[threads];
         work[0] = host;
         for (int part = 1; part < threads; part++) {
             work[part] = new HostArrays();
         }
-        this.elementwise = new Elementwise(work, vectorUpdates);
+        this.elementwise = new Elementwise(work, vectorLoops);
         this.convolution = new HostConvolution(pool);
         this.pooling = new HostPooling(pool);
     }
@@ -266,8 +266,8 @@ final class HostMemoryOps {
      */
     private static final class Elementwise implements WorkerPool.Task {
         private final HostArrays[] work;
-        /** Whether Adam and momentum run in place on the Vector API ({@link DirectUpdates}). */
-        private final boolean vectorUpdates;
+        /** Whether the operations {@link #inPlace()} names run in place on the Vector API. */
+        private final boolean vectorLoops;
         private Op op;
         private ActivationKind kind;
         private Nd4jMatrix a;
@@ -283,9 +283,9 @@ final class HostMemoryOps {
         private double s4;
         private double s5;
 
-        Elementwise(HostArrays[] work, boolean vectorUpdates) {
+        Elementwise(HostArrays[] work, boolean vectorLoops) {
             this.work = work;
-            this.vectorUpdates = vectorUpdates;
+            this.vectorLoops = vectorLoops;
         }
 
         Elementwise set(Op op, ActivationKind kind, Nd4jMatrix a, Nd4jMatrix b, Nd4jMatrix c, Nd4jMatrix d,
@@ -316,7 +316,7 @@ final class HostMemoryOps {
             } else {
                 m.floats();
             }
-            if (vectorUpdates && (op == Op.ADAM || op == Op.MOMENTUM)) {
+            if (inPlace()) {
                 m.bytes();
             }
         }
@@ -333,7 +333,7 @@ final class HostMemoryOps {
         public void run(int part, int parts) {
             int units = out.size() / unit;
             int end = WorkerPool.from(part + 1, parts, units);
-            if (vectorUpdates && (op == Op.ADAM || op == Op.MOMENTUM)) {
+            if (inPlace()) {
                 inPlace(WorkerPool.from(part, parts, units), end);
                 return;
             }
@@ -349,21 +349,33 @@ final class HostMemoryOps {
             }
         }
 
-        /** Adam or momentum on elements {@code from .. to}, in ND4J's memory (element-wise: unit 1). */
+        /** Whether this operation runs in place on the Vector API ({@link DirectLoops}). */
+        private boolean inPlace() {
+            return vectorLoops && (op == Op.ADAM || op == Op.MOMENTUM || (kind == ActivationKind.RELU
+                    && (op == Op.ACTIVATION || op == Op.ACTIVATION_BACKWARD || op == Op.BIAS_ACTIVATION)));
+        }
+
+        /** The operation on units {@code from .. to} (elements, or rows for the bias), in ND4J's memory. */
         private void inPlace(int from, int to) {
             boolean doubles = out.dtype() == DType.FLOAT64;
-            if (op == Op.ADAM && doubles) {
-                DirectUpdates.adam(a.bytes(), b.bytes(), c.bytes(), d.bytes(), from, to, s1, s2, 1 - s1, 1 - s2, s3, s4,
+            if (op == Op.ACTIVATION) {
+                DirectLoops.relu(doubles, a.bytes(), out.bytes(), from, to);
+            } else if (op == Op.ACTIVATION_BACKWARD) {
+                DirectLoops.reluBackward(doubles, a.bytes(), b.bytes(), out.bytes(), from, to);
+            } else if (op == Op.BIAS_ACTIVATION) {
+                DirectLoops.biasRelu(doubles, a.bytes(), b.bytes(), out.bytes(), from, to, unit);
+            } else if (op == Op.ADAM && doubles) {
+                DirectLoops.adam(a.bytes(), b.bytes(), c.bytes(), d.bytes(), from, to, s1, s2, 1 - s1, 1 - s2, s3, s4,
                         s5, HostKernels.STATE_FLOOR_FLOAT64);
             } else if (op == Op.ADAM) {
-                DirectUpdates.adam(a.bytes(), b.bytes(), c.bytes(), d.bytes(), from, to, (float) s1, (float) s2,
+                DirectLoops.adam(a.bytes(), b.bytes(), c.bytes(), d.bytes(), from, to, (float) s1, (float) s2,
                         (float) (1 - s1), (float) (1 - s2), (float) s3, (float) s4, (float) s5,
                         HostKernels.STATE_FLOOR_FLOAT32);
             } else if (doubles) {
-                DirectUpdates.momentum(a.bytes(), b.bytes(), c.bytes(), from, to, s1, s2, s3 != 0,
+                DirectLoops.momentum(a.bytes(), b.bytes(), c.bytes(), from, to, s1, s2, s3 != 0,
                         HostKernels.STATE_FLOOR_FLOAT64);
             } else {
-                DirectUpdates.momentum(a.bytes(), b.bytes(), c.bytes(), from, to, (float) s1, (float) s2, s3 != 0,
+                DirectLoops.momentum(a.bytes(), b.bytes(), c.bytes(), from, to, (float) s1, (float) s2, s3 != 0,
                         HostKernels.STATE_FLOOR_FLOAT32);
             }
         }

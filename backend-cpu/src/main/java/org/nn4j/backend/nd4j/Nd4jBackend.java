@@ -65,19 +65,19 @@ public final class Nd4jBackend implements Backend {
      *     operations run as direct BLAS calls and plain loops over that memory instead of ND4J ops
      */
     public Nd4jBackend(String name, int threads, boolean hostMemory) {
-        this(name, threads, hostMemory, DirectUpdates.enabled());
+        this(name, threads, hostMemory, DirectLoops.enabled());
     }
 
     /**
-     * As {@link #Nd4jBackend(String, int, boolean)}, with the optimizer updates in place on the Vector
-     * API ({@link DirectUpdates}) when {@code vectorUpdates}, which needs {@code jdk.incubator.vector}.
+     * As {@link #Nd4jBackend(String, int, boolean)}, with optimizer updates and ReLU in place on the
+     * Vector API ({@link DirectLoops}) when {@code vectorLoops}, which needs {@code jdk.incubator.vector}.
      */
-    Nd4jBackend(String name, int threads, boolean hostMemory, boolean vectorUpdates) {
-        if (vectorUpdates && !DirectUpdates.AVAILABLE) {
-            throw new IllegalArgumentException("updates on the Vector API need --add-modules jdk.incubator.vector");
+    Nd4jBackend(String name, int threads, boolean hostMemory, boolean vectorLoops) {
+        if (vectorLoops && !DirectLoops.AVAILABLE) {
+            throw new IllegalArgumentException("loops on the Vector API need --add-modules jdk.incubator.vector");
         }
         this.name = name;
-        this.hostOps = hostMemory ? new HostMemoryOps(host, threads, vectorUpdates) : null;
+        this.hostOps = hostMemory ? new HostMemoryOps(host, threads, vectorLoops) : null;
         // Both only take effect once ND4J's native side is loaded, which asking for the backend does.
         Nd4j.getBackend();
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(Nd4jThreads.elementWise(threads));

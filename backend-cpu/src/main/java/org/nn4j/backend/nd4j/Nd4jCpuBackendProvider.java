@@ -46,7 +46,7 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
         return Availability.available("nd4j-native 1.0.0-M2.1 for linux-x86_64; OpenBLAS 0.3.31 kernels: "
                 + openBlasKernels() + "; threads: " + threads + " (products and host loops split " + threads
                 + " ways, one OpenBLAS thread each), " + Nd4jThreads.elementWise(threads) + " for ND4J's own ops; "
-                + DirectUpdates.description(DirectUpdates.enabled()));
+                + DirectLoops.description(DirectLoops.enabled()));
     }
 
     /** Which kernels OpenBLAS will use, and who chose them. */

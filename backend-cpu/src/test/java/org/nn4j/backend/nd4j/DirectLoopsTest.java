@@ -5,21 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 
 /**
- * The optimizer updates in place on the Vector API give the same bits as the loops over copies: on
- * sizes that leave a tail after the last full vector or split across threads, with state that the
- * floor flushes (zero, subnormal, at the floor, either sign), NaN and infinite gradients among them.
+ * The loops in place on the Vector API give the same bits as the loops over copies: optimizer updates
+ * on sizes that leave a tail after the last full vector or split across threads, with state that the
+ * floor flushes (zero, subnormal, at the floor, either sign), NaN and infinite gradients among them;
+ * ReLU, its gradient and ReLU after a bias on such values, rows of widths with and without a tail.
  */
-class DirectUpdatesTest {
+class DirectLoopsTest {
     private static final int[] SIZES = {1, 7, 17, 1003, 70001};
 
     @Test
     void theVectorApiIsPresentInTheseTests() {
-        assertTrue(DirectUpdates.AVAILABLE, "surefire starts the tests with --add-modules jdk.incubator.vector");
+        assertTrue(DirectLoops.AVAILABLE, "surefire starts the tests with --add-modules jdk.incubator.vector");
     }
 
     @Test
@@ -39,6 +41,38 @@ class DirectUpdatesTest {
                 }
             }
         }
+    }
+
+    @Test
+    void reluItsGradientAndBiasReluInPlaceMatchTheCopiedLoopsBitForBit() {
+        Backend inPlace = new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true, true);
+        Backend copied = new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true, false);
+        int[][] shapes = {{1, 1}, {3, 7}, {5, 17}, {128, 256}, {300, 301}};
+        for (DType dtype : DType.values()) {
+            for (int[] shape : shapes) {
+                double[][] start = operands(dtype, shape[0] * shape[1], 7L * shape[1]);
+                double[] bias = operands(dtype, shape[1], 11L * shape[1])[1];
+                double[][] a = relus(inPlace, dtype, shape[0], shape[1], start, bias);
+                double[][] b = relus(copied, dtype, shape[0], shape[1], start, bias);
+                for (int k = 0; k < a.length; k++) {
+                    assertArrayEquals(b[k], a[k], dtype + " " + shape[0] + "x" + shape[1] + ", result " + k);
+                }
+            }
+        }
+    }
+
+    /** ReLU of start[1], its gradient for start[0] at that output, and ReLU of start[1] plus {@code bias}. */
+    private static double[][] relus(Backend backend, DType dtype, int rows, int cols, double[][] start,
+            double[] bias) {
+        Matrix x = backend.fromArray(dtype, rows, cols, start[1]);
+        Matrix y = backend.zeros(dtype, rows, cols);
+        backend.activation(ActivationKind.RELU, x, y);
+        Matrix grad = backend.fromArray(dtype, rows, cols, start[0]);
+        backend.activationBackward(ActivationKind.RELU, x, y, grad, grad);
+        Matrix z = backend.fromArray(dtype, rows, cols, start[1]);
+        Matrix out = backend.zeros(dtype, rows, cols);
+        backend.biasActivation(ActivationKind.RELU, z, backend.fromArray(dtype, 1, cols, bias), out);
+        return new double[][] {backend.toArray(y), backend.toArray(grad), backend.toArray(z), backend.toArray(out)};
     }
 
     /** Three updates from {@code start} (param, grad, m, v): Adam (0), momentum (1) or Nesterov (2). */

@@ -7,7 +7,7 @@ import org.nn4j.api.conformance.BackendConformanceTest;
  * The SPI's kit on nd4j-cpu with its optimizer updates on copies in Java arrays, the path of a JVM
  * without the Vector API; {@link Nd4jCpuConformanceTest} runs them in place on the Vector API.
  */
-class Nd4jCopiedUpdatesConformanceTest extends BackendConformanceTest {
+class Nd4jCopiedLoopsConformanceTest extends BackendConformanceTest {
     @Override
     protected Backend createBackend() {
         return new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true, false);

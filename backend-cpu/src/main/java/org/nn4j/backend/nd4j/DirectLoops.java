@@ -6,14 +6,14 @@ import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 
 /**
- * Adam and momentum updates in place in nd4j-native's memory, on the Vector API ({@code
- * org.nn4j.backend.nd4j.vector.VectorUpdates}, in src/vector/java), where the JVM was started with
- * {@code --add-modules jdk.incubator.vector} (./nn does so) and {@code nn4j.nd4j.vector} is not {@code
- * false}; elsewhere the backend copies chunks to Java arrays for {@code HostKernels}' loops, as before.
+ * Adam and momentum updates, ReLU and its gradient in place in nd4j-native's memory, on the Vector API
+ * ({@code org.nn4j.backend.nd4j.vector.VectorLoops}, in src/vector/java), where the JVM was started
+ * with {@code --add-modules jdk.incubator.vector} (./nn does so) and {@code nn4j.nd4j.vector} is not
+ * {@code false}; elsewhere the backend copies chunks to Java arrays for {@code HostKernels}' loops.
  * Both give the same bits and pass the conformance kit. The kernels are reached through method handles,
  * so that nothing here names a class that needs the incubator module.
  */
-final class DirectUpdates {
+final class DirectLoops {
     /** System property that turns the Vector API updates off ({@code false}). */
     static final String PROPERTY = "nn4j.nd4j.vector";
     /** Whether this JVM has the Vector API. */
@@ -23,6 +23,12 @@ final class DirectUpdates {
     private static final MethodHandle MOMENTUM32;
     private static final MethodHandle MOMENTUM64;
     private static final MethodHandle SHAPE;
+    private static final MethodHandle RELU32;
+    private static final MethodHandle RELU64;
+    private static final MethodHandle RELU_BACKWARD32;
+    private static final MethodHandle RELU_BACKWARD64;
+    private static final MethodHandle BIAS_RELU32;
+    private static final MethodHandle BIAS_RELU64;
 
     static {
         MethodHandle adam32 = null;
@@ -30,9 +36,10 @@ final class DirectUpdates {
         MethodHandle momentum32 = null;
         MethodHandle momentum64 = null;
         MethodHandle shape = null;
+        MethodHandle[] relu = new MethodHandle[6];
         if (AVAILABLE) {
             try {
-                Class<?> kernels = Class.forName("org.nn4j.backend.nd4j.vector.VectorUpdates");
+                Class<?> kernels = Class.forName("org.nn4j.backend.nd4j.vector.VectorLoops");
                 MethodHandles.Lookup lookup = MethodHandles.publicLookup();
                 Class<ByteBuffer> b = ByteBuffer.class;
                 adam32 = lookup.findStatic(kernels, "adam", MethodType.methodType(void.class, b, b, b, b, int.class,
@@ -46,6 +53,15 @@ final class DirectUpdates {
                 momentum64 = lookup.findStatic(kernels, "momentum", MethodType.methodType(void.class, b, b, b,
                         int.class, int.class, double.class, double.class, boolean.class, double.class));
                 shape = lookup.findStatic(kernels, "shape", MethodType.methodType(String.class));
+                MethodType unary = MethodType.methodType(void.class, b, b, int.class, int.class);
+                MethodType binary = MethodType.methodType(void.class, b, b, b, int.class, int.class);
+                MethodType rows = MethodType.methodType(void.class, b, b, b, int.class, int.class, int.class);
+                relu[0] = lookup.findStatic(kernels, "relu32", unary);
+                relu[1] = lookup.findStatic(kernels, "relu64", unary);
+                relu[2] = lookup.findStatic(kernels, "reluBackward32", binary);
+                relu[3] = lookup.findStatic(kernels, "reluBackward64", binary);
+                relu[4] = lookup.findStatic(kernels, "biasRelu32", rows);
+                relu[5] = lookup.findStatic(kernels, "biasRelu64", rows);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -55,9 +71,15 @@ final class DirectUpdates {
         MOMENTUM32 = momentum32;
         MOMENTUM64 = momentum64;
         SHAPE = shape;
+        RELU32 = relu[0];
+        RELU64 = relu[1];
+        RELU_BACKWARD32 = relu[2];
+        RELU_BACKWARD64 = relu[3];
+        BIAS_RELU32 = relu[4];
+        BIAS_RELU64 = relu[5];
     }
 
-    private DirectUpdates() {
+    private DirectLoops() {
     }
 
     /** Whether a backend made without saying updates on the Vector API. */
@@ -68,10 +90,11 @@ final class DirectUpdates {
     /** What updates run on, for {@code nn backends}. */
     static String description(boolean enabled) {
         if (!enabled) {
-            return "optimizer updates on copies (start Java with --add-modules jdk.incubator.vector to update in place)";
+            return "optimizer updates and ReLU on copies (start Java with --add-modules jdk.incubator.vector to work"
+                    + " in place)";
         }
         try {
-            return "optimizer updates in place on the Vector API (" + (String) SHAPE.invokeExact() + ")";
+            return "optimizer updates and ReLU in place on the Vector API (" + (String) SHAPE.invokeExact() + ")";
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
@@ -108,6 +131,46 @@ final class DirectUpdates {
             boolean nesterov, double floor) {
         try {
             MOMENTUM64.invokeExact(p, g, velocity, from, to, mu, lr, nesterov, floor);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** ReLU of elements {@code from .. to} of {@code x} into {@code out}, of the dtype {@code doubles} says. */
+    static void relu(boolean doubles, ByteBuffer x, ByteBuffer out, int from, int to) {
+        try {
+            if (doubles) {
+                RELU64.invokeExact(x, out, from, to);
+            } else {
+                RELU32.invokeExact(x, out, from, to);
+            }
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** ReLU's gradient from its output {@code y}, elements {@code from .. to}. */
+    static void reluBackward(boolean doubles, ByteBuffer y, ByteBuffer grad, ByteBuffer out, int from, int to) {
+        try {
+            if (doubles) {
+                RELU_BACKWARD64.invokeExact(y, grad, out, from, to);
+            } else {
+                RELU_BACKWARD32.invokeExact(y, grad, out, from, to);
+            }
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** Rows {@code from .. to} of {@code z} plus the bias row (kept in {@code z}), and their ReLU in {@code out}. */
+    static void biasRelu(boolean doubles, ByteBuffer z, ByteBuffer bias, ByteBuffer out, int from, int to,
+            int cols) {
+        try {
+            if (doubles) {
+                BIAS_RELU64.invokeExact(z, bias, out, from, to, cols);
+            } else {
+                BIAS_RELU32.invokeExact(z, bias, out, from, to, cols);
+            }
         } catch (Throwable e) {
             throw rethrow(e);
         }
