@@ -345,7 +345,8 @@ public final class ImageKernels {
     private static int firstMaximum(float[] x, int source, int a, int b) {
         int at = a;
         float best = x[source + a];
-        for (int i : new int[] {a + 1, b, b + 1}) {
+        for (int k = 1; k < 4; k++) {
+            int i = k == 1 ? a + 1 : b + k - 2;
             float v = x[source + i];
             if (v > best || Float.isNaN(v)) {
                 best = v;
@@ -358,7 +359,8 @@ public final class ImageKernels {
     private static int firstMaximum(double[] x, int source, int a, int b) {
         int at = a;
         double best = x[source + a];
-        for (int i : new int[] {a + 1, b, b + 1}) {
+        for (int k = 1; k < 4; k++) {
+            int i = k == 1 ? a + 1 : b + k - 2;
             double v = x[source + i];
             if (v > best || Double.isNaN(v)) {
                 best = v;

@@ -14,80 +14,54 @@ import java.nio.ByteBuffer;
  * so that nothing here names a class that needs the incubator module.
  */
 final class DirectLoops {
-    /** System property that turns the Vector API updates off ({@code false}). */
+    /** System property that turns the Vector API loops off ({@code false}). */
     static final String PROPERTY = "nn4j.nd4j.vector";
     /** Whether this JVM has the Vector API. */
     static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    private static final MethodHandle ADAM32;
-    private static final MethodHandle ADAM64;
-    private static final MethodHandle MOMENTUM32;
-    private static final MethodHandle MOMENTUM64;
-    private static final MethodHandle SHAPE;
-    private static final MethodHandle RELU32;
-    private static final MethodHandle RELU64;
-    private static final MethodHandle RELU_BACKWARD32;
-    private static final MethodHandle RELU_BACKWARD64;
-    private static final MethodHandle BIAS_RELU32;
-    private static final MethodHandle BIAS_RELU64;
+    private static final Class<ByteBuffer> B = ByteBuffer.class;
+    private static final MethodHandle ADAM32 = kernel("adam", MethodType.methodType(void.class, B, B, B, B,
+            int.class, int.class, float.class, float.class, float.class, float.class, float.class, float.class,
+            float.class, float.class));
+    private static final MethodHandle ADAM64 = kernel("adam", MethodType.methodType(void.class, B, B, B, B,
+            int.class, int.class, double.class, double.class, double.class, double.class, double.class,
+            double.class, double.class, double.class));
+    private static final MethodHandle MOMENTUM32 = kernel("momentum", MethodType.methodType(void.class, B, B, B,
+            int.class, int.class, float.class, float.class, boolean.class, float.class));
+    private static final MethodHandle MOMENTUM64 = kernel("momentum", MethodType.methodType(void.class, B, B, B,
+            int.class, int.class, double.class, double.class, boolean.class, double.class));
+    private static final MethodHandle SHAPE = kernel("shape", MethodType.methodType(String.class));
+    private static final MethodType UNARY = MethodType.methodType(void.class, B, B, int.class, int.class);
+    private static final MethodType BINARY = MethodType.methodType(void.class, B, B, B, int.class, int.class);
+    private static final MethodType ROWS = MethodType.methodType(void.class, B, B, B, int.class, int.class, int.class);
+    private static final MethodHandle RELU32 = kernel("relu32", UNARY);
+    private static final MethodHandle RELU64 = kernel("relu64", UNARY);
+    private static final MethodHandle RELU_BACKWARD32 = kernel("reluBackward32", BINARY);
+    private static final MethodHandle RELU_BACKWARD64 = kernel("reluBackward64", BINARY);
+    private static final MethodHandle BIAS_RELU32 = kernel("biasRelu32", ROWS);
+    private static final MethodHandle BIAS_RELU64 = kernel("biasRelu64", ROWS);
 
-    static {
-        MethodHandle adam32 = null;
-        MethodHandle adam64 = null;
-        MethodHandle momentum32 = null;
-        MethodHandle momentum64 = null;
-        MethodHandle shape = null;
-        MethodHandle[] relu = new MethodHandle[6];
-        if (AVAILABLE) {
-            try {
-                Class<?> kernels = Class.forName("org.nn4j.backend.nd4j.vector.VectorLoops");
-                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-                Class<ByteBuffer> b = ByteBuffer.class;
-                adam32 = lookup.findStatic(kernels, "adam", MethodType.methodType(void.class, b, b, b, b, int.class,
-                        int.class, float.class, float.class, float.class, float.class, float.class, float.class,
-                        float.class, float.class));
-                adam64 = lookup.findStatic(kernels, "adam", MethodType.methodType(void.class, b, b, b, b, int.class,
-                        int.class, double.class, double.class, double.class, double.class, double.class,
-                        double.class, double.class, double.class));
-                momentum32 = lookup.findStatic(kernels, "momentum", MethodType.methodType(void.class, b, b, b,
-                        int.class, int.class, float.class, float.class, boolean.class, float.class));
-                momentum64 = lookup.findStatic(kernels, "momentum", MethodType.methodType(void.class, b, b, b,
-                        int.class, int.class, double.class, double.class, boolean.class, double.class));
-                shape = lookup.findStatic(kernels, "shape", MethodType.methodType(String.class));
-                MethodType unary = MethodType.methodType(void.class, b, b, int.class, int.class);
-                MethodType binary = MethodType.methodType(void.class, b, b, b, int.class, int.class);
-                MethodType rows = MethodType.methodType(void.class, b, b, b, int.class, int.class, int.class);
-                relu[0] = lookup.findStatic(kernels, "relu32", unary);
-                relu[1] = lookup.findStatic(kernels, "relu64", unary);
-                relu[2] = lookup.findStatic(kernels, "reluBackward32", binary);
-                relu[3] = lookup.findStatic(kernels, "reluBackward64", binary);
-                relu[4] = lookup.findStatic(kernels, "biasRelu32", rows);
-                relu[5] = lookup.findStatic(kernels, "biasRelu64", rows);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
+    /** The kernel {@code name} of {@code type} in VectorLoops; null where this JVM has no Vector API. */
+    private static MethodHandle kernel(String name, MethodType type) {
+        if (!AVAILABLE) {
+            return null;
         }
-        ADAM32 = adam32;
-        ADAM64 = adam64;
-        MOMENTUM32 = momentum32;
-        MOMENTUM64 = momentum64;
-        SHAPE = shape;
-        RELU32 = relu[0];
-        RELU64 = relu[1];
-        RELU_BACKWARD32 = relu[2];
-        RELU_BACKWARD64 = relu[3];
-        BIAS_RELU32 = relu[4];
-        BIAS_RELU64 = relu[5];
+        try {
+            return MethodHandles.publicLookup().findStatic(
+                    Class.forName("org.nn4j.backend.nd4j.vector.VectorLoops"), name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private DirectLoops() {
     }
 
-    /** Whether a backend made without saying updates on the Vector API. */
+    /** Whether a backend made without saying runs its loops on the Vector API. */
     static boolean enabled() {
         return AVAILABLE && !"false".equals(System.getProperty(PROPERTY));
     }
 
-    /** What updates run on, for {@code nn backends}. */
+    /** What the loops run on, for {@code nn backends}. */
     static String description(boolean enabled) {
         if (!enabled) {
             return "optimizer updates and ReLU on copies (start Java with --add-modules jdk.incubator.vector to work"

@@ -531,11 +531,11 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public synchronized void conv2d(Matrix x, Window2d w, Matrix weight, Matrix bias, Matrix out) {
-        Checks.conv2d("conv2d", x, w, weight, bias, out);
         if (hostOps == null) {
             byProducts.forward(x, w, weight, bias, out);
             return;
         }
+        Checks.conv2d("conv2d", x, w, weight, bias, out);
         hostOps.convolution().forward(own(x), w, patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex),
                 own(weight), bias == null ? null : own(bias), own(out));
     }
@@ -543,11 +543,11 @@ public final class Nd4jBackend implements Backend {
     @Override
     public synchronized void conv2dBackward(Matrix grad, Matrix x, Window2d w, Matrix weight, Matrix weightGrad,
             Matrix biasGrad, Matrix inputGrad) {
-        Checks.conv2dBackward(grad, x, w, weight, weightGrad, biasGrad, inputGrad);
         if (hostOps == null) {
             byProducts.backward(grad, x, w, weight, weightGrad, biasGrad, inputGrad);
             return;
         }
+        Checks.conv2dBackward(grad, x, w, weight, weightGrad, biasGrad, inputGrad);
         hostOps.convolution().backward(own(grad), own(x), w, patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex),
                 own(weight), own(weightGrad), biasGrad == null ? null : own(biasGrad),
                 inputGrad == null ? null : own(inputGrad));
