@@ -24,9 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The bad-input corpus (src/test/resources/bad-inputs, made by scripts/make_bad_inputs.py): each case
- * of cases.tsv is a command line on its files that must end in exit 2 with one line on stderr, naming
- * the command and containing the case's expected words, no stack trace, and every file of the corpus
- * as it was.
+ * of cases.tsv and of the other cases-*.tsv tables there (one per topic) is a command line on its
+ * files that must end in exit 2 with one line on stderr, naming the command and containing the case's
+ * expected words, no stack trace, and every file of the corpus as it was.
  */
 class BadInputCorpusTest {
     private static final Path CORPUS = Path.of("src", "test", "resources", "bad-inputs");
@@ -46,15 +46,22 @@ class BadInputCorpusTest {
 
     static List<Case> cases() throws IOException {
         List<Case> cases = new ArrayList<>();
-        for (String line : Files.readAllLines(CORPUS.resolve("cases.tsv"), StandardCharsets.UTF_8)) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
+        List<Path> tables;
+        try (Stream<Path> files = Files.list(CORPUS)) {
+            tables = files.filter(f -> f.getFileName().toString().matches("cases.*\\.tsv")).sorted().toList();
+        }
+        for (Path table : tables) {
+            for (String line : Files.readAllLines(table, StandardCharsets.UTF_8)) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] fields = line.split("\t");
+                if (fields.length != 3) {
+                    throw new IllegalStateException(table.getFileName() + ": not name, command line and message: "
+                            + line);
+                }
+                cases.add(new Case(fields[0], fields[1], fields[2]));
             }
-            String[] fields = line.split("\t");
-            if (fields.length != 3) {
-                throw new IllegalStateException("cases.tsv: not name, command line and message: " + line);
-            }
-            cases.add(new Case(fields[0], fields[1], fields[2]));
         }
         return cases;
     }
