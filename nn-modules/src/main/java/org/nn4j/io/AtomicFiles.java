@@ -3,6 +3,7 @@ package org.nn4j.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,24 @@ public final class AtomicFiles {
 
     /** Writes {@code parts}, one after the other, as the new contents of {@code file}. */
     public static void write(Path file, ByteBuffer... parts) throws IOException {
+        write(file, out -> {
+            for (ByteBuffer part : parts) {
+                while (part.hasRemaining()) {
+                    out.write(part);
+                }
+            }
+        });
+    }
+
+    /** What a file is to hold, written to a channel: large contents need not be in memory at once. */
+    @FunctionalInterface
+    public interface Contents {
+        /** Writes the contents to {@code out}. */
+        void writeTo(WritableByteChannel out) throws IOException;
+    }
+
+    /** Writes what {@code contents} writes as the new contents of {@code file}. */
+    public static void write(Path file, Contents contents) throws IOException {
         Path target = target(file);
         Path directory = target.getParent();
         Files.createDirectories(directory);
@@ -37,26 +56,39 @@ public final class AtomicFiles {
         try {
             keepPermissions(target, temporary);
             try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                for (ByteBuffer part : parts) {
-                    while (part.hasRemaining()) {
-                        out.write(part);
-                    }
-                }
+                contents.writeTo(out);
                 out.force(true);
             }
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            move(temporary, target);
         } finally {
             Files.deleteIfExists(temporary);
         }
-        // Make the rename durable too; a file system that cannot sync a directory only loses durability.
+        syncDirectory(directory);
+    }
+
+    /**
+     * Renames {@code from} to {@code to} in one step, replacing {@code to}, and makes the rename
+     * durable: a crash leaves the one name or the other.
+     */
+    public static void rename(Path from, Path to) throws IOException {
+        move(from, to);
+        syncDirectory(to.toAbsolutePath().getParent());
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Makes renames in {@code directory} durable; a file system that cannot sync a directory only loses durability. */
+    private static void syncDirectory(Path directory) {
         try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);
         } catch (IOException e) {
-            // The file is complete either way.
+            // The files are complete either way.
         }
     }
 

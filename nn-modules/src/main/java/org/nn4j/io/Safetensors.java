@@ -1,23 +1,25 @@
 package org.nn4j.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The safetensors format: an 8-byte little-endian header length {@code N}, {@code N} bytes of JSON
@@ -29,6 +31,13 @@ import java.util.Map;
  * fails as surely as a flipped bit in a weight. Files from before that carry {@value
  * #TENSOR_CHECKSUM}, the SHA-256 of the tensor bytes alone, which is verified too.
  *
+ * <p>Files are read and written a tensor at a time, so their size is bounded by memory alone (and a
+ * tensor by Java's arrays: {@value #MAX_TENSOR_VALUES} values). The header is bounded as the format's
+ * reference reader bounds it, {@value #MAX_HEADER_BYTES} bytes, and so are the entries in it: at most
+ * {@value #MAX_TENSORS} tensors, {@value #MAX_METADATA} metadata entries and {@value #MAX_DIMENSIONS}
+ * dimensions a tensor, counted while the header is read, so that no header costs more memory than
+ * its own size a few times over. Writing refuses what reading would refuse.
+ *
  * <p>Writes are atomic: the file is written beside its target, forced to disk and renamed over it,
  * so a crash leaves either the old file or the new one, never half of one.
  */
@@ -37,11 +46,21 @@ public final class Safetensors {
     public static final String CHECKSUM = "nn4j.checksum";
     /** Metadata key of the SHA-256 (hex) of the tensor bytes alone, as older files carry it. */
     public static final String TENSOR_CHECKSUM = "nn4j.sha256";
-    private static final ObjectMapper HEADER_JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final long MAX_HEADER = 100L << 20;
-    /** The largest file read: Java's arrays hold fewer than 2^31 bytes. */
-    private static final long MAX_FILE = Integer.MAX_VALUE - 64;
+    /** The largest header, in bytes: the bound of the format's reference reader. */
+    public static final int MAX_HEADER_BYTES = 100_000_000;
+    /** The most tensors a file may name (a model of 20,000 layers of five tensors each). */
+    public static final int MAX_TENSORS = 100_000;
+    /** The most metadata entries a file may have (nn4j writes fewer than ten). */
+    public static final int MAX_METADATA = 1_000;
+    /** The most dimensions a tensor may have. */
+    public static final int MAX_DIMENSIONS = 32;
+    /** The most values a tensor may hold: what one Java array holds. */
+    public static final int MAX_TENSOR_VALUES = Integer.MAX_VALUE - 8;
+    /** The largest file that is not a regular file (a pipe) read here: it is held whole to learn its size. */
+    private static final long MAX_STREAMED_FILE = Integer.MAX_VALUE - 64;
+    private static final ObjectMapper CANONICAL_JSON = new ObjectMapper();
+    /** Bytes converted at a time between values and the file. */
+    private static final int CHUNK_BYTES = 1 << 20;
 
     private Safetensors() {
     }
@@ -65,21 +84,18 @@ public final class Safetensors {
         }
 
         int elementBytes() {
+            return elementBytes(dtype);
+        }
+
+        static int elementBytes(String dtype) {
             return dtype.equals("F32") ? 4 : 8;
         }
     }
 
     /** The little-endian bytes of {@code values} as elements of {@code dtype} ({@code F32} or {@code F64}). */
     public static byte[] bytes(String dtype, double[] values) {
-        boolean f32 = dtype.equals("F32");
-        ByteBuffer out = ByteBuffer.allocate(values.length * (f32 ? 4 : 8)).order(ByteOrder.LITTLE_ENDIAN);
-        for (double v : values) {
-            if (f32) {
-                out.putFloat((float) v);
-            } else {
-                out.putDouble(v);
-            }
-        }
+        ByteBuffer out = ByteBuffer.allocate(values.length * Tensor.elementBytes(dtype)).order(ByteOrder.LITTLE_ENDIAN);
+        encode(dtype, values, 0, values.length, out);
         return out.array();
     }
 
@@ -89,16 +105,55 @@ public final class Safetensors {
      * @throws IllegalArgumentException when the bytes are not a whole number of elements
      */
     public static double[] values(String dtype, byte[] bytes) {
-        int size = dtype.equals("F32") ? 4 : 8;
+        int size = Tensor.elementBytes(dtype);
         if (bytes.length % size != 0) {
             throw new IllegalArgumentException(bytes.length + " bytes are not a whole number of " + dtype + " values");
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         double[] values = new double[bytes.length / size];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = size == 4 ? in.getFloat() : in.getDouble();
-        }
+        decode(dtype, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), values, 0, values.length);
         return values;
+    }
+
+    /** Puts {@code values[from, to)} into {@code out} as elements of {@code dtype}. */
+    private static void encode(String dtype, double[] values, int from, int to, ByteBuffer out) {
+        switch (dtype) {
+            case "F32" -> {
+                for (int i = from; i < to; i++) {
+                    out.putFloat((float) values[i]);
+                }
+            }
+            case "I64" -> {
+                for (int i = from; i < to; i++) {
+                    out.putLong((long) values[i]);
+                }
+            }
+            default -> {
+                for (int i = from; i < to; i++) {
+                    out.putDouble(values[i]);
+                }
+            }
+        }
+    }
+
+    /** Fills {@code values[from, to)} from {@code in}'s elements of {@code dtype}. */
+    private static void decode(String dtype, ByteBuffer in, double[] values, int from, int to) {
+        switch (dtype) {
+            case "F32" -> {
+                for (int i = from; i < to; i++) {
+                    values[i] = in.getFloat();
+                }
+            }
+            case "I64" -> {
+                for (int i = from; i < to; i++) {
+                    values[i] = in.getLong();
+                }
+            }
+            default -> {
+                for (int i = from; i < to; i++) {
+                    values[i] = in.getDouble();
+                }
+            }
+        }
     }
 
     /**
@@ -121,56 +176,92 @@ public final class Safetensors {
         WHOLE
     }
 
-    /** Writes {@code tensors} and {@code metadata} to {@code file} atomically. */
-    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        long dataLength = 0;
-        for (Tensor t : tensors.values()) {
-            dataLength += (long) t.values().length * t.elementBytes();
-        }
-        if (dataLength > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("tensors of " + dataLength + " bytes are more than one file can hold here");
-        }
-        ByteBuffer data = ByteBuffer.allocate((int) dataLength).order(ByteOrder.LITTLE_ENDIAN);
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode header = json.createObjectNode();
-        ObjectNode meta = header.putObject("__metadata__");
+    /**
+     * Writes {@code tensors} and {@code metadata} to {@code file} atomically, a tensor at a time.
+     *
+     * @return the file's {@value #CHECKSUM}
+     * @throws InvalidInputException naming the file when its header would be more than a reader takes:
+     *     over {@value #MAX_HEADER_BYTES} bytes, {@value #MAX_TENSORS} tensors or {@value #MAX_METADATA}
+     *     metadata entries
+     */
+    public static String write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        Map<String, String> covered = new LinkedHashMap<>();
         metadata.forEach((key, value) -> {
             if (!key.equals(CHECKSUM) && !key.equals(TENSOR_CHECKSUM)) {
-                meta.put(key, value);
+                covered.put(key, value);
             }
         });
-        List<TensorEntry> entries = new ArrayList<>();
+        if (tensors.size() > MAX_TENSORS || covered.size() + 1 > MAX_METADATA) {
+            throw new InvalidInputException(file + ": " + tensors.size() + " tensors and " + (covered.size() + 1)
+                    + " metadata entries; a file holds at most " + MAX_TENSORS + " and " + MAX_METADATA);
+        }
+        List<SafetensorsHeader.Entry> entries = new ArrayList<>();
+        long offset = 0;
         for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
             Tensor t = entry.getValue();
-            long begin = data.position();
-            for (double v : t.values()) {
-                if (t.dtype().equals("F32")) {
-                    data.putFloat((float) v);
-                } else if (t.dtype().equals("I64")) {
-                    data.putLong((long) v);
-                } else {
-                    data.putDouble(v);
-                }
-            }
-            ObjectNode node = header.putObject(entry.getKey());
-            node.put("dtype", t.dtype());
-            Arrays.stream(t.shape()).forEach(node.putArray("shape")::add);
-            node.putArray("data_offsets").add(begin).add(data.position());
-            entries.add(new TensorEntry(entry.getKey(), t.dtype(), t.shape(), begin, data.position()));
+            long end = offset + (long) t.values().length * t.elementBytes();
+            entries.add(new SafetensorsHeader.Entry(entry.getKey(), t.dtype(), t.shape(), offset, end));
+            offset = end;
         }
-        Map<String, String> covered = new LinkedHashMap<>();
-        meta.fields().forEachRemaining(m -> covered.put(m.getKey(), m.getValue().asText()));
-        meta.put(CHECKSUM, checksum(covered, entries, data.array(), 0, data.array().length));
-        byte[] headerBytes = json.writeValueAsBytes(header);
+        MessageDigest sha = canonicalDigest(covered, entries);
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (Tensor t : tensors.values()) {
+            forEachChunk(t, chunk, sha::update);
+        }
+        String checksum = hex(sha);
+        ObjectNode header = CANONICAL_JSON.createObjectNode();
+        ObjectNode meta = header.putObject("__metadata__");
+        covered.forEach(meta::put);
+        meta.put(CHECKSUM, checksum);
+        for (SafetensorsHeader.Entry e : entries) {
+            ObjectNode node = header.putObject(e.name());
+            node.put("dtype", e.dtype());
+            Arrays.stream(e.shape()).forEach(node.putArray("shape")::add);
+            node.putArray("data_offsets").add(e.begin()).add(e.end());
+        }
+        byte[] headerBytes = CANONICAL_JSON.writeValueAsBytes(header);
         int padded = (headerBytes.length + 7) / 8 * 8;
+        if (padded > MAX_HEADER_BYTES) {
+            throw new InvalidInputException(file + ": its header would be " + padded + " bytes, more than the "
+                    + MAX_HEADER_BYTES + " a safetensors file may have (the metadata holds too much)");
+        }
         ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         prefix.putLong(padded).put(headerBytes);
         while (prefix.hasRemaining()) {
             prefix.put((byte) ' ');
         }
         prefix.flip();
-        data.flip();
-        AtomicFiles.write(file, prefix, data);
+        AtomicFiles.write(file, out -> {
+            writeFully(out, prefix);
+            for (Tensor t : tensors.values()) {
+                forEachChunk(t, chunk, bytes -> writeFully(out, bytes));
+            }
+        });
+        return checksum;
+    }
+
+    /** Something done with each chunk of a tensor's bytes. */
+    private interface ChunkSink {
+        void accept(ByteBuffer bytes) throws IOException;
+    }
+
+    /** Hands {@code t}'s bytes to {@code sink} a chunk at a time, through {@code chunk}. */
+    private static void forEachChunk(Tensor t, ByteBuffer chunk, ChunkSink sink) throws IOException {
+        int perChunk = CHUNK_BYTES / t.elementBytes();
+        double[] values = t.values();
+        for (int from = 0; from < values.length; from += perChunk) {
+            chunk.clear();
+            encode(t.dtype(), values, from, Math.min(values.length, from + perChunk), chunk);
+            chunk.flip();
+            sink.accept(chunk);
+        }
+    }
+
+    private static void writeFully(WritableByteChannel out, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
     }
 
     /**
@@ -180,7 +271,27 @@ public final class Safetensors {
      *     header, overlapping or missing tensor bytes, or a checksum that does not match
      */
     public static Contents read(Path file) {
-        return read(InputFiles.read(file, MAX_FILE, "a safetensors file"), file.toString());
+        if (!Files.isRegularFile(file)) {
+            // A pipe or a device: held whole, as its size is only known at its end.
+            return read(InputFiles.read(file, MAX_STREAMED_FILE, "a safetensors file"), file.toString());
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, Files.size(file), file.toString(), true, true);
+        } catch (IOException e) {
+            throw InputFiles.unreadable(file, e);
+        }
+    }
+
+    /**
+     * The metadata of a file, read from its header alone (no tensor bytes, no checksum compared), or
+     * null when the file is missing or not a safetensors file.
+     */
+    public static Map<String, String> metadata(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, Files.size(file), file.toString(), false, false).metadata();
+        } catch (IOException | InvalidInputException e) {
+            return null;
+        }
     }
 
     /**
@@ -194,187 +305,153 @@ public final class Safetensors {
 
     /** As {@link #read(byte[], String)}; without {@code verify}, the checksums are not compared (for fuzzing). */
     static Contents read(byte[] bytes, String file, boolean verify) {
-        if (bytes.length < 8) {
-            throw new InvalidInputException(file + ": truncated: " + bytes.length + " bytes, fewer than the 8 of the"
-                    + " header length; not a safetensors file");
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLength = buffer.getLong(0);
-        if (headerLength < 2 || headerLength > MAX_HEADER || headerLength > bytes.length - 8) {
-            throw new InvalidInputException(file + ": header length " + headerLength + " does not fit a file of "
-                    + bytes.length + " bytes; truncated, or not a safetensors file");
-        }
-        JsonNode header;
         try {
-            header = HEADER_JSON.readTree(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(file + ": the header is not valid JSON (" + e.getOriginalMessage() + ")");
+            return read(new java.io.ByteArrayInputStream(bytes), bytes.length, file, verify, true);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("bytes in memory cannot fail to be read", e);
         }
-        if (header == null || !header.isObject()) {
-            throw new InvalidInputException(file + ": the header is not a JSON object");
+    }
+
+    /**
+     * Reads a file of {@code size} bytes from {@code in}: header, then (with {@code tensors}) each
+     * tensor in the order of its bytes, verifying the checksum as the bytes go by.
+     */
+    private static Contents read(InputStream in, long size, String file, boolean verify, boolean tensors)
+            throws IOException {
+        if (size < 8) {
+            throw new InvalidInputException(file + ": truncated: " + size + " bytes, fewer than the 8 of the header"
+                    + " length; not a safetensors file");
         }
-        int dataStart = 8 + (int) headerLength;
-        int dataLength = bytes.length - dataStart;
-        Map<String, String> metadata = new LinkedHashMap<>();
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        List<TensorEntry> entries = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (entry.getKey().equals("__metadata__")) {
-                if (!entry.getValue().isObject()) {
-                    throw new InvalidInputException(file + ": __metadata__ is not a JSON object");
-                }
-                for (Iterator<Map.Entry<String, JsonNode>> m = entry.getValue().fields(); m.hasNext();) {
-                    Map.Entry<String, JsonNode> item = m.next();
-                    if (!item.getValue().isTextual()) {
-                        throw new InvalidInputException(file + ": metadata '" + InvalidInputException.shown(item.getKey())
-                                + "' is not a string; safetensors metadata maps strings to strings");
-                    }
-                    metadata.put(item.getKey(), item.getValue().asText());
-                }
-                continue;
-            }
-            entries.add(entry(file, entry.getKey(), entry.getValue(), dataLength));
+        ByteBuffer lengthBytes = ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLength = lengthBytes.remaining() == 8 ? lengthBytes.getLong(0) : -1;
+        if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
+            throw new InvalidInputException(file + ": header length " + headerLength + " does not fit a file of "
+                    + size + " bytes" + (headerLength > MAX_HEADER_BYTES && headerLength <= size - 8
+                            ? " (a header may have at most " + MAX_HEADER_BYTES + ")"
+                            : "; truncated, or not a safetensors file"));
         }
-        List<long[]> ranges = new ArrayList<>();
-        entries.forEach(e -> ranges.add(new long[] {e.begin(), e.end()}));
-        ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+        byte[] headerBytes = in.readNBytes((int) headerLength);
+        if (headerBytes.length != headerLength) {
+            throw new InvalidInputException(file + ": truncated in its header");
+        }
+        long dataLength = size - 8 - headerLength;
+        SafetensorsHeader header = SafetensorsHeader.parse(headerBytes, file, dataLength);
+        Map<String, String> metadata = header.metadata();
+        List<SafetensorsHeader.Entry> entries = header.entries();
+        List<SafetensorsHeader.Entry> byOffset = new ArrayList<>(entries);
+        byOffset.sort((a, b) -> Long.compare(a.begin(), b.begin()));
         long expectedStart = 0;
-        for (long[] range : ranges) {
-            if (range[0] != expectedStart) {
+        for (SafetensorsHeader.Entry e : byOffset) {
+            if (e.begin() != expectedStart) {
                 throw new InvalidInputException(file + ": tensor bytes overlap or leave a gap at byte " + expectedStart
                         + " of the data");
             }
-            expectedStart = range[1];
+            expectedStart = e.end();
         }
         if (expectedStart != dataLength) {
             throw new InvalidInputException(file + ": " + (dataLength - expectedStart) + " bytes after the last tensor;"
                     + " the tensors cover " + expectedStart + " of " + dataLength);
         }
-        Verified verified = Verified.NONE;
-        String whole = metadata.get(CHECKSUM);
-        String tensorsOnly = metadata.get(TENSOR_CHECKSUM);
-        if (verify && whole != null) {
+        if (!tensors) {
+            return new Contents(Map.of(), metadata, Verified.NONE);
+        }
+        String whole = verify ? metadata.get(CHECKSUM) : null;
+        String tensorsOnly = verify && whole == null ? metadata.get(TENSOR_CHECKSUM) : null;
+        MessageDigest sha = null;
+        if (whole != null) {
             Map<String, String> covered = new LinkedHashMap<>(metadata);
             covered.remove(CHECKSUM);
-            String actual = checksum(covered, entries, bytes, dataStart, dataLength);
+            sha = canonicalDigest(covered, entries);
+        } else if (tensorsOnly != null) {
+            sha = sha256();
+        }
+        Map<String, double[]> values = new java.util.HashMap<>();
+        byte[] chunk = new byte[CHUNK_BYTES];
+        for (SafetensorsHeader.Entry e : byOffset) {
+            values.put(e.name(), values(e, in, chunk, sha, file));
+        }
+        if (whole != null) {
+            String actual = hex(sha);
             if (!actual.equals(whole)) {
                 throw new InvalidInputException(file + ": checksum mismatch: header and tensors hash to " + actual
                         + ", the file records " + cut(whole) + "; the file is corrupt or was edited");
             }
-            verified = Verified.WHOLE;
-        } else if (verify && tensorsOnly != null) {
-            String actual = sha256(Arrays.copyOfRange(bytes, dataStart, bytes.length));
+        } else if (tensorsOnly != null) {
+            String actual = hex(sha).substring("sha256:".length());
             if (!actual.equals(tensorsOnly)) {
                 throw new InvalidInputException(file + ": checksum mismatch: the tensor bytes hash to " + actual
                         + ", the header records " + cut(tensorsOnly) + "; the file is corrupt");
             }
-            verified = Verified.TENSORS;
         }
-        for (TensorEntry e : entries) {
-            tensors.put(e.name(), e.read(buffer, dataStart));
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        for (SafetensorsHeader.Entry e : entries) {
+            result.put(e.name(), new Tensor(e.dtype(), e.shape(), values.get(e.name())));
         }
-        return new Contents(tensors, metadata, verified);
+        return new Contents(result, metadata, whole != null ? Verified.WHOLE
+                : tensorsOnly != null ? Verified.TENSORS : Verified.NONE);
     }
 
-    /** One tensor's header entry, checked against the data's length. */
-    private record TensorEntry(String name, String dtype, long[] shape, long begin, long end) {
-        Tensor read(ByteBuffer buffer, int dataStart) {
-            int elementBytes = dtype.equals("F32") ? 4 : 8;
-            double[] values = new double[(int) ((end - begin) / elementBytes)];
-            for (int i = 0; i < values.length; i++) {
-                int at = dataStart + (int) begin + i * elementBytes;
-                values[i] = elementBytes == 4 ? buffer.getFloat(at)
-                        : dtype.equals("I64") ? buffer.getLong(at) : buffer.getDouble(at);
+    /** Reads the bytes of entry {@code e} from {@code in} (the next bytes there), feeding {@code sha} if given. */
+    private static double[] values(SafetensorsHeader.Entry e, InputStream in, byte[] chunk, MessageDigest sha,
+            String file) throws IOException {
+        int elementBytes = Tensor.elementBytes(e.dtype());
+        double[] values = new double[(int) ((e.end() - e.begin()) / elementBytes)];
+        int perChunk = chunk.length / elementBytes;
+        for (int from = 0; from < values.length; from += perChunk) {
+            int count = Math.min(perChunk, values.length - from);
+            int n = in.readNBytes(chunk, 0, count * elementBytes);
+            if (n != count * elementBytes) {
+                throw new InvalidInputException(file + ": truncated in tensor '" + InvalidInputException.shown(e.name())
+                        + "'; the file is shorter than its header says");
             }
-            return new Tensor(dtype, shape, values);
+            if (sha != null) {
+                sha.update(chunk, 0, n);
+            }
+            decode(e.dtype(), ByteBuffer.wrap(chunk, 0, n).order(ByteOrder.LITTLE_ENDIAN), values, from, from + count);
         }
+        return values;
     }
 
     /**
-     * The checksum of a file: SHA-256 over a canonical form of its header (metadata but the checksum
-     * itself, by key; each tensor's name, dtype, shape and offsets, by name), so that rewriting the JSON
-     * with other spacing or key order keeps it, followed by the tensor bytes.
+     * A SHA-256 that has taken the canonical form of a header (metadata but the checksum itself, by
+     * key; each tensor's name, dtype, shape and offsets, by name), so that rewriting the JSON with other
+     * spacing or key order keeps the checksum; the tensor bytes follow.
      */
-    private static String checksum(Map<String, String> metadata, List<TensorEntry> entries, byte[] bytes, int from,
-            int length) {
-        com.fasterxml.jackson.databind.node.ArrayNode canonical = HEADER_JSON.createArrayNode();
-        com.fasterxml.jackson.databind.node.ArrayNode meta = canonical.addArray();
-        new java.util.TreeMap<>(metadata).forEach((k, v) -> meta.addArray().add(k).add(v));
-        List<TensorEntry> sorted = new ArrayList<>(entries);
+    private static MessageDigest canonicalDigest(Map<String, String> metadata, List<SafetensorsHeader.Entry> entries) {
+        ArrayNode canonical = CANONICAL_JSON.createArrayNode();
+        ArrayNode meta = canonical.addArray();
+        new TreeMap<>(metadata).forEach((k, v) -> meta.addArray().add(k).add(v));
+        List<SafetensorsHeader.Entry> sorted = new ArrayList<>(entries);
         sorted.sort((a, b) -> a.name().compareTo(b.name()));
-        for (TensorEntry e : sorted) {
-            com.fasterxml.jackson.databind.node.ArrayNode t = canonical.addArray().add(e.name()).add(e.dtype());
+        for (SafetensorsHeader.Entry e : sorted) {
+            ArrayNode t = canonical.addArray().add(e.name()).add(e.dtype());
             Arrays.stream(e.shape()).forEach(t.addArray()::add);
             t.add(e.begin()).add(e.end());
         }
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] head = HEADER_JSON.writeValueAsBytes(canonical);
+            MessageDigest sha = sha256();
+            byte[] head = CANONICAL_JSON.writeValueAsBytes(canonical);
             sha.update(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(head.length).array());
             sha.update(head);
-            sha.update(bytes, from, length);
-            return "sha256:" + HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
+            return sha;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of strings and numbers is always JSON", e);
         }
     }
 
-    private static TensorEntry entry(String file, String name, JsonNode node, int dataLength) {
-        String where = file + ": tensor '" + InvalidInputException.shown(name) + "'";
-        JsonNode dtype = node.get("dtype");
-        JsonNode shapeNode = node.get("shape");
-        JsonNode offsets = node.get("data_offsets");
-        if (!node.isObject() || dtype == null || shapeNode == null || !shapeNode.isArray() || offsets == null
-                || !offsets.isArray() || offsets.size() != 2) {
-            throw new InvalidInputException(where + " needs dtype, shape and data_offsets [begin, end]");
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
-        if (!dtype.asText().equals("F32") && !dtype.asText().equals("F64") && !dtype.asText().equals("I64")) {
-            throw new InvalidInputException(where + " has dtype " + InvalidInputException.shown(dtype.asText())
-                    + "; nn4j reads F32, F64 and I64");
-        }
-        long[] shape = new long[shapeNode.size()];
-        long count = 1;
-        for (int i = 0; i < shape.length; i++) {
-            JsonNode d = shapeNode.get(i);
-            shape[i] = d.isIntegralNumber() && d.canConvertToLong() ? d.asLong() : -1;
-            if (shape[i] < 0) {
-                throw new InvalidInputException(where + " has shape " + InvalidInputException.shown(shapeNode.toString())
-                        + "; dimensions are whole numbers of at least 0");
-            }
-            count = shape[i] == 0 || count == 0 ? 0 : count > Long.MAX_VALUE / 8 / shape[i] ? -1 : count * shape[i];
-            if (count < 0) {
-                throw new InvalidInputException(where + " has shape " + InvalidInputException.shown(shapeNode.toString())
-                        + ", more values than any file holds");
-            }
-        }
-        JsonNode b = offsets.get(0);
-        JsonNode e = offsets.get(1);
-        long begin = b.isIntegralNumber() && b.canConvertToLong() ? b.asLong() : -1;
-        long end = e.isIntegralNumber() && e.canConvertToLong() ? e.asLong() : -1;
-        int elementBytes = dtype.asText().equals("F32") ? 4 : 8;
-        if (begin < 0 || end < begin || end > dataLength) {
-            throw new InvalidInputException(where + ": data_offsets " + InvalidInputException.shown(offsets.toString())
-                    + " lie outside the " + dataLength + " bytes of data; the file is truncated or corrupt");
-        }
-        if (end - begin != count * elementBytes) {
-            throw new InvalidInputException(where + ": shape " + Arrays.toString(shape) + " needs " + count * elementBytes
-                    + " bytes, data_offsets give " + (end - begin));
-        }
-        return new TensorEntry(name, dtype.asText(), shape, begin, end);
+    }
+
+    private static String hex(MessageDigest sha) {
+        return "sha256:" + HexFormat.of().formatHex(sha.digest());
     }
 
     private static String cut(String checksum) {
         return checksum.length() <= 100 ? checksum : InvalidInputException.shown(checksum);
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }
