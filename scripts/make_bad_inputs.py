@@ -199,11 +199,34 @@ def models():
         write(f"models/v1-{name}.safetensors", model_bytes(v1, v1_data))
 
 
+def model_bounds():
+    """Model files refused for what their header holds: bounds, duplicates, a state file that is not there."""
+    header, data = read_model(os.path.join(OUT, "good.safetensors"))
+    tensors = {k: v for k, v in header.items() if k != "__metadata__"}
+    twice = json.loads(json.dumps(header))
+    twice["__metadata__"]["nn4j.class_names"] = json.dumps(["a", "a", "b"])
+    write("models/duplicate-classes.safetensors", model_bytes(twice, data))
+    crowded = json.loads(json.dumps(header))
+    crowded["__metadata__"].update({f"note.{i}": "x" for i in range(1000)})
+    write("models/many-metadata.safetensors", model_bytes(crowded, data))
+    head = json.dumps(header).encode("utf-8") + b' {"second": "object"}'
+    head += b" " * (-len(head) % 8)
+    write("models/text-after-header.safetensors", struct.pack("<Q", len(head)) + head + data)
+    # A state_dict as PyTorch saves it: the tensors alone, no nn4j metadata.
+    write("models/state-dict.safetensors", model_bytes({**tensors, "__metadata__": {"format": "pt"}}, data, sign=False))
+    stateless = json.loads(json.dumps(header))
+    del stateless["__metadata__"]["nn4j.optimizer_state"]
+    stateless["__metadata__"]["nn4j.optimizer_state_file"] = json.dumps(
+        {"file": "missing-state.safetensors.optimizer", "checksum": "sha256:" + "0" * 64})
+    write("models/missing-state.safetensors", model_bytes(stateless, data))
+
+
 if __name__ == "__main__":
     csv_files()
     idx_dirs()
     specs()
     models()
+    model_bounds()
     write("cases/missing-key.json", json.dumps({"layers": [4, 3], "activation": "relu"}))
     write("cases/not-finite.json", '{"model": {"input": [2], "layers": [{"type": "linear", "out_features": 2}]},'
           ' "parameters": {}, "x": [[1, 1e999]], "y": [[1, 0]]}')

@@ -22,6 +22,7 @@ import org.nn4j.data.Standardizer;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.io.ModelFile;
+import org.nn4j.io.OptimizerStateFile;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.spec.LossType;
 import org.nn4j.nn.spec.ModelSpec;
@@ -184,7 +185,13 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         // Outputs are checked before any work: an epoch is never lost to an unwritable or wrong path.
         Map<String, Path> outputs = new LinkedHashMap<>();
-        outputs.put("--out", modelOut != null ? modelOut : resume);
+        Path modelFile = modelOut != null ? modelOut : resume;
+        outputs.put("--out", modelFile);
+        if (modelFile != null) {
+            List<Path> beside = OptimizerStateFile.savedFiles(modelFile);
+            outputs.put("--out's optimizer state", beside.get(1));
+            outputs.put("--out's optimizer state, while saved", beside.get(2));
+        }
         outputs.put("--plot", plot);
         outputs.put("--metrics-json", metricsJson);
         Map<String, Path> inputs = new LinkedHashMap<>();
@@ -194,6 +201,9 @@ final class TrainCommand implements Callable<Integer> {
         inputs.put("--model", modelSpec);
         if (modelOut != null) {
             inputs.put("--resume", resume);
+            if (resume != null) {
+                inputs.put("--resume's optimizer state", OptimizerStateFile.of(resume));
+            }
         }
         OutputFiles.require(outputs, inputs);
         if (averageEvery < 1) {

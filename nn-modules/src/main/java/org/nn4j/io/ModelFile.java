@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
@@ -33,14 +33,19 @@ import org.nn4j.nn.spec.ModuleRegistry;
  * laid out as PyTorch names and lays them out for the {@code torch.nn.Sequential} of the same spec
  * ({@code 0.weight} of shape {@code [out_features, in_features]}, {@code 1.running_mean}...), in the
  * model's dtype, so that {@code load_state_dict(..., strict=True)} takes them. Metadata (strings):
- * {@code nn4j.format}, {@code nn4j.spec} (the model spec, JSON), {@code nn4j.class_names} (JSON), with
- * standardised inputs {@code nn4j.input} ({@code {"mean": [...], "std": [...]}}), for resuming {@code
- * nn4j.optimizer_state} (per slot, per parameter name, the state's little-endian bytes in the model's
- * dtype and PyTorch's layout, base64), {@code nn4j.training} (JSON), and {@code nn4j.checksum}, over
- * header, metadata and tensor bytes ({@link Safetensors}), without which a version-2 file is refused.
- * Loading refuses weights, buffers, optimizer state and standardisation that are not finite, and
- * builds no layer larger than the file's tensors can fill. Version-1 files (one MLP, {@code layers.I.weight} as {@code [in,
- * out]}) still load.
+ * {@code nn4j.format}, {@code nn4j.spec} (the model spec, JSON), {@code nn4j.class_names} (JSON, no two
+ * alike), with standardised inputs {@code nn4j.input} ({@code {"mean": [...], "std": [...]}}), {@code
+ * nn4j.training} (JSON), and {@code nn4j.checksum}, over header, metadata and tensor bytes ({@link
+ * Safetensors}), without which a version-2 file is refused.
+ *
+ * <p>The optimizer's state, which only a resumed run needs, is a file of its own beside the model
+ * file ({@link OptimizerStateFile}), which the model file names, with its checksum, under {@value
+ * OptimizerStateFile#KEY}. Files written before kept it in the metadata as {@code
+ * nn4j.optimizer_state} (base64), which still loads.
+ *
+ * <p>Loading refuses weights, buffers, optimizer state and standardisation that are not finite, and
+ * builds no layer larger than the file's tensors can fill. Version-1 files (one MLP, {@code
+ * layers.I.weight} as {@code [in, out]}) still load.
  */
 public final class ModelFile {
     /** The format written: model spec, tensors by {@code state_dict} name, classes, training. */
@@ -81,15 +86,26 @@ public final class ModelFile {
      * @param model the model with the file's parameters and buffers
      * @param classNames the name of each output
      * @param standardizer the input standardisation, or null
-     * @param optimizerState per slot, the state of each parameter in the order of {@link
-     *     Model#parameters()}, laid out as the parameter's matrix; empty when the file has none
+     * @param stateReader reads the optimizer state (see {@link #optimizerState()})
      * @param training the {@code nn4j.training} metadata, or an empty object
      */
     public record Loaded(Model model, List<String> classNames, Standardizer standardizer,
-            Map<String, List<double[]>> optimizerState, JsonNode training) {
+            Supplier<Map<String, List<double[]>>> stateReader, JsonNode training) {
         /** The model's loss. */
         public Loss loss() {
             return model.loss();
+        }
+
+        /**
+         * Per slot, the optimizer state of each parameter in the order of {@link Model#parameters()},
+         * laid out as the parameter's matrix; empty when the model was saved without. Read from the
+         * optimizer state file at each call, as only resuming needs it.
+         *
+         * @throws InvalidInputException naming the files, when the state file is missing, of another
+         *     save, or damaged
+         */
+        public Map<String, List<double[]>> optimizerState() {
+            return stateReader.get();
         }
     }
 
@@ -106,6 +122,9 @@ public final class ModelFile {
             throw new IllegalArgumentException(classNames.size() + " class names for " + model.outputSize()
                     + " outputs");
         }
+        if (new java.util.HashSet<>(classNames).size() != classNames.size()) {
+            throw new IllegalArgumentException("two classes of the same name in " + classNames);
+        }
         String dtype = tensorType(model.dtype());
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
         model.stateDict().forEach((name, t) -> tensors.put(name, new Safetensors.Tensor(dtype, t.shape(), t.values())));
@@ -120,22 +139,11 @@ public final class ModelFile {
             metadata.put("nn4j.input", json(input));
         }
         if (!optimizerState.isEmpty()) {
-            List<String> names = List.copyOf(model.parameters().keySet());
-            List<Parameter> parameters = List.copyOf(model.parameters().values());
-            Map<String, Map<String, String>> state = new LinkedHashMap<>();
-            optimizerState.forEach((slot, matrices) -> {
-                Map<String, String> perParameter = new LinkedHashMap<>();
-                for (int i = 0; i < matrices.size(); i++) {
-                    TensorData t = model.export(matrices.get(i), parameters.get(i).layout());
-                    perParameter.put(names.get(i), Base64.getEncoder().encodeToString(
-                            Safetensors.bytes(dtype, t.values())));
-                }
-                state.put(slot, perParameter);
-            });
-            metadata.put("nn4j.optimizer_state", json(state));
+            metadata.put(OptimizerStateFile.KEY, OptimizerStateFile.write(file, model, dtype, optimizerState));
         }
         metadata.put("nn4j.training", json(training));
         Safetensors.write(file, tensors, metadata);
+        OptimizerStateFile.settleAfterSave(file, !optimizerState.isEmpty());
     }
 
     /**
@@ -184,39 +192,9 @@ public final class ModelFile {
             standardizer = standardizer(file, floats(file, input.path("mean"), model.inputSize()),
                     floats(file, input.path("std"), model.inputSize()));
         }
-        Map<String, List<double[]>> state = new LinkedHashMap<>();
-        if (metadata.containsKey("nn4j.optimizer_state")) {
-            JsonNode slots = tree(file, "nn4j.optimizer_state", metadata.get("nn4j.optimizer_state"));
-            String dtypeName = tensorType(saved);
-            for (Iterator<Map.Entry<String, JsonNode>> it = slots.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> slot = it.next();
-                List<double[]> perParameter = new ArrayList<>();
-                for (Map.Entry<String, Parameter> p : model.parameters().entrySet()) {
-                    JsonNode encoded = slot.getValue().get(p.getKey());
-                    Matrix m = p.getValue().value();
-                    if (encoded == null || !encoded.isTextual()) {
-                        throw new InvalidInputException(file + ": nn4j.optimizer_state has no '" + slot.getKey() + "'"
-                                + " state for " + p.getKey());
-                    }
-                    double[] values;
-                    try {
-                        values = Safetensors.values(dtypeName, Base64.getDecoder().decode(encoded.asText()));
-                    } catch (IllegalArgumentException e) {
-                        throw new InvalidInputException(file + ": nn4j.optimizer_state of " + p.getKey()
-                                + " is not valid base64");
-                    }
-                    if (values.length != m.size()) {
-                        throw new InvalidInputException(file + ": nn4j.optimizer_state has " + values.length
-                                + " values of '" + slot.getKey() + "' for " + p.getKey() + ", which has " + m.size());
-                    }
-                    requireFinite(file, "nn4j.optimizer_state '" + slot.getKey() + "' of " + p.getKey(), values);
-                    perParameter.add(p.getValue().layout().fromTensor(values, m.rows(), m.cols()));
-                }
-                state.put(slot.getKey(), perParameter);
-            }
-        }
         JsonNode training = tree(file, "nn4j.training", metadata.getOrDefault("nn4j.training", "{}"));
-        return new Loaded(model, classNames, standardizer, state, training);
+        return new Loaded(model, classNames, standardizer, () -> OptimizerStateFile.read(file, metadata, model, tensorType(saved)),
+                training);
     }
 
     /**
@@ -229,6 +207,12 @@ public final class ModelFile {
     public static Loaded loadStateDict(Path file, ModelSpec spec, ModuleRegistry registry, Backend backend,
             DType dtype) {
         Safetensors.Contents contents = Safetensors.read(file);
+        String format = contents.metadata().get("nn4j.format");
+        if (format != null) {
+            throw new InvalidInputException(file + ": an nn4j model file (" + InvalidInputException.shown(format)
+                    + "), with its own spec, classes and standardisation, which a separate spec would drop; read it"
+                    + " without one (a spec goes with a state_dict that PyTorch saved)");
+        }
         Model model = registry.build(spec, backend, dtype != null ? dtype : fileDType(file, contents), file + ": spec",
                 valueCount(contents), "the tensors of " + file);
         loadTensors(file, model, contents.tensors());
@@ -236,7 +220,7 @@ public final class ModelFile {
         for (int i = 0; i < model.outputSize(); i++) {
             classNames.add(Integer.toString(i));
         }
-        return new Loaded(model, classNames, null, Map.of(), JSON.createObjectNode());
+        return new Loaded(model, classNames, null, Map::of, JSON.createObjectNode());
     }
 
     /** The values a file's tensors hold: what a model built from its spec may have at most. */
@@ -248,7 +232,7 @@ public final class ModelFile {
         return count;
     }
 
-    private static void requireFinite(Path file, String what, double[] values) {
+    static void requireFinite(Path file, String what, double[] values) {
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
                 throw new InvalidInputException(file + ": " + what + " holds " + values[i] + " (value " + i + " of "
@@ -322,7 +306,7 @@ public final class ModelFile {
             }
         }
         JsonNode training = tree(file, "nn4j.training", metadata.getOrDefault("nn4j.training", "{}"));
-        return new Loaded(model, saved.classNames(), standardizer, state, training);
+        return new Loaded(model, saved.classNames(), standardizer, () -> state, training);
     }
 
     private static JsonNode tree(Path file, String key, String text) {
@@ -339,8 +323,26 @@ public final class ModelFile {
                     + outputs + " outputs, not " + text);
         }
         List<String> out = new ArrayList<>();
-        names.forEach(n -> out.add(n.asText()));
-        return out;
+        for (JsonNode n : names) {
+            if (!n.isTextual()) {
+                throw new InvalidInputException(file + ": nn4j.class_names must be strings, not " + InvalidInputException
+                        .shown(n.toString()));
+            }
+            out.add(n.asText());
+        }
+        return unique(file + ": nn4j.class_names", out);
+    }
+
+    /** {@code names}, refused in one line when two are alike: a class would not be told from another. */
+    private static List<String> unique(String where, List<String> names) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String name : names) {
+            if (!seen.add(name)) {
+                throw new InvalidInputException(where + " names class '" + InvalidInputException.shown(name)
+                        + "' twice; each output needs a class of its own");
+            }
+        }
+        return names;
     }
 
     private static float[] floats(Path file, JsonNode values, int size) {
@@ -406,6 +408,7 @@ public final class ModelFile {
         if (classes.size() != outputSize) {
             throw read.error(classes.size() + " class names for " + outputSize + " outputs");
         }
+        unique(file + ": nn4j.architecture 'class_names'", classes);
         return new Architecture(inputSize, hidden, outputSize, activation, loss, dtype, classes);
     }
 

@@ -405,4 +405,22 @@ class ModelFileTest {
             assertTrue(message.startsWith(file + ": nn4j.architecture") && message.contains(c.getValue()), message);
         }
     }
+
+    @Test
+    void twoClassesOfOneNameAreRefused() throws IOException {
+        Path file = resaved(m -> m.put("nn4j.class_names", "[\"no\", \"no\"]"), t -> t);
+        assertEquals(file + ": nn4j.class_names names class 'no' twice; each output needs a class of its own",
+                loadError(file));
+        assertThrows(IllegalArgumentException.class, () -> ModelFile.save(dir.resolve("d.safetensors"),
+                model(DType.FLOAT32), List.of("a", "a"), null, Map.of(), Map.of()));
+    }
+
+    @Test
+    void anNn4jModelFileIsNotReadWithASeparateSpec() throws IOException {
+        Path file = save(DType.FLOAT32);
+        assertEquals(file + ": an nn4j model file (nn4j-model/2), with its own spec, classes and standardisation,"
+                + " which a separate spec would drop; read it without one (a spec goes with a state_dict that PyTorch"
+                + " saved)", assertThrows(InvalidInputException.class, () -> ModelFile.loadStateDict(file,
+                        ModelSpec.parse(SPEC, "spec"), ModuleRegistry.builtIn(), backend, null)).getMessage());
+    }
 }
