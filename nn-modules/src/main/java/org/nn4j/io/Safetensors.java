@@ -204,12 +204,9 @@ public final class Safetensors {
             throw new InvalidInputException(file + ": header length " + headerLength + " does not fit a file of "
                     + bytes.length + " bytes; truncated, or not a safetensors file");
         }
-        JsonNode header;
-        try {
-            header = HEADER_JSON.readTree(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(file + ": the header is not valid JSON (" + e.getOriginalMessage() + ")");
-        }
+        // One JSON object, padded with spaces at most: text after it is refused, not ignored.
+        JsonNode header = InputFiles.json(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8),
+                file + ": the header");
         if (header == null || !header.isObject()) {
             throw new InvalidInputException(file + ": the header is not a JSON object");
         }
