@@ -122,7 +122,8 @@ final class TrainCommand implements Callable<Integer> {
     Path metricsJson;
 
     @Option(names = "--resume", paramLabel = "FILE",
-            description = "Continue the training saved in FILE, with its architecture, optimizer and seed.")
+            description = "Continue the training saved in FILE, with its architecture, optimizer, seed and split of"
+                    + " the data.")
     Path resume;
 
     @Option(names = "--stretch-schedule",
@@ -464,8 +465,8 @@ final class TrainCommand implements Callable<Integer> {
                     + (Double.isInfinite(learningRate) ? " (a finite one)" : ""));
         }
         if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
-            throw new InvalidInputException("--weight-decay: weight decay must be zero or a positive finite number, not "
-                    + weightDecay);
+            throw new InvalidInputException("--weight-decay: weight decay must be zero or a positive finite number,"
+                    + " not " + weightDecay);
         }
         if (sgd && !(momentum >= 0 && momentum < 1)) {
             throw new InvalidInputException("--momentum: momentum must be in [0, 1), not " + momentum);
@@ -601,7 +602,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new InvalidInputException("--epochs " + epochs + ": the " + config.schedule().describe()
                     + " schedule of " + file + " spans its " + recordedEpochs + " epochs; over " + epochs + " its rates"
                     + " would change from epoch " + (history.epochsDone() + 1) + " on, and the run would not end as an"
-                    + " uninterrupted one of " + epochs + " epochs does; leave --epochs out, or add --stretch-schedule");
+                    + " uninterrupted one of " + epochs + " epochs does; leave --epochs out, or add"
+                    + " --stretch-schedule");
         }
         if (stretchSchedule && !(changed && shaped)) {
             throw new InvalidInputException("--stretch-schedule does not apply: " + (changed ? "the "
@@ -681,7 +683,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The numbers of training and held-out examples a data description gives ("72 training and 18 held-out"), or null. */
+    /** The numbers of training and held-out examples a description gives ("72 training and 18 held-out"), or null. */
     private static int[] exampleCounts(String description) {
         java.util.regex.Matcher train = java.util.regex.Pattern.compile("(\\d+) training").matcher(description);
         java.util.regex.Matcher test = java.util.regex.Pattern.compile("(\\d+) (held-out|test)").matcher(description);
