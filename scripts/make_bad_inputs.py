@@ -209,9 +209,6 @@ def model_bounds():
     crowded = json.loads(json.dumps(header))
     crowded["__metadata__"].update({f"note.{i}": "x" for i in range(1000)})
     write("models/many-metadata.safetensors", model_bytes(crowded, data))
-    head = json.dumps(header).encode("utf-8") + b' {"second": "object"}'
-    head += b" " * (-len(head) % 8)
-    write("models/text-after-header.safetensors", struct.pack("<Q", len(head)) + head + data)
     # A state_dict as PyTorch saves it: the tensors alone, no nn4j metadata.
     write("models/state-dict.safetensors", model_bytes({**tensors, "__metadata__": {"format": "pt"}}, data, sign=False))
     stateless = json.loads(json.dumps(header))
@@ -221,12 +218,41 @@ def model_bounds():
     write("models/missing-state.safetensors", model_bytes(stateless, data))
 
 
+def resume_and_flags():
+    """Files of cases-resume.tsv: JSON with text after its object (specs, a gradient case, a model's
+    header and metadata), other data of good.csv's shape, and a checkpoint that records its split
+    (trained by ./nn the first time, like good.safetensors: a 0.25 split, a cosine schedule)."""
+    spec = json.dumps({"input": [2], "layers": [{"type": "linear", "out_features": 3}]})
+    write("specs/trailing-text.json", spec + " trailing\n")
+    write("specs/two-objects.json", spec + "\n\n" + json.dumps({"input": [2], "layers": []}) + "\n")
+    write("cases/two-objects.json", json.dumps({"model": json.loads(spec), "parameters": {}, "x": [[1, 2]],
+                                                "y": [[1, 0, 0]]}) + "\n{}\n")
+    rows = good_rows()
+    shifted = rows[:-1] + [rows[-1].replace(rows[-1].split(",")[0], "0.9999", 1)]
+    write("csv/good-shifted.csv", "x,y,label\n" + "\n".join(shifted) + "\n")
+    header, data = read_model(os.path.join(OUT, "good.safetensors"))
+    trailing = json.loads(json.dumps(header))
+    trailing["__metadata__"]["nn4j.spec"] = trailing["__metadata__"]["nn4j.spec"] + " {}"
+    write("models/trailing-spec-json.safetensors", model_bytes(trailing, data))
+    signed = json.loads(json.dumps(header))
+    signed["__metadata__"]["nn4j.checksum"] = checksum(signed, data)
+    head = (json.dumps(signed) + ' {"__metadata__": {}}').encode("utf-8")
+    head += b" " * (-len(head) % 8)
+    write("models/trailing-header.safetensors", struct.pack("<Q", len(head)) + head + data)
+    run = os.path.join(OUT, "models", "split-run.safetensors")
+    if not os.path.exists(run):
+        subprocess.run([os.path.join(ROOT, "nn"), "train", "--csv", "good.csv", "--label", "label",
+                        "--test-fraction", "0.25", "--schedule", "cosine", "--hidden", "8", "--epochs", "2",
+                        "--out", os.path.join("models", "split-run.safetensors"), "--quiet"], check=True, cwd=OUT)
+
+
 if __name__ == "__main__":
     csv_files()
     idx_dirs()
     specs()
     models()
     model_bounds()
+    resume_and_flags()
     write("cases/missing-key.json", json.dumps({"layers": [4, 3], "activation": "relu"}))
     write("cases/not-finite.json", '{"model": {"input": [2], "layers": [{"type": "linear", "out_features": 2}]},'
           ' "parameters": {}, "x": [[1, 1e999]], "y": [[1, 0]]}')

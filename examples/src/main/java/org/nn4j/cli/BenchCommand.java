@@ -69,6 +69,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (modelSpec != null) {
+            List<String> ignored = List.of("--hidden", "--activation").stream()
+                    .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
+            if (!ignored.isEmpty()) {
+                throw new InvalidInputException(String.join(", ", ignored) + (ignored.size() == 1 ? " does" : " do")
+                        + " not apply with --model: " + modelSpec + " describes the layers");
+            }
+        }
+        model.checkOptimizer();
         ActivationKind kind = model.activationKind();
         int batchSize = model.batchSize;
         if (batchSize < 1 || batchSize > EXAMPLES || windows < 1 || !(seconds > 0) || !(warmup >= 0)) {
@@ -208,7 +217,7 @@ final class BenchCommand implements Callable<Integer> {
             Optimizer opt;
             try {
                 opt = Checkpoints.optimizer(model.optimizer, backend, network.parameterValues(), model.learningRate(null),
-                        0.9, false, 0);
+                        model.optimizer.equals("sgd") ? 0.9 : 0, false, 0);
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage(), e);
             }

@@ -8,7 +8,7 @@ import org.nn4j.data.Split;
 import org.nn4j.io.InvalidInputException;
 import picocli.CommandLine.Option;
 
-/** Where labelled data comes from: a Fashion-MNIST directory, or CSV files. */
+/** Where labelled data comes from: a Fashion-MNIST directory, or a CSV file (train adds {@link SplitOptions}). */
 final class DataOptions {
 
     @Option(names = "--data", paramLabel = "DIR",
@@ -23,16 +23,11 @@ final class DataOptions {
             description = "The CSV column holding the class: its header name or 0-based index.")
     String label;
 
-    @Option(names = "--test-csv", paramLabel = "FILE",
-            description = "Held-out CSV examples (train only). Default: hold out --test-fraction of --csv.")
-    Path testCsv;
-
-    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
-            description = "Share of --csv held out when no --test-csv is given (default: ${DEFAULT-VALUE}).")
-    double testFraction;
-
-    /** Training and held-out data; CSV splits are seeded with {@code seed}. */
-    Split trainAndTest(long seed) {
+    /**
+     * Training and held-out data: Fashion-MNIST's files, or --csv with {@code testCsv} held out, or
+     * else a share {@code testFraction} of it drawn with {@code seed}.
+     */
+    Split trainAndTest(long seed, double testFraction, Path testCsv) {
         if (csv == null) {
             requireNoCsvOptions();
             Activity.now("reading Fashion-MNIST" + (data != null ? " from " + data : ""));
@@ -74,8 +69,8 @@ final class DataOptions {
     }
 
     private void requireNoCsvOptions() {
-        if (label != null || testCsv != null) {
-            throw new InvalidInputException((label != null ? "--label" : "--test-csv") + " applies to --csv only");
+        if (label != null) {
+            throw new InvalidInputException("--label applies to --csv only");
         }
     }
 }

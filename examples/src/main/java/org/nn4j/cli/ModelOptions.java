@@ -33,6 +33,13 @@ final class ModelOptions {
         return kind;
     }
 
+    /** Refuses an --optimizer other than adam and sgd. */
+    void checkOptimizer() {
+        if (!optimizer.equals("adam") && !optimizer.equals("sgd")) {
+            throw new InvalidInputException("--optimizer: unknown optimizer '" + optimizer + "'; expected adam or sgd");
+        }
+    }
+
     /** The learning rate given, or the optimizer's default: 0.001 for adam, 0.05 for sgd. */
     double learningRate(Double given) {
         return given != null ? given : optimizer.equals("sgd") ? 0.05 : 1e-3;

@@ -1,5 +1,6 @@
 package org.nn4j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -11,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
-import java.util.function.LongFunction;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
@@ -60,6 +61,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     DataOptions data;
+
+    @Mixin
+    SplitOptions heldOut;
 
     @Mixin
     ModelOptions model;
@@ -119,8 +123,15 @@ final class TrainCommand implements Callable<Integer> {
     Path metricsJson;
 
     @Option(names = "--resume", paramLabel = "FILE",
-            description = "Continue the training saved in FILE, with its architecture, optimizer and seed.")
+            description = "Continue the training saved in FILE, with its architecture, optimizer, seed and split of"
+                    + " the data.")
     Path resume;
+
+    @Option(names = "--stretch-schedule",
+            description = "With --resume and another --epochs under a cosine schedule: stretch the schedule over the"
+                    + " new total from where the run stands (its rates jump; the run no longer ends where an"
+                    + " uninterrupted one would). Without it, such an --epochs is refused.")
+    boolean stretchSchedule;
 
     @Option(names = "--quiet", description = "Print only the final test accuracy.")
     boolean quiet;
@@ -152,12 +163,23 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Everything a run trains: the model, its optimizer, the data, and where training stands. */
     private record Setup(Model model, List<String> classNames, Optimizer optimizer, double baseRate,
-            TrainingConfig config, TrainingHistory history, Standardizer standardizer, TrainingData examples) {
+            TrainingConfig config, int recordedEpochs, TrainingHistory history, Standardizer standardizer,
+            TrainingData examples) {
     }
 
-    /** The data of a run: held here, or a training set that the cluster's executors hold (the test set here). */
+    /**
+     * The held-out examples a run uses: a share {@code fraction} of --csv, the file {@code testCsv} (as
+     * written: a path or a URL), or, both null, Fashion-MNIST's test files.
+     */
+    private record HeldOut(Double fraction, String testCsv) {
+    }
+
+    /**
+     * The data of a run: held here, or a training set that the cluster's executors hold (the test set
+     * here); and the split as its checkpoint records it.
+     */
     private record TrainingData(Split local, DistributedTraining.ClusterData remote,
-            DistributedTraining.Session cluster) {
+            DistributedTraining.Session cluster, RunSplit split) {
         int featureCount() {
             return local != null ? local.train().featureCount() : remote.featureCount();
         }
@@ -178,11 +200,37 @@ final class TrainCommand implements Callable<Integer> {
         Dataset test() {
             return local != null ? local.test() : remote.test();
         }
+
+        /** This data (before any standardisation) with the split a checkpoint records of it. */
+        TrainingData recorded(HeldOut heldOut, long seed, boolean digests) {
+            return new TrainingData(local, remote, cluster, RunSplit.of(heldOut.fraction(), recordedPath(
+                    heldOut.testCsv()), seed, local != null ? local.train().size() : remote.size(),
+                    local != null ? local.train() : null, test(), digests));
+        }
+
+        /** The examples to train on: {@code local} held here, and the same split record. */
+        TrainingData with(Split other) {
+            return new TrainingData(other, null, null, split);
+        }
+
+        /** The examples the executors hold: {@code other}, and the same split record. */
+        TrainingData with(DistributedTraining.ClusterData other) {
+            return new TrainingData(null, other, cluster, split);
+        }
+    }
+
+    /** {@code file} as a checkpoint records it: absolute, so that a resume from elsewhere finds it; a URL as given. */
+    private static String recordedPath(String file) {
+        if (file == null || file.contains("://")) {
+            return file;
+        }
+        return Path.of(file).toAbsolutePath().normalize().toString();
     }
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        checkOptions();
         // Outputs are checked before any work: an epoch is never lost to an unwritable or wrong path.
         Map<String, Path> outputs = new LinkedHashMap<>();
         Path modelFile = modelOut != null ? modelOut : resume;
@@ -197,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("--data", data.data);
         inputs.put("--csv", data.csv);
-        inputs.put("--test-csv", data.testCsv);
+        inputs.put("--test-csv", heldOut.testCsv);
         inputs.put("--model", modelSpec);
         if (modelOut != null) {
             inputs.put("--resume", resume);
@@ -209,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
         if (averageEvery < 1) {
             throw new InvalidInputException("--average-every must be at least 1, not " + averageEvery);
         }
-        if (averageEvery > 1 && sparkMaster == null) {
+        if (spec.commandLine().getParseResult().hasMatchedOption("--average-every") && sparkMaster == null) {
             throw new InvalidInputException("--average-every applies only with --spark");
         }
         if (!sparkConf.isEmpty() && sparkMaster == null) {
@@ -249,9 +297,10 @@ final class TrainCommand implements Callable<Integer> {
     /** Trains, on {@code cluster} if open (else on one opened here, with --spark), and reports. */
     private Integer train(PrintWriter out, NetworkFactory factory, Backend backend,
             DistributedTraining.Session openCluster) throws IOException {
-        // The data the executors read, for the seed of the run's held-out split (a resumed run's own).
-        LongFunction<TrainingData> examples = openCluster == null ? null
-                : splitSeed -> new TrainingData(null, readOnExecutors(openCluster, splitSeed), openCluster);
+        // The data the executors read, for the seed and held-out examples of the run (a resumed run's own).
+        BiFunction<Long, HeldOut, TrainingData> examples = openCluster == null ? null
+                : (splitSeed, held) -> new TrainingData(null, readOnExecutors(openCluster, splitSeed, held),
+                        openCluster, null);
         Setup run = resume != null ? resumed(factory, examples) : fresh(factory, examples);
         Path modelFile = modelOut != null ? modelOut : resume;
         TrainingData split = run.examples();
@@ -261,7 +310,9 @@ final class TrainCommand implements Callable<Integer> {
                     + run.baseRate() + ", batch " + run.config().batchSize() + ", " + run.config().epochs() + " epochs ("
                     + run.config().schedule().describe() + " schedule), seed " + run.config().seed() + "; backend "
                     + backend.name() + ", " + run.model().dtype()
-                    + (resume != null ? "; resuming after epoch " + run.history().epochsDone() : ""));
+                    + (resume != null ? "; resuming after epoch " + run.history().epochsDone() : "")
+                    + (stretchSchedule ? ", the schedule stretched from " + run.recordedEpochs() + " to "
+                            + run.config().epochs() + " epochs" : ""));
             out.flush();
         }
         // The run's files, rewritten after every epoch; a loss that blows up without ever reaching
@@ -270,8 +321,10 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Builder builder = Trainer.builder(run.model()).optimizer(run.optimizer()).config(run.config())
                 .listener(new DivergenceGuard());
         if (modelFile != null) {
-            builder.listener(new CheckpointListener(modelFile, 1, run.classNames(), run.standardizer(),
-                    Map.of("data", run.examples().description())));
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("data", run.examples().description());
+            facts.put("split", run.examples().split().toJson());
+            builder.listener(new CheckpointListener(modelFile, 1, run.classNames(), run.standardizer(), facts));
         }
         if (metricsJson != null) {
             Map<String, Object> facts = new LinkedHashMap<>();
@@ -346,19 +399,94 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The training set that --read-on-executors has the executors read, the test set here. */
-    private DistributedTraining.ClusterData readOnExecutors(DistributedTraining.Session cluster, long splitSeed) {
+    private DistributedTraining.ClusterData readOnExecutors(DistributedTraining.Session cluster, long splitSeed,
+            HeldOut held) {
         // The options' own words: a path as a Path loses the second slash of hdfs:// and the like.
         ParseResult given = spec.commandLine().getParseResult();
         if (data.csv == null) {
             return cluster.readOnExecutors(given.matchedOption("--data").stringValues().get(0));
         }
         String label = data.csvLabel();
-        String test = data.testCsv == null ? null : given.matchedOption("--test-csv").stringValues().get(0);
-        return cluster.readCsvOnExecutors(given.matchedOption("--csv").stringValues().get(0), label, test,
-                data.testFraction, splitSeed);
+        return cluster.readCsvOnExecutors(given.matchedOption("--csv").stringValues().get(0), label, held.testCsv(),
+                held.fraction() != null ? held.fraction() : SplitOptions.DEFAULT_TEST_FRACTION, splitSeed);
     }
 
-    private Setup fresh(NetworkFactory factory, LongFunction<TrainingData> onCluster) {
+    /** The held-out examples the options ask for: --test-csv as written, else a share of --csv, else the test files. */
+    private HeldOut givenHeldOut() {
+        if (data.csv == null) {
+            return new HeldOut(null, null);
+        }
+        if (heldOut.testCsv != null) {
+            return new HeldOut(null, spec.commandLine().getParseResult().matchedOption("--test-csv").stringValues()
+                    .get(0));
+        }
+        return new HeldOut(heldOut.testFraction != null ? heldOut.testFraction : SplitOptions.DEFAULT_TEST_FRACTION,
+                null);
+    }
+
+    /** The training and held-out examples of {@code held} here, or on the cluster when {@code onCluster} is set. */
+    private TrainingData read(BiFunction<Long, HeldOut, TrainingData> onCluster, long splitSeed, HeldOut held) {
+        TrainingData read = onCluster == null ? null : onCluster.apply(splitSeed, held);
+        if (read == null) {
+            Split local = data.trainAndTest(splitSeed, held.fraction() != null ? held.fraction()
+                    : SplitOptions.DEFAULT_TEST_FRACTION, held.testCsv() != null ? Path.of(held.testCsv()) : null);
+            read = new TrainingData(local, null, null, null);
+        }
+        // A digest only where a checkpoint is written: it is what a resume compares.
+        boolean checkpointed = modelOut != null || resume != null;
+        return read.recorded(held, splitSeed, checkpointed);
+    }
+
+    /**
+     * Refuses, before any work, options that this run would not use or that are out of range: the
+     * split's without --csv, those a checkpoint fixes with --resume, momentum with Adam, and so on.
+     */
+    private void checkOptions() {
+        ParseResult given = spec.commandLine().getParseResult();
+        heldOut.check(data);
+        if (epochs != null && epochs < 1) {
+            throw new InvalidInputException("epochs must be at least 1, not " + epochs + " (--epochs)");
+        }
+        if (resume != null) {
+            List<String> fixed = FIXED_BY_CHECKPOINT.stream().filter(given::hasMatchedOption)
+                    .collect(Collectors.toList());
+            if (!fixed.isEmpty()) {
+                throw new InvalidInputException(String.join(", ", fixed) + (fixed.size() == 1 ? " does" : " do")
+                        + " not apply with --resume: " + resume + " fixes the architecture, optimizer, seed and dtype");
+            }
+            if (stretchSchedule && epochs == null) {
+                throw new InvalidInputException("--stretch-schedule applies only with a new --epochs");
+            }
+            return;
+        }
+        if (stretchSchedule) {
+            throw new InvalidInputException("--stretch-schedule applies only with --resume and a new --epochs");
+        }
+        model.checkOptimizer();
+        boolean sgd = model.optimizer.equals("sgd");
+        List<String> sgdOnly = List.of("--momentum", "--nesterov").stream().filter(given::hasMatchedOption)
+                .collect(Collectors.toList());
+        if (!sgd && !sgdOnly.isEmpty()) {
+            throw new InvalidInputException(String.join(", ", sgdOnly) + (sgdOnly.size() == 1 ? " applies" : " apply")
+                    + " to --optimizer sgd only; " + model.optimizer + " has no momentum");
+        }
+        if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new InvalidInputException("--lr: the learning rate must be a positive number, not " + learningRate
+                    + (Double.isInfinite(learningRate) ? " (a finite one)" : ""));
+        }
+        if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
+            throw new InvalidInputException("--weight-decay: weight decay must be zero or a positive finite number,"
+                    + " not " + weightDecay);
+        }
+        if (sgd && !(momentum >= 0 && momentum < 1)) {
+            throw new InvalidInputException("--momentum: momentum must be in [0, 1), not " + momentum);
+        }
+        if (sgd && nesterov && momentum == 0) {
+            throw new InvalidInputException("--nesterov needs a --momentum above 0, not 0");
+        }
+    }
+
+    private Setup fresh(NetworkFactory factory, BiFunction<Long, HeldOut, TrainingData> onCluster) {
         ModelSpec given = modelSpec != null ? specFile() : null;
         ActivationKind kind = model.activationKind();
         String lossLabel = lossLabel(factory.registry(), loss);
@@ -366,19 +494,19 @@ final class TrainCommand implements Callable<Integer> {
         try {
             TrainingConfig config = new TrainingConfig(epochs != null ? epochs : 10, model.batchSize, seed, patience,
                     LearningRateSchedule.parse(schedule));
-            TrainingData split = onCluster == null ? null : onCluster.apply(seed);
+            TrainingData split = read(onCluster, seed, givenHeldOut());
             Standardizer standardizer = null;
-            if (split == null) {
-                Split local = data.trainAndTest(seed);
+            if (split.local() != null) {
+                Split local = split.local();
                 if (standardize) {
                     standardizer = Standardizer.fit(local.train());
                     local = new Split(standardizer.apply(local.train()), standardizer.apply(local.test()),
                             local.description() + ", standardised");
                 }
                 requireTwoClasses(local.train());
-                split = new TrainingData(local, null, null);
+                split = split.with(local);
             } else if (standardize) {
-                split = new TrainingData(null, split.cluster().standardize(split.remote(), null), split.cluster());
+                split = split.with(split.cluster().standardize(split.remote(), null));
                 standardizer = split.remote().standardizer();
             }
             int features = split.featureCount();
@@ -399,8 +527,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             Optimizer opt = Checkpoints.optimizer(model.optimizer, factory.backend(), built.parameterValues(), rate,
                     model.optimizer.equals("sgd") ? momentum : 0, nesterov, weightDecay);
-            return new Setup(built, split.classNames(), opt, rate, config, TrainingHistory.empty(), standardizer,
-                    split);
+            return new Setup(built, split.classNames(), opt, rate, config, config.epochs(), TrainingHistory.empty(),
+                    standardizer, split);
         } catch (InvalidInputException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -431,46 +559,148 @@ final class TrainCommand implements Callable<Integer> {
         return ModelSpec.read(modelSpec);
     }
 
-    private Setup resumed(NetworkFactory factory, LongFunction<TrainingData> remote) {
-        List<String> given = FIXED_BY_CHECKPOINT.stream()
-                .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).collect(Collectors.toList());
-        if (!given.isEmpty()) {
-            throw new InvalidInputException(String.join(", ", given) + (given.size() == 1 ? " does" : " do")
-                    + " not apply with --resume: " + resume + " fixes the architecture, optimizer, seed and dtype");
-        }
+    private Setup resumed(NetworkFactory factory, BiFunction<Long, HeldOut, TrainingData> remote) {
         Backend backend = factory.backend();
         ModelFile.Loaded loaded = ModelFile.load(resume, factory.registry(), backend, null);
         String file = resume.toString();
+        JsonNode training = loaded.training();
         try {
-            Optimizer restored = Checkpoints.restoreOptimizer(file, loaded.training(), backend,
+            Optimizer restored = Checkpoints.restoreOptimizer(file, training, backend,
                     loaded.model().parameterValues(), loaded.optimizerState());
-            TrainingConfig config = Checkpoints.restoreConfig(file, loaded.training(), epochs != null ? epochs : 0);
+            TrainingConfig config = Checkpoints.restoreConfig(file, training, epochs != null ? epochs : 0);
+            int recordedEpochs = training.path("config").path("epochs").asInt();
+            TrainingHistory history = Checkpoints.restoreHistory(file, training);
+            checkHorizon(file, config, recordedEpochs, history);
+            RunSplit recorded = RunSplit.read(file, training.get("split"));
+            TrainingData read = read(remote, config.seed(), resumedHeldOut(file, recorded));
             Standardizer standardizer = loaded.standardizer();
-            TrainingData onCluster = remote == null ? null : remote.apply(config.seed());
             TrainingData split;
-            if (onCluster == null) {
-                Split local = data.trainAndTest(config.seed());
+            if (read.local() != null) {
+                Split local = read.local();
                 if (standardizer != null) {
                     local = new Split(standardizer.apply(local.train()), standardizer.apply(local.test()),
                             local.description() + ", standardised");
                 }
-                split = new TrainingData(new Split(local.train().relabel(loaded.classNames()),
-                        local.test().relabel(loaded.classNames()), local.description()), null, null);
-            } else if (!onCluster.classNames().equals(loaded.classNames())) {
+                split = read.with(new Split(local.train().relabel(loaded.classNames()),
+                        local.test().relabel(loaded.classNames()), local.description()));
+            } else if (!read.classNames().equals(loaded.classNames())) {
                 throw new InvalidInputException(file + ": its classes " + loaded.classNames() + " are not those of "
-                        + onCluster.description());
+                        + read.description());
             } else if (standardizer != null) {
-                split = new TrainingData(null, onCluster.cluster().standardize(onCluster.remote(), standardizer),
-                        onCluster.cluster());
+                split = read.with(read.cluster().standardize(read.remote(), standardizer));
             } else {
-                split = onCluster;
+                split = read;
             }
+            requireSameData(file, recorded, read, training.path("data").asText(""));
             return new Setup(loaded.model(), loaded.classNames(), restored,
-                    loaded.training().path("optimizer").path("learning_rate").asDouble(), config,
-                    Checkpoints.restoreHistory(file, loaded.training()), standardizer, split);
+                    training.path("optimizer").path("learning_rate").asDouble(), config, recordedEpochs, history,
+                    standardizer, split);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Refuses another --epochs under a schedule that spans the run's epochs (a cosine): its rates would
+     * change from the step the run resumes at, and the run would not end where an uninterrupted one of
+     * the new total does. --stretch-schedule accepts it; it is refused where there is nothing to stretch.
+     */
+    private void checkHorizon(String file, TrainingConfig config, int recordedEpochs, TrainingHistory history) {
+        boolean changed = epochs != null && epochs != recordedEpochs;
+        boolean shaped = config.schedule().dependsOnTotal();
+        if (changed && shaped && !stretchSchedule) {
+            throw new InvalidInputException("--epochs " + epochs + ": the " + config.schedule().describe()
+                    + " schedule of " + file + " spans its " + recordedEpochs + " epochs; over " + epochs + " its rates"
+                    + " would change from epoch " + (history.epochsDone() + 1) + " on, and the run would not end as an"
+                    + " uninterrupted one of " + epochs + " epochs does; leave --epochs out, or add"
+                    + " --stretch-schedule");
+        }
+        if (stretchSchedule && !(changed && shaped)) {
+            throw new InvalidInputException("--stretch-schedule does not apply: " + (changed ? "the "
+                    + config.schedule().describe() + " schedule of " + file + " does not depend on the number of"
+                    + " epochs" : "--epochs " + epochs + " is the run's own"));
+        }
+    }
+
+    /**
+     * The held-out examples of a resumed run: those its checkpoint records, which --test-fraction and
+     * --test-csv may repeat but not change; as given (or by default) for a checkpoint that records none.
+     */
+    private HeldOut resumedHeldOut(String file, RunSplit recorded) {
+        HeldOut given = givenHeldOut();
+        if (recorded == null || data.csv == null) {
+            // An older checkpoint, or not --csv data: the split is the files', and the data checked after reading.
+            return given;
+        }
+        String leave = "; resume with the run's own split (leave " + (heldOut.testCsv != null ? "--test-csv"
+                : "--test-fraction") + " out)";
+        switch (recorded.heldOut()) {
+            case RunSplit.FRACTION:
+                if (heldOut.testCsv != null) {
+                    throw new InvalidInputException("--test-csv " + heldOut.testCsv + ": " + file + " held out "
+                            + recorded.describe() + ", not a --test-csv file" + leave);
+                }
+                if (heldOut.testFraction != null && !heldOut.testFraction.equals(recorded.testFraction())) {
+                    throw new InvalidInputException("--test-fraction " + heldOut.testFraction + ": " + file
+                            + " held out " + recorded.describe() + leave);
+                }
+                return new HeldOut(recorded.testFraction(), null);
+            case RunSplit.TEST_CSV:
+                if (heldOut.testFraction != null) {
+                    throw new InvalidInputException("--test-fraction " + heldOut.testFraction + ": " + file
+                            + " held out " + recorded.describe() + ", not a share of --csv" + leave);
+                }
+                // The file given, or the one recorded; either way its examples are compared after reading.
+                return heldOut.testCsv != null ? given : new HeldOut(null, recorded.testCsv());
+            default:
+                return given;
+        }
+    }
+
+    /**
+     * Refuses a resume on other data than the run's: other training or held-out examples than its
+     * checkpoint's digests (or numbers of examples) record. A checkpoint of an older nn4j records only
+     * the data's description; its numbers of examples are compared, with a note that no more can be.
+     */
+    private void requireSameData(String file, RunSplit recorded, TrainingData read, String recordedData) {
+        RunSplit now = read.split();
+        String was = recordedData.isEmpty() ? "" : " (" + recordedData + ")";
+        if (recorded == null) {
+            int[] before = exampleCounts(recordedData);
+            int[] after = exampleCounts(read.description());
+            if (before != null && after != null && !java.util.Arrays.equals(before, after)) {
+                throw new InvalidInputException(file + " was trained on " + recordedData + ", not on "
+                        + read.description() + "; resume on the run's own data" + (data.csv != null
+                                ? " and give its own --test-fraction or --test-csv" : "") + " (" + file
+                        + " predates nn4j's record of the split)");
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("nn train: note: " + file + " records no digest of its data (saved by an older nn4j); "
+                    + (before != null && after != null ? "only the numbers of examples could be compared"
+                            : "the data could not be compared"));
+            err.flush();
+            return;
+        }
+        if (recorded.trainExamples() != now.trainExamples() || recorded.trainSha256() != null
+                && now.trainSha256() != null && !recorded.trainSha256().equals(now.trainSha256())) {
+            throw new InvalidInputException(file + ": the training examples of " + read.description() + " are not"
+                    + " those the run was trained on" + was + "; resume on the run's own data");
+        }
+        if (recorded.testExamples() != now.testExamples() || recorded.testSha256() != null
+                && now.testSha256() != null && !recorded.testSha256().equals(now.testSha256())) {
+            throw new InvalidInputException(file + ": the held-out examples of " + read.description() + " are not"
+                    + " those the run held out" + was + "; resume on the run's own data and split");
+        }
+    }
+
+    /** The numbers of training and held-out examples a description gives ("72 training and 18 held-out"), or null. */
+    private static int[] exampleCounts(String description) {
+        java.util.regex.Matcher train = java.util.regex.Pattern.compile("(\\d+) training").matcher(description);
+        java.util.regex.Matcher test = java.util.regex.Pattern.compile("(\\d+) (held-out|test)").matcher(description);
+        if (!train.find() || !test.find()) {
+            return null;
+        }
+        return new int[] {Integer.parseInt(train.group(1)), Integer.parseInt(test.group(1))};
     }
 
     /** The --spark-conf settings, checked: each KEY=VALUE with a key. */

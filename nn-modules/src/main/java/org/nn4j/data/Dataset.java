@@ -30,6 +30,43 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
         }
     }
 
+    /**
+     * The SHA-256 (hex) of these examples: the feature count, the class names, and each row's label
+     * and features (float32 bits), so that two datasets of the same examples in the same order agree
+     * and any other change shows; for checking that a resumed run trains on the data it began with.
+     * Hashes about 1 GB/s (SHA-NI): a fraction of the time reading and parsing the data takes.
+     */
+    public String sha256() {
+        java.security.MessageDigest digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(featureCount).putInt(labels.length).putInt(classNames.size());
+        for (String name : classNames) {
+            byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            buffer.putInt(bytes.length);
+            digest.update(buffer.array(), 0, buffer.position());
+            buffer.clear();
+            digest.update(bytes);
+        }
+        digest.update(buffer.array(), 0, buffer.position());
+        buffer.clear();
+        for (int from = 0; from < labels.length; from += buffer.capacity() / 4) {
+            int count = Math.min(buffer.capacity() / 4, labels.length - from);
+            buffer.asIntBuffer().put(labels, from, count);
+            digest.update(buffer.array(), 0, 4 * count);
+        }
+        for (int from = 0; from < features.length; from += buffer.capacity() / 4) {
+            int count = Math.min(buffer.capacity() / 4, features.length - from);
+            buffer.asFloatBuffer().put(features, from, count);
+            digest.update(buffer.array(), 0, 4 * count);
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
     /** The number of examples. */
     public int size() {
         return labels.length;

@@ -76,14 +76,18 @@ public final class InputFiles {
     }
 
     /**
-     * The JSON tree of {@code text} (duplicate keys refused); {@code where} names its source in
-     * messages.
+     * The JSON tree of {@code text}, which must hold one JSON value and nothing after it but white
+     * space (duplicate keys refused); {@code where} names its source in messages.
      *
-     * @throws InvalidInputException in one line with the line and column of the fault
+     * @throws InvalidInputException in one line with the line and column of the fault: malformed
+     *     JSON, or text after the value (a second object, say, which would otherwise go unread)
      */
     public static com.fasterxml.jackson.databind.JsonNode json(String text, String where) {
-        try {
-            return JSON.readTree(text);
+        com.fasterxml.jackson.databind.JsonNode root;
+        long end;
+        try (com.fasterxml.jackson.core.JsonParser parser = JSON.createParser(text)) {
+            root = JSON.readTree(parser);
+            end = parser.currentLocation().getCharOffset();
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             String at = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
@@ -92,7 +96,38 @@ public final class InputFiles {
                     .replace('\n', ' ');
             throw new InvalidInputException(where + ": malformed JSON" + at + ": " + InvalidInputException.shown(why, 200),
                     e);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a String is read; it cannot fail to be read
         }
+        requireNothingAfter(text, (int) Math.max(0, end), where, root != null && root.isObject() ? "object" : "value");
+        return root == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : root;
+    }
+
+    /**
+     * Checks that {@code text} holds nothing but JSON's white space from {@code from} on: a file of
+     * one JSON object with text or a second object after it is refused, not read in part.
+     */
+    private static void requireNothingAfter(String text, int from, String where, String kind) {
+        int i = from;
+        while (i < text.length() && " \t\r\n".indexOf(text.charAt(i)) >= 0) {
+            i++;
+        }
+        if (i >= text.length()) {
+            return;
+        }
+        int line = 1;
+        int lineStart = 0;
+        for (int k = 0; k < i; k++) {
+            if (text.charAt(k) == '\n') {
+                line++;
+                lineStart = k + 1;
+            }
+        }
+        int stop = text.indexOf('\n', i);
+        String rest = text.substring(i, stop < 0 ? text.length() : stop).strip();
+        throw new InvalidInputException(where + ": text after the JSON " + kind + ", at line " + line + ", column "
+                + (i - lineStart + 1) + ": '" + InvalidInputException.shown(rest, 30) + "'; expected one JSON " + kind
+                + " and nothing after it");
     }
 
     /**

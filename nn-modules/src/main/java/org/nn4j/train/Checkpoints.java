@@ -23,7 +23,10 @@ public final class Checkpoints {
     private Checkpoints() {
     }
 
-    /** A new optimizer: {@code sgd} (with {@code momentum}, {@code nesterov}) or {@code adam}. */
+    /**
+     * A new optimizer: {@code sgd} (with {@code momentum}, {@code nesterov}) or {@code adam} (which has
+     * neither and does not read them; nn train refuses --momentum and --nesterov with it).
+     */
     public static Optimizer optimizer(String name, Backend backend, List<Matrix> parameters, double learningRate,
             double momentum, boolean nesterov, double weightDecay) {
         switch (name) {

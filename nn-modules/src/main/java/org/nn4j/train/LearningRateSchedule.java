@@ -24,6 +24,14 @@ public interface LearningRateSchedule {
         return false;
     }
 
+    /**
+     * Whether the rates depend on the number of epochs in all (a cosine's do: it spans them), so
+     * that a run resumed with another total does not go on as the uninterrupted run would have.
+     */
+    default boolean dependsOnTotal() {
+        return false;
+    }
+
     /** How the schedule is written on the command line and in model files. */
     String describe();
 
@@ -51,6 +59,11 @@ public interface LearningRateSchedule {
             }
 
             @Override
+            public boolean dependsOnTotal() {
+                return true;
+            }
+
+            @Override
             public String describe() {
                 return "cosine";
             }
@@ -59,7 +72,7 @@ public interface LearningRateSchedule {
 
     /** The base rate times {@code gamma} for every {@code every} epochs done. */
     static LearningRateSchedule step(int every, double gamma) {
-        if (every < 1 || !(gamma > 0)) {
+        if (every < 1 || !(gamma > 0) || !Double.isFinite(gamma)) {
             throw new IllegalArgumentException("a step schedule needs a period of at least 1 epoch and a positive"
                     + " factor, not step:" + every + ":" + gamma);
         }
@@ -95,6 +108,11 @@ public interface LearningRateSchedule {
             }
 
             @Override
+            public boolean dependsOnTotal() {
+                return true;
+            }
+
+            @Override
             public String describe() {
                 return "cosine-steps";
             }
@@ -125,6 +143,11 @@ public interface LearningRateSchedule {
             @Override
             public boolean perStep() {
                 return true;
+            }
+
+            @Override
+            public boolean dependsOnTotal() {
+                return then.dependsOnTotal();
             }
 
             @Override
