@@ -246,6 +246,54 @@ def resume_and_flags():
                         "--out", os.path.join("models", "split-run.safetensors"), "--quiet"], check=True, cwd=OUT)
 
 
+def output_file_cases():
+    """cases-files.tsv: outputs that no file system here takes (the kernel's own, a name too long) and
+    file names whose bytes are not UTF-8, which Java reads as U+FFFD; no files of their own."""
+    train = "train --csv {dir}/good.csv --label label"
+    predict = "predict --model {dir}/good.safetensors --input {dir}/good-features.csv"
+    long_name = "n" * 300 + ".safetensors"
+    cases = [
+        ("train-out-proc", f"{train} --out /proc/nn4j.safetensors",
+         "/proc/nn4j.safetensors: cannot be written: /proc is on proc, not a regular file system"),
+        ("train-out-sys", f"{train} --out /sys/nn4j.safetensors",
+         "/sys/nn4j.safetensors: cannot be written: /sys is on sysfs, not a regular file system"),
+        ("train-out-under-proc-missing-dirs", f"{train} --out /proc/nn4j/runs/m.safetensors",
+         "/proc/nn4j/runs/m.safetensors: cannot be written: /proc is on proc, not a regular file system"),
+        ("train-plot-proc", f"{train} --plot /proc/self/nn4j.png",
+         "/proc/self/nn4j.png: cannot be written: /proc/self is on proc, not a regular file system"),
+        ("train-metrics-sys", f"{train} --metrics-json /sys/kernel/nn4j.json",
+         "/sys/kernel/nn4j.json: cannot be written: /sys/kernel is on sysfs, not a regular file system"),
+        ("predict-output-proc", f"{predict} --output /proc/nn4j.csv",
+         "/proc/nn4j.csv: cannot be written: /proc is on proc, not a regular file system"),
+        ("predict-output-sys", f"{predict} --output /sys/nn4j.csv",
+         "/sys/nn4j.csv: cannot be written: /sys is on sysfs, not a regular file system"),
+        ("train-out-name-too-long", f"{train} --out {{dir}}/{long_name}",
+         f"{{dir}}/{long_name}: cannot be written: file name too long (312 bytes, the file system allows"),
+        ("train-plot-name-too-long", f"{train} --plot {{dir}}/{'p' * 260}.png",
+         "cannot be written: file name too long (264 bytes, the file system allows"),
+        ("predict-output-name-too-long", f"{predict} --output {{dir}}/{'o' * 256}",
+         "cannot be written: file name too long (256 bytes, the file system allows"),
+        ("train-out-not-utf8", f"{train} --out {{dir}}/m\ufffd.safetensors",
+         "Invalid value for option '--out': '{dir}/m\ufffd.safetensors' has bytes that are not"),
+        ("train-metrics-not-utf8", f"{train} --metrics-json {{dir}}/\ufffd\ufffd.json",
+         "Invalid value for option '--metrics-json': '{dir}/\ufffd\ufffd.json' has bytes that are not"),
+        ("train-csv-not-utf8", "train --csv {dir}/good\ufffd.csv --label label",
+         "Invalid value for option '--csv': '{dir}/good\ufffd.csv' has bytes that are not"),
+        ("predict-input-not-utf8", "predict --model {dir}/good.safetensors --input {dir}/good-features\ufffd.csv",
+         "Invalid value for option '--input': '{dir}/good-features\ufffd.csv' has bytes that are not"),
+        ("predict-output-not-utf8", f"{predict} --output {{dir}}/p\ufffd.csv",
+         "Invalid value for option '--output': '{dir}/p\ufffd.csv' has bytes that are not"),
+        ("evaluate-model-not-utf8", "evaluate --model {dir}/good\ufffd.safetensors --csv {dir}/good.csv --label label",
+         "Invalid value for option '--model': '{dir}/good\ufffd.safetensors' has bytes that are not"),
+    ]
+    lines = ["# Outputs and file names: name, command line ({dir}: this folder), words the one-line message must"
+             " contain.",
+             "# Made by scripts/make_bad_inputs.py (output_file_cases). A name's byte that is not UTF-8 reaches Java"
+             " as U+FFFD."]
+    lines += ["\t".join(case) for case in cases]
+    write("cases-files.tsv", "\n".join(lines) + "\n")
+
+
 if __name__ == "__main__":
     csv_files()
     idx_dirs()
@@ -253,6 +301,7 @@ if __name__ == "__main__":
     models()
     model_bounds()
     resume_and_flags()
+    output_file_cases()
     write("cases/missing-key.json", json.dumps({"layers": [4, 3], "activation": "relu"}))
     write("cases/not-finite.json", '{"model": {"input": [2], "layers": [{"type": "linear", "out_features": 2}]},'
           ' "parameters": {}, "x": [[1, 1e999]], "y": [[1, 0]]}')

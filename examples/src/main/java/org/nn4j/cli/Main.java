@@ -1,9 +1,11 @@
 package org.nn4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.nn4j.api.SettingException;
 import org.nn4j.io.InvalidInputException;
+import org.nn4j.io.UnwritableFileException;
 import org.nn4j.train.ClusterFailureException;
 import org.nn4j.train.TrainingDivergedException;
 import picocli.CommandLine;
@@ -41,16 +43,24 @@ public final class Main {
             }
             return BAD_INPUT;
         });
+        cli.registerConverter(Path.class, FileNames::path);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String command = commandLine.getCommandSpec().qualifiedName();
             int code;
             OutOfMemoryError oom = outOfMemory(e);
-            if (oom != null) {
+            UnwritableFileException unwritable = unwritable(e);
+            if (shuttingDown()) {
+                // Stopped by a signal: the shutdown hook says so; what failed because of it says nothing.
+                return INTERNAL_ERROR;
+            } else if (oom != null) {
                 err.println(command + ": " + outOfMemoryMessage(oom));
                 code = BAD_INPUT;
             } else if (e instanceof InvalidInputException || e instanceof SettingException
                     || e instanceof TrainingDivergedException || e instanceof ClusterFailureException) {
                 err.println(command + ": " + e.getMessage());
+                code = BAD_INPUT;
+            } else if (unwritable != null) {
+                err.println(command + ": " + unwritable.getMessage());
                 code = BAD_INPUT;
             } else {
                 err.println(command + ": internal error: " + e
@@ -79,6 +89,28 @@ public final class Main {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The {@link UnwritableFileException} that {@code e} is or was caused by, or null. */
+    static UnwritableFileException unwritable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnwritableFileException u) {
+                return u;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the JVM is shutting down (a signal), when shutdown hooks can no longer be added. */
+    static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     /** The {@link OutOfMemoryError} that {@code e} is or was caused by, or null. */

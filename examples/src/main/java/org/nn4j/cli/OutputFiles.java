@@ -31,7 +31,13 @@ final class OutputFiles {
             if (file == null) {
                 continue;
             }
-            AtomicFiles.requireWritable(file);
+            try {
+                AtomicFiles.requireWritable(file);
+            } catch (InvalidInputException e) {
+                // A file the command writes beside a flag's (its words have a space) is named by that flag too.
+                throw output.getKey().contains(" ") ? new InvalidInputException(output.getKey() + ", " + e.getMessage(),
+                        e) : e;
+            }
             Path real = real(file);
             String before = seen.putIfAbsent(real, output.getKey());
             if (before != null) {

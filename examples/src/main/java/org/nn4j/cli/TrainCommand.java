@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.io.ModelFile;
 import org.nn4j.io.OptimizerStateFile;
+import org.nn4j.io.UnwritableFileException;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.spec.LossType;
 import org.nn4j.nn.spec.ModelSpec;
@@ -320,12 +322,16 @@ final class TrainCommand implements Callable<Integer> {
         String dtype = run.model().dtype().label();
         Trainer.Builder builder = Trainer.builder(run.model()).optimizer(run.optimizer()).config(run.config())
                 .listener(new DivergenceGuard());
+        CheckpointListener checkpoints = null;
         if (modelFile != null) {
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("data", run.examples().description());
             facts.put("split", run.examples().split().toJson());
-            builder.listener(new CheckpointListener(modelFile, 1, run.classNames(), run.standardizer(), facts));
+            checkpoints = new CheckpointListener(modelFile, 1, run.classNames(), run.standardizer(), facts);
+            builder.listener(checkpoints);
         }
+        LastCheckpoint saved = new LastCheckpoint(modelFile, checkpoints, modelFile != null && Files.exists(modelFile),
+                modelOut == null && resume != null ? run.history().epochsDone() : -1, run.history().epochsDone() + 1);
         if (metricsJson != null) {
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("backend", backend.name());
@@ -342,15 +348,29 @@ final class TrainCommand implements Callable<Integer> {
                     try {
                         Reports.writePlot(plot, history, title);
                     } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                        throw new UncheckedIOException(e.getMessage(), e);
                     }
                 }
             });
         }
         Trainer trainer = builder.listener(new ProgressListener(out, System.console() != null, quiet)).build();
-        TrainingListener listener = new TrainingListener() { };
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void epochStarted(int epoch, int epochs, int batches) {
+                saved.epoch = epoch;
+            }
+        };
         TrainingHistory history;
         Activity.now("training (batch size " + run.config().batchSize() + ")");
+        // A signal (SIGTERM, SIGINT, SIGHUP) ends the run in one line that says what the model file holds;
+        // AtomicFiles' own hook removes the temporary file of a save it interrupts.
+        PrintWriter err = spec.commandLine().getErr();
+        Thread stopped = new Thread(() -> {
+            err.println(spec.qualifiedName() + ": stopped by a signal during epoch " + saved.epoch + "; "
+                    + saved.describe());
+            err.flush();
+        }, "nn train: stopped");
+        Runtime.getRuntime().addShutdownHook(stopped);
         try {
             if (sparkMaster == null) {
                 history = trainer.fit(split.local().train(), split.test(), run.history(), listener);
@@ -377,6 +397,19 @@ final class TrainCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            // A file of the run that could not be written (a full disk): which, why, and what the model file holds.
+            UnwritableFileException unwritable = Main.unwritable(e);
+            if (unwritable != null && !Main.shuttingDown()) {
+                throw new InvalidInputException(unwritable.getMessage() + "; " + saved.describe(), e);
+            }
+            throw e;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopped);
+            } catch (IllegalStateException e) {
+                // Shutting down: the hook says why.
+            }
         }
         EpochMetrics last = history.last();
         if (history.epochsDone() == run.history().epochsDone()) {
@@ -396,6 +429,44 @@ final class TrainCommand implements Callable<Integer> {
             out.println("wrote " + String.join(", ", written));
         }
         return 0;
+    }
+
+    /** What the run's model file holds, for a run that a signal or a file that cannot be written ends. */
+    private static final class LastCheckpoint {
+        private final Path file;
+        private final CheckpointListener checkpoints;
+        private final boolean existed;
+        private final int resumedEpochs;
+        volatile int epoch;
+
+        /**
+         * @param file the model file, or null for none
+         * @param existed whether it existed before the run
+         * @param resumedEpochs the epochs it holds before the run when the run resumes from it, else -1
+         * @param epoch the run's first epoch
+         */
+        LastCheckpoint(Path file, CheckpointListener checkpoints, boolean existed, int resumedEpochs, int epoch) {
+            this.file = file;
+            this.checkpoints = checkpoints;
+            this.existed = existed;
+            this.resumedEpochs = resumedEpochs;
+            this.epoch = epoch;
+        }
+
+        String describe() {
+            if (file == null) {
+                return "nothing was saved (no --out)";
+            }
+            TrainingHistory history = checkpoints.saved();
+            if (history != null || resumedEpochs >= 0) {
+                int epochs = history != null ? history.epochsDone() : resumedEpochs;
+                int batches = history != null ? history.batchesIntoEpoch() : 0;
+                return file + " holds the checkpoint after " + (batches > 0 ? "batch " + batches + " of epoch "
+                        + (epochs + 1) : "epoch " + epochs) + (history == null ? ", as before the run" : "")
+                        + "; continue with --resume " + file;
+            }
+            return existed ? file + " is as it was before the run" : "nothing was saved yet";
+        }
     }
 
     /** The training set that --read-on-executors has the executors read, the test set here. */

@@ -80,6 +80,31 @@ class OutputFilesTest {
     }
 
     @Test
+    void aLongLegalNameIsWrittenAndOneTooLongIsToldBeforeTraining() throws IOException {
+        String csv = Path.of("src", "test", "resources", "bad-inputs", "good.csv").toString();
+        List<String> written = new java.util.ArrayList<>();
+        for (int length = 252; length <= 255; length++) {
+            String name = "m".repeat(length - ".safetensors".length()) + ".safetensors";
+            NnRun run = NnRun.of("train", "--csv", csv, "--label", "label", "--hidden", "4", "--epochs", "1",
+                    "--quiet", "--out", dir.resolve(name).toString());
+            assertEquals(0, run.code(), run.err());
+            written.add(name);
+            written.add(org.nn4j.io.OptimizerStateFile.of(dir.resolve(name)).getFileName().toString());
+        }
+        written.sort(null);
+        try (var files = Files.list(dir)) {
+            assertEquals(written, files.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "the models, their optimizer states and no temporary file");
+        }
+        Path tooLong = dir.resolve("m".repeat(256));
+        NnRun run = NnRun.of("train", "--csv", csv, "--label", "label", "--out", tooLong.toString());
+        assertEquals(2, run.code(), run.err());
+        assertTrue(run.err().startsWith("nn train: " + tooLong + ": cannot be written: file name too long (256 bytes,"
+                + " the file system allows "), run.err());
+        assertEquals("", run.out(), "nothing done before the check");
+    }
+
+    @Test
     void aKilledRunsTemporaryFileIsRemovedByTheNextWrite() throws IOException {
         Path stale = Files.writeString(dir.resolve(".m.safetensors1234567.partial"), "half a model");
         Files.setLastModifiedTime(stale, FileTime.fromMillis(0));

@@ -142,7 +142,12 @@ public final class ModelFile {
             metadata.put(OptimizerStateFile.KEY, OptimizerStateFile.write(file, model, dtype, optimizerState));
         }
         metadata.put("nn4j.training", json(training));
-        Safetensors.write(file, tensors, metadata);
+        try {
+            Safetensors.write(file, tensors, metadata);
+        } catch (IOException | RuntimeException e) {
+            OptimizerStateFile.abandon(file);
+            throw e;
+        }
         OptimizerStateFile.settleAfterSave(file, !optimizerState.isEmpty());
     }
 

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +43,8 @@ public final class OptimizerStateFile {
     public static final String KEY = "nn4j.optimizer_state_file";
     /** Metadata key of the state that files written before kept in the model file itself (base64). */
     static final String INLINE_KEY = "nn4j.optimizer_state";
+    /** The longest model file name whose state file takes the name whole. */
+    public static final int LONG_NAME_BYTES = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private OptimizerStateFile() {
@@ -46,10 +52,31 @@ public final class OptimizerStateFile {
 
     /**
      * The file that holds the optimizer state saved with {@code modelFile}: beside it, its name and
-     * {@code .optimizer} ({@code model.safetensors.optimizer}).
+     * {@code .optimizer} ({@code model.safetensors.optimizer}). A name of more than {@value
+     * #LONG_NAME_BYTES} bytes is cut to its first 180 and a hash of the whole, so that the state file's
+     * names fit wherever the model file's does.
      */
     public static Path of(Path modelFile) {
-        return modelFile.resolveSibling(modelFile.getFileName() + ".optimizer");
+        String name = modelFile.getFileName().toString();
+        if (name.getBytes(StandardCharsets.UTF_8).length > LONG_NAME_BYTES) {
+            int end = 0;
+            int used = 0;
+            while (end < name.length()) {
+                int next = name.offsetByCodePoints(end, 1);
+                used += name.substring(end, next).getBytes(StandardCharsets.UTF_8).length;
+                if (used > 180) {
+                    break;
+                }
+                end = next;
+            }
+            try {
+                byte[] hash = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+                name = name.substring(0, end) + "-" + HexFormat.of().formatHex(hash, 0, 4);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java runtime has SHA-256", e);
+            }
+        }
+        return modelFile.resolveSibling(name + ".optimizer");
     }
 
     /**
@@ -105,6 +132,15 @@ public final class OptimizerStateFile {
         } else {
             Files.deleteIfExists(pending(stateFile));
             Files.deleteIfExists(stateFile);
+        }
+    }
+
+    /** After the model file could not be written: the state written for it belongs to no model file and goes. */
+    static void abandon(Path modelFile) {
+        try {
+            Files.deleteIfExists(pending(of(modelFile)));
+        } catch (IOException e) {
+            // The next save removes it.
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.nn4j.data.Standardizer;
 import org.nn4j.io.ModelFile;
+import org.nn4j.io.UnwritableFileException;
 
 /**
  * Saves the run every {@code every} epochs and after the last (or, made by {@link #everySteps}, every
@@ -26,6 +27,7 @@ public final class CheckpointListener implements TrainingListener {
     private final Standardizer standardizer;
     private final Map<String, Object> facts;
     private TrainingContext context;
+    private volatile TrainingHistory saved;
 
     /**
      * @param file where the model file goes
@@ -102,6 +104,15 @@ public final class CheckpointListener implements TrainingListener {
         }
     }
 
+    /**
+     * The run as the file holds it after this listener's last save (its epochs done, and the batches
+     * into the next for a save within an epoch), or null when it has saved nothing yet. A failed save
+     * leaves the file, and this, as they were.
+     */
+    public TrainingHistory saved() {
+        return saved;
+    }
+
     private void save(TrainingHistory history) {
         Optimizer optimizer = context.optimizer();
         Map<String, List<org.nn4j.api.Matrix>> state = new LinkedHashMap<>();
@@ -114,8 +125,11 @@ public final class CheckpointListener implements TrainingListener {
         try {
             ModelFile.save(file, context.model(), classNames, standardizer, state, Checkpoints.describe(optimizer,
                     context.baseLearningRate(), context.config(), history, run));
+        } catch (UnwritableFileException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write the checkpoint (" + e.getMessage() + ")", e);
         }
+        saved = history;
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.nn4j.io.AtomicFiles;
+import org.nn4j.io.UnwritableFileException;
 
 /**
  * Writes the run's metrics after every epoch, atomically, as one JSON object: per-epoch lists ({@code
@@ -48,6 +49,8 @@ public final class MetricsListener implements TrainingListener {
         facts.forEach((key, value) -> root.set(key, json.valueToTree(value)));
         try {
             AtomicFiles.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        } catch (UnwritableFileException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write the metrics (" + e.getMessage() + ")", e);
         }

@@ -227,4 +227,17 @@ class OptimizerStateFileTest {
         assertEquals(2, velocity.size());
         assertEquals(0.125, velocity.get(1)[1]);
     }
+
+    @Test
+    void aModelFileOfALongNameGetsAStateFileWhoseNamesFit() throws IOException {
+        Model model = model(6, 3, DType.FLOAT32);
+        Path file = dir.resolve("m".repeat(243) + ".safetensors");
+        save(file, model, 5);
+        Path stateFile = OptimizerStateFile.of(file);
+        String name = stateFile.getFileName().toString();
+        assertTrue(name.matches("m{180}-[0-9a-f]{8}\\.optimizer"), name);
+        assertTrue(Files.exists(stateFile));
+        assertEquals(5, stateSave(file));
+        assertEquals(dir.resolve("short.safetensors.optimizer"), OptimizerStateFile.of(dir.resolve("short.safetensors")));
+    }
 }
