@@ -129,7 +129,12 @@ final class SparkChecks {
             List<HostPort> masters = new ArrayList<>();
             // Several masters (standby masters of ZooKeeper recovery) are separated by commas, as Spark's
             // standalone scheduler splits them.
-            for (String hostPort : master.substring(STANDALONE.length()).split(",", -1)) {
+            String[] hostPorts = master.substring(STANDALONE.length()).split(",", -1);
+            for (String hostPort : hostPorts) {
+                if (hostPort.isBlank() && hostPorts.length > 1) {
+                    throw new InvalidInputException(source + ": an empty HOST:PORT in the list of masters (a comma too"
+                            + " many)");
+                }
                 masters.add(hostPort(hostPort, source));
             }
             return masters;
@@ -417,8 +422,9 @@ final class SparkChecks {
                     if (waitedNanos >= TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
                         SettingException late = new SettingException(source + ": the master accepts connections but"
                                 + " did not register this application within " + duration(timeoutMs) + " ("
-                                + REGISTRATION_TIMEOUT + "); is it a Spark " + majorMinor() + " master, with this"
-                                + " driver's spark.authenticate setting?");
+                                + REGISTRATION_TIMEOUT + "); is this the port of a Spark " + majorMinor()
+                                + " master (7077 unless set; not its web UI's), with this driver's spark.authenticate"
+                                + " setting?");
                         if (started.completeExceptionally(late)) {
                             // Spark's client would try for a minute more; the half-started context ends here.
                             thread.interrupt();

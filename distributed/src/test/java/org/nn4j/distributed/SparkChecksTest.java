@@ -52,7 +52,7 @@ class SparkChecksTest {
         "spark://host:70000|the port 70000 is not a TCP port (1 to 65535)" + GIVE,
         "spark://host:7077/x|'host:7077/x' has more than HOST:PORT" + GIVE,
         "spark://me@host:7077|'me@host:7077' has more than HOST:PORT" + GIVE,
-        "spark://a:7077,|no host and port after spark://" + GIVE,
+        "spark://a:7077,|an empty HOST:PORT in the list of masters (a comma too many)",
         "spark://ho st:7077|'ho st:7077' is not HOST:PORT (Illegal character in authority)" + GIVE,
         "local[0]|a local master runs 1 thread at least and 2147483647 at most; for example local[2], or local[*]"
                 + " for one per core",

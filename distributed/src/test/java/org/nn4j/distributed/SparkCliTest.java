@@ -131,8 +131,9 @@ class SparkCliTest {
             String url = "spark://127.0.0.1:" + server.getLocalPort();
             long started = System.nanoTime();
             assertEquals(List.of("nn train: --spark " + url + ": the master accepts connections but did not register"
-                    + " this application within 2 s (spark.nn4j.registrationTimeout); is it a Spark "
-                    + SparkChecks.majorMinor() + " master, with this driver's spark.authenticate setting?"),
+                    + " this application within 2 s (spark.nn4j.registrationTimeout); is this the port of a Spark "
+                    + SparkChecks.majorMinor() + " master (7077 unless set; not its web UI's), with this driver's"
+                    + " spark.authenticate setting?"),
                     ownJvm(2, train("--spark", url, "--spark-conf", "spark.nn4j.registrationTimeout=2s")));
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
             // Spark's own client gives up after 60 s; the JVM's start and Spark's take the rest.

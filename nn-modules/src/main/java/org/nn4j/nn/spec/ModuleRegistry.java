@@ -37,7 +37,7 @@ public final class ModuleRegistry {
     private ModuleRegistry(Collection<LayerType> layerTypes, Collection<LossType> lossTypes) {
         Map<String, LayerType> l = new TreeMap<>();
         for (LayerType type : layerTypes) {
-            String name = name(type, type::name);
+            String name = nameOf(type, type::name);
             LayerType before = l.putIfAbsent(name, type);
             if (before != null && before.getClass() != type.getClass()) {
                 throw new InvalidInputException("two layer types are named '" + name + "': "
@@ -48,9 +48,9 @@ public final class ModuleRegistry {
         Map<String, LossType> s = new TreeMap<>();
         Map<String, LossType> aliases = new LinkedHashMap<>();
         for (LossType type : lossTypes) {
-            String lossName = name(type, type::name);
+            String lossName = nameOf(type, type::name);
             s.putIfAbsent(lossName, type);
-            List<String> names = new ArrayList<>(name(type, type::aliases));
+            List<String> names = new ArrayList<>(nameOf(type, type::aliases));
             names.add(lossName);
             for (String name : names) {
                 LossType before = aliases.putIfAbsent(name, type);
@@ -67,7 +67,7 @@ public final class ModuleRegistry {
     }
 
     /** A type's name (or aliases), or one line naming the type and its jar when it has none. */
-    private static <T> T name(Object type, java.util.function.Supplier<T> name) {
+    private static <T> T nameOf(Object type, java.util.function.Supplier<T> name) {
         T value;
         try {
             value = name.get();
