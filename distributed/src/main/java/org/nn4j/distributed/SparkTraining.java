@@ -11,6 +11,7 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.nn4j.api.SettingException;
 import org.nn4j.data.Dataset;
 import org.nn4j.data.FashionMnist;
 import org.nn4j.data.Split;
@@ -105,6 +106,31 @@ public final class SparkTraining implements DistributedTraining {
     }
 
     /**
+     * A context of {@code checked}'s settings; on a standalone master, within its registration timeout.
+     *
+     * @throws SettingException in one line when Spark cannot start: the master URL, the {@code
+     *     --spark-conf} settings and Spark's reason
+     */
+    private static JavaSparkContext start(Checked checked, Map<String, String> settings) {
+        try {
+            return checked.standalone().isEmpty() ? new JavaSparkContext(checked.conf())
+                    : SparkChecks.startWithin(checked.conf(), checked.registrationTimeoutMs(), checked.source());
+        } catch (SettingException | InvalidInputException e) {
+            throw e;
+        } catch (Exception e) {
+            // SparkException (undeclared in Scala), IllegalArgumentException and the like: Spark refused a
+            // setting that nn4j does not check, or could not start here (an address it cannot bind).
+            Throwable cause = e instanceof SparkChecks.StartFailure ? e.getCause() : e;
+            String reason = cause.getMessage() == null ? cause.toString()
+                    : cause.getMessage().strip().lines().findFirst().orElse(cause.toString());
+            List<String> given = new ArrayList<>();
+            settings.forEach((key, value) -> given.add(key + "=" + value));
+            throw new SettingException("Spark could not start (" + checked.source()
+                    + (given.isEmpty() ? "" : ", --spark-conf " + String.join(" ", given)) + "): " + reason, e);
+        }
+    }
+
+    /**
      * Runs a Spark job, turning the cluster's failure into a {@link ClusterFailureException} of one line,
      * or, when a task failed on bad input (a malformed line of a file that an executor read), into that
      * task's {@link InvalidInputException}, as one machine would report it.
@@ -142,22 +168,52 @@ public final class SparkTraining implements DistributedTraining {
         return "the cluster failed: " + first.replaceFirst("^Job aborted due to stage failure: ", "");
     }
 
-    @Override
-    public Session open(String master, String backend, boolean verbose, Map<String, String> settings) {
+    /** A context's settings, checked, and what the checks found. */
+    private record Checked(SparkConf conf, String source, List<SparkChecks.HostPort> standalone,
+            long registrationTimeoutMs) {
+    }
+
+    /**
+     * The context's settings ({@link #configure}), checked: the master URL and every setting Spark
+     * knows as Spark reads them, and a standalone master's address by a connection to it, each
+     * problem one line naming the URL or setting.
+     */
+    private static Checked checked(String master, boolean verbose, Map<String, String> settings) {
         if (System.getProperty("log4j.configurationFile") == null) {
-            // Spark logs at INFO by default; nn4j shows its own progress instead, unless asked.
+            // Spark logs at INFO by default; nn4j shows its own progress and failures instead, unless asked.
             System.setProperty("log4j.configurationFile", verbose ? "nn4j-spark-log4j2-verbose.properties"
                     : "nn4j-spark-log4j2.properties");
         }
         SparkConf conf = configure(master, settings, System.getenv());
+        String source = SparkChecks.masterSource(master, settings, conf);
+        List<SparkChecks.HostPort> standalone = SparkChecks.master(conf.get("spark.master", null), source,
+                System.getenv(), SparkChecks::managerFor);
+        SparkChecks.settings(conf, settings);
+        long timeout = SparkChecks.registrationTimeoutMs(conf, settings);
+        SparkChecks.reach(standalone, source, timeout);
+        return new Checked(conf, source, standalone, timeout);
+    }
+
+    @Override
+    public void check(String master, boolean verbose, Map<String, String> settings) {
+        checked(master, verbose, settings);
+    }
+
+    @Override
+    public Session open(String master, String backend, boolean verbose, Map<String, String> settings) {
+        Checked checked = checked(master, verbose, settings);
+        SparkConf conf = checked.conf();
         if (!verbose) {
             // Spark's own switch, applied as the context starts: under spark-submit, whose driver set up
             // logging with Spark's INFO defaults before nn4j ran, the file above comes too late.
-            conf.setIfMissing("spark.log.level", "ERROR");
+            conf.setIfMissing("spark.log.level", "OFF");
         }
-        JavaSparkContext spark = new JavaSparkContext(conf);
+        JavaSparkContext spark = start(checked, settings);
         try {
-            ExecutorBackends.require(spark, backend);
+            onCluster(() -> {
+                ExecutorBackends.require(spark, backend);
+                return null;
+            });
         } catch (RuntimeException e) {
             spark.stop();
             throw e;

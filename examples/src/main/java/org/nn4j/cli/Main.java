@@ -1,5 +1,6 @@
 package org.nn4j.cli;
 
+import com.google.inject.ProvisionException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -44,8 +45,9 @@ public final class Main {
             return BAD_INPUT;
         });
         cli.registerConverter(Path.class, FileNames::path);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+        cli.setExecutionExceptionHandler((thrown, commandLine, parseResult) -> {
             String command = commandLine.getCommandSpec().qualifiedName();
+            Exception e = userError(thrown);
             int code;
             OutOfMemoryError oom = outOfMemory(e);
             UnwritableFileException unwritable = unwritable(e);
@@ -111,6 +113,19 @@ public final class Main {
         } catch (IllegalStateException e) {
             return true;
         }
+    }
+
+    /**
+     * {@code e}, or the bad input or setting that Guice reports as the cause of a {@link
+     * ProvisionException} (a layer jar that cannot be loaded, found as the injector makes the registry
+     * of layer types).
+     */
+    private static Exception userError(Exception e) {
+        if (e instanceof ProvisionException && (e.getCause() instanceof InvalidInputException
+                || e.getCause() instanceof SettingException)) {
+            return (Exception) e.getCause();
+        }
+        return e;
     }
 
     /** The {@link OutOfMemoryError} that {@code e} is or was caused by, or null. */

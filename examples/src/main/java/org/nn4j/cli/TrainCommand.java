@@ -265,11 +265,16 @@ final class TrainCommand implements Callable<Integer> {
         if (!sparkConf.isEmpty() && sparkMaster == null) {
             throw new InvalidInputException("--spark-conf applies only with --spark");
         }
-        sparkSettings();
+        Map<String, String> settings = sparkSettings();
         if (readOnExecutors && (sparkMaster == null || (data.data == null && data.csv == null))) {
             throw new InvalidInputException(sparkMaster == null ? "--read-on-executors applies only with --spark"
                     : "--read-on-executors needs --data DIR (a directory of Fashion-MNIST's IDX files) or --csv FILE,"
                             + " a path that every executor sees");
+        }
+        if (sparkMaster != null) {
+            // The master URL and settings, and that the master is there, before the data and the model:
+            // a mistake in them costs seconds, not the reading of a training set first.
+            distributed().check(sparkMaster, debug(), settings);
         }
         NetworkFactory factory = backendOptions.injector(DType.FLOAT32).getInstance(NetworkFactory.class);
         Backend backend = factory.backend();
@@ -287,8 +292,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private DistributedTraining.Session openCluster(PrintWriter out, Backend backend) {
-        DistributedTraining.Session cluster = distributed().open(sparkMaster, backend.name(),
-                spec.commandLine().getParseResult().hasMatchedOption("--debug"), sparkSettings());
+        DistributedTraining.Session cluster = distributed().open(sparkMaster, backend.name(), debug(),
+                sparkSettings());
         if (!quiet) {
             out.println("cluster: " + cluster.describe());
             out.flush();
@@ -772,6 +777,11 @@ final class TrainCommand implements Callable<Integer> {
             return null;
         }
         return new int[] {Integer.parseInt(train.group(1)), Integer.parseInt(test.group(1))};
+    }
+
+    /** Whether --debug was given: then Spark logs too. */
+    private boolean debug() {
+        return spec.commandLine().getParseResult().hasMatchedOption("--debug");
     }
 
     /** The --spark-conf settings, checked: each KEY=VALUE with a key. */

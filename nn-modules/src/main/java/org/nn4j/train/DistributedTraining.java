@@ -13,12 +13,26 @@ public interface DistributedTraining {
     String name();
 
     /**
+     * Checks, before any work, that {@code master} and {@code settings} are ones the engine can use and
+     * that the master is there, so that a mistake in them ends a run at once; {@link #open} checks them
+     * too. This one does nothing.
+     *
+     * @param verbose whether the engine's own log is wanted
+     * @throws org.nn4j.io.InvalidInputException naming the master URL or setting at fault and why
+     * @throws org.nn4j.api.SettingException naming a master that cannot be reached, and why
+     */
+    default void check(String master, boolean verbose, java.util.Map<String, String> settings) {
+    }
+
+    /**
      * Connects to the cluster at {@code master} and checks that every executor can compute on {@code
      * backend}.
      *
      * @param settings more of the engine's own settings ({@code --spark-conf KEY=VALUE}), which win over
      *     nn4j's defaults
-     * @throws org.nn4j.api.SettingException naming the executors where {@code backend} is unavailable
+     * @throws org.nn4j.api.SettingException naming the executors where {@code backend} is unavailable, a
+     *     master that cannot be reached or does not answer, or why the engine could not start
+     * @throws org.nn4j.io.InvalidInputException naming the master URL or setting at fault and why
      */
     Session open(String master, String backend, boolean verbose, java.util.Map<String, String> settings);
 

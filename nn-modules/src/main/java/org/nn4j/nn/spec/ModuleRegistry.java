@@ -37,24 +37,27 @@ public final class ModuleRegistry {
     private ModuleRegistry(Collection<LayerType> layerTypes, Collection<LossType> lossTypes) {
         Map<String, LayerType> l = new TreeMap<>();
         for (LayerType type : layerTypes) {
-            LayerType before = l.putIfAbsent(type.name(), type);
+            String name = nameOf(type, type::name);
+            LayerType before = l.putIfAbsent(name, type);
             if (before != null && before.getClass() != type.getClass()) {
-                throw new IllegalStateException("two layer types are named '" + type.name() + "': "
+                throw new InvalidInputException("two layer types are named '" + name + "': "
                         + before.getClass().getName() + " (" + origin(before) + ") and " + type.getClass().getName()
-                        + " (" + origin(type) + ")");
+                        + " (" + origin(type) + "); take one of them off the class path");
             }
         }
         Map<String, LossType> s = new TreeMap<>();
         Map<String, LossType> aliases = new LinkedHashMap<>();
         for (LossType type : lossTypes) {
-            s.putIfAbsent(type.name(), type);
-            List<String> names = new ArrayList<>(type.aliases());
-            names.add(type.name());
+            String lossName = nameOf(type, type::name);
+            s.putIfAbsent(lossName, type);
+            List<String> names = new ArrayList<>(nameOf(type, type::aliases));
+            names.add(lossName);
             for (String name : names) {
                 LossType before = aliases.putIfAbsent(name, type);
                 if (before != null && before.getClass() != type.getClass()) {
-                    throw new IllegalStateException("two losses are named '" + name + "': "
-                            + before.getClass().getName() + " and " + type.getClass().getName());
+                    throw new InvalidInputException("two losses are named '" + name + "': "
+                            + before.getClass().getName() + " (" + origin(before) + ") and " + type.getClass().getName()
+                            + " (" + origin(type) + "); take one of them off the class path");
                 }
             }
         }
@@ -63,28 +66,76 @@ public final class ModuleRegistry {
         this.lossesByAlias = Collections.unmodifiableMap(aliases);
     }
 
-    /** nn4j's own layer types and losses, and any others on nn4j's own class path; made once. */
+    /** A type's name (or aliases), or one line naming the type and its jar when it has none. */
+    private static <T> T nameOf(Object type, java.util.function.Supplier<T> name) {
+        T value;
+        try {
+            value = name.get();
+        } catch (RuntimeException e) {
+            throw new InvalidInputException(origin(type) + ": " + type.getClass().getName() + " cannot tell its name: "
+                    + e, e);
+        }
+        if (value == null || (value instanceof String text && text.isBlank())) {
+            throw new InvalidInputException(origin(type) + ": " + type.getClass().getName() + " has no name ("
+                    + (value == null ? "null" : "'" + value + "'") + ")");
+        }
+        return value;
+    }
+
+    private static volatile ModuleRegistry builtIn;
+
+    /**
+     * nn4j's own layer types and losses, and any others on nn4j's own class path; made once.
+     *
+     * @throws InvalidInputException naming the jar and class of a layer type or loss that its {@code
+     *     META-INF/services} entry names but that cannot be made (asked again, it tries again)
+     */
     public static ModuleRegistry builtIn() {
-        return BuiltIn.REGISTRY;
+        ModuleRegistry registry = builtIn;
+        if (registry == null) {
+            synchronized (ModuleRegistry.class) {
+                if (builtIn == null) {
+                    builtIn = load(ModuleRegistry.class.getClassLoader());
+                }
+                registry = builtIn;
+            }
+        }
+        return registry;
     }
 
-    private static final class BuiltIn {
-        static final ModuleRegistry REGISTRY = load(ModuleRegistry.class.getClassLoader());
-    }
-
-    /** The layer types and losses found through {@link ServiceLoader} by the thread's context class loader. */
+    /**
+     * The layer types and losses found through {@link ServiceLoader} by the thread's context class loader.
+     *
+     * @throws InvalidInputException as {@link #load(ClassLoader)}
+     */
     public static ModuleRegistry load() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         return load(loader != null ? loader : ModuleRegistry.class.getClassLoader());
     }
 
-    /** The layer types and losses found through {@link ServiceLoader} by {@code loader}. */
+    /**
+     * The layer types and losses found through {@link ServiceLoader} by {@code loader}.
+     *
+     * @throws InvalidInputException naming the jar and the class of a layer type or loss that a jar's
+     *     {@code META-INF/services} file names but that cannot be made: a class that is missing, that is
+     *     not a layer type (or loss), that is abstract or has no public constructor without arguments,
+     *     or whose constructor or static initialiser threw; or two types of one name
+     */
     public static ModuleRegistry load(ClassLoader loader) {
-        List<LayerType> layerTypes = new ArrayList<>();
-        ServiceLoader.load(LayerType.class, loader).forEach(layerTypes::add);
-        List<LossType> lossTypes = new ArrayList<>();
-        ServiceLoader.load(LossType.class, loader).forEach(lossTypes::add);
-        return new ModuleRegistry(layerTypes, lossTypes);
+        return new ModuleRegistry(providers(LayerType.class, loader), providers(LossType.class, loader));
+    }
+
+    private static <T> List<T> providers(Class<T> service, ClassLoader loader) {
+        List<T> found = new ArrayList<>();
+        Iterator<T> providers = ServiceLoader.load(service, loader).iterator();
+        try {
+            while (providers.hasNext()) {
+                found.add(providers.next());
+            }
+        } catch (java.util.ServiceConfigurationError | LinkageError e) {
+            throw ServiceEntries.broken(service, loader, e);
+        }
+        return found;
     }
 
     /** This registry with {@code more} layer types and losses as well. */
