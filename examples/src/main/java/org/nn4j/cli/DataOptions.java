@@ -24,7 +24,8 @@ final class DataOptions {
     String label;
 
     @Option(names = "--test-csv", paramLabel = "FILE",
-            description = "Held-out CSV examples (train only). Default: hold out --test-fraction of --csv.")
+            description = "Held-out CSV examples (train only), columns matched to --csv's by header name."
+                    + " Default: hold out --test-fraction of --csv.")
     Path testCsv;
 
     @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2",
@@ -38,11 +39,14 @@ final class DataOptions {
             Activity.now("reading Fashion-MNIST" + (data != null ? " from " + data : ""));
             return FashionMnist.load(data);
         }
-        Dataset all = readCsv(csv);
         if (testCsv == null) {
-            return Split.random(all, testFraction, seed);
+            return Split.random(readCsv(csv), testFraction, seed);
         }
-        Dataset test = readCsv(testCsv);
+        Activity.now("reading " + csv + " and " + testCsv);
+        // The held-out file's columns are matched to the training file's by the names of their headers.
+        Csv.TrainAndTest read = Csv.read(csv, testCsv, csvLabel());
+        Dataset all = read.train();
+        Dataset test = read.test();
         return new Split(all, test.relabel(all.classNames()), all.source() + " (" + all.size() + " training examples)"
                 + " and " + test.source() + " (" + test.size() + " held-out)");
     }
