@@ -62,6 +62,24 @@ def csv_files():
     write("csv/features-bad.csv", "x,y\n0.1,0.2\n0.3,oops\n")
 
 
+def csv_syntax_files():
+    """CSV numbers, labels and headers (issue 23): what Java's parser takes but a CSV number is not, an
+    empty label, a header naming a column twice, held-out headers that differ, an overlong line."""
+    head = "x,y,label\n0.1,0.2,a\n"
+    for name, field in [("java-float-suffix", "12f"), ("java-double-suffix", "3d"), ("hex-float", "0x1p3"),
+                        ("infinity-word", "Infinity"), ("plus-infinity", "+Infinity"), ("underscore", "1_000"),
+                        ("thousands", '"1,000"'), ("inner-space", "1 000"), ("full-width", "\uff11\uff12"),
+                        ("empty-feature", ""), ("lone-exponent", "1e"), ("lone-point", ".")]:
+        write(f"csv/{name}.csv", head + field + ",0.5,b\n")
+    write("csv/features-java-float.csv", "x,y\n0.1,0.2\n0.3,12f\n")
+    write("csv/empty-label.csv", head + "0.3,0.4,\n")
+    write("csv/duplicate-label.csv", "x,label,label\n0.1,0,0\n0.2,1,1\n")
+    write("csv/duplicate-feature.csv", "x,x,label\n0.1,0.2,a\n0.3,0.4,b\n")
+    write("csv/test-other-name.csv", "y,z,label\n0.1,0.2,a\n0.3,0.4,b\n")
+    write("csv/test-missing-column.csv", "label,x\na,0.1\nb,0.3\n")
+    write("csv/wide-line.csv", head + "1," * 100_000 + "1\n")
+
+
 def idx(magic, dims, body):
     return struct.pack(">I", magic) + b"".join(struct.pack(">I", d) for d in dims) + body
 
@@ -296,6 +314,7 @@ def output_file_cases():
 
 if __name__ == "__main__":
     csv_files()
+    csv_syntax_files()
     idx_dirs()
     specs()
     models()

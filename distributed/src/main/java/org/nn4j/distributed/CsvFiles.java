@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.IntSupplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -93,9 +94,9 @@ final class CsvFiles implements ExecutorFiles {
                     if (number == 1) {
                         line = Csv.withoutByteOrderMark(line);
                     }
-                    if (!line.isBlank()) {
+                    if (!Csv.isBlank(line)) {
                         int at = number;
-                        Csv.Layout layout = Csv.Layout.of(file, Csv.fields(file, () -> at, line), labelColumn);
+                        Csv.Layout layout = Csv.Layout.of(file, Csv.firstFields(file, () -> at, line), labelColumn);
                         long dataStart = layout.header() ? lines.position() : 0;
                         return new CsvFiles(file, qualified, layout, number, cut(dataStart, length, ranges), hadoop, null,
                                 -1, null, new int[0]);
@@ -189,13 +190,31 @@ final class CsvFiles implements ExecutorFiles {
     /** Counts range {@code r}'s examples and collects its labels, checking every field as one machine does. */
     RangeScan scanRange(int r) {
         TreeSet<String> labels = new TreeSet<>();
-        float[] features = new float[featureCount()];
+        Csv.Row row = new Csv.Row(new float[featureCount()], 0);
         int[] count = {0};
-        forEachLine(r, (line, fields) -> {
-            labels.add(example(line, fields, features, 0));
+        forEachLine(r, (line, text) -> {
+            if (labels.add(example(line, text, row)) && labels.size() > Csv.Classes.MAX_CLASSES) {
+                throw new InvalidInputException(name + ": more than " + Csv.Classes.MAX_CLASSES + " distinct labels,"
+                        + " more than the " + Csv.Classes.MAX_CLASSES + " classes nn4j takes; is the label column the"
+                        + " right one?");
+            }
             count[0]++;
         });
         return new RangeScan(count[0], labels);
+    }
+
+    /** The layout of the file, as its first line tells. */
+    Csv.Layout layout() {
+        return layout;
+    }
+
+    /**
+     * This (unscanned) held-out file with its columns matched by name to those of {@code training}, the
+     * training file's layout ({@link Csv.Layout#matchedTo}).
+     */
+    CsvFiles matchedTo(Csv.Layout training, String trainingName) {
+        return new CsvFiles(name, file, layout.matchedTo(name, training, trainingName), firstLine, starts, hadoop,
+                firstExample, examples, classes, heldOut);
     }
 
     /** The training examples of range {@code p}, numbered as on one machine after the held-out ones left. */
@@ -225,9 +244,12 @@ final class CsvFiles implements ExecutorFiles {
         return new Dataset(x, y, d, classes.names(), name);
     }
 
-    /** Every example of the file (none held out), read on the machine that calls this: a test file. */
-    static Dataset readHere(String file, String labelColumn, Configuration conf) {
-        CsvFiles whole = open(file, labelColumn, 1, conf);
+    /**
+     * Every example of the file (none held out), read on the machine that calls this: a test file, its
+     * columns matched to those of {@code training} (the training file's) by name.
+     */
+    static Dataset readHere(String file, String labelColumn, Configuration conf, CsvFiles training) {
+        CsvFiles whole = open(file, labelColumn, 1, conf).matchedTo(training.layout(), training.name);
         whole = whole.scanned(List.of(whole.scanRange(0)));
         ExampleBlock all = whole.partition(0, 1);
         return new Dataset(all.features, all.labels, whole.featureCount(), whole.classNames(), file);
@@ -250,12 +272,12 @@ final class CsvFiles implements ExecutorFiles {
         int[] y = new int[n];
         int[] index = new int[n];
         int[] next = {first, 0};
-        forEachLine(r, (line, fields) -> {
+        forEachLine(r, (line, text) -> {
             int e = next[0]++;
             int place = java.util.Arrays.binarySearch(heldOut, e);
             if ((place >= 0) == held) {
                 int i = next[1]++;
-                y[i] = classes.of(example(line, fields, x, i * d));
+                y[i] = classes.of(example(line, text, new Csv.Row(x, i * d)));
                 index[i] = held ? e : e + place + 1; // -(place + 1) held-out examples come before e
             }
         });
@@ -273,25 +295,15 @@ final class CsvFiles implements ExecutorFiles {
     }
 
     /**
-     * Parses a line's {@code fields} into {@code features} from {@code offset} and returns its label;
-     * the line's number is worked out only for the message of a bad line.
+     * Parses a line's {@code text} into {@code row} and returns its label's class name, as one machine
+     * does ({@link Csv.Layout}); the line's number is worked out only for the message of a bad line.
      */
-    private String example(LineNumber line, String[] fields, float[] features, int offset) {
-        try {
-            return layout.example(name, 0, fields, features, offset, firstLine);
-        } catch (InvalidInputException e) {
-            // The same check again, now with the line's number in its message.
-            return layout.example(name, line.getAsInt(), fields, features, offset, firstLine);
-        }
-    }
-
-    /** A line's number, worked out only when a message needs it. */
-    private interface LineNumber {
-        int getAsInt();
+    private String example(IntSupplier line, String text, Csv.Row row) {
+        return layout.example(name, line, layout.fields(name, line, text, layout.header() ? null : firstLine), row);
     }
 
     private interface LineWork {
-        void accept(LineNumber line, String[] fields);
+        void accept(IntSupplier line, String text);
     }
 
     /** Runs {@code work} on each line that begins in range {@code r} and is not blank. */
@@ -325,9 +337,8 @@ final class CsvFiles implements ExecutorFiles {
                 if (lineStart == 0) {
                     line = Csv.withoutByteOrderMark(line);
                 }
-                if (!line.isBlank()) {
-                    LineNumber number = () -> (int) lineNumber(lineStart);
-                    work.accept(number, Csv.fields(name, number::getAsInt, line));
+                if (!Csv.isBlank(line)) {
+                    work.accept(() -> (int) lineNumber(lineStart), line);
                 }
             }
         } catch (IOException e) {

@@ -252,7 +252,7 @@ public final class SparkTraining implements DistributedTraining {
                 String description;
                 if (testFile != null) {
                     train = scanned;
-                    test = CsvFiles.readHere(testFile, labelColumn, hadoop).relabel(scanned.classNames());
+                    test = CsvFiles.readHere(testFile, labelColumn, hadoop, scanned).relabel(scanned.classNames());
                     description = file + " (" + train.count() + " training examples, read on the executors) and "
                             + testFile + " (" + test.size() + " held-out)";
                 } else {

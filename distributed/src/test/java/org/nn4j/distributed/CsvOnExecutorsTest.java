@@ -3,6 +3,7 @@ package org.nn4j.distributed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -179,6 +180,48 @@ class CsvOnExecutorsTest {
         assertArrayEquals(new int[] {2, 0}, remote.test().labels());
         assertArrayEquals(new float[] {1, 2, 3, -1, 0, 1}, remote.test().features());
         assertClose(weights(Csv.read(train, "kind"), null, 1), weights(null, remote, 1), 1e-10);
+        // Its columns are matched to the training file's by name, as on one machine.
+        Path swapped = Files.writeString(dir.resolve("swapped.csv"), "c,kind,b,a\n3,emu,2,1\n1,cat,0,-1\n");
+        DistributedTraining.ClusterData byName = cluster.readCsvOnExecutors(train.toString(), "kind",
+                swapped.toString(), 0.2, 11);
+        assertArrayEquals(new float[] {1, 2, 3, -1, 0, 1}, byName.test().features());
+        assertArrayEquals(Csv.read(train, swapped, "kind").test().features(), byName.test().features());
+        Path other = Files.writeString(dir.resolve("other.csv"), "a,kind,b,d\n1,emu,2,3\n");
+        String oneMachine = assertThrows(InvalidInputException.class, () -> Csv.read(train, other, "kind")).getMessage();
+        assertEquals(other + ": column 'd' is not a column of " + train + " (a, kind, b, c); held-out data needs the"
+                + " columns of the training data", oneMachine);
+        assertEquals(oneMachine, assertThrows(InvalidInputException.class,
+                () -> cluster.readCsvOnExecutors(train.toString(), "kind", other.toString(), 0.2, 11)).getMessage());
+    }
+
+    @Test
+    void numbersAndLabelsAreReadAsOneMachineReadsThem(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("labels.csv"), "a,kind,b,c\n" + "1,1,2,3\n2,1.0,3,4\n3,01,.5,5.\n"
+                .repeat(20) + "4,0.0,-1e-3,+2\n5,-0,1E2,3\n".repeat(20));
+        Dataset whole = Csv.read(file, "kind");
+        assertEquals(List.of("0", "1"), whole.classNames());
+        for (int ranges : new int[] {1, 3, 7}) {
+            Dataset cut = inRanges(file, ranges);
+            assertEquals(whole.classNames(), cut.classNames(), ranges + " ranges");
+            assertArrayEquals(whole.features(), cut.features(), ranges + " ranges");
+            assertArrayEquals(whole.labels(), cut.labels(), ranges + " ranges");
+        }
+        for (String bad : new String[] {"12f", "3d", "0x1p3", "Infinity", "NaN", "1_000", "\"1,000\"", "\uff11"}) {
+            Path broken = Files.writeString(dir.resolve("broken.csv"), "a,kind,b,c\n" + "1,cat,2,3\n".repeat(50)
+                    + "1,dog," + bad + ",3\n" + "1,cat,2,3\n".repeat(50));
+            String oneMachine = assertThrows(InvalidInputException.class, () -> Csv.read(broken, "kind")).getMessage();
+            assertTrue(oneMachine.startsWith(broken + ":52: column 'b' is '"), oneMachine);
+            assertEquals(oneMachine, assertThrows(InvalidInputException.class,
+                    () -> cluster.readCsvOnExecutors(broken.toString(), "kind", null, 0.2, 1)).getMessage(), bad);
+        }
+        Files.writeString(file, "a,kind,kind,c\n1,cat,2,3\n");
+        assertEquals(assertThrows(InvalidInputException.class, () -> Csv.read(file, "kind")).getMessage(),
+                assertThrows(InvalidInputException.class,
+                        () -> cluster.readCsvOnExecutors(file.toString(), "kind", null, 0.2, 1)).getMessage());
+        Files.writeString(file, "a,kind,b,c\n1,cat,2,3\n1,,2,3\n");
+        assertEquals(file + ":3: the label (column 'kind') is empty; every example needs its class",
+                assertThrows(InvalidInputException.class,
+                        () -> cluster.readCsvOnExecutors(file.toString(), "kind", null, 0.2, 1)).getMessage());
     }
 
     @Test

@@ -33,11 +33,14 @@ final class DataOptions {
             Activity.now("reading Fashion-MNIST" + (data != null ? " from " + data : ""));
             return FashionMnist.load(data);
         }
-        Dataset all = readCsv(csv);
         if (testCsv == null) {
-            return Split.random(all, testFraction, seed);
+            return Split.random(readCsv(csv), testFraction, seed);
         }
-        Dataset test = readCsv(testCsv);
+        Activity.now("reading " + csv + " and " + testCsv);
+        // The held-out file's columns are matched to the training file's by the names of their headers.
+        Csv.TrainAndTest read = Csv.read(csv, testCsv, csvLabel());
+        Dataset all = read.train();
+        Dataset test = read.test();
         return new Split(all, test.relabel(all.classNames()), all.source() + " (" + all.size() + " training examples)"
                 + " and " + test.source() + " (" + test.size() + " held-out)");
     }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
         description = "Report a saved model's accuracy, loss, per-class accuracy and confusion matrix on labelled data"
                 + " (default: Fashion-MNIST's test set).")
 final class EvaluateCommand implements Callable<Integer> {
+    /** The most classes whose confusion matrix is printed whole; beyond, its cells that are not 0. */
+    static final int DENSE_CLASSES = 32;
 
     @Mixin
     SavedModelOptions saved;
@@ -56,21 +58,36 @@ final class EvaluateCommand implements Callable<Integer> {
         int nameWidth = names.stream().mapToInt(String::length).max().orElse(5);
         out.println("per-class accuracy:");
         double[] perClass = e.perClassAccuracy();
+        boolean dense = names.size() <= DENSE_CLASSES;
+        int without = 0;
         for (int c = 0; c < names.size(); c++) {
+            if (!dense && Double.isNaN(perClass[c])) {
+                without++;
+                continue;
+            }
             out.println(String.format(Locale.ROOT, "  %-" + nameWidth + "s  %s", names.get(c),
                     Double.isNaN(perClass[c]) ? "no examples" : String.format(Locale.ROOT, "%.4f", perClass[c])));
         }
+        if (without > 0) {
+            out.println("  (" + without + " of the " + names.size() + " classes have no examples)");
+        }
+        if (!dense) {
+            // A matrix of classes x classes would be mostly zeros (10^10 cells for 100,000 classes).
+            out.println("confusion matrix, the cells that are not 0 (true class -> predicted class: examples):");
+            for (Evaluation.Cell cell : e.confusion()) {
+                out.println("  " + names.get(cell.truth()) + " -> " + names.get(cell.predicted()) + ": " + cell.count());
+            }
+            return 0;
+        }
         out.println("confusion matrix (rows: true class, columns: predicted class, in the order above):");
         int cellWidth = 1;
-        for (int[] row : e.confusion()) {
-            for (int v : row) {
-                cellWidth = Math.max(cellWidth, Integer.toString(v).length());
-            }
+        for (Evaluation.Cell cell : e.confusion()) {
+            cellWidth = Math.max(cellWidth, Integer.toString(cell.count()).length());
         }
         for (int c = 0; c < names.size(); c++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-" + nameWidth + "s", names.get(c)));
-            for (int v : e.confusion()[c]) {
-                line.append(String.format(Locale.ROOT, " %" + cellWidth + "d", v));
+            for (int p = 0; p < names.size(); p++) {
+                line.append(String.format(Locale.ROOT, " %" + cellWidth + "d", e.count(c, p)));
             }
             out.println(line);
         }

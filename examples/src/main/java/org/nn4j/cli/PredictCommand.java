@@ -3,9 +3,11 @@ package org.nn4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Spec;
             "probability of each class (the raw outputs, for a model trained with mse)."})
 final class PredictCommand implements Callable<Integer> {
     private static final int BATCH = 1000;
+    /** The most outputs a batch holds: 1000 rows of up to 1000 classes, fewer rows of more. */
+    private static final int BATCH_OUTPUTS = 1_000_000;
 
     @Mixin
     SavedModelOptions saved;
@@ -83,8 +87,14 @@ final class PredictCommand implements Callable<Integer> {
         csv.append('\n');
         int k = a.outputSize();
         DType dtype = a.dtype();
-        for (int from = 0; from < features.rows(); from += BATCH) {
-            int count = Math.min(BATCH, features.rows() - from);
+        // The text goes out batch by batch: held as UTF-8 for --output (written at once, atomically), else
+        // printed; batches of fewer rows the more classes there are, so that one holds about a million values.
+        List<ByteBuffer> parts = new ArrayList<>();
+        PrintWriter out = output == null ? spec.commandLine().getOut() : null;
+        int batchRows = Math.max(1, Math.min(BATCH, BATCH_OUTPUTS / k));
+        java.util.Formatter format = new java.util.Formatter(csv, Locale.ROOT);
+        for (int from = 0; from < features.rows(); from += batchRows) {
+            int count = Math.min(batchRows, features.rows() - from);
             float[] batch = java.util.Arrays.copyOfRange(x, from * a.inputSize(), (from + count) * a.inputSize());
             Matrix output = a.forward(backend.fromArray(dtype, count, a.inputSize(), toDouble(batch)), Pass.eval());
             int[] classes = new int[count];
@@ -98,16 +108,17 @@ final class PredictCommand implements Callable<Integer> {
             for (int i = 0; i < count; i++) {
                 csv.append(from + i).append(',').append(quote(names.get(classes[i])));
                 for (int c = 0; c < k; c++) {
-                    csv.append(',').append(String.format(Locale.ROOT, "%.6g", values[i * k + c]));
+                    csv.append(',');
+                    format.format("%.6g", values[i * k + c]);
                 }
                 csv.append('\n');
             }
+            emit(csv, parts, out);
         }
+        emit(csv, parts, out);
         if (output != null) {
-            AtomicFiles.write(output, csv.toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(output, parts.toArray(ByteBuffer[]::new));
         } else {
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(csv);
             out.flush();
         }
         return 0;
@@ -133,6 +144,19 @@ final class PredictCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw InputFiles.unreadable(file, e);
         }
+    }
+
+    /** Sends the text in {@code csv} on: into {@code parts} as UTF-8, or printed to {@code out} when given. */
+    private static void emit(StringBuilder csv, List<ByteBuffer> parts, PrintWriter out) {
+        if (csv.length() == 0) {
+            return;
+        }
+        if (out != null) {
+            out.print(csv);
+        } else {
+            parts.add(ByteBuffer.wrap(csv.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        csv.setLength(0);
     }
 
     private static double[] toDouble(float[] values) {

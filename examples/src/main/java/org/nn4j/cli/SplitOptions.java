@@ -10,7 +10,8 @@ final class SplitOptions {
     static final double DEFAULT_TEST_FRACTION = 0.2;
 
     @Option(names = "--test-csv", paramLabel = "FILE",
-            description = "Held-out CSV examples. Default: hold out --test-fraction of --csv.")
+            description = "Held-out CSV examples, columns matched to --csv's by header name. Default: hold out"
+                    + " --test-fraction of --csv.")
     Path testCsv;
 
     @Option(names = "--test-fraction", paramLabel = "F",

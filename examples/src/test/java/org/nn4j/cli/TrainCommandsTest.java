@@ -157,6 +157,85 @@ class TrainCommandsTest {
         assertTrue(lines.get(2).startsWith("1,small,"), lines.get(2));
     }
 
+    /** Two blobs of (width, height), {@code n} examples, the class in {@code kind}, columns in the order given. */
+    private static String blobs(int n, long seed, String... columns) {
+        Random random = new Random(seed);
+        StringBuilder text = new StringBuilder(String.join(",", columns)).append('\n');
+        for (int i = 0; i < n; i++) {
+            boolean big = i % 2 == 0;
+            java.util.Map<String, String> row = java.util.Map.of(
+                    "width", Double.toString((big ? 120 : 80) + 8 * random.nextGaussian()),
+                    "height", Double.toString((big ? 3 : 1) + 0.4 * random.nextGaussian()),
+                    "kind", big ? "1" : "0.0");
+            text.append(String.join(",", java.util.Arrays.stream(columns).map(row::get).toList())).append('\n');
+        }
+        return text.toString();
+    }
+
+    @Test
+    void aTestFileWithItsColumnsInAnotherOrderIsReadByName() throws IOException {
+        Path train = Files.writeString(dir.resolve("train.csv"), blobs(200, 5, "width", "height", "kind"));
+        Path same = Files.writeString(dir.resolve("same.csv"), blobs(100, 6, "width", "height", "kind"));
+        Path swapped = Files.writeString(dir.resolve("swapped.csv"), blobs(100, 6, "kind", "height", "width"));
+        String[] run = {"train", "--csv", train.toString(), "--label", "kind", "--standardize", "--hidden", "8",
+            "--epochs", "5", "--batch-size", "16", "--backend", "ejml", "--quiet", "--test-csv"};
+        NnRun inOrder = nn(concat(run, same.toString()));
+        NnRun byName = nn(concat(run, swapped.toString()));
+        assertEquals(0, inOrder.code(), inOrder.err());
+        assertEquals(0, byName.code(), byName.err());
+        assertTrue(inOrder.out().startsWith("test accuracy 0.9") || inOrder.out().startsWith("test accuracy 1.0"),
+                inOrder.out());
+        assertEquals(inOrder.out(), byName.out());
+    }
+
+    private static String[] concat(String[] first, String... rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void labelsThatAreTheSameNumberAreOneClass() throws IOException {
+        // kind is 1 or 0.0: as written, two classes; 1.0 and 0 in the test file are the same two.
+        Path train = Files.writeString(dir.resolve("train.csv"), blobs(60, 7, "width", "height", "kind"));
+        Path test = Files.writeString(dir.resolve("test.csv"), "width,height,kind\n120,3,1.0\n80,1,0\n");
+        Path model = dir.resolve("m.safetensors");
+        NnRun run = nn("train", "--csv", train.toString(), "--label", "kind", "--test-csv", test.toString(),
+                "--hidden", "4", "--epochs", "1", "--out", model.toString(), "--backend", "ejml", "--quiet");
+        assertEquals(0, run.code(), run.err());
+        NnRun prediction = nn("predict", "--model", model.toString(), "--input",
+                Files.writeString(dir.resolve("rows.csv"), "120,3\n").toString());
+        assertEquals(0, prediction.code(), prediction.err());
+        assertEquals("row,class,p_0,p_1", prediction.out().lines().findFirst().orElseThrow());
+    }
+
+    @Test
+    void aHundredThousandClassesAreEvaluatedWithoutAMatrixOfTenBillionCells() throws IOException {
+        StringBuilder text = new StringBuilder("x,y,label\n");
+        for (int i = 0; i < 60; i++) {
+            text.append(i % 2).append(',').append(i % 3).append(',').append(i % 2 == 0 ? 0 : 99_999).append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("wide.csv"), text);
+        Path model = dir.resolve("wide.safetensors");
+        NnRun run = nn("train", "--csv", csv.toString(), "--label", "label", "--hidden", "4", "--epochs", "1",
+                "--out", model.toString(), "--backend", "ejml", "--quiet");
+        assertEquals(0, run.code(), run.err());
+        NnRun evaluation = nn("evaluate", "--model", model.toString(), "--csv", csv.toString(), "--label", "label",
+                "--backend", "ejml");
+        assertEquals(0, evaluation.code(), evaluation.err());
+        List<String> lines = evaluation.out().lines().toList();
+        assertTrue(lines.contains("  (99998 of the 100000 classes have no examples)"), evaluation.out());
+        int matrix = lines.indexOf("confusion matrix, the cells that are not 0 (true class -> predicted class:"
+                + " examples):");
+        assertTrue(matrix > 0, evaluation.out());
+        int counted = 0;
+        for (String cell : lines.subList(matrix + 1, lines.size())) {
+            assertTrue(cell.matches("  (0|99999) -> \\d+: \\d+"), cell);
+            counted += Integer.parseInt(cell.replaceAll(".*: ", ""));
+        }
+        assertEquals(60, counted);
+    }
+
     @Test
     void badInputGivesOneLine() throws IOException {
         assertBadInput(nn(args("train", "--csv", "x.csv")), "nn train: --csv needs --label COLUMN");

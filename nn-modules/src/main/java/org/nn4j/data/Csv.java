@@ -5,17 +5,28 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.function.IntSupplier;
 import org.nn4j.io.InvalidInputException;
 
 /**
  * CSV files of labelled examples: one example per line, comma-separated, one column holding the
- * label and every other column a number. A first line with any field that is not a number is a
- * header. Labels that are all whole numbers are class indices; otherwise each distinct label is a
- * class, in sorted order.
+ * label and every other column a number ({@link CsvNumbers}: decimal, as CSV files write numbers). A
+ * first line with any field that is not a number is a header; its names must differ. A label that is
+ * a number is the class of its value ({@code 1}, {@code 1.0} and {@code 01} are one class); labels
+ * that are all whole numbers from 0 are class indices; otherwise each distinct label is a class,
+ * numbers first by value, then the others in text order. An empty label is refused.
+ *
+ * <p>A file is read line by line, each line parsed as it is read: what reading costs is about what its
+ * examples hold as floats, and a line of the wrong width is refused before its fields are split.
  */
 public final class Csv {
+    /** The most fields a line may have: beyond any CSV file of features, few enough for a header's names to be held. */
+    public static final int MAX_COLUMNS = 1 << 21;
 
     private Csv() {
     }
@@ -27,7 +38,7 @@ public final class Csv {
      * @throws InvalidInputException naming the file, the line and what was expected
      */
     public static Dataset read(Path file, String labelColumn) {
-        return examples(file.toString(), Rows.of(file), labelColumn);
+        return readFile(file, labelColumn, null, null).data();
     }
 
     /**
@@ -36,70 +47,179 @@ public final class Csv {
      * @throws InvalidInputException naming the source, the line and what was expected
      */
     public static Dataset read(InputStream in, String source, String labelColumn) {
-        return examples(source, Rows.of(in, source), labelColumn);
-    }
-
-    /** The non-blank lines of a file split into fields, and the number of each line. */
-    private record Rows(List<String[]> fields, List<Integer> lineNumbers) {
-        static Rows of(Path file) {
-            Rows rows = new Rows(new ArrayList<>(), new ArrayList<>());
-            readLines(file, rows.fields, rows.lineNumbers);
-            return rows;
-        }
-
-        static Rows of(InputStream in, String source) {
-            Rows rows = new Rows(new ArrayList<>(), new ArrayList<>());
-            try {
-                readLines(in, source, rows.fields, rows.lineNumbers);
-            } catch (IOException e) {
-                throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
-            }
-            return rows;
+        try {
+            return examples(source, new Lines(in, source), labelColumn, null, null).data();
+        } catch (IOException e) {
+            throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
         }
     }
 
-    private static Dataset examples(String source, Rows lines, String labelColumn) {
-        List<String[]> rows = lines.fields();
-        List<Integer> lineNumbers = lines.lineNumbers();
-        Layout layout = Layout.of(source, rows.get(0), labelColumn);
-        if (layout.header() && rows.size() == 1) {
+    /** Training data and the held-out data read with it. */
+    public record TrainAndTest(Dataset train, Dataset test) {
+    }
+
+    /**
+     * Reads training data from {@code train} and held-out data from {@code test}, the label in {@code
+     * labelColumn} of each. Where both files have a header, the test file's columns are matched to the
+     * training file's by name (in any order); its header must name the same columns.
+     *
+     * @throws InvalidInputException naming the file, the line or the column and what was expected
+     */
+    public static TrainAndTest read(Path train, Path test, String labelColumn) {
+        Read training = readFile(train, labelColumn, null, null);
+        Dataset held = readFile(test, labelColumn, training.layout(), train.toString()).data();
+        return new TrainAndTest(training.data(), held);
+    }
+
+    /** A file's examples and its layout. */
+    private record Read(Dataset data, Layout layout) {
+    }
+
+    private static Read readFile(Path file, String labelColumn, Layout like, String likeSource) {
+        if (Files.isDirectory(file)) {
+            throw new InvalidInputException(file + ": a directory; expected a CSV file of examples");
+        }
+        try (InputStream in = org.nn4j.io.InputFiles.open(file)) {
+            return examples(file.toString(), new Lines(in, file.toString()), labelColumn, like, likeSource);
+        } catch (IOException e) {
+            throw org.nn4j.io.InputFiles.unreadable(file, e);
+        }
+    }
+
+    private static Read examples(String source, Lines lines, String labelColumn, Layout like, String likeSource)
+            throws IOException {
+        String first = lines.next();
+        if (first == null) {
+            throw new InvalidInputException(source + ": empty; expected a CSV file of examples");
+        }
+        int firstLine = lines.number();
+        String[] firstFields = firstFields(source, () -> firstLine, first);
+        Layout layout = Layout.of(source, firstFields, labelColumn);
+        if (like != null) {
+            layout = layout.matchedTo(source, like, likeSource);
+        }
+        Integer widthLine = layout.header() ? null : firstLine;
+        int d = layout.featureCount();
+        Growing examples = new Growing(source, d);
+        if (!layout.header()) {
+            examples.add(layout.example(source, () -> firstLine, firstFields, examples.featureRow()));
+        }
+        for (String line = lines.next(); line != null; line = lines.next()) {
+            int number = lines.number();
+            String[] fields = layout.fields(source, () -> number, line, widthLine);
+            examples.add(layout.example(source, () -> number, fields, examples.featureRow()));
+        }
+        if (examples.count == 0) {
             throw new InvalidInputException(source + ": only a header; expected examples after it");
         }
-        int start = layout.header() ? 1 : 0;
-        int count = rows.size() - start;
-        int d = layout.featureCount();
-        float[] features = new float[arrayLength(source, count, d)];
-        String[] labelTokens = new String[count];
-        for (int r = 0; r < count; r++) {
-            int line = lineNumbers.get(start + r);
-            labelTokens[r] = layout.example(source, line, rows.get(start + r), features, r * d,
-                    layout.header() ? null : lineNumbers.get(0));
+        return new Read(examples.dataset(), layout);
+    }
+
+    /**
+     * Examples as they are read: features row after row into an array that grows by half, and each
+     * label as the number of its distinct label, so that no line's text is held.
+     */
+    private static final class Growing {
+        private final String source;
+        private final Floats features;
+        private int[] labelIds = new int[64];
+        private final Map<String, Integer> ids = new HashMap<>();
+        private final List<String> distinct = new ArrayList<>();
+        private int count;
+
+        Growing(String source, int width) {
+            this.source = source;
+            this.features = new Floats(source, width);
         }
-        Classes classes = Classes.of(source, new TreeSet<>(List.of(labelTokens)));
-        int[] labels = new int[count];
-        for (int r = 0; r < count; r++) {
-            labels[r] = classes.of(labelTokens[r]);
+
+        /** Where the next example's features go. */
+        Row featureRow() {
+            return new Row(features.array(count), count * features.width);
         }
-        return new Dataset(features, labels, d, classes.names(), source);
+
+        void add(String label) {
+            Integer id = ids.get(label);
+            if (id == null) {
+                if (distinct.size() == Classes.MAX_CLASSES) {
+                    throw new InvalidInputException(source + ": more than " + Classes.MAX_CLASSES + " distinct labels"
+                            + " by example " + (count + 1) + ", more than the " + Classes.MAX_CLASSES + " classes nn4j"
+                            + " takes; is the label column the right one?");
+                }
+                id = distinct.size();
+                ids.put(label, id);
+                distinct.add(label);
+            }
+            if (count == labelIds.length) {
+                labelIds = Arrays.copyOf(labelIds, (int) Math.min(count + (long) (count >> 1), Integer.MAX_VALUE - 16));
+            }
+            labelIds[count++] = id;
+        }
+
+        Dataset dataset() {
+            Classes classes = Classes.of(source, distinct);
+            int[] classOf = new int[distinct.size()];
+            for (int i = 0; i < classOf.length; i++) {
+                classOf[i] = classes.of(distinct.get(i));
+            }
+            int[] labels = new int[count];
+            for (int r = 0; r < count; r++) {
+                labels[r] = classOf[labelIds[r]];
+            }
+            return new Dataset(features.trimmed(count), labels, features.width, classes.names(), source);
+        }
+    }
+
+    /** Where one example's features go: {@code array} from {@code offset}. */
+    public record Row(float[] array, int offset) {
+    }
+
+    /** Rows of {@code width} floats in an array that grows by half as rows come. */
+    private static final class Floats {
+        private final String source;
+        private final int width;
+        private float[] values;
+
+        Floats(String source, int width) {
+            this.source = source;
+            this.width = width;
+            this.values = new float[Math.max(width, Math.min(64 * width, 4096))];
+        }
+
+        /** The array, with room for row {@code row} (from 0). */
+        float[] array(int row) {
+            int end = arrayLength(source, row + 1, width);
+            if (end > values.length) {
+                long grown = Math.max(end, values.length + (long) (values.length >> 1));
+                values = Arrays.copyOf(values, (int) Math.min(grown, Integer.MAX_VALUE - 16));
+            }
+            return values;
+        }
+
+        /** The first {@code rows} rows, in an array of their length. */
+        float[] trimmed(int rows) {
+            return values.length == rows * width ? values : Arrays.copyOf(values, rows * width);
+        }
     }
 
     /**
      * How a CSV file of labelled examples is laid out, as its first line tells: how many fields a line
-     * has, which holds the label, and the header's names (null without a header). The first line is a
-     * header when a field other than the label is not a number, or when the label column is given by
-     * name.
+     * has, which holds the label, the header's names (null without a header), and where each column's
+     * value goes among an example's features. The first line is a header when a field other than the
+     * label is not a number, or when the label column is given by name.
      *
      * @param width the fields of every line
      * @param labelColumn the field that holds the label, from 0
      * @param names the header's names, or null without a header
+     * @param slots for each column, the feature its value is (-1 for the label's)
      */
-    public record Layout(int width, int labelColumn, List<String> names) implements java.io.Serializable {
+    public record Layout(int width, int labelColumn, List<String> names, int[] slots) implements java.io.Serializable {
 
         /**
          * The layout of a file whose first line has {@code first} fields, the label in {@code
          * labelColumn} (a name from the header or a 0-based index).
          *
-         * @throws InvalidInputException naming {@code source}, when the label column does not exist
+         * @throws InvalidInputException naming {@code source}, when the label column does not exist or a
+         *     header names a column twice
          */
         public static Layout of(String source, String[] first, String labelColumn) {
             int label = labelIndex(source, first, labelColumn);
@@ -107,7 +227,60 @@ public final class Csv {
                 throw new InvalidInputException(source + ": the label is its only column; expected features besides it");
             }
             boolean header = !allNumbersBut(first, label) || !isIndex(labelColumn);
-            return new Layout(first.length, label, header ? List.of(first) : null);
+            if (header) {
+                requireDistinct(source, first);
+            }
+            int[] slots = new int[first.length];
+            for (int c = 0; c < slots.length; c++) {
+                slots[c] = c < label ? c : c - 1;
+            }
+            slots[label] = -1;
+            return new Layout(first.length, label, header ? List.of(first) : null, slots);
+        }
+
+        /**
+         * This layout of held-out data ({@code source}) with its columns matched to those of {@code
+         * training}, the layout of the training data {@code trainingSource}: by name where both have a
+         * header (whose names must then be the same, in any order), else by place.
+         *
+         * @throws InvalidInputException naming both files and the column, when the headers differ
+         */
+        public Layout matchedTo(String source, Layout training, String trainingSource) {
+            if (!header() || !training.header()) {
+                return this;
+            }
+            String label = names.get(labelColumn);
+            String trainingLabel = training.names().get(training.labelColumn());
+            String columns = " (" + InvalidInputException.shown(String.join(", ", training.names()), 200) + ")";
+            if (!label.equals(trainingLabel)) {
+                throw new InvalidInputException(source + ": the label column is '" + shown(label) + "', but '"
+                        + shown(trainingLabel) + "' in " + trainingSource + columns + "; held-out data needs the"
+                        + " columns of the training data");
+            }
+            Map<String, Integer> place = new HashMap<>();
+            for (int c = 0; c < training.width(); c++) {
+                place.put(training.names().get(c), c);
+            }
+            int[] matched = new int[width];
+            for (int c = 0; c < width; c++) {
+                Integer t = place.get(names.get(c));
+                if (t == null) {
+                    throw new InvalidInputException(source + ": column '" + shown(names.get(c)) + "' is not a column"
+                            + " of " + trainingSource + columns + "; held-out data needs the columns of the training data");
+                }
+                matched[c] = training.slots()[t];
+            }
+            if (width != training.width()) {
+                java.util.Set<String> here = new java.util.HashSet<>(names);
+                for (String name : training.names()) {
+                    if (!here.contains(name)) {
+                        throw new InvalidInputException(source + ": no column '" + shown(name) + "', which "
+                                + trainingSource + " has" + columns + "; held-out data needs the columns of the"
+                                + " training data");
+                    }
+                }
+            }
+            return new Layout(width, labelColumn, names, matched);
         }
 
         /** Whether the first line is a header. */
@@ -121,68 +294,86 @@ public final class Csv {
         }
 
         /**
-         * Parses line {@code line}'s {@code fields}: writes its features into {@code features} from
-         * {@code offset} and returns its label as written.
+         * The fields of line {@code line} of {@code source}, whose text is {@code text}; a line of another
+         * width is refused before any field is taken from it.
          *
          * @param firstLine for the message on a line of another width without a header: the line whose
          *     width is the file's
-         * @throws InvalidInputException naming {@code source} and the line, for a line of another width
-         *     or a feature that is not a finite number
+         * @throws InvalidInputException naming {@code source} and the line, for a malformed line or one
+         *     of another width
          */
-        public String example(String source, int line, String[] fields, float[] features, int offset,
-                Integer firstLine) {
-            if (fields.length != width) {
-                throw new InvalidInputException(source + ":" + line + ": " + fields.length + " fields, expected "
-                        + width + (header() ? " like the header" : " like line " + firstLine));
-            }
-            int f = offset;
+        public String[] fields(String source, IntSupplier line, String text, Integer firstLine) {
+            return fieldsOfWidth(source, line, text, width, header() ? " like the header" : " like line " + firstLine);
+        }
+
+        /**
+         * Parses a line's {@code fields} (as {@link #fields} gives them): writes its features into {@code
+         * row} and returns its label's class name ({@link CsvNumbers#label}).
+         *
+         * @throws InvalidInputException naming {@code source} and the line, for a feature that is not a
+         *     finite number or an empty label
+         */
+        public String example(String source, IntSupplier line, String[] fields, Row row) {
+            float[] features = row.array();
+            int offset = row.offset();
             for (int c = 0; c < width; c++) {
                 if (c != labelColumn) {
-                    features[f++] = number(source, line, names, c, fields[c]);
+                    features[offset + slots[c]] = number(source, line, names, c, fields[c]);
                 }
             }
-            return fields[labelColumn];
+            String label = fields[labelColumn];
+            if (label.isEmpty()) {
+                throw new InvalidInputException(source + ":" + line.getAsInt() + ": the label ("
+                        + (names == null ? "column " + labelColumn : "column '" + shown(names.get(labelColumn)) + "'")
+                        + ") is empty; every example needs its class");
+            }
+            return CsvNumbers.label(label);
         }
     }
 
     /**
-     * The classes of a file of labelled examples, from the distinct labels as written: 0 to the largest
-     * when all are whole numbers (class indices), else each distinct label, in sorted order.
-     *
-     * @param names the class names, by index
-     * @param indices whether the labels are class indices
+     * The classes of a file of labelled examples, from its distinct labels as {@link CsvNumbers#label}
+     * names them: 0 to the largest when all are whole numbers from 0 (class indices), else each
+     * distinct label, numbers first by value, then the others in text order.
      */
-    public record Classes(List<String> names, boolean indices) implements java.io.Serializable {
+    public static final class Classes implements java.io.Serializable {
         /** The most classes a file may have: far more than any classifier here needs, few enough to hold. */
         public static final int MAX_CLASSES = 100_000;
+        private static final long serialVersionUID = 1L;
+        private final List<String> names;
+        private final boolean indices;
+        private transient Map<String, Integer> index;
 
-        /** Keeps a copy of {@code names}. */
-        public Classes {
-            names = List.copyOf(names);
+        private Classes(List<String> names, boolean indices) {
+            this.names = List.copyOf(names);
+            this.indices = indices;
         }
 
         /**
-         * The classes of a file ({@code source}, for messages) whose distinct labels are {@code tokens}.
+         * The classes of a file ({@code source}, for messages) whose distinct labels, as {@link
+         * CsvNumbers#label} names them, are {@code labels}.
          *
-         * @throws InvalidInputException naming {@code source}, for a class index too large
+         * @throws InvalidInputException naming {@code source}, for a class index too large or too many labels
          */
-        public static Classes of(String source, java.util.SortedSet<String> tokens) {
+        public static Classes of(String source, Collection<String> labels) {
             boolean indices = true;
-            for (String token : tokens) {
-                indices &= token.matches("\\d+");
+            for (String label : labels) {
+                indices &= CsvNumbers.isIndex(label);
             }
             if (!indices) {
-                if (tokens.size() > MAX_CLASSES) {
-                    throw new InvalidInputException(source + ": " + tokens.size() + " distinct labels, more than the "
+                if (labels.size() > MAX_CLASSES) {
+                    throw new InvalidInputException(source + ": " + labels.size() + " distinct labels, more than the "
                             + MAX_CLASSES + " classes nn4j takes; is the label column the right one?");
                 }
-                return new Classes(List.copyOf(tokens), false);
+                List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(labels));
+                sorted.sort(CsvNumbers.CLASS_ORDER);
+                return new Classes(sorted, false);
             }
             int max = 0;
-            for (String token : tokens) {
-                long index = token.length() > 12 ? Long.MAX_VALUE : Long.parseLong(token);
+            for (String label : labels) {
+                long index = label.length() > 12 ? Long.MAX_VALUE : Long.parseLong(label);
                 if (index >= MAX_CLASSES) {
-                    throw new InvalidInputException(source + ": label '" + shown(token) + "' asks for "
+                    throw new InvalidInputException(source + ": label '" + shown(label) + "' asks for "
                             + (index == Long.MAX_VALUE ? "more than " + MAX_CLASSES : Long.toString(index + 1))
                             + " classes (whole-number labels are class indices from 0), more than the " + MAX_CLASSES
                             + " nn4j takes");
@@ -196,9 +387,30 @@ public final class Csv {
             return new Classes(names, true);
         }
 
-        /** The class of label {@code token}, one of the labels these classes were made from. */
-        public int of(String token) {
-            return indices ? Integer.parseInt(token) : java.util.Collections.binarySearch(names, token);
+        /** The class names, by index. */
+        public List<String> names() {
+            return names;
+        }
+
+        /** Whether the labels are class indices. */
+        public boolean indices() {
+            return indices;
+        }
+
+        /** The class of label {@code label} (as {@link CsvNumbers#label} names it), one of those these classes were made from. */
+        public int of(String label) {
+            if (indices) {
+                return Integer.parseInt(label);
+            }
+            if (index == null) {
+                Map<String, Integer> made = new HashMap<>();
+                for (int c = 0; c < names.size(); c++) {
+                    made.put(names.get(c), c);
+                }
+                index = made;
+            }
+            Integer c = index.get(label);
+            return c == null ? -1 : c;
         }
     }
 
@@ -208,7 +420,14 @@ public final class Csv {
      * @return the rows, row-major, and their width
      */
     public static Features readFeatures(Path file) {
-        return features(file.toString(), Rows.of(file));
+        if (Files.isDirectory(file)) {
+            throw new InvalidInputException(file + ": a directory; expected a CSV file of features");
+        }
+        try (InputStream in = org.nn4j.io.InputFiles.open(file)) {
+            return features(file.toString(), new Lines(in, file.toString()));
+        } catch (IOException e) {
+            throw org.nn4j.io.InputFiles.unreadable(file, e);
+        }
     }
 
     /**
@@ -217,31 +436,53 @@ public final class Csv {
      * @throws InvalidInputException naming the source, the line and what was expected
      */
     public static Features readFeatures(InputStream in, String source) {
-        return features(source, Rows.of(in, source));
+        try {
+            return features(source, new Lines(in, source));
+        } catch (IOException e) {
+            throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
+        }
     }
 
-    private static Features features(String source, Rows lines) {
-        List<String[]> rows = lines.fields();
-        List<Integer> lineNumbers = lines.lineNumbers();
-        boolean header = !allNumbersBut(rows.get(0), -1);
-        List<String> names = header ? List.of(rows.get(0)) : null;
-        int start = header ? 1 : 0;
-        if (rows.size() == start) {
+    private static Features features(String source, Lines lines) throws IOException {
+        String first = lines.next();
+        if (first == null) {
+            throw new InvalidInputException(source + ": empty; expected a CSV file of examples");
+        }
+        int firstLine = lines.number();
+        String[] firstFields = firstFields(source, () -> firstLine, first);
+        boolean header = !allNumbersBut(firstFields, -1);
+        List<String> names = null;
+        if (header) {
+            requireDistinct(source, firstFields);
+            names = List.of(firstFields);
+        }
+        int width = firstFields.length;
+        Floats values = new Floats(source, width);
+        int rows = 0;
+        String[] fields = header ? null : firstFields;
+        int number = firstLine;
+        while (true) {
+            if (fields == null) {
+                String line = lines.next();
+                if (line == null) {
+                    break;
+                }
+                number = lines.number();
+                int at = number;
+                fields = fieldsOfWidth(source, () -> at, line, width, "");
+            }
+            float[] row = values.array(rows);
+            int at = number;
+            for (int c = 0; c < width; c++) {
+                row[rows * width + c] = number(source, () -> at, names, c, fields[c]);
+            }
+            rows++;
+            fields = null;
+        }
+        if (rows == 0) {
             throw new InvalidInputException(source + ": only a header; expected rows of features after it");
         }
-        int width = rows.get(0).length;
-        float[] values = new float[arrayLength(source, rows.size() - start, width)];
-        for (int r = start; r < rows.size(); r++) {
-            String[] fields = rows.get(r);
-            if (fields.length != width) {
-                throw new InvalidInputException(source + ":" + lineNumbers.get(r) + ": " + fields.length
-                        + " fields, expected " + width);
-            }
-            for (int c = 0; c < width; c++) {
-                values[(r - start) * width + c] = number(source, lineNumbers.get(r), names, c, fields[c]);
-            }
-        }
-        return new Features(values, width);
+        return new Features(values.trimmed(rows), width);
     }
 
     /** Rows of features: {@code values.length / width} rows of {@code width}. */
@@ -261,43 +502,91 @@ public final class Csv {
         return (int) length;
     }
 
-    private static void readLines(Path file, List<String[]> rows, List<Integer> lineNumbers) {
-        if (Files.isDirectory(file)) {
-            throw new InvalidInputException(file + ": a directory; expected a CSV file of examples");
-        }
-        try (InputStream in = org.nn4j.io.InputFiles.open(file)) {
-            readLines(in, file.toString(), rows, lineNumbers);
-        } catch (IOException e) {
-            throw org.nn4j.io.InputFiles.unreadable(file, e);
-        }
-    }
+    /** The non-blank lines of a stream, each with its number; bad UTF-8 and endless lines named with theirs. */
+    private static final class Lines {
+        private final LineReader reader;
+        private final String source;
+        private int number;
 
-    /** The non-blank lines of {@code in} split into fields, and the number of each line. */
-    private static void readLines(InputStream in, String source, List<String[]> rows, List<Integer> lineNumbers)
-            throws IOException {
-        int number = 0;
-        try {
-            LineReader lines = new LineReader(in, 0);
-            String line;
-            while ((line = lines.next()) != null) {
+        Lines(InputStream in, String source) {
+            this.reader = new LineReader(in, 0);
+            this.source = source;
+        }
+
+        /** The next line that is not blank, or null at the end. */
+        String next() throws IOException {
+            while (true) {
+                String line;
+                try {
+                    line = reader.next();
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new InvalidInputException(source + ":" + (number + 1) + ": not UTF-8 text");
+                } catch (LineReader.LineTooLongException e) {
+                    throw new InvalidInputException(source + ":" + (number + 1) + ": " + e.getMessage()
+                            + "; not a CSV file of examples");
+                }
+                if (line == null) {
+                    return null;
+                }
                 number++;
                 if (number == 1) {
                     line = withoutByteOrderMark(line);
                 }
-                if (!line.isBlank()) {
-                    int at = number;
-                    rows.add(fields(source, () -> at, line));
-                    lineNumbers.add(number);
+                if (!isBlank(line)) {
+                    return line;
                 }
             }
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new InvalidInputException(source + ":" + (number + 1) + ": not UTF-8 text");
-        } catch (LineReader.LineTooLongException e) {
-            throw new InvalidInputException(source + ":" + (number + 1) + ": " + e.getMessage() + "; not a CSV file of"
-                    + " examples");
         }
-        if (rows.isEmpty()) {
-            throw new InvalidInputException(source + ": empty; expected a CSV file of examples");
+
+        /** The number of the line {@link #next} gave last, from 1. */
+        int number() {
+            return number;
+        }
+    }
+
+    /** Whether {@code line} holds nothing but spaces and tabs: a line that is skipped. */
+    public static boolean isBlank(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            if (!isBlank(line.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /**
+     * The fields of a file's first line ({@code text}, line {@code line} of {@code source}), whose
+     * number the file's other lines must have; counted before they are split.
+     *
+     * @throws InvalidInputException naming the source and the line, for a malformed line or one of more
+     *     than {@link #MAX_COLUMNS} fields
+     */
+    public static String[] firstFields(String source, IntSupplier line, String text) {
+        int count;
+        try {
+            count = split(text, null);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(source + ":" + line.getAsInt() + ": " + e.getMessage());
+        }
+        if (count > MAX_COLUMNS) {
+            throw new InvalidInputException(source + ":" + line.getAsInt() + ": " + count + " fields, more than the "
+                    + MAX_COLUMNS + " columns nn4j reads; not a CSV file of examples");
+        }
+        return fields(text);
+    }
+
+    private static void requireDistinct(String source, String[] names) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int c = 0; c < names.length; c++) {
+            Integer before = seen.putIfAbsent(names[c], c);
+            if (before != null) {
+                throw new InvalidInputException(source + ": the header names column " + before + " and column " + c
+                        + " both '" + shown(names[c]) + "'; column names must differ");
+            }
         }
     }
 
@@ -316,7 +605,7 @@ public final class Csv {
             }
         }
         throw new InvalidInputException(file + ": no column named '" + labelColumn + "' in the header (columns: "
-                + String.join(", ", first) + ")");
+                + InvalidInputException.shown(String.join(", ", first), 200) + ")");
     }
 
     private static boolean isIndex(String labelColumn) {
@@ -325,34 +614,25 @@ public final class Csv {
 
     private static boolean allNumbersBut(String[] fields, int skip) {
         for (int c = 0; c < fields.length; c++) {
-            if (c != skip && !isNumber(fields[c])) {
+            if (c != skip && !CsvNumbers.isNumber(fields[c])) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean isNumber(String field) {
-        try {
-            Double.parseDouble(field);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    private static float number(String file, int line, List<String> names, int column, String field) {
-        try {
+    private static float number(String file, IntSupplier line, List<String> names, int column, String field) {
+        boolean syntax = CsvNumbers.isNumber(field);
+        if (syntax) {
             float value = Float.parseFloat(field);
             if (Float.isFinite(value)) {
                 return value;
             }
-        } catch (NumberFormatException e) {
-            // Reported below.
         }
-        String name = names == null ? "column " + column : "column '" + names.get(column) + "'";
-        throw new InvalidInputException(file + ":" + line + ": " + name + " is '" + shown(field)
-                + "'; expected a finite number");
+        String name = names == null ? "column " + column : "column '" + shown(names.get(column)) + "'";
+        throw new InvalidInputException(file + ":" + line.getAsInt() + ": " + name + " is '" + shown(field)
+                + "'; expected a finite number" + (syntax ? " (float32 reaches 3.4e38)"
+                        : ", written in decimal (such as 12, -0.5 or 1.5e-3)"));
     }
 
     /**
@@ -370,21 +650,29 @@ public final class Csv {
     }
 
     /**
-     * As {@link #fields(String)}, a malformed line reported as line {@code line} of {@code source}
-     * (worked out only then).
+     * The fields of line {@code line} of {@code source}, {@code text}, which must have {@code width}:
+     * counted before they are split, so that a line of millions of fields costs no string for each.
      *
-     * @throws InvalidInputException naming the source, the line and what is wrong
+     * @param like what the message on a line of another width adds after "expected {@code width}"
+     * @throws InvalidInputException naming the source and the line, for a malformed line or one of
+     *     another width
      */
-    public static String[] fields(String source, java.util.function.IntSupplier line, String text) {
+    private static String[] fieldsOfWidth(String source, IntSupplier line, String text, int width, String like) {
+        int count;
         try {
-            return fields(text);
+            count = split(text, null);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(source + ":" + line.getAsInt() + ": " + e.getMessage());
         }
+        if (count != width) {
+            throw new InvalidInputException(source + ":" + line.getAsInt() + ": " + count + " fields, expected " + width
+                    + like);
+        }
+        return fields(text);
     }
 
     /**
-     * The fields of a CSV line, as RFC 4180 quotes them: split at commas, white space around a field
+     * The fields of a CSV line, as RFC 4180 quotes them: split at commas, spaces and tabs around a field
      * dropped; a field in double quotes may hold commas, and a doubled quote stands for one.
      *
      * @throws IllegalArgumentException saying what is wrong, for a quote left open (a field that goes on
@@ -392,14 +680,24 @@ public final class Csv {
      */
     public static String[] fields(String line) {
         List<String> fields = new ArrayList<>();
+        split(line, fields);
+        return fields.toArray(String[]::new);
+    }
+
+    /**
+     * Splits {@code line} into its fields, adding them to {@code out} unless it is null, and returns
+     * how many there are: without {@code out}, a line's fields are counted at no cost in memory.
+     */
+    private static int split(String line, List<String> out) {
+        int count = 0;
         int i = 0;
         int n = line.length();
         while (true) {
-            while (i < n && line.charAt(i) != ',' && Character.isWhitespace(line.charAt(i))) {
+            while (i < n && isBlank(line.charAt(i))) {
                 i++;
             }
             if (i < n && line.charAt(i) == '"') {
-                StringBuilder field = new StringBuilder();
+                StringBuilder field = out == null ? null : new StringBuilder();
                 int open = i++;
                 while (true) {
                     if (i >= n) {
@@ -409,36 +707,50 @@ public final class Csv {
                     char ch = line.charAt(i++);
                     if (ch == '"') {
                         if (i < n && line.charAt(i) == '"') {
-                            field.append('"');
+                            if (field != null) {
+                                field.append('"');
+                            }
                             i++;
                         } else {
                             break;
                         }
-                    } else {
+                    } else if (field != null) {
                         field.append(ch);
                     }
                 }
                 int closing = i; // the closing quote's place, counting from 1
-                while (i < n && line.charAt(i) != ',' && Character.isWhitespace(line.charAt(i))) {
+                while (i < n && isBlank(line.charAt(i))) {
                     i++;
                 }
                 if (i < n && line.charAt(i) != ',') {
                     throw new IllegalArgumentException("text after the closing quote at character " + closing
                             + "; a field in quotes ends at its quote");
                 }
-                fields.add(field.toString());
+                if (out != null) {
+                    out.add(field.toString());
+                }
             } else {
                 int end = line.indexOf(',', i);
-                fields.add(line.substring(i, end < 0 ? n : end).trim());
-                i = end < 0 ? n : end;
+                int stop = end < 0 ? n : end;
+                if (out != null) {
+                    int last = stop;
+                    while (last > i && isBlank(line.charAt(last - 1))) {
+                        last--;
+                    }
+                    out.add(line.substring(i, last));
+                }
+                i = stop;
             }
+            count++;
             if (i >= n) {
-                return fields.toArray(String[]::new);
+                return count;
             }
             i++; // the comma
             if (i == n) {
-                fields.add("");
-                return fields.toArray(String[]::new);
+                if (out != null) {
+                    out.add("");
+                }
+                return count + 1;
             }
         }
     }

@@ -94,9 +94,18 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
      * @throws InvalidInputException naming a label the model does not know
      */
     public Dataset relabel(List<String> names) {
+        // A model's class names as a CSV label names them: a model saved before labels that are numbers
+        // were taken by value may name a class 1.0.
+        java.util.Map<String, Integer> place = new java.util.HashMap<>();
+        for (int c = 0; c < names.size(); c++) {
+            place.putIfAbsent(names.get(c), c);
+        }
+        for (int c = 0; c < names.size(); c++) {
+            place.putIfAbsent(CsvNumbers.label(names.get(c)), c);
+        }
         int[] index = new int[classNames.size()];
         for (int c = 0; c < index.length; c++) {
-            index[c] = names.indexOf(classNames.get(c));
+            index[c] = place.getOrDefault(classNames.get(c), -1);
         }
         int[] y = new int[labels.length];
         for (int i = 0; i < labels.length; i++) {

@@ -15,11 +15,27 @@ import org.nn4j.nn.Pass;
  *
  * @param loss mean loss per example
  * @param accuracy share of examples whose highest output is their class
- * @param confusion {@code confusion[true][predicted]} counts
+ * @param confusion the confusion matrix's cells that are not 0, by true class, then predicted class: as
+ *     many as the data has pairs of classes at most, not classes squared (100,000 classes are 10^10 cells)
  * @param classNames the name of each class
  */
-public record Evaluation(double loss, double accuracy, int[][] confusion, List<String> classNames) {
+public record Evaluation(double loss, double accuracy, List<Cell> confusion, List<String> classNames) {
     private static final int BATCH = 1000;
+    /** The most outputs a batch holds: 1000 examples of up to 1000 classes, fewer examples of more. */
+    private static final int BATCH_OUTPUTS = 1_000_000;
+
+    /** Keeps a copy of {@code confusion} and {@code classNames}. */
+    public Evaluation {
+        confusion = List.copyOf(confusion);
+        classNames = List.copyOf(classNames);
+    }
+
+    /**
+     * One cell of the confusion matrix: {@code count} examples of class {@code truth} whose highest
+     * output is class {@code predicted}.
+     */
+    public record Cell(int truth, int predicted, int count) {
+    }
 
     /** Runs {@code network} in evaluation mode over {@code data} in batches of up to 1000 examples. */
     public static Evaluation of(Model network, Loss loss, Dataset data) {
@@ -39,12 +55,13 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, List<S
         }
         Buffers inputs = new Buffers(backend);
         Buffers targets = new Buffers(backend);
-        int[][] confusion = new int[k][k];
-        int[] predicted = new int[Math.min(BATCH, n)];
+        int batch = Math.max(1, Math.min(BATCH, BATCH_OUTPUTS / k));
+        java.util.Map<Long, Integer> cells = new java.util.HashMap<>();
+        int[] predicted = new int[Math.min(batch, n)];
         double lossSum = 0;
         int correct = 0;
-        for (int from = 0; from < n; from += BATCH) {
-            int count = Math.min(BATCH, n - from);
+        for (int from = 0; from < n; from += batch) {
+            int count = Math.min(batch, n - from);
             float[] x = new float[count * d];
             float[] y = new float[count * k];
             data.gatherFeatures(order, from, count, x);
@@ -59,24 +76,60 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, List<S
             backend.argmaxRows(output, classes);
             for (int i = 0; i < count; i++) {
                 int truth = data.labels()[from + i];
-                confusion[truth][classes[i]]++;
+                cells.merge((long) truth * k + classes[i], 1, Integer::sum);
                 if (classes[i] == truth) {
                     correct++;
                 }
             }
         }
+        List<Cell> confusion = new java.util.ArrayList<>(cells.size());
+        cells.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e -> confusion.add(
+                new Cell((int) (e.getKey() / k), (int) (e.getKey() % k), e.getValue())));
         return new Evaluation(lossSum / n, (double) correct / n, confusion, data.classNames());
+    }
+
+    /** The number of examples of class {@code truth} whose highest output is class {@code predicted}. */
+    public int count(int truth, int predicted) {
+        int low = 0;
+        int high = confusion.size() - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            Cell cell = confusion.get(mid);
+            int c = cell.truth() != truth ? Integer.compare(cell.truth(), truth)
+                    : Integer.compare(cell.predicted(), predicted);
+            if (c == 0) {
+                return cell.count();
+            }
+            if (c < 0) {
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return 0;
+    }
+
+    /** The number of examples of each class. */
+    public int[] examplesPerClass() {
+        int[] total = new int[classNames.size()];
+        for (Cell cell : confusion) {
+            total[cell.truth()] += cell.count();
+        }
+        return total;
     }
 
     /** The accuracy on each class's examples; NaN for a class with none. */
     public double[] perClassAccuracy() {
-        double[] accuracy = new double[confusion.length];
-        for (int c = 0; c < confusion.length; c++) {
-            int total = 0;
-            for (int count : confusion[c]) {
-                total += count;
+        int[] total = examplesPerClass();
+        int[] right = new int[total.length];
+        for (Cell cell : confusion) {
+            if (cell.truth() == cell.predicted()) {
+                right[cell.truth()] = cell.count();
             }
-            accuracy[c] = total == 0 ? Double.NaN : (double) confusion[c][c] / total;
+        }
+        double[] accuracy = new double[total.length];
+        for (int c = 0; c < total.length; c++) {
+            accuracy[c] = total[c] == 0 ? Double.NaN : (double) right[c] / total[c];
         }
         return accuracy;
     }

@@ -101,6 +101,22 @@ class BoundedReadingTest {
     }
 
     @Test
+    void aLineOfTheWrongWidthIsRefusedBeforeItsFieldsAreTaken() throws IOException {
+        // 20 MB, ten million fields: as strings they would take half a gigabyte.
+        String fields = "1,".repeat(10_000_000) + "1";
+        Path wide = Files.writeString(dir.resolve("wide.csv"), "x,y,label\n0.1,0.2,a\n" + fields + "\n");
+        assertEquals(wide + ":3: 10000001 fields, expected 3 like the header",
+                failing(160 * MIB, () -> Csv.read(wide, "label")));
+        Path rows = Files.writeString(dir.resolve("rows.csv"), "x,y\n0.1,0.2\n" + fields + "\n");
+        assertEquals(rows + ":3: 10000001 fields, expected 2", failing(160 * MIB, () -> Csv.readFeatures(rows)));
+        Path first = Files.writeString(dir.resolve("first.csv"), fields + "\n1,2\n");
+        String tooMany = first + ":1: 10000001 fields, more than the 2097152 columns nn4j reads; not a CSV file of"
+                + " examples";
+        assertEquals(tooMany, failing(160 * MIB, () -> Csv.read(first, "0")));
+        assertEquals(tooMany, failing(160 * MIB, () -> Csv.readFeatures(first)));
+    }
+
+    @Test
     void aClassIndexOfTenMillionIsRefusedNotAllocated() throws IOException {
         Path csv = Files.writeString(dir.resolve("labels.csv"), "x,label\n0.5,3\n0.25,10000000\n");
         assertEquals(csv + ": label '10000000' asks for 10000001 classes (whole-number labels are class indices from"
