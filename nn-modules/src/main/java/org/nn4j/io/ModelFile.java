@@ -22,6 +22,7 @@ import org.nn4j.nn.Loss;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.Parameter;
 import org.nn4j.nn.TensorData;
+import org.nn4j.nn.TensorLayout;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 
@@ -126,8 +127,10 @@ public final class ModelFile {
             throw new IllegalArgumentException("two classes of the same name in " + classNames);
         }
         String dtype = tensorType(model.dtype());
-        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
-        model.stateDict().forEach((name, t) -> tensors.put(name, new Safetensors.Tensor(dtype, t.shape(), t.values())));
+        // The state_dict a tensor at a time: a model's values are not copied all at once.
+        Map<String, Safetensors.Lazy> tensors = new LinkedHashMap<>();
+        model.parameters().forEach((name, p) -> tensors.put(name, lazy(model, dtype, p.value(), p.layout())));
+        model.buffers().forEach((name, b) -> tensors.put(name, lazy(model, dtype, b.value(), b.layout())));
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("nn4j.format", FORMAT);
         metadata.put("nn4j.spec", model.spec().toJson().toString());
@@ -143,12 +146,17 @@ public final class ModelFile {
         }
         metadata.put("nn4j.training", json(training));
         try {
-            Safetensors.write(file, tensors, metadata);
+            Safetensors.writeLazily(file, tensors, metadata);
         } catch (IOException | RuntimeException e) {
             OptimizerStateFile.abandon(file);
             throw e;
         }
         OptimizerStateFile.settleAfterSave(file, !optimizerState.isEmpty());
+    }
+
+    /** The tensor of {@code m} in {@code layout}, its values made when it is written. */
+    static Safetensors.Lazy lazy(Model model, String dtype, Matrix m, TensorLayout layout) {
+        return new Safetensors.Lazy(dtype, layout.shape(m.rows(), m.cols()), () -> model.export(m, layout).values());
     }
 
     /**

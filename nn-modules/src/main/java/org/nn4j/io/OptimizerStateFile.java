@@ -20,7 +20,6 @@ import java.util.function.Function;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.Parameter;
-import org.nn4j.nn.TensorData;
 
 /**
  * The optimizer state saved with a model file, in a file of its own beside it: only a resumed run
@@ -105,11 +104,11 @@ public final class OptimizerStateFile {
         settle(modelFile, stateFile);
         List<String> names = List.copyOf(model.parameters().keySet());
         List<Parameter> parameters = List.copyOf(model.parameters().values());
-        Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
+        Map<String, Safetensors.Lazy> tensors = new LinkedHashMap<>();
         state.forEach((slot, matrices) -> {
             for (int i = 0; i < matrices.size(); i++) {
-                TensorData t = model.export(matrices.get(i), parameters.get(i).layout());
-                tensors.put(slot + "." + names.get(i), new Safetensors.Tensor(dtype, t.shape(), t.values()));
+                tensors.put(slot + "." + names.get(i), ModelFile.lazy(model, dtype, matrices.get(i),
+                        parameters.get(i).layout()));
             }
         });
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -117,7 +116,7 @@ public final class OptimizerStateFile {
         metadata.put("nn4j.model", modelFile.getFileName().toString());
         Map<String, String> record = new LinkedHashMap<>();
         record.put("file", stateFile.getFileName().toString());
-        record.put("checksum", Safetensors.write(pending(stateFile), tensors, metadata));
+        record.put("checksum", Safetensors.writeLazily(pending(stateFile), tensors, metadata));
         return JSON.writeValueAsString(record);
     }
 

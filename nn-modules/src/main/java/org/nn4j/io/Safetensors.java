@@ -186,6 +186,26 @@ public final class Safetensors {
      */
     public static String write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
+        Map<String, Lazy> lazy = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> lazy.put(name, new Lazy(t.dtype(), t.shape(), t::values)));
+        return writeLazily(file, lazy, metadata);
+    }
+
+    /**
+     * A tensor whose values are made as it is written (twice: once for the checksum, once for the
+     * file), so that no more than one tensor's values are in memory at a time.
+     *
+     * @param values the values in row-major order, as many as the shape holds
+     */
+    public record Lazy(String dtype, long[] shape, java.util.function.Supplier<double[]> values) {
+        Tensor get() {
+            return new Tensor(dtype, shape, values.get());
+        }
+    }
+
+    /** As {@link #write}, making each tensor's values when they are written. */
+    public static String writeLazily(Path file, Map<String, Lazy> tensors, Map<String, String> metadata)
+            throws IOException {
         Map<String, String> covered = new LinkedHashMap<>();
         metadata.forEach((key, value) -> {
             if (!key.equals(CHECKSUM) && !key.equals(TENSOR_CHECKSUM)) {
@@ -198,16 +218,16 @@ public final class Safetensors {
         }
         List<SafetensorsHeader.Entry> entries = new ArrayList<>();
         long offset = 0;
-        for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
-            Tensor t = entry.getValue();
-            long end = offset + (long) t.values().length * t.elementBytes();
+        for (Map.Entry<String, Lazy> entry : tensors.entrySet()) {
+            Lazy t = entry.getValue();
+            long end = offset + Arrays.stream(t.shape()).reduce(1, (a, b) -> a * b) * Tensor.elementBytes(t.dtype());
             entries.add(new SafetensorsHeader.Entry(entry.getKey(), t.dtype(), t.shape(), offset, end));
             offset = end;
         }
         MessageDigest sha = canonicalDigest(covered, entries);
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (Tensor t : tensors.values()) {
-            forEachChunk(t, chunk, sha::update);
+        for (Lazy t : tensors.values()) {
+            forEachChunk(t.get(), chunk, sha::update);
         }
         String checksum = hex(sha);
         ObjectNode header = CANONICAL_JSON.createObjectNode();
@@ -234,8 +254,8 @@ public final class Safetensors {
         prefix.flip();
         AtomicFiles.write(file, out -> {
             writeFully(out, prefix);
-            for (Tensor t : tensors.values()) {
-                forEachChunk(t, chunk, bytes -> writeFully(out, bytes));
+            for (Lazy t : tensors.values()) {
+                forEachChunk(t.get(), chunk, bytes -> writeFully(out, bytes));
             }
         });
         return checksum;
