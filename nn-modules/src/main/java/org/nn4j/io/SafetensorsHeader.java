@@ -35,6 +35,13 @@ record SafetensorsHeader(Map<String, String> metadata, List<SafetensorsHeader.En
     static SafetensorsHeader parse(byte[] bytes, String file, long dataLength) {
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
+        // The header is UTF-8 JSON; a zero byte would have the parser guess UTF-16 or UTF-32.
+        for (int i = 0; i < Math.min(4, bytes.length); i++) {
+            if (bytes[i] == 0) {
+                throw new InvalidInputException(file + ": the header is not valid JSON (a zero byte at byte " + (8 + i)
+                        + "; the header is UTF-8 text)");
+            }
+        }
         try (JsonParser p = JSON.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidInputException(file + ": the header is not a JSON object");
@@ -59,7 +66,8 @@ record SafetensorsHeader(Map<String, String> metadata, List<SafetensorsHeader.En
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(file + ": the header is not valid JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("bytes in memory cannot fail to be read", e);
+            // Bytes in memory fail to be read only as text: characters the parser could not decode.
+            throw new InvalidInputException(file + ": the header is not valid JSON (" + e.getMessage() + ")");
         }
         return new SafetensorsHeader(metadata, entries);
     }
