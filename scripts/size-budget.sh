@@ -9,7 +9,7 @@
 set -euo pipefail
 
 FILE_LIMIT=600
-# 23,268 lines on 2026-12-07, before issue 24's splits; the rest is headroom for what comes next.
+# 23,299 lines on 2026-12-07, before issue 24's splits; the rest is headroom for what comes next.
 TOTAL_BUDGET=25000
 
 # Files over FILE_LIMIT that were so before the budget, each held to its length of that day so that it
