@@ -33,7 +33,7 @@ class ModelSpecTrainingTest {
         return accuracy.get(accuracy.size() - 1).asDouble();
     }
 
-    /** The README's regularised stack learns the shipped subset at least as well as the default MLP. */
+    /** The regularised stack (docs/getting-started.md) learns the shipped subset as well as the default MLP. */
     @Test
     void theRegularizedSpecLearnsAtLeastAsWellAsThePlainMlp() throws IOException {
         Path mlp = dir.resolve("mlp.json");

@@ -16,7 +16,7 @@ import org.nn4j.data.Dataset;
 import org.nn4j.data.FashionMnist;
 
 /**
- * The README's NumPy reader (scripts/nn4j_numpy.py) classifies like nn4j itself: a second reader of
+ * The NumPy reader of docs/model-files.md (scripts/nn4j_numpy.py) classifies like nn4j itself: a second reader of
  * the model file, written without nn4j. Skipped where python3 with NumPy is missing.
  */
 class NumpyReaderTest {

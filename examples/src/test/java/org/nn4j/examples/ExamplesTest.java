@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The example programs run, and README's Java examples are their marked parts, word for word. */
+/** The example programs run, and the Java of README and docs/ is their marked parts or whole programs. */
 class ExamplesTest {
     private static final Path ROOT = Path.of("..");
     private static final Path SOURCES = Path.of("src/main/java/org/nn4j/examples");
@@ -78,28 +78,50 @@ class ExamplesTest {
     }
 
     @Test
-    void readmesJavaExamplesAreTheProgramsMarkedParts() throws IOException {
+    void theQuickStartTrainsAndPrintsItsAccuracy() throws Exception {
+        String out = printed(() -> QuickStart.main(new String[0]));
+        assertEquals(2, out.lines().filter(l -> l.startsWith("epoch ")).count(), out);
+        Matcher m = Pattern.compile("test accuracy (\\S+) on \\S+").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Double.parseDouble(m.group(1)) > 0.7, out);
+    }
+
+    /**
+     * Every Java block of README and docs/ is a marked part of an example program (between {@code //
+     * README: name} and {@code // README end}) or a whole program, and every marked part is shown.
+     */
+    @Test
+    void theDocsJavaIsTheProgramsMarkedPartsOrWholePrograms() throws IOException {
         List<String> regions = new ArrayList<>();
+        List<String> programs = new ArrayList<>();
         Pattern marked = Pattern.compile("// README: \\w+\\n(.*?)\\n\\s*// README end", Pattern.DOTALL);
         try (Stream<Path> files = Files.list(SOURCES)) {
             for (Path file : files.sorted().toList()) {
-                Matcher m = marked.matcher(Files.readString(file));
+                String source = Files.readString(file);
+                programs.add(source.strip());
+                Matcher m = marked.matcher(source);
                 while (m.find()) {
                     regions.add(dedent(m.group(1)));
                 }
             }
         }
         assertEquals(5, regions.size(), "marked parts");
-        String readme = Files.readString(ROOT.resolve("README.md"));
-        Matcher blocks = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(readme);
         List<String> shown = new ArrayList<>();
-        while (blocks.find()) {
-            shown.add(blocks.group(1));
+        for (Path page : DocPages.all(ROOT)) {
+            Matcher blocks = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(Files.readString(page));
+            while (blocks.find()) {
+                String block = blocks.group(1);
+                assertTrue(regions.contains(block) || programs.contains(block.strip()),
+                        ROOT.relativize(page) + " shows Java that no example program holds:\n" + block);
+                shown.add(block);
+            }
         }
-        assertEquals(regions.size(), shown.size(), "README's Java blocks");
-        for (String block : shown) {
-            assertTrue(regions.contains(block), "README shows Java that no example program holds:\n" + block);
+        for (String region : regions) {
+            assertTrue(shown.contains(region), "a marked part that README and docs/ do not show:\n" + region);
         }
+        String quickStart = Files.readString(SOURCES.resolve("QuickStart.java")).strip();
+        assertTrue(Files.readString(ROOT.resolve("README.md")).contains("```java\n" + quickStart + "\n```"),
+                "README's quick start is QuickStart.java, whole");
     }
 
     private static String dedent(String text) {

@@ -7,7 +7,7 @@ import org.nn4j.fuzz.Fuzzing;
 
 /**
  * Fuzz targets of the data readers: IDX (images and labels, gzip'd or not) and CSV. Seeds in
- * src/test/resources/org/nn4j/data/ReadersFuzzTestInputs; see README (Fuzzing) for the command that
+ * src/test/resources/org/nn4j/data/ReadersFuzzTestInputs; see docs/cli.md (Fuzzing) for the command that
  * fuzzes one target.
  */
 class ReadersFuzzTest {

@@ -1,0 +1,31 @@
+package org.nn4j.examples;
+
+import org.nn4j.api.Backend;
+import org.nn4j.api.Backends;
+import org.nn4j.api.DType;
+import org.nn4j.data.FashionMnist;
+import org.nn4j.data.Split;
+import org.nn4j.nn.Model;
+import org.nn4j.nn.spec.ModelSpec;
+import org.nn4j.nn.spec.ModuleRegistry;
+import org.nn4j.train.ProgressListener;
+import org.nn4j.train.Trainer;
+import org.nn4j.train.TrainingHistory;
+
+/** README's quick start, whole: a small network trained on Fashion-MNIST, and its test accuracy. */
+public final class QuickStart {
+
+    private QuickStart() {
+    }
+
+    public static void main(String[] args) {
+        Backend backend = Backends.select(null);     // the best backend on the class path, or -Dnn4j.backend
+        Split data = FashionMnist.load(null);        // the subset inside nn4j, or the full set where installed
+        ModelSpec spec = ModelSpec.builder(784).layer("linear", "out_features", 128).layer("relu")
+                .layer("linear", "out_features", 10).build();
+        Model model = ModuleRegistry.load().build(spec, backend, DType.FLOAT32, 42, "quick start");
+        TrainingHistory history = Trainer.builder(model).epochs(2).listener(new ProgressListener(System.out))
+                .build().fit(data.train(), data.test());
+        System.out.printf("test accuracy %.3f on %s%n", history.last().testAccuracy(), backend.name());
+    }
+}
