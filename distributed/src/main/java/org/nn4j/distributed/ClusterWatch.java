@@ -14,10 +14,10 @@ import org.nn4j.train.ClusterFailureException;
  * Watches a cluster application's executors while it runs jobs: a job that waits with no executor to
  * run it (a master that gives the application none, at the start, or a cluster that lost every one,
  * and its master too perhaps) waits for {@value #EXECUTOR_TIMEOUT} at most, with a line of progress
- * every {@value #PROGRESS_MS} ms (half the timeout, if less), and then ends in one line saying why;
- * and an application that Spark stopped (a standalone master removes one whose executors keep failing)
- * ends in one line too, rather than in "SparkContext has been shutdown". Spark itself waits for
- * executors for ever, silently.
+ * every {@value #PROGRESS_MS} ms (half the timeout, if less), and then ends in one line saying why (at
+ * once, when an executor is larger than any worker of a standalone master); and an application that
+ * Spark stopped (a standalone master removes one whose executors keep failing) ends in one line too,
+ * rather than in "SparkContext has been shutdown". Spark itself waits for executors for ever, silently.
  */
 final class ClusterWatch implements AutoCloseable {
     /** How long a job may wait with no executor to run it: a Spark time such as 60s or 5min. */
@@ -25,6 +25,8 @@ final class ClusterWatch implements AutoCloseable {
     static final String DEFAULT_EXECUTOR_TIMEOUT = "60s";
     static final long PROGRESS_MS = 10_000;
     private static final long POLL_MS = 250;
+    /** How long a job waits for a first executor before the master's workers are asked whether one fits. */
+    private static final long FIRST_CHECK_MS = 2000;
 
     /** The watch of this JVM's application: Spark runs one active context a JVM. */
     private static volatile ClusterWatch current;
@@ -74,6 +76,7 @@ final class ClusterWatch implements AutoCloseable {
     private void watch() {
         long waitingSince = -1;
         long told = 0;
+        boolean checked = false;
         try {
             while (!closed && lost == null) {
                 Thread.sleep(POLL_MS);
@@ -95,6 +98,16 @@ final class ClusterWatch implements AutoCloseable {
                     told = 0;
                 }
                 long waited = (now - waitingSince) / 1_000_000;
+                if (!hadExecutor && !checked && !standalone.isEmpty() && waited >= FIRST_CHECK_MS) {
+                    // An executor larger than any worker of a standalone master never starts: told at once.
+                    checked = true;
+                    String impossible = impossible();
+                    if (impossible != null) {
+                        lost = source + ": no executor can start: " + impossible;
+                        spark.sc().cancelAllJobs();
+                        return;
+                    }
+                }
                 if (waited >= timeoutMs) {
                     lost = hadExecutor ? "the cluster was lost: no executor for " + SparkChecks.duration(timeoutMs)
                             + " (" + EXECUTOR_TIMEOUT + "); " + lastLost() + "; " + state()
@@ -152,13 +165,31 @@ final class ClusterWatch implements AutoCloseable {
         for (SparkChecks.HostPort master : standalone) {
             String problem = SparkChecks.probe(master, Math.min(timeoutMs, 5000));
             if (problem == null) {
-                return StandaloneState.whyNoExecutor(StandaloneState.workers(spark.sc(), master,
-                        spark.sc().applicationId(), Math.min(timeoutMs, 5000)), ask, master, spark.sc().applicationId(),
-                        spark.getConf().get("spark.driver.host", "?"));
+                return why(master, workers(master));
             }
             gone.add(problem);
         }
         return "the master is gone: " + String.join("; ", gone);
+    }
+
+    private List<StandaloneState.Worker> workers(SparkChecks.HostPort master) {
+        return StandaloneState.workers(spark.sc(), master, spark.sc().applicationId(), Math.min(timeoutMs, 5000));
+    }
+
+    private String why(SparkChecks.HostPort master, List<StandaloneState.Worker> workers) {
+        return StandaloneState.whyNoExecutor(workers, ask, master, spark.sc().applicationId(),
+                spark.getConf().get("spark.driver.host", "?"));
+    }
+
+    /** Why no executor can start on the first standalone master that answers, if that is so; else null. */
+    private String impossible() {
+        for (SparkChecks.HostPort master : standalone) {
+            if (SparkChecks.probe(master, Math.min(timeoutMs, 5000)) == null) {
+                List<StandaloneState.Worker> workers = workers(master);
+                return StandaloneState.tooLarge(workers, ask) ? why(master, workers) : null;
+            }
+        }
+        return null;
     }
 
     private static String oneLine(String text) {

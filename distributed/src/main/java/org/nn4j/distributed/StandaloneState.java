@@ -35,7 +35,7 @@ final class StandaloneState {
     /**
      * One worker as the master lists it, and as its web UI tells its use.
      *
-     * @param host where it runs
+     * @param host where it runs: its host and port
      * @param cores its cores in all
      * @param memoryMb its memory in all, MiB
      * @param answered whether its web UI answered; when not, the uses below are unknown (0)
@@ -148,7 +148,7 @@ final class StandaloneState {
                 // A worker that is gone (the master keeps a dead one listed a while), or whose UI is off.
             }
             if (use == null) {
-                workers.add(new Worker(info.host(), info.cores(), info.memory(), false, 0, 0, List.of(), 0));
+                workers.add(new Worker(info.hostPort(), info.cores(), info.memory(), false, 0, 0, List.of(), 0));
                 continue;
             }
             Set<String> others = new LinkedHashSet<>();
@@ -161,11 +161,18 @@ final class StandaloneState {
                     others.add("'" + executor.path("appdesc").path("name").asText("?") + "' " + app);
                 }
             }
-            workers.add(new Worker(info.host(), use.path("cores").asInt(info.cores()), use.path("memory")
+            workers.add(new Worker(info.hostPort(), use.path("cores").asInt(info.cores()), use.path("memory")
                     .asInt(info.memory()), true, use.path("coresused").asInt(0), use.path("memoryused").asInt(0),
                     List.copyOf(others), own));
         }
         return workers;
+    }
+
+    /** Whether an executor asks for more than any of {@code workers} that answered has in all (and one did). */
+    static boolean tooLarge(List<Worker> workers, Ask ask) {
+        List<Worker> answered = workers == null ? List.of() : workers.stream().filter(Worker::answered).toList();
+        return !answered.isEmpty() && answered.stream().allMatch(w -> w.own() == 0)
+                && answered.stream().noneMatch(w -> w.cores() >= ask.cores() && w.memoryMb() >= ask.memoryMb());
     }
 
     /**
@@ -204,12 +211,11 @@ final class StandaloneState {
         List<Worker> room = answered.stream().filter(w -> w.coresFree() >= ask.cores()
                 && w.memoryFreeMb() >= ask.memoryMb()).toList();
         if (!room.isEmpty()) {
-            return ask.describe() + " and " + room.stream().map(Worker::free).collect(Collectors.joining(", "))
+            return ask.describe() + "; " + room.stream().map(Worker::free).collect(Collectors.joining(", "))
                     + ", yet no executor reached this driver: " + unreached;
         }
         String free = answered.stream().map(Worker::free).collect(Collectors.joining(", "));
-        boolean tooLarge = answered.stream().noneMatch(w -> w.cores() >= ask.cores() && w.memoryMb() >= ask.memoryMb());
-        if (tooLarge) {
+        if (tooLarge(workers, ask)) {
             return ask.describe() + ", more than any worker has: " + free + "; ask for less";
         }
         Set<String> others = new LinkedHashSet<>();
