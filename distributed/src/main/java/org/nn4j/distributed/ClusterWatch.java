@@ -68,18 +68,17 @@ final class ClusterWatch implements AutoCloseable {
         this.thread.start();
     }
 
-    /** Whether any executor has run for the application: if not, it never got one. */
-    boolean hadExecutor() {
-        return hadExecutor;
-    }
-
     private void watch() {
         long waitingSince = -1;
         long told = 0;
         boolean checked = false;
-        try {
-            while (!closed && lost == null) {
+        while (!closed && lost == null) {
+            try {
                 Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                return; // closed
+            }
+            try {
                 if (spark.sc().isStopped()) {
                     return;
                 }
@@ -87,11 +86,11 @@ final class ClusterWatch implements AutoCloseable {
                 if (slots > 0) {
                     hadExecutor = true;
                 }
-                boolean waiting = slots == 0 && spark.statusTracker().getActiveJobIds().length > 0;
-                if (!waiting) {
+                if (slots > 0 || spark.statusTracker().getActiveJobIds().length == 0) {
                     waitingSince = -1;
                     continue;
                 }
+                // A job waits, and no executor can run it.
                 long now = System.nanoTime();
                 if (waitingSince < 0) {
                     waitingSince = now;
@@ -103,18 +102,15 @@ final class ClusterWatch implements AutoCloseable {
                     checked = true;
                     String impossible = impossible();
                     if (impossible != null) {
-                        lost = source + ": no executor can start: " + impossible;
-                        spark.sc().cancelAllJobs();
+                        giveUp(source + ": no executor can start: " + impossible);
                         return;
                     }
                 }
                 if (waited >= timeoutMs) {
-                    lost = hadExecutor ? "the cluster was lost: no executor for " + SparkChecks.duration(timeoutMs)
+                    giveUp(hadExecutor ? "the cluster was lost: no executor for " + SparkChecks.duration(timeoutMs)
                             + " (" + EXECUTOR_TIMEOUT + "); " + lastLost() + "; " + state()
                             : source + ": no executor started within " + SparkChecks.duration(timeoutMs) + " ("
-                                    + EXECUTOR_TIMEOUT + "): " + state();
-                    // The job that waits ends now, and with it the run, in the one line above.
-                    spark.sc().cancelAllJobs();
+                                    + EXECUTOR_TIMEOUT + "): " + state());
                     return;
                 }
                 if (waited / progressMs > told) {
@@ -124,12 +120,16 @@ final class ClusterWatch implements AutoCloseable {
                             + " s so far (gives up after " + SparkChecks.duration(timeoutMs) + ", " + EXECUTOR_TIMEOUT
                             + ")");
                 }
+            } catch (RuntimeException e) {
+                // Spark's state in flux (a context stopping): looked at again in a moment.
             }
-        } catch (InterruptedException e) {
-            // closed
-        } catch (RuntimeException e) {
-            // A context stopping under the watch: what the job sees tells it.
         }
+    }
+
+    /** Ends the jobs that wait, and with them the run, in the one line {@code why}. */
+    private void giveUp(String why) {
+        lost = why;
+        spark.sc().cancelAllJobs();
     }
 
     /** The tasks the application's executors can run at once. */
