@@ -81,6 +81,11 @@ public final class AveragingUpdater implements BatchUpdater, AutoCloseable {
 
     @Override
     public double update(int epoch, int[] order, int from, int count) {
+        // A cluster lost, or an application Spark stopped, is told in one line.
+        return SparkTraining.guarded(() -> step(epoch, order, from, count));
+    }
+
+    private double step(int epoch, int[] order, int from, int count) {
         Double pending = pendingLosses.remove(key(epoch, from));
         if (pending != null) {
             return pending;

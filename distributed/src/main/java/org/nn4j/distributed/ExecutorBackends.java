@@ -46,13 +46,17 @@ public final class ExecutorBackends {
 
     private static Report report(String backend) throws Exception {
         String host = InetAddress.getLocalHost().getHostName();
-        for (BackendProvider provider : Backends.providers()) {
+        Backends.Found found = Backends.found();
+        for (BackendProvider provider : found.providers()) {
             if (provider.name().equalsIgnoreCase(backend)) {
-                Availability a = provider.availability();
+                Availability a = Backends.availability(provider);
                 return new Report(host, a.available(), a.reason());
             }
         }
+        StringBuilder broken = new StringBuilder();
+        found.broken().forEach(b -> broken.append("; a provider that could not be made may be it: ")
+                .append(b.message()));
         return new Report(host, false, "no backend named '" + backend + "' on the class path ("
-                + Backends.summary(Backends.providers()) + ")");
+                + Backends.summary(found.providers()) + ")" + broken);
     }
 }

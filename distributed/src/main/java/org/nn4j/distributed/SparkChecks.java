@@ -266,6 +266,7 @@ final class SparkChecks {
                     + memory + "=" + conf.get(memory) + ": Spark needs 450m or more for an executor");
         }
         registrationTimeoutMs(conf, given);
+        executorTimeoutMs(conf, given);
     }
 
     /** What Spark expected of a setting it could not read, from its message. */
@@ -301,9 +302,22 @@ final class SparkChecks {
      * @throws InvalidInputException when it is not a positive time
      */
     static long registrationTimeoutMs(SparkConf conf, Map<String, String> given) {
-        String value = conf.get(REGISTRATION_TIMEOUT, DEFAULT_REGISTRATION_TIMEOUT);
-        String where = (given.containsKey(REGISTRATION_TIMEOUT) ? "--spark-conf " : "the Spark setting ")
-                + REGISTRATION_TIMEOUT + "=" + value;
+        return timeMs(conf, given, REGISTRATION_TIMEOUT, DEFAULT_REGISTRATION_TIMEOUT);
+    }
+
+    /**
+     * {@value ClusterWatch#EXECUTOR_TIMEOUT} of {@code conf}, in milliseconds; {@value
+     * ClusterWatch#DEFAULT_EXECUTOR_TIMEOUT} unless set.
+     *
+     * @throws InvalidInputException when it is not a positive time
+     */
+    static long executorTimeoutMs(SparkConf conf, Map<String, String> given) {
+        return timeMs(conf, given, ClusterWatch.EXECUTOR_TIMEOUT, ClusterWatch.DEFAULT_EXECUTOR_TIMEOUT);
+    }
+
+    private static long timeMs(SparkConf conf, Map<String, String> given, String key, String otherwise) {
+        String value = conf.get(key, otherwise);
+        String where = (given.containsKey(key) ? "--spark-conf " : "the Spark setting ") + key + "=" + value;
         long ms;
         try {
             ms = JavaUtils.timeStringAsMs(value);
@@ -344,7 +358,7 @@ final class SparkChecks {
     }
 
     /** Why {@code master} cannot be reached, or null when it accepts a connection. */
-    private static String probe(HostPort master, long timeoutMs) {
+    static String probe(HostPort master, long timeoutMs) {
         // Name resolution has no timeout of its own: it runs on a thread of its own, waited for as long
         // as the connection may take.
         CompletableFuture<String> outcome = new CompletableFuture<>();

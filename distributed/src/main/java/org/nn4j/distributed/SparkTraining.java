@@ -8,8 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext$;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nn4j.api.SettingException;
 import org.nn4j.data.Dataset;
@@ -139,7 +141,7 @@ public final class SparkTraining implements DistributedTraining {
         try {
             return job.get();
         } catch (RuntimeException e) {
-            throw e;
+            throw ClusterWatch.translate(e);
         } catch (Exception e) {
             // Spark's Scala code throws SparkException, a checked exception, undeclared.
             for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
@@ -147,7 +149,20 @@ public final class SparkTraining implements DistributedTraining {
                     throw input;
                 }
             }
+            RuntimeException lost = ClusterWatch.lost(e);
+            if (lost != null) {
+                throw lost;
+            }
             throw new ClusterFailureException(describeFailure(e.getMessage()), e);
+        }
+    }
+
+    /** {@code work}, Spark's failures outside jobs (a broadcast on a stopped context) told as {@link ClusterWatch} does. */
+    static <T> T guarded(java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            throw ClusterWatch.translate(e);
         }
     }
 
@@ -168,9 +183,28 @@ public final class SparkTraining implements DistributedTraining {
         return "the cluster failed: " + first.replaceFirst("^Job aborted due to stage failure: ", "");
     }
 
+    /**
+     * Stops {@code spark}, and waits (a minute at most) until it is stopped: Spark stops a context it
+     * ends itself (one whose application a master removed) on a thread of its own, and a new context
+     * cannot start in this JVM until that is done.
+     */
+    static void stop(JavaSparkContext spark) {
+        spark.stop();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (SparkContext$.MODULE$.getActive().exists(active -> active == spark.sc())
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** A context's settings, checked, and what the checks found. */
     private record Checked(SparkConf conf, String source, List<SparkChecks.HostPort> standalone,
-            long registrationTimeoutMs) {
+            long registrationTimeoutMs, long executorTimeoutMs) {
     }
 
     /**
@@ -191,7 +225,7 @@ public final class SparkTraining implements DistributedTraining {
         SparkChecks.settings(conf, settings);
         long timeout = SparkChecks.registrationTimeoutMs(conf, settings);
         SparkChecks.reach(standalone, source, timeout);
-        return new Checked(conf, source, standalone, timeout);
+        return new Checked(conf, source, standalone, timeout, SparkChecks.executorTimeoutMs(conf, settings));
     }
 
     @Override
@@ -201,6 +235,20 @@ public final class SparkTraining implements DistributedTraining {
 
     @Override
     public Session open(String master, String backend, boolean verbose, Map<String, String> settings) {
+        return open(master, backend, verbose, settings, line -> { });
+    }
+
+    /**
+     * {@inheritDoc} On a cluster (not a local master), a job that waits with no executor to run it
+     * waits {@value ClusterWatch#EXECUTOR_TIMEOUT} at most (default {@value
+     * ClusterWatch#DEFAULT_EXECUTOR_TIMEOUT}), telling {@code progress} every 10 s.
+     *
+     * @throws SettingException also when no executor starts within that time, saying why: what an
+     *     executor asks for and what a standalone master's workers have free
+     */
+    @Override
+    public Session open(String master, String backend, boolean verbose, Map<String, String> settings,
+            java.util.function.Consumer<String> progress) {
         Checked checked = checked(master, verbose, settings);
         SparkConf conf = checked.conf();
         if (!verbose) {
@@ -209,13 +257,20 @@ public final class SparkTraining implements DistributedTraining {
             conf.setIfMissing("spark.log.level", "OFF");
         }
         JavaSparkContext spark = start(checked, settings);
+        String actualMaster = spark.master();
+        ClusterWatch watch = actualMaster.equals("local") || actualMaster.startsWith("local[") ? null
+                : new ClusterWatch(spark, checked.source(), checked.standalone(), settings, checked.executorTimeoutMs(),
+                        progress);
         try {
             onCluster(() -> {
                 ExecutorBackends.require(spark, backend);
                 return null;
             });
         } catch (RuntimeException e) {
-            spark.stop();
+            if (watch != null) {
+                watch.close();
+            }
+            stop(spark);
             throw e;
         }
         return new Session() {
@@ -224,7 +279,8 @@ public final class SparkTraining implements DistributedTraining {
             @Override
             public BatchUpdater updater(Dataset train, Model model, Optimizer optimizer, long seed, int batchSize,
                     int averageEvery) {
-                return updater(new SparkData(spark, train, 0), model, optimizer, seed, batchSize, averageEvery);
+                return guarded(() -> updater(new SparkData(spark, train, 0), model, optimizer, seed, batchSize,
+                        averageEvery));
             }
 
             @Override
@@ -294,8 +350,8 @@ public final class SparkTraining implements DistributedTraining {
                             + " features and " + train.classNames().size() + " classes; the network takes "
                             + model.inputSize() + " inputs and gives " + model.outputSize() + " outputs");
                 }
-                return updater(new SparkData(spark, files, train.standardizer(), 0), model, optimizer, seed, batchSize,
-                        averageEvery);
+                return guarded(() -> updater(new SparkData(spark, files, train.standardizer(), 0), model, optimizer,
+                        seed, batchSize, averageEvery));
             }
 
             private BatchUpdater updater(SparkData data, Model model, Optimizer optimizer, long seed, int batchSize,
@@ -329,7 +385,10 @@ public final class SparkTraining implements DistributedTraining {
 
             @Override
             public void close() {
-                spark.stop();
+                if (watch != null) {
+                    watch.close();
+                }
+                stop(spark);
             }
         };
     }

@@ -53,6 +53,11 @@ public final class SparkUpdater implements BatchUpdater, AutoCloseable {
 
     @Override
     public double update(int epochNumber, int[] order, int from, int count) {
+        // A cluster lost, or an application Spark stopped, is told in one line.
+        return SparkTraining.guarded(() -> step(epochNumber, order, from, count));
+    }
+
+    private double step(int epochNumber, int[] order, int from, int count) {
         long started = System.nanoTime();
         Broadcast<int[]> epochPositions = data.positions(epochNumber, order);
         Backend backend = network.backend();

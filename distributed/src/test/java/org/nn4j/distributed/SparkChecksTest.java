@@ -125,6 +125,9 @@ class SparkChecksTest {
         "spark.nn4j.registrationTimeout|soon|not a time; Spark takes times such as 30s, 500ms or 2min (us, ms, s, m or"
                 + " min, h, d)",
         "spark.nn4j.registrationTimeout|0s|must be a time above 0, such as 10s or 1min",
+        "spark.nn4j.executorTimeout|a minute|not a time; Spark takes times such as 30s, 500ms or 2min (us, ms, s, m or"
+                + " min, h, d)",
+        "spark.nn4j.executorTimeout|0ms|must be a time above 0, such as 10s or 1min",
     })
     void aSettingSparkCannotReadIsOneLineNamingIt(String key, String value, String why) {
         assertEquals("--spark-conf " + key + "=" + value + ": " + why, settingFailure(key, value));
@@ -139,6 +142,9 @@ class SparkChecksTest {
         SparkChecks.settings(conf, given);
         assertEquals(120_000, SparkChecks.registrationTimeoutMs(conf, given));
         assertEquals(10_000, SparkChecks.registrationTimeoutMs(new SparkConf(false), Map.of()));
+        assertEquals(60_000, SparkChecks.executorTimeoutMs(new SparkConf(false), Map.of()));
+        assertEquals(300_000, SparkChecks.executorTimeoutMs(new SparkConf(false).set("spark.nn4j.executorTimeout",
+                "5min"), Map.of()));
     }
 
     @Test

@@ -4,22 +4,26 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.nn4j.api.Availability;
 import org.nn4j.api.BackendProvider;
 import org.nn4j.api.Backends;
+import org.nn4j.api.ServiceProviders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "backends", mixinStandardHelpOptions = true,
-        description = "List every backend on the class path, whether it is available here, and why.")
+        description = "List every backend on the class path, whether it is available here, and why; and any"
+                + " provider that a jar names but that cannot be made, with the jar, the class and why.")
 final class BackendsCommand implements Callable<Integer> {
 
-    @Option(names = "--json", description = "Print a JSON list of {name, available, reason, description}.")
+    @Option(names = "--json", description = "Print a JSON list of {name, available, reason, description, broken};"
+            + " a provider that could not be made has broken true, its class as name and in class, and the jars"
+            + " that name it in jars.")
     boolean json;
 
     @Spec
@@ -27,20 +31,33 @@ final class BackendsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        List<BackendProvider> providers = Backends.providers();
+        // A provider that cannot be made is listed, with its jar, class and why; the others as ever.
+        Backends.Found found = Backends.found();
         PrintWriter out = spec.commandLine().getOut();
         if (!json) {
-            out.println(Backends.status(providers));
+            out.println(Backends.status(found));
             return 0;
         }
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
-        for (BackendProvider provider : providers) {
-            Availability availability = provider.availability();
+        for (BackendProvider provider : found.providers()) {
+            Availability availability = Backends.availability(provider);
             list.addObject()
                     .put("name", provider.name())
                     .put("available", availability.available())
                     .put("reason", availability.reason())
-                    .put("description", provider.description());
+                    .put("description", provider.description())
+                    .put("broken", false);
+        }
+        for (ServiceProviders.Broken broken : found.broken()) {
+            ObjectNode entry = list.addObject()
+                    .put("name", broken.className())
+                    .put("available", false)
+                    .put("reason", broken.message())
+                    .put("description", "a provider that could not be made")
+                    .put("broken", true)
+                    .put("class", broken.className());
+            ArrayNode jars = entry.putArray("jars");
+            broken.origins().forEach(jars::add);
         }
         out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(list));
         return 0;

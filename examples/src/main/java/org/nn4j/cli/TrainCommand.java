@@ -32,6 +32,7 @@ import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 import org.nn4j.train.Checkpoints;
 import org.nn4j.train.CheckpointListener;
+import org.nn4j.train.ClusterFailureException;
 import org.nn4j.train.DistributedTraining;
 import org.nn4j.train.DivergenceGuard;
 import org.nn4j.train.EpochMetrics;
@@ -292,8 +293,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private DistributedTraining.Session openCluster(PrintWriter out, Backend backend) {
+        // What the cluster waits for (executors it does not give), as it waits.
         DistributedTraining.Session cluster = distributed().open(sparkMaster, backend.name(), debug(),
-                sparkSettings());
+                sparkSettings(), quiet ? line -> { } : line -> {
+                    out.println(line);
+                    out.flush();
+                });
         if (!quiet) {
             out.println("cluster: " + cluster.describe());
             out.flush();
@@ -363,6 +368,13 @@ final class TrainCommand implements Callable<Integer> {
             @Override
             public void epochStarted(int epoch, int epochs, int batches) {
                 saved.epoch = epoch;
+                saved.batch = 0;
+                saved.batches = batches;
+            }
+
+            @Override
+            public void batchFinished(int epoch, int batch, int batches, double meanLoss, double samplesPerSecond) {
+                saved.batch = batch;
             }
         };
         TrainingHistory history;
@@ -402,6 +414,9 @@ final class TrainCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
+        } catch (ClusterFailureException e) {
+            // A cluster that failed or was lost: where in the run, and what the model file holds.
+            throw new ClusterFailureException(saved.where() + ": " + e.getMessage() + "; " + saved.describe(), e);
         } catch (UncheckedIOException e) {
             // A file of the run that could not be written (a full disk): which, why, and what the model file holds.
             UnwritableFileException unwritable = Main.unwritable(e);
@@ -443,6 +458,9 @@ final class TrainCommand implements Callable<Integer> {
         private final boolean existed;
         private final int resumedEpochs;
         volatile int epoch;
+        /** The batches of the epoch, and the last one done (0: none yet); 0 and 0 before the first epoch. */
+        volatile int batches;
+        volatile int batch;
 
         /**
          * @param file the model file, or null for none
@@ -456,6 +474,15 @@ final class TrainCommand implements Callable<Integer> {
             this.existed = existed;
             this.resumedEpochs = resumedEpochs;
             this.epoch = epoch;
+        }
+
+        /** Where the run is: "in epoch 3, after batch 120 of 469". */
+        String where() {
+            if (batches == 0) {
+                return "before epoch " + epoch;
+            }
+            return "in epoch " + epoch + (batch == 0 ? ", before its first batch" : ", after batch " + batch
+                    + " of " + batches);
         }
 
         String describe() {

@@ -37,6 +37,16 @@ public interface DistributedTraining {
     Session open(String master, String backend, boolean verbose, java.util.Map<String, String> settings);
 
     /**
+     * As {@link #open(String, String, boolean, java.util.Map)}, telling {@code progress} a line at a time
+     * what the session waits for, as it waits (executors a cluster does not give, say), and then too
+     * while the session is open.
+     */
+    default Session open(String master, String backend, boolean verbose, java.util.Map<String, String> settings,
+            java.util.function.Consumer<String> progress) {
+        return open(master, backend, verbose, settings);
+    }
+
+    /**
      * A training set that stays on a cluster's executors, which read it, and the test set the driver
      * evaluates on.
      *

@@ -2,9 +2,6 @@ package org.nn4j.nn.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -17,6 +14,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
+import org.nn4j.api.ServiceProviders;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.nn.Loss;
 import org.nn4j.nn.Model;
@@ -126,16 +124,12 @@ public final class ModuleRegistry {
     }
 
     private static <T> List<T> providers(Class<T> service, ClassLoader loader) {
-        List<T> found = new ArrayList<>();
-        Iterator<T> providers = ServiceLoader.load(service, loader).iterator();
-        try {
-            while (providers.hasNext()) {
-                found.add(providers.next());
-            }
-        } catch (java.util.ServiceConfigurationError | LinkageError e) {
-            throw ServiceEntries.broken(service, loader, e);
+        ServiceProviders.Found<T> found = ServiceProviders.load(service, loader);
+        if (!found.broken().isEmpty()) {
+            ServiceProviders.Broken broken = found.broken().get(0);
+            throw new InvalidInputException(broken.message(), broken.error());
         }
-        return found;
+        return found.providers();
     }
 
     /** This registry with {@code more} layer types and losses as well. */
@@ -183,15 +177,7 @@ public final class ModuleRegistry {
 
     /** The file or folder a type's class was loaded from, for {@code nn layers}. */
     public static String origin(Object type) {
-        CodeSource source = type.getClass().getProtectionDomain().getCodeSource();
-        if (source == null || source.getLocation() == null) {
-            return "(unknown)";
-        }
-        try {
-            return Path.of(source.getLocation().toURI()).toString();
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            return source.getLocation().toString();
-        }
+        return ServiceProviders.origin(type.getClass());
     }
 
     /**
