@@ -6,7 +6,7 @@ import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Loss;
-import org.nn4j.nn.MeanSquaredError;
+import org.nn4j.nn.losses.MeanSquaredError;
 import org.nn4j.nn.NetworkGradients;
 import org.nn4j.nn.NeuralNetwork;
 

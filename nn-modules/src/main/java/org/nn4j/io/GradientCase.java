@@ -13,9 +13,9 @@ import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.FullyConnectedLayer;
 import org.nn4j.nn.Loss;
-import org.nn4j.nn.MeanSquaredError;
+import org.nn4j.nn.losses.MeanSquaredError;
 import org.nn4j.nn.NeuralNetwork;
-import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 import org.nn4j.nn.WeightInit;
 import org.nn4j.nn.spec.ModuleRegistry;
 

@@ -10,7 +10,7 @@ import com.google.inject.Injector;
 import org.junit.jupiter.api.Test;
 import org.nn4j.api.DType;
 import org.nn4j.api.SettingException;
-import org.nn4j.nn.MeanSquaredError;
+import org.nn4j.nn.losses.MeanSquaredError;
 import java.util.List;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.Module;

@@ -18,6 +18,8 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.nn.losses.MeanSquaredError;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 
 /**
  * Every backward pass against central differences in float64: each layer, activation and loss on its
