@@ -5,11 +5,10 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.nn.Loss;
 import org.nn4j.nn.Model;
-import org.nn4j.nn.NeuralNetwork;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 
-/** Makes models, networks and losses on the injected backend, dtype and registry of layer types. */
+/** Makes models and losses on the injected backend, dtype and registry of layer types. */
 public final class NetworkFactory {
     private final Backend backend;
     private final DType dtype;
@@ -45,11 +44,6 @@ public final class NetworkFactory {
     /** The dtype models are built in. */
     public DType dtype() {
         return dtype;
-    }
-
-    /** A network builder already set to this backend and dtype. */
-    public NeuralNetwork.Builder network() {
-        return NeuralNetwork.builder(backend).dtype(dtype);
     }
 
     /**

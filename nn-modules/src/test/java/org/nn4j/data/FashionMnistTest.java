@@ -8,7 +8,7 @@ import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.seed.NeuralNetwork;
 import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 import org.nn4j.train.Adam;
 import org.nn4j.train.LearningRateSchedule;

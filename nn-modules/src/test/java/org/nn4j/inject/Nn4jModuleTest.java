@@ -14,7 +14,6 @@ import org.nn4j.nn.losses.MeanSquaredError;
 import java.util.List;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.Module;
-import org.nn4j.nn.NeuralNetwork;
 import org.nn4j.nn.layers.Flatten;
 import org.nn4j.nn.spec.HyperParameter;
 import org.nn4j.nn.spec.LayerConfig;
@@ -27,9 +26,10 @@ class Nn4jModuleTest {
     void theChosenBackendAndDtypeReachTheNetwork() {
         Injector injector = Guice.createInjector(Nn4jModule.select("ejml", "float64", DType.FLOAT32));
         NetworkFactory factory = injector.getInstance(NetworkFactory.class);
-        NeuralNetwork network = factory.network().inputSize(2).hiddenSizes(3).outputSize(1).build();
-        assertEquals("ejml", network.backend().name());
-        assertEquals(DType.FLOAT64, network.dtype());
+        Model model = factory.model(ModelSpec.builder(2).layer("linear", "out_features", 3).layer("relu")
+                .layer("linear", "out_features", 1).loss("mse").build(), 1);
+        assertEquals("ejml", model.backend().name());
+        assertEquals(DType.FLOAT64, model.dtype());
         assertEquals(MeanSquaredError.class, factory.loss("mse").getClass());
     }
 

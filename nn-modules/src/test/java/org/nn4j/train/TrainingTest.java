@@ -23,7 +23,7 @@ import org.nn4j.api.Matrix;
 import org.nn4j.data.Dataset;
 import org.nn4j.io.ModelFile;
 import org.nn4j.nn.Loss;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.seed.NeuralNetwork;
 import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 
 class TrainingTest {

@@ -30,13 +30,17 @@ public final class ActivationLayer extends ElementwiseLayer {
         return kind;
     }
 
+    /** {@code out = f(x)}; {@code out} may be {@code x}. Nothing is kept for a backward pass. */
     @Override
-    protected void apply(Matrix x, Matrix out) {
+    public void apply(Matrix x, Matrix out) {
         backend.activation(kind, x, out);
     }
 
+    /**
+     * {@code out = grad * f'(x)}, given also {@code y = f(x)}; {@code out} may be any of the others.
+     */
     @Override
-    protected void applyBackward(Matrix x, Matrix y, Matrix grad, Matrix out) {
+    public void applyBackward(Matrix x, Matrix y, Matrix grad, Matrix out) {
         backend.activationBackward(kind, x, y, grad, out);
     }
 
@@ -77,25 +81,25 @@ public final class ActivationLayer extends ElementwiseLayer {
     }
 
     /** The layer type {@code sigmoid}. */
-    public static final class Sigmoid extends Kind {
+    public static final class SigmoidType extends Kind {
         /** The {@code sigmoid} layer type. */
-        public Sigmoid() {
+        public SigmoidType() {
             super(ActivationKind.SIGMOID, "1 / (1 + exp(-x)), element-wise (torch.nn.Sigmoid)");
         }
     }
 
     /** The layer type {@code tanh}. */
-    public static final class Tanh extends Kind {
+    public static final class TanhType extends Kind {
         /** The {@code tanh} layer type. */
-        public Tanh() {
+        public TanhType() {
             super(ActivationKind.TANH, "tanh(x), element-wise (torch.nn.Tanh)");
         }
     }
 
     /** The layer type {@code relu}. */
-    public static final class ReLU extends Kind {
+    public static final class ReLUType extends Kind {
         /** The {@code relu} layer type. */
-        public ReLU() {
+        public ReLUType() {
             super(ActivationKind.RELU, "max(x, 0), element-wise (torch.nn.ReLU)");
         }
     }
