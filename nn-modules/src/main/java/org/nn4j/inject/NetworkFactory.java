@@ -5,6 +5,8 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.nn.Loss;
 import org.nn4j.nn.Model;
+import org.nn4j.nn.Sequential;
+import org.nn4j.nn.Shape;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 
@@ -34,6 +36,15 @@ public final class NetworkFactory {
      */
     public Model model(ModelSpec spec, long seed) {
         return registry.build(spec, backend, dtype, seed, "model spec");
+    }
+
+    /**
+     * The model of {@code layers} (made on {@link #backend()} in {@link #dtype()}), its spec written
+     * from them with this factory's layer types, every layer initialised from {@code seed}: see {@link
+     * Model#of}.
+     */
+    public Model model(Shape input, Sequential layers, Loss loss, long seed) {
+        return registry.model(backend, dtype, input, layers, loss, seed);
     }
 
     /** The backend models are built on. */

@@ -38,11 +38,6 @@ public abstract class Activation {
         return module.kind();
     }
 
-    /** The module that computes it, for a {@link org.nn4j.nn.Sequential}. */
-    public ActivationLayer module() {
-        return module;
-    }
-
     /** {@code f(x)} in a new matrix. */
     public Matrix forward(Matrix x) {
         Matrix out = backend.zeros(x.dtype(), x.rows(), x.cols());

@@ -34,11 +34,6 @@ public final class FullyConnectedLayer {
         this.module = module;
     }
 
-    /** The module that holds the weights and computes, for a {@link org.nn4j.nn.Sequential}. */
-    public Linear module() {
-        return module;
-    }
-
     /** The inputs: rows of {@code W}. */
     public int inputSize() {
         return module.inFeatures();

@@ -8,12 +8,17 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import org.junit.jupiter.api.Test;
+import org.nn4j.api.ActivationKind;
 import org.nn4j.api.DType;
 import org.nn4j.api.SettingException;
 import org.nn4j.nn.losses.MeanSquaredError;
 import java.util.List;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.Module;
+import org.nn4j.nn.Sequential;
+import org.nn4j.nn.Shape;
+import org.nn4j.nn.layers.ActivationLayer;
+import org.nn4j.nn.layers.Linear;
 import org.nn4j.nn.layers.Flatten;
 import org.nn4j.nn.spec.HyperParameter;
 import org.nn4j.nn.spec.LayerConfig;
@@ -30,6 +35,11 @@ class Nn4jModuleTest {
                 .layer("linear", "out_features", 1).loss("mse").build(), 1);
         assertEquals("ejml", model.backend().name());
         assertEquals(DType.FLOAT64, model.dtype());
+        Model typed = factory.model(Shape.of(2), new Sequential(new Linear(factory.backend(), factory.dtype(), 2, 3),
+                new ActivationLayer(factory.backend(), ActivationKind.RELU),
+                new Linear(factory.backend(), factory.dtype(), 3, 1)), factory.loss("mse"), 1);
+        assertEquals(model.spec().toJson(), typed.spec().toJson());
+        assertEquals(model.stateDict(), typed.stateDict());
         assertEquals(MeanSquaredError.class, factory.loss("mse").getClass());
     }
 

@@ -1,6 +1,7 @@
 package org.nn4j.nn.layers;
 
 import java.util.List;
+import java.util.Map;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
@@ -14,9 +15,6 @@ import org.nn4j.nn.spec.LayerType;
  * ({@code torch.nn.Sigmoid}, {@code Tanh}, {@code ReLU}); any input shape, the output of the same.
  */
 public final class ActivationLayer extends ElementwiseLayer {
-    /** The type names of the activation layers, for layers that choose their initialisation by them. */
-    static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "tanh", "sigmoid");
-
     private final ActivationKind kind;
 
     /** The activation {@code kind} as a layer on {@code backend}. */
@@ -42,6 +40,12 @@ public final class ActivationLayer extends ElementwiseLayer {
     @Override
     public void applyBackward(Matrix x, Matrix y, Matrix grad, Matrix out) {
         backend.activationBackward(kind, x, y, grad, out);
+    }
+
+    /** The activation's name: {@code sigmoid}, {@code tanh} or {@code relu}. */
+    @Override
+    public String nonlinearity() {
+        return kind.label();
     }
 
     @Override
@@ -77,6 +81,11 @@ public final class ActivationLayer extends ElementwiseLayer {
         @Override
         public Module create(LayerConfig config) {
             return new ActivationLayer(config.backend(), kind);
+        }
+
+        @Override
+        public Map<String, Object> write(Module module) {
+            return module instanceof ActivationLayer layer && layer.kind() == kind ? Map.of() : null;
         }
     }
 

@@ -1,12 +1,15 @@
 package org.nn4j.nn.layers;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Buffers;
+import org.nn4j.nn.Initialization;
 import org.nn4j.nn.Module;
 import org.nn4j.nn.Parameter;
 import org.nn4j.nn.Pass;
@@ -21,19 +24,40 @@ import org.nn4j.nn.spec.LayerType;
  * {@code torch.nn.Linear}: {@code y = x W + b}, {@code x} is {@code n x in_features}, {@code y} is
  * {@code n x out_features}. nn4j keeps {@code W} as {@code in x out}; its {@code state_dict} tensor
  * {@code weight} is PyTorch's {@code [out_features, in_features]}, {@code bias} is {@code [out_features]}.
+ *
+ * <p>Made with {@code new}, the layer has its sizes; its weights are drawn when it is initialised
+ * ({@link org.nn4j.nn.Model#of} initialises a model's layers from one seed), by its {@link WeightInit},
+ * or by default He when the nearest activation after it (else before it) is a ReLU or leaky ReLU,
+ * else Xavier; the bias starts at zero. Until then it refuses to compute.
  */
 public final class Linear extends Module {
     private final Backend backend;
     private final Parameter weight;
     private final Parameter bias;
     private final List<Parameter> parameters;
+    private final WeightInit init;
     private final Buffers outputs;
     private final Buffers inputGrads;
+    private boolean initialized;
     private Matrix input;
+
+    /** {@code y = x W^T + b}, as PyTorch's {@code Linear(in_features, out_features)}. */
+    public Linear(Backend backend, DType dtype, int inFeatures, int outFeatures) {
+        this(backend, dtype, inFeatures, outFeatures, true);
+    }
 
     /** {@code y = x W^T + b}, as PyTorch's {@code Linear(in_features, out_features, bias)}. */
     public Linear(Backend backend, DType dtype, int inFeatures, int outFeatures, boolean bias) {
+        this(backend, dtype, inFeatures, outFeatures, bias, null);
+    }
+
+    /**
+     * As {@link #Linear(Backend, DType, int, int, boolean)}, its weights drawn by {@code init} (null:
+     * by the activation beside it, as described above).
+     */
+    public Linear(Backend backend, DType dtype, int inFeatures, int outFeatures, boolean bias, WeightInit init) {
         this.backend = backend;
+        this.init = init;
         this.weight = new Parameter("weight", backend.zeros(dtype, inFeatures, outFeatures),
                 backend.zeros(dtype, inFeatures, outFeatures), TensorLayout.TRANSPOSED);
         this.bias = bias ? new Parameter("bias", backend.zeros(dtype, 1, outFeatures),
@@ -63,16 +87,36 @@ public final class Linear extends Module {
         return bias;
     }
 
+    /** How the weights are drawn; null: by the activation beside the layer. */
+    public WeightInit init() {
+        return init;
+    }
+
+    /** Draws the weight by its {@link #init()} (else {@link Initialization#automatic()}) and zeroes the bias. */
+    @Override
+    public void initialize(Initialization init) {
+        initialize(this.init != null ? this.init : init.automatic(), init.random());
+    }
+
     /** Draws the weight from {@code init} (fan-in {@code in}, fan-out {@code out}) and zeroes the bias. */
     public void initialize(WeightInit init, Random random) {
         backend.copyIn(init.sample(inFeatures(), outFeatures(), random), weight.value());
         if (bias != null) {
             backend.fill(bias.value(), 0);
         }
+        initialized = true;
+    }
+
+    private void requireInitialized() {
+        if (!initialized) {
+            throw new IllegalStateException(this + " has not been initialised: its weights are drawn when a Model"
+                    + " is made of it (Model.of) or by initialize(seed)");
+        }
     }
 
     @Override
     public Matrix forward(Matrix x, Pass pass) {
+        requireInitialized();
         Matrix out = outputs.get(x.dtype(), x.rows(), outFeatures());
         forward(x, out);
         input = x;
@@ -101,11 +145,21 @@ public final class Linear extends Module {
         }
     }
 
+    /** With a bias, an {@link ActivationLayer} after this layer runs in one step with it. */
+    @Override
+    public FusedStep fuseWith(Module next) {
+        if (bias != null && next instanceof ActivationLayer activation) {
+            return (x, pass) -> forwardActivated(x, activation);
+        }
+        return null;
+    }
+
     /**
      * This layer and {@code activation} after it in one step: the product, then the bias and the
      * activation in one pass. The activation keeps what its backward pass needs, as if it had run.
      */
-    public Matrix forwardActivated(Matrix x, ActivationLayer activation) {
+    private Matrix forwardActivated(Matrix x, ActivationLayer activation) {
+        requireInitialized();
         Matrix pre = outputs.get(x.dtype(), x.rows(), outFeatures());
         Matrix out = activation.outputFor(pre);
         forward(x, activation.kind(), pre, out);
@@ -191,32 +245,29 @@ public final class Linear extends Module {
             }
             int out = config.integer("out_features");
             config.reserve((long) in.size() * out, config.bool("bias") ? out : 0);
-            Linear linear = new Linear(config.backend(), config.dtype(), in.size(), config.integer("out_features"),
-                    config.bool("bias"));
-            linear.initialize(init(config), config.random());
-            return linear;
+            return new Linear(config.backend(), config.dtype(), in.size(), config.integer("out_features"),
+                    config.bool("bias"), init(config.string("init")));
         }
 
-        /** The named init, or for auto: He when the nearest activation after the layer (else before it) is a ReLU. */
-        static WeightInit init(LayerConfig config) {
-            String name = config.string("init");
-            if (!name.equals("auto")) {
-                return WeightInit.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        @Override
+        public Map<String, Object> write(Module module) {
+            if (!(module instanceof Linear linear)) {
+                return null;
             }
-            String activation = firstActivation(config.typesAfter());
-            if (activation == null) {
-                activation = firstActivation(config.typesBefore());
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("out_features", linear.outFeatures());
+            if (linear.bias() == null) {
+                values.put("bias", false);
             }
-            return "relu".equals(activation) || "leaky_relu".equals(activation) ? WeightInit.HE : WeightInit.XAVIER;
+            if (linear.init() != null) {
+                values.put("init", linear.init().label());
+            }
+            return values;
         }
 
-        private static String firstActivation(List<String> types) {
-            for (String type : types) {
-                if (ActivationLayer.ACTIVATIONS.contains(type)) {
-                    return type;
-                }
-            }
-            return null;
+        /** The weight initialisation an {@code init} value names; null for {@code auto}. */
+        static WeightInit init(String name) {
+            return name.equals("auto") ? null : WeightInit.valueOf(name.toUpperCase(java.util.Locale.ROOT));
         }
     }
 }
