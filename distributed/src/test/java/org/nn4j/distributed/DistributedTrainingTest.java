@@ -23,7 +23,7 @@ import org.nn4j.data.Dataset;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
-import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 import org.nn4j.io.ModelFile;
 import org.nn4j.train.Adam;
 import org.nn4j.train.Checkpoints;

@@ -20,7 +20,7 @@ import org.nn4j.api.TimingBackend;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.nn.Model;
-import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 import org.nn4j.train.Checkpoints;

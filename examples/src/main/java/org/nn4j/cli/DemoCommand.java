@@ -8,7 +8,7 @@ import org.nn4j.api.DType;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.GradientCase;
 import org.nn4j.io.GradientResult;
-import org.nn4j.nn.MeanSquaredError;
+import org.nn4j.nn.losses.MeanSquaredError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

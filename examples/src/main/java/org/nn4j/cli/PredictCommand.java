@@ -25,7 +25,7 @@ import org.nn4j.io.InvalidInputException;
 import org.nn4j.io.ModelFile;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.Pass;
-import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

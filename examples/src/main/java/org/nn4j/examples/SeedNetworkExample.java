@@ -6,9 +6,9 @@ import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Loss;
-import org.nn4j.nn.MeanSquaredError;
-import org.nn4j.nn.NetworkGradients;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.losses.MeanSquaredError;
+import org.nn4j.seed.NetworkGradients;
+import org.nn4j.seed.NeuralNetwork;
 
 /** The assignment's network: a 2-2-1 sigmoid network, one forward and one backward pass of its example. */
 public final class SeedNetworkExample {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
@@ -13,7 +14,11 @@ import org.nn4j.data.Split;
 import org.nn4j.io.ModelFile;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.Predictor;
-import org.nn4j.nn.spec.ModelSpec;
+import org.nn4j.nn.Sequential;
+import org.nn4j.nn.Shape;
+import org.nn4j.nn.layers.ActivationLayer;
+import org.nn4j.nn.layers.Linear;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 import org.nn4j.nn.spec.ModuleRegistry;
 import org.nn4j.train.CheckpointListener;
 import org.nn4j.train.Checkpoints;
@@ -44,8 +49,9 @@ public final class TrainingExample {
         Split data = FashionMnist.load(null);
         Dataset train = data.train();
         Dataset validation = data.test();
-        Model model = ModuleRegistry.load().build(ModelSpec.builder(784).layer("linear", "out_features", 128)
-                .layer("relu").layer("linear", "out_features", 10).build(), backend, DType.FLOAT32, 42, "example");
+        Model model = Model.of(backend, DType.FLOAT32, Shape.of(784), new Sequential(
+                new Linear(backend, DType.FLOAT32, 784, 128), new ActivationLayer(backend, ActivationKind.RELU),
+                new Linear(backend, DType.FLOAT32, 128, 10)), new SoftmaxCrossEntropy(backend), 42);
         Path file = dir.resolve("run.safetensors");
 
         // README: training

@@ -46,6 +46,9 @@ class ExamplesTest {
         assertTrue(out.startsWith("0.weight 784x512\n"), out);
         assertTrue(out.lines().allMatch(l -> l.matches("\\d+\\.(weight|bias) \\d+x\\d+")), out);
         assertEquals(7, out.lines().count(), out);
+        String typed = printed(() -> ModulesExample.main(new String[0]));
+        assertEquals(List.of("0.weight 784x256", "0.bias 1x256", "3.weight 256x10", "3.bias 1x10"),
+                typed.lines().toList(), typed);
     }
 
     @Test

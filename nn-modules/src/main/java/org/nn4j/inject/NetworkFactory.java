@@ -5,11 +5,12 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.nn.Loss;
 import org.nn4j.nn.Model;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.Sequential;
+import org.nn4j.nn.Shape;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 
-/** Makes models, networks and losses on the injected backend, dtype and registry of layer types. */
+/** Makes models and losses on the injected backend, dtype and registry of layer types. */
 public final class NetworkFactory {
     private final Backend backend;
     private final DType dtype;
@@ -37,6 +38,15 @@ public final class NetworkFactory {
         return registry.build(spec, backend, dtype, seed, "model spec");
     }
 
+    /**
+     * The model of {@code layers} (made on {@link #backend()} in {@link #dtype()}), its spec written
+     * from them with this factory's layer types, every layer initialised from {@code seed}: see {@link
+     * Model#of}.
+     */
+    public Model model(Shape input, Sequential layers, Loss loss, long seed) {
+        return registry.model(backend, dtype, input, layers, loss, seed);
+    }
+
     /** The backend models are built on. */
     public Backend backend() {
         return backend;
@@ -45,11 +55,6 @@ public final class NetworkFactory {
     /** The dtype models are built in. */
     public DType dtype() {
         return dtype;
-    }
-
-    /** A network builder already set to this backend and dtype. */
-    public NeuralNetwork.Builder network() {
-        return NeuralNetwork.builder(backend).dtype(dtype);
     }
 
     /**

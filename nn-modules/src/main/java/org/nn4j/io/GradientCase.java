@@ -11,12 +11,13 @@ import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
-import org.nn4j.nn.FullyConnectedLayer;
 import org.nn4j.nn.Loss;
-import org.nn4j.nn.MeanSquaredError;
-import org.nn4j.nn.NeuralNetwork;
-import org.nn4j.nn.SoftmaxCrossEntropy;
-import org.nn4j.nn.WeightInit;
+import org.nn4j.nn.Model;
+import org.nn4j.nn.Parameter;
+import org.nn4j.nn.Pass;
+import org.nn4j.nn.losses.MeanSquaredError;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
+import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 
 /**
@@ -115,16 +116,19 @@ public record GradientCase(int inputSize, List<Integer> hiddenSizes, int outputS
                 List.copyOf(weights), List.copyOf(biases), x, y, expected);
     }
 
-    /** The network of this case on {@code backend}, holding the case's weights and biases. */
-    public NeuralNetwork network(Backend backend, DType dtype) {
-        NeuralNetwork network = new NeuralNetwork(backend, dtype, inputSize, outputSize, hiddenSizes, activation,
-                WeightInit.RANDN, 0);
+    /**
+     * The network of this case on {@code backend}: the {@link Model} of {@link ModelSpec#mlp} with the
+     * case's weights and biases.
+     */
+    public Model model(Backend backend, DType dtype) {
+        Model model = ModuleRegistry.builtIn().build(ModelSpec.mlp(inputSize, hiddenSizes, outputSize, activation,
+                loss), backend, dtype, 0, "gradient case");
+        List<Parameter> parameters = List.copyOf(model.parameters().values());
         for (int i = 0; i < weights.size(); i++) {
-            FullyConnectedLayer layer = network.layers().get(i);
-            backend.copyIn(flatten(weights.get(i)), layer.weights());
-            backend.copyIn(flatten(biases.get(i)), layer.bias());
+            backend.copyIn(flatten(weights.get(i)), parameters.get(2 * i).value());
+            backend.copyIn(flatten(biases.get(i)), parameters.get(2 * i + 1).value());
         }
-        return network;
+        return model;
     }
 
     /** The case's loss on {@code backend}. */
@@ -134,14 +138,22 @@ public record GradientCase(int inputSize, List<Integer> hiddenSizes, int outputS
 
     /** One forward and backward pass of this case. */
     public GradientResult run(Backend backend, DType dtype) {
-        NeuralNetwork network = network(backend, dtype);
+        Model model = model(backend, dtype);
         Loss lossFunction = lossOn(backend);
         Matrix input = backend.fromArray(dtype, x.length, inputSize, flatten(x));
         Matrix target = backend.fromArray(dtype, y.length, outputSize, flatten(y));
-        Matrix prediction = network.forward(input);
+        Matrix prediction = model.forward(input, Pass.eval());
         double lossValue = lossFunction.forward(prediction, target);
         Matrix grad = lossFunction.backward(prediction, target);
-        return GradientResult.of(backend, prediction, lossValue, network.backward(grad));
+        Matrix inputGrad = model.backward(grad, true);
+        List<Matrix> weightGrads = new ArrayList<>();
+        List<Matrix> biasGrads = new ArrayList<>();
+        List<Matrix> gradients = model.parameterGradients();
+        for (int i = 0; i < gradients.size(); i += 2) {
+            weightGrads.add(gradients.get(i));
+            biasGrads.add(gradients.get(i + 1));
+        }
+        return GradientResult.of(backend, prediction, lossValue, inputGrad, weightGrads, biasGrads);
     }
 
     /** Row-major copy of a matrix given as rows. */

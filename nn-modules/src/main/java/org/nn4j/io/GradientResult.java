@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
-import org.nn4j.nn.NetworkGradients;
 
 /**
  * One forward and backward pass of a case, as plain arrays: the {@code expected} object of the golden
@@ -24,13 +23,17 @@ import org.nn4j.nn.NetworkGradients;
 public record GradientResult(double[][] prediction, double loss, double[][] inputGrad, List<double[][]> weightGrads,
         List<double[][]> biasGrads) {
 
-    /** Copies the results of a pass out of the backend. */
-    public static GradientResult of(Backend backend, Matrix prediction, double loss, NetworkGradients gradients) {
+    /**
+     * Copies the results of a pass out of the backend: the output, the loss, {@code dL/dx}, and each
+     * layer's weight and bias gradients, first layer first.
+     */
+    public static GradientResult of(Backend backend, Matrix prediction, double loss, Matrix inputGrad,
+            List<Matrix> weightGrads, List<Matrix> biasGrads) {
         List<double[][]> weights = new ArrayList<>();
         List<double[][]> biases = new ArrayList<>();
-        gradients.weights().forEach(m -> weights.add(toRows(backend, m)));
-        gradients.biases().forEach(m -> biases.add(toRows(backend, m)));
-        return new GradientResult(toRows(backend, prediction), loss, toRows(backend, gradients.input()),
+        weightGrads.forEach(m -> weights.add(toRows(backend, m)));
+        biasGrads.forEach(m -> biases.add(toRows(backend, m)));
+        return new GradientResult(toRows(backend, prediction), loss, toRows(backend, inputGrad),
                 List.copyOf(weights), List.copyOf(biases));
     }
 

@@ -69,7 +69,7 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
         JsonNode yNode = read.field(root, "y");
         boolean flat = yNode.isArray() && !yNode.isEmpty() && yNode.get(0).isNumber();
         // A flat y is class indices for a classification loss, one target per example otherwise.
-        boolean mse = spec.loss().equals(org.nn4j.nn.MeanSquaredError.LABEL);
+        boolean mse = spec.loss().equals(org.nn4j.nn.losses.MeanSquaredError.LABEL);
         int[] classes = flat && !mse ? classIndices(read, yNode) : null;
         double[][] y = classes != null ? null : flat ? column(read, yNode) : rows(read, yNode, "y");
         int rows = classes != null ? classes.length : y.length;

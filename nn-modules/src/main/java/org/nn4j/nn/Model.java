@@ -12,10 +12,18 @@ import org.nn4j.api.Matrix;
 import org.nn4j.nn.spec.ModelSpec;
 
 /**
- * A network built from a {@link ModelSpec} on one backend and dtype: its layers as a {@link
- * Sequential}, its loss, and its state (parameters and buffers) under PyTorch's {@code state_dict}
- * names. This is what training, evaluation, model files and {@code nn gradients} work on. Build one
- * with {@link org.nn4j.nn.spec.ModuleRegistry#build}.
+ * A network on one backend and dtype: its layers as a {@link Sequential}, its loss, its spec, and its
+ * state (parameters and buffers) under PyTorch's {@code state_dict} names. This is what training,
+ * evaluation, model files and {@code nn gradients} work on. Make one in Java from layers ({@link
+ * #of}), or from a spec file with {@link org.nn4j.nn.spec.ModuleRegistry#build}; either way it saves,
+ * loads in PyTorch, resumes and trains on a cluster alike, as its spec is all they need.
+ *
+ * <pre>{@code
+ * Sequential layers = new Sequential(
+ *         new Linear(backend, DType.FLOAT32, 784, 256), new ActivationLayer(backend, ActivationKind.RELU),
+ *         new Dropout(backend, 0.2), new Linear(backend, DType.FLOAT32, 256, 10));
+ * Model model = Model.of(backend, DType.FLOAT32, Shape.of(784), layers, new SoftmaxCrossEntropy(backend), 42);
+ * }</pre>
  *
  * <p>A model computes on one thread at a time (its layers keep each batch's activations for the
  * backward pass): a pass that another thread's pass would overlap, or a backward pass after another
@@ -74,7 +82,22 @@ public final class Model {
         this.state = List.copyOf(all);
     }
 
-    /** The spec the model was built from. */
+    /**
+     * A model of {@code layers}, taking examples of shape {@code input} and minimising {@code loss}: its
+     * spec written from the layers, each layer initialised from {@code seed} as the layers of that spec
+     * would be by {@link org.nn4j.nn.spec.ModuleRegistry#build} with the same seed (values set before are
+     * overwritten). The layer types are nn4j's and those on its class path ({@link
+     * org.nn4j.nn.spec.ModuleRegistry#builtIn()}); {@link org.nn4j.nn.spec.ModuleRegistry#model} takes
+     * others.
+     *
+     * @throws IllegalArgumentException naming the layer at fault: one that no layer type writes out as a
+     *     spec entry, one of another dtype, or shapes that do not fit; or a loss no loss type makes
+     */
+    public static Model of(Backend backend, DType dtype, Shape input, Sequential layers, Loss loss, long seed) {
+        return org.nn4j.nn.spec.ModuleRegistry.builtIn().model(backend, dtype, input, layers, loss, seed);
+    }
+
+    /** The spec the model was built from, or written from its layers. */
     public ModelSpec spec() {
         return spec;
     }

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.nn4j.api.Matrix;
 
 /**
@@ -14,8 +15,23 @@ import org.nn4j.api.Matrix;
  * <p>Matrices a module returns are its own buffers, made once per batch size: they stay valid until
  * its next forward (outputs) or backward (input gradients). A module may keep a reference to its
  * input until its backward pass, so the input must not change in between.
+ *
+ * <p>A layer made with {@code new} takes its hyper-parameters, and draws its initial weights when it
+ * is initialised: {@link Model#of} initialises every layer of a model from one seed, as a model built
+ * from a spec with that seed is ({@link #initialize(long)} does it for a module on its own). A layer
+ * with drawn weights that was never initialised refuses to compute.
  */
 public abstract class Module {
+
+    /**
+     * A forward pass of two neighbouring modules in one step: what {@link #fuseWith} offers, for a
+     * {@link Sequential} to run instead of the two passes.
+     */
+    @FunctionalInterface
+    public interface FusedStep {
+        /** The output of the second module for {@code x}, the first module's input. */
+        Matrix forward(Matrix x, Pass pass);
+    }
 
     /** The output for {@code x}; {@code x} must match the shape the module was built for. */
     public abstract Matrix forward(Matrix x, Pass pass);
@@ -33,6 +49,45 @@ public abstract class Module {
      * @throws IllegalArgumentException when the module does not take that input
      */
     public abstract Shape outputShape(Shape input);
+
+    /**
+     * Draws this module's initial state from {@code init}: its weights from {@link
+     * Initialization#random()} (a module takes its draws in one go, so that the modules of a model
+     * draw one after another), its biases and statistics reset. The default does nothing: a module
+     * without initial state to draw. A container initialises its modules in order.
+     */
+    public void initialize(Initialization init) {
+    }
+
+    /**
+     * Initialises this module on its own from {@code seed}, as the first layer of a model built with
+     * that seed (a {@link Sequential}: each of its modules in turn, as a spec of them would be).
+     */
+    public final void initialize(long seed) {
+        initialize(Initialization.of(new Random(seed)));
+    }
+
+    /**
+     * The nonlinearity this module applies, by the names of {@code torch.nn.init.calculate_gain}
+     * ({@code relu}, {@code leaky_relu}, {@code tanh}, {@code sigmoid}), for layers beside it that
+     * choose their initial weights by it ({@link Initialization#automatic()}); null (the default)
+     * for a module that is not one of these.
+     */
+    public String nonlinearity() {
+        return null;
+    }
+
+    /**
+     * This module's forward pass and {@code next}'s as one step, when this module can run them
+     * together, else null (the default). {@link Sequential} asks each module about the one after it
+     * once, when it is made, and runs the step instead of the two passes: it must give what the two
+     * passes give one after the other, and leave both modules ready for their own backward passes.
+     * ({@link org.nn4j.nn.layers.Linear} offers one for an activation after it: its bias and the
+     * activation in one pass.)
+     */
+    public FusedStep fuseWith(Module next) {
+        return null;
+    }
 
     /** This module's own parameters, in PyTorch's order, named as PyTorch names them. */
     public List<Parameter> parameters() {

@@ -4,18 +4,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nn4j.api.Matrix;
-import org.nn4j.nn.layers.ActivationLayer;
-import org.nn4j.nn.layers.Linear;
 
 /**
  * Modules applied one after another, as {@code torch.nn.Sequential}; the children are named {@code 0,
- * 1, ...}. One step is fused: a {@link Linear} layer with a bias followed by an {@link
- * ActivationLayer} runs its bias and activation in one pass ({@link
- * org.nn4j.api.Backend#biasActivation}), with the same results.
+ * 1, ...}. Where a module offers to run its forward pass and the next one's in one step ({@link
+ * Module#fuseWith}: a linear layer and the activation after it, its bias and the activation in one
+ * pass), the step runs instead, with the same results.
+ *
+ * <p>{@link #initialize(Initialization)} initialises the modules first to last, each from the same
+ * random source and knowing its neighbours, as the layers of a spec are when it is built.
  */
 public final class Sequential extends Module {
     private final Module[] modules;
-    private final boolean[] fusedWithNext;
+    private final FusedStep[] fusedWithNext;
     private final Map<String, Module> children;
 
     /** The modules, run in order. */
@@ -24,10 +25,9 @@ public final class Sequential extends Module {
             throw new IllegalArgumentException("a Sequential needs at least one module");
         }
         this.modules = modules.toArray(new Module[0]);
-        this.fusedWithNext = new boolean[this.modules.length];
+        this.fusedWithNext = new FusedStep[this.modules.length];
         for (int i = 0; i + 1 < this.modules.length; i++) {
-            fusedWithNext[i] = this.modules[i] instanceof Linear linear && linear.bias() != null
-                    && this.modules[i + 1] instanceof ActivationLayer;
+            fusedWithNext[i] = this.modules[i].fuseWith(this.modules[i + 1]);
         }
         Map<String, Module> named = new LinkedHashMap<>();
         for (int i = 0; i < this.modules.length; i++) {
@@ -50,8 +50,10 @@ public final class Sequential extends Module {
     public Matrix forward(Matrix x, Pass pass) {
         Matrix h = x;
         for (int i = 0; i < modules.length; i++) {
-            if (fusedWithNext[i]) {
-                h = ((Linear) modules[i]).forwardActivated(h, (ActivationLayer) modules[++i]);
+            FusedStep fused = fusedWithNext[i];
+            if (fused != null) {
+                h = fused.forward(h, pass);
+                i++;
             } else {
                 h = modules[i].forward(h, pass);
             }
@@ -66,6 +68,16 @@ public final class Sequential extends Module {
             g = modules[i].backward(g, i > 0 || inputGradient);
         }
         return g;
+    }
+
+    /** Initialises each module in turn, from {@code init}'s random source, knowing its neighbours. */
+    @Override
+    public void initialize(Initialization init) {
+        for (int i = 0; i < modules.length; i++) {
+            List<Module> before = new java.util.ArrayList<>(List.of(modules).subList(0, i));
+            java.util.Collections.reverse(before);
+            modules[i].initialize(init.at(i, before, List.of(modules).subList(i + 1, modules.length)));
+        }
     }
 
     @Override

@@ -8,13 +8,17 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import org.junit.jupiter.api.Test;
+import org.nn4j.api.ActivationKind;
 import org.nn4j.api.DType;
 import org.nn4j.api.SettingException;
-import org.nn4j.nn.MeanSquaredError;
+import org.nn4j.nn.losses.MeanSquaredError;
 import java.util.List;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.Module;
-import org.nn4j.nn.NeuralNetwork;
+import org.nn4j.nn.Sequential;
+import org.nn4j.nn.Shape;
+import org.nn4j.nn.layers.ActivationLayer;
+import org.nn4j.nn.layers.Linear;
 import org.nn4j.nn.layers.Flatten;
 import org.nn4j.nn.spec.HyperParameter;
 import org.nn4j.nn.spec.LayerConfig;
@@ -27,9 +31,15 @@ class Nn4jModuleTest {
     void theChosenBackendAndDtypeReachTheNetwork() {
         Injector injector = Guice.createInjector(Nn4jModule.select("ejml", "float64", DType.FLOAT32));
         NetworkFactory factory = injector.getInstance(NetworkFactory.class);
-        NeuralNetwork network = factory.network().inputSize(2).hiddenSizes(3).outputSize(1).build();
-        assertEquals("ejml", network.backend().name());
-        assertEquals(DType.FLOAT64, network.dtype());
+        Model model = factory.model(ModelSpec.builder(2).layer("linear", "out_features", 3).layer("relu")
+                .layer("linear", "out_features", 1).loss("mse").build(), 1);
+        assertEquals("ejml", model.backend().name());
+        assertEquals(DType.FLOAT64, model.dtype());
+        Model typed = factory.model(Shape.of(2), new Sequential(new Linear(factory.backend(), factory.dtype(), 2, 3),
+                new ActivationLayer(factory.backend(), ActivationKind.RELU),
+                new Linear(factory.backend(), factory.dtype(), 3, 1)), factory.loss("mse"), 1);
+        assertEquals(model.spec().toJson(), typed.spec().toJson());
+        assertEquals(model.stateDict(), typed.stateDict());
         assertEquals(MeanSquaredError.class, factory.loss("mse").getClass());
     }
 

@@ -39,6 +39,7 @@ class SequentialTest {
             w[i] = Math.sin(i + 1);
         }
         for (Linear l : List.of(fusedLinear, plainLinear)) {
+            l.initialize(1);
             backend.copyIn(w, l.weight().value());
             backend.copyIn(new double[] {0.1, -0.2, 0.3, -0.4, 0.5}, l.bias().value());
         }

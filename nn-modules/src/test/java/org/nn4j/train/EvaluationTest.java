@@ -13,8 +13,8 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
 import org.nn4j.data.Dataset;
-import org.nn4j.nn.NeuralNetwork;
-import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.seed.NeuralNetwork;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 
 /** An evaluation costs what its data holds: a confusion matrix of the cells that are not 0, batches sized to the classes. */
 class EvaluationTest {

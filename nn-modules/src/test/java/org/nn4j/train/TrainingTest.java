@@ -23,8 +23,8 @@ import org.nn4j.api.Matrix;
 import org.nn4j.data.Dataset;
 import org.nn4j.io.ModelFile;
 import org.nn4j.nn.Loss;
-import org.nn4j.nn.NeuralNetwork;
-import org.nn4j.nn.SoftmaxCrossEntropy;
+import org.nn4j.seed.NeuralNetwork;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 
 class TrainingTest {
     private final Backend backend = Backends.select("ejml");

@@ -1,6 +1,7 @@
 package org.nn4j.example.silu;
 
 import java.util.List;
+import java.util.Map;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
@@ -69,6 +70,12 @@ public final class SiLU extends ElementwiseLayer {
         @Override
         public Module create(LayerConfig config) {
             return new SiLU(config.backend());
+        }
+
+        /** A SiLU has no hyper-parameters: its entry is its type alone. */
+        @Override
+        public Map<String, Object> write(Module module) {
+            return module instanceof SiLU ? Map.of() : null;
         }
     }
 }

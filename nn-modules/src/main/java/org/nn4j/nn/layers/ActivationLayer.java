@@ -1,6 +1,7 @@
 package org.nn4j.nn.layers;
 
 import java.util.List;
+import java.util.Map;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
@@ -14,9 +15,6 @@ import org.nn4j.nn.spec.LayerType;
  * ({@code torch.nn.Sigmoid}, {@code Tanh}, {@code ReLU}); any input shape, the output of the same.
  */
 public final class ActivationLayer extends ElementwiseLayer {
-    /** The type names of the activation layers, for layers that choose their initialisation by them. */
-    static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "tanh", "sigmoid");
-
     private final ActivationKind kind;
 
     /** The activation {@code kind} as a layer on {@code backend}. */
@@ -30,14 +28,24 @@ public final class ActivationLayer extends ElementwiseLayer {
         return kind;
     }
 
+    /** {@code out = f(x)}; {@code out} may be {@code x}. Nothing is kept for a backward pass. */
     @Override
-    protected void apply(Matrix x, Matrix out) {
+    public void apply(Matrix x, Matrix out) {
         backend.activation(kind, x, out);
     }
 
+    /**
+     * {@code out = grad * f'(x)}, given also {@code y = f(x)}; {@code out} may be any of the others.
+     */
     @Override
-    protected void applyBackward(Matrix x, Matrix y, Matrix grad, Matrix out) {
+    public void applyBackward(Matrix x, Matrix y, Matrix grad, Matrix out) {
         backend.activationBackward(kind, x, y, grad, out);
+    }
+
+    /** The activation's name: {@code sigmoid}, {@code tanh} or {@code relu}. */
+    @Override
+    public String nonlinearity() {
+        return kind.label();
     }
 
     @Override
@@ -74,28 +82,33 @@ public final class ActivationLayer extends ElementwiseLayer {
         public Module create(LayerConfig config) {
             return new ActivationLayer(config.backend(), kind);
         }
+
+        @Override
+        public Map<String, Object> write(Module module) {
+            return module instanceof ActivationLayer layer && layer.kind() == kind ? Map.of() : null;
+        }
     }
 
     /** The layer type {@code sigmoid}. */
-    public static final class Sigmoid extends Kind {
+    public static final class SigmoidType extends Kind {
         /** The {@code sigmoid} layer type. */
-        public Sigmoid() {
+        public SigmoidType() {
             super(ActivationKind.SIGMOID, "1 / (1 + exp(-x)), element-wise (torch.nn.Sigmoid)");
         }
     }
 
     /** The layer type {@code tanh}. */
-    public static final class Tanh extends Kind {
+    public static final class TanhType extends Kind {
         /** The {@code tanh} layer type. */
-        public Tanh() {
+        public TanhType() {
             super(ActivationKind.TANH, "tanh(x), element-wise (torch.nn.Tanh)");
         }
     }
 
     /** The layer type {@code relu}. */
-    public static final class ReLU extends Kind {
+    public static final class ReLUType extends Kind {
         /** The {@code relu} layer type. */
-        public ReLU() {
+        public ReLUType() {
             super(ActivationKind.RELU, "max(x, 0), element-wise (torch.nn.ReLU)");
         }
     }

@@ -1,10 +1,13 @@
 package org.nn4j.nn.layers;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Buffers;
+import org.nn4j.nn.Initialization;
 import org.nn4j.nn.Module;
 import org.nn4j.nn.NamedMatrix;
 import org.nn4j.nn.Parameter;
@@ -27,6 +30,10 @@ import org.nn4j.nn.spec.LayerType;
  * {@code num_features}-long host arrays; every {@code n x features} step is a backend operation.
  */
 public final class BatchNorm1d extends Module {
+    /** PyTorch's default {@code eps}. */
+    static final double DEFAULT_EPS = 1e-5;
+    /** PyTorch's default {@code momentum}. */
+    static final double DEFAULT_MOMENTUM = 0.1;
     private final String name;
     private final Backend backend;
     private final DType dtype;
@@ -56,6 +63,11 @@ public final class BatchNorm1d extends Module {
     private final double[] shift;
     private Matrix xhat;
     private boolean trainedLast;
+
+    /** Batch normalisation of {@code numFeatures} features, as PyTorch's {@code BatchNorm1d(num_features)}. */
+    public BatchNorm1d(Backend backend, DType dtype, int numFeatures) {
+        this(backend, dtype, numFeatures, DEFAULT_EPS, DEFAULT_MOMENTUM, true);
+    }
 
     /**
      * Batch normalisation of {@code numFeatures} features, as PyTorch's {@code BatchNorm1d(num_features, eps, momentum, affine)}.
@@ -244,12 +256,45 @@ public final class BatchNorm1d extends Module {
                 + !parameters.isEmpty() + ")";
     }
 
-    double eps() {
+    /** Added to the variance. */
+    public double eps() {
         return eps;
     }
 
-    double momentum() {
+    /** The weight of each batch in the running statistics. */
+    public double momentum() {
         return momentum;
+    }
+
+    /** Whether it learns a weight and bias per feature. */
+    public boolean affine() {
+        return !parameters.isEmpty();
+    }
+
+    /** Resets the weight to 1, the bias to 0 and the running statistics to 0 and 1; draws nothing. */
+    @Override
+    public void initialize(Initialization init) {
+        if (!parameters.isEmpty()) {
+            backend.fill(parameters.get(0).value(), 1);
+            backend.fill(parameters.get(1).value(), 0);
+        }
+        backend.fill(runningMean, 0);
+        backend.fill(runningVar, 1);
+    }
+
+    /** The spec values of a batch normalisation with these settings: those that differ from PyTorch's defaults. */
+    static Map<String, Object> written(double eps, double momentum, boolean affine) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (eps != DEFAULT_EPS) {
+            values.put("eps", eps);
+        }
+        if (momentum != DEFAULT_MOMENTUM) {
+            values.put("momentum", momentum);
+        }
+        if (!affine) {
+            values.put("affine", false);
+        }
+        return values;
     }
 
     /** The layer type {@code batchnorm1d}. */
@@ -269,9 +314,9 @@ public final class BatchNorm1d extends Module {
         public List<HyperParameter> hyperParameters() {
             return List.of(
                     HyperParameter.optionalInteger("num_features", 1, "features per example; inferred from the input"),
-                    HyperParameter.number("eps", 1e-5, 0, false, Double.NaN, false, "added to the variance"),
-                    HyperParameter.number("momentum", 0.1, 0, true, 1, true, "weight of each batch in the running"
-                            + " statistics"),
+                    HyperParameter.number("eps", DEFAULT_EPS, 0, false, Double.NaN, false, "added to the variance"),
+                    HyperParameter.number("momentum", DEFAULT_MOMENTUM, 0, true, 1, true,
+                            "weight of each batch in the running statistics"),
                     HyperParameter.bool("affine", true, "whether to learn a per-feature weight and bias"));
         }
 
@@ -288,6 +333,12 @@ public final class BatchNorm1d extends Module {
             config.reserve(in.size(), in.size(), config.bool("affine") ? 2L * in.size() : 0);
             return new BatchNorm1d(config.backend(), config.dtype(), in.size(), config.number("eps"),
                     config.number("momentum"), config.bool("affine"));
+        }
+
+        @Override
+        public Map<String, Object> write(Module module) {
+            return module instanceof BatchNorm1d norm && norm.name.equals("batchnorm1d")
+                    ? written(norm.eps(), norm.momentum(), norm.affine()) : null;
         }
     }
 }

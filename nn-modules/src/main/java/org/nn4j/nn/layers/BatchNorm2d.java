@@ -1,10 +1,12 @@
 package org.nn4j.nn.layers;
 
 import java.util.List;
+import java.util.Map;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Buffers;
+import org.nn4j.nn.Initialization;
 import org.nn4j.nn.Module;
 import org.nn4j.nn.NamedMatrix;
 import org.nn4j.nn.Parameter;
@@ -32,6 +34,11 @@ public final class BatchNorm2d extends Module {
     private final Buffers gradsByPosition;
     private final Buffers inputGrads;
 
+    /** Batch normalisation of each channel of images of {@code shape}, as PyTorch's {@code BatchNorm2d(channels)}. */
+    public BatchNorm2d(Backend backend, DType dtype, Shape shape) {
+        this(backend, dtype, shape, BatchNorm1d.DEFAULT_EPS, BatchNorm1d.DEFAULT_MOMENTUM, true);
+    }
+
     /** Batch normalisation of each channel of images of {@code shape}, as PyTorch's {@code BatchNorm2d}. */
     public BatchNorm2d(Backend backend, DType dtype, Shape shape, double eps, double momentum, boolean affine) {
         if (shape.rank() != 3) {
@@ -53,6 +60,12 @@ public final class BatchNorm2d extends Module {
 
     private int positions() {
         return shape.dims().get(1) * shape.dims().get(2);
+    }
+
+    /** Resets the weight, bias and running statistics as {@link BatchNorm1d#initialize} does. */
+    @Override
+    public void initialize(Initialization init) {
+        perChannel.initialize(init);
     }
 
     @Override
@@ -121,9 +134,10 @@ public final class BatchNorm2d extends Module {
         public List<HyperParameter> hyperParameters() {
             return List.of(
                     HyperParameter.optionalInteger("num_features", 1, "channels per image; inferred from the input"),
-                    HyperParameter.number("eps", 1e-5, 0, false, Double.NaN, false, "added to the variance"),
-                    HyperParameter.number("momentum", 0.1, 0, true, 1, true, "weight of each batch in the running"
-                            + " statistics"),
+                    HyperParameter.number("eps", BatchNorm1d.DEFAULT_EPS, 0, false, Double.NaN, false,
+                            "added to the variance"),
+                    HyperParameter.number("momentum", BatchNorm1d.DEFAULT_MOMENTUM, 0, true, 1, true,
+                            "weight of each batch in the running statistics"),
                     HyperParameter.bool("affine", true, "whether to learn a per-channel weight and bias"));
         }
 
@@ -141,6 +155,12 @@ public final class BatchNorm2d extends Module {
             config.reserve(channels, channels, config.bool("affine") ? 2L * channels : 0);
             return new BatchNorm2d(config.backend(), config.dtype(), in, config.number("eps"),
                     config.number("momentum"), config.bool("affine"));
+        }
+
+        @Override
+        public Map<String, Object> write(Module module) {
+            return module instanceof BatchNorm2d norm ? BatchNorm1d.written(norm.perChannel.eps(),
+                    norm.perChannel.momentum(), norm.perChannel.affine()) : null;
         }
     }
 }

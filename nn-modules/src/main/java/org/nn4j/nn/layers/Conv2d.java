@@ -1,12 +1,15 @@
 package org.nn4j.nn.layers;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.Window2d;
 import org.nn4j.nn.Buffers;
+import org.nn4j.nn.Initialization;
 import org.nn4j.nn.Module;
 import org.nn4j.nn.Parameter;
 import org.nn4j.nn.Pass;
@@ -33,13 +36,37 @@ public final class Conv2d extends Module {
     private final Window2d window;
     private final int outChannels;
     private final List<Parameter> parameters;
+    private final WeightInit init;
     private final Buffers outputs;
     private final Buffers inputGrads;
+    private boolean initialized;
     private Matrix input;
+
+    /**
+     * A convolution of {@code [C, H, W]} images of {@code input} by {@code outChannels} filters of
+     * {@code kernelSize x kernelSize}, moved {@code stride} at a time over the images padded by {@code
+     * padding} zeros on each side, with a bias: PyTorch's {@code Conv2d(C, out_channels, kernel_size,
+     * stride, padding)}. Its weights are drawn when it is initialised, as {@link Linear}'s.
+     */
+    public Conv2d(Backend backend, DType dtype, Shape input, int outChannels, int kernelSize, int stride,
+            int padding) {
+        this(backend, dtype, new Window2d(channels(input), input.dims().get(1), input.dims().get(2), kernelSize,
+                kernelSize, stride, stride, padding, padding), outChannels, true);
+    }
 
     /** A convolution of {@code outChannels} filters over {@code window}, with a bias when {@code bias}. */
     public Conv2d(Backend backend, DType dtype, Window2d window, int outChannels, boolean bias) {
+        this(backend, dtype, window, outChannels, bias, null);
+    }
+
+    /**
+     * As {@link #Conv2d(Backend, DType, Window2d, int, boolean)}, its weights drawn by {@code init}
+     * (null: He when the nearest activation after it, else before it, is a ReLU or leaky ReLU, else
+     * Xavier).
+     */
+    public Conv2d(Backend backend, DType dtype, Window2d window, int outChannels, boolean bias, WeightInit init) {
         this.backend = backend;
+        this.init = init;
         this.dtype = dtype;
         this.window = window;
         this.outChannels = outChannels;
@@ -55,13 +82,50 @@ public final class Conv2d extends Module {
         this.inputGrads = new Buffers(backend);
     }
 
-    /** Draws the weight with {@code init} (fan-in: a patch's values); the bias starts at zero. */
+    /** The channels of {@code [C, H, W]} images, or a message that names what {@code input} is instead. */
+    private static int channels(Shape input) {
+        if (input.rank() != 3) {
+            throw new IllegalArgumentException("conv2d takes input of shape [channels, height, width], not " + input);
+        }
+        return input.dims().get(0);
+    }
+
+    /** The window the filters move over. */
+    public Window2d window() {
+        return window;
+    }
+
+    /** Channels of the output: the number of filters. */
+    public int outChannels() {
+        return outChannels;
+    }
+
+    /** How the weights are drawn; null: by the activation beside the layer. */
+    public WeightInit init() {
+        return init;
+    }
+
+    /** Draws the weight by its {@link #init()} (else {@link Initialization#automatic()}) and zeroes the bias. */
+    @Override
+    public void initialize(Initialization init) {
+        initialize(this.init != null ? this.init : init.automatic(), init.random());
+    }
+
+    /** Draws the weight with {@code init} (fan-in: a patch's values) and zeroes the bias. */
     public void initialize(WeightInit init, Random random) {
         backend.copyIn(init.sample(window.patchSize(), outChannels, random), parameters.get(0).value());
+        if (parameters.size() > 1) {
+            backend.fill(parameters.get(1).value(), 0);
+        }
+        initialized = true;
     }
 
     @Override
     public Matrix forward(Matrix x, Pass pass) {
+        if (!initialized) {
+            throw new IllegalStateException(this + " has not been initialised: its weights are drawn when a Model"
+                    + " is made of it (Model.of) or by initialize(seed)");
+        }
         input = x;
         Matrix out = outputs.get(dtype, x.rows(), outChannels * window.positions());
         backend.conv2d(x, window, parameters.get(0).value(), bias(), out);
@@ -162,10 +226,37 @@ public final class Conv2d extends Module {
             int out = config.integer("out_channels");
             config.reserve((long) out * window.channels() * window.kernelHeight() * window.kernelWidth(),
                     config.bool("bias") ? out : 0);
-            Conv2d conv = new Conv2d(config.backend(), config.dtype(), window, config.integer("out_channels"),
-                    config.bool("bias"));
-            conv.initialize(Linear.Type.init(config), config.random());
-            return conv;
+            return new Conv2d(config.backend(), config.dtype(), window, config.integer("out_channels"),
+                    config.bool("bias"), Linear.Type.init(config.string("init")));
         }
+
+        @Override
+        public Map<String, Object> write(Module module) {
+            if (!(module instanceof Conv2d conv)) {
+                return null;
+            }
+            Window2d w = conv.window;
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("out_channels", conv.outChannels);
+            values.put("kernel_size", pair(w.kernelHeight(), w.kernelWidth()));
+            if (w.strideHeight() != 1 || w.strideWidth() != 1) {
+                values.put("stride", pair(w.strideHeight(), w.strideWidth()));
+            }
+            if (w.paddingHeight() != 0 || w.paddingWidth() != 0) {
+                values.put("padding", pair(w.paddingHeight(), w.paddingWidth()));
+            }
+            if (conv.parameters.size() == 1) {
+                values.put("bias", false);
+            }
+            if (conv.init != null) {
+                values.put("init", conv.init.label());
+            }
+            return values;
+        }
+    }
+
+    /** A size in two directions as a spec writes it: one number when both are the same, else [height, width]. */
+    static Object pair(int height, int width) {
+        return height == width ? (Object) height : new int[] {height, width};
     }
 }

@@ -1,10 +1,12 @@
 package org.nn4j.nn.layers;
 
 import java.util.List;
+import java.util.Map;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Buffers;
+import org.nn4j.nn.Initialization;
 import org.nn4j.nn.Module;
 import org.nn4j.nn.Pass;
 import org.nn4j.nn.Shape;
@@ -20,16 +22,27 @@ import org.nn4j.nn.spec.LayerType;
  */
 public final class Dropout extends Module {
     private static final long COLUMN_STRIDE = 0x9E3779B97F4A7C15L;
+    /** PyTorch's default probability. */
+    private static final double DEFAULT_P = 0.5;
 
     private final Backend backend;
     private final double p;
-    private final long salt;
+    private long salt;
     private final Buffers outputs;
     private final Buffers masks;
     private final Buffers inputGrads;
     private final float[][] masks32 = {new float[0], new float[0]};
     private final double[][] masks64 = {new double[0], new double[0]};
     private Matrix mask;
+
+    /**
+     * Dropout with probability {@code p}, as PyTorch's {@code Dropout(p)}; its masks are set apart from
+     * other dropout layers' by its place in its model, when it is initialised ({@link
+     * Initialization#salt()}; until then as the first layer's).
+     */
+    public Dropout(Backend backend, double p) {
+        this(backend, p, Initialization.salt(0));
+    }
 
     /** @param salt sets this layer's masks apart from other dropout layers' */
     public Dropout(Backend backend, double p, long salt) {
@@ -42,6 +55,17 @@ public final class Dropout extends Module {
         this.outputs = new Buffers(backend);
         this.masks = new Buffers(backend);
         this.inputGrads = new Buffers(backend);
+    }
+
+    /** The probability of zeroing a value. */
+    public double p() {
+        return p;
+    }
+
+    /** Takes the salt of the layer's place ({@link Initialization#salt()}); draws nothing. */
+    @Override
+    public void initialize(Initialization init) {
+        salt = init.salt();
     }
 
     @Override
@@ -125,12 +149,20 @@ public final class Dropout extends Module {
 
         @Override
         public List<HyperParameter> hyperParameters() {
-            return List.of(HyperParameter.number("p", 0.5, 0, true, 1, true, "probability of zeroing a value"));
+            return List.of(HyperParameter.number("p", DEFAULT_P, 0, true, 1, true, "probability of zeroing a value"));
         }
 
         @Override
         public Module create(LayerConfig config) {
             return new Dropout(config.backend(), config.number("p"), config.randomSalt());
+        }
+
+        @Override
+        public Map<String, Object> write(Module module) {
+            if (!(module instanceof Dropout dropout)) {
+                return null;
+            }
+            return dropout.p() == DEFAULT_P ? Map.of() : Map.of("p", dropout.p());
         }
     }
 }

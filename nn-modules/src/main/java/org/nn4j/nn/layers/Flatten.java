@@ -1,6 +1,7 @@
 package org.nn4j.nn.layers;
 
 import java.util.List;
+import java.util.Map;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Module;
 import org.nn4j.nn.Pass;
@@ -55,6 +56,11 @@ public final class Flatten extends Module {
         @Override
         public Module create(LayerConfig config) {
             return new Flatten();
+        }
+
+        @Override
+        public Map<String, Object> write(Module module) {
+            return module instanceof Flatten ? Map.of() : null;
         }
     }
 }

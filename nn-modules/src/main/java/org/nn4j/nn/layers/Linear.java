@@ -1,11 +1,15 @@
 package org.nn4j.nn.layers;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Buffers;
-import org.nn4j.nn.FullyConnectedLayer;
+import org.nn4j.nn.Initialization;
 import org.nn4j.nn.Module;
 import org.nn4j.nn.Parameter;
 import org.nn4j.nn.Pass;
@@ -20,76 +24,179 @@ import org.nn4j.nn.spec.LayerType;
  * {@code torch.nn.Linear}: {@code y = x W + b}, {@code x} is {@code n x in_features}, {@code y} is
  * {@code n x out_features}. nn4j keeps {@code W} as {@code in x out}; its {@code state_dict} tensor
  * {@code weight} is PyTorch's {@code [out_features, in_features]}, {@code bias} is {@code [out_features]}.
+ *
+ * <p>Made with {@code new}, the layer has its sizes; its weights are drawn when it is initialised
+ * ({@link org.nn4j.nn.Model#of} initialises a model's layers from one seed), by its {@link WeightInit},
+ * or by default He when the nearest activation after it (else before it) is a ReLU or leaky ReLU,
+ * else Xavier; the bias starts at zero. Until then it refuses to compute.
  */
 public final class Linear extends Module {
-    private final FullyConnectedLayer layer;
+    private final Backend backend;
+    private final Parameter weight;
+    private final Parameter bias;
     private final List<Parameter> parameters;
+    private final WeightInit init;
     private final Buffers outputs;
     private final Buffers inputGrads;
+    private boolean initialized;
     private Matrix input;
+
+    /** {@code y = x W^T + b}, as PyTorch's {@code Linear(in_features, out_features)}. */
+    public Linear(Backend backend, DType dtype, int inFeatures, int outFeatures) {
+        this(backend, dtype, inFeatures, outFeatures, true);
+    }
 
     /** {@code y = x W^T + b}, as PyTorch's {@code Linear(in_features, out_features, bias)}. */
     public Linear(Backend backend, DType dtype, int inFeatures, int outFeatures, boolean bias) {
-        this.layer = new FullyConnectedLayer(backend, dtype, inFeatures, outFeatures, bias);
-        Parameter weight = new Parameter("weight", layer.weights(), backend.zeros(dtype, inFeatures, outFeatures),
-                TensorLayout.TRANSPOSED);
-        this.parameters = bias
-                ? List.of(weight, new Parameter("bias", layer.bias(), backend.zeros(dtype, 1, outFeatures),
-                        TensorLayout.VECTOR))
-                : List.of(weight);
+        this(backend, dtype, inFeatures, outFeatures, bias, null);
+    }
+
+    /**
+     * As {@link #Linear(Backend, DType, int, int, boolean)}, its weights drawn by {@code init} (null:
+     * by the activation beside it, as described above).
+     */
+    public Linear(Backend backend, DType dtype, int inFeatures, int outFeatures, boolean bias, WeightInit init) {
+        this.backend = backend;
+        this.init = init;
+        this.weight = new Parameter("weight", backend.zeros(dtype, inFeatures, outFeatures),
+                backend.zeros(dtype, inFeatures, outFeatures), TensorLayout.TRANSPOSED);
+        this.bias = bias ? new Parameter("bias", backend.zeros(dtype, 1, outFeatures),
+                backend.zeros(dtype, 1, outFeatures), TensorLayout.VECTOR) : null;
+        this.parameters = bias ? List.of(weight, this.bias) : List.of(weight);
         this.outputs = new Buffers(backend);
         this.inputGrads = new Buffers(backend);
     }
 
-    /** The layer's weights and bias, as the seed's network uses them. */
-    public FullyConnectedLayer layer() {
-        return layer;
+    /** Inputs per example: the rows of {@code W}. */
+    public int inFeatures() {
+        return weight.value().rows();
+    }
+
+    /** Outputs per example: the columns of {@code W}. */
+    public int outFeatures() {
+        return weight.value().cols();
     }
 
     /** The weight: {@code in x out} here, {@code [out, in]} in the {@code state_dict}. */
     public Parameter weight() {
-        return parameters.get(0);
+        return weight;
     }
 
     /** The bias, or null for a layer made without one. */
     public Parameter bias() {
-        return parameters.size() > 1 ? parameters.get(1) : null;
+        return bias;
+    }
+
+    /** How the weights are drawn; null: by the activation beside the layer. */
+    public WeightInit init() {
+        return init;
+    }
+
+    /** Draws the weight by its {@link #init()} (else {@link Initialization#automatic()}) and zeroes the bias. */
+    @Override
+    public void initialize(Initialization init) {
+        initialize(this.init != null ? this.init : init.automatic(), init.random());
+    }
+
+    /** Draws the weight from {@code init} (fan-in {@code in}, fan-out {@code out}) and zeroes the bias. */
+    public void initialize(WeightInit init, Random random) {
+        backend.copyIn(init.sample(inFeatures(), outFeatures(), random), weight.value());
+        if (bias != null) {
+            backend.fill(bias.value(), 0);
+        }
+        initialized = true;
+    }
+
+    private void requireInitialized() {
+        if (!initialized) {
+            throw new IllegalStateException(this + " has not been initialised: its weights are drawn when a Model"
+                    + " is made of it (Model.of) or by initialize(seed)");
+        }
     }
 
     @Override
     public Matrix forward(Matrix x, Pass pass) {
-        Matrix out = outputs.get(x.dtype(), x.rows(), layer.outputSize());
-        layer.forward(x, out);
+        requireInitialized();
+        Matrix out = outputs.get(x.dtype(), x.rows(), outFeatures());
+        forward(x, out);
         input = x;
         return out;
+    }
+
+    /** {@code out = x W + b} into a given {@code n x out} matrix; nothing is kept for a backward pass. */
+    public void forward(Matrix x, Matrix out) {
+        backend.gemm(false, false, 1, x, weight.value(), 0, out);
+        if (bias != null) {
+            backend.addRowVector(out, bias.value(), out);
+        }
+    }
+
+    /**
+     * {@code preActivation = x W + b} and {@code out = f(preActivation)}, both {@code n x out}: the
+     * bias and the activation in one pass ({@link Backend#biasActivation}); nothing is kept for a
+     * backward pass.
+     */
+    public void forward(Matrix x, ActivationKind activation, Matrix preActivation, Matrix out) {
+        backend.gemm(false, false, 1, x, weight.value(), 0, preActivation);
+        if (bias != null) {
+            backend.biasActivation(activation, preActivation, bias.value(), out);
+        } else {
+            backend.activation(activation, preActivation, out);
+        }
+    }
+
+    /** With a bias, an {@link ActivationLayer} after this layer runs in one step with it. */
+    @Override
+    public FusedStep fuseWith(Module next) {
+        if (bias != null && next instanceof ActivationLayer activation) {
+            return (x, pass) -> forwardActivated(x, activation);
+        }
+        return null;
     }
 
     /**
      * This layer and {@code activation} after it in one step: the product, then the bias and the
      * activation in one pass. The activation keeps what its backward pass needs, as if it had run.
      */
-    public Matrix forwardActivated(Matrix x, ActivationLayer activation) {
-        Matrix pre = outputs.get(x.dtype(), x.rows(), layer.outputSize());
+    private Matrix forwardActivated(Matrix x, ActivationLayer activation) {
+        requireInitialized();
+        Matrix pre = outputs.get(x.dtype(), x.rows(), outFeatures());
         Matrix out = activation.outputFor(pre);
-        layer.forward(x, activation.kind(), pre, out);
+        forward(x, activation.kind(), pre, out);
         input = x;
         return out;
     }
 
     @Override
     public Matrix backward(Matrix grad, boolean inputGradient) {
-        Matrix inputGrad = inputGradient ? inputGrads.get(grad.dtype(), grad.rows(), layer.inputSize()) : null;
-        layer.backward(input, grad, inputGrad, weight().grad(), bias() != null ? bias().grad() : null);
+        Matrix inputGrad = inputGradient ? inputGrads.get(grad.dtype(), grad.rows(), inFeatures()) : null;
+        backward(input, grad, inputGrad, weight.grad(), bias != null ? bias.grad() : null);
         return inputGrad;
+    }
+
+    /**
+     * The gradients for input {@code x} and upstream gradient {@code grad} ({@code n x out}) into given
+     * matrices: {@code dL/dx = grad W^T} (skipped when {@code inputGrad} is null), {@code dL/dW = x^T
+     * grad} and {@code dL/db = column sums of grad} (the bias is added to every row, so its gradient
+     * sums over the batch; ignored without a bias).
+     */
+    public void backward(Matrix x, Matrix grad, Matrix inputGrad, Matrix weightGrad, Matrix biasGrad) {
+        if (inputGrad != null) {
+            backend.gemm(false, true, 1, grad, weight.value(), 0, inputGrad);
+        }
+        backend.gemm(true, false, 1, x, grad, 0, weightGrad);
+        if (bias != null) {
+            backend.columnSums(grad, biasGrad);
+        }
     }
 
     @Override
     public Shape outputShape(Shape in) {
-        if (in.rank() != 1 || in.size() != layer.inputSize()) {
-            throw new IllegalArgumentException("linear takes input of shape [" + layer.inputSize() + "], not " + in
+        if (in.rank() != 1 || in.size() != inFeatures()) {
+            throw new IllegalArgumentException("linear takes input of shape [" + inFeatures() + "], not " + in
                     + (in.rank() != 1 ? "; put a flatten before it" : ""));
         }
-        return Shape.of(layer.outputSize());
+        return Shape.of(outFeatures());
     }
 
     @Override
@@ -99,7 +206,7 @@ public final class Linear extends Module {
 
     @Override
     public String toString() {
-        return "Linear(" + layer.inputSize() + ", " + layer.outputSize() + (bias() == null ? ", bias=false" : "") + ")";
+        return "Linear(" + inFeatures() + ", " + outFeatures() + (bias == null ? ", bias=false" : "") + ")";
     }
 
     /** The layer type {@code linear}. */
@@ -138,32 +245,29 @@ public final class Linear extends Module {
             }
             int out = config.integer("out_features");
             config.reserve((long) in.size() * out, config.bool("bias") ? out : 0);
-            Linear linear = new Linear(config.backend(), config.dtype(), in.size(), config.integer("out_features"),
-                    config.bool("bias"));
-            linear.layer.initialize(init(config), config.random());
-            return linear;
+            return new Linear(config.backend(), config.dtype(), in.size(), config.integer("out_features"),
+                    config.bool("bias"), init(config.string("init")));
         }
 
-        /** The named init, or for auto: He when the nearest activation after the layer (else before it) is a ReLU. */
-        static WeightInit init(LayerConfig config) {
-            String name = config.string("init");
-            if (!name.equals("auto")) {
-                return WeightInit.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        @Override
+        public Map<String, Object> write(Module module) {
+            if (!(module instanceof Linear linear)) {
+                return null;
             }
-            String activation = firstActivation(config.typesAfter());
-            if (activation == null) {
-                activation = firstActivation(config.typesBefore());
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("out_features", linear.outFeatures());
+            if (linear.bias() == null) {
+                values.put("bias", false);
             }
-            return "relu".equals(activation) || "leaky_relu".equals(activation) ? WeightInit.HE : WeightInit.XAVIER;
+            if (linear.init() != null) {
+                values.put("init", linear.init().label());
+            }
+            return values;
         }
 
-        private static String firstActivation(List<String> types) {
-            for (String type : types) {
-                if (ActivationLayer.ACTIVATIONS.contains(type)) {
-                    return type;
-                }
-            }
-            return null;
+        /** The weight initialisation an {@code init} value names; null for {@code auto}. */
+        static WeightInit init(String name) {
+            return name.equals("auto") ? null : WeightInit.valueOf(name.toUpperCase(java.util.Locale.ROOT));
         }
     }
 }

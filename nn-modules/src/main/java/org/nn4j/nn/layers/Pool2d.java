@@ -1,6 +1,8 @@
 package org.nn4j.nn.layers;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
@@ -28,6 +30,30 @@ public final class Pool2d extends Module {
     private final Buffers argmaxes;
     private final Buffers inputGrads;
     private Matrix argmax;
+
+    /**
+     * Max pooling of {@code [C, H, W]} images of {@code input} over {@code kernelSize x kernelSize}
+     * windows that do not overlap, as PyTorch's {@code MaxPool2d(kernel_size)}.
+     */
+    public static Pool2d max(Backend backend, DType dtype, Shape input, int kernelSize) {
+        return new Pool2d(backend, dtype, window(input, kernelSize, "maxpool2d"), true);
+    }
+
+    /**
+     * Average pooling of {@code [C, H, W]} images of {@code input} over {@code kernelSize x kernelSize}
+     * windows that do not overlap, as PyTorch's {@code AvgPool2d(kernel_size)}.
+     */
+    public static Pool2d avg(Backend backend, DType dtype, Shape input, int kernelSize) {
+        return new Pool2d(backend, dtype, window(input, kernelSize, "avgpool2d"), false);
+    }
+
+    private static Window2d window(Shape input, int kernelSize, String name) {
+        if (input.rank() != 3) {
+            throw new IllegalArgumentException(name + " takes input of shape [channels, height, width], not " + input);
+        }
+        return new Window2d(input.dims().get(0), input.dims().get(1), input.dims().get(2), kernelSize, kernelSize,
+                kernelSize, kernelSize, 0, 0);
+    }
 
     /** Max ({@code max}) or average pooling over {@code window}. */
     public Pool2d(Backend backend, DType dtype, Window2d window, boolean max) {
@@ -86,6 +112,16 @@ public final class Pool2d extends Module {
                 + "), padding=(" + window.paddingHeight() + ", " + window.paddingWidth() + "))";
     }
 
+    /** The window it pools over. */
+    public Window2d window() {
+        return window;
+    }
+
+    /** Whether it keeps the largest value of each window (else their mean). */
+    public boolean isMax() {
+        return max;
+    }
+
     private abstract static class PoolType implements LayerType {
         private final boolean max;
 
@@ -110,6 +146,23 @@ public final class Pool2d extends Module {
                         + ", more than half the " + window.kernelHeight() + "x" + window.kernelWidth() + " kernel");
             }
             return new Pool2d(config.backend(), config.dtype(), window, max);
+        }
+
+        @Override
+        public Map<String, Object> write(Module module) {
+            if (!(module instanceof Pool2d pool) || pool.max != max) {
+                return null;
+            }
+            Window2d w = pool.window;
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("kernel_size", Conv2d.pair(w.kernelHeight(), w.kernelWidth()));
+            if (w.strideHeight() != w.kernelHeight() || w.strideWidth() != w.kernelWidth()) {
+                values.put("stride", Conv2d.pair(w.strideHeight(), w.strideWidth()));
+            }
+            if (w.paddingHeight() != 0 || w.paddingWidth() != 0) {
+                values.put("padding", Conv2d.pair(w.paddingHeight(), w.paddingWidth()));
+            }
+            return values;
         }
     }
 

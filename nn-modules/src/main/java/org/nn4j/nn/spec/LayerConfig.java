@@ -6,6 +6,7 @@ import java.util.Random;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.io.InvalidInputException;
+import org.nn4j.nn.Initialization;
 import org.nn4j.nn.Pass;
 import org.nn4j.nn.Shape;
 
@@ -61,14 +62,22 @@ public final class LayerConfig {
         return dtype;
     }
 
-    /** The model's one random source for initial weights, drawn layer after layer. */
+    /**
+     * The model's one random source for initial weights. nn4j's layers draw from it when the model is
+     * initialised, after every layer is made ({@link org.nn4j.nn.Module#initialize(Initialization)}, which
+     * a layer type's modules should implement instead); draws made here, in {@link LayerType#create},
+     * come before those.
+     */
     public Random random() {
         return random;
     }
 
-    /** A key that sets this layer's randomness apart from the other layers' (see {@link Pass#rowKey}). */
+    /**
+     * A key that sets this layer's randomness apart from the other layers' (see {@link Pass#rowKey}):
+     * {@link Initialization#salt()} of its place.
+     */
     public long randomSalt() {
-        return Pass.mix(0x5DEECE66DL + index);
+        return Initialization.salt(index);
     }
 
     /** The types of the layers before this one, nearest first. */

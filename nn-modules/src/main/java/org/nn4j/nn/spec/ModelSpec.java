@@ -27,6 +27,7 @@ import org.nn4j.nn.Shape;
  * {@code input} is one example's shape; each layer has a {@code type} and that type's
  * hyper-parameters; {@code loss} is {@code softmax_cross_entropy} unless given. This class checks the
  * form; a {@link ModuleRegistry} checks types, hyper-parameters and shapes when it builds the model.
+ * A model made in Java from layers ({@link org.nn4j.nn.Model#of}) has the spec its layers write.
  *
  * @param layers each layer's JSON object, {@code type} included
  */
@@ -70,7 +71,10 @@ public record ModelSpec(Shape input, List<ObjectNode> layers, String loss) {
 
     /**
      * A spec built in Java rather than JSON: {@code ModelSpec.builder(784).layer("linear",
-     * "out_features", 256).layer("relu").layer("linear", "out_features", 10).build()}.
+     * "out_features", 256).layer("relu").layer("linear", "out_features", 10).build()}. To make a model
+     * in Java, make its layers instead ({@code new Linear(backend, dtype, 784, 256)}, ...) and a model
+     * of them ({@link org.nn4j.nn.Model#of}): the types are checked as the code compiles, and the spec
+     * is written from the layers.
      *
      * @param input one example's shape
      */

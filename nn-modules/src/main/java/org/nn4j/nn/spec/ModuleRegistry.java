@@ -1,6 +1,8 @@
 package org.nn4j.nn.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,8 +16,10 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
 import org.nn4j.api.ServiceProviders;
 import org.nn4j.io.InvalidInputException;
+import org.nn4j.nn.Initialization;
 import org.nn4j.nn.Loss;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.Module;
@@ -25,9 +29,11 @@ import org.nn4j.nn.Shape;
 /**
  * The layer types and losses there are, by name: those that {@link ServiceLoader} finds on the class
  * path (nn4j's own the same way as any other jar's), plus any added by hand or by a Guice binding.
- * Builds {@link Model}s from {@link ModelSpec}s, checking every layer's type, hyper-parameters and shapes.
+ * Builds {@link Model}s from {@link ModelSpec}s, checking every layer's type, hyper-parameters and shapes,
+ * and writes the spec of a model made in Java from modules ({@link #model}).
  */
 public final class ModuleRegistry {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, LayerType> layers;
     private final Map<String, LossType> losses;
     private final Map<String, LossType> lossesByAlias;
@@ -236,10 +242,76 @@ public final class ModuleRegistry {
             modules.add(module);
         }
         try {
-            return new Model(spec, backend, dtype, new Sequential(modules), loss);
+            Sequential network = new Sequential(modules);
+            network.initialize(Initialization.of(random));
+            return new Model(spec, backend, dtype, network, loss);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(where + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A model of {@code layers}, made in Java: its spec written from the modules ({@link #spec}), and
+     * every module initialised from {@code seed} as the layers of that spec would be by {@link
+     * #build(ModelSpec, Backend, DType, long, String) build} with the same seed (the modules' values
+     * are overwritten), so that the two models hold the same tensors.
+     *
+     * @param input one example's shape
+     * @throws IllegalArgumentException naming the layer at fault: one that no layer type here writes,
+     *     or whose parameters are not of {@code dtype}, shapes that do not fit, or a loss that no loss
+     *     type here makes
+     */
+    public Model model(Backend backend, DType dtype, Shape input, Sequential layers, Loss loss, long seed) {
+        ModelSpec spec = spec(input, layers, loss);
+        List<Module> modules = layers.modules();
+        for (int i = 0; i < modules.size(); i++) {
+            List<Matrix> state = new ArrayList<>();
+            modules.get(i).namedParameters().values().forEach(p -> state.add(p.value()));
+            modules.get(i).namedBuffers().values().forEach(b -> state.add(b.value()));
+            for (Matrix m : state) {
+                if (m.dtype() != dtype) {
+                    throw new IllegalArgumentException("layers[" + i + "] (" + modules.get(i) + ") holds " + m.dtype()
+                            + " values, but the model is " + dtype);
+                }
+            }
+        }
+        layers.initialize(Initialization.of(new Random(seed)));
+        return new Model(spec, backend, dtype, layers, loss);
+    }
+
+    /**
+     * The spec of {@code layers} and {@code loss}: each module written out by the layer type that
+     * makes such modules ({@link LayerType#write}), and the loss by its {@link Loss#label() label}.
+     *
+     * @throws IllegalArgumentException naming the first module that no layer type here writes, or a
+     *     loss that no loss type here makes
+     */
+    public ModelSpec spec(Shape input, Sequential layers, Loss loss) {
+        List<ObjectNode> entries = new ArrayList<>();
+        List<Module> modules = layers.modules();
+        for (int i = 0; i < modules.size(); i++) {
+            entries.add(entry(i, modules.get(i)));
+        }
+        if (lossType(loss.label()) == null) {
+            throw new IllegalArgumentException("the loss " + loss.getClass().getName() + " is labelled '" + loss.label()
+                    + "', which names no loss type here; known: " + String.join(", ", losses.keySet()));
+        }
+        return new ModelSpec(input, entries, loss.label());
+    }
+
+    /** The spec entry of the module at {@code index}, from the first layer type that writes it. */
+    private ObjectNode entry(int index, Module module) {
+        for (Map.Entry<String, LayerType> type : layers.entrySet()) {
+            Map<String, Object> values = type.getValue().write(module);
+            if (values != null) {
+                ObjectNode entry = JsonNodeFactory.instance.objectNode().put("type", type.getKey());
+                values.forEach((key, value) -> entry.set(key, JSON.valueToTree(value)));
+                return entry;
+            }
+        }
+        throw new IllegalArgumentException("layers[" + index + "] (" + module + "): no layer type here writes a "
+                + module.getClass().getName() + " as a spec entry (LayerType.write); known types: "
+                + String.join(", ", layers.keySet()));
     }
 
     /** The checked values of one layer's hyper-parameters, defaults filled in. */

@@ -78,7 +78,7 @@ class BrokenLayerJarTest {
     })
     void anEntryThatCannotBeMadeIsOneLineNamingTheJarAndTheClass(String provider, String why) throws IOException {
         // The jar's good entries first: the broken one is told however far down the file it is.
-        Path jar = servicesJar("org.nn4j.nn.layers.ActivationLayer$ReLU", provider);
+        Path jar = servicesJar("org.nn4j.nn.layers.ActivationLayer$ReLUType", provider);
         assertEquals(jar + ": " + SERVICES + " names " + provider + ", " + why, failure(jar));
     }
 

@@ -1,4 +1,4 @@
-package org.nn4j.nn;
+package org.nn4j.seed;
 
 import java.util.List;
 import org.nn4j.api.Matrix;

@@ -1,4 +1,4 @@
-package org.nn4j.nn;
+package org.nn4j.seed;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -9,7 +9,14 @@ import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.nn.Model;
+import org.nn4j.nn.Module;
+import org.nn4j.nn.Pass;
+import org.nn4j.nn.Sequential;
+import org.nn4j.nn.WeightInit;
 import org.nn4j.nn.layers.Linear;
+import org.nn4j.nn.losses.MeanSquaredError;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 
@@ -17,8 +24,8 @@ import org.nn4j.nn.spec.ModuleRegistry;
  * A multi-layer perceptron: fully connected layers of sizes {@code input, hidden..., output}, the
  * same activation after every layer but the last, and a linear output (logits for {@link
  * SoftmaxCrossEntropy}, values for {@link MeanSquaredError}). It is the {@link Model} of {@link
- * ModelSpec#mlp}, a {@link Sequential} of {@code linear} and activation layers, with the seed
- * assignment's API on top.
+ * ModelSpec#mlp}, a {@link Sequential} of {@link Linear} and activation layers, with the seed
+ * assignment's API on top: its {@link #layers()} are views of the model's {@link Linear} modules.
  *
  * <p>The matrices {@link #forward} and {@link #backward} return are buffers of the layers: they stay
  * valid until the next call of the same method.
@@ -52,7 +59,7 @@ public final class NeuralNetwork {
         List<Matrix> b = new ArrayList<>();
         for (Module module : model.network().modules()) {
             if (module instanceof Linear linear) {
-                fc.add(linear.layer());
+                fc.add(new FullyConnectedLayer(backend, linear));
                 w.add(linear.weight().grad());
                 b.add(linear.bias().grad());
             }

@@ -1,4 +1,4 @@
-package org.nn4j.nn;
+package org.nn4j.nn.losses;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

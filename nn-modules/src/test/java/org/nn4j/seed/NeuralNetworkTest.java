@@ -1,4 +1,4 @@
-package org.nn4j.nn;
+package org.nn4j.seed;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +14,7 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.nn.WeightInit;
 
 class NeuralNetworkTest {
     private final Backend backend = Backends.select("ejml");

@@ -1,4 +1,4 @@
-package org.nn4j.nn;
+package org.nn4j.seed;
 
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;

@@ -1,7 +1,8 @@
-package org.nn4j.nn;
+package org.nn4j.nn.losses;
 
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
+import org.nn4j.nn.Loss;
 
 /**
  * {@code L = mean over all n x k elements of 0.5 (y - p)²}, so {@code dL/dp = (p - y) / (n k)}. On a

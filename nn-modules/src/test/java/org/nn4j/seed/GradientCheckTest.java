@@ -1,4 +1,4 @@
-package org.nn4j.nn;
+package org.nn4j.seed;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +18,11 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.nn.GradientCheck;
+import org.nn4j.nn.Loss;
+import org.nn4j.nn.WeightInit;
+import org.nn4j.nn.losses.MeanSquaredError;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 
 /**
  * Every backward pass against central differences in float64: each layer, activation and loss on its

@@ -1,18 +1,22 @@
-package org.nn4j.nn;
+package org.nn4j.seed;
 
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
+import org.nn4j.nn.layers.ActivationLayer;
 
-/** An element-wise activation function: {@code n x d} in, {@code n x d} out. */
+/**
+ * An element-wise activation function: {@code n x d} in, {@code n x d} out. The seed's class over the
+ * module {@link ActivationLayer}, which computes.
+ */
 public abstract class Activation {
     private final Backend backend;
-    private final ActivationKind kind;
+    private final ActivationLayer module;
 
     /** An activation of {@code kind} on {@code backend}. */
     protected Activation(Backend backend, ActivationKind kind) {
         this.backend = backend;
-        this.kind = kind;
+        this.module = new ActivationLayer(backend, kind);
     }
 
     /** The activation with {@code kind}'s own class: {@link Sigmoid}, {@link Tanh} or {@link ReLU}. */
@@ -31,7 +35,7 @@ public abstract class Activation {
 
     /** Which function this is. */
     public ActivationKind kind() {
-        return kind;
+        return module.kind();
     }
 
     /** {@code f(x)} in a new matrix. */
@@ -43,7 +47,7 @@ public abstract class Activation {
 
     /** {@code out = f(x)}; {@code out} may be {@code x}. */
     public void forward(Matrix x, Matrix out) {
-        backend.activation(kind, x, out);
+        module.apply(x, out);
     }
 
     /** {@code grad * f'(x)} in a new matrix, from the input {@code x}, as the assignment's modules do. */
@@ -58,11 +62,11 @@ public abstract class Activation {
      * computed; {@code out} may be any of the others.
      */
     public void backward(Matrix x, Matrix y, Matrix grad, Matrix out) {
-        backend.activationBackward(kind, x, y, grad, out);
+        module.applyBackward(x, y, grad, out);
     }
 
     @Override
     public String toString() {
-        return kind.label();
+        return kind().label();
     }
 }

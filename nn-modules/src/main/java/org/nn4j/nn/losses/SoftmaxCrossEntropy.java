@@ -1,7 +1,8 @@
-package org.nn4j.nn;
+package org.nn4j.nn.losses;
 
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
+import org.nn4j.nn.Loss;
 
 /**
  * Softmax and categorical cross-entropy in one module, taking logits {@code o} ({@code n x k}) and

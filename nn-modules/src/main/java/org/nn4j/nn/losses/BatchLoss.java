@@ -1,7 +1,9 @@
-package org.nn4j.nn;
+package org.nn4j.nn.losses;
 
 import org.nn4j.api.Backend;
 import org.nn4j.api.Matrix;
+import org.nn4j.nn.Buffers;
+import org.nn4j.nn.Loss;
 
 /** What the losses share: their backend, shape checks, and scratch matrices kept between batches. */
 abstract class BatchLoss implements Loss {

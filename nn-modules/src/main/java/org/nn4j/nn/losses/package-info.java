@@ -1,0 +1,8 @@
+/**
+ * The losses: {@link org.nn4j.nn.losses.MeanSquaredError} ({@code mse}) and {@link
+ * org.nn4j.nn.losses.SoftmaxCrossEntropy} ({@code softmax_cross_entropy}), each a {@link
+ * org.nn4j.nn.Loss} over a batch and, through its nested {@code Type}, a {@link
+ * org.nn4j.nn.spec.LossType} that model specs name. A loss of one's own implements {@link
+ * org.nn4j.nn.Loss} and is registered as a {@link org.nn4j.nn.spec.LossType} the same way.
+ */
+package org.nn4j.nn.losses;
