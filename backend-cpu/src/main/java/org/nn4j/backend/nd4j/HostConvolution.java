@@ -9,9 +9,9 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nn4j.api.DType;
-import org.nn4j.api.ImageKernels;
 import org.nn4j.api.Window2d;
-import org.nn4j.api.WorkerPool;
+import org.nn4j.backend.host.ImageKernels;
+import org.nn4j.backend.host.WorkerPool;
 
 /**
  * {@code conv2d} and its gradients on nd4j-native's host memory, one example at a time: the example's

@@ -9,9 +9,10 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
-import org.nn4j.api.HostKernels;
-import org.nn4j.api.WorkerPool;
+import org.nn4j.backend.host.HostKernels;
+import org.nn4j.backend.host.WorkerPool;
 
 /**
  * The hot operations of a training step on nd4j-native, without ND4J's op machinery: matrix products
@@ -366,17 +367,17 @@ final class HostMemoryOps {
                 DirectLoops.biasRelu(doubles, a.bytes(), b.bytes(), out.bytes(), from, to, unit);
             } else if (op == Op.ADAM && doubles) {
                 DirectLoops.adam(a.bytes(), b.bytes(), c.bytes(), d.bytes(), from, to, s1, s2, 1 - s1, 1 - s2, s3, s4,
-                        s5, HostKernels.STATE_FLOOR_FLOAT64);
+                        s5, Backend.STATE_FLOOR_FLOAT64);
             } else if (op == Op.ADAM) {
                 DirectLoops.adam(a.bytes(), b.bytes(), c.bytes(), d.bytes(), from, to, (float) s1, (float) s2,
                         (float) (1 - s1), (float) (1 - s2), (float) s3, (float) s4, (float) s5,
-                        HostKernels.STATE_FLOOR_FLOAT32);
+                        Backend.STATE_FLOOR_FLOAT32);
             } else if (doubles) {
                 DirectLoops.momentum(a.bytes(), b.bytes(), c.bytes(), from, to, s1, s2, s3 != 0,
-                        HostKernels.STATE_FLOOR_FLOAT64);
+                        Backend.STATE_FLOOR_FLOAT64);
             } else {
                 DirectLoops.momentum(a.bytes(), b.bytes(), c.bytes(), from, to, (float) s1, (float) s2, s3 != 0,
-                        HostKernels.STATE_FLOOR_FLOAT32);
+                        Backend.STATE_FLOOR_FLOAT32);
             }
         }
 

@@ -1,9 +1,9 @@
 package org.nn4j.backend.nd4j;
 
 import org.nn4j.api.DType;
-import org.nn4j.api.ImageKernels;
 import org.nn4j.api.Window2d;
-import org.nn4j.api.WorkerPool;
+import org.nn4j.backend.host.ImageKernels;
+import org.nn4j.backend.host.WorkerPool;
 
 /**
  * Pooling and its gradients on nd4j-native's host memory, a few examples at a time: each part copies

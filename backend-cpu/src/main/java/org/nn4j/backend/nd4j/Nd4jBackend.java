@@ -25,13 +25,13 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
-import org.nn4j.api.ConvolutionByProducts;
 import org.nn4j.api.DType;
-import org.nn4j.api.HostKernels;
-import org.nn4j.api.ImageKernels;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.Window2d;
-import org.nn4j.api.WorkerPool;
+import org.nn4j.backend.host.ConvolutionByProducts;
+import org.nn4j.backend.host.HostKernels;
+import org.nn4j.backend.host.ImageKernels;
+import org.nn4j.backend.host.WorkerPool;
 
 /**
  * The Backend SPI on whichever ND4J backend is live. Operations are ND4J ops, run on ND4J's native
@@ -374,8 +374,8 @@ public final class Nd4jBackend implements Backend {
 
     /** Sets to zero the values no larger in magnitude than the SPI's state floor, on ND4J's own ops. */
     private static void flushState(INDArray state) {
-        double floor = state.dataType() == DataType.DOUBLE ? HostKernels.STATE_FLOOR_FLOAT64
-                : HostKernels.STATE_FLOOR_FLOAT32;
+        double floor = state.dataType() == DataType.DOUBLE ? Backend.STATE_FLOOR_FLOAT64
+                : Backend.STATE_FLOOR_FLOAT32;
         BooleanIndexing.replaceWhere(state, 0.0, Conditions.absLessThanOrEqual(floor));
     }
 

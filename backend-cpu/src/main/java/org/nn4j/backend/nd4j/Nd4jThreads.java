@@ -1,6 +1,6 @@
 package org.nn4j.backend.nd4j;
 
-import org.nn4j.api.Threads;
+import org.nn4j.backend.host.Threads;
 
 /**
  * How many threads the ND4J backends compute with. Kept apart from {@link Nd4jBackend}, which

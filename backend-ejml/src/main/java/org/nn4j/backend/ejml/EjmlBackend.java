@@ -7,13 +7,13 @@ import org.ejml.dense.row.CommonOps_FDRM;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
-import org.nn4j.api.ConvolutionByProducts;
 import org.nn4j.api.DType;
-import org.nn4j.api.HostKernels;
-import org.nn4j.api.ImageKernels;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.Window2d;
-import org.nn4j.api.WorkerPool;
+import org.nn4j.backend.host.ConvolutionByProducts;
+import org.nn4j.backend.host.HostKernels;
+import org.nn4j.backend.host.ImageKernels;
+import org.nn4j.backend.host.WorkerPool;
 
 /**
  * The Backend SPI on EJML. Matrix products go to EJML's single-threaded kernels, large ones split by

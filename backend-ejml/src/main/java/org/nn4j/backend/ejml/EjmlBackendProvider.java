@@ -3,7 +3,7 @@ package org.nn4j.backend.ejml;
 import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
-import org.nn4j.api.Threads;
+import org.nn4j.backend.host.Threads;
 
 /** Provides the {@code ejml} backend, which is always available. */
 public final class EjmlBackendProvider implements BackendProvider {

@@ -1,4 +1,7 @@
-package org.nn4j.api;
+package org.nn4j.backend.host;
+
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
 
 /**
  * Loops over row-major Java arrays that backends running (some of) their work on the host share, so
@@ -269,34 +272,22 @@ public final class HostKernels {
         }
     }
 
-    /**
-     * Optimizer state (Adam's moments, momentum's velocity) no larger in magnitude than this, in
-     * float32, is set to zero by every update. A parameter whose gradient stays zero (a dead unit, an
-     * input pixel that is always 0) has state decaying towards zero; IEEE arithmetic takes it into
-     * subnormal numbers, where it stays (0.9 times the smallest subnormal rounds back to it), and
-     * arithmetic on subnormals costs Intel cores a microcode assist each: measured, Adam on such
-     * state was 11x slower. This floor is far above the subnormals, so that no product of the update
-     * (step size times a moment, say) is one either, and far below anything that moves a parameter.
-     */
-    public static final float STATE_FLOOR_FLOAT32 = 0x1p-100f;
-    /** {@link #STATE_FLOOR_FLOAT32} in float64. */
-    public static final double STATE_FLOOR_FLOAT64 = 0x1p-960;
     /** 1 / ulp(floor): the distance of any value above the floor from it, times this, is at least 1. */
     private static final float FLOOR_SCALE_FLOAT32 = 0x1p123f;
     private static final double FLOOR_SCALE_FLOAT64 = 0x1p1012;
 
     /**
-     * {@code x}, or zero where {@code |x|} is at most {@link #STATE_FLOOR_FLOAT64}. The mask, 0 or exactly
+     * {@code x}, or zero where {@code |x|} is at most {@link Backend#STATE_FLOOR_FLOAT64}. The mask, 0 or exactly
      * 1 (and NaN for NaN), is made of min and max because JDK 17's compiler vectorises those in a loop
      * but not a conditional.
      */
     public static double flushState(double x) {
-        return x * Math.min(1, Math.max(0, (Math.abs(x) - STATE_FLOOR_FLOAT64) * FLOOR_SCALE_FLOAT64));
+        return x * Math.min(1, Math.max(0, (Math.abs(x) - Backend.STATE_FLOOR_FLOAT64) * FLOOR_SCALE_FLOAT64));
     }
 
-    /** {@code x}, or zero where {@code |x|} is at most {@link #STATE_FLOOR_FLOAT32}. */
+    /** {@code x}, or zero where {@code |x|} is at most {@link Backend#STATE_FLOOR_FLOAT32}. */
     public static float flushState(float x) {
-        return x * Math.min(1f, Math.max(0f, (Math.abs(x) - STATE_FLOOR_FLOAT32) * FLOOR_SCALE_FLOAT32));
+        return x * Math.min(1f, Math.max(0f, (Math.abs(x) - Backend.STATE_FLOOR_FLOAT32) * FLOOR_SCALE_FLOAT32));
     }
 
     /** {@link Backend#momentumUpdate} on the first {@code n} elements of float64 arrays. */

@@ -1,11 +1,13 @@
-package org.nn4j.api;
+package org.nn4j.backend.host;
 
 import java.util.Arrays;
+import org.nn4j.api.Backend;
+import org.nn4j.api.Window2d;
 
 /**
- * The image operations of {@link Backend} as loops over row-major host arrays, for the interface's
- * defaults and for backends that compute on the host. Each example is one row of {@code inputSize}
- * values, its channels, rows and columns in that order.
+ * The image operations of {@link Backend} as loops over row-major host arrays, for backends that
+ * compute on the host. Each example is one row of {@code inputSize} values, its channels, rows and
+ * columns in that order.
  *
  * <p>A window's geometry becomes an index table once ({@link #patchIndex}, {@link #poolIndex}): for
  * each output entry, where in an example's row its input is, or -1 in the padding. The loops then
