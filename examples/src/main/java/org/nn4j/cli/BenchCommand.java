@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
-import org.nn4j.api.TimingBackend;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.nn.Model;
