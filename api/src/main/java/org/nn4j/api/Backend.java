@@ -1,5 +1,7 @@
 package org.nn4j.api;
 
+import java.util.Set;
+
 /**
  * The matrix operations a network needs, on {@link Matrix matrices} this backend owns, in float32
  * and float64.
@@ -39,6 +41,16 @@ public interface Backend {
 
     /** The provider name this backend was created under, for example {@code ejml}. */
     String name();
+
+    /**
+     * The operations this backend computes where it keeps its matrices (for a GPU backend, on the
+     * device). Each other operation copies its operands to the JVM's heap, computes there and copies
+     * its results back: a round trip on every call, which a backend reports by leaving it out here
+     * rather than taking it silently. A backend whose matrices live in host memory computes them all
+     * there. The same set on every call; {@code nn backends --json} lists it for each provider and the
+     * conformance kit prints it.
+     */
+    Set<Operation> nativeOperations();
 
     // ---- creation and data transfer ----
 

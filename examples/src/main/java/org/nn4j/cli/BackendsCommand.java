@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.nn4j.api.Availability;
 import org.nn4j.api.BackendProvider;
 import org.nn4j.api.Backends;
+import org.nn4j.api.Operation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,7 +22,9 @@ import picocli.CommandLine.Spec;
         description = "List every backend on the class path, whether it is available here, and why.")
 final class BackendsCommand implements Callable<Integer> {
 
-    @Option(names = "--json", description = "Print a JSON list of {name, available, reason, description}.")
+    @Option(names = "--json", description = "Print a JSON list of {name, available, reason, description,"
+            + " native_operations, host_operations}: the operations each computes where its matrices live, and"
+            + " those that take a round trip through the host.")
     boolean json;
 
     @Spec
@@ -36,11 +41,19 @@ final class BackendsCommand implements Callable<Integer> {
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
         for (BackendProvider provider : providers) {
             Availability availability = provider.availability();
-            list.addObject()
+            ObjectNode entry = list.addObject()
                     .put("name", provider.name())
                     .put("available", availability.available())
                     .put("reason", availability.reason())
                     .put("description", provider.description());
+            Set<Operation> natives = provider.nativeOperations();
+            if (!natives.isEmpty()) {
+                ArrayNode nativeList = entry.putArray("native_operations");
+                ArrayNode hostList = entry.putArray("host_operations");
+                for (Operation operation : Operation.values()) {
+                    (natives.contains(operation) ? nativeList : hostList).add(operation.method());
+                }
+            }
         }
         out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(list));
         return 0;

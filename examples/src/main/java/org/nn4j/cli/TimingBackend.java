@@ -3,10 +3,12 @@ package org.nn4j.cli;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.Operation;
 import org.nn4j.api.Window2d;
 
 /**
@@ -46,6 +48,12 @@ final class TimingBackend implements Backend {
     @Override
     public String name() {
         return inner.name();
+    }
+
+    /** The wrapped backend's: timing changes where nothing runs. */
+    @Override
+    public Set<Operation> nativeOperations() {
+        return inner.nativeOperations();
     }
 
     @Override

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 import java.util.stream.Stream;
@@ -22,6 +23,7 @@ import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.Operation;
 import org.nn4j.api.Window2d;
 
 /**
@@ -50,6 +52,26 @@ public abstract class BackendConformanceTest {
     @BeforeEach
     void setUpBackend() {
         backend = createBackend();
+    }
+
+    // ---- what the backend reports ----
+
+    /**
+     * Prints which operations the backend computes where it keeps its matrices and which take a round
+     * trip through the host, so that a backend's kit run says so; the set must not change between calls.
+     */
+    @Test
+    void reportsWhichOperationsItRunsNatively() {
+        Set<Operation> natives = backend.nativeOperations();
+        assertEquals(natives, backend.nativeOperations(), "nativeOperations() changed between calls");
+        List<String> nativeNames = new ArrayList<>();
+        List<String> hostNames = new ArrayList<>();
+        for (Operation operation : Operation.values()) {
+            (natives.contains(operation) ? nativeNames : hostNames).add(operation.method());
+        }
+        System.out.println(backend.name() + ": " + nativeNames.size() + " of " + Operation.values().length
+                + " operations native: " + String.join(", ", nativeNames) + "; round trips through the host: "
+                + (hostNames.isEmpty() ? "none" : String.join(", ", hostNames)));
     }
 
     // ---- arguments ----

@@ -3,6 +3,7 @@ package org.nn4j.backend.nd4j;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -27,6 +28,7 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.Operation;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.ConvolutionByProducts;
 import org.nn4j.backend.host.HostKernels;
@@ -87,6 +89,11 @@ public final class Nd4jBackend implements Backend {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public Set<Operation> nativeOperations() {
+        return hostOps != null ? Nd4jOperations.HOST : Nd4jOperations.DEVICE;
     }
 
     // ---- creation and data transfer ----

@@ -1,8 +1,10 @@
 package org.nn4j.backend.nd4j;
 
+import java.util.Set;
 import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
+import org.nn4j.api.Operation;
 import org.nn4j.api.SettingException;
 
 /** Provides {@code nd4j-cpu}: ND4J on nd4j-native. */
@@ -62,6 +64,11 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
     @Override
     public int priority() {
         return 20;
+    }
+
+    @Override
+    public Set<Operation> nativeOperations() {
+        return Nd4jOperations.HOST;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.nn4j.backend.ejml;
 
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -9,6 +12,7 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.Operation;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.ConvolutionByProducts;
 import org.nn4j.backend.host.HostKernels;
@@ -27,6 +31,8 @@ import org.nn4j.backend.host.WorkerPool;
 public final class EjmlBackend implements Backend {
 
     static final String NAME = "ejml";
+    /** Everything: the matrices are Java arrays, and every operation computes on them in place. */
+    static final Set<Operation> NATIVE_OPERATIONS = Collections.unmodifiableSet(EnumSet.allOf(Operation.class));
 
     /** Products of at least this many multiply-adds are split across the pool's threads. */
     private static final long SPLIT_GEMM_WORK = 1L << 18;
@@ -75,6 +81,11 @@ public final class EjmlBackend implements Backend {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Set<Operation> nativeOperations() {
+        return NATIVE_OPERATIONS;
     }
 
     // ---- creation and data transfer ----

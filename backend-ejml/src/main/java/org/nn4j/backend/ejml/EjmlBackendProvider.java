@@ -1,8 +1,10 @@
 package org.nn4j.backend.ejml;
 
+import java.util.Set;
 import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
+import org.nn4j.api.Operation;
 import org.nn4j.backend.host.Threads;
 
 /** Provides the {@code ejml} backend, which is always available. */
@@ -28,6 +30,11 @@ public final class EjmlBackendProvider implements BackendProvider {
     @Override
     public int priority() {
         return 10;
+    }
+
+    @Override
+    public Set<Operation> nativeOperations() {
+        return EjmlBackend.NATIVE_OPERATIONS;
     }
 
     @Override

@@ -3,15 +3,18 @@ package org.nn4j.backend.nd4j.cuda;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
 import org.nn4j.api.Devices;
+import org.nn4j.api.Operation;
 import org.nn4j.api.SettingException;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nn4j.backend.nd4j.NativeVersions;
 import org.nn4j.backend.nd4j.Nd4jBackend;
+import org.nn4j.backend.nd4j.Nd4jOperations;
 import org.nn4j.backend.nd4j.Nd4jThreads;
 
 /**
@@ -86,6 +89,11 @@ public final class Nd4jCudaBackendProvider implements BackendProvider {
     @Override
     public int priority() {
         return 30;
+    }
+
+    @Override
+    public Set<Operation> nativeOperations() {
+        return Nd4jOperations.DEVICE;
     }
 
     @Override
