@@ -78,7 +78,7 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
         try {
-            return new Nd4jBackend(NAME, Nd4jThreads.threads(), true);
+            return new Nd4jHostBackend(NAME, Nd4jThreads.threads());
         } catch (LinkageError e) {
             // ExceptionInInitializerError and UnsatisfiedLinkError among them: natives that do not load.
             throw new SettingException("backend '" + NAME + "' cannot load its native libraries: " + e, e);

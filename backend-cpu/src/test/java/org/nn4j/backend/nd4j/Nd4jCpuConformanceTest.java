@@ -14,7 +14,7 @@ import org.nn4j.nn.conformance.NetworkConformanceTest;
 class Nd4jCpuConformanceTest extends NetworkConformanceTest {
     @Override
     protected Backend createBackend() {
-        return new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true, true);
+        return new Nd4jHostBackend(Nd4jCpuBackendProvider.NAME, 3, true);
     }
 
     @Test

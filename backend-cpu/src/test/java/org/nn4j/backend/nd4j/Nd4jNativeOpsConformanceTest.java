@@ -13,7 +13,7 @@ import org.nn4j.nn.conformance.NetworkConformanceTest;
 class Nd4jNativeOpsConformanceTest extends NetworkConformanceTest {
     @Override
     protected Backend createBackend() {
-        return new Nd4jBackend("nd4j-cpu (native ops only)", Nd4jThreads.threads(), false);
+        return new Nd4jDeviceBackend("nd4j-cpu (native ops only)", Nd4jThreads.threads());
     }
 
     @Test

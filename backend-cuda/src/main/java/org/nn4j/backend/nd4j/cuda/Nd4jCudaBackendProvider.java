@@ -13,7 +13,7 @@ import org.nn4j.api.Devices;
 import org.nn4j.api.Operation;
 import org.nn4j.api.SettingException;
 import org.nn4j.backend.nd4j.NativeVersions;
-import org.nn4j.backend.nd4j.Nd4jBackend;
+import org.nn4j.backend.nd4j.Nd4jDeviceBackend;
 import org.nn4j.backend.nd4j.Nd4jOperations;
 import org.nn4j.backend.nd4j.Nd4jThreads;
 
@@ -102,9 +102,9 @@ public final class Nd4jCudaBackendProvider implements BackendProvider {
         if (!availability.available()) {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
-        Nd4jBackend backend;
+        Backend backend;
         try {
-            backend = new Nd4jBackend(NAME, Nd4jThreads.threads(), false);
+            backend = new Nd4jDeviceBackend(NAME, Nd4jThreads.threads());
         } catch (LinkageError e) {
             // ExceptionInInitializerError and UnsatisfiedLinkError among them: natives that do not load.
             throw new SettingException("backend '" + NAME + "' cannot load its native libraries: " + e, e);

@@ -1,0 +1,286 @@
+package org.nn4j.backend.nd4j;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Checks;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+import org.nn4j.api.Operation;
+import org.nn4j.api.Window2d;
+import org.nn4j.backend.host.ImageKernels;
+import org.nn4j.backend.host.WorkerPool;
+
+/**
+ * {@code nd4j-cpu}: the Backend SPI on nd4j-native's host memory, without ND4J's op machinery where a
+ * training step runs. Data moves by bulk copies; products call the OpenBLAS nd4j-native links, directly
+ * on ND4J's memory; element-wise work, updates and images are nn4j-backend-host's loops ({@link
+ * HostMemoryOps}, {@link HostConvolution}, {@link HostPooling}), split across this backend's threads.
+ * Only the row-wise ops it shares with {@link Nd4jDeviceBackend} are ND4J's.
+ */
+final class Nd4jHostBackend extends Nd4jBackend {
+    /** The hot operations on host memory. */
+    private final HostMemoryOps hostOps;
+    /** The index tables of the windows this backend has seen, for im2col and pooling. */
+    private final Map<Window2d, int[]> patchIndexes = new HashMap<>();
+    private final Map<Window2d, int[]> poolIndexes = new HashMap<>();
+    /** Image operations on fewer values run on the calling thread: a split costs tens of microseconds. */
+    private static final long SPLIT_IMAGE_VALUES = 1 << 16;
+
+    /**
+     * Loads ND4J; {@code threads} parts for {@link HostMemoryOps}, each calling BLAS on one thread (ND4J's
+     * own kernels get half as many), with optimizer updates and ReLU in place on the Vector API where
+     * the JVM has it ({@link DirectLoops#enabled()}).
+     *
+     * @param name the provider name this backend is reported under
+     */
+    Nd4jHostBackend(String name, int threads) {
+        this(name, threads, DirectLoops.enabled());
+    }
+
+    /**
+     * As {@link #Nd4jHostBackend(String, int)}, with optimizer updates and ReLU in place on the Vector API
+     * ({@link DirectLoops}) when {@code vectorLoops}, which needs {@code jdk.incubator.vector}.
+     */
+    Nd4jHostBackend(String name, int threads, boolean vectorLoops) {
+        super(name, threads, 1);
+        if (vectorLoops && !DirectLoops.AVAILABLE) {
+            throw new IllegalArgumentException("loops on the Vector API need --add-modules jdk.incubator.vector");
+        }
+        this.hostOps = new HostMemoryOps(host, threads, vectorLoops);
+    }
+
+    @Override
+    public Set<Operation> nativeOperations() {
+        return Nd4jOperations.HOST;
+    }
+
+    @Override
+    void product(boolean transposeA, boolean transposeB, double alpha, Nd4jMatrix a, Nd4jMatrix b, double beta,
+            Nd4jMatrix c) {
+        hostOps.gemm(transposeA, transposeB, alpha, a, b, beta, c);
+    }
+
+    // ---- element-wise ----
+
+    @Override
+    public synchronized void addRowVector(Matrix a, Matrix row, Matrix out) {
+        Checks.addRowVector(a, row, out);
+        hostOps.addRowVector(own(a), own(row), own(out));
+    }
+
+    @Override
+    public synchronized void columnSums(Matrix a, Matrix out) {
+        Checks.columnSums(a, out);
+        hostOps.columnSums(own(a), own(out));
+    }
+
+    @Override
+    public synchronized void axpby(double alpha, Matrix a, double beta, Matrix b, Matrix out) {
+        Checks.sameShape("axpby", a, b, out);
+        hostOps.axpby(alpha, own(a), beta, own(b), own(out));
+    }
+
+    @Override
+    public synchronized void multiply(Matrix a, Matrix b, Matrix out) {
+        Checks.sameShape("multiply", a, b, out);
+        hostOps.multiply(own(a), own(b), own(out));
+    }
+
+    @Override
+    public synchronized void activation(ActivationKind kind, Matrix x, Matrix out) {
+        Checks.activation(kind, x, out);
+        hostOps.activation(kind, own(x), own(out));
+    }
+
+    @Override
+    public synchronized void biasActivation(ActivationKind kind, Matrix z, Matrix bias, Matrix out) {
+        Checks.biasActivation(kind, z, bias, out);
+        hostOps.biasActivation(kind, own(z), own(bias), own(out));
+    }
+
+    @Override
+    public synchronized void leakyRelu(double negativeSlope, Matrix x, Matrix out) {
+        Checks.sameShape("leakyRelu", x, out);
+        hostOps.leakyRelu(negativeSlope, own(x), own(out));
+    }
+
+    @Override
+    public synchronized void leakyReluBackward(double negativeSlope, Matrix x, Matrix grad, Matrix out) {
+        Checks.sameShape("leakyReluBackward", x, grad, out);
+        hostOps.leakyReluBackward(negativeSlope, own(x), own(grad), own(out));
+    }
+
+    @Override
+    public synchronized void multiplyRowVector(Matrix a, Matrix row, Matrix out) {
+        Checks.multiplyRowVector(a, row, out);
+        hostOps.multiplyRowVector(own(a), own(row), own(out));
+    }
+
+    @Override
+    public synchronized void activationBackward(ActivationKind kind, Matrix x, Matrix y, Matrix grad, Matrix out) {
+        Checks.activationBackward(kind, x, y, grad, out);
+        hostOps.activationBackward(kind, own(y), own(grad), own(out));
+    }
+
+    @Override
+    public synchronized void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2,
+            double stepSize, double vScale, double epsilon) {
+        Checks.sameShape("adamUpdate", param, grad, m, v);
+        hostOps.adam(own(param), own(grad), own(m), own(v), beta1, beta2, stepSize, vScale, epsilon);
+    }
+
+    @Override
+    public synchronized void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
+            boolean nesterov) {
+        Checks.sameShape("momentumUpdate", param, grad, velocity);
+        hostOps.momentum(own(param), own(grad), own(velocity), momentum, learningRate, nesterov);
+    }
+
+    // ---- images: ImageKernels' loops on host copies kept between calls, along index tables kept per window ----
+
+    @Override
+    public synchronized void im2col(Matrix x, Window2d w, Matrix out) {
+        Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
+        int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
+        if (x.dtype() == DType.FLOAT32) {
+            float[] cols = host.floats(2, out.size());
+            float[] in = floatsOf(x, 1);
+            split(x.rows(), out.size(), (from, to) -> ImageKernels.gather(in, from, to, w.inputSize(), index, cols));
+            putFloats(own(out), cols);
+        } else {
+            double[] cols = host.doubles(2, out.size());
+            ImageKernels.gather(doublesOf(x, 1), x.rows(), w.inputSize(), index, cols);
+            putDoubles(own(out), cols);
+        }
+    }
+
+    @Override
+    public synchronized void col2im(Matrix cols, Window2d w, Matrix out) {
+        Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
+        int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
+        if (cols.dtype() == DType.FLOAT32) {
+            float[] image = host.floats(2, out.size());
+            float[] in = floatsOf(cols, 1);
+            split(out.rows(), cols.size(), (from, to) -> ImageKernels.scatterAdd(in, from, to, w.inputSize(), index,
+                    image));
+            putFloats(own(out), image);
+        } else {
+            double[] image = host.doubles(2, out.size());
+            ImageKernels.scatterAdd(doublesOf(cols, 1), out.rows(), w.inputSize(), index, image);
+            putDoubles(own(out), image);
+        }
+    }
+
+    @Override
+    public synchronized void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
+        Checks.transposeBlocks(a, blocks, rows, cols, out);
+        if (a.dtype() == DType.FLOAT32) {
+            float[] values = host.floats(2, out.size());
+            float[] in = floatsOf(a, 1);
+            split(blocks, out.size(), (from, to) -> ImageKernels.transposeBlocks(in, from, to, rows, cols, values));
+            putFloats(own(out), values);
+        } else {
+            double[] values = host.doubles(2, out.size());
+            ImageKernels.transposeBlocks(doublesOf(a, 1), blocks, rows, cols, values);
+            putDoubles(own(out), values);
+        }
+    }
+
+    @Override
+    public synchronized void conv2d(Matrix x, Window2d w, Matrix weight, Matrix bias, Matrix out) {
+        Checks.conv2d("conv2d", x, w, weight, bias, out);
+        hostOps.convolution().forward(own(x), w, patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex),
+                own(weight), bias == null ? null : own(bias), own(out));
+    }
+
+    @Override
+    public synchronized void conv2dBackward(Matrix grad, Matrix x, Window2d w, Matrix weight, Matrix weightGrad,
+            Matrix biasGrad, Matrix inputGrad) {
+        Checks.conv2dBackward(grad, x, w, weight, weightGrad, biasGrad, inputGrad);
+        hostOps.convolution().backward(own(grad), own(x), w, patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex),
+                own(weight), own(weightGrad), biasGrad == null ? null : own(biasGrad),
+                inputGrad == null ? null : own(inputGrad));
+    }
+
+    @Override
+    public synchronized void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
+        Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
+        Checks.sameShape("maxPool2d", out, argmax);
+        hostOps.pooling().run(HostPooling.Op.MAX, w, poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex), own(x),
+                null, own(out), own(argmax));
+    }
+
+    @Override
+    public synchronized void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
+        Checks.images("maxPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
+        Checks.sameShape("maxPool2dBackward", grad, argmax);
+        hostOps.pooling().run(HostPooling.Op.MAX_BACKWARD, w, poolIndexes.computeIfAbsent(w,
+                ImageKernels::poolIndex), own(grad), own(argmax), own(out), null);
+    }
+
+    @Override
+    public synchronized void avgPool2d(Matrix x, Window2d w, Matrix out) {
+        Checks.images("avgPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
+        hostOps.pooling().run(HostPooling.Op.AVG, w, poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex), own(x),
+                null, own(out), null);
+    }
+
+    @Override
+    public synchronized void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
+        Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
+        hostOps.pooling().run(HostPooling.Op.AVG_BACKWARD, w, poolIndexes.computeIfAbsent(w,
+                ImageKernels::poolIndex), own(grad), null, own(out), null);
+    }
+
+    /** Runs {@code range} over {@code n} examples, split across the threads when they touch many values. */
+    private void split(int n, long values, WorkerPool.Range range) {
+        if (values < SPLIT_IMAGE_VALUES) {
+            range.run(0, n);
+        } else {
+            hostOps.pool().split(n, range);
+        }
+    }
+
+    /** A float32 matrix's values in host array {@code slot} (1 to 3; 0 is the transfers'). */
+    private float[] floatsOf(Matrix m, int slot) {
+        float[] values = host.floats(slot, m.size());
+        getFloats(own(m), values);
+        return values;
+    }
+
+    /** A float64 matrix's values in host array {@code slot}. */
+    private double[] doublesOf(Matrix m, int slot) {
+        double[] values = host.doubles(slot, m.size());
+        getDoubles(own(m), values);
+        return values;
+    }
+
+    // The transfers: one bulk copy of host memory each.
+
+    @Override
+    void putFloats(Nd4jMatrix m, float[] values) {
+        m.floats().put(0, values, 0, m.size());
+    }
+
+    @Override
+    void putDoubles(Nd4jMatrix m, double[] values) {
+        m.doubles().put(0, values, 0, m.size());
+    }
+
+    @Override
+    void getFloats(Nd4jMatrix m, float[] values) {
+        m.floats().get(0, values, 0, m.size());
+    }
+
+    @Override
+    void getDoubles(Nd4jMatrix m, double[] values) {
+        m.doubles().get(0, values, 0, m.size());
+    }
+
+    @Override
+    void widen(float[] values, Nd4jMatrix out) {
+        hostOps.widen(values, out);
+    }
+}
