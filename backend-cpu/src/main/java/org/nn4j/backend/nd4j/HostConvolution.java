@@ -10,7 +10,8 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.nn4j.api.DType;
 import org.nn4j.api.Window2d;
-import org.nn4j.backend.host.ImageKernels;
+import org.nn4j.backend.host.ImageKernels32;
+import org.nn4j.backend.host.ImageKernels64;
 import org.nn4j.backend.host.WorkerPool;
 
 /**
@@ -153,7 +154,7 @@ final class HostConvolution implements WorkerPool.Task {
                 : p.biasSum32.position(0);
         for (int e = from; e < to; e++) {
             x.floats().get(e * in, p.image32, 0, in);
-            ImageKernels.gather(p.image32, 0, 1, in, index, p.cols32);
+            ImageKernels32.gather(p.image32, 0, 1, in, index, p.cols32);
             p.patches32.position(0).put(p.cols32, 0, positions * patch);
             blocks.position((long) e * block);
             if (!backward) {
@@ -178,7 +179,7 @@ final class HostConvolution implements WorkerPool.Task {
                 openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, positions, patch, outChannels, 1, blocks,
                         positions, kernel, patch, 0, p.patches32.position(0), patch);
                 p.patches32.get(p.cols32, 0, positions * patch);
-                ImageKernels.scatterAdd(p.cols32, 0, 1, in, index, p.image32);
+                ImageKernels32.scatterAdd(p.cols32, 0, 1, in, index, p.image32);
                 inputGrad.floats().put(e * in, p.image32, 0, in);
             }
         }
@@ -198,7 +199,7 @@ final class HostConvolution implements WorkerPool.Task {
                 : p.biasSum64.position(0);
         for (int e = from; e < to; e++) {
             x.doubles().get(e * in, p.image64, 0, in);
-            ImageKernels.gather(p.image64, 1, in, index, p.cols64);
+            ImageKernels64.gather(p.image64, 0, 1, in, index, p.cols64);
             p.patches64.position(0).put(p.cols64, 0, positions * patch);
             blocks.position((long) e * block);
             if (!backward) {
@@ -221,7 +222,7 @@ final class HostConvolution implements WorkerPool.Task {
                 openblas.cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, positions, patch, outChannels, 1, blocks,
                         positions, kernel, patch, 0, p.patches64.position(0), patch);
                 p.patches64.get(p.cols64, 0, positions * patch);
-                ImageKernels.scatterAdd(p.cols64, 1, in, index, p.image64);
+                ImageKernels64.scatterAdd(p.cols64, 0, 1, in, index, p.image64);
                 inputGrad.doubles().put(e * in, p.image64, 0, in);
             }
         }

@@ -11,13 +11,14 @@ import org.bytedeco.openblas.global.openblas;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
-import org.nn4j.backend.host.HostKernels;
+import org.nn4j.backend.host.HostKernels32;
+import org.nn4j.backend.host.HostKernels64;
 import org.nn4j.backend.host.WorkerPool;
 
 /**
  * The hot operations of a training step on nd4j-native, without ND4J's op machinery: matrix products
  * call the OpenBLAS that nd4j-native itself links ({@code libopenblas.so.0}), the rest are {@link
- * HostKernels} loops over copies of ND4J's host memory, a cache-sized chunk at a time. Each ND4J op
+ * HostKernels64} loops (or their float32 twins) over copies of ND4J's host memory, a cache-sized chunk at a time. Each ND4J op
  * costs 8-10 µs of fixed overhead and allocates Java objects; these allocate nothing once their work
  * arrays have grown. Large ones split across a {@link WorkerPool}. Not thread-safe, like the backend.
  */
@@ -262,7 +263,7 @@ final class HostMemoryOps {
     /**
      * One element-wise operation, set before each run, over one part of its matrices a chunk at a
      * time: each chunk is copied from ND4J's memory into the part's work arrays, computed there by
-     * {@link HostKernels} and copied back. The operands a to d and out are as each operation's
+     * {@link HostKernels64} (or its float32 twin) and copied back. The operands a to d and out are as each operation's
      * method above names them; a row-wise operation keeps whole rows ({@code unit} elements) together.
      */
     private static final class Elementwise implements WorkerPool.Task {
@@ -385,47 +386,47 @@ final class HostMemoryOps {
             double[] x = op == Op.WIDEN ? w.doubles(0, length) : doubles(w, 0, a, from, length);
             switch (op) {
                 case ADD_ROW_VECTOR:
-                    HostKernels.addRowVector(x, doubles(w, 1, b, 0, unit), length / unit, unit, x);
+                    HostKernels64.addRowVector(x, doubles(w, 1, b, 0, unit), length / unit, unit, x);
                     break;
                 case AXPBY:
-                    HostKernels.axpby(s1, x, s2, doubles(w, 1, b, from, length), length, x);
+                    HostKernels64.axpby(s1, x, s2, doubles(w, 1, b, from, length), length, x);
                     break;
                 case ACTIVATION:
-                    HostKernels.activation(kind, x, length, x);
+                    HostKernels64.activation(kind, x, length, x);
                     break;
                 case BIAS_ACTIVATION:
                     double[] activated = w.doubles(2, length);
-                    HostKernels.biasActivation(kind, x, doubles(w, 1, b, 0, unit), length / unit, unit, activated);
+                    HostKernels64.biasActivation(kind, x, doubles(w, 1, b, 0, unit), length / unit, unit, activated);
                     a.doubles().put(from, x, 0, length);
                     x = activated;
                     break;
                 case ACTIVATION_BACKWARD:
                     double[] grad = doubles(w, 1, b, from, length);
-                    HostKernels.activationBackward(kind, x, grad, length, grad);
+                    HostKernels64.activationBackward(kind, x, grad, length, grad);
                     x = grad;
                     break;
                 case LEAKY_RELU:
-                    HostKernels.leakyRelu(s1, x, length, x);
+                    HostKernels64.leakyRelu(s1, x, length, x);
                     break;
                 case LEAKY_RELU_BACKWARD:
-                    HostKernels.leakyReluBackward(s1, x, doubles(w, 1, b, from, length), length, x);
+                    HostKernels64.leakyReluBackward(s1, x, doubles(w, 1, b, from, length), length, x);
                     break;
                 case MULTIPLY_ROW_VECTOR:
-                    HostKernels.multiplyRowVector(x, doubles(w, 1, b, 0, unit), length / unit, unit, x);
+                    HostKernels64.multiplyRowVector(x, doubles(w, 1, b, 0, unit), length / unit, unit, x);
                     break;
                 case MULTIPLY:
-                    HostKernels.multiply(x, doubles(w, 1, b, from, length), length, x);
+                    HostKernels64.multiply(x, doubles(w, 1, b, from, length), length, x);
                     break;
                 case ADAM:
                     double[] m = doubles(w, 2, c, from, length);
                     double[] v = doubles(w, 3, d, from, length);
-                    HostKernels.adam(x, doubles(w, 1, b, from, length), m, v, length, s1, s2, s3, s4, s5);
+                    HostKernels64.adam(x, doubles(w, 1, b, from, length), m, v, length, s1, s2, s3, s4, s5);
                     c.doubles().put(from, m, 0, length);
                     d.doubles().put(from, v, 0, length);
                     break;
                 case MOMENTUM:
                     double[] velocity = doubles(w, 2, c, from, length);
-                    HostKernels.momentum(x, doubles(w, 1, b, from, length), velocity, length, s1, s2, s3 != 0);
+                    HostKernels64.momentum(x, doubles(w, 1, b, from, length), velocity, length, s1, s2, s3 != 0);
                     c.doubles().put(from, velocity, 0, length);
                     break;
                 case WIDEN:
@@ -443,47 +444,47 @@ final class HostMemoryOps {
             float[] x = floats(w, 0, a, from, length);
             switch (op) {
                 case ADD_ROW_VECTOR:
-                    HostKernels.addRowVector(x, floats(w, 1, b, 0, unit), length / unit, unit, x);
+                    HostKernels32.addRowVector(x, floats(w, 1, b, 0, unit), length / unit, unit, x);
                     break;
                 case AXPBY:
-                    HostKernels.axpby(s1, x, s2, floats(w, 1, b, from, length), length, x);
+                    HostKernels32.axpby(s1, x, s2, floats(w, 1, b, from, length), length, x);
                     break;
                 case ACTIVATION:
-                    HostKernels.activation(kind, x, length, x);
+                    HostKernels32.activation(kind, x, length, x);
                     break;
                 case BIAS_ACTIVATION:
                     float[] activated = w.floats(2, length);
-                    HostKernels.biasActivation(kind, x, floats(w, 1, b, 0, unit), length / unit, unit, activated);
+                    HostKernels32.biasActivation(kind, x, floats(w, 1, b, 0, unit), length / unit, unit, activated);
                     a.floats().put(from, x, 0, length);
                     x = activated;
                     break;
                 case ACTIVATION_BACKWARD:
                     float[] grad = floats(w, 1, b, from, length);
-                    HostKernels.activationBackward(kind, x, grad, length, grad);
+                    HostKernels32.activationBackward(kind, x, grad, length, grad);
                     x = grad;
                     break;
                 case LEAKY_RELU:
-                    HostKernels.leakyRelu(s1, x, length, x);
+                    HostKernels32.leakyRelu(s1, x, length, x);
                     break;
                 case LEAKY_RELU_BACKWARD:
-                    HostKernels.leakyReluBackward(s1, x, floats(w, 1, b, from, length), length, x);
+                    HostKernels32.leakyReluBackward(s1, x, floats(w, 1, b, from, length), length, x);
                     break;
                 case MULTIPLY_ROW_VECTOR:
-                    HostKernels.multiplyRowVector(x, floats(w, 1, b, 0, unit), length / unit, unit, x);
+                    HostKernels32.multiplyRowVector(x, floats(w, 1, b, 0, unit), length / unit, unit, x);
                     break;
                 case MULTIPLY:
-                    HostKernels.multiply(x, floats(w, 1, b, from, length), length, x);
+                    HostKernels32.multiply(x, floats(w, 1, b, from, length), length, x);
                     break;
                 case ADAM:
                     float[] m = floats(w, 2, c, from, length);
                     float[] v = floats(w, 3, d, from, length);
-                    HostKernels.adam(x, floats(w, 1, b, from, length), m, v, length, s1, s2, s3, s4, s5);
+                    HostKernels32.adam(x, floats(w, 1, b, from, length), m, v, length, s1, s2, s3, s4, s5);
                     c.floats().put(from, m, 0, length);
                     d.floats().put(from, v, 0, length);
                     break;
                 case MOMENTUM:
                     float[] velocity = floats(w, 2, c, from, length);
-                    HostKernels.momentum(x, floats(w, 1, b, from, length), velocity, length, s1, s2, s3 != 0);
+                    HostKernels32.momentum(x, floats(w, 1, b, from, length), velocity, length, s1, s2, s3 != 0);
                     c.floats().put(from, velocity, 0, length);
                     break;
                 default:

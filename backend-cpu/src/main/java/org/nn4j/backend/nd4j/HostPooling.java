@@ -2,12 +2,13 @@ package org.nn4j.backend.nd4j;
 
 import org.nn4j.api.DType;
 import org.nn4j.api.Window2d;
-import org.nn4j.backend.host.ImageKernels;
+import org.nn4j.backend.host.ImageKernels32;
+import org.nn4j.backend.host.ImageKernels64;
 import org.nn4j.backend.host.WorkerPool;
 
 /**
  * Pooling and its gradients on nd4j-native's host memory, a few examples at a time: each part copies
- * its examples' rows into Java arrays the core's cache holds, runs {@link ImageKernels}' loop on
+ * its examples' rows into Java arrays the core's cache holds, runs {@code ImageKernels32} or {@link ImageKernels64}'s loop on
  * them and copies the results back. Copying whole matrices instead moved every value through memory
  * three times more. Not thread-safe, like the backend.
  */
@@ -42,7 +43,7 @@ final class HostPooling implements WorkerPool.Task {
     }
 
     /**
-     * Runs {@code op} over window {@code w} (with {@code index}, its {@link ImageKernels#poolIndex}
+     * Runs {@code op} over window {@code w} (with {@code index}, its {@link org.nn4j.backend.host.ImageIndex#poolIndex}
      * table): from {@code in} (and, for {@code MAX_BACKWARD}, {@code argmaxIn}) into {@code out} (and,
      * for {@code MAX}, {@code argmaxOut}); the absent ones are null.
      */
@@ -94,24 +95,24 @@ final class HostPooling implements WorkerPool.Task {
         switch (op) {
             case MAX -> {
                 in.floats().get(first * image, p.images32, 0, count * image);
-                ImageKernels.maxPool2d(p.images32, 0, count, w, index, p.pooled32, p.argmax32);
+                ImageKernels32.maxPool2d(p.images32, 0, count, w, index, p.pooled32, p.argmax32);
                 out.floats().put(first * pooled, p.pooled32, 0, count * pooled);
                 argmaxOut.floats().put(first * pooled, p.argmax32, 0, count * pooled);
             }
             case AVG -> {
                 in.floats().get(first * image, p.images32, 0, count * image);
-                ImageKernels.avgPool2d(p.images32, 0, count, image, index, window, p.pooled32);
+                ImageKernels32.avgPool2d(p.images32, 0, count, image, index, window, p.pooled32);
                 out.floats().put(first * pooled, p.pooled32, 0, count * pooled);
             }
             case MAX_BACKWARD -> {
                 in.floats().get(first * pooled, p.pooled32, 0, count * pooled);
                 argmaxIn.floats().get(first * pooled, p.argmax32, 0, count * pooled);
-                ImageKernels.maxPool2dBackward(p.pooled32, p.argmax32, 0, count, w, p.images32);
+                ImageKernels32.maxPool2dBackward(p.pooled32, p.argmax32, 0, count, w, p.images32);
                 out.floats().put(first * image, p.images32, 0, count * image);
             }
             case AVG_BACKWARD -> {
                 in.floats().get(first * pooled, p.pooled32, 0, count * pooled);
-                ImageKernels.avgPool2dBackward(p.pooled32, 0, count, image, index, window, p.images32);
+                ImageKernels32.avgPool2dBackward(p.pooled32, 0, count, image, index, window, p.images32);
                 out.floats().put(first * image, p.images32, 0, count * image);
             }
             default -> throw new IllegalStateException(op.toString());
@@ -122,24 +123,24 @@ final class HostPooling implements WorkerPool.Task {
         switch (op) {
             case MAX -> {
                 in.doubles().get(first * image, p.images64, 0, count * image);
-                ImageKernels.maxPool2d(p.images64, count, w, index, p.pooled64, p.argmax64);
+                ImageKernels64.maxPool2d(p.images64, 0, count, w, index, p.pooled64, p.argmax64);
                 out.doubles().put(first * pooled, p.pooled64, 0, count * pooled);
                 argmaxOut.doubles().put(first * pooled, p.argmax64, 0, count * pooled);
             }
             case AVG -> {
                 in.doubles().get(first * image, p.images64, 0, count * image);
-                ImageKernels.avgPool2d(p.images64, count, image, index, window, p.pooled64);
+                ImageKernels64.avgPool2d(p.images64, 0, count, image, index, window, p.pooled64);
                 out.doubles().put(first * pooled, p.pooled64, 0, count * pooled);
             }
             case MAX_BACKWARD -> {
                 in.doubles().get(first * pooled, p.pooled64, 0, count * pooled);
                 argmaxIn.doubles().get(first * pooled, p.argmax64, 0, count * pooled);
-                ImageKernels.maxPool2dBackward(p.pooled64, p.argmax64, count, w, p.images64);
+                ImageKernels64.maxPool2dBackward(p.pooled64, p.argmax64, 0, count, w, p.images64);
                 out.doubles().put(first * image, p.images64, 0, count * image);
             }
             case AVG_BACKWARD -> {
                 in.doubles().get(first * pooled, p.pooled64, 0, count * pooled);
-                ImageKernels.avgPool2dBackward(p.pooled64, count, image, index, window, p.images64);
+                ImageKernels64.avgPool2dBackward(p.pooled64, 0, count, image, index, window, p.images64);
                 out.doubles().put(first * image, p.images64, 0, count * image);
             }
             default -> throw new IllegalStateException(op.toString());

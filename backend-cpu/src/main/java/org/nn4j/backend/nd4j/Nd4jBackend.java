@@ -14,7 +14,7 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
-import org.nn4j.backend.host.HostKernels;
+import org.nn4j.backend.host.HostKernels64;
 
 /**
  * What the two ND4J backends share: ND4J loaded and its threads set, matrices as {@link Nd4jMatrix},
@@ -162,7 +162,7 @@ abstract class Nd4jBackend implements Backend {
         double[] grad = host.doubles(2, size);
         get(own(logits), values);
         get(own(target), targets);
-        double loss = HostKernels.softmaxCrossEntropy(values, targets, rows, cols, grad);
+        double loss = HostKernels64.softmaxCrossEntropy(values, targets, rows, cols, grad);
         put(grad, own(gradOut));
         return loss;
     }

@@ -27,7 +27,7 @@ import org.nn4j.api.Matrix;
 import org.nn4j.api.Operation;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.ConvolutionByProducts;
-import org.nn4j.backend.host.ImageKernels;
+import org.nn4j.backend.host.ImageIndex;
 
 /**
  * The Backend SPI on ND4J's ops, for an ND4J backend whose arrays live off the host ({@code nd4j-cuda}):
@@ -382,7 +382,7 @@ public final class Nd4jDeviceBackend extends Nd4jBackend {
      */
     private INDArray poolIndexTable(Window2d w, DataType type) {
         return scratch.computeIfAbsent("pool index " + type + " " + w, key -> {
-            int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
+            int[] index = poolIndexes.computeIfAbsent(w, ImageIndex::poolIndex);
             int c = w.channels();
             int k = w.kernelHeight() * w.kernelWidth();
             int p = w.outHeight() * w.outWidth();

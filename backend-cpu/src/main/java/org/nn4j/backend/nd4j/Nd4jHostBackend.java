@@ -9,7 +9,9 @@ import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.Operation;
 import org.nn4j.api.Window2d;
-import org.nn4j.backend.host.ImageKernels;
+import org.nn4j.backend.host.ImageIndex;
+import org.nn4j.backend.host.ImageKernels32;
+import org.nn4j.backend.host.ImageKernels64;
 import org.nn4j.backend.host.WorkerPool;
 
 /**
@@ -143,15 +145,15 @@ final class Nd4jHostBackend extends Nd4jBackend {
     @Override
     public synchronized void im2col(Matrix x, Window2d w, Matrix out) {
         Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
-        int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
+        int[] index = patchIndexes.computeIfAbsent(w, ImageIndex::patchIndex);
         if (x.dtype() == DType.FLOAT32) {
             float[] cols = host.floats(2, out.size());
             float[] in = floatsOf(x, 1);
-            split(x.rows(), out.size(), (from, to) -> ImageKernels.gather(in, from, to, w.inputSize(), index, cols));
+            split(x.rows(), out.size(), (from, to) -> ImageKernels32.gather(in, from, to, w.inputSize(), index, cols));
             putFloats(own(out), cols);
         } else {
             double[] cols = host.doubles(2, out.size());
-            ImageKernels.gather(doublesOf(x, 1), x.rows(), w.inputSize(), index, cols);
+            ImageKernels64.gather(doublesOf(x, 1), 0, x.rows(), w.inputSize(), index, cols);
             putDoubles(own(out), cols);
         }
     }
@@ -159,16 +161,16 @@ final class Nd4jHostBackend extends Nd4jBackend {
     @Override
     public synchronized void col2im(Matrix cols, Window2d w, Matrix out) {
         Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
-        int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
+        int[] index = patchIndexes.computeIfAbsent(w, ImageIndex::patchIndex);
         if (cols.dtype() == DType.FLOAT32) {
             float[] image = host.floats(2, out.size());
             float[] in = floatsOf(cols, 1);
-            split(out.rows(), cols.size(), (from, to) -> ImageKernels.scatterAdd(in, from, to, w.inputSize(), index,
+            split(out.rows(), cols.size(), (from, to) -> ImageKernels32.scatterAdd(in, from, to, w.inputSize(), index,
                     image));
             putFloats(own(out), image);
         } else {
             double[] image = host.doubles(2, out.size());
-            ImageKernels.scatterAdd(doublesOf(cols, 1), out.rows(), w.inputSize(), index, image);
+            ImageKernels64.scatterAdd(doublesOf(cols, 1), 0, out.rows(), w.inputSize(), index, image);
             putDoubles(own(out), image);
         }
     }
@@ -179,11 +181,11 @@ final class Nd4jHostBackend extends Nd4jBackend {
         if (a.dtype() == DType.FLOAT32) {
             float[] values = host.floats(2, out.size());
             float[] in = floatsOf(a, 1);
-            split(blocks, out.size(), (from, to) -> ImageKernels.transposeBlocks(in, from, to, rows, cols, values));
+            split(blocks, out.size(), (from, to) -> ImageKernels32.transposeBlocks(in, from, to, rows, cols, values));
             putFloats(own(out), values);
         } else {
             double[] values = host.doubles(2, out.size());
-            ImageKernels.transposeBlocks(doublesOf(a, 1), blocks, rows, cols, values);
+            ImageKernels64.transposeBlocks(doublesOf(a, 1), 0, blocks, rows, cols, values);
             putDoubles(own(out), values);
         }
     }
@@ -191,7 +193,7 @@ final class Nd4jHostBackend extends Nd4jBackend {
     @Override
     public synchronized void conv2d(Matrix x, Window2d w, Matrix weight, Matrix bias, Matrix out) {
         Checks.conv2d("conv2d", x, w, weight, bias, out);
-        hostOps.convolution().forward(own(x), w, patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex),
+        hostOps.convolution().forward(own(x), w, patchIndexes.computeIfAbsent(w, ImageIndex::patchIndex),
                 own(weight), bias == null ? null : own(bias), own(out));
     }
 
@@ -199,7 +201,7 @@ final class Nd4jHostBackend extends Nd4jBackend {
     public synchronized void conv2dBackward(Matrix grad, Matrix x, Window2d w, Matrix weight, Matrix weightGrad,
             Matrix biasGrad, Matrix inputGrad) {
         Checks.conv2dBackward(grad, x, w, weight, weightGrad, biasGrad, inputGrad);
-        hostOps.convolution().backward(own(grad), own(x), w, patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex),
+        hostOps.convolution().backward(own(grad), own(x), w, patchIndexes.computeIfAbsent(w, ImageIndex::patchIndex),
                 own(weight), own(weightGrad), biasGrad == null ? null : own(biasGrad),
                 inputGrad == null ? null : own(inputGrad));
     }
@@ -208,7 +210,7 @@ final class Nd4jHostBackend extends Nd4jBackend {
     public synchronized void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
         Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
         Checks.sameShape("maxPool2d", out, argmax);
-        hostOps.pooling().run(HostPooling.Op.MAX, w, poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex), own(x),
+        hostOps.pooling().run(HostPooling.Op.MAX, w, poolIndexes.computeIfAbsent(w, ImageIndex::poolIndex), own(x),
                 null, own(out), own(argmax));
     }
 
@@ -217,13 +219,13 @@ final class Nd4jHostBackend extends Nd4jBackend {
         Checks.images("maxPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
         Checks.sameShape("maxPool2dBackward", grad, argmax);
         hostOps.pooling().run(HostPooling.Op.MAX_BACKWARD, w, poolIndexes.computeIfAbsent(w,
-                ImageKernels::poolIndex), own(grad), own(argmax), own(out), null);
+                ImageIndex::poolIndex), own(grad), own(argmax), own(out), null);
     }
 
     @Override
     public synchronized void avgPool2d(Matrix x, Window2d w, Matrix out) {
         Checks.images("avgPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
-        hostOps.pooling().run(HostPooling.Op.AVG, w, poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex), own(x),
+        hostOps.pooling().run(HostPooling.Op.AVG, w, poolIndexes.computeIfAbsent(w, ImageIndex::poolIndex), own(x),
                 null, own(out), null);
     }
 
@@ -231,7 +233,7 @@ final class Nd4jHostBackend extends Nd4jBackend {
     public synchronized void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
         Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
         hostOps.pooling().run(HostPooling.Op.AVG_BACKWARD, w, poolIndexes.computeIfAbsent(w,
-                ImageKernels::poolIndex), own(grad), null, own(out), null);
+                ImageIndex::poolIndex), own(grad), null, own(out), null);
     }
 
     /** Runs {@code range} over {@code n} examples, split across the threads when they touch many values. */

@@ -15,8 +15,11 @@ import org.nn4j.api.Matrix;
 import org.nn4j.api.Operation;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.ConvolutionByProducts;
-import org.nn4j.backend.host.HostKernels;
-import org.nn4j.backend.host.ImageKernels;
+import org.nn4j.backend.host.HostKernels32;
+import org.nn4j.backend.host.HostKernels64;
+import org.nn4j.backend.host.ImageIndex;
+import org.nn4j.backend.host.ImageKernels32;
+import org.nn4j.backend.host.ImageKernels64;
 import org.nn4j.backend.host.WorkerPool;
 
 /**
@@ -295,9 +298,9 @@ public final class EjmlBackend implements Backend {
         Checks.addRowVector(a, row, out);
         EjmlMatrix ea = own(a);
         if (ea.f64 != null) {
-            HostKernels.addRowVector(ea.f64.data, own(row).f64.data, a.rows(), a.cols(), own(out).f64.data);
+            HostKernels64.addRowVector(ea.f64.data, own(row).f64.data, a.rows(), a.cols(), own(out).f64.data);
         } else {
-            HostKernels.addRowVector(ea.f32.data, own(row).f32.data, a.rows(), a.cols(), own(out).f32.data);
+            HostKernels32.addRowVector(ea.f32.data, own(row).f32.data, a.rows(), a.cols(), own(out).f32.data);
         }
     }
 
@@ -306,28 +309,28 @@ public final class EjmlBackend implements Backend {
     @Override
     public synchronized void im2col(Matrix x, Window2d w, Matrix out) {
         Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
-        int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
+        int[] index = patchIndexes.computeIfAbsent(w, ImageIndex::patchIndex);
         EjmlMatrix in = own(x);
         EjmlMatrix o = own(out);
         if (in.f32 != null) {
-            split(x.rows(), out.size(), (from, to) -> ImageKernels.gather(in.f32.data, from, to, w.inputSize(), index,
+            split(x.rows(), out.size(), (from, to) -> ImageKernels32.gather(in.f32.data, from, to, w.inputSize(), index,
                     o.f32.data));
         } else {
-            ImageKernels.gather(in.f64.data, x.rows(), w.inputSize(), index, o.f64.data);
+            ImageKernels64.gather(in.f64.data, 0, x.rows(), w.inputSize(), index, o.f64.data);
         }
     }
 
     @Override
     public synchronized void col2im(Matrix cols, Window2d w, Matrix out) {
         Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
-        int[] index = patchIndexes.computeIfAbsent(w, ImageKernels::patchIndex);
+        int[] index = patchIndexes.computeIfAbsent(w, ImageIndex::patchIndex);
         EjmlMatrix in = own(cols);
         EjmlMatrix o = own(out);
         if (in.f32 != null) {
-            split(out.rows(), cols.size(), (from, to) -> ImageKernels.scatterAdd(in.f32.data, from, to, w.inputSize(),
+            split(out.rows(), cols.size(), (from, to) -> ImageKernels32.scatterAdd(in.f32.data, from, to, w.inputSize(),
                     index, o.f32.data));
         } else {
-            ImageKernels.scatterAdd(in.f64.data, out.rows(), w.inputSize(), index, o.f64.data);
+            ImageKernels64.scatterAdd(in.f64.data, 0, out.rows(), w.inputSize(), index, o.f64.data);
         }
     }
 
@@ -337,10 +340,10 @@ public final class EjmlBackend implements Backend {
         EjmlMatrix in = own(a);
         EjmlMatrix o = own(out);
         if (in.f32 != null) {
-            split(blocks, out.size(), (from, to) -> ImageKernels.transposeBlocks(in.f32.data, from, to, rows, cols,
+            split(blocks, out.size(), (from, to) -> ImageKernels32.transposeBlocks(in.f32.data, from, to, rows, cols,
                     o.f32.data));
         } else {
-            ImageKernels.transposeBlocks(in.f64.data, blocks, rows, cols, o.f64.data);
+            ImageKernels64.transposeBlocks(in.f64.data, 0, blocks, rows, cols, o.f64.data);
         }
     }
 
@@ -359,15 +362,15 @@ public final class EjmlBackend implements Backend {
     public synchronized void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
         Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
         Checks.sameShape("maxPool2d", out, argmax);
-        int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
+        int[] index = poolIndexes.computeIfAbsent(w, ImageIndex::poolIndex);
         EjmlMatrix in = own(x);
         EjmlMatrix o = own(out);
         EjmlMatrix at = own(argmax);
         if (in.f32 != null) {
-            split(x.rows(), x.size(), (from, to) -> ImageKernels.maxPool2d(in.f32.data, from, to, w, index, o.f32.data,
+            split(x.rows(), x.size(), (from, to) -> ImageKernels32.maxPool2d(in.f32.data, from, to, w, index, o.f32.data,
                     at.f32.data));
         } else {
-            ImageKernels.maxPool2d(in.f64.data, x.rows(), w, index, o.f64.data, at.f64.data);
+            ImageKernels64.maxPool2d(in.f64.data, 0, x.rows(), w, index, o.f64.data, at.f64.data);
         }
     }
 
@@ -379,40 +382,40 @@ public final class EjmlBackend implements Backend {
         EjmlMatrix at = own(argmax);
         EjmlMatrix o = own(out);
         if (g.f32 != null) {
-            split(out.rows(), out.size(), (from, to) -> ImageKernels.maxPool2dBackward(g.f32.data, at.f32.data, from,
+            split(out.rows(), out.size(), (from, to) -> ImageKernels32.maxPool2dBackward(g.f32.data, at.f32.data, from,
                     to, w, o.f32.data));
         } else {
-            ImageKernels.maxPool2dBackward(g.f64.data, at.f64.data, out.rows(), w, o.f64.data);
+            ImageKernels64.maxPool2dBackward(g.f64.data, at.f64.data, 0, out.rows(), w, o.f64.data);
         }
     }
 
     @Override
     public synchronized void avgPool2d(Matrix x, Window2d w, Matrix out) {
         Checks.images("avgPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
-        int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
+        int[] index = poolIndexes.computeIfAbsent(w, ImageIndex::poolIndex);
         int window = w.kernelHeight() * w.kernelWidth();
         EjmlMatrix in = own(x);
         EjmlMatrix o = own(out);
         if (in.f32 != null) {
-            split(x.rows(), x.size(), (from, to) -> ImageKernels.avgPool2d(in.f32.data, from, to, w.inputSize(), index,
+            split(x.rows(), x.size(), (from, to) -> ImageKernels32.avgPool2d(in.f32.data, from, to, w.inputSize(), index,
                     window, o.f32.data));
         } else {
-            ImageKernels.avgPool2d(in.f64.data, x.rows(), w.inputSize(), index, window, o.f64.data);
+            ImageKernels64.avgPool2d(in.f64.data, 0, x.rows(), w.inputSize(), index, window, o.f64.data);
         }
     }
 
     @Override
     public synchronized void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
         Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
-        int[] index = poolIndexes.computeIfAbsent(w, ImageKernels::poolIndex);
+        int[] index = poolIndexes.computeIfAbsent(w, ImageIndex::poolIndex);
         int window = w.kernelHeight() * w.kernelWidth();
         EjmlMatrix g = own(grad);
         EjmlMatrix o = own(out);
         if (g.f32 != null) {
-            split(out.rows(), out.size(), (from, to) -> ImageKernels.avgPool2dBackward(g.f32.data, from, to,
+            split(out.rows(), out.size(), (from, to) -> ImageKernels32.avgPool2dBackward(g.f32.data, from, to,
                     w.inputSize(), index, window, o.f32.data));
         } else {
-            ImageKernels.avgPool2dBackward(g.f64.data, out.rows(), w.inputSize(), index, window, o.f64.data);
+            ImageKernels64.avgPool2dBackward(g.f64.data, 0, out.rows(), w.inputSize(), index, window, o.f64.data);
         }
     }
 
@@ -430,9 +433,9 @@ public final class EjmlBackend implements Backend {
         Checks.columnSums(a, out);
         EjmlMatrix ea = own(a);
         if (ea.f64 != null) {
-            HostKernels.columnSums(ea.f64.data, a.rows(), a.cols(), own(out).f64.data);
+            HostKernels64.columnSums(ea.f64.data, a.rows(), a.cols(), own(out).f64.data);
         } else {
-            HostKernels.columnSums(ea.f32.data, a.rows(), a.cols(), own(out).f32.data);
+            HostKernels32.columnSums(ea.f32.data, a.rows(), a.cols(), own(out).f32.data);
         }
     }
 
@@ -443,9 +446,9 @@ public final class EjmlBackend implements Backend {
         Checks.sameShape("axpby", a, b, out);
         EjmlMatrix ea = own(a);
         if (ea.f64 != null) {
-            HostKernels.axpby(alpha, ea.f64.data, beta, own(b).f64.data, a.size(), own(out).f64.data);
+            HostKernels64.axpby(alpha, ea.f64.data, beta, own(b).f64.data, a.size(), own(out).f64.data);
         } else {
-            HostKernels.axpby(alpha, ea.f32.data, beta, own(b).f32.data, a.size(), own(out).f32.data);
+            HostKernels32.axpby(alpha, ea.f32.data, beta, own(b).f32.data, a.size(), own(out).f32.data);
         }
     }
 
@@ -479,9 +482,9 @@ public final class EjmlBackend implements Backend {
         Checks.activation(kind, x, out);
         EjmlMatrix ex = own(x);
         if (ex.f64 != null) {
-            HostKernels.activation(kind, ex.f64.data, x.size(), own(out).f64.data);
+            HostKernels64.activation(kind, ex.f64.data, x.size(), own(out).f64.data);
         } else {
-            HostKernels.activation(kind, ex.f32.data, x.size(), own(out).f32.data);
+            HostKernels32.activation(kind, ex.f32.data, x.size(), own(out).f32.data);
         }
     }
 
@@ -490,9 +493,9 @@ public final class EjmlBackend implements Backend {
         Checks.biasActivation(kind, z, bias, out);
         EjmlMatrix ez = own(z);
         if (ez.f64 != null) {
-            HostKernels.biasActivation(kind, ez.f64.data, own(bias).f64.data, z.rows(), z.cols(), own(out).f64.data);
+            HostKernels64.biasActivation(kind, ez.f64.data, own(bias).f64.data, z.rows(), z.cols(), own(out).f64.data);
         } else {
-            HostKernels.biasActivation(kind, ez.f32.data, own(bias).f32.data, z.rows(), z.cols(), own(out).f32.data);
+            HostKernels32.biasActivation(kind, ez.f32.data, own(bias).f32.data, z.rows(), z.cols(), own(out).f32.data);
         }
     }
 
@@ -501,9 +504,9 @@ public final class EjmlBackend implements Backend {
         Checks.sameShape("leakyRelu", x, out);
         EjmlMatrix ex = own(x);
         if (ex.f64 != null) {
-            HostKernels.leakyRelu(negativeSlope, ex.f64.data, x.size(), own(out).f64.data);
+            HostKernels64.leakyRelu(negativeSlope, ex.f64.data, x.size(), own(out).f64.data);
         } else {
-            HostKernels.leakyRelu(negativeSlope, ex.f32.data, x.size(), own(out).f32.data);
+            HostKernels32.leakyRelu(negativeSlope, ex.f32.data, x.size(), own(out).f32.data);
         }
     }
 
@@ -512,9 +515,9 @@ public final class EjmlBackend implements Backend {
         Checks.sameShape("leakyReluBackward", x, grad, out);
         EjmlMatrix ex = own(x);
         if (ex.f64 != null) {
-            HostKernels.leakyReluBackward(negativeSlope, ex.f64.data, own(grad).f64.data, x.size(), own(out).f64.data);
+            HostKernels64.leakyReluBackward(negativeSlope, ex.f64.data, own(grad).f64.data, x.size(), own(out).f64.data);
         } else {
-            HostKernels.leakyReluBackward(negativeSlope, ex.f32.data, own(grad).f32.data, x.size(), own(out).f32.data);
+            HostKernels32.leakyReluBackward(negativeSlope, ex.f32.data, own(grad).f32.data, x.size(), own(out).f32.data);
         }
     }
 
@@ -523,9 +526,9 @@ public final class EjmlBackend implements Backend {
         Checks.multiplyRowVector(a, row, out);
         EjmlMatrix ea = own(a);
         if (ea.f64 != null) {
-            HostKernels.multiplyRowVector(ea.f64.data, own(row).f64.data, a.rows(), a.cols(), own(out).f64.data);
+            HostKernels64.multiplyRowVector(ea.f64.data, own(row).f64.data, a.rows(), a.cols(), own(out).f64.data);
         } else {
-            HostKernels.multiplyRowVector(ea.f32.data, own(row).f32.data, a.rows(), a.cols(), own(out).f32.data);
+            HostKernels32.multiplyRowVector(ea.f32.data, own(row).f32.data, a.rows(), a.cols(), own(out).f32.data);
         }
     }
 
@@ -535,9 +538,9 @@ public final class EjmlBackend implements Backend {
         Checks.activationBackward(kind, x, y, grad, out);
         EjmlMatrix ey = own(y);
         if (ey.f64 != null) {
-            HostKernels.activationBackward(kind, ey.f64.data, own(grad).f64.data, y.size(), own(out).f64.data);
+            HostKernels64.activationBackward(kind, ey.f64.data, own(grad).f64.data, y.size(), own(out).f64.data);
         } else {
-            HostKernels.activationBackward(kind, ey.f32.data, own(grad).f32.data, y.size(), own(out).f32.data);
+            HostKernels32.activationBackward(kind, ey.f32.data, own(grad).f32.data, y.size(), own(out).f32.data);
         }
     }
 
@@ -550,10 +553,10 @@ public final class EjmlBackend implements Backend {
         EjmlMatrix em = own(m);
         EjmlMatrix ev = own(v);
         if (ep.f64 != null) {
-            HostKernels.adam(ep.f64.data, eg.f64.data, em.f64.data, ev.f64.data, param.size(), beta1, beta2,
+            HostKernels64.adam(ep.f64.data, eg.f64.data, em.f64.data, ev.f64.data, param.size(), beta1, beta2,
                     stepSize, vScale, epsilon);
         } else {
-            HostKernels.adam(ep.f32.data, eg.f32.data, em.f32.data, ev.f32.data, param.size(), beta1, beta2,
+            HostKernels32.adam(ep.f32.data, eg.f32.data, em.f32.data, ev.f32.data, param.size(), beta1, beta2,
                     stepSize, vScale, epsilon);
         }
     }
@@ -564,10 +567,10 @@ public final class EjmlBackend implements Backend {
         Checks.sameShape("momentumUpdate", param, grad, velocity);
         EjmlMatrix ep = own(param);
         if (ep.f64 != null) {
-            HostKernels.momentum(ep.f64.data, own(grad).f64.data, own(velocity).f64.data, param.size(), momentum,
+            HostKernels64.momentum(ep.f64.data, own(grad).f64.data, own(velocity).f64.data, param.size(), momentum,
                     learningRate, nesterov);
         } else {
-            HostKernels.momentum(ep.f32.data, own(grad).f32.data, own(velocity).f32.data, param.size(), momentum,
+            HostKernels32.momentum(ep.f32.data, own(grad).f32.data, own(velocity).f32.data, param.size(), momentum,
                     learningRate, nesterov);
         }
     }
@@ -580,9 +583,9 @@ public final class EjmlBackend implements Backend {
         EjmlMatrix ex = own(x);
         EjmlMatrix eo = own(out);
         if (ex.f64 != null) {
-            HostKernels.softmaxRows(ex.f64.data, x.rows(), x.cols(), eo.f64.data);
+            HostKernels64.softmaxRows(ex.f64.data, x.rows(), x.cols(), eo.f64.data);
         } else {
-            HostKernels.softmaxRows(ex.f32.data, x.rows(), x.cols(), eo.f32.data);
+            HostKernels32.softmaxRows(ex.f32.data, x.rows(), x.cols(), eo.f32.data);
         }
     }
 
@@ -595,9 +598,9 @@ public final class EjmlBackend implements Backend {
         int rows = logits.rows();
         int cols = logits.cols();
         if (o.f64 != null) {
-            return HostKernels.softmaxCrossEntropy(o.f64.data, y.f64.data, rows, cols, g.f64.data);
+            return HostKernels64.softmaxCrossEntropy(o.f64.data, y.f64.data, rows, cols, g.f64.data);
         }
-        return HostKernels.softmaxCrossEntropy(o.f32.data, y.f32.data, rows, cols, g.f32.data);
+        return HostKernels32.softmaxCrossEntropy(o.f32.data, y.f32.data, rows, cols, g.f32.data);
     }
 
     @Override
@@ -611,13 +614,13 @@ public final class EjmlBackend implements Backend {
             double[] in = ex.f64.data;
             double[] o = eo.f64.data;
             for (int i = 0; i < rows; i++) {
-                o[i] = HostKernels.logSumExp(in, i * cols, cols);
+                o[i] = HostKernels64.logSumExp(in, i * cols, cols);
             }
         } else {
             float[] in = ex.f32.data;
             float[] o = eo.f32.data;
             for (int i = 0; i < rows; i++) {
-                o[i] = (float) HostKernels.logSumExp(in, i * cols, cols);
+                o[i] = (float) HostKernels32.logSumExp(in, i * cols, cols);
             }
         }
     }
