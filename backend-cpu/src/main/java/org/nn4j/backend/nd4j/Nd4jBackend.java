@@ -188,11 +188,7 @@ abstract class Nd4jBackend implements Backend {
     public synchronized double sum(Matrix a) {
         double[] values = host.doubles(0, a.size());
         get(own(a), values);
-        double sum = 0;
-        for (int i = 0; i < a.size(); i++) {
-            sum += values[i];
-        }
-        return sum;
+        return HostKernels64.sum(values, a.size());
     }
 
     @Override
@@ -202,11 +198,7 @@ abstract class Nd4jBackend implements Backend {
         double[] y = host.doubles(1, a.size());
         get(own(a), x);
         get(own(b), y);
-        double sum = 0;
-        for (int i = 0; i < a.size(); i++) {
-            sum += x[i] * y[i];
-        }
-        return sum;
+        return HostKernels64.dot(x, y, a.size());
     }
 
     // ---- helpers ----

@@ -10,9 +10,6 @@ import org.nn4j.api.Matrix;
 import org.nn4j.api.Operation;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.ImageIndex;
-import org.nn4j.backend.host.ImageKernels32;
-import org.nn4j.backend.host.ImageKernels64;
-import org.nn4j.backend.host.WorkerPool;
 
 /**
  * {@code nd4j-cpu}: the Backend SPI on nd4j-native's host memory, without ND4J's op machinery where a
@@ -27,8 +24,8 @@ final class Nd4jHostBackend extends Nd4jBackend {
     /** The index tables of the windows this backend has seen, for im2col and pooling. */
     private final Map<Window2d, int[]> patchIndexes = new HashMap<>();
     private final Map<Window2d, int[]> poolIndexes = new HashMap<>();
-    /** Image operations on fewer values run on the calling thread: a split costs tens of microseconds. */
-    private static final long SPLIT_IMAGE_VALUES = 1 << 16;
+    /** Each dtype's im2col, col2im and block transpose, by {@link DType#ordinal()}. */
+    private final HostImages[] images = new HostImages[DType.values().length];
 
     /**
      * Loads ND4J; {@code threads} parts for {@link HostMemoryOps}, each calling BLAS on one thread (ND4J's
@@ -51,6 +48,8 @@ final class Nd4jHostBackend extends Nd4jBackend {
             throw new IllegalArgumentException("loops on the Vector API need --add-modules jdk.incubator.vector");
         }
         this.hostOps = new HostMemoryOps(host, threads, vectorLoops);
+        images[DType.FLOAT32.ordinal()] = new HostImages32(host, hostOps.pool());
+        images[DType.FLOAT64.ordinal()] = new HostImages64(host, hostOps.pool());
     }
 
     @Override
@@ -140,54 +139,26 @@ final class Nd4jHostBackend extends Nd4jBackend {
         hostOps.momentum(own(param), own(grad), own(velocity), momentum, learningRate, nesterov);
     }
 
-    // ---- images: ImageKernels' loops on host copies kept between calls, along index tables kept per window ----
+    // ---- images: nn4j-backend-host's loops on host copies, along index tables kept per window ----
 
     @Override
     public synchronized void im2col(Matrix x, Window2d w, Matrix out) {
         Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
         int[] index = patchIndexes.computeIfAbsent(w, ImageIndex::patchIndex);
-        if (x.dtype() == DType.FLOAT32) {
-            float[] cols = host.floats(2, out.size());
-            float[] in = floatsOf(x, 1);
-            split(x.rows(), out.size(), (from, to) -> ImageKernels32.gather(in, from, to, w.inputSize(), index, cols));
-            putFloats(own(out), cols);
-        } else {
-            double[] cols = host.doubles(2, out.size());
-            ImageKernels64.gather(doublesOf(x, 1), 0, x.rows(), w.inputSize(), index, cols);
-            putDoubles(own(out), cols);
-        }
+        images[x.dtype().ordinal()].im2col(own(x), w, index, own(out));
     }
 
     @Override
     public synchronized void col2im(Matrix cols, Window2d w, Matrix out) {
         Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
         int[] index = patchIndexes.computeIfAbsent(w, ImageIndex::patchIndex);
-        if (cols.dtype() == DType.FLOAT32) {
-            float[] image = host.floats(2, out.size());
-            float[] in = floatsOf(cols, 1);
-            split(out.rows(), cols.size(), (from, to) -> ImageKernels32.scatterAdd(in, from, to, w.inputSize(), index,
-                    image));
-            putFloats(own(out), image);
-        } else {
-            double[] image = host.doubles(2, out.size());
-            ImageKernels64.scatterAdd(doublesOf(cols, 1), 0, out.rows(), w.inputSize(), index, image);
-            putDoubles(own(out), image);
-        }
+        images[cols.dtype().ordinal()].col2im(own(cols), w, index, own(out));
     }
 
     @Override
     public synchronized void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
         Checks.transposeBlocks(a, blocks, rows, cols, out);
-        if (a.dtype() == DType.FLOAT32) {
-            float[] values = host.floats(2, out.size());
-            float[] in = floatsOf(a, 1);
-            split(blocks, out.size(), (from, to) -> ImageKernels32.transposeBlocks(in, from, to, rows, cols, values));
-            putFloats(own(out), values);
-        } else {
-            double[] values = host.doubles(2, out.size());
-            ImageKernels64.transposeBlocks(doublesOf(a, 1), 0, blocks, rows, cols, values);
-            putDoubles(own(out), values);
-        }
+        images[a.dtype().ordinal()].transposeBlocks(own(a), blocks, rows, cols, own(out));
     }
 
     @Override
@@ -234,29 +205,6 @@ final class Nd4jHostBackend extends Nd4jBackend {
         Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
         hostOps.pooling().run(HostPooling.Op.AVG_BACKWARD, w, poolIndexes.computeIfAbsent(w,
                 ImageIndex::poolIndex), own(grad), null, own(out), null);
-    }
-
-    /** Runs {@code range} over {@code n} examples, split across the threads when they touch many values. */
-    private void split(int n, long values, WorkerPool.Range range) {
-        if (values < SPLIT_IMAGE_VALUES) {
-            range.run(0, n);
-        } else {
-            hostOps.pool().split(n, range);
-        }
-    }
-
-    /** A float32 matrix's values in host array {@code slot} (1 to 3; 0 is the transfers'). */
-    private float[] floatsOf(Matrix m, int slot) {
-        float[] values = host.floats(slot, m.size());
-        getFloats(own(m), values);
-        return values;
-    }
-
-    /** A float64 matrix's values in host array {@code slot}. */
-    private double[] doublesOf(Matrix m, int slot) {
-        double[] values = host.doubles(slot, m.size());
-        getDoubles(own(m), values);
-        return values;
     }
 
     // The transfers: one bulk copy of host memory each.
