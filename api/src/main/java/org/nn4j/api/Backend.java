@@ -1,5 +1,7 @@
 package org.nn4j.api;
 
+import java.util.Set;
+
 /**
  * The matrix operations a network needs, on {@link Matrix matrices} this backend owns, in float32
  * and float64.
@@ -23,8 +25,32 @@ package org.nn4j.api;
  */
 public interface Backend {
 
+    /**
+     * Optimizer state ({@link #adamUpdate}'s moments, {@link #momentumUpdate}'s velocity) no larger in
+     * magnitude than this, in float32, is set to zero by every update. A parameter whose gradient
+     * stays zero (a dead unit, an input pixel that is always 0) has state decaying towards zero; IEEE
+     * arithmetic takes it into subnormal numbers, where it stays (0.9 times the smallest subnormal
+     * rounds back to it), and arithmetic on subnormals costs Intel cores a microcode assist each:
+     * measured, Adam on such state was 11x slower. This floor is far above the subnormals, so that no
+     * product of the update (step size times a moment, say) is one either, and far below anything
+     * that moves a parameter.
+     */
+    float STATE_FLOOR_FLOAT32 = 0x1p-100f;
+    /** {@link #STATE_FLOOR_FLOAT32} in float64. */
+    double STATE_FLOOR_FLOAT64 = 0x1p-960;
+
     /** The provider name this backend was created under, for example {@code ejml}. */
     String name();
+
+    /**
+     * The operations this backend computes where it keeps its matrices (for a GPU backend, on the
+     * device). Each other operation copies its operands to the JVM's heap, computes there and copies
+     * its results back: a round trip on every call, which a backend reports by leaving it out here
+     * rather than taking it silently. A backend whose matrices live in host memory computes them all
+     * there. The same set on every call; {@code nn backends --json} lists it for each provider and the
+     * conformance kit prints it.
+     */
+    Set<Operation> nativeOperations();
 
     // ---- creation and data transfer ----
 
@@ -160,9 +186,9 @@ public interface Backend {
      *
      * With {@code stepSize = lr / (1 - beta1^t)} and {@code vScale = 1 / sqrt(1 - beta2^t)} at step
      * {@code t} this is Adam with bias correction, as PyTorch computes it. {@code flush} sets to zero a
-     * value no larger in magnitude than {@link HostKernels#STATE_FLOOR_FLOAT32} (float32) or {@link
-     * HostKernels#STATE_FLOOR_FLOAT64} (float64), as {@link HostKernels#flushState(float)} does: state
-     * under zero gradients would otherwise decay into subnormal numbers, slow on most CPUs.
+     * value no larger in magnitude than {@link #STATE_FLOOR_FLOAT32} (float32) or {@link
+     * #STATE_FLOOR_FLOAT64} (float64), and keeps any other (NaN included): state under zero gradients
+     * would otherwise decay into subnormal numbers, slow on most CPUs.
      */
     void adamUpdate(Matrix param, Matrix grad, Matrix m, Matrix v, double beta1, double beta2, double stepSize,
             double vScale, double epsilon);
@@ -171,35 +197,10 @@ public interface Backend {
      * One step of SGD with momentum, element by element, for a parameter and its velocity (all one
      * shape; {@code grad} is only read): {@code velocity = flush(momentum velocity + grad)}, with
      * {@code flush} as {@link #adamUpdate}'s, then {@code param -= learningRate d} with {@code d = grad +
-     * momentum velocity} (Nesterov) or {@code d = velocity}. The default computes it on the host, through
-     * copies of the three matrices.
+     * momentum velocity} (Nesterov) or {@code d = velocity}.
      */
-    default void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
-            boolean nesterov) {
-        Checks.sameShape("momentumUpdate", param, grad, velocity);
-        int n = param.size();
-        if (param.dtype() == DType.FLOAT64) {
-            double[] p = new double[n];
-            double[] g = new double[n];
-            double[] b = new double[n];
-            copyOut(param, p);
-            copyOut(grad, g);
-            copyOut(velocity, b);
-            HostKernels.momentum(p, g, b, n, momentum, learningRate, nesterov);
-            copyIn(p, param);
-            copyIn(b, velocity);
-        } else {
-            float[] p = new float[n];
-            float[] g = new float[n];
-            float[] b = new float[n];
-            copyOut(param, p);
-            copyOut(grad, g);
-            copyOut(velocity, b);
-            HostKernels.momentum(p, g, b, n, momentum, learningRate, nesterov);
-            copyIn(p, param);
-            copyIn(b, velocity);
-        }
-    }
+    void momentumUpdate(Matrix param, Matrix grad, Matrix velocity, double momentum, double learningRate,
+            boolean nesterov);
 
     // ---- row-wise ----
 
@@ -228,24 +229,14 @@ public interface Backend {
      * strideHeight - paddingHeight + i}, column {@code ox * strideWidth - paddingWidth + j}, or 0 in the
      * padding. {@code x} is {@code n x w.inputSize()}, {@code out} is {@code n * P x w.patchSize()}.
      */
-    default void im2col(Matrix x, Window2d w, Matrix out) {
-        Checks.images("im2col", x, w.inputSize(), out, x.rows() * w.positions(), w.patchSize());
-        double[] cols = new double[out.size()];
-        ImageKernels.im2col(toArray(x), x.rows(), w, cols);
-        copyIn(cols, out);
-    }
+    void im2col(Matrix x, Window2d w, Matrix out);
 
     /**
      * The adjoint of {@link #im2col}: each image value is the sum of the entries of {@code cols} that
      * im2col would copy from it. {@code cols} is {@code n * P x w.patchSize()}, {@code out} is {@code n
      * x w.inputSize()} and overwritten.
      */
-    default void col2im(Matrix cols, Window2d w, Matrix out) {
-        Checks.images("col2im", out, w.inputSize(), cols, out.rows() * w.positions(), w.patchSize());
-        double[] image = new double[out.size()];
-        ImageKernels.col2im(toArray(cols), out.rows(), w, image);
-        copyIn(image, out);
-    }
+    void col2im(Matrix cols, Window2d w, Matrix out);
 
     /**
      * {@code a}'s values read as {@code blocks} row-major {@code rows x cols} matrices back to back;
@@ -253,12 +244,7 @@ public interface Backend {
      * {@code a} and {@code out} may have any shapes of {@code blocks * rows * cols} elements, and must
      * not be the same matrix.
      */
-    default void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
-        Checks.transposeBlocks(a, blocks, rows, cols, out);
-        double[] values = new double[out.size()];
-        ImageKernels.transposeBlocks(toArray(a), blocks, rows, cols, values);
-        copyIn(values, out);
-    }
+    void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out);
 
     /**
      * A 2-D convolution, {@code torch.nn.Conv2d}'s forward pass: {@code out[e][o][p] = bias[o] + sum over q of
@@ -266,12 +252,10 @@ public interface Backend {
      * {@code P = w.positions()}. {@code x} is {@code n x w.inputSize()}, {@code weight} is {@code outChannels x
      * w.patchSize()} (PyTorch's {@code [out, in, kh, kw]} weight, row-major), {@code bias} is {@code 1 x
      * outChannels} or null for none, and {@code out}, overwritten, is {@code n x (outChannels * P)} in (channel,
-     * row, column) order. The default composes im2col, one product and {@link #transposeBlocks} on work
-     * matrices made for the call ({@link ConvolutionByProducts}).
+     * row, column) order. A backend without a convolution of its own can compose it of im2col, one product and
+     * {@link #transposeBlocks}, as nn4j-backend-host's {@code ConvolutionByProducts} does.
      */
-    default void conv2d(Matrix x, Window2d w, Matrix weight, Matrix bias, Matrix out) {
-        new ConvolutionByProducts(this).forward(x, w, weight, bias, out);
-    }
+    void conv2d(Matrix x, Window2d w, Matrix weight, Matrix bias, Matrix out);
 
     /**
      * The gradients of {@link #conv2d} at input {@code x}, given {@code grad}, its output's gradient ({@code n x
@@ -280,58 +264,32 @@ public interface Backend {
      * outChannels}, or null to skip); {@code inputGrad}, {@link #col2im} of the patches' gradients {@code
      * grad[e][.][p] * weight} ({@code n x w.inputSize()}, or null to skip). All three are overwritten.
      */
-    default void conv2dBackward(Matrix grad, Matrix x, Window2d w, Matrix weight, Matrix weightGrad, Matrix biasGrad,
-            Matrix inputGrad) {
-        new ConvolutionByProducts(this).backward(grad, x, w, weight, weightGrad, biasGrad, inputGrad);
-    }
+    void conv2dBackward(Matrix grad, Matrix x, Window2d w, Matrix weight, Matrix weightGrad, Matrix biasGrad,
+            Matrix inputGrad);
 
     /**
      * Max pooling of each channel: {@code out[e][c][oy][ox]} is the largest value of window {@code (oy,
-     * ox)} (padding counts as minus infinity), and {@code argmax} the same element's index within the
-     * example's row (the first of equal maxima). {@code x} is {@code n x w.inputSize()}; {@code out} and
-     * {@code argmax} are {@code n x w.pooledSize()}.
+     * ox)} (padding counts as minus infinity; a NaN in the window gives NaN), and {@code argmax} the same
+     * element's index within the example's row (the first of equal maxima, the last NaN). {@code x} is
+     * {@code n x w.inputSize()}; {@code out} and {@code argmax} are {@code n x w.pooledSize()}.
      */
-    default void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax) {
-        Checks.images("maxPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
-        Checks.sameShape("maxPool2d", out, argmax);
-        double[] pooled = new double[out.size()];
-        double[] where = new double[out.size()];
-        ImageKernels.maxPool2d(toArray(x), x.rows(), w, pooled, where);
-        copyIn(pooled, out);
-        copyIn(where, argmax);
-    }
+    void maxPool2d(Matrix x, Window2d w, Matrix out, Matrix argmax);
 
     /**
      * The input gradient of {@link #maxPool2d}: each of {@code grad}'s values added at its window's
      * maximum, which {@code argmax} holds. {@code out} is {@code n x w.inputSize()} and overwritten.
      */
-    default void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out) {
-        Checks.images("maxPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
-        Checks.sameShape("maxPool2dBackward", grad, argmax);
-        double[] image = new double[out.size()];
-        ImageKernels.maxPool2dBackward(toArray(grad), toArray(argmax), out.rows(), w, image);
-        copyIn(image, out);
-    }
+    void maxPool2dBackward(Matrix grad, Matrix argmax, Window2d w, Matrix out);
 
     /**
      * Average pooling of each channel, padding counted as zeros in the {@code kernelHeight *
      * kernelWidth} divisor (PyTorch's {@code count_include_pad}). {@code x} is {@code n x
      * w.inputSize()}, {@code out} is {@code n x w.pooledSize()}.
      */
-    default void avgPool2d(Matrix x, Window2d w, Matrix out) {
-        Checks.images("avgPool2d", x, w.inputSize(), out, x.rows(), w.pooledSize());
-        double[] pooled = new double[out.size()];
-        ImageKernels.avgPool2d(toArray(x), x.rows(), w, pooled);
-        copyIn(pooled, out);
-    }
+    void avgPool2d(Matrix x, Window2d w, Matrix out);
 
     /** The input gradient of {@link #avgPool2d}; {@code out} is {@code n x w.inputSize()} and overwritten. */
-    default void avgPool2dBackward(Matrix grad, Window2d w, Matrix out) {
-        Checks.images("avgPool2dBackward", out, w.inputSize(), grad, out.rows(), w.pooledSize());
-        double[] image = new double[out.size()];
-        ImageKernels.avgPool2dBackward(toArray(grad), out.rows(), w, image);
-        copyIn(image, out);
-    }
+    void avgPool2dBackward(Matrix grad, Window2d w, Matrix out);
 
     // ---- reductions ----
 

@@ -1,5 +1,7 @@
 package org.nn4j.api;
 
+import java.util.Set;
+
 /**
  * Makes one kind of {@link Backend}. Implementations are found with {@link java.util.ServiceLoader}
  * through {@code META-INF/services/org.nn4j.api.BackendProvider}, so they need a public no-argument
@@ -19,6 +21,15 @@ public interface BackendProvider {
 
     /** Preference among available backends when the user names none: higher wins. */
     int priority();
+
+    /**
+     * The {@link Backend#nativeOperations()} of the backends {@link #create()} makes, known without
+     * making one (which may load native code), for listings such as {@code nn backends --json}. Empty
+     * when the provider does not say.
+     */
+    default Set<Operation> nativeOperations() {
+        return Set.of();
+    }
 
     /**
      * A new backend.

@@ -92,13 +92,13 @@ final class ModelState implements Serializable {
     }
 
     private void writeObject(ObjectOutputStream out) throws IOException {
-        RawArrays.writeDoubles(out, values64);
-        RawArrays.writeFloats(out, values32);
+        RawArrays64.writeDoubles(out, values64);
+        RawArrays32.writeFloats(out, values32);
     }
 
     private void readObject(ObjectInputStream in) throws IOException {
-        values64 = RawArrays.readDoubles(in);
-        values32 = RawArrays.readFloats(in);
+        values64 = RawArrays64.readDoubles(in);
+        values32 = RawArrays32.readFloats(in);
     }
 
     long bytes() {

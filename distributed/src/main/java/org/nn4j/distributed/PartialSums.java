@@ -84,14 +84,14 @@ final class PartialSums implements Serializable {
 
     private void writeObject(ObjectOutputStream out) throws IOException {
         out.defaultWriteObject();
-        RawArrays.writeDoubles(out, sums64);
-        RawArrays.writeFloats(out, sums32);
+        RawArrays64.writeDoubles(out, sums64);
+        RawArrays32.writeFloats(out, sums32);
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
-        sums64 = RawArrays.readDoubles(in);
-        sums32 = RawArrays.readFloats(in);
+        sums64 = RawArrays64.readDoubles(in);
+        sums32 = RawArrays32.readFloats(in);
     }
 
     /** Adds {@code other} into this one and returns the sum (either of them). */

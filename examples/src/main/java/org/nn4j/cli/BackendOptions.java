@@ -3,7 +3,7 @@ package org.nn4j.cli;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import org.nn4j.api.DType;
-import org.nn4j.api.Threads;
+import org.nn4j.backend.host.Threads;
 import org.nn4j.inject.Nn4jModule;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -3,8 +3,8 @@ package org.nn4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
-import org.nn4j.api.TimingBackend;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.nn.Model;
@@ -143,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
             result.put("batch_size", batchSize);
             result.put("optimizer", model.optimizer);
             result.put("network", network);
-            result.put("threads", org.nn4j.api.Threads.select(backendOptions.threads, "--threads").orElse(-1));
+            result.put("threads", org.nn4j.backend.host.Threads.select(backendOptions.threads, "--threads").orElse(-1));
             out.println(result.toString());
         }
         return 0;

@@ -89,6 +89,12 @@ class CliTest {
             assertFalse(backend.get("description").asText().isBlank());
             if (backend.get("name").asText().equals("ejml")) {
                 assertTrue(backend.get("available").asBoolean());
+                assertEquals(org.nn4j.api.Operation.values().length, backend.get("native_operations").size());
+                assertEquals(0, backend.get("host_operations").size());
+            }
+            if (backend.get("name").asText().equals("nd4j-cuda")) {
+                assertEquals("[\"softmaxCrossEntropy\",\"sum\",\"dot\"]", backend.get("host_operations").toString());
+                assertTrue(backend.get("native_operations").toString().contains("\"conv2d\""));
             }
         }
         assertEquals(List.of("nd4j-cuda", "nd4j-cpu", "ejml"), names);

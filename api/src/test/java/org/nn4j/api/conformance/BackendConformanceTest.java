@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 import java.util.stream.Stream;
@@ -21,8 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
-import org.nn4j.api.ImageKernels;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.Operation;
 import org.nn4j.api.Window2d;
 
 /**
@@ -51,6 +52,26 @@ public abstract class BackendConformanceTest {
     @BeforeEach
     void setUpBackend() {
         backend = createBackend();
+    }
+
+    // ---- what the backend reports ----
+
+    /**
+     * Prints which operations the backend computes where it keeps its matrices and which take a round
+     * trip through the host, so that a backend's kit run says so; the set must not change between calls.
+     */
+    @Test
+    void reportsWhichOperationsItRunsNatively() {
+        Set<Operation> natives = backend.nativeOperations();
+        assertEquals(natives, backend.nativeOperations(), "nativeOperations() changed between calls");
+        List<String> nativeNames = new ArrayList<>();
+        List<String> hostNames = new ArrayList<>();
+        for (Operation operation : Operation.values()) {
+            (natives.contains(operation) ? nativeNames : hostNames).add(operation.method());
+        }
+        System.out.println(backend.name() + ": " + nativeNames.size() + " of " + Operation.values().length
+                + " operations native: " + String.join(", ", nativeNames) + "; round trips through the host: "
+                + (hostNames.isEmpty() ? "none" : String.join(", ", hostNames)));
     }
 
     // ---- arguments ----
@@ -662,7 +683,7 @@ public abstract class BackendConformanceTest {
         backend.fill(cols, Double.NaN);
         backend.im2col(x.matrix, w, cols);
         double[] expectedCols = new double[cols.size()];
-        ImageKernels.im2col(x.values, n, w, expectedCols);
+        ReferenceImages.im2col(x.values, n, w, expectedCols);
         Tolerance.assertClose("im2col", dtype, w.patchSize(), expectedCols, backend.toArray(cols));
 
         Operand c = random(dtype, n * w.positions(), w.patchSize(), 62);
@@ -670,7 +691,7 @@ public abstract class BackendConformanceTest {
         backend.fill(image, Double.NaN);
         backend.col2im(c.matrix, w, image);
         double[] expectedImage = new double[image.size()];
-        ImageKernels.col2im(c.values, n, w, expectedImage);
+        ReferenceImages.col2im(c.values, n, w, expectedImage);
         Tolerance.assertClose("col2im", dtype, w.inputSize(), expectedImage, backend.toArray(image));
         // <im2col(x), c> = <x, col2im(c)>: col2im is im2col's transpose.
         Tolerance.assertClose("adjoint", dtype, 1, new double[] {ReferenceOps.dot(expectedCols, c.values)},
@@ -712,7 +733,7 @@ public abstract class BackendConformanceTest {
         backend.fill(out, Double.NaN);
         backend.conv2d(x.matrix, w, weight.matrix, withBias ? bias.matrix : null, out);
         double[] cols = new double[n * positions * patch];
-        ImageKernels.im2col(x.values, n, w, cols);
+        ReferenceImages.im2col(x.values, n, w, cols);
         double[] expected = new double[out.size()];
         for (int e = 0; e < n; e++) {
             for (int o = 0; o < outChannels; o++) {
@@ -761,7 +782,7 @@ public abstract class BackendConformanceTest {
         }
         if (inputGradient) {
             double[] expectedInputGrad = new double[n * w.inputSize()];
-            ImageKernels.col2im(colGrads, n, w, expectedInputGrad);
+            ReferenceImages.col2im(colGrads, n, w, expectedInputGrad);
             Tolerance.assertClose(what + ": input gradient", dtype, w.inputSize(), expectedInputGrad,
                     backend.toArray(inputGrad));
         }
@@ -783,7 +804,7 @@ public abstract class BackendConformanceTest {
             backend.maxPool2d(backend.fromArray(dtype, n, w.inputSize(), values), w, out, argmax);
             double[] expected = new double[out.size()];
             double[] expectedArgmax = new double[out.size()];
-            ImageKernels.maxPool2d(values, n, w, expected, expectedArgmax);
+            ReferenceImages.maxPool2d(values, n, w, expected, expectedArgmax);
             assertArrayEquals(expected, backend.toArray(out), "maxima of " + w);
             assertArrayEquals(expectedArgmax, backend.toArray(argmax), "argmax of " + w);
         }
@@ -799,7 +820,7 @@ public abstract class BackendConformanceTest {
         backend.maxPool2d(x.matrix, w, out, argmax);
         double[] expected = new double[out.size()];
         double[] expectedArgmax = new double[out.size()];
-        ImageKernels.maxPool2d(x.values, n, w, expected, expectedArgmax);
+        ReferenceImages.maxPool2d(x.values, n, w, expected, expectedArgmax);
         Tolerance.assertClose("maxPool2d", dtype, w.pooledSize(), expected, backend.toArray(out));
         assertArrayEquals(expectedArgmax, backend.toArray(argmax), "maxPool2d's argmax");
 
@@ -808,15 +829,15 @@ public abstract class BackendConformanceTest {
         backend.fill(inputGrad, Double.NaN);
         backend.maxPool2dBackward(grad.matrix, argmax, w, inputGrad);
         double[] expectedGrad = new double[inputGrad.size()];
-        ImageKernels.maxPool2dBackward(grad.values, expectedArgmax, n, w, expectedGrad);
+        ReferenceImages.maxPool2dBackward(grad.values, expectedArgmax, n, w, expectedGrad);
         Tolerance.assertClose("maxPool2dBackward", dtype, w.inputSize(), expectedGrad, backend.toArray(inputGrad));
 
         backend.avgPool2d(x.matrix, w, out);
-        ImageKernels.avgPool2d(x.values, n, w, expected);
+        ReferenceImages.avgPool2d(x.values, n, w, expected);
         Tolerance.assertClose("avgPool2d", dtype, w.pooledSize(), expected, backend.toArray(out));
         backend.fill(inputGrad, Double.NaN);
         backend.avgPool2dBackward(grad.matrix, w, inputGrad);
-        ImageKernels.avgPool2dBackward(grad.values, n, w, expectedGrad);
+        ReferenceImages.avgPool2dBackward(grad.values, n, w, expectedGrad);
         Tolerance.assertClose("avgPool2dBackward", dtype, w.inputSize(), expectedGrad, backend.toArray(inputGrad));
     }
 

@@ -1,17 +1,8 @@
 package org.nn4j.backend.nd4j;
 
-import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas.CblasTrans;
-
-import java.util.Arrays;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.openblas.global.openblas;
 import org.nn4j.api.DType;
-import org.nn4j.api.ImageKernels;
 import org.nn4j.api.Window2d;
-import org.nn4j.api.WorkerPool;
+import org.nn4j.backend.host.WorkerPool;
 
 /**
  * {@code conv2d} and its gradients on nd4j-native's host memory, one example at a time: the example's
@@ -28,26 +19,28 @@ final class HostConvolution implements WorkerPool.Task {
     private static final long SPLIT_MULTIPLY_ADDS = 1L << 20;
 
     private final WorkerPool pool;
-    private final Part[] parts;
+    /** Each part's buffers and products, by dtype ({@link DType#ordinal()}) and part. */
+    private final ConvolutionPart[][] parts;
 
     // The call's arguments, set before its parts run.
-    private boolean backward;
-    private Window2d w;
-    private int[] index;
-    private int outChannels;
-    private Nd4jMatrix x;
-    private Nd4jMatrix weight;
-    private Nd4jMatrix bias;
-    private Nd4jMatrix out;
-    private Nd4jMatrix weightGrad;
-    private Nd4jMatrix biasGrad;
-    private Nd4jMatrix inputGrad;
+    boolean backward;
+    Window2d w;
+    int[] index;
+    int outChannels;
+    Nd4jMatrix x;
+    Nd4jMatrix weight;
+    Nd4jMatrix bias;
+    Nd4jMatrix out;
+    Nd4jMatrix weightGrad;
+    Nd4jMatrix biasGrad;
+    Nd4jMatrix inputGrad;
 
     HostConvolution(WorkerPool pool) {
         this.pool = pool;
-        this.parts = new Part[pool.parts()];
-        for (int i = 0; i < parts.length; i++) {
-            parts[i] = new Part();
+        this.parts = new ConvolutionPart[DType.values().length][pool.parts()];
+        for (int i = 0; i < pool.parts(); i++) {
+            parts[DType.FLOAT32.ordinal()][i] = new ConvolutionPart32();
+            parts[DType.FLOAT64.ordinal()][i] = new ConvolutionPart64();
         }
     }
 
@@ -69,23 +62,8 @@ final class HostConvolution implements WorkerPool.Task {
         this.inputGrad = inputGrad;
         int used = runParts();
         // Part 0 wrote the sums into the gradients; the others' sums are added to them.
-        boolean doubles = x.dtype() == DType.FLOAT64;
-        int weights = weightGrad.size();
         for (int part = 1; part < used; part++) {
-            Part p = parts[part];
-            if (doubles) {
-                openblas.cblas_daxpy(weights, 1, p.weightSum64.position(0), 1, weightGrad.doubleView(0).position(0), 1);
-                if (biasGrad != null) {
-                    openblas.cblas_daxpy(outChannels, 1, p.biasSum64.position(0), 1,
-                            biasGrad.doubleView(0).position(0), 1);
-                }
-            } else {
-                openblas.cblas_saxpy(weights, 1, p.weightSum32.position(0), 1, weightGrad.floatView(0).position(0), 1);
-                if (biasGrad != null) {
-                    openblas.cblas_saxpy(outChannels, 1, p.biasSum32.position(0), 1,
-                            biasGrad.floatView(0).position(0), 1);
-                }
-            }
+            parts[x.dtype().ordinal()][part].addSums(this);
         }
     }
 
@@ -108,9 +86,8 @@ final class HostConvolution implements WorkerPool.Task {
         long multiplyAdds = (long) n * outChannels * w.positions() * w.patchSize();
         int used = multiplyAdds >= SPLIT_MULTIPLY_ADDS && n >= pool.parts() ? pool.parts() : 1;
         // Buffers and pointers are made here, on one thread; the parts only move their own pointers.
-        boolean doubles = x.dtype() == DType.FLOAT64;
         for (int part = 0; part < used; part++) {
-            parts[part].fit(doubles, w, outChannels);
+            parts[x.dtype().ordinal()][part].fit(w, outChannels);
             Nd4jMatrix.prepare(weight, 3 * part);
             Nd4jMatrix.prepare(bias, 3 * part);
             Nd4jMatrix.prepare(out, 3 * part);
@@ -130,161 +107,7 @@ final class HostConvolution implements WorkerPool.Task {
     @Override
     public void run(int part, int parts) {
         int n = x.rows();
-        int from = WorkerPool.from(part, parts, n);
-        int to = WorkerPool.from(part + 1, parts, n);
-        if (x.dtype() == DType.FLOAT64) {
-            run64(this.parts[part], part, from, to);
-        } else {
-            run32(this.parts[part], part, from, to);
-        }
-    }
-
-    private void run32(Part p, int part, int from, int to) {
-        int positions = w.positions();
-        int patch = w.patchSize();
-        int in = w.inputSize();
-        int block = outChannels * positions;
-        int view = 3 * part;
-        FloatPointer kernel = weight.floatView(view).position(0);
-        FloatPointer blocks = out.floatView(view);
-        FloatPointer weightSum = part == 0 && weightGrad != null ? weightGrad.floatView(view).position(0)
-                : p.weightSum32.position(0);
-        FloatPointer biasSum = part == 0 && biasGrad != null ? biasGrad.floatView(view).position(0)
-                : p.biasSum32.position(0);
-        for (int e = from; e < to; e++) {
-            x.floats().get(e * in, p.image32, 0, in);
-            ImageKernels.gather(p.image32, 0, 1, in, index, p.cols32);
-            p.patches32.position(0).put(p.cols32, 0, positions * patch);
-            blocks.position((long) e * block);
-            if (!backward) {
-                // out_e [C_out x P] = W [C_out x patch] * patches_e^T, then + bias[o] along each row.
-                openblas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, outChannels, positions, patch, 1,
-                        kernel, patch, p.patches32, patch, 0, blocks, positions);
-                if (bias != null) {
-                    openblas.cblas_sger(CblasRowMajor, outChannels, positions, 1, bias.floatView(view).position(0), 1,
-                            p.ones32.position(0), 1, blocks, positions);
-                }
-                continue;
-            }
-            float beta = e == from ? 0 : 1;
-            openblas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, outChannels, patch, positions, 1, blocks,
-                    positions, p.patches32, patch, beta, weightSum, patch);
-            if (biasGrad != null) {
-                openblas.cblas_sgemv(CblasRowMajor, CblasNoTrans, outChannels, positions, 1, blocks, positions,
-                        p.ones32.position(0), 1, beta, biasSum, 1);
-            }
-            if (inputGrad != null) {
-                // The patches' gradients [P x patch] = grad_e^T * W, summed back into the image.
-                openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, positions, patch, outChannels, 1, blocks,
-                        positions, kernel, patch, 0, p.patches32.position(0), patch);
-                p.patches32.get(p.cols32, 0, positions * patch);
-                ImageKernels.scatterAdd(p.cols32, 0, 1, in, index, p.image32);
-                inputGrad.floats().put(e * in, p.image32, 0, in);
-            }
-        }
-    }
-
-    private void run64(Part p, int part, int from, int to) {
-        int positions = w.positions();
-        int patch = w.patchSize();
-        int in = w.inputSize();
-        int block = outChannels * positions;
-        int view = 3 * part;
-        DoublePointer kernel = weight.doubleView(view).position(0);
-        DoublePointer blocks = out.doubleView(view);
-        DoublePointer weightSum = part == 0 && weightGrad != null ? weightGrad.doubleView(view).position(0)
-                : p.weightSum64.position(0);
-        DoublePointer biasSum = part == 0 && biasGrad != null ? biasGrad.doubleView(view).position(0)
-                : p.biasSum64.position(0);
-        for (int e = from; e < to; e++) {
-            x.doubles().get(e * in, p.image64, 0, in);
-            ImageKernels.gather(p.image64, 1, in, index, p.cols64);
-            p.patches64.position(0).put(p.cols64, 0, positions * patch);
-            blocks.position((long) e * block);
-            if (!backward) {
-                openblas.cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, outChannels, positions, patch, 1,
-                        kernel, patch, p.patches64, patch, 0, blocks, positions);
-                if (bias != null) {
-                    openblas.cblas_dger(CblasRowMajor, outChannels, positions, 1, bias.doubleView(view).position(0), 1,
-                            p.ones64.position(0), 1, blocks, positions);
-                }
-                continue;
-            }
-            double beta = e == from ? 0 : 1;
-            openblas.cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, outChannels, patch, positions, 1, blocks,
-                    positions, p.patches64, patch, beta, weightSum, patch);
-            if (biasGrad != null) {
-                openblas.cblas_dgemv(CblasRowMajor, CblasNoTrans, outChannels, positions, 1, blocks, positions,
-                        p.ones64.position(0), 1, beta, biasSum, 1);
-            }
-            if (inputGrad != null) {
-                openblas.cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, positions, patch, outChannels, 1, blocks,
-                        positions, kernel, patch, 0, p.patches64.position(0), patch);
-                p.patches64.get(p.cols64, 0, positions * patch);
-                ImageKernels.scatterAdd(p.cols64, 1, in, index, p.image64);
-                inputGrad.doubles().put(e * in, p.image64, 0, in);
-            }
-        }
-    }
-
-    /** One part's work buffers, made on first use, grown to the largest convolution seen and kept. */
-    private static final class Part {
-        float[] image32 = new float[0];
-        float[] cols32 = new float[0];
-        FloatPointer patches32;
-        FloatPointer ones32;
-        FloatPointer weightSum32;
-        FloatPointer biasSum32;
-        double[] image64 = new double[0];
-        double[] cols64 = new double[0];
-        DoublePointer patches64;
-        DoublePointer ones64;
-        DoublePointer weightSum64;
-        DoublePointer biasSum64;
-
-        void fit(boolean doubles, Window2d w, int outChannels) {
-            int positions = w.positions();
-            int cols = positions * w.patchSize();
-            int weights = outChannels * w.patchSize();
-            if (doubles) {
-                if (image64.length < w.inputSize()) {
-                    image64 = new double[w.inputSize()];
-                }
-                if (patches64 == null || cols64.length < cols) {
-                    cols64 = new double[cols];
-                    patches64 = new DoublePointer((long) cols);
-                }
-                if (ones64 == null || ones64.capacity() < positions) {
-                    double[] ones = new double[positions];
-                    Arrays.fill(ones, 1);
-                    ones64 = new DoublePointer(ones);
-                }
-                if (weightSum64 == null || weightSum64.capacity() < weights) {
-                    weightSum64 = new DoublePointer((long) weights);
-                }
-                if (biasSum64 == null || biasSum64.capacity() < outChannels) {
-                    biasSum64 = new DoublePointer((long) outChannels);
-                }
-            } else {
-                if (image32.length < w.inputSize()) {
-                    image32 = new float[w.inputSize()];
-                }
-                if (patches32 == null || cols32.length < cols) {
-                    cols32 = new float[cols];
-                    patches32 = new FloatPointer((long) cols);
-                }
-                if (ones32 == null || ones32.capacity() < positions) {
-                    float[] ones = new float[positions];
-                    Arrays.fill(ones, 1);
-                    ones32 = new FloatPointer(ones);
-                }
-                if (weightSum32 == null || weightSum32.capacity() < weights) {
-                    weightSum32 = new FloatPointer((long) weights);
-                }
-                if (biasSum32 == null || biasSum32.capacity() < outChannels) {
-                    biasSum32 = new FloatPointer((long) outChannels);
-                }
-            }
-        }
+        this.parts[x.dtype().ordinal()][part].run(this, part, WorkerPool.from(part, parts, n),
+                WorkerPool.from(part + 1, parts, n));
     }
 }

@@ -1,8 +1,10 @@
 package org.nn4j.backend.nd4j;
 
+import java.util.Set;
 import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
+import org.nn4j.api.Operation;
 import org.nn4j.api.SettingException;
 
 /** Provides {@code nd4j-cpu}: ND4J on nd4j-native. */
@@ -65,13 +67,18 @@ public final class Nd4jCpuBackendProvider implements BackendProvider {
     }
 
     @Override
+    public Set<Operation> nativeOperations() {
+        return Nd4jOperations.HOST;
+    }
+
+    @Override
     public Backend create() {
         Availability availability = availability();
         if (!availability.available()) {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
         try {
-            return new Nd4jBackend(NAME, Nd4jThreads.threads(), true);
+            return new Nd4jHostBackend(NAME, Nd4jThreads.threads());
         } catch (LinkageError e) {
             // ExceptionInInitializerError and UnsatisfiedLinkError among them: natives that do not load.
             throw new SettingException("backend '" + NAME + "' cannot load its native libraries: " + e, e);

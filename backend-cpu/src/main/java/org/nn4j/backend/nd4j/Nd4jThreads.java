@@ -1,9 +1,9 @@
 package org.nn4j.backend.nd4j;
 
-import org.nn4j.api.Threads;
+import org.nn4j.backend.host.Threads;
 
 /**
- * How many threads the ND4J backends compute with. Kept apart from {@link Nd4jBackend}, which
+ * How many threads the ND4J backends compute with. Kept apart from the backends, which
  * refers to ND4J's classes, so that providers can report it on class paths without ND4J.
  */
 public final class Nd4jThreads {

@@ -26,8 +26,8 @@ class DirectLoopsTest {
 
     @Test
     void adamAndMomentumInPlaceMatchTheCopiedLoopsBitForBit() {
-        Backend inPlace = new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true, true);
-        Backend copied = new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true, false);
+        Backend inPlace = new Nd4jHostBackend(Nd4jCpuBackendProvider.NAME, 3, true);
+        Backend copied = new Nd4jHostBackend(Nd4jCpuBackendProvider.NAME, 3, false);
         for (DType dtype : DType.values()) {
             for (int size : SIZES) {
                 for (int optimizer = 0; optimizer < 3; optimizer++) {
@@ -45,8 +45,8 @@ class DirectLoopsTest {
 
     @Test
     void reluItsGradientAndBiasReluInPlaceMatchTheCopiedLoopsBitForBit() {
-        Backend inPlace = new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true, true);
-        Backend copied = new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true, false);
+        Backend inPlace = new Nd4jHostBackend(Nd4jCpuBackendProvider.NAME, 3, true);
+        Backend copied = new Nd4jHostBackend(Nd4jCpuBackendProvider.NAME, 3, false);
         int[][] shapes = {{1, 1}, {3, 7}, {5, 17}, {128, 256}, {300, 301}};
         for (DType dtype : DType.values()) {
             for (int[] shape : shapes) {

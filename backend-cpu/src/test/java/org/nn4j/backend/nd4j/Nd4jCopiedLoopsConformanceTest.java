@@ -10,6 +10,6 @@ import org.nn4j.api.conformance.BackendConformanceTest;
 class Nd4jCopiedLoopsConformanceTest extends BackendConformanceTest {
     @Override
     protected Backend createBackend() {
-        return new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true, false);
+        return new Nd4jHostBackend(Nd4jCpuBackendProvider.NAME, 3, false);
     }
 }

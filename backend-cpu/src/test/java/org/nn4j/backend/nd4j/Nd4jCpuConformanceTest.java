@@ -1,5 +1,8 @@
 package org.nn4j.backend.nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 import org.nn4j.api.Backend;
 import org.nn4j.nn.conformance.NetworkConformanceTest;
 
@@ -11,6 +14,12 @@ import org.nn4j.nn.conformance.NetworkConformanceTest;
 class Nd4jCpuConformanceTest extends NetworkConformanceTest {
     @Override
     protected Backend createBackend() {
-        return new Nd4jBackend(Nd4jCpuBackendProvider.NAME, 3, true, true);
+        return new Nd4jHostBackend(Nd4jCpuBackendProvider.NAME, 3, true);
+    }
+
+    @Test
+    void itsProviderReportsWhatItRunsNativelyWithoutMakingOne() {
+        assertEquals(backend.nativeOperations(), new Nd4jCpuBackendProvider().nativeOperations());
+        assertEquals(Nd4jOperations.HOST, backend.nativeOperations());
     }
 }

@@ -1,5 +1,8 @@
 package org.nn4j.backend.nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 import org.nn4j.api.Backend;
 import org.nn4j.nn.conformance.NetworkConformanceTest;
 
@@ -10,6 +13,11 @@ import org.nn4j.nn.conformance.NetworkConformanceTest;
 class Nd4jNativeOpsConformanceTest extends NetworkConformanceTest {
     @Override
     protected Backend createBackend() {
-        return new Nd4jBackend("nd4j-cpu (native ops only)", Nd4jThreads.threads(), false);
+        return new Nd4jDeviceBackend("nd4j-cpu (native ops only)", Nd4jThreads.threads());
+    }
+
+    @Test
+    void reportsTheDevicePathsRoundTrips() {
+        assertEquals(Nd4jOperations.DEVICE, backend.nativeOperations());
     }
 }

@@ -1,9 +1,11 @@
 package org.nn4j.backend.ejml;
 
+import java.util.Set;
 import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
-import org.nn4j.api.Threads;
+import org.nn4j.api.Operation;
+import org.nn4j.backend.host.Threads;
 
 /** Provides the {@code ejml} backend, which is always available. */
 public final class EjmlBackendProvider implements BackendProvider {
@@ -28,6 +30,11 @@ public final class EjmlBackendProvider implements BackendProvider {
     @Override
     public int priority() {
         return 10;
+    }
+
+    @Override
+    public Set<Operation> nativeOperations() {
+        return EjmlBackend.NATIVE_OPERATIONS;
     }
 
     @Override

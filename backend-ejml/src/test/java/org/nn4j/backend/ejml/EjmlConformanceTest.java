@@ -1,5 +1,6 @@
 package org.nn4j.backend.ejml;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,11 @@ class EjmlConformanceTest extends BackendConformanceTest {
     @Override
     protected Backend createBackend() {
         return new EjmlBackend(3);
+    }
+
+    @Test
+    void itsProviderReportsWhatItRunsNativelyWithoutMakingOne() {
+        assertEquals(backend.nativeOperations(), new EjmlBackendProvider().nativeOperations());
     }
 
     @Test

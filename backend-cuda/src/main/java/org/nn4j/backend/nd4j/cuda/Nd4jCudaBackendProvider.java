@@ -3,15 +3,18 @@ package org.nn4j.backend.nd4j.cuda;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nn4j.api.Availability;
 import org.nn4j.api.Backend;
 import org.nn4j.api.BackendProvider;
 import org.nn4j.api.Devices;
+import org.nn4j.api.Operation;
 import org.nn4j.api.SettingException;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nn4j.backend.nd4j.NativeVersions;
-import org.nn4j.backend.nd4j.Nd4jBackend;
+import org.nn4j.backend.nd4j.Nd4jDeviceBackend;
+import org.nn4j.backend.nd4j.Nd4jOperations;
 import org.nn4j.backend.nd4j.Nd4jThreads;
 
 /**
@@ -89,14 +92,19 @@ public final class Nd4jCudaBackendProvider implements BackendProvider {
     }
 
     @Override
+    public Set<Operation> nativeOperations() {
+        return Nd4jOperations.DEVICE;
+    }
+
+    @Override
     public Backend create() {
         Availability availability = availability();
         if (!availability.available()) {
             throw new SettingException("backend '" + NAME + "' is unavailable: " + availability.reason());
         }
-        Nd4jBackend backend;
+        Backend backend;
         try {
-            backend = new Nd4jBackend(NAME, Nd4jThreads.threads(), false);
+            backend = new Nd4jDeviceBackend(NAME, Nd4jThreads.threads());
         } catch (LinkageError e) {
             // ExceptionInInitializerError and UnsatisfiedLinkError among them: natives that do not load.
             throw new SettingException("backend '" + NAME + "' cannot load its native libraries: " + e, e);

@@ -10,7 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.nn4j.api.Availability;
+import org.nn4j.api.Operation;
 import org.nn4j.api.SettingException;
+import org.nn4j.backend.nd4j.Nd4jOperations;
 
 /** Each thing nd4j-cuda needs, missing in turn, gives its own one-line reason. */
 class Nd4jCudaBackendProviderTest {
@@ -35,6 +37,15 @@ class Nd4jCudaBackendProviderTest {
 
     private static Availability availability(Fake environment) {
         return new Nd4jCudaBackendProvider(environment).availability();
+    }
+
+    @Test
+    void reportsTheDevicePathsOperationsWithoutLoadingNd4j() {
+        Set<Operation> natives = new Nd4jCudaBackendProvider(new Fake(Optional.empty(), List.of(), Set.of(), false))
+                .nativeOperations();
+        assertEquals(Nd4jOperations.DEVICE, natives);
+        assertFalse(natives.contains(Operation.SUM));
+        assertTrue(natives.contains(Operation.CONV2D));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.nn4j.api;
+package org.nn4j.backend.host;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,12 @@
-package org.nn4j.api;
+package org.nn4j.backend.host;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.nn4j.api.Backend;
+import org.nn4j.api.Checks;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+import org.nn4j.api.Window2d;
 
 /**
  * {@link Backend#conv2d} and {@link Backend#conv2dBackward} composed of a backend's own operations:

@@ -1,32 +1,39 @@
-package org.nn4j.api;
+package org.nn4j.cli;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.api.Matrix;
+import org.nn4j.api.Operation;
+import org.nn4j.api.Window2d;
 
 /**
- * A backend that times every operation of the backend it wraps, for benchmarks: how the time of a
+ * A backend that times every operation of the backend it wraps, for {@code nn bench}: how the time of a
  * training step divides between GEMM and everything else. One thread at a time: its timings are one
  * map.
  */
-public final class TimingBackend implements Backend {
+final class TimingBackend implements Backend {
     private final Backend inner;
     private final Map<String, long[]> nanos = new LinkedHashMap<>();
 
     /** Times every operation of {@code inner}, which does the work. */
-    public TimingBackend(Backend inner) {
+    TimingBackend(Backend inner) {
         this.inner = inner;
     }
 
     /** Nanoseconds spent per operation name since the last {@link #reset()}. */
-    public Map<String, Long> totals() {
+    Map<String, Long> totals() {
         Map<String, Long> totals = new LinkedHashMap<>();
         nanos.forEach((op, t) -> totals.put(op, t[0]));
         return Collections.unmodifiableMap(totals);
     }
 
     /** Forgets the times so far. */
-    public void reset() {
+    void reset() {
         nanos.clear();
     }
 
@@ -41,6 +48,12 @@ public final class TimingBackend implements Backend {
     @Override
     public String name() {
         return inner.name();
+    }
+
+    /** The wrapped backend's: timing changes where nothing runs. */
+    @Override
+    public Set<Operation> nativeOperations() {
+        return inner.nativeOperations();
     }
 
     @Override

@@ -1,6 +1,8 @@
-package org.nn4j.api;
+package org.nn4j.backend.host;
 
 import java.util.OptionalInt;
+import org.nn4j.api.Setting;
+import org.nn4j.api.SettingException;
 
 /**
  * How many threads a backend computes with: what a scheduler requested for the thread that makes the

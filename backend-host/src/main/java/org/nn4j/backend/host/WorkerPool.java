@@ -1,4 +1,4 @@
-package org.nn4j.api;
+package org.nn4j.backend.host;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;

@@ -1,10 +1,11 @@
-package org.nn4j.api;
+package org.nn4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.reflect.Method;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.nn4j.api.Backend;
 
 class TimingBackendTest {
 

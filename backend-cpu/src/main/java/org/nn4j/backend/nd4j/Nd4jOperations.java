@@ -1,0 +1,28 @@
+package org.nn4j.backend.nd4j;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import org.nn4j.api.Operation;
+
+/**
+ * Which operations the ND4J backends compute where their matrices live ({@link
+ * org.nn4j.api.Backend#nativeOperations()}). Kept apart from the backends, which refer to ND4J's classes,
+ * so that providers can report it without loading ND4J.
+ */
+public final class Nd4jOperations {
+
+    /** The host path (nd4j-cpu): every operation, on nd4j-native's host memory. */
+    public static final Set<Operation> HOST = Collections.unmodifiableSet(EnumSet.allOf(Operation.class));
+
+    /**
+     * The device path (nd4j-cuda): ND4J's ops for everything but the fused softmax cross-entropy (batch x
+     * classes values, cheaper copied than as four ops) and the reductions to one number, which read their
+     * operands on the host.
+     */
+    public static final Set<Operation> DEVICE = Collections.unmodifiableSet(EnumSet.complementOf(
+            EnumSet.of(Operation.SOFTMAX_CROSS_ENTROPY, Operation.SUM, Operation.DOT)));
+
+    private Nd4jOperations() {
+    }
+}
