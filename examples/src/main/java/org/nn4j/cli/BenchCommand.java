@@ -23,7 +23,7 @@ import org.nn4j.nn.Model;
 import org.nn4j.nn.SoftmaxCrossEntropy;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
-import org.nn4j.train.Checkpoints;
+import org.nn4j.train.Optimizers;
 import org.nn4j.train.Optimizer;
 import org.nn4j.train.TrainingStep;
 import picocli.CommandLine.Command;
@@ -216,8 +216,7 @@ final class BenchCommand implements Callable<Integer> {
                     : "--hidden");
             Optimizer opt;
             try {
-                opt = Checkpoints.optimizer(model.optimizer, backend, network.parameterValues(), model.learningRate(null),
-                        model.optimizer.equals("sgd") ? 0.9 : 0, false, 0);
+                opt = Optimizers.builtIn().create(model.optimizer, backend, network.parameterValues(), null, Map.of());
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage(), e);
             }

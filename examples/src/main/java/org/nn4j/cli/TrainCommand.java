@@ -38,6 +38,7 @@ import org.nn4j.train.EpochMetrics;
 import org.nn4j.train.LearningRateSchedule;
 import org.nn4j.train.MetricsListener;
 import org.nn4j.train.Optimizer;
+import org.nn4j.train.Optimizers;
 import org.nn4j.train.ProgressListener;
 import org.nn4j.train.Trainer;
 import org.nn4j.train.TrainingConfig;
@@ -538,35 +539,30 @@ final class TrainCommand implements Callable<Integer> {
         if (stretchSchedule) {
             throw new InvalidInputException("--stretch-schedule applies only with --resume and a new --epochs");
         }
-        model.checkOptimizer();
-        boolean sgd = model.optimizer.equals("sgd");
-        List<String> sgdOnly = List.of("--momentum", "--nesterov").stream().filter(given::hasMatchedOption)
-                .collect(Collectors.toList());
-        if (!sgd && !sgdOnly.isEmpty()) {
-            throw new InvalidInputException(String.join(", ", sgdOnly) + (sgdOnly.size() == 1 ? " applies" : " apply")
-                    + " to --optimizer sgd only; " + model.optimizer + " has no momentum");
+        Optimizers.builtIn().check(model.optimizer, learningRate, optimizerOptions(), ModelOptions::flag);
+    }
+
+    /** The optimizer options given, by the library's keys, in the flags' order; the optimizer's defaults for the rest. */
+    private Map<String, Object> optimizerOptions() {
+        ParseResult given = spec.commandLine().getParseResult();
+        Map<String, Object> options = new LinkedHashMap<>();
+        if (given.hasMatchedOption("--momentum")) {
+            options.put("momentum", momentum);
         }
-        if (learningRate != null && !(learningRate > 0 && Double.isFinite(learningRate))) {
-            throw new InvalidInputException("--lr: the learning rate must be a positive number, not " + learningRate
-                    + (Double.isInfinite(learningRate) ? " (a finite one)" : ""));
+        if (given.hasMatchedOption("--nesterov")) {
+            options.put("nesterov", nesterov);
         }
-        if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
-            throw new InvalidInputException("--weight-decay: weight decay must be zero or a positive finite number,"
-                    + " not " + weightDecay);
+        if (given.hasMatchedOption("--weight-decay")) {
+            options.put("weight_decay", weightDecay);
         }
-        if (sgd && !(momentum >= 0 && momentum < 1)) {
-            throw new InvalidInputException("--momentum: momentum must be in [0, 1), not " + momentum);
-        }
-        if (sgd && nesterov && momentum == 0) {
-            throw new InvalidInputException("--nesterov needs a --momentum above 0, not 0");
-        }
+        return options;
     }
 
     private Setup fresh(NetworkFactory factory, BiFunction<Long, HeldOut, TrainingData> onCluster) {
         ModelSpec given = modelSpec != null ? specFile() : null;
         ActivationKind kind = model.activationKind();
         String lossLabel = lossLabel(factory.registry(), loss);
-        double rate = model.learningRate(learningRate);
+        double rate = Optimizers.builtIn().learningRate(model.optimizer, learningRate);
         try {
             TrainingConfig config = new TrainingConfig(epochs != null ? epochs : 10, model.batchSize, seed, patience,
                     LearningRateSchedule.parse(schedule));
@@ -601,8 +597,9 @@ final class TrainCommand implements Callable<Integer> {
                         + split.source() + " has " + classes + " classes; make the last layer's out_features "
                         + classes);
             }
-            Optimizer opt = Checkpoints.optimizer(model.optimizer, factory.backend(), built.parameterValues(), rate,
-                    model.optimizer.equals("sgd") ? momentum : 0, nesterov, weightDecay);
+            Optimizer opt = Optimizers.builtIn().type(model.optimizer).create(factory.backend(),
+                    built.parameterValues(), rate, Optimizers.builtIn().check(model.optimizer, learningRate,
+                            optimizerOptions(), ModelOptions::flag));
             return new Setup(built, split.classNames(), opt, rate, config, config.epochs(), TrainingHistory.empty(),
                     standardizer, split);
         } catch (InvalidInputException e) {

@@ -23,22 +23,6 @@ public final class Checkpoints {
     private Checkpoints() {
     }
 
-    /**
-     * A new optimizer: {@code sgd} (with {@code momentum}, {@code nesterov}) or {@code adam} (which has
-     * neither and does not read them; nn train refuses --momentum and --nesterov with it).
-     */
-    public static Optimizer optimizer(String name, Backend backend, List<Matrix> parameters, double learningRate,
-            double momentum, boolean nesterov, double weightDecay) {
-        switch (name) {
-            case "sgd":
-                return new Sgd(backend, parameters, learningRate, momentum, nesterov, weightDecay);
-            case "adam":
-                return new Adam(backend, parameters, learningRate, weightDecay);
-            default:
-                throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected adam or sgd");
-        }
-    }
-
     /** The {@code nn4j.training} object of a checkpoint. */
     public static Map<String, Object> describe(Optimizer optimizer, double baseLearningRate, TrainingConfig config,
             TrainingHistory history, Map<String, Object> run) {
@@ -79,13 +63,27 @@ public final class Checkpoints {
         return training;
     }
 
-    /** The optimizer a checkpoint describes, on {@code parameters}, with its state restored. */
+    /**
+     * The optimizer a checkpoint describes, on {@code parameters}, with its state restored: its type
+     * found by name among {@link Optimizers#builtIn()}'s, with the options the file records.
+     *
+     * @throws IllegalArgumentException for an optimizer or option values that nn4j does not know
+     */
     public static Optimizer restoreOptimizer(String file, JsonNode training, Backend backend, List<Matrix> parameters,
             Map<String, List<double[]>> state) {
         JsonNode opt = required(file, training, "optimizer");
-        Optimizer optimizer = optimizer(opt.path("name").asText(), backend, parameters,
-                opt.path("learning_rate").asDouble(), opt.path("momentum").asDouble(0),
-                opt.path("nesterov").asBoolean(false), opt.path("weight_decay").asDouble(0));
+        String name = opt.path("name").asText();
+        OptimizerType type = Optimizers.builtIn().type(name);
+        if (type == null) {
+            throw new IllegalArgumentException(Optimizers.builtIn().unknown(name));
+        }
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (OptimizerOption option : type.options()) {
+            JsonNode value = opt.path(option.name());
+            options.put(option.name(), option.kind() == OptimizerOption.Kind.BOOLEAN ? (Object) value.asBoolean(false)
+                    : (Object) value.asDouble(0));
+        }
+        Optimizer optimizer = type.create(backend, parameters, opt.path("learning_rate").asDouble(), options);
         for (String slot : optimizer.slots()) {
             List<double[]> values = state.get(slot);
             if (values == null || values.size() != parameters.size()) {

@@ -51,6 +51,17 @@ class TrainingTest {
                 .activation(activation).seed(3).build();
     }
 
+    /** A new optimizer by name, with SGD's momentum and Nesterov's variant where it is SGD. */
+    private Optimizer optimizer(String name, List<Matrix> parameters, double rate, double momentum, boolean nesterov,
+            double weightDecay) {
+        Map<String, Object> options = new java.util.LinkedHashMap<>(Map.of("weight_decay", weightDecay));
+        if (name.equals("sgd")) {
+            options.put("momentum", momentum);
+            options.put("nesterov", nesterov);
+        }
+        return Optimizers.builtIn().create(name, backend, parameters, rate, options);
+    }
+
     @Test
     void aNetworkLearnsXor() {
         NeuralNetwork net = network(DType.FLOAT64, 2, 8, 2, ActivationKind.TANH);
@@ -68,8 +79,8 @@ class TrainingTest {
     @ValueSource(strings = {"sgd", "adam"})
     void aNetworkSeparatesTwoBlobs(String optimizerName) {
         NeuralNetwork net = network(DType.FLOAT32, 2, 4, 2, ActivationKind.RELU);
-        Optimizer optimizer = Checkpoints.optimizer(optimizerName, backend, net.parameters(),
-                optimizerName.equals("sgd") ? 0.1 : 0.01, 0.9, true, 1e-4);
+        Optimizer optimizer = optimizer(optimizerName, net.parameters(), optimizerName.equals("sgd") ? 0.1 : 0.01, 0.9,
+                true, 1e-4);
         TrainingConfig config = new TrainingConfig(10, 16, 5, 0, LearningRateSchedule.cosine());
         TrainingHistory history = new Trainer(net.model(), new SoftmaxCrossEntropy(backend), optimizer, config)
                 .fit(blobs(400, 1), blobs(200, 2), TrainingHistory.empty(), new TrainingListener() { });
@@ -109,13 +120,13 @@ class TrainingTest {
         TrainingConfig config = new TrainingConfig(4, 16, 11, 0, LearningRateSchedule.step(2, 0.5));
 
         NeuralNetwork straight = network(DType.FLOAT32, 2, 5, 2, ActivationKind.TANH);
-        Optimizer o1 = Checkpoints.optimizer(optimizerName, backend, straight.parameters(), 0.05, 0.9, false, 0);
+        Optimizer o1 = optimizer(optimizerName, straight.parameters(), 0.05, 0.9, false, 0);
         TrainingHistory full = new Trainer(straight.model(), new SoftmaxCrossEntropy(backend), o1, config)
                 .fit(train, test, TrainingHistory.empty(), new TrainingListener() { });
 
         // The same run, checkpointing after every epoch and killed after the second.
         NeuralNetwork first = network(DType.FLOAT32, 2, 5, 2, ActivationKind.TANH);
-        Optimizer o2 = Checkpoints.optimizer(optimizerName, backend, first.parameters(), 0.05, 0.9, false, 0);
+        Optimizer o2 = optimizer(optimizerName, first.parameters(), 0.05, 0.9, false, 0);
         Path file = dir.resolve("checkpoint.safetensors");
         TrainingListener checkpointThenDie = new TrainingListener() {
             @Override

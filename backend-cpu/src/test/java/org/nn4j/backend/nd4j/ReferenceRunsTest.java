@@ -26,9 +26,9 @@ import org.nn4j.nn.Model;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 import org.nn4j.train.CheckpointListener;
-import org.nn4j.train.Checkpoints;
 import org.nn4j.train.LearningRateSchedule;
 import org.nn4j.train.Optimizer;
+import org.nn4j.train.Optimizers;
 import org.nn4j.train.Trainer;
 import org.nn4j.train.TrainingConfig;
 import org.nn4j.train.TrainingHistory;
@@ -100,8 +100,10 @@ class ReferenceRunsTest {
             DType dtype) throws IOException {
         Backend backend = Backends.select(backendName);
         Model model = ModuleRegistry.builtIn().build(ModelSpec.parse(spec, name), backend, dtype, 7, name);
-        Optimizer opt = Checkpoints.optimizer(optimizer, backend, model.parameterValues(), optimizer.equals("sgd")
-                ? 0.05 : 0.002, 0.9, optimizer.equals("sgd"), 1e-4);
+        Map<String, Object> options = optimizer.equals("sgd") ? Map.of("momentum", 0.9, "nesterov", true,
+                "weight_decay", 1e-4) : Map.of("weight_decay", 1e-4);
+        Optimizer opt = Optimizers.builtIn().create(optimizer, backend, model.parameterValues(),
+                optimizer.equals("sgd") ? 0.05 : 0.002, options);
         Path file = dir.resolve(name + ".safetensors");
         Trainer trainer = Trainer.builder(model).optimizer(opt)
                 .config(new TrainingConfig(2, 16, 11, 0, LearningRateSchedule.parse(schedule)))
