@@ -327,7 +327,7 @@ final class TrainCommand implements Callable<Integer> {
         // infinity (1e31, say) ends the run as a NaN would.
         String dtype = run.model().dtype().label();
         Trainer.Builder builder = Trainer.builder(run.model()).optimizer(run.optimizer()).config(run.config())
-                .listener(new DivergenceGuard());
+                .history(run.history()).listener(new DivergenceGuard());
         CheckpointListener checkpoints = null;
         if (modelFile != null) {
             Map<String, Object> facts = new LinkedHashMap<>();
@@ -359,13 +359,12 @@ final class TrainCommand implements Callable<Integer> {
                 }
             });
         }
-        Trainer trainer = builder.listener(new ProgressListener(out, System.console() != null, quiet)).build();
-        TrainingListener listener = new TrainingListener() {
+        builder.listener(new ProgressListener(out, System.console() != null, quiet)).listener(new TrainingListener() {
             @Override
             public void epochStarted(int epoch, int epochs, int batches) {
                 saved.epoch = epoch;
             }
-        };
+        });
         TrainingHistory history;
         Activity.now("training (batch size " + run.config().batchSize() + ")");
         // A signal (SIGTERM, SIGINT, SIGHUP) ends the run in one line that says what the model file holds;
@@ -379,19 +378,13 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(stopped);
         try {
             if (sparkMaster == null) {
-                history = trainer.fit(split.local().train(), split.test(), run.history(), listener);
+                history = builder.build().fit(split.local().train(), split.test());
             } else {
                 DistributedTraining.Session cluster = openCluster != null ? openCluster : openCluster(out, backend);
                 try {
-                    long seed = run.config().seed();
-                    int batchSize = run.config().batchSize();
-                    history = split.local() != null
-                            ? trainer.fit(split.local().train(), split.test(), run.history(), listener,
-                                    cluster.updater(split.local().train(), run.model(), run.optimizer(), seed,
-                                            batchSize, averageEvery))
-                            : trainer.fit(split.remote().size(), split.test(), run.history(), listener,
-                                    cluster.updater(split.remote(), run.model(), run.optimizer(), seed, batchSize,
-                                            averageEvery));
+                    // The cluster's updater, for the training set held here or by its executors.
+                    history = builder.updater(cluster.updaters(averageEvery)).build().fit(split.local() != null
+                            ? split.local().train() : split.remote(), split.test());
                     if (!quiet && !cluster.costs().isEmpty()) {
                         out.println("cluster costs " + cluster.costs());
                     }

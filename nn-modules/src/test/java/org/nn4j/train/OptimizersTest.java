@@ -75,6 +75,13 @@ class OptimizersTest {
                 Map.of("nesterov", "yes"), keys));
         assertEquals("nesterov needs a momentum above 0, not 0", refused("sgd", null,
                 Map.of("nesterov", true, "momentum", 0), keys));
+        // A Java user gets the same checks from a trainer's builder.
+        Trainer.Builder builder = Trainer.builder(org.nn4j.nn.spec.ModuleRegistry.builtIn().build(
+                org.nn4j.nn.spec.ModelSpec.parse("{\"input\": [3], \"layers\": [{\"type\": \"linear\","
+                        + " \"out_features\": 2}]}", "spec"), backend, DType.FLOAT64, 1, "spec"));
+        assertEquals("momentum applies to optimizer sgd only; adam has no momentum", assertThrows(
+                InvalidInputException.class, () -> builder.optimizer("adam", Map.of("momentum", 0.9)).build())
+                .getMessage());
     }
 
     @Test
@@ -98,5 +105,28 @@ class OptimizersTest {
         // The weight decay is checked before the momentum, as nn train always has.
         assertEquals("--weight-decay: weight decay must be zero or a positive finite number, not -1.0",
                 refused("sgd", null, ordered("momentum", 2.0, "weight_decay", -1.0), AS_FLAGS));
+    }
+
+    @Test
+    void aTrainersBuilderSetsTheLearningRateOfTheOptimizerItIsGiven() {
+        org.nn4j.nn.Model model = org.nn4j.nn.spec.ModuleRegistry.builtIn().build(org.nn4j.nn.spec.ModelSpec.parse(
+                "{\"input\": [3], \"layers\": [{\"type\": \"linear\", \"out_features\": 2}]}", "spec"), backend,
+                DType.FLOAT64, 1, "spec");
+        Optimizer sgd = new Sgd(backend, model.parameterValues(), 0.1, 0, false, 0);
+        Trainer.builder(model).optimizer(sgd).learningRate(0.02).build();
+        assertEquals(0.02, sgd.learningRate());
+        TrainingContext[] started = new TrainingContext[1];
+        Trainer.builder(model).optimizer("sgd").learningRate(0.3).epochs(1).listener(new TrainingListener() {
+            @Override
+            public void trainingStarted(TrainingContext context) {
+                started[0] = context;
+            }
+        }).build().fit(new org.nn4j.data.Dataset(new float[6], new int[] {0, 1}, 3, List.of("a", "b"), "two"), null);
+        assertEquals("sgd", started[0].optimizer().name());
+        assertEquals(0.3, started[0].baseLearningRate());
+        assertEquals(0.9, started[0].optimizer().settings().get("momentum"));
+        assertEquals("the learning rate must be a positive number, not -1.0", assertThrows(
+                IllegalArgumentException.class, () -> Trainer.builder(model).optimizer(sgd).learningRate(-1).build())
+                .getMessage());
     }
 }

@@ -68,8 +68,7 @@ class TrainingTest {
         Loss loss = new SoftmaxCrossEntropy(backend);
         Optimizer adam = new Adam(backend, net.parameters(), 0.05, 0);
         TrainingConfig config = new TrainingConfig(300, 4, 1, 0, LearningRateSchedule.constant());
-        TrainingHistory history = new Trainer(net.model(), loss, adam, config).fit(xor(), xor(), TrainingHistory.empty(),
-                new TrainingListener() { });
+        TrainingHistory history = new Trainer(net.model(), loss, adam, config).fit(xor(), xor());
         assertEquals(300, history.epochsDone());
         assertEquals(1.0, history.last().testAccuracy());
         assertTrue(history.last().testLoss() < 0.05, "loss " + history.last().testLoss());
@@ -83,7 +82,7 @@ class TrainingTest {
                 true, 1e-4);
         TrainingConfig config = new TrainingConfig(10, 16, 5, 0, LearningRateSchedule.cosine());
         TrainingHistory history = new Trainer(net.model(), new SoftmaxCrossEntropy(backend), optimizer, config)
-                .fit(blobs(400, 1), blobs(200, 2), TrainingHistory.empty(), new TrainingListener() { });
+                .fit(blobs(400, 1), blobs(200, 2));
         assertTrue(history.last().testAccuracy() >= 0.95, "accuracy " + history.last().testAccuracy());
         assertTrue(history.last().trainLoss() < history.epochs().get(0).trainLoss());
     }
@@ -99,8 +98,7 @@ class TrainingTest {
         NeuralNetwork net = network(dtype, 2, 6, 2, ActivationKind.SIGMOID);
         Optimizer adam = new Adam(backend, net.parameters(), 0.01, 0);
         new Trainer(net.model(), new SoftmaxCrossEntropy(backend), adam, new TrainingConfig(3, 32, seed, 0,
-                LearningRateSchedule.constant())).fit(blobs(100, 1), blobs(50, 2), TrainingHistory.empty(),
-                        new TrainingListener() { });
+                LearningRateSchedule.constant())).fit(blobs(100, 1), blobs(50, 2));
         List<List<Double>> weights = new ArrayList<>();
         for (Matrix p : net.parameters()) {
             List<Double> values = new ArrayList<>();
@@ -122,7 +120,7 @@ class TrainingTest {
         NeuralNetwork straight = network(DType.FLOAT32, 2, 5, 2, ActivationKind.TANH);
         Optimizer o1 = optimizer(optimizerName, straight.parameters(), 0.05, 0.9, false, 0);
         TrainingHistory full = new Trainer(straight.model(), new SoftmaxCrossEntropy(backend), o1, config)
-                .fit(train, test, TrainingHistory.empty(), new TrainingListener() { });
+                .fit(train, test);
 
         // The same run, checkpointing after every epoch and killed after the second.
         NeuralNetwork first = network(DType.FLOAT32, 2, 5, 2, ActivationKind.TANH);
@@ -146,15 +144,15 @@ class TrainingTest {
                 }
             }
         };
-        assertThrows(Interrupted.class, () -> new Trainer(first.model(), new SoftmaxCrossEntropy(backend), o2, config)
-                .fit(train, test, TrainingHistory.empty(), checkpointThenDie));
+        assertThrows(Interrupted.class, () -> Trainer.builder(first.model()).loss(new SoftmaxCrossEntropy(backend))
+                .optimizer(o2).config(config).listener(checkpointThenDie).build().fit(train, test));
 
         ModelFile.Loaded loaded = ModelFile.load(file, backend);
         Optimizer o3 = Checkpoints.restoreOptimizer(file.toString(), loaded.training(), backend,
                 loaded.model().parameterValues(), loaded.optimizerState());
-        TrainingHistory resumed = new Trainer(loaded.model(), loaded.loss(), o3,
-                Checkpoints.restoreConfig(file.toString(), loaded.training(), 0))
-                .fit(train, test, Checkpoints.restoreHistory(file.toString(), loaded.training()), new TrainingListener() { });
+        TrainingHistory resumed = Trainer.builder(loaded.model()).loss(loaded.loss()).optimizer(o3)
+                .config(Checkpoints.restoreConfig(file.toString(), loaded.training(), 0))
+                .history(Checkpoints.restoreHistory(file.toString(), loaded.training())).build().fit(train, test);
 
         assertEquals(4, resumed.epochsDone());
         for (int i = 0; i < straight.parameters().size(); i++) {
@@ -173,7 +171,7 @@ class TrainingTest {
         Optimizer sgd = new Sgd(backend, net.parameters(), 1e30, 0, false, 0);
         TrainingDivergedException error = assertThrows(TrainingDivergedException.class, () -> new Trainer(net.model(),
                 new SoftmaxCrossEntropy(backend), sgd, new TrainingConfig(5, 8, 1, 0, LearningRateSchedule.constant()))
-                .fit(blobs(64, 1), blobs(16, 2), TrainingHistory.empty(), new TrainingListener() { }));
+                .fit(blobs(64, 1), blobs(16, 2)));
         assertTrue(error.getMessage().matches("training diverged in epoch 1, batch \\d+ of 8: the loss is (NaN|Infinity);"
                 + " try a learning rate lower than 1\\.00e\\+30"), error.getMessage());
     }
@@ -223,14 +221,13 @@ class TrainingTest {
                 backend, DType.FLOAT64, 1, "spec");
         Optimizer adam = new Adam(backend, model.parameterValues(), 0.01, 0);
         List<Integer> batchSizes = new java.util.ArrayList<>();
-        TrainingHistory history = new Trainer(model, model.loss(), adam, new TrainingConfig(2, 16, 1, 0,
-                LearningRateSchedule.constant())).fit(blobs(33, 1), blobs(20, 2), TrainingHistory.empty(),
-                        new TrainingListener() {
-                            @Override
-                            public void batchFinished(int epoch, int batch, int batches, double meanLoss, double speed) {
-                                batchSizes.add(batches);
-                            }
-                        });
+        TrainingHistory history = Trainer.builder(model).optimizer(adam).config(new TrainingConfig(2, 16, 1, 0,
+                LearningRateSchedule.constant())).listener(new TrainingListener() {
+                    @Override
+                    public void batchFinished(int epoch, int batch, int batches, double meanLoss, double speed) {
+                        batchSizes.add(batches);
+                    }
+                }).build().fit(blobs(33, 1), blobs(20, 2));
         assertEquals(2, history.epochsDone());
         assertEquals(List.of(2, 2, 2, 2), batchSizes);
     }
