@@ -124,28 +124,43 @@ public final class Checkpoints {
 
     /**
      * A run saved in a model file (by {@link CheckpointListener} or nn train), ready to go on: its model,
-     * its optimizer with the state it had, its configuration and history, and what the file says of
-     * the data. {@link Trainer#builder(Resumed)} continues it.
+     * its optimizer with the state it had (its learning rate the run's base rate), its configuration
+     * and history, and what the file says of the data. {@link Trainer#builder(Resumed)} continues it;
+     * {@link TrainingRun#resume} checks it against the data too.
+     *
+     * @param classNames the model's classes, by output
+     * @param standardizer what the inputs were standardised with, or null
+     * @param split how the run split its data, or null where the file does not record it (an older
+     *     nn4j's, or one saved without)
+     * @param data the run's data in words, as the file records it, or ""
      */
     public record Resumed(Model model, Optimizer optimizer, TrainingConfig config, TrainingHistory history,
-            List<String> classNames, Standardizer standardizer) {
+            List<String> classNames, Standardizer standardizer, RunSplit split, String data) {
     }
 
     /**
      * The run saved in {@code file}, its layers built from {@code registry} on {@code backend}.
      *
-     * @throws InvalidInputException naming the file, when it is no model file or records no training
+     * @throws InvalidInputException naming the file, when it is no model file, records no training
+     *     or records it in a way nn4j cannot resume
      */
     public static Resumed resume(Path file, ModuleRegistry registry, Backend backend) {
         ModelFile.Loaded loaded = ModelFile.load(file, registry, backend, null);
         String name = file.toString();
-        if (loaded.training() == null || loaded.training().isMissingNode() || loaded.training().isNull()) {
+        JsonNode training = loaded.training();
+        if (training == null || training.isMissingNode() || training.isNull()) {
             throw new InvalidInputException(name + ": the model records no training; it cannot be resumed");
         }
-        Optimizer optimizer = restoreOptimizer(name, loaded.training(), backend, loaded.model().parameterValues(),
-                loaded.optimizerState());
-        return new Resumed(loaded.model(), optimizer, restoreConfig(name, loaded.training(), 0),
-                restoreHistory(name, loaded.training()), loaded.classNames(), loaded.standardizer());
+        try {
+            Optimizer optimizer = restoreOptimizer(name, training, backend, loaded.model().parameterValues(),
+                    loaded.optimizerState());
+            TrainingConfig config = restoreConfig(name, training, 0);
+            TrainingHistory history = restoreHistory(name, training);
+            return new Resumed(loaded.model(), optimizer, config, history, loaded.classNames(), loaded.standardizer(),
+                    RunSplit.read(name, training.get("split")), training.path("data").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(name + ": " + e.getMessage(), e);
+        }
     }
 
     private static JsonNode required(String file, JsonNode training, String key) {

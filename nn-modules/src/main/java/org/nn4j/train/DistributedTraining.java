@@ -65,6 +65,19 @@ public interface DistributedTraining {
         }
     }
 
+    /**
+     * The engine named {@code name} ({@code spark}) that {@link java.util.ServiceLoader} finds on the
+     * class path (nn4j's distributed module provides it), if any.
+     */
+    static java.util.Optional<DistributedTraining> find(String name) {
+        for (DistributedTraining engine : java.util.ServiceLoader.load(DistributedTraining.class)) {
+            if (engine.name().equals(name)) {
+                return java.util.Optional.of(engine);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** A connection to a cluster; closing it ends the cluster session. */
     interface Session extends AutoCloseable {
 
