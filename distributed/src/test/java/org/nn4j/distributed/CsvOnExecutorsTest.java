@@ -33,8 +33,6 @@ import org.nn4j.train.DistributedTraining;
 import org.nn4j.train.LearningRateSchedule;
 import org.nn4j.train.Trainer;
 import org.nn4j.train.TrainingConfig;
-import org.nn4j.train.TrainingHistory;
-import org.nn4j.train.TrainingListener;
 
 /** A CSV file that the executors read in byte ranges is the file as one machine reads it, and trains the same. */
 class CsvOnExecutorsTest {
@@ -128,12 +126,11 @@ class CsvOnExecutorsTest {
         Backend ejml = Backends.select("ejml");
         Model net = ModuleRegistry.builtIn().build(ModelSpec.parse(SPEC, "spec"), ejml, DType.FLOAT64, 5, "spec");
         Adam adam = new Adam(ejml, net.parameterValues(), 0.01, 0);
-        Trainer trainer = new Trainer(net, net.loss(), adam, CONFIG);
+        Trainer.Builder trainer = Trainer.builder(net).optimizer(adam).config(CONFIG);
         if (onCluster == null) {
-            trainer.fit(train, train, TrainingHistory.empty(), new TrainingListener() { });
+            trainer.build().fit(train, train);
         } else {
-            trainer.fit(onCluster.size(), onCluster.test(), TrainingHistory.empty(), new TrainingListener() { },
-                    cluster.updater(onCluster, net, adam, CONFIG.seed(), CONFIG.batchSize(), averageEvery));
+            trainer.updater(cluster.updaters(averageEvery)).build().fit(onCluster, onCluster.test());
         }
         List<double[]> weights = new ArrayList<>();
         net.parameterValues().forEach(p -> weights.add(ejml.toArray(p)));

@@ -84,13 +84,12 @@ class DistributedTrainingTest {
     private List<double[]> train(java.util.function.BiFunction<Model, Adam, BatchUpdater> updater) {
         Model net = network();
         Adam adam = new Adam(ejml, net.parameterValues(), 0.01, 0);
-        Trainer trainer = new Trainer(net, new SoftmaxCrossEntropy(ejml), adam, CONFIG);
+        Trainer.Builder trainer = Trainer.builder(net).loss(new SoftmaxCrossEntropy(ejml)).optimizer(adam).config(CONFIG);
         Dataset train = data(trainSize, 1);
         Dataset test = data(60, 2);
         BatchUpdater given = updater.apply(net, adam);
-        TrainingHistory history = given == null
-                ? trainer.fit(train, test, TrainingHistory.empty(), new TrainingListener() { })
-                : trainer.fit(train, test, TrainingHistory.empty(), new TrainingListener() { }, given);
+        TrainingHistory history = given == null ? trainer.build().fit(train, test)
+                : trainer.updater((examples, run) -> given).build().fit(train, test);
         assertEquals(2, history.epochsDone());
         List<double[]> weights = new ArrayList<>();
         net.parameterValues().forEach(p -> weights.add(ejml.toArray(p)));
@@ -168,11 +167,10 @@ class DistributedTrainingTest {
                 Model net = network();
                 Adam adam = new Adam(ejml, net.parameterValues(), 0.01, 0);
                 TrainingConfig config = new TrainingConfig(4, 32, 7, 0, LearningRateSchedule.constant());
-                Trainer trainer = new Trainer(net, net.loss(), adam, config);
-                TrainingHistory history = run == 0
-                        ? trainer.fit(train, test, TrainingHistory.empty(), new TrainingListener() { })
-                        : trainer.fit(train, test, TrainingHistory.empty(), new TrainingListener() { },
-                                new AveragingUpdater(spark, train, 3, net, adam, "ejml", 7, 32, 4));
+                Trainer.Builder trainer = Trainer.builder(net).optimizer(adam).config(config);
+                TrainingHistory history = run == 0 ? trainer.build().fit(train, test)
+                        : trainer.updater((examples, context) -> new AveragingUpdater(spark, train, 3, net, adam, "ejml",
+                                7, 32, 4)).build().fit(train, test);
                 assertEquals(4, history.epochsDone());
                 accuracy[run] = history.last().testAccuracy();
             }
@@ -245,9 +243,10 @@ class DistributedTrainingTest {
         };
         JavaSparkContext first = contexts.get();
         try {
-            assertThrows(IllegalStateException.class, () -> new Trainer(net, new SoftmaxCrossEntropy(ejml), adam, CONFIG)
-                    .fit(train, test, TrainingHistory.empty(), saveThenDie,
-                            new SparkUpdater(first, train, 0, net, adam, "ejml", CONFIG.seed())));
+            assertThrows(IllegalStateException.class, () -> Trainer.builder(net).loss(new SoftmaxCrossEntropy(ejml))
+                    .optimizer(adam).config(CONFIG).listener(saveThenDie)
+                    .updater((examples, run) -> new SparkUpdater(first, train, 0, net, adam, "ejml", CONFIG.seed()))
+                    .build().fit(train, test));
         } finally {
             first.stop();
         }
@@ -258,10 +257,12 @@ class DistributedTrainingTest {
                 loaded.model().parameterValues(), loaded.optimizerState());
         JavaSparkContext second = contexts.get();
         try {
-            TrainingHistory resumed = new Trainer(loaded.model(), loaded.loss(), restored,
-                    Checkpoints.restoreConfig(file, loaded.training(), 0))
-                    .fit(train, test, Checkpoints.restoreHistory(file, loaded.training()), new TrainingListener() { },
-                            new SparkUpdater(second, train, 0, loaded.model(), restored, "ejml", CONFIG.seed()));
+            TrainingHistory resumed = Trainer.builder(loaded.model()).loss(loaded.loss()).optimizer(restored)
+                    .config(Checkpoints.restoreConfig(file, loaded.training(), 0))
+                    .history(Checkpoints.restoreHistory(file, loaded.training()))
+                    .updater((examples, run) -> new SparkUpdater(second, train, 0, loaded.model(), restored, "ejml",
+                            CONFIG.seed()))
+                    .build().fit(train, test);
             assertEquals(2, resumed.epochsDone());
         } finally {
             second.stop();

@@ -28,6 +28,7 @@ import org.nn4j.api.Backends;
 import org.nn4j.api.DType;
 import org.nn4j.api.SettingException;
 import org.nn4j.data.Dataset;
+import org.nn4j.data.Examples;
 import org.nn4j.data.FashionMnist;
 import org.nn4j.data.Split;
 import org.nn4j.data.Standardizer;
@@ -41,7 +42,6 @@ import org.nn4j.train.LearningRateSchedule;
 import org.nn4j.train.Trainer;
 import org.nn4j.train.TrainingConfig;
 import org.nn4j.train.TrainingHistory;
-import org.nn4j.train.TrainingListener;
 
 /** Training sets that the executors read from files themselves give the weights of the driver's copy. */
 class ExecutorDataTest {
@@ -106,10 +106,10 @@ class ExecutorDataTest {
             java.util.function.BiFunction<Model, Adam, BatchUpdater> updater) {
         Model net = ModuleRegistry.builtIn().build(ModelSpec.parse(SPEC, "spec"), ejml, DType.FLOAT64, 5, "spec");
         Adam adam = new Adam(ejml, net.parameterValues(), 0.01, 0);
-        Trainer trainer = new Trainer(net, net.loss(), adam, CONFIG);
-        TrainingHistory history = updater == null
-                ? trainer.fit(local, test, TrainingHistory.empty(), new TrainingListener() { })
-                : trainer.fit(size, test, TrainingHistory.empty(), new TrainingListener() { }, updater.apply(net, adam));
+        Trainer.Builder trainer = Trainer.builder(net).optimizer(adam).config(CONFIG);
+        TrainingHistory history = updater == null ? trainer.build().fit(local, test)
+                : trainer.updater((examples, run) -> updater.apply(net, adam)).build()
+                        .fit(Examples.elsewhere(size, test.featureCount(), test.classCount(), "the executors"), test);
         assertEquals(2, history.epochsDone());
         List<double[]> weights = new ArrayList<>();
         net.parameterValues().forEach(p -> weights.add(ejml.toArray(p)));

@@ -27,7 +27,6 @@ import org.nn4j.train.LearningRateSchedule;
 import org.nn4j.train.Trainer;
 import org.nn4j.train.TrainingConfig;
 import org.nn4j.train.TrainingHistory;
-import org.nn4j.train.TrainingListener;
 
 /**
  * A model made in Java from typed layers trains on Spark as the model of its spec file does on one
@@ -57,11 +56,13 @@ class JavaBuiltModelSparkTest {
 
     private List<double[]> train(Model net, JavaSparkContext spark) {
         Adam adam = new Adam(ejml, net.parameterValues(), 0.01, 0);
-        Trainer trainer = new Trainer(net, new SoftmaxCrossEntropy(ejml), adam, CONFIG);
-        TrainingHistory history = spark == null
-                ? trainer.fit(data(150, 1), data(60, 2), TrainingHistory.empty(), new TrainingListener() { })
-                : trainer.fit(data(150, 1), data(60, 2), TrainingHistory.empty(), new TrainingListener() { },
-                        new SparkUpdater(spark, data(150, 1), 0, net, adam, "ejml", CONFIG.seed()));
+        Trainer.Builder trainer = Trainer.builder(net).loss(new SoftmaxCrossEntropy(ejml)).optimizer(adam)
+                .config(CONFIG);
+        if (spark != null) {
+            SparkUpdater updater = new SparkUpdater(spark, data(150, 1), 0, net, adam, "ejml", CONFIG.seed());
+            trainer.updater((examples, run) -> updater);
+        }
+        TrainingHistory history = trainer.build().fit(data(150, 1), data(60, 2));
         assertEquals(2, history.epochsDone());
         List<double[]> weights = new ArrayList<>();
         net.parameterValues().forEach(p -> weights.add(ejml.toArray(p)));

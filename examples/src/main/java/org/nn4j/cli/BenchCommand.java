@@ -22,7 +22,7 @@ import org.nn4j.nn.Model;
 import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
-import org.nn4j.train.Checkpoints;
+import org.nn4j.train.Optimizers;
 import org.nn4j.train.Optimizer;
 import org.nn4j.train.TrainingStep;
 import picocli.CommandLine.Command;
@@ -215,8 +215,7 @@ final class BenchCommand implements Callable<Integer> {
                     : "--hidden");
             Optimizer opt;
             try {
-                opt = Checkpoints.optimizer(model.optimizer, backend, network.parameterValues(), model.learningRate(null),
-                        model.optimizer.equals("sgd") ? 0.9 : 0, false, 0);
+                opt = Optimizers.builtIn().create(model.optimizer, backend, network.parameterValues(), null, Map.of());
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage(), e);
             }

@@ -1,8 +1,10 @@
 package org.nn4j.cli;
 
 import java.util.List;
+import java.util.Map;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.io.InvalidInputException;
+import org.nn4j.train.Optimizers;
 import picocli.CommandLine.Option;
 
 /** The network and optimizer flags that {@code train} and {@code bench} share. */
@@ -33,15 +35,16 @@ final class ModelOptions {
         return kind;
     }
 
-    /** Refuses an --optimizer other than adam and sgd. */
+    /** Refuses an --optimizer that nn4j does not know (adam and sgd). */
     void checkOptimizer() {
-        if (!optimizer.equals("adam") && !optimizer.equals("sgd")) {
-            throw new InvalidInputException("--optimizer: unknown optimizer '" + optimizer + "'; expected adam or sgd");
-        }
+        Optimizers.builtIn().check(optimizer, null, Map.of(), ModelOptions::flag);
     }
 
-    /** The learning rate given, or the optimizer's default: 0.001 for adam, 0.05 for sgd. */
-    double learningRate(Double given) {
-        return given != null ? given : optimizer.equals("sgd") ? 0.05 : 1e-3;
+    /**
+     * The flag by which nn's messages name a setting of the library's ({@code learning_rate}: {@code
+     * --lr}; {@code weight_decay}: {@code --weight-decay}).
+     */
+    static String flag(String key) {
+        return key.equals("learning_rate") ? "--lr" : "--" + key.replace('_', '-');
     }
 }

@@ -4,8 +4,12 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
@@ -13,11 +17,13 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.nn4j.api.Backend;
 import org.nn4j.io.AtomicFiles;
 import org.nn4j.train.EpochMetrics;
 import org.nn4j.train.TrainingHistory;
+import org.nn4j.train.TrainingRun;
 
-/** The learning-curve plot a training run writes beside the model. */
+/** What {@code train} reports: the run it trains, the learning-curve plot beside the model, the result. */
 final class Reports {
 
     private Reports() {
@@ -43,6 +49,35 @@ final class Reports {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
         AtomicFiles.write(file, png.toByteArray());
+    }
+
+    /** The run's data and model, optimizer, settings and backend, two lines. */
+    static void describe(PrintWriter out, TrainingRun run, Backend backend, boolean stretched) {
+        out.println("data: " + run.data().description());
+        out.println("model: " + run.summary() + "; backend " + backend.name() + ", " + run.model().dtype()
+                + (run.resumed() ? "; resuming after epoch " + run.history().epochsDone() : "") + (stretched
+                        ? ", the schedule stretched from " + run.recordedEpochs() + " to " + run.config().epochs()
+                                + " epochs" : ""));
+        out.flush();
+    }
+
+    /**
+     * The run's result: its test accuracy and the files it wrote (those of {@code written} given), or
+     * that {@code resumed} had nothing left to do.
+     */
+    static void finished(PrintWriter out, TrainingRun run, TrainingHistory history, Path resumed, Path[] written) {
+        if (history.epochsDone() == run.history().epochsDone()) {
+            out.println("nothing to do: " + resumed + " has " + history.epochsDone() + " of " + run.config().epochs()
+                    + " epochs done" + (history.stoppedEarly() ? " and stopped early" : ""));
+            return;
+        }
+        EpochMetrics last = history.last();
+        out.println(String.format(Locale.ROOT, "test accuracy %.4f (%d test examples, after epoch %d of %d)",
+                last.testAccuracy(), run.data().test().size(), last.epoch(), run.config().epochs()));
+        List<String> files = Arrays.stream(written).filter(Objects::nonNull).map(Path::toString).toList();
+        if (!files.isEmpty()) {
+            out.println("wrote " + String.join(", ", files));
+        }
     }
 
     private static double[] values(List<EpochMetrics> epochs, ToDoubleFunction<EpochMetrics> f) {

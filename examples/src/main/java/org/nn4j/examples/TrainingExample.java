@@ -67,7 +67,7 @@ public final class TrainingExample {
         // After a crash: the checkpoint's model, optimizer state, settings and history, and on from there.
         Checkpoints.Resumed saved = Checkpoints.resume(file, ModuleRegistry.load(), backend);
         history = Trainer.builder(saved).epochs(epochs + 1).listener(new ProgressListener(System.out)).build()
-                .fit(train, validation, saved.history());
+                .fit(train, validation);
         // README end
 
         // README: predictor

@@ -37,7 +37,6 @@ import org.nn4j.nn.spec.ModuleRegistry;
 import org.nn4j.train.CheckpointListener;
 import org.nn4j.train.Checkpoints;
 import org.nn4j.train.Trainer;
-import org.nn4j.train.TrainingHistory;
 
 /**
  * A model made in Java from typed layers against the same model from a spec file: the same spec and
@@ -95,7 +94,7 @@ class JavaBuiltModelTest {
         Dataset data = data();
         Trainer.Builder builder = resumed != null ? Trainer.builder(resumed) : Trainer.builder(model);
         builder.epochs(epochs).batchSize(32).listener(new CheckpointListener(file, 1, data.classNames(), null))
-                .build().fit(data, null, resumed != null ? resumed.history() : TrainingHistory.empty());
+                .build().fit(data, null);
     }
 
     @ParameterizedTest

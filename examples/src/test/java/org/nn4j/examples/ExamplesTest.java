@@ -62,6 +62,20 @@ class ExamplesTest {
     }
 
     @Test
+    void theRunExampleTrainsAndResumesAsNnTrainDoes(@TempDir Path dir) throws Exception {
+        String out = printed(() -> RunExample.main(new String[] {dir.toString(),
+            "src/test/resources/bad-inputs/good.csv", "label"}));
+        List<String> epochs = out.lines().filter(l -> l.startsWith("epoch ")).toList();
+        assertEquals(6, epochs.size(), out);
+        assertTrue(epochs.get(4).startsWith("epoch 5: "), out);
+        assertTrue(out.contains("epochs 6, test accuracy "), out);
+        org.nn4j.io.ModelFile.Loaded saved = org.nn4j.io.ModelFile.load(dir.resolve("run.safetensors"),
+                org.nn4j.api.Backends.select("ejml"));
+        assertTrue(saved.standardizer() != null, "the standardiser is stored with the model");
+        assertEquals(0.2, saved.training().path("split").path("test_fraction").asDouble());
+    }
+
+    @Test
     void theSeedNetworksLossAndOutputGradientFollowFromItsPrediction() throws Exception {
         String out = printed(() -> SeedNetworkExample.main(new String[0]));
         Matcher m = Pattern.compile("prediction (\\S+), loss (\\S+), output bias gradient (\\S+),").matcher(out);
@@ -108,7 +122,7 @@ class ExamplesTest {
                 }
             }
         }
-        assertEquals(5, regions.size(), "marked parts");
+        assertEquals(6, regions.size(), "marked parts");
         List<String> shown = new ArrayList<>();
         for (Path page : DocPages.all(ROOT)) {
             Matcher blocks = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(Files.readString(page));

@@ -13,7 +13,8 @@ import org.nn4j.io.InvalidInputException;
  * @param classNames the name of each class, by index
  * @param source where the data came from, for messages and reports
  */
-public record Dataset(float[] features, int[] labels, int featureCount, List<String> classNames, String source) {
+public record Dataset(float[] features, int[] labels, int featureCount, List<String> classNames, String source)
+        implements Examples {
 
     /** Checks that the arrays fit each other and every label is one of the classes. */
     public Dataset {

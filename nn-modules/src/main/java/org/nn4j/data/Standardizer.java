@@ -2,8 +2,10 @@ package org.nn4j.data;
 
 /**
  * Per-feature standardisation {@code (x - mean) / std}, with mean and standard deviation taken from
- * the training data and applied unchanged to any other data. A feature that never varies keeps
- * {@code std = 1}. Serializable, for cluster executors that standardise the rows they read.
+ * the training data and applied unchanged to any other data: the transform of a model's inputs that
+ * is stored with the model ({@code nn4j.input} of its file, which {@code ModelFile.Loaded} gives back
+ * for evaluation and prediction). A feature that never varies keeps {@code std = 1}. Serializable,
+ * for cluster executors that standardise the rows they read.
  *
  * @param mean per feature
  * @param std per feature, never zero
@@ -50,6 +52,14 @@ public record Standardizer(float[] mean, float[] std) implements java.io.Seriali
         float[] x = data.features().clone();
         apply(x);
         return new Dataset(x, data.labels(), data.featureCount(), data.classNames(), data.source());
+    }
+
+    /**
+     * {@code split}'s training and held-out examples standardised, described as they were with
+     * ", standardised" after.
+     */
+    public Split apply(Split split) {
+        return new Split(apply(split.train()), apply(split.test()), split.description() + ", standardised");
     }
 
     /** Standardises rows of features in place. */

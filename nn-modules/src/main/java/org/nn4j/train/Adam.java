@@ -17,6 +17,9 @@ public final class Adam extends Optimizer {
     public static final double BETA2 = 0.999;
     /** Added to the second moment's root, PyTorch's default. */
     public static final double EPSILON = 1e-8;
+    /** Weight decay, an option of Adam and SGD. */
+    static final OptimizerOption WEIGHT_DECAY = OptimizerOption.number("weight_decay", "weight decay", 0, 0, true,
+            Double.NaN, false, "must be zero or a positive finite number", "L2 weight decay, added to the gradient");
 
     private final double beta1;
     private final double beta2;
@@ -83,5 +86,39 @@ public final class Adam extends Optimizer {
         double stepSize = learningRate() / (1 - Math.pow(beta1, step));
         double vScale = 1 / Math.sqrt(1 - Math.pow(beta2, step));
         backend.adamUpdate(parameter, gradient, m.get(index), v.get(index), beta1, beta2, stepSize, vScale, epsilon);
+    }
+
+    /** The number option {@code name} of checked {@code options}. */
+    static double number(Map<String, Object> options, String name) {
+        return ((Number) options.get(name)).doubleValue();
+    }
+
+    /** {@code adam}: learning rate 1e-3 unless given; option {@code weight_decay} (0). */
+    public static final class Type implements OptimizerType {
+        @Override
+        public String name() {
+            return "adam";
+        }
+
+        @Override
+        public String description() {
+            return "Adam with PyTorch's betas (0.9, 0.999) and epsilon (1e-8)";
+        }
+
+        @Override
+        public double defaultLearningRate() {
+            return 1e-3;
+        }
+
+        @Override
+        public List<OptimizerOption> options() {
+            return List.of(WEIGHT_DECAY);
+        }
+
+        @Override
+        public Optimizer create(Backend backend, List<Matrix> parameters, double learningRate,
+                Map<String, Object> options) {
+            return new Adam(backend, parameters, learningRate, number(options, "weight_decay"));
+        }
     }
 }

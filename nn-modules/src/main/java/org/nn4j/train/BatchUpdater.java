@@ -1,5 +1,7 @@
 package org.nn4j.train;
 
+import org.nn4j.data.Examples;
+
 /**
  * Makes one update of the network from one batch of an epoch. The {@link Trainer} decides which
  * examples form each batch; an updater decides where the gradient is computed: here, or spread over a
@@ -14,4 +16,18 @@ public interface BatchUpdater {
      * @return the batch's mean loss before the update; when it is not finite, no update was made
      */
     double update(int epoch, int[] order, int from, int count);
+
+    /**
+     * Makes the updater of a run: {@link Trainer.Builder#updater} takes one, and a cluster's {@link
+     * DistributedTraining.Session#updaters} is one.
+     */
+    @FunctionalInterface
+    interface Factory {
+
+        /**
+         * The updater that trains {@code context}'s model with its optimizer on {@code train}, with
+         * the context's seed and batch size.
+         */
+        BatchUpdater create(Examples train, TrainingContext context);
+    }
 }

@@ -23,22 +23,6 @@ public final class Checkpoints {
     private Checkpoints() {
     }
 
-    /**
-     * A new optimizer: {@code sgd} (with {@code momentum}, {@code nesterov}) or {@code adam} (which has
-     * neither and does not read them; nn train refuses --momentum and --nesterov with it).
-     */
-    public static Optimizer optimizer(String name, Backend backend, List<Matrix> parameters, double learningRate,
-            double momentum, boolean nesterov, double weightDecay) {
-        switch (name) {
-            case "sgd":
-                return new Sgd(backend, parameters, learningRate, momentum, nesterov, weightDecay);
-            case "adam":
-                return new Adam(backend, parameters, learningRate, weightDecay);
-            default:
-                throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected adam or sgd");
-        }
-    }
-
     /** The {@code nn4j.training} object of a checkpoint. */
     public static Map<String, Object> describe(Optimizer optimizer, double baseLearningRate, TrainingConfig config,
             TrainingHistory history, Map<String, Object> run) {
@@ -79,13 +63,27 @@ public final class Checkpoints {
         return training;
     }
 
-    /** The optimizer a checkpoint describes, on {@code parameters}, with its state restored. */
+    /**
+     * The optimizer a checkpoint describes, on {@code parameters}, with its state restored: its type
+     * found by name among {@link Optimizers#builtIn()}'s, with the options the file records.
+     *
+     * @throws IllegalArgumentException for an optimizer or option values that nn4j does not know
+     */
     public static Optimizer restoreOptimizer(String file, JsonNode training, Backend backend, List<Matrix> parameters,
             Map<String, List<double[]>> state) {
         JsonNode opt = required(file, training, "optimizer");
-        Optimizer optimizer = optimizer(opt.path("name").asText(), backend, parameters,
-                opt.path("learning_rate").asDouble(), opt.path("momentum").asDouble(0),
-                opt.path("nesterov").asBoolean(false), opt.path("weight_decay").asDouble(0));
+        String name = opt.path("name").asText();
+        OptimizerType type = Optimizers.builtIn().type(name);
+        if (type == null) {
+            throw new IllegalArgumentException(Optimizers.builtIn().unknown(name));
+        }
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (OptimizerOption option : type.options()) {
+            JsonNode value = opt.path(option.name());
+            options.put(option.name(), option.kind() == OptimizerOption.Kind.BOOLEAN ? (Object) value.asBoolean(false)
+                    : (Object) value.asDouble(0));
+        }
+        Optimizer optimizer = type.create(backend, parameters, opt.path("learning_rate").asDouble(), options);
         for (String slot : optimizer.slots()) {
             List<double[]> values = state.get(slot);
             if (values == null || values.size() != parameters.size()) {
@@ -126,28 +124,43 @@ public final class Checkpoints {
 
     /**
      * A run saved in a model file (by {@link CheckpointListener} or nn train), ready to go on: its model,
-     * its optimizer with the state it had, its configuration and history, and what the file says of
-     * the data. {@link Trainer#builder(Resumed)} continues it.
+     * its optimizer with the state it had (its learning rate the run's base rate), its configuration
+     * and history, and what the file says of the data. {@link Trainer#builder(Resumed)} continues it;
+     * {@link TrainingRun#resume} checks it against the data too.
+     *
+     * @param classNames the model's classes, by output
+     * @param standardizer what the inputs were standardised with, or null
+     * @param split how the run split its data, or null where the file does not record it (an older
+     *     nn4j's, or one saved without)
+     * @param data the run's data in words, as the file records it, or ""
      */
     public record Resumed(Model model, Optimizer optimizer, TrainingConfig config, TrainingHistory history,
-            List<String> classNames, Standardizer standardizer) {
+            List<String> classNames, Standardizer standardizer, RunSplit split, String data) {
     }
 
     /**
      * The run saved in {@code file}, its layers built from {@code registry} on {@code backend}.
      *
-     * @throws InvalidInputException naming the file, when it is no model file or records no training
+     * @throws InvalidInputException naming the file, when it is no model file, records no training
+     *     or records it in a way nn4j cannot resume
      */
     public static Resumed resume(Path file, ModuleRegistry registry, Backend backend) {
         ModelFile.Loaded loaded = ModelFile.load(file, registry, backend, null);
         String name = file.toString();
-        if (loaded.training() == null || loaded.training().isMissingNode() || loaded.training().isNull()) {
+        JsonNode training = loaded.training();
+        if (training == null || training.isMissingNode() || training.isNull()) {
             throw new InvalidInputException(name + ": the model records no training; it cannot be resumed");
         }
-        Optimizer optimizer = restoreOptimizer(name, loaded.training(), backend, loaded.model().parameterValues(),
-                loaded.optimizerState());
-        return new Resumed(loaded.model(), optimizer, restoreConfig(name, loaded.training(), 0),
-                restoreHistory(name, loaded.training()), loaded.classNames(), loaded.standardizer());
+        try {
+            Optimizer optimizer = restoreOptimizer(name, training, backend, loaded.model().parameterValues(),
+                    loaded.optimizerState());
+            TrainingConfig config = restoreConfig(name, training, 0);
+            TrainingHistory history = restoreHistory(name, training);
+            return new Resumed(loaded.model(), optimizer, config, history, loaded.classNames(), loaded.standardizer(),
+                    RunSplit.read(name, training.get("split")), training.path("data").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(name + ": " + e.getMessage(), e);
+        }
     }
 
     private static JsonNode required(String file, JsonNode training, String key) {

@@ -1,6 +1,7 @@
 package org.nn4j.train;
 
 import org.nn4j.data.Dataset;
+import org.nn4j.data.Examples;
 import org.nn4j.nn.Model;
 
 /**
@@ -60,7 +61,31 @@ public interface DistributedTraining {
      *     it (and that {@code test} has had), or null
      */
     record ClusterData(int size, int featureCount, java.util.List<String> classNames, Dataset test,
-            String description, Object handle, org.nn4j.data.Standardizer standardizer) {
+            String description, Object handle, org.nn4j.data.Standardizer standardizer) implements Examples {
+
+        @Override
+        public int classCount() {
+            return classNames.size();
+        }
+
+        /** The description: where the data is. */
+        @Override
+        public String source() {
+            return description;
+        }
+    }
+
+    /**
+     * The engine named {@code name} ({@code spark}) that {@link java.util.ServiceLoader} finds on the
+     * class path (nn4j's distributed module provides it), if any.
+     */
+    static java.util.Optional<DistributedTraining> find(String name) {
+        for (DistributedTraining engine : java.util.ServiceLoader.load(DistributedTraining.class)) {
+            if (engine.name().equals(name)) {
+                return java.util.Optional.of(engine);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** A connection to a cluster; closing it ends the cluster session. */
@@ -114,6 +139,29 @@ public interface DistributedTraining {
         default BatchUpdater updater(ClusterData train, Model model, Optimizer optimizer, long seed, int batchSize,
                 int averageEvery) {
             throw new UnsupportedOperationException("this cluster engine cannot read data on its executors");
+        }
+
+        /**
+         * The updaters of a run on this cluster, for {@link Trainer.Builder#updater}: from a training
+         * set the driver holds ({@link #updater(Dataset, Model, Optimizer, long, int, int)}) or that
+         * the executors read ({@link #updater(ClusterData, Model, Optimizer, long, int, int)}), with the
+         * run's model, optimizer, seed and batch size.
+         *
+         * @param averageEvery 1 for synchronous steps, more for parameter averaging every so many batches
+         */
+        default BatchUpdater.Factory updaters(int averageEvery) {
+            return (train, run) -> {
+                TrainingConfig config = run.config();
+                if (train instanceof Dataset local) {
+                    return updater(local, run.model(), run.optimizer(), config.seed(), config.batchSize(),
+                            averageEvery);
+                }
+                if (train instanceof ClusterData remote) {
+                    return updater(remote, run.model(), run.optimizer(), config.seed(), config.batchSize(),
+                            averageEvery);
+                }
+                throw new IllegalArgumentException(train.source() + " is neither held here nor by this cluster");
+            };
         }
 
         /** One line about the cluster, for the user. */

@@ -2,8 +2,10 @@ package org.nn4j.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.nn4j.data.Dataset;
+import org.nn4j.data.Examples;
 import org.nn4j.nn.Loss;
 import org.nn4j.nn.Model;
 
@@ -33,23 +35,27 @@ public final class Trainer {
     private final TrainingConfig config;
     private final double baseLearningRate;
     private final List<TrainingListener> listeners;
+    private final TrainingHistory history;
+    private final BatchUpdater.Factory updaters;
 
     /**
      * A trainer of {@code network} with {@code optimizer}, whose learning rate now is the base rate that
      * {@code config}'s schedule starts from. {@link #builder} gives the same with named settings.
      */
     public Trainer(Model network, Loss loss, Optimizer optimizer, TrainingConfig config) {
-        this(network, loss, optimizer, config, List.of());
+        this(network, loss, optimizer, config, List.of(), TrainingHistory.empty(), null);
     }
 
     private Trainer(Model network, Loss loss, Optimizer optimizer, TrainingConfig config,
-            List<TrainingListener> listeners) {
+            List<TrainingListener> listeners, TrainingHistory history, BatchUpdater.Factory updaters) {
         this.network = java.util.Objects.requireNonNull(network, "network");
         this.loss = java.util.Objects.requireNonNull(loss, "loss");
         this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
         this.config = java.util.Objects.requireNonNull(config, "config");
         this.baseLearningRate = optimizer.learningRate();
         this.listeners = List.copyOf(listeners);
+        this.history = java.util.Objects.requireNonNull(history, "history");
+        this.updaters = updaters;
     }
 
     /** A builder of a trainer of {@code model}, with nn train's defaults. */
@@ -58,15 +64,11 @@ public final class Trainer {
     }
 
     /**
-     * A builder that continues {@code run}: its model, optimizer (state included) and configuration;
-     * fit it with {@code run.history()} to go on where the saved run stopped.
+     * A builder that continues {@code run}: its model, optimizer (state included), configuration and
+     * history, so that {@link #fit} goes on where the saved run stopped.
      */
     public static Builder builder(Checkpoints.Resumed run) {
-        TrainingConfig c = run.config();
-        Builder builder = new Builder(run.model()).optimizer(run.optimizer()).epochs(c.epochs())
-                .batchSize(c.batchSize()).seed(c.seed()).schedule(c.schedule());
-        builder.patience = c.patience();
-        return builder;
+        return new Builder(run.model()).optimizer(run.optimizer()).config(run.config()).history(run.history());
     }
 
     /** This trainer's settings. */
@@ -75,60 +77,43 @@ public final class Trainer {
     }
 
     /**
-     * Trains a new run on {@code train}, evaluating on {@code validation} after each epoch (null: none,
-     * and the epochs' validation metrics are NaN), telling the builder's listeners.
+     * Trains on {@code train} from the builder's history (empty for a new run) up to the configured
+     * epochs, evaluating on {@code validation} after each epoch (null: none, and the epochs' validation
+     * metrics are NaN), telling the builder's listeners. Each batch's update is made here, or by the
+     * builder's {@linkplain Builder#updater updater} (a cluster's); the shuffle, schedule, evaluation,
+     * early stop and divergence check stay here.
      *
-     * @return every epoch's metrics
-     */
-    public TrainingHistory fit(Dataset train, Dataset validation) {
-        return fit(train, validation, TrainingHistory.empty());
-    }
-
-    /** As {@link #fit(Dataset, Dataset)}, going on from {@code history} (a resumed run's). */
-    public TrainingHistory fit(Dataset train, Dataset validation, TrainingHistory history) {
-        java.util.Objects.requireNonNull(train, "train");
-        return fit(train, validation, history, new TrainingListener() { });
-    }
-
-    /**
-     * Trains from {@code history} (empty for a new run) up to the configured epochs, telling {@code
-     * listener} and the builder's listeners.
-     *
+     * @param train a {@link Dataset}, or examples held elsewhere (a cluster's executors), which need
+     *     the updater of what holds them
      * @return the history, this run's epochs included
+     * @throws IllegalArgumentException when the examples do not fit the model, there are none, or
+     *     patience is set without validation data
      */
-    public TrainingHistory fit(Dataset train, Dataset test, TrainingHistory history, TrainingListener listener) {
-        return fit(train, test, history, listener, localUpdater(train));
-    }
-
-    /**
-     * As {@link #fit(Dataset, Dataset, TrainingHistory, TrainingListener)}, with each batch's update made
-     * by {@code updater}; the shuffle, schedule, evaluation, early stop and divergence check stay here.
-     */
-    public TrainingHistory fit(Dataset train, Dataset test, TrainingHistory history, TrainingListener listener,
-            BatchUpdater updater) {
+    public TrainingHistory fit(Examples train, Dataset validation) {
+        java.util.Objects.requireNonNull(train, "train");
         requireFits(train);
-        return fit(train.size(), test, history, listener, updater);
-    }
-
-    /**
-     * As {@link #fit(Dataset, Dataset, TrainingHistory, TrainingListener, BatchUpdater)}, for a training
-     * set of {@code trainSize} examples that only {@code updater} holds (a cluster's executors, say).
-     */
-    public TrainingHistory fit(int trainSize, Dataset test, TrainingHistory history, TrainingListener given,
-            BatchUpdater updater) {
+        Dataset test = validation;
         if (test != null) {
             requireFits(test);
         } else if (config.patience() > 0) {
             throw new IllegalArgumentException("patience " + config.patience() + " needs validation data to watch");
         }
-        if (trainSize < 1) {
+        if (train.size() < 1) {
             throw new IllegalArgumentException("no training examples");
         }
-        List<TrainingListener> all = new ArrayList<>(listeners);
-        all.add(given);
-        TrainingListener listener = new AllListeners(all);
-        listener.trainingStarted(new TrainingContext(network, loss, optimizer, config, baseLearningRate, history));
-        int n = trainSize;
+        TrainingContext context = new TrainingContext(network, loss, optimizer, config, baseLearningRate, history);
+        BatchUpdater updater;
+        if (updaters != null) {
+            updater = updaters.create(train, context);
+        } else if (train instanceof Dataset local) {
+            updater = localUpdater(local);
+        } else {
+            throw new IllegalArgumentException(train.source() + " is held elsewhere; train on it with the updater of"
+                    + " what holds it (Trainer.Builder.updater)");
+        }
+        TrainingListener listener = new AllListeners(listeners);
+        listener.trainingStarted(context);
+        int n = train.size();
         int batchSize = Math.min(config.batchSize(), n);
         int batches = batches(n, batchSize);
         int[] order = new int[n];
@@ -220,19 +205,25 @@ public final class Trainer {
     }
 
     /**
-     * Named settings of a {@link Trainer}, with nn train's defaults: Adam at 1e-3 on the model's
-     * parameters, the model's own loss, 10 epochs of batches of 128, seed 42, a constant learning rate,
-     * no listeners. {@link #build} checks them.
+     * Named settings of a {@link Trainer}, with nn train's defaults: Adam at its default rate (1e-3) on
+     * the model's parameters, the model's own loss, 10 epochs of batches of 128, seed 42, a constant
+     * learning rate, a new run (empty history), each batch's update made here, no listeners. {@link
+     * #build} checks them.
      */
     public static final class Builder {
         private final Model model;
         private Loss loss;
         private Optimizer optimizer;
+        private String optimizerName = "adam";
+        private Map<String, Object> optimizerOptions = Map.of();
+        private Double learningRate;
         private int epochs = 10;
         private int batchSize = 128;
         private long seed = 42;
         private int patience;
         private LearningRateSchedule schedule = LearningRateSchedule.constant();
+        private TrainingHistory history = TrainingHistory.empty();
+        private BatchUpdater.Factory updaters;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(Model model) {
@@ -245,9 +236,38 @@ public final class Trainer {
             return this;
         }
 
-        /** What updates the parameters, made on the model's parameters; its learning rate is the base rate. */
+        /**
+         * What updates the parameters, made on the model's parameters; its learning rate is the base
+         * rate unless {@link #learningRate} sets another.
+         */
         public Builder optimizer(Optimizer optimizer) {
             this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
+            return this;
+        }
+
+        /**
+         * The optimizer of {@link Optimizers#builtIn()} named {@code name} ({@code adam}, {@code sgd}),
+         * with its default options, made on the model's parameters when built.
+         */
+        public Builder optimizer(String name) {
+            return optimizer(name, Map.of());
+        }
+
+        /**
+         * The optimizer named {@code name} with {@code options} (for example {@code Map.of("momentum",
+         * 0.5)} for {@code sgd}), its defaults for the rest; {@link #build} checks them with {@link
+         * Optimizers#check}.
+         */
+        public Builder optimizer(String name, Map<String, ?> options) {
+            this.optimizerName = java.util.Objects.requireNonNull(name, "name");
+            this.optimizerOptions = Map.copyOf(options);
+            this.optimizer = null;
+            return this;
+        }
+
+        /** The base learning rate, which the schedule starts from; the optimizer's default unless given. */
+        public Builder learningRate(double learningRate) {
+            this.learningRate = learningRate;
             return this;
         }
 
@@ -285,6 +305,24 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Where the run stands: a resumed run's history (its epochs, and the batches into the next for
+         * a checkpoint made within an epoch), from which {@link Trainer#fit} goes on; empty by default.
+         */
+        public Builder history(TrainingHistory history) {
+            this.history = java.util.Objects.requireNonNull(history, "history");
+            return this;
+        }
+
+        /**
+         * What makes each batch's update: a cluster's ({@link DistributedTraining.Session#updaters}), or
+         * any other; by default the trainer computes it here, from a {@link Dataset}.
+         */
+        public Builder updater(BatchUpdater.Factory updaters) {
+            this.updaters = java.util.Objects.requireNonNull(updaters, "updaters");
+            return this;
+        }
+
         /** Hears the training, after those added before it. */
         public Builder listener(TrainingListener listener) {
             listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
@@ -294,13 +332,25 @@ public final class Trainer {
         /**
          * The trainer.
          *
-         * @throws IllegalArgumentException naming the setting, for epochs or a batch size under 1
+         * @throws IllegalArgumentException naming the setting, for epochs or a batch size under 1, or a
+         *     learning rate that is not a positive number
+         * @throws org.nn4j.io.InvalidInputException for an optimizer by name that is unknown, or options
+         *     it does not take or of values out of range
          */
         public Trainer build() {
             TrainingConfig config = new TrainingConfig(epochs, batchSize, seed, patience, schedule);
-            Optimizer opt = optimizer != null ? optimizer
-                    : new Adam(model.backend(), model.parameterValues(), 1e-3, 0);
-            return new Trainer(model, loss != null ? loss : model.loss(), opt, config, listeners);
+            Optimizer opt = optimizer;
+            if (opt == null) {
+                opt = Optimizers.builtIn().create(optimizerName, model.backend(), model.parameterValues(), learningRate,
+                        optimizerOptions);
+            } else if (learningRate != null) {
+                if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+                    throw new IllegalArgumentException("the learning rate must be a positive number, not "
+                            + learningRate);
+                }
+                opt.setLearningRate(learningRate);
+            }
+            return new Trainer(model, loss != null ? loss : model.loss(), opt, config, listeners, history, updaters);
         }
     }
 
@@ -343,7 +393,7 @@ public final class Trainer {
         }
     }
 
-    private void requireFits(Dataset data) {
+    private void requireFits(Examples data) {
         if (data.featureCount() != network.inputSize() || data.classCount() != network.outputSize()) {
             throw new IllegalArgumentException(data.source() + " has " + data.featureCount() + " features and "
                     + data.classCount() + " classes; the network takes " + network.inputSize() + " inputs and gives "

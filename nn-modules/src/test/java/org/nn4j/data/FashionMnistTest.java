@@ -15,7 +15,6 @@ import org.nn4j.train.LearningRateSchedule;
 import org.nn4j.train.Trainer;
 import org.nn4j.train.TrainingConfig;
 import org.nn4j.train.TrainingHistory;
-import org.nn4j.train.TrainingListener;
 
 class FashionMnistTest {
 
@@ -42,8 +41,7 @@ class FashionMnistTest {
                 .outputSize(10).activation(ActivationKind.RELU).seed(1).build();
         TrainingHistory history = new Trainer(net.model(), new SoftmaxCrossEntropy(backend),
                 new Adam(backend, net.parameters(), 1e-3, 0), new TrainingConfig(1, 64, 1, 0,
-                        LearningRateSchedule.constant())).fit(split.train(), split.test(), TrainingHistory.empty(),
-                                new TrainingListener() { });
+                        LearningRateSchedule.constant())).fit(split.train(), split.test());
         // Ten classes: chance is 0.1; one epoch of a small MLP gets well past 0.7.
         assertTrue(history.last().testAccuracy() > 0.7, "accuracy " + history.last().testAccuracy());
     }

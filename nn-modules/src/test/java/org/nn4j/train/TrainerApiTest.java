@@ -202,7 +202,7 @@ class TrainerApiTest {
         Checkpoints.Resumed saved = Checkpoints.resume(file, ModuleRegistry.builtIn(), backend);
         assertEquals(2, saved.history().epochsDone());
         assertEquals(CLASSES, saved.classNames());
-        TrainingHistory resumed = Trainer.builder(saved).build().fit(train, validation, saved.history());
+        TrainingHistory resumed = Trainer.builder(saved).build().fit(train, validation);
         assertEquals(5, resumed.epochsDone());
         assertSameWeights(weights(whole), weights(saved.model()));
         for (int e = 0; e < 5; e++) {
@@ -237,7 +237,7 @@ class TrainerApiTest {
         Checkpoints.Resumed saved = Checkpoints.resume(file, ModuleRegistry.builtIn(), backend);
         assertEquals(1, saved.history().epochsDone(), "the checkpoint of step 9: epoch 2, batch 2");
         assertEquals(2, saved.history().batchesIntoEpoch());
-        TrainingHistory resumed = Trainer.builder(saved).build().fit(train, validation, saved.history());
+        TrainingHistory resumed = Trainer.builder(saved).build().fit(train, validation);
         assertEquals(3, resumed.epochsDone());
         assertEquals(0, resumed.batchesIntoEpoch());
         assertSameWeights(weights(whole), weights(saved.model()));

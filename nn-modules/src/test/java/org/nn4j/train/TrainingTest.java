@@ -51,14 +51,24 @@ class TrainingTest {
                 .activation(activation).seed(3).build();
     }
 
+    /** A new optimizer by name, with SGD's momentum and Nesterov's variant where it is SGD. */
+    private Optimizer optimizer(String name, List<Matrix> parameters, double rate, double momentum, boolean nesterov,
+            double weightDecay) {
+        Map<String, Object> options = new java.util.LinkedHashMap<>(Map.of("weight_decay", weightDecay));
+        if (name.equals("sgd")) {
+            options.put("momentum", momentum);
+            options.put("nesterov", nesterov);
+        }
+        return Optimizers.builtIn().create(name, backend, parameters, rate, options);
+    }
+
     @Test
     void aNetworkLearnsXor() {
         NeuralNetwork net = network(DType.FLOAT64, 2, 8, 2, ActivationKind.TANH);
         Loss loss = new SoftmaxCrossEntropy(backend);
         Optimizer adam = new Adam(backend, net.parameters(), 0.05, 0);
         TrainingConfig config = new TrainingConfig(300, 4, 1, 0, LearningRateSchedule.constant());
-        TrainingHistory history = new Trainer(net.model(), loss, adam, config).fit(xor(), xor(), TrainingHistory.empty(),
-                new TrainingListener() { });
+        TrainingHistory history = new Trainer(net.model(), loss, adam, config).fit(xor(), xor());
         assertEquals(300, history.epochsDone());
         assertEquals(1.0, history.last().testAccuracy());
         assertTrue(history.last().testLoss() < 0.05, "loss " + history.last().testLoss());
@@ -68,11 +78,11 @@ class TrainingTest {
     @ValueSource(strings = {"sgd", "adam"})
     void aNetworkSeparatesTwoBlobs(String optimizerName) {
         NeuralNetwork net = network(DType.FLOAT32, 2, 4, 2, ActivationKind.RELU);
-        Optimizer optimizer = Checkpoints.optimizer(optimizerName, backend, net.parameters(),
-                optimizerName.equals("sgd") ? 0.1 : 0.01, 0.9, true, 1e-4);
+        Optimizer optimizer = optimizer(optimizerName, net.parameters(), optimizerName.equals("sgd") ? 0.1 : 0.01, 0.9,
+                true, 1e-4);
         TrainingConfig config = new TrainingConfig(10, 16, 5, 0, LearningRateSchedule.cosine());
         TrainingHistory history = new Trainer(net.model(), new SoftmaxCrossEntropy(backend), optimizer, config)
-                .fit(blobs(400, 1), blobs(200, 2), TrainingHistory.empty(), new TrainingListener() { });
+                .fit(blobs(400, 1), blobs(200, 2));
         assertTrue(history.last().testAccuracy() >= 0.95, "accuracy " + history.last().testAccuracy());
         assertTrue(history.last().trainLoss() < history.epochs().get(0).trainLoss());
     }
@@ -88,8 +98,7 @@ class TrainingTest {
         NeuralNetwork net = network(dtype, 2, 6, 2, ActivationKind.SIGMOID);
         Optimizer adam = new Adam(backend, net.parameters(), 0.01, 0);
         new Trainer(net.model(), new SoftmaxCrossEntropy(backend), adam, new TrainingConfig(3, 32, seed, 0,
-                LearningRateSchedule.constant())).fit(blobs(100, 1), blobs(50, 2), TrainingHistory.empty(),
-                        new TrainingListener() { });
+                LearningRateSchedule.constant())).fit(blobs(100, 1), blobs(50, 2));
         List<List<Double>> weights = new ArrayList<>();
         for (Matrix p : net.parameters()) {
             List<Double> values = new ArrayList<>();
@@ -109,13 +118,13 @@ class TrainingTest {
         TrainingConfig config = new TrainingConfig(4, 16, 11, 0, LearningRateSchedule.step(2, 0.5));
 
         NeuralNetwork straight = network(DType.FLOAT32, 2, 5, 2, ActivationKind.TANH);
-        Optimizer o1 = Checkpoints.optimizer(optimizerName, backend, straight.parameters(), 0.05, 0.9, false, 0);
+        Optimizer o1 = optimizer(optimizerName, straight.parameters(), 0.05, 0.9, false, 0);
         TrainingHistory full = new Trainer(straight.model(), new SoftmaxCrossEntropy(backend), o1, config)
-                .fit(train, test, TrainingHistory.empty(), new TrainingListener() { });
+                .fit(train, test);
 
         // The same run, checkpointing after every epoch and killed after the second.
         NeuralNetwork first = network(DType.FLOAT32, 2, 5, 2, ActivationKind.TANH);
-        Optimizer o2 = Checkpoints.optimizer(optimizerName, backend, first.parameters(), 0.05, 0.9, false, 0);
+        Optimizer o2 = optimizer(optimizerName, first.parameters(), 0.05, 0.9, false, 0);
         Path file = dir.resolve("checkpoint.safetensors");
         TrainingListener checkpointThenDie = new TrainingListener() {
             @Override
@@ -135,15 +144,15 @@ class TrainingTest {
                 }
             }
         };
-        assertThrows(Interrupted.class, () -> new Trainer(first.model(), new SoftmaxCrossEntropy(backend), o2, config)
-                .fit(train, test, TrainingHistory.empty(), checkpointThenDie));
+        assertThrows(Interrupted.class, () -> Trainer.builder(first.model()).loss(new SoftmaxCrossEntropy(backend))
+                .optimizer(o2).config(config).listener(checkpointThenDie).build().fit(train, test));
 
         ModelFile.Loaded loaded = ModelFile.load(file, backend);
         Optimizer o3 = Checkpoints.restoreOptimizer(file.toString(), loaded.training(), backend,
                 loaded.model().parameterValues(), loaded.optimizerState());
-        TrainingHistory resumed = new Trainer(loaded.model(), loaded.loss(), o3,
-                Checkpoints.restoreConfig(file.toString(), loaded.training(), 0))
-                .fit(train, test, Checkpoints.restoreHistory(file.toString(), loaded.training()), new TrainingListener() { });
+        TrainingHistory resumed = Trainer.builder(loaded.model()).loss(loaded.loss()).optimizer(o3)
+                .config(Checkpoints.restoreConfig(file.toString(), loaded.training(), 0))
+                .history(Checkpoints.restoreHistory(file.toString(), loaded.training())).build().fit(train, test);
 
         assertEquals(4, resumed.epochsDone());
         for (int i = 0; i < straight.parameters().size(); i++) {
@@ -162,7 +171,7 @@ class TrainingTest {
         Optimizer sgd = new Sgd(backend, net.parameters(), 1e30, 0, false, 0);
         TrainingDivergedException error = assertThrows(TrainingDivergedException.class, () -> new Trainer(net.model(),
                 new SoftmaxCrossEntropy(backend), sgd, new TrainingConfig(5, 8, 1, 0, LearningRateSchedule.constant()))
-                .fit(blobs(64, 1), blobs(16, 2), TrainingHistory.empty(), new TrainingListener() { }));
+                .fit(blobs(64, 1), blobs(16, 2)));
         assertTrue(error.getMessage().matches("training diverged in epoch 1, batch \\d+ of 8: the loss is (NaN|Infinity);"
                 + " try a learning rate lower than 1\\.00e\\+30"), error.getMessage());
     }
@@ -212,14 +221,13 @@ class TrainingTest {
                 backend, DType.FLOAT64, 1, "spec");
         Optimizer adam = new Adam(backend, model.parameterValues(), 0.01, 0);
         List<Integer> batchSizes = new java.util.ArrayList<>();
-        TrainingHistory history = new Trainer(model, model.loss(), adam, new TrainingConfig(2, 16, 1, 0,
-                LearningRateSchedule.constant())).fit(blobs(33, 1), blobs(20, 2), TrainingHistory.empty(),
-                        new TrainingListener() {
-                            @Override
-                            public void batchFinished(int epoch, int batch, int batches, double meanLoss, double speed) {
-                                batchSizes.add(batches);
-                            }
-                        });
+        TrainingHistory history = Trainer.builder(model).optimizer(adam).config(new TrainingConfig(2, 16, 1, 0,
+                LearningRateSchedule.constant())).listener(new TrainingListener() {
+                    @Override
+                    public void batchFinished(int epoch, int batch, int batches, double meanLoss, double speed) {
+                        batchSizes.add(batches);
+                    }
+                }).build().fit(blobs(33, 1), blobs(20, 2));
         assertEquals(2, history.epochsDone());
         assertEquals(List.of(2, 2, 2, 2), batchSizes);
     }

@@ -19,7 +19,6 @@ import org.nn4j.train.LearningRateSchedule;
 import org.nn4j.train.Trainer;
 import org.nn4j.train.TrainingConfig;
 import org.nn4j.train.TrainingHistory;
-import org.nn4j.train.TrainingListener;
 
 /** What an application does first with nn4j: find its backend, build a network from a spec, train it. */
 class TrainsTest {
@@ -52,7 +51,7 @@ class TrainsTest {
         Dataset data = new Dataset(x, y, 2, List.of("out", "in"), "circle");
         Trainer trainer = new Trainer(model, model.loss(), new Adam(backend, model.parameterValues(), 0.02, 0),
                 new TrainingConfig(30, 32, 3, 0, LearningRateSchedule.constant()));
-        TrainingHistory history = trainer.fit(data, data, TrainingHistory.empty(), new TrainingListener() { });
+        TrainingHistory history = trainer.fit(data, data);
         assertEquals(30, history.epochsDone());
         double first = history.epochs().get(0).trainLoss();
         double last = history.last().trainLoss();

@@ -1,0 +1,110 @@
+package org.nn4j.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nn4j.io.InvalidInputException;
+import org.nn4j.nn.spec.ModelSpec;
+import org.nn4j.train.LearningRateSchedule;
+import org.nn4j.train.TrainingConfig;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The flags of {@code train} that set what a new run trains and how: model, loss, optimizer, epochs. */
+final class TrainingOptions {
+    /** Options that a checkpoint fixes, so that they cannot be given with --resume. */
+    private static final List<String> FIXED_BY_CHECKPOINT = List.of("--model", "--hidden", "--activation", "--loss",
+            "--optimizer", "--lr", "--momentum", "--nesterov", "--weight-decay", "--batch-size", "--schedule",
+            "--patience", "--seed", "--dtype", "--standardize");
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @Option(names = "--model", paramLabel = "FILE.json",
+            description = "The model spec (JSON: input, layers, loss) to train, instead of --hidden and --activation.")
+    Path modelSpec;
+
+    @Option(names = "--loss", paramLabel = "NAME", defaultValue = "ce",
+            description = "ce (softmax cross-entropy) or mse (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.001 for adam, 0.05 for sgd).")
+    Double learningRate;
+
+    @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9",
+            description = "SGD momentum (default: ${DEFAULT-VALUE}; 0 for none).")
+    double momentum;
+
+    @Option(names = "--nesterov", description = "Nesterov momentum for SGD.")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0",
+            description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs in all (default: 10, or the checkpoint's).")
+    Integer epochs;
+
+    @Option(names = "--schedule", paramLabel = "SCHEDULE", defaultValue = "constant",
+            description = "Learning rate: constant, cosine (per epoch), cosine-steps (per batch), step:EVERY:GAMMA,"
+                    + " or any of them after a linear warm-up, warmup:STEPS:SCHEDULE (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
+            description = "Stop after N epochs without a better test loss (default: ${DEFAULT-VALUE}, never).")
+    int patience;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seeds weights, shuffling and CSV splits (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--standardize", description = "Standardise each feature with the training data's mean and std.")
+    boolean standardize;
+
+    /** Whether {@code flag} was given. */
+    boolean given(String flag) {
+        return command.commandLine().getParseResult().hasMatchedOption(flag);
+    }
+
+    /** Refuses the options that the checkpoint {@code resume} fixes. */
+    void requireNoneFixedBy(Path resume) {
+        List<String> fixed = FIXED_BY_CHECKPOINT.stream().filter(this::given).toList();
+        if (!fixed.isEmpty()) {
+            throw new InvalidInputException(String.join(", ", fixed) + (fixed.size() == 1 ? " does" : " do")
+                    + " not apply with --resume: " + resume + " fixes the architecture, optimizer, seed and dtype");
+        }
+    }
+
+    /** The spec of --model, which --hidden, --activation and --loss cannot be given with. */
+    ModelSpec specFile() {
+        List<String> mlp = List.of("--hidden", "--activation", "--loss").stream().filter(this::given).toList();
+        if (!mlp.isEmpty()) {
+            throw new InvalidInputException(String.join(", ", mlp) + (mlp.size() == 1 ? " does" : " do")
+                    + " not apply with --model: " + modelSpec + " describes the layers and the loss");
+        }
+        return ModelSpec.read(modelSpec);
+    }
+
+    /** The optimizer options given, by the library's keys, in the flags' order; the optimizer's defaults for the rest. */
+    Map<String, Object> optimizerOptions() {
+        Map<String, Object> options = new LinkedHashMap<>();
+        if (given("--momentum")) {
+            options.put("momentum", momentum);
+        }
+        if (given("--nesterov")) {
+            options.put("nesterov", nesterov);
+        }
+        if (given("--weight-decay")) {
+            options.put("weight_decay", weightDecay);
+        }
+        return options;
+    }
+
+    /** Epochs (10 unless given), {@code batchSize}, seed, patience and schedule. */
+    TrainingConfig config(int batchSize) {
+        return new TrainingConfig(epochs != null ? epochs : 10, batchSize, seed, patience,
+                LearningRateSchedule.parse(schedule));
+    }
+}

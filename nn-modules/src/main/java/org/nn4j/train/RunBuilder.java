@@ -1,0 +1,196 @@
+package org.nn4j.train;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.nn4j.api.ActivationKind;
+import org.nn4j.api.Backend;
+import org.nn4j.api.DType;
+import org.nn4j.data.Dataset;
+import org.nn4j.io.InvalidInputException;
+import org.nn4j.nn.Model;
+import org.nn4j.nn.spec.LossType;
+import org.nn4j.nn.spec.ModelSpec;
+import org.nn4j.nn.spec.ModuleRegistry;
+
+/**
+ * The settings of a new {@link TrainingRun}, with nn train's defaults: Adam at 1e-3, 10 epochs of
+ * batches of 128, seed 42, a constant learning rate, no standardisation. Each setting is checked as
+ * it is given; {@link #build} checks the model against the data (its input against the features, its
+ * outputs against the classes, two classes at least) and makes the run.
+ */
+public final class RunBuilder {
+    private final ModuleRegistry registry;
+    private final Backend backend;
+    private final DType dtype;
+    private UnaryOperator<String> names = UnaryOperator.identity();
+    private Consumer<String> activity = what -> { };
+    private ModelSpec spec;
+    private Model model;
+    private String where = "model";
+    private List<Integer> hidden;
+    private ActivationKind activation;
+    private String loss;
+    private String optimizer = "adam";
+    private Double learningRate;
+    private Map<String, ?> options = Map.of();
+    private TrainingConfig config = new TrainingConfig(10, 128, 42, 0, LearningRateSchedule.constant());
+    private boolean standardize;
+
+    RunBuilder(ModuleRegistry registry, Backend backend, DType dtype) {
+        this.registry = java.util.Objects.requireNonNull(registry, "registry");
+        this.backend = java.util.Objects.requireNonNull(backend, "backend");
+        this.dtype = java.util.Objects.requireNonNull(dtype, "dtype");
+    }
+
+    /**
+     * How messages name the settings, set before them: by their keys unless given ({@code loss},
+     * {@code hidden}, {@code optimizer}, {@code learning_rate}, the optimizer's options); nn train
+     * passes its flags ({@code learning_rate} is {@code --lr}).
+     */
+    public RunBuilder names(UnaryOperator<String> names) {
+        this.names = java.util.Objects.requireNonNull(names, "names");
+        return this;
+    }
+
+    /** Told what the build starts doing ("building the model of FILE"), for messages; nothing by default. */
+    public RunBuilder activity(Consumer<String> activity) {
+        this.activity = java.util.Objects.requireNonNull(activity, "activity");
+        return this;
+    }
+
+    /** The model {@code spec} describes, built with the run's seed; {@code where} names it in messages (its file). */
+    public RunBuilder model(ModelSpec spec, String where) {
+        this.spec = java.util.Objects.requireNonNull(spec, "spec");
+        this.where = java.util.Objects.requireNonNull(where, "where");
+        this.model = null;
+        this.hidden = null;
+        return this;
+    }
+
+    /** {@code model}, as it is (built in Java, say); its dtype and backend are its own. */
+    public RunBuilder model(Model model) {
+        this.model = java.util.Objects.requireNonNull(model, "model");
+        this.where = "the model";
+        this.spec = null;
+        this.hidden = null;
+        return this;
+    }
+
+    /**
+     * A multi-layer perceptron for the data: a {@code linear} layer per size of {@code hidden}, each
+     * followed by {@code activation}, then one output per class, with the loss {@code loss} (a name or
+     * alias of the registry's: {@code ce}, {@code mse}).
+     *
+     * @throws InvalidInputException for a loss the registry does not know, naming those it does
+     */
+    public RunBuilder mlp(List<Integer> hidden, ActivationKind activation, String loss) {
+        this.loss = lossName(loss);
+        this.hidden = List.copyOf(hidden);
+        this.activation = java.util.Objects.requireNonNull(activation, "activation");
+        this.where = names.apply("hidden");
+        this.spec = null;
+        this.model = null;
+        return this;
+    }
+
+    /** The loss {@code name} names (by name or alias, in any case) among the registry's. */
+    private String lossName(String name) {
+        LossType type = registry.lossType(name.toLowerCase(Locale.ROOT));
+        if (type == null) {
+            TreeSet<String> known = new TreeSet<>();
+            registry.lossTypes().values().forEach(t -> {
+                known.add(t.name());
+                known.addAll(t.aliases());
+            });
+            throw new InvalidInputException("unknown " + names.apply("loss") + " '" + name + "'; expected "
+                    + String.join(", ", known));
+        }
+        return type.name();
+    }
+
+    /**
+     * The optimizer {@code name} of {@link Optimizers#builtIn()}, checked now with {@link
+     * Optimizers#check}.
+     *
+     * @param learningRate the base rate, or null for the optimizer's default
+     * @param options the options given; the optimizer's defaults for the rest
+     * @throws InvalidInputException naming the setting at fault
+     */
+    public RunBuilder optimizer(String name, Double learningRate, Map<String, ?> options) {
+        Optimizers.builtIn().check(name, learningRate, options, names);
+        this.options = Map.copyOf(options);
+        this.optimizer = name;
+        this.learningRate = learningRate;
+        return this;
+    }
+
+    /** Epochs, batch size, seed (of the weights and the shuffle), patience and schedule. */
+    public RunBuilder config(TrainingConfig config) {
+        this.config = java.util.Objects.requireNonNull(config, "config");
+        return this;
+    }
+
+    /** Whether to standardise each feature by the training set's mean and deviation, stored with the model. */
+    public RunBuilder standardize(boolean standardize) {
+        this.standardize = standardize;
+        return this;
+    }
+
+    /**
+     * The run on {@code data} (a model spec or MLP built now, with the config's seed).
+     *
+     * @throws InvalidInputException when the model does not fit the data, naming the model (its file,
+     *     or the {@code hidden} setting) and the data, or the training set holds one class only
+     */
+    public TrainingRun build(RunData data) {
+        if (spec == null && model == null && hidden == null) {
+            throw new IllegalStateException("no model: give a model spec, a model or an MLP's layers");
+        }
+        RunData examples = standardize ? data.standardized(null) : data;
+        if (examples.local() != null) {
+            requireTwoClasses(examples.local().train());
+        }
+        int features = examples.featureCount();
+        int classes = examples.classNames().size();
+        Model built = model;
+        if (built == null) {
+            ModelSpec s = spec != null ? spec : ModelSpec.mlp(features, hidden, classes, activation, loss);
+            if (s.input().size() != features) {
+                throw new InvalidInputException(where + ": the model takes input of shape " + s.input() + " ("
+                        + s.input().size() + " values) but " + examples.source() + " has " + features + " features");
+            }
+            activity.accept("building the model of " + where);
+            built = registry.build(s, backend, dtype, config.seed(), where);
+        } else if (built.inputSize() != features) {
+            throw new InvalidInputException(where + " takes " + built.inputSize() + " inputs but "
+                    + examples.source() + " has " + features + " features");
+        }
+        if (built.outputSize() != classes) {
+            throw new InvalidInputException(where + ": the model gives " + built.outputSize() + " outputs but "
+                    + examples.source() + " has " + classes + " classes; make the last layer's out_features "
+                    + classes);
+        }
+        Map<String, Object> checked = Optimizers.builtIn().check(optimizer, learningRate, options, names);
+        double rate = Optimizers.builtIn().learningRate(optimizer, learningRate);
+        Optimizer made = Optimizers.builtIn().type(optimizer).create(built.backend(), built.parameterValues(), rate,
+                checked);
+        return new TrainingRun(built, examples.classNames(), made, rate, config, config.epochs(),
+                TrainingHistory.empty(), examples, false);
+    }
+
+    /** A classifier needs examples of two classes at least; a run on one would report accuracy 1.0. */
+    private static void requireTwoClasses(Dataset train) {
+        int[] labels = train.labels();
+        for (int label : labels) {
+            if (label != labels[0]) {
+                return;
+            }
+        }
+        throw new InvalidInputException(train.source() + ": every training example is of class '"
+                + train.classNames().get(labels[0]) + "'; a classifier needs examples of two classes at least");
+    }
+}

@@ -1,0 +1,132 @@
+package org.nn4j.train;
+
+import java.util.List;
+import org.nn4j.data.Dataset;
+import org.nn4j.data.Examples;
+import org.nn4j.data.Split;
+import org.nn4j.data.Standardizer;
+
+/**
+ * The data of a run: training and held-out examples held here, or a training set that a cluster's
+ * executors hold (the held-out examples here); the split that the run's checkpoint records of them;
+ * and the standardisation applied to them, if any, which the run stores with its model.
+ *
+ * <pre>{@code
+ * RunData data = RunData.of(Split.random(Csv.read(file, "label"), 0.2, 42), RunSplit.HeldOut.fraction(0.2), 42, true);
+ * }</pre>
+ */
+public final class RunData {
+    private final Split local;
+    private final DistributedTraining.ClusterData remote;
+    private final DistributedTraining.Session cluster;
+    private final RunSplit split;
+    private final Standardizer standardizer;
+
+    private RunData(Split local, DistributedTraining.ClusterData remote, DistributedTraining.Session cluster,
+            RunSplit split, Standardizer standardizer) {
+        this.local = local;
+        this.remote = remote;
+        this.cluster = cluster;
+        this.split = java.util.Objects.requireNonNull(split, "split");
+        this.standardizer = standardizer;
+    }
+
+    /**
+     * Examples held here, {@code data}, which held out {@code heldOut} (with {@code seed}, for a share);
+     * with the digests of the examples when {@code digests} (a pass over them; what a resume compares,
+     * so a run that writes checkpoints wants them).
+     */
+    public static RunData of(Split data, RunSplit.HeldOut heldOut, long seed, boolean digests) {
+        return new RunData(data, null, null, RunSplit.of(heldOut, seed, data.train().size(), data.train(),
+                data.test(), digests), null);
+    }
+
+    /**
+     * A training set that {@code cluster}'s executors read and hold, {@code data}, and its held-out
+     * examples here; as {@link #of} for the rest (only the held-out examples have a digest).
+     */
+    public static RunData onCluster(DistributedTraining.Session cluster, DistributedTraining.ClusterData data,
+            RunSplit.HeldOut heldOut, long seed, boolean digests) {
+        return new RunData(null, data, java.util.Objects.requireNonNull(cluster, "cluster"),
+                RunSplit.of(heldOut, seed, data.size(), null, data.test(), digests), null);
+    }
+
+    /** The training examples: a {@link Dataset}, or the {@link DistributedTraining.ClusterData} executors hold. */
+    public Examples train() {
+        return local != null ? local.train() : remote;
+    }
+
+    /** The held-out examples, here. */
+    public Dataset test() {
+        return local != null ? local.test() : remote.test();
+    }
+
+    /** The examples held here, or null when executors hold the training set. */
+    public Split local() {
+        return local;
+    }
+
+    /** The training set executors hold, or null when it is held here. */
+    public DistributedTraining.ClusterData remote() {
+        return remote;
+    }
+
+    /** The cluster whose executors hold the training set, or null. */
+    public DistributedTraining.Session cluster() {
+        return cluster;
+    }
+
+    /** How the examples were split, as a checkpoint records it (before any standardisation). */
+    public RunSplit split() {
+        return split;
+    }
+
+    /** What the examples were standardised with, or null. */
+    public Standardizer standardizer() {
+        return standardizer;
+    }
+
+    /** Features per example. */
+    public int featureCount() {
+        return train().featureCount();
+    }
+
+    /** The classes, in label order. */
+    public List<String> classNames() {
+        return local != null ? local.train().classNames() : remote.classNames();
+    }
+
+    /** The training set's name, for messages. */
+    public String source() {
+        return train().source();
+    }
+
+    /** The data in words: where, how many examples, how split. */
+    public String description() {
+        return local != null ? local.description() : remote.description();
+    }
+
+    /**
+     * These examples standardised, training and held-out: by {@code given}, or when it is null by the
+     * training set's own statistics (computed by the executors that hold it, if they do).
+     */
+    public RunData standardized(Standardizer given) {
+        if (local != null) {
+            Standardizer s = given != null ? given : Standardizer.fit(local.train());
+            return new RunData(s.apply(local), null, null, split, s);
+        }
+        DistributedTraining.ClusterData standardised = cluster.standardize(remote, given);
+        return new RunData(null, standardised, cluster, split, standardised.standardizer());
+    }
+
+    /**
+     * These examples (held here) with their labels those of {@code classNames}, a model's classes.
+     *
+     * @throws org.nn4j.io.InvalidInputException naming a class of the examples that is not among them
+     */
+    RunData relabeled(List<String> classNames) {
+        Split relabeled = new Split(local.train().relabel(classNames), local.test().relabel(classNames),
+                local.description());
+        return new RunData(relabeled, null, null, split, standardizer);
+    }
+}
