@@ -9,16 +9,13 @@
 set -euo pipefail
 
 FILE_LIMIT=600
-# 23,299 lines on 2026-12-07, before issue 24's splits; the rest is headroom for what comes next.
-TOTAL_BUDGET=25000
+# 26,400 lines on 2026-12-07, after issue 24 (host loops in backend-host, float32 generated, runs in the
+# library) and issue 23's reliability work; the rest is headroom for sequences and text.
+TOTAL_BUDGET=29000
 
-# Files over FILE_LIMIT that were so before the budget, each held to its length of that day so that it
-# cannot grow. Issue 24 splits them; remove an entry when its file is split (the check says when).
+# Files over FILE_LIMIT allowed for a time, each as "PATH LINES" with the length it may not pass; the
+# check says when an entry can go. None today.
 ALLOWED_OVER=(
-  "backend-cpu/src/main/java/org/nn4j/backend/nd4j/Nd4jBackend.java 832"
-  "backend-ejml/src/main/java/org/nn4j/backend/ejml/EjmlBackend.java 805"
-  "examples/src/main/java/org/nn4j/cli/TrainCommand.java 825"
-  "nn-modules/src/main/java/org/nn4j/data/Csv.java 757"
 )
 
 main_sources() {

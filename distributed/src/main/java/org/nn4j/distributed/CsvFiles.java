@@ -15,6 +15,8 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.nn4j.data.Csv;
+import org.nn4j.data.CsvClasses;
+import org.nn4j.data.CsvLayout;
 import org.nn4j.data.Dataset;
 import org.nn4j.data.LineReader;
 import org.nn4j.io.InvalidInputException;
@@ -38,7 +40,7 @@ final class CsvFiles implements ExecutorFiles {
     /** The file as the user named it, for messages; {@link #file} is the path qualified, for reading. */
     final String name;
     private final String file;
-    private final Csv.Layout layout;
+    private final CsvLayout layout;
     /** The line number of the file's first line that is not blank, for messages about widths. */
     private final int firstLine;
     /** Where each range begins, and where the last ends: ranges + 1 offsets. */
@@ -47,12 +49,12 @@ final class CsvFiles implements ExecutorFiles {
     // Known after scan():
     private final int[] firstExample;
     private final int examples;
-    private final Csv.Classes classes;
+    private final CsvClasses classes;
     /** The file's examples held out of training, ascending. */
     private final int[] heldOut;
 
-    private CsvFiles(String name, String file, Csv.Layout layout, int firstLine, long[] starts, Map<String, String> hadoop,
-            int[] firstExample, int examples, Csv.Classes classes, int[] heldOut) {
+    private CsvFiles(String name, String file, CsvLayout layout, int firstLine, long[] starts, Map<String, String> hadoop,
+            int[] firstExample, int examples, CsvClasses classes, int[] heldOut) {
         this.name = name;
         this.file = file;
         this.layout = layout;
@@ -96,7 +98,7 @@ final class CsvFiles implements ExecutorFiles {
                     }
                     if (!Csv.isBlank(line)) {
                         int at = number;
-                        Csv.Layout layout = Csv.Layout.of(file, Csv.firstFields(file, () -> at, line), labelColumn);
+                        CsvLayout layout = CsvLayout.of(file, Csv.firstFields(file, () -> at, line), labelColumn);
                         long dataStart = layout.header() ? lines.position() : 0;
                         return new CsvFiles(file, qualified, layout, number, cut(dataStart, length, ranges), hadoop, null,
                                 -1, null, new int[0]);
@@ -148,7 +150,7 @@ final class CsvFiles implements ExecutorFiles {
         if (count == 0) {
             throw new InvalidInputException(name + ": only a header; expected examples after it");
         }
-        return new CsvFiles(name, file, layout, firstLine, starts, hadoop, first, count, Csv.Classes.of(name, labels),
+        return new CsvFiles(name, file, layout, firstLine, starts, hadoop, first, count, CsvClasses.of(name, labels),
                 heldOut);
     }
 
@@ -193,9 +195,9 @@ final class CsvFiles implements ExecutorFiles {
         Csv.Row row = new Csv.Row(new float[featureCount()], 0);
         int[] count = {0};
         forEachLine(r, (line, text) -> {
-            if (labels.add(example(line, text, row)) && labels.size() > Csv.Classes.MAX_CLASSES) {
-                throw new InvalidInputException(name + ": more than " + Csv.Classes.MAX_CLASSES + " distinct labels,"
-                        + " more than the " + Csv.Classes.MAX_CLASSES + " classes nn4j takes; is the label column the"
+            if (labels.add(example(line, text, row)) && labels.size() > CsvClasses.MAX_CLASSES) {
+                throw new InvalidInputException(name + ": more than " + CsvClasses.MAX_CLASSES + " distinct labels,"
+                        + " more than the " + CsvClasses.MAX_CLASSES + " classes nn4j takes; is the label column the"
                         + " right one?");
             }
             count[0]++;
@@ -204,15 +206,15 @@ final class CsvFiles implements ExecutorFiles {
     }
 
     /** The layout of the file, as its first line tells. */
-    Csv.Layout layout() {
+    CsvLayout layout() {
         return layout;
     }
 
     /**
      * This (unscanned) held-out file with its columns matched by name to those of {@code training}, the
-     * training file's layout ({@link Csv.Layout#matchedTo}).
+     * training file's layout ({@link CsvLayout#matchedTo}).
      */
-    CsvFiles matchedTo(Csv.Layout training, String trainingName) {
+    CsvFiles matchedTo(CsvLayout training, String trainingName) {
         return new CsvFiles(name, file, layout.matchedTo(name, training, trainingName), firstLine, starts, hadoop,
                 firstExample, examples, classes, heldOut);
     }
@@ -296,7 +298,7 @@ final class CsvFiles implements ExecutorFiles {
 
     /**
      * Parses a line's {@code text} into {@code row} and returns its label's class name, as one machine
-     * does ({@link Csv.Layout}); the line's number is worked out only for the message of a bad line.
+     * does ({@link CsvLayout}); the line's number is worked out only for the message of a bad line.
      */
     private String example(IntSupplier line, String text, Csv.Row row) {
         return layout.example(name, line, layout.fields(name, line, text, layout.header() ? null : firstLine), row);

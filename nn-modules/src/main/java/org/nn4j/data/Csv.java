@@ -72,10 +72,10 @@ public final class Csv {
     }
 
     /** A file's examples and its layout. */
-    private record Read(Dataset data, Layout layout) {
+    private record Read(Dataset data, CsvLayout layout) {
     }
 
-    private static Read readFile(Path file, String labelColumn, Layout like, String likeSource) {
+    private static Read readFile(Path file, String labelColumn, CsvLayout like, String likeSource) {
         if (Files.isDirectory(file)) {
             throw new InvalidInputException(file + ": a directory; expected a CSV file of examples");
         }
@@ -86,7 +86,7 @@ public final class Csv {
         }
     }
 
-    private static Read examples(String source, Lines lines, String labelColumn, Layout like, String likeSource)
+    private static Read examples(String source, Lines lines, String labelColumn, CsvLayout like, String likeSource)
             throws IOException {
         String first = lines.next();
         if (first == null) {
@@ -94,7 +94,7 @@ public final class Csv {
         }
         int firstLine = lines.number();
         String[] firstFields = firstFields(source, () -> firstLine, first);
-        Layout layout = Layout.of(source, firstFields, labelColumn);
+        CsvLayout layout = CsvLayout.of(source, firstFields, labelColumn);
         if (like != null) {
             layout = layout.matchedTo(source, like, likeSource);
         }
@@ -140,9 +140,9 @@ public final class Csv {
         void add(String label) {
             Integer id = ids.get(label);
             if (id == null) {
-                if (distinct.size() == Classes.MAX_CLASSES) {
-                    throw new InvalidInputException(source + ": more than " + Classes.MAX_CLASSES + " distinct labels"
-                            + " by example " + (count + 1) + ", more than the " + Classes.MAX_CLASSES + " classes nn4j"
+                if (distinct.size() == CsvClasses.MAX_CLASSES) {
+                    throw new InvalidInputException(source + ": more than " + CsvClasses.MAX_CLASSES + " distinct labels"
+                            + " by example " + (count + 1) + ", more than the " + CsvClasses.MAX_CLASSES + " classes nn4j"
                             + " takes; is the label column the right one?");
                 }
                 id = distinct.size();
@@ -156,7 +156,7 @@ public final class Csv {
         }
 
         Dataset dataset() {
-            Classes classes = Classes.of(source, distinct);
+            CsvClasses classes = CsvClasses.of(source, distinct);
             int[] classOf = new int[distinct.size()];
             for (int i = 0; i < classOf.length; i++) {
                 classOf[i] = classes.of(distinct.get(i));
@@ -198,219 +198,6 @@ public final class Csv {
         /** The first {@code rows} rows, in an array of their length. */
         float[] trimmed(int rows) {
             return values.length == rows * width ? values : Arrays.copyOf(values, rows * width);
-        }
-    }
-
-    /**
-     * How a CSV file of labelled examples is laid out, as its first line tells: how many fields a line
-     * has, which holds the label, the header's names (null without a header), and where each column's
-     * value goes among an example's features. The first line is a header when a field other than the
-     * label is not a number, or when the label column is given by name.
-     *
-     * @param width the fields of every line
-     * @param labelColumn the field that holds the label, from 0
-     * @param names the header's names, or null without a header
-     * @param slots for each column, the feature its value is (-1 for the label's)
-     */
-    public record Layout(int width, int labelColumn, List<String> names, int[] slots) implements java.io.Serializable {
-
-        /**
-         * The layout of a file whose first line has {@code first} fields, the label in {@code
-         * labelColumn} (a name from the header or a 0-based index).
-         *
-         * @throws InvalidInputException naming {@code source}, when the label column does not exist or a
-         *     header names a column twice
-         */
-        public static Layout of(String source, String[] first, String labelColumn) {
-            int label = labelIndex(source, first, labelColumn);
-            if (first.length < 2) {
-                throw new InvalidInputException(source + ": the label is its only column; expected features besides it");
-            }
-            boolean header = !allNumbersBut(first, label) || !isIndex(labelColumn);
-            if (header) {
-                requireDistinct(source, first);
-            }
-            int[] slots = new int[first.length];
-            for (int c = 0; c < slots.length; c++) {
-                slots[c] = c < label ? c : c - 1;
-            }
-            slots[label] = -1;
-            return new Layout(first.length, label, header ? List.of(first) : null, slots);
-        }
-
-        /**
-         * This layout of held-out data ({@code source}) with its columns matched to those of {@code
-         * training}, the layout of the training data {@code trainingSource}: by name where both have a
-         * header (whose names must then be the same, in any order), else by place.
-         *
-         * @throws InvalidInputException naming both files and the column, when the headers differ
-         */
-        public Layout matchedTo(String source, Layout training, String trainingSource) {
-            if (!header() || !training.header()) {
-                return this;
-            }
-            String label = names.get(labelColumn);
-            String trainingLabel = training.names().get(training.labelColumn());
-            String columns = " (" + InvalidInputException.shown(String.join(", ", training.names()), 200) + ")";
-            if (!label.equals(trainingLabel)) {
-                throw new InvalidInputException(source + ": the label column is '" + shown(label) + "', but '"
-                        + shown(trainingLabel) + "' in " + trainingSource + columns + "; held-out data needs the"
-                        + " columns of the training data");
-            }
-            Map<String, Integer> place = new HashMap<>();
-            for (int c = 0; c < training.width(); c++) {
-                place.put(training.names().get(c), c);
-            }
-            int[] matched = new int[width];
-            for (int c = 0; c < width; c++) {
-                Integer t = place.get(names.get(c));
-                if (t == null) {
-                    throw new InvalidInputException(source + ": column '" + shown(names.get(c)) + "' is not a column"
-                            + " of " + trainingSource + columns + "; held-out data needs the columns of the training data");
-                }
-                matched[c] = training.slots()[t];
-            }
-            if (width != training.width()) {
-                java.util.Set<String> here = new java.util.HashSet<>(names);
-                for (String name : training.names()) {
-                    if (!here.contains(name)) {
-                        throw new InvalidInputException(source + ": no column '" + shown(name) + "', which "
-                                + trainingSource + " has" + columns + "; held-out data needs the columns of the"
-                                + " training data");
-                    }
-                }
-            }
-            return new Layout(width, labelColumn, names, matched);
-        }
-
-        /** Whether the first line is a header. */
-        public boolean header() {
-            return names != null;
-        }
-
-        /** The features of each example: every field but the label. */
-        public int featureCount() {
-            return width - 1;
-        }
-
-        /**
-         * The fields of line {@code line} of {@code source}, whose text is {@code text}; a line of another
-         * width is refused before any field is taken from it.
-         *
-         * @param firstLine for the message on a line of another width without a header: the line whose
-         *     width is the file's
-         * @throws InvalidInputException naming {@code source} and the line, for a malformed line or one
-         *     of another width
-         */
-        public String[] fields(String source, IntSupplier line, String text, Integer firstLine) {
-            return fieldsOfWidth(source, line, text, width, header() ? " like the header" : " like line " + firstLine);
-        }
-
-        /**
-         * Parses a line's {@code fields} (as {@link #fields} gives them): writes its features into {@code
-         * row} and returns its label's class name ({@link CsvNumbers#label}).
-         *
-         * @throws InvalidInputException naming {@code source} and the line, for a feature that is not a
-         *     finite number or an empty label
-         */
-        public String example(String source, IntSupplier line, String[] fields, Row row) {
-            float[] features = row.array();
-            int offset = row.offset();
-            for (int c = 0; c < width; c++) {
-                if (c != labelColumn) {
-                    features[offset + slots[c]] = number(source, line, names, c, fields[c]);
-                }
-            }
-            String label = fields[labelColumn];
-            if (label.isEmpty()) {
-                throw new InvalidInputException(source + ":" + line.getAsInt() + ": the label ("
-                        + (names == null ? "column " + labelColumn : "column '" + shown(names.get(labelColumn)) + "'")
-                        + ") is empty; every example needs its class");
-            }
-            return CsvNumbers.label(label);
-        }
-    }
-
-    /**
-     * The classes of a file of labelled examples, from its distinct labels as {@link CsvNumbers#label}
-     * names them: 0 to the largest when all are whole numbers from 0 (class indices), else each
-     * distinct label, numbers first by value, then the others in text order.
-     */
-    public static final class Classes implements java.io.Serializable {
-        /** The most classes a file may have: far more than any classifier here needs, few enough to hold. */
-        public static final int MAX_CLASSES = 100_000;
-        private static final long serialVersionUID = 1L;
-        private final List<String> names;
-        private final boolean indices;
-        private transient Map<String, Integer> index;
-
-        private Classes(List<String> names, boolean indices) {
-            this.names = List.copyOf(names);
-            this.indices = indices;
-        }
-
-        /**
-         * The classes of a file ({@code source}, for messages) whose distinct labels, as {@link
-         * CsvNumbers#label} names them, are {@code labels}.
-         *
-         * @throws InvalidInputException naming {@code source}, for a class index too large or too many labels
-         */
-        public static Classes of(String source, Collection<String> labels) {
-            boolean indices = true;
-            for (String label : labels) {
-                indices &= CsvNumbers.isIndex(label);
-            }
-            if (!indices) {
-                if (labels.size() > MAX_CLASSES) {
-                    throw new InvalidInputException(source + ": " + labels.size() + " distinct labels, more than the "
-                            + MAX_CLASSES + " classes nn4j takes; is the label column the right one?");
-                }
-                List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(labels));
-                sorted.sort(CsvNumbers.CLASS_ORDER);
-                return new Classes(sorted, false);
-            }
-            int max = 0;
-            for (String label : labels) {
-                long index = label.length() > 12 ? Long.MAX_VALUE : Long.parseLong(label);
-                if (index >= MAX_CLASSES) {
-                    throw new InvalidInputException(source + ": label '" + shown(label) + "' asks for "
-                            + (index == Long.MAX_VALUE ? "more than " + MAX_CLASSES : Long.toString(index + 1))
-                            + " classes (whole-number labels are class indices from 0), more than the " + MAX_CLASSES
-                            + " nn4j takes");
-                }
-                max = Math.max(max, (int) index);
-            }
-            List<String> names = new ArrayList<>();
-            for (int c = 0; c <= max; c++) {
-                names.add(Integer.toString(c));
-            }
-            return new Classes(names, true);
-        }
-
-        /** The class names, by index. */
-        public List<String> names() {
-            return names;
-        }
-
-        /** Whether the labels are class indices. */
-        public boolean indices() {
-            return indices;
-        }
-
-        /** The class of label {@code label} (as {@link CsvNumbers#label} names it), one of those these classes were made from. */
-        public int of(String label) {
-            if (indices) {
-                return Integer.parseInt(label);
-            }
-            if (index == null) {
-                Map<String, Integer> made = new HashMap<>();
-                for (int c = 0; c < names.size(); c++) {
-                    made.put(names.get(c), c);
-                }
-                index = made;
-            }
-            Integer c = index.get(label);
-            return c == null ? -1 : c;
         }
     }
 
@@ -579,7 +366,7 @@ public final class Csv {
         return fields(text);
     }
 
-    private static void requireDistinct(String source, String[] names) {
+    static void requireDistinct(String source, String[] names) {
         Map<String, Integer> seen = new HashMap<>();
         for (int c = 0; c < names.length; c++) {
             Integer before = seen.putIfAbsent(names[c], c);
@@ -590,7 +377,7 @@ public final class Csv {
         }
     }
 
-    private static int labelIndex(String file, String[] first, String labelColumn) {
+    static int labelIndex(String file, String[] first, String labelColumn) {
         if (isIndex(labelColumn)) {
             int index = Integer.parseInt(labelColumn.trim());
             if (index >= first.length) {
@@ -608,11 +395,11 @@ public final class Csv {
                 + InvalidInputException.shown(String.join(", ", first), 200) + ")");
     }
 
-    private static boolean isIndex(String labelColumn) {
+    static boolean isIndex(String labelColumn) {
         return labelColumn.trim().matches("\\d{1,9}");
     }
 
-    private static boolean allNumbersBut(String[] fields, int skip) {
+    static boolean allNumbersBut(String[] fields, int skip) {
         for (int c = 0; c < fields.length; c++) {
             if (c != skip && !CsvNumbers.isNumber(fields[c])) {
                 return false;
@@ -621,7 +408,7 @@ public final class Csv {
         return true;
     }
 
-    private static float number(String file, IntSupplier line, List<String> names, int column, String field) {
+    static float number(String file, IntSupplier line, List<String> names, int column, String field) {
         boolean syntax = CsvNumbers.isNumber(field);
         if (syntax) {
             float value = Float.parseFloat(field);
@@ -657,7 +444,7 @@ public final class Csv {
      * @throws InvalidInputException naming the source and the line, for a malformed line or one of
      *     another width
      */
-    private static String[] fieldsOfWidth(String source, IntSupplier line, String text, int width, String like) {
+    static String[] fieldsOfWidth(String source, IntSupplier line, String text, int width, String like) {
         int count;
         try {
             count = split(text, null);
