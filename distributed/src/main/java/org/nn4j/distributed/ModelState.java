@@ -51,29 +51,16 @@ final class ModelState implements Serializable {
 
     /** Copies of {@code matrices}, in {@code dtype}. */
     static ModelState of(Backend backend, DType dtype, List<Matrix> matrices) {
-        if (dtype == DType.FLOAT64) {
-            double[][] values = new double[matrices.size()][];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = backend.toArray(matrices.get(i));
-            }
-            return new ModelState(values, null);
-        }
-        float[][] values = new float[matrices.size()][];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = new float[matrices.get(i).size()];
-            backend.copyOut(matrices.get(i), values[i]);
-        }
-        return new ModelState(null, values);
+        return dtype == DType.FLOAT64 ? new ModelState(Arrays64.copies(backend, matrices, 1), null)
+                : new ModelState(null, Arrays32.copies(backend, matrices, 1));
     }
 
     /** Writes these copies into {@code matrices}, which match the ones they were made of. */
     void copyInto(Backend backend, List<Matrix> matrices) {
-        for (int i = 0; i < matrices.size(); i++) {
-            if (values64 != null) {
-                backend.copyIn(values64[i], matrices.get(i));
-            } else {
-                backend.copyIn(values32[i], matrices.get(i));
-            }
+        if (values64 != null) {
+            Arrays64.copyInto(values64, backend, matrices);
+        } else {
+            Arrays32.copyInto(values32, backend, matrices);
         }
     }
 
@@ -102,16 +89,6 @@ final class ModelState implements Serializable {
     }
 
     long bytes() {
-        long bytes = 0;
-        if (values64 != null) {
-            for (double[] v : values64) {
-                bytes += 8L * v.length;
-            }
-        } else {
-            for (float[] v : values32) {
-                bytes += 4L * v.length;
-            }
-        }
-        return bytes;
+        return values64 != null ? Arrays64.bytes(values64) : Arrays32.bytes(values32);
     }
 }

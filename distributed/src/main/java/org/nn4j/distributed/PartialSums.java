@@ -42,26 +42,8 @@ final class PartialSums implements Serializable {
      * count is their average weighted by examples), in {@code dtype}.
      */
     static PartialSums weighted(Backend backend, DType dtype, List<Matrix> matrices, double lossSum, int count) {
-        int parts = matrices.size();
-        if (dtype == DType.FLOAT64) {
-            double[][] sums = new double[parts][];
-            for (int i = 0; i < parts; i++) {
-                sums[i] = backend.toArray(matrices.get(i));
-                for (int j = 0; j < sums[i].length; j++) {
-                    sums[i][j] *= count;
-                }
-            }
-            return of64(sums, lossSum, count);
-        }
-        float[][] sums = new float[parts][];
-        for (int i = 0; i < parts; i++) {
-            sums[i] = new float[matrices.get(i).size()];
-            backend.copyOut(matrices.get(i), sums[i]);
-            for (int j = 0; j < sums[i].length; j++) {
-                sums[i][j] *= count;
-            }
-        }
-        return of32(sums, lossSum, count);
+        return dtype == DType.FLOAT64 ? of64(Arrays64.copies(backend, matrices, count), lossSum, count)
+                : of32(Arrays32.copies(backend, matrices, count), lossSum, count);
     }
 
     static PartialSums of64(double[][] sums, double lossSum, int count) {
@@ -107,21 +89,9 @@ final class PartialSums implements Serializable {
         }
         computeNanos = longest;
         if (sums64 != null) {
-            for (int i = 0; i < sums64.length; i++) {
-                double[] into = sums64[i];
-                double[] from = other.sums64[i];
-                for (int j = 0; j < into.length; j++) {
-                    into[j] += from[j];
-                }
-            }
+            Arrays64.add(sums64, other.sums64);
         } else {
-            for (int i = 0; i < sums32.length; i++) {
-                float[] into = sums32[i];
-                float[] from = other.sums32[i];
-                for (int j = 0; j < into.length; j++) {
-                    into[j] += from[j];
-                }
-            }
+            Arrays32.add(sums32, other.sums32);
         }
         lossSum += other.lossSum;
         count += other.count;
@@ -132,17 +102,9 @@ final class PartialSums implements Serializable {
     /** Writes sum {@code i} divided by the count into {@code target} (this sum is spent). */
     void meanInto(int i, Backend backend, Matrix target) {
         if (sums64 != null) {
-            double[] sum = sums64[i];
-            for (int j = 0; j < sum.length; j++) {
-                sum[j] /= count;
-            }
-            backend.copyIn(sum, target);
+            Arrays64.meanInto(sums64[i], count, backend, target);
         } else {
-            float[] sum = sums32[i];
-            for (int j = 0; j < sum.length; j++) {
-                sum[j] /= count;
-            }
-            backend.copyIn(sum, target);
+            Arrays32.meanInto(sums32[i], count, backend, target);
         }
     }
 
@@ -153,16 +115,6 @@ final class PartialSums implements Serializable {
 
     /** The bytes of the sums. */
     long bytes() {
-        long bytes = 0;
-        if (sums64 != null) {
-            for (double[] s : sums64) {
-                bytes += 8L * s.length;
-            }
-        } else if (sums32 != null) {
-            for (float[] s : sums32) {
-                bytes += 4L * s.length;
-            }
-        }
-        return bytes;
+        return sums64 != null ? Arrays64.bytes(sums64) : sums32 != null ? Arrays32.bytes(sums32) : 0;
     }
 }

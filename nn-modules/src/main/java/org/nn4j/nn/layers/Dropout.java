@@ -3,7 +3,6 @@ package org.nn4j.nn.layers;
 import java.util.List;
 import java.util.Map;
 import org.nn4j.api.Backend;
-import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Buffers;
 import org.nn4j.nn.Initialization;
@@ -31,8 +30,7 @@ public final class Dropout extends Module {
     private final Buffers outputs;
     private final Buffers masks;
     private final Buffers inputGrads;
-    private final float[][] masks32 = {new float[0], new float[0]};
-    private final double[][] masks64 = {new double[0], new double[0]};
+    private final double[][] maskValues = {new double[0], new double[0]};
     private Matrix mask;
 
     /**
@@ -79,34 +77,21 @@ public final class Dropout extends Module {
         mask = masks.get(x.dtype(), rows, cols);
         double scale = p < 1 ? 1 / (1 - p) : 0;
         int n = rows * cols;
-        if (x.dtype() == DType.FLOAT32) {
-            float[] mask32 = masks32[0].length == n ? masks32[0] : masks32[1];
-            if (mask32.length != n) {
-                // Two sizes are kept: a run's batch size and its last, smaller batch.
-                masks32[1] = masks32[0];
-                mask32 = masks32[0] = new float[n];
-            }
-            for (int r = 0; r < rows; r++) {
-                long base = Pass.mix(pass.rowKey(r) ^ salt);
-                for (int j = 0; j < cols; j++) {
-                    mask32[r * cols + j] = Pass.uniform(base + j * COLUMN_STRIDE) < p ? 0 : (float) scale;
-                }
-            }
-            backend.copyIn(mask32, mask);
-        } else {
-            double[] mask64 = masks64[0].length == n ? masks64[0] : masks64[1];
-            if (mask64.length != n) {
-                masks64[1] = masks64[0];
-                mask64 = masks64[0] = new double[n];
-            }
-            for (int r = 0; r < rows; r++) {
-                long base = Pass.mix(pass.rowKey(r) ^ salt);
-                for (int j = 0; j < cols; j++) {
-                    mask64[r * cols + j] = Pass.uniform(base + j * COLUMN_STRIDE) < p ? 0 : scale;
-                }
-            }
-            backend.copyIn(mask64, mask);
+        // One mask in float64 for both dtypes: its values, 0 and the scale, round to float32 exactly as
+        // a float32 mask would hold them, and copying in converts them.
+        double[] values = maskValues[0].length == n ? maskValues[0] : maskValues[1];
+        if (values.length != n) {
+            // Two sizes are kept: a run's batch size and its last, smaller batch.
+            maskValues[1] = maskValues[0];
+            values = maskValues[0] = new double[n];
         }
+        for (int r = 0; r < rows; r++) {
+            long base = Pass.mix(pass.rowKey(r) ^ salt);
+            for (int j = 0; j < cols; j++) {
+                values[r * cols + j] = Pass.uniform(base + j * COLUMN_STRIDE) < p ? 0 : scale;
+            }
+        }
+        backend.copyIn(values, mask);
         Matrix out = outputs.get(x.dtype(), rows, cols);
         backend.multiply(x, mask, out);
         return out;
