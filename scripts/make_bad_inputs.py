@@ -142,6 +142,9 @@ def specs():
     spec("huge-layers", [lin(30000), {"type": "relu"}, lin(30000), {"type": "relu"}, lin(3)])
     spec("zero-features", [lin(0), lin(3)])
     spec("input-zero", [lin(3)], input_shape=(0,))
+    spec("wide-activations", [{"type": "conv2d", "out_channels": 50000, "kernel_size": 1},
+                              {"type": "avgpool2d", "kernel_size": 28}, {"type": "flatten"}, lin(10)],
+         input_shape=(1, 28, 28))
 
 
 def read_model(path):

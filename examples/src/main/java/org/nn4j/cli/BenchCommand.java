@@ -213,6 +213,7 @@ final class BenchCommand implements Callable<Integer> {
                     : ModelSpec.mlp(784, model.hidden, 10, kind, SoftmaxCrossEntropy.LABEL);
             network = ModuleRegistry.load().build(spec, backend, dtype, 42, modelSpec != null ? modelSpec.toString()
                     : "--hidden");
+            network.requireBatchFits(model.batchSize, "--batch-size " + model.batchSize);
             Optimizer opt;
             try {
                 opt = Optimizers.builtIn().create(model.optimizer, backend, network.parameterValues(), null, Map.of());

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.io.InvalidInputException;
 import org.nn4j.nn.spec.ModelSpec;
 
 /**
@@ -95,6 +96,41 @@ public final class Model {
      */
     public static Model of(Backend backend, DType dtype, Shape input, Sequential layers, Loss loss, long seed) {
         return org.nn4j.nn.spec.ModuleRegistry.builtIn().model(backend, dtype, input, layers, loss, seed);
+    }
+
+    /**
+     * Checks, before any batch runs, that a batch of {@code batchSize} examples fits: each layer's
+     * output in one array, and what a training step keeps (each layer's output, its gradient and work
+     * arrays, about four times the outputs) in the memory this JVM may use.
+     *
+     * @param where names the batch size in messages ("--batch-size 128")
+     * @throws InvalidInputException naming the layer or the total, and what to make smaller
+     */
+    public void requireBatchFits(int batchSize, String where) {
+        Shape shape = inputShape();
+        long kept = (long) batchSize * shape.size();
+        List<Module> modules = network.modules();
+        for (int i = 0; i < modules.size(); i++) {
+            shape = modules.get(i).outputShape(shape);
+            long values = (long) batchSize * shape.size();
+            if (values > Integer.MAX_VALUE - 16) {
+                throw new InvalidInputException(String.format(java.util.Locale.ROOT, "layers[%d] (%s): %s makes"
+                        + " %,d values (%s an example), more than one array holds (2^31); use a smaller batch or"
+                        + " smaller layers", i, spec.types().get(i), where, values, shape));
+            }
+            kept += values;
+        }
+        // Each layer's output, its gradient, and about as much again in work arrays (a convolution's
+        // products before they are laid out as images, say).
+        long bytes = 4 * kept * dtype.bytes();
+        long memory = Runtime.getRuntime().maxMemory();
+        if (bytes > memory) {
+            throw new InvalidInputException(String.format(java.util.Locale.ROOT, "%s makes %,d activations; with"
+                    + " their gradients and work arrays a step needs about %.1f GiB in %s, more than the %.1f GiB"
+                    + " this JVM may use; use a smaller batch or smaller layers, or give Java more memory"
+                    + " (JAVA_OPTS=-Xmx%dg)", where, kept, bytes / (double) (1L << 30), dtype.label(),
+                    memory / (double) (1L << 30), Math.max(2, (long) Math.ceil(bytes * 1.5 / (1L << 30)))));
+        }
     }
 
     /** The spec the model was built from, or written from its layers. */

@@ -101,6 +101,8 @@ public final class Trainer {
         if (train.size() < 1) {
             throw new IllegalArgumentException("no training examples");
         }
+        int batchSize = Math.min(config.batchSize(), train.size());
+        network.requireBatchFits(batchSize, "a batch of " + batchSize);
         TrainingContext context = new TrainingContext(network, loss, optimizer, config, baseLearningRate, history);
         BatchUpdater updater;
         if (updaters != null) {
@@ -114,7 +116,6 @@ public final class Trainer {
         TrainingListener listener = new AllListeners(listeners);
         listener.trainingStarted(context);
         int n = train.size();
-        int batchSize = Math.min(config.batchSize(), n);
         int batches = batches(n, batchSize);
         int[] order = new int[n];
 
