@@ -83,6 +83,13 @@ public interface Backend {
         return values;
     }
 
+    /**
+     * A view of {@code m}'s values, read row-major, as a {@code rows x cols} matrix ({@code rows * cols ==
+     * m.size()}): the same storage, so that a write through either shows in both. A sequence layer uses it
+     * to run one product over every step ({@code n x (T * F)} seen as {@code (n * T) x F}) without copying.
+     */
+    Matrix reshape(Matrix m, int rows, int cols);
+
     /** {@code dst = src}; same shape. */
     void copy(Matrix src, Matrix dst);
 

@@ -18,6 +18,15 @@ public final class Checks {
         }
     }
 
+    /** The shape of {@link Backend#reshape}: as many values as {@code m}. */
+    public static void reshape(Matrix m, int rows, int cols) {
+        shape(rows, cols);
+        if ((long) rows * cols != m.size()) {
+            throw new IllegalArgumentException("reshape: " + m.shape() + " holds " + m.size() + " values, not "
+                    + rows + "x" + cols);
+        }
+    }
+
     /** Both matrices have the same dtype. */
     public static void sameDType(String op, Matrix a, Matrix b) {
         dtypes(op, null, a, b);

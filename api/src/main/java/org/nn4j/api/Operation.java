@@ -15,6 +15,8 @@ public enum Operation {
     COPY_IN,
     /** {@link Backend#copyOut(Matrix, double[])} and {@link Backend#copyOut(Matrix, float[])}. */
     COPY_OUT,
+    /** {@link Backend#reshape}. */
+    RESHAPE,
     /** {@link Backend#copy}. */
     COPY,
     /** {@link Backend#fill}. */

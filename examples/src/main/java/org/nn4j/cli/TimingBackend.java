@@ -93,6 +93,11 @@ final class TimingBackend implements Backend {
     }
 
     @Override
+    public Matrix reshape(Matrix m, int rows, int cols) {
+        return inner.reshape(m, rows, cols);
+    }
+
+    @Override
     public void copy(Matrix src, Matrix dst) {
         long t = start();
         inner.copy(src, dst);

@@ -89,6 +89,19 @@ public abstract class Module {
         return null;
     }
 
+    /**
+     * Tells this module which steps of its input are padding, and returns the mask of its output: called
+     * once, by the {@link Sequential} the module is made part of, with the mask of the module before
+     * (null when its input is not a padded sequence). A module that keeps the step axis (a per-step
+     * linear layer, an activation, a recurrent layer) returns {@code input}, as the default does; one that
+     * makes the padding known returns its own mask (an embedding with a {@code padding_idx}); one that
+     * consumes the step axis returns null (a pooling over steps, a flatten). A module that treats padded
+     * steps differently keeps {@code input} and reads its lengths in each pass.
+     */
+    public SequenceMask propagateMask(SequenceMask input) {
+        return input;
+    }
+
     /** This module's own parameters, in PyTorch's order, named as PyTorch names them. */
     public List<Parameter> parameters() {
         return List.of();

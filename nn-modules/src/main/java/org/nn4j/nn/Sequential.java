@@ -18,6 +18,7 @@ public final class Sequential extends Module {
     private final Module[] modules;
     private final FusedStep[] fusedWithNext;
     private final Map<String, Module> children;
+    private SequenceMask outputMask;
 
     /** The modules, run in order. */
     public Sequential(List<? extends Module> modules) {
@@ -29,6 +30,7 @@ public final class Sequential extends Module {
         for (int i = 0; i + 1 < this.modules.length; i++) {
             fusedWithNext[i] = this.modules[i].fuseWith(this.modules[i + 1]);
         }
+        this.outputMask = propagate(null);
         Map<String, Module> named = new LinkedHashMap<>();
         for (int i = 0; i < this.modules.length; i++) {
             named.put(Integer.toString(i), this.modules[i]);
@@ -78,6 +80,27 @@ public final class Sequential extends Module {
             java.util.Collections.reverse(before);
             modules[i].initialize(init.at(i, before, List.of(modules).subList(i + 1, modules.length)));
         }
+    }
+
+    /**
+     * Hands {@code input} to the first module and each module's mask to the next (done from none when
+     * this Sequential is made; again when it is part of another after a module that masks), and returns
+     * the last module's.
+     */
+    @Override
+    public SequenceMask propagateMask(SequenceMask input) {
+        if (input != null) {
+            outputMask = propagate(input);
+        }
+        return outputMask;
+    }
+
+    private SequenceMask propagate(SequenceMask input) {
+        SequenceMask mask = input;
+        for (Module module : modules) {
+            mask = module.propagateMask(mask);
+        }
+        return mask;
     }
 
     @Override

@@ -4,9 +4,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The shape of one example, without the batch: {@code [features]}, or {@code [channels, height, width]}.
- * A batch of {@code n} examples is an {@code n x size()} matrix, each row the example's values
- * flattened in PyTorch's (row-major) order.
+ * The shape of one example, without the batch: {@code [features]}; a sequence {@code [steps, features]}
+ * ({@code [T, F]}, batch first as PyTorch's {@code batch_first=True}: step after step, each step's
+ * features together); or an image {@code [channels, height, width]}. A batch of {@code n} examples is
+ * an {@code n x size()} matrix, each row the example's values flattened in PyTorch's (row-major) order;
+ * a layer that acts on each step sees it as {@code (n * T) x F} ({@link org.nn4j.api.Backend#reshape}).
+ * A model whose first layer is an {@code embedding} takes {@code [T]} token ids.
  */
 public record Shape(List<Integer> dims) {
 

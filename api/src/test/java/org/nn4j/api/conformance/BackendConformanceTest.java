@@ -185,6 +185,28 @@ public abstract class BackendConformanceTest {
         assertArrayEquals(expected, backend.toArray(copy));
     }
 
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void reshapeIsAViewOfTheSameValues(DType dtype) {
+        Operand a = random(dtype, 3, 8, 4);
+        Matrix view = backend.reshape(a.matrix, 6, 4);
+        assertEquals(6, view.rows());
+        assertEquals(4, view.cols());
+        assertEquals(dtype, view.dtype());
+        assertArrayEquals(a.values, backend.toArray(view));
+        backend.scale(2, view, view);
+        double[] doubled = Arrays.stream(a.values).map(v -> 2 * v).toArray();
+        assertArrayEquals(doubled, backend.toArray(a.matrix));
+        Matrix column = backend.zeros(dtype, 24, 1);
+        backend.copy(backend.reshape(a.matrix, 24, 1), column);
+        assertArrayEquals(doubled, backend.toArray(column));
+        backend.fill(a.matrix, 0.5);
+        assertArrayEquals(backend.toArray(a.matrix), backend.toArray(view));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> backend.reshape(a.matrix, 5, 5));
+        assertTrue(error.getMessage().contains("3x8"), error.getMessage());
+    }
+
     // ---- gemm ----
 
     @ParameterizedTest(name = "{0} transA={1} transB={2} m={3} k={4} n={5}")

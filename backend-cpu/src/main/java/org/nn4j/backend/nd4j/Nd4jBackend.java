@@ -60,6 +60,14 @@ abstract class Nd4jBackend implements Backend {
     }
 
     @Override
+    public synchronized Matrix reshape(Matrix m, int rows, int cols) {
+        Nd4jMatrix own = own(m);
+        Checks.reshape(own, rows, cols);
+        // A matrix over the same buffer, never reshape's copy: its host pointers and device memory are the same.
+        return new Nd4jMatrix(Nd4j.create(own.array.data(), new long[] {rows, cols}), own.dtype());
+    }
+
+    @Override
     public synchronized void copyIn(double[] rowMajor, Matrix dst) {
         Nd4jMatrix d = own(dst);
         Checks.arrayLength("copyIn", d, rowMajor.length);

@@ -122,6 +122,12 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
+    public Matrix reshape(Matrix m, int rows, int cols) {
+        Checks.reshape(EjmlMatrix.own(m), rows, cols);
+        return ops(m).reshape(m, rows, cols);
+    }
+
+    @Override
     public void copy(Matrix src, Matrix dst) {
         Checks.sameShape("copy", src, dst);
         ops(src).copy(src, dst);

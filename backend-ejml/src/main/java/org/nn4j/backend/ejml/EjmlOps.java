@@ -43,6 +43,9 @@ abstract class EjmlOps {
 
     abstract void copyOut(Matrix src, float[] values);
 
+    /** The same array seen as {@code rows x cols}. */
+    abstract Matrix reshape(Matrix m, int rows, int cols);
+
     abstract void copy(Matrix src, Matrix dst);
 
     abstract void fill(Matrix dst, double value);

@@ -95,6 +95,11 @@ final class EjmlOps64 extends EjmlOps {
     }
 
     @Override
+    Matrix reshape(Matrix m, int rows, int cols) {
+        return new EjmlMatrix64(DMatrixRMaj.wrap(rows, cols, data(m)));
+    }
+
+    @Override
     void copy(Matrix src, Matrix dst) {
         System.arraycopy(data(src), 0, data(dst), 0, src.size());
     }
