@@ -19,7 +19,7 @@ final class ModelOptions {
     String activation;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
-            description = "adam or sgd (default: ${DEFAULT-VALUE}).")
+            description = "adam, adamw (decoupled weight decay) or sgd (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
@@ -35,7 +35,7 @@ final class ModelOptions {
         return kind;
     }
 
-    /** Refuses an --optimizer that nn4j does not know (adam and sgd). */
+    /** Refuses an --optimizer that nn4j does not know (adam, adamw and sgd). */
     void checkOptimizer() {
         Optimizers.builtIn().check(optimizer, null, Map.of(), ModelOptions::flag);
     }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 final class TrainingOptions {
     /** Options that a checkpoint fixes, so that they cannot be given with --resume. */
     private static final List<String> FIXED_BY_CHECKPOINT = List.of("--model", "--hidden", "--activation", "--loss",
-            "--optimizer", "--lr", "--momentum", "--nesterov", "--weight-decay", "--batch-size", "--schedule",
+            "--optimizer", "--lr", "--momentum", "--nesterov", "--weight-decay", "--clip-grad-norm", "--batch-size", "--schedule",
             "--patience", "--seed", "--dtype", "--standardize");
 
     @Spec(Spec.Target.MIXEE)
@@ -40,9 +40,14 @@ final class TrainingOptions {
     @Option(names = "--nesterov", description = "Nesterov momentum for SGD.")
     boolean nesterov;
 
-    @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0",
-            description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-    double weightDecay;
+    @Option(names = "--weight-decay", paramLabel = "WD",
+            description = "Weight decay: L2 for adam and sgd (default: 0), decoupled for adamw (default: 0.01).")
+    Double weightDecay;
+
+    @Option(names = "--clip-grad-norm", paramLabel = "N",
+            description = "Scale all gradients together so that their norm is at most N before each update"
+                    + " (torch.nn.utils.clip_grad_norm_; default: none).")
+    Double clipGradNorm;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs in all (default: 10, or the checkpoint's).")
     Integer epochs;
@@ -96,8 +101,11 @@ final class TrainingOptions {
         if (given("--nesterov")) {
             options.put("nesterov", nesterov);
         }
-        if (given("--weight-decay")) {
+        if (weightDecay != null) {
             options.put("weight_decay", weightDecay);
+        }
+        if (clipGradNorm != null) {
+            options.put("clip_grad_norm", clipGradNorm);
         }
         return options;
     }

@@ -80,6 +80,40 @@ class ResumeCommandsTest {
     }
 
     @Test
+    void adamwWithClippingResumesAsAnUninterruptedRunWould() throws IOException {
+        String[] run = {"train", "--csv", csv.toString(), "--label", "kind", "--optimizer", "adamw",
+            "--clip-grad-norm", "0.5", "--lr", "0.01"};
+        Path straight = dir.resolve("straight.json");
+        List<String> args = new ArrayList<>(List.of(run));
+        args.addAll(List.of("--epochs", "3", "--metrics-json", straight.toString()));
+        assertEquals(0, fresh(args.toArray(String[]::new)).code());
+        Path model = dir.resolve("m.safetensors");
+        args = new ArrayList<>(List.of(run));
+        args.addAll(List.of("--epochs", "1", "--out", model.toString()));
+        NnRun first = fresh(args.toArray(String[]::new));
+        assertEquals(0, first.code(), first.err());
+        JsonNode optimizer = training(model).get("optimizer");
+        assertEquals("adamw", optimizer.get("name").asText());
+        assertEquals(0.01, optimizer.get("weight_decay").asDouble());
+        assertEquals(0.5, optimizer.get("clip_grad_norm").asDouble());
+
+        Path resumed = dir.resolve("resumed.json");
+        NnRun again = resume("train", "--csv", csv.toString(), "--label", "kind", "--resume", model.toString(),
+                "--epochs", "3", "--metrics-json", resumed.toString());
+        assertEquals(0, again.code(), again.err());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.readTree(straight.toFile()).get("train_loss"), json.readTree(resumed.toFile())
+                .get("train_loss"));
+        byte[] before = Files.readAllBytes(model);
+        assertRefused(resume("train", "--csv", csv.toString(), "--label", "kind", "--resume", model.toString(),
+                "--clip-grad-norm", "1"), model, before, "--clip-grad-norm does not apply with --resume");
+        NnRun negative = fresh("train", "--csv", csv.toString(), "--label", "kind", "--clip-grad-norm", "-2");
+        assertEquals(Main.BAD_INPUT, negative.code());
+        assertEquals("nn train: --clip-grad-norm: the gradient norm limit must be zero (none) or a positive finite"
+                + " number, not -2.0\n", negative.err());
+    }
+
+    @Test
     void aResumeHoldsOutTheRunsOwnShareAndEndsAsAnUninterruptedRunWould() throws IOException {
         Path straight = dir.resolve("straight.json");
         assertEquals(0, fresh("train", "--csv", csv.toString(), "--label", "kind", "--test-fraction", "0.3",

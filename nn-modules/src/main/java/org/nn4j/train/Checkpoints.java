@@ -31,6 +31,9 @@ public final class Checkpoints {
         opt.put("learning_rate", baseLearningRate);
         opt.put("steps", optimizer.steps());
         opt.putAll(optimizer.settings());
+        if (optimizer.maxGradNorm() > 0) {
+            opt.put(Optimizer.CLIP_GRAD_NORM.name(), optimizer.maxGradNorm());
+        }
         Map<String, Object> conf = new LinkedHashMap<>();
         conf.put("epochs", config.epochs());
         conf.put("batch_size", config.batchSize());
@@ -84,6 +87,7 @@ public final class Checkpoints {
                     : (Object) value.asDouble(0));
         }
         Optimizer optimizer = type.create(backend, parameters, opt.path("learning_rate").asDouble(), options);
+        optimizer.clipGradNorm(opt.path(Optimizer.CLIP_GRAD_NORM.name()).asDouble(0));
         for (String slot : optimizer.slots()) {
             List<double[]> values = state.get(slot);
             if (values == null || values.size() != parameters.size()) {

@@ -12,6 +12,13 @@ import org.nn4j.api.Matrix;
  * checkpoint saves and a resumed run restores.
  */
 public abstract class Optimizer {
+    /**
+     * Global gradient-norm clipping, an option every optimizer takes (0: none): see {@link
+     * #clipGradNorm(double)}.
+     */
+    public static final OptimizerOption CLIP_GRAD_NORM = OptimizerOption.number("clip_grad_norm",
+            "the gradient norm limit", 0, 0, true, Double.NaN, false, "must be zero (none) or a positive finite number",
+            "scales all gradients together so that their norm is at most this before each update (0: never)");
     /** The backend the updates compute on. */
     protected final Backend backend;
     /** What the optimizer updates. */
@@ -20,6 +27,8 @@ public abstract class Optimizer {
     protected final double weightDecay;
     private double learningRate;
     private long steps;
+    private double maxGradNorm;
+    private double lastGradNorm = Double.NaN;
 
     /** An optimizer of {@code parameters} on {@code backend}. */
     protected Optimizer(Backend backend, List<Matrix> parameters, double learningRate, double weightDecay) {
@@ -50,12 +59,58 @@ public abstract class Optimizer {
     /** One update of every parameter from {@code gradients} (same order); may change the gradients. */
     public final void step(List<Matrix> gradients) {
         steps++;
+        if (maxGradNorm > 0) {
+            clip(gradients);
+        }
         for (int i = 0; i < parameters.size(); i++) {
             Matrix gradient = gradients.get(i);
             if (weightDecay != 0) {
                 backend.axpby(1, gradient, weightDecay, parameters.get(i), gradient);
             }
             update(i, parameters.get(i), gradient, steps);
+        }
+    }
+
+    /**
+     * Clips the gradients before each update from now on, as {@code torch.nn.utils.clip_grad_norm_(
+     * parameters, maxNorm)} does before {@code optimizer.step()}: when the norm of all gradients together
+     * (the root of the sum of their squares) is {@code total}, each is multiplied by {@code maxNorm /
+     * (total + 1e-6)} if that is below 1. A gradient that is not finite is left as it is (the run's
+     * divergence check sees it). 0 turns clipping off.
+     *
+     * @return this optimizer
+     * @throws IllegalArgumentException when {@code maxNorm} is negative or not finite
+     */
+    public Optimizer clipGradNorm(double maxNorm) {
+        if (!(maxNorm >= 0) || !Double.isFinite(maxNorm)) {
+            throw new IllegalArgumentException("the gradient norm limit must be zero (none) or a positive finite"
+                    + " number, not " + maxNorm);
+        }
+        this.maxGradNorm = maxNorm;
+        return this;
+    }
+
+    /** The gradient norm limit, 0 when gradients are not clipped. */
+    public double maxGradNorm() {
+        return maxGradNorm;
+    }
+
+    /** The norm of all gradients together at the last step, before clipping; NaN when nothing is clipped. */
+    public double lastGradNorm() {
+        return lastGradNorm;
+    }
+
+    private void clip(List<Matrix> gradients) {
+        double squares = 0;
+        for (Matrix g : gradients) {
+            squares += backend.dot(g, g);
+        }
+        lastGradNorm = Math.sqrt(squares);
+        double coefficient = maxGradNorm / (lastGradNorm + 1e-6);
+        if (coefficient < 1) {
+            for (Matrix g : gradients) {
+                backend.scale(coefficient, g, g);
+            }
         }
     }
 

@@ -92,7 +92,7 @@ public final class Optimizers {
         return types.get(name);
     }
 
-    /** "unknown optimizer 'NAME'; expected adam or sgd": what a name that is none of these gets. */
+    /** "unknown optimizer 'NAME'; expected adam, adamw or sgd": what a name that is none of these gets. */
     public String unknown(String name) {
         List<String> names = new ArrayList<>(types.keySet());
         String expected = names.size() < 2 ? String.join("", names)
@@ -103,7 +103,8 @@ public final class Optimizers {
     /**
      * Checks an optimizer's settings and fills in its defaults: the name, then options that the
      * optimizer does not take (refused, naming the optimizers that do), then the learning rate, then
-     * each option's value in the type's order, then how they go together.
+     * each option's value in the type's order, then how they go together. Every type also takes {@link
+     * Optimizer#CLIP_GRAD_NORM} ({@code clip_grad_norm}), which is in the result only when given.
      *
      * @param learningRate the rate given, or null for the type's default
      * @param options the options given (a {@code Number} or {@code Boolean} each), in the order given
@@ -121,7 +122,8 @@ public final class Optimizers {
             throw new InvalidInputException(names.apply("optimizer") + ": " + unknown(name));
         }
         List<String> taken = type.options().stream().map(OptimizerOption::name).toList();
-        List<String> refused = options.keySet().stream().filter(o -> !taken.contains(o)).toList();
+        List<String> refused = options.keySet().stream()
+                .filter(o -> !taken.contains(o) && !o.equals(Optimizer.CLIP_GRAD_NORM.name())).toList();
         if (!refused.isEmpty()) {
             throw new InvalidInputException(notTaken(type, refused, names));
         }
@@ -135,6 +137,10 @@ public final class Optimizers {
             checked.put(option.name(), value == null ? option.defaultValue() : option.check(value, names));
         }
         type.check(checked, names);
+        Object clip = options.get(Optimizer.CLIP_GRAD_NORM.name());
+        if (clip != null) {
+            checked.put(Optimizer.CLIP_GRAD_NORM.name(), Optimizer.CLIP_GRAD_NORM.check(clip, names));
+        }
         return checked;
     }
 
@@ -175,12 +181,15 @@ public final class Optimizers {
      * the settings named by their keys.
      *
      * @param learningRate the rate, or null for the type's default
-     * @param options the options given; the type's defaults for the rest
+     * @param options the options given; the type's defaults for the rest; {@code clip_grad_norm} clips
+     *     gradients ({@link Optimizer#clipGradNorm})
      * @throws InvalidInputException naming the setting at fault
      */
     public Optimizer create(String name, Backend backend, List<Matrix> parameters, Double learningRate,
             Map<String, ?> options) {
         Map<String, Object> checked = check(name, learningRate, options, UnaryOperator.identity());
-        return types.get(name).create(backend, parameters, learningRate(name, learningRate), checked);
+        Optimizer optimizer = types.get(name).create(backend, parameters, learningRate(name, learningRate), checked);
+        Object clip = checked.get(Optimizer.CLIP_GRAD_NORM.name());
+        return clip == null ? optimizer : optimizer.clipGradNorm((Double) clip);
     }
 }

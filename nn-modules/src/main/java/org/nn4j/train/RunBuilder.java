@@ -178,6 +178,9 @@ public final class RunBuilder {
         double rate = Optimizers.builtIn().learningRate(optimizer, learningRate);
         Optimizer made = Optimizers.builtIn().type(optimizer).create(built.backend(), built.parameterValues(), rate,
                 checked);
+        if (checked.get(Optimizer.CLIP_GRAD_NORM.name()) instanceof Double clip) {
+            made.clipGradNorm(clip);
+        }
         return new TrainingRun(built, examples.classNames(), made, rate, config, config.epochs(),
                 TrainingHistory.empty(), examples, false);
     }

@@ -39,7 +39,7 @@ class OptimizersTest {
     @Test
     void adamAndSgdAreFoundByNameWithTheirDefaultRatesAndOptions() {
         Optimizers optimizers = Optimizers.builtIn();
-        assertEquals(List.of("adam", "sgd"), List.copyOf(optimizers.types().keySet()));
+        assertEquals(List.of("adam", "adamw", "sgd"), List.copyOf(optimizers.types().keySet()));
         assertEquals(1e-3, optimizers.learningRate("adam", null));
         assertEquals(0.05, optimizers.learningRate("sgd", null));
         assertEquals(0.2, optimizers.learningRate("sgd", 0.2));
@@ -59,7 +59,7 @@ class OptimizersTest {
     @Test
     void settingsThatDoNotApplyOrAreOutOfRangeAreRefusedNamingThem() {
         UnaryOperator<String> keys = UnaryOperator.identity();
-        assertEquals("optimizer: unknown optimizer 'rmsprop'; expected adam or sgd", refused("rmsprop", null, Map.of(),
+        assertEquals("optimizer: unknown optimizer 'rmsprop'; expected adam, adamw or sgd", refused("rmsprop", null, Map.of(),
                 keys));
         assertEquals("momentum, nesterov apply to optimizer sgd only; adam has no momentum", refused("adam", null,
                 ordered("momentum", 0.5, "nesterov", true), keys));
@@ -86,7 +86,7 @@ class OptimizersTest {
 
     @Test
     void nnTrainNamesTheSettingsByItsFlags() {
-        assertEquals("--optimizer: unknown optimizer 'rmsprop'; expected adam or sgd", refused("rmsprop", null,
+        assertEquals("--optimizer: unknown optimizer 'rmsprop'; expected adam, adamw or sgd", refused("rmsprop", null,
                 Map.of(), AS_FLAGS));
         assertEquals("--momentum, --nesterov apply to --optimizer sgd only; adam has no momentum", refused("adam",
                 null, ordered("momentum", 1.5, "nesterov", true), AS_FLAGS));
