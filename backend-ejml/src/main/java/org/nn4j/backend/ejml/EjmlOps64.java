@@ -7,10 +7,12 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.RecurrentCell;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.Conversions;
 import org.nn4j.backend.host.HostKernels64;
 import org.nn4j.backend.host.ImageKernels64;
+import org.nn4j.backend.host.RecurrentKernels64;
 import org.nn4j.backend.host.WorkerPool;
 import org.nn4j.codegen.Round;
 import org.nn4j.codegen.Wide;
@@ -31,6 +33,7 @@ final class EjmlOps64 extends EjmlOps {
 
     private final boolean vectorProducts;
     private final BandProduct product;
+    private final Recurrence recurrence = new Recurrence();
     /** op(B) of a product with B transposed, laid out for the vector kernel; grown as needed. */
     private double[] packed = new double[0];
 
@@ -114,16 +117,21 @@ final class EjmlOps64 extends EjmlOps {
     @Override
     void gemm(boolean transposeA, boolean transposeB, @Wide double alpha, Matrix a, Matrix b, @Wide double beta,
             Matrix c) {
-        boolean split = pool.parts() > 1 && c.rows() > 1
-                && (long) c.rows() * c.cols() * (transposeA ? a.rows() : a.cols()) >= SPLIT_GEMM_WORK;
+        product(transposeA, transposeB, alpha, matrix(a), matrix(b), beta, matrix(c));
+    }
+
+    /** {@link #gemm} on EJML's matrices: this backend's product, split across the pool when large. */
+    void product(boolean transposeA, boolean transposeB, @Wide double alpha, DMatrixRMaj a, DMatrixRMaj b,
+            @Wide double beta, DMatrixRMaj c) {
+        boolean split = pool.parts() > 1 && c.numRows > 1
+                && (long) c.numRows * c.numCols * (transposeA ? a.numRows : a.numCols) >= SPLIT_GEMM_WORK;
         if (vectorProducts) {
-            vectorGemm(transposeA, transposeB, alpha, matrix(a), matrix(b), beta, matrix(c), split);
+            vectorGemm(transposeA, transposeB, alpha, a, b, beta, c, split);
         } else if (split) {
-            product.set(transposeA, transposeB, alpha, matrix(a), matrix(b), beta, matrix(c));
+            product.set(transposeA, transposeB, alpha, a, b, beta, c);
             pool.run(product);
         } else {
-            ejmlGemm(transposeA, transposeB, (@Round double) alpha, matrix(a), matrix(b), (@Round double) beta,
-                    matrix(c));
+            ejmlGemm(transposeA, transposeB, (@Round double) alpha, a, b, (@Round double) beta, c);
         }
     }
 
@@ -199,6 +207,83 @@ final class EjmlOps64 extends EjmlOps {
             CommonOps_DDRM.multAddTransB(alpha, a, b, c);
         } else {
             CommonOps_DDRM.multAdd(alpha, a, b, c);
+        }
+    }
+
+    // ---- sequences: nn4j-backend-host's loop over the steps, each step's product on this backend's ----
+
+    @Override
+    void recurrentForward(RecurrentCell cell, Matrix projections, Matrix weightHh, Matrix biasHh, int[] lengths,
+            boolean reverse, int steps, Matrix out, Matrix cache) {
+        int n = out.rows();
+        int hidden = weightHh.cols();
+        recurrence.set(matrix(weightHh), null, n, hidden, cell.gates() * hidden);
+        RecurrentKernels64.forward(cell, data(projections), biasHh == null ? null : data(biasHh), lengths, reverse, n,
+                steps, hidden, data(out), data(cache), recurrence.h, recurrence.gates, recurrence);
+    }
+
+    @Override
+    void recurrentBackward(RecurrentCell cell, Matrix weightHh, int[] lengths, boolean reverse, int steps, Matrix out,
+            Matrix cache, Matrix outGrad, Matrix projectionsGrad, Matrix weightHhGrad, Matrix biasHhGrad) {
+        int n = out.rows();
+        int hidden = weightHh.cols();
+        CommonOps_DDRM.fill(matrix(weightHhGrad), 0);
+        recurrence.set(matrix(weightHh), matrix(weightHhGrad), n, hidden, cell.gates() * hidden);
+        RecurrentKernels64.backward(cell, data(out), data(cache), data(outGrad), lengths, reverse, n, steps, hidden,
+                data(projectionsGrad), biasHhGrad == null ? null : data(biasHhGrad), recurrence.h, recurrence.dc,
+                recurrence.previous, recurrence.gates, recurrence);
+    }
+
+    /** The recurrence's products with {@code W_hh} on {@link #product}, and its work arrays, kept between calls. */
+    private final class Recurrence implements RecurrentKernels64.Products {
+        private final DMatrixRMaj left = new DMatrixRMaj(1, 1);
+        private final DMatrixRMaj right = new DMatrixRMaj(1, 1);
+        private final DMatrixRMaj target = new DMatrixRMaj(1, 1);
+        private DMatrixRMaj weight;
+        private DMatrixRMaj weightGrad;
+        private int hidden;
+        private int gateCols;
+        double[] h = new double[0];
+        double[] dc = new double[0];
+        double[] previous = new double[0];
+        double[] gates = new double[0];
+
+        void set(DMatrixRMaj weight, DMatrixRMaj weightGrad, int n, int hidden, int gateCols) {
+            this.weight = weight;
+            this.weightGrad = weightGrad;
+            this.hidden = hidden;
+            this.gateCols = gateCols;
+            if (h.length < n * hidden) {
+                h = new double[n * hidden];
+                dc = new double[n * hidden];
+                previous = new double[n * hidden];
+            }
+            if (gates.length < n * gateCols) {
+                gates = new double[n * gateCols];
+            }
+        }
+
+        private DMatrixRMaj wrap(DMatrixRMaj m, double[] data, int rows, int cols) {
+            m.data = data;
+            m.numRows = rows;
+            m.numCols = cols;
+            return m;
+        }
+
+        @Override
+        public void hidden(double[] state, int rows, double[] out) {
+            product(false, true, 1, wrap(left, state, rows, hidden), weight, 0, wrap(target, out, rows, gateCols));
+        }
+
+        @Override
+        public void hiddenGrad(double[] dGates, int rows, double[] dh) {
+            product(false, false, 1, wrap(left, dGates, rows, gateCols), weight, 1, wrap(target, dh, rows, hidden));
+        }
+
+        @Override
+        public void weightGrad(double[] dGates, double[] hPrev, int rows) {
+            product(true, false, 1, wrap(left, dGates, rows, gateCols), wrap(right, hPrev, rows, hidden), 1,
+                    weightGrad);
         }
     }
 
