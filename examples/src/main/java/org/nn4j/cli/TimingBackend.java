@@ -8,8 +8,8 @@ import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
-import org.nn4j.api.RecurrentCell;
 import org.nn4j.api.Operation;
+import org.nn4j.api.RecurrentCell;
 import org.nn4j.api.Window2d;
 
 /**
