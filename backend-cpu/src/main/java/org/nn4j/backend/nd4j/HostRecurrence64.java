@@ -25,8 +25,10 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
     private double[] weightGrads = new double[0];
     private double[] state = new double[0];
     private double[] cellGrad = new double[0];
-    private double[] previous = new double[0];
     private double[] gates = new double[0];
+    /** Time-major, every step's: the hidden products' gradients and the previous states. */
+    private double[] gatesAll = new double[0];
+    private double[] previousAll = new double[0];
     /** Host memory for the operands of a step's product. */
     private DoublePointer left = new DoublePointer(1);
     private DoublePointer right = new DoublePointer(1);
@@ -66,11 +68,9 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         gateCols = g;
         state = grown(state, n * h);
         cellGrad = grown(cellGrad, n * h);
-        previous = grown(previous, n * h);
         gates = grown(gates, n * g);
         if (blas) {
             left = grown(left, (long) n * g);
-            right = grown(right, (long) n * h);
             target = grown(target, (long) n * g);
         } else {
             weights = read(weightHh, weights);
@@ -116,8 +116,14 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         grads = read(outGrad, grads);
         projections = grown(projections, projectionsGrad.size());
         bias = grown(bias, g);
+        gatesAll = grown(gatesAll, n * steps * g);
+        previousAll = grown(previousAll, n * steps * h);
+        if (blas) {
+            left = grown(left, (long) n * steps * g);
+            right = grown(right, (long) n * steps * h);
+        }
         RecurrentKernels64.backward(cell, outputs, cached, grads, lengths, reverse, n, steps, h, projections,
-                biasHhGrad == null ? null : bias, state, cellGrad, previous, gates, blas ? this : plain);
+                biasHhGrad == null ? null : bias, state, cellGrad, gates, gatesAll, previousAll, blas ? this : plain);
         backend.putDoubles(projectionsGrad, projections);
         if (biasHhGrad != null) {
             backend.putDoubles(biasHhGrad, bias);

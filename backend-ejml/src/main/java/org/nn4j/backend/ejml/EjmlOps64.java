@@ -229,9 +229,10 @@ final class EjmlOps64 extends EjmlOps {
         int hidden = weightHh.cols();
         CommonOps_DDRM.fill(matrix(weightHhGrad), 0);
         recurrence.set(matrix(weightHh), matrix(weightHhGrad), n, hidden, cell.gates() * hidden);
+        recurrence.steps(n * steps, hidden, cell.gates() * hidden);
         RecurrentKernels64.backward(cell, data(out), data(cache), data(outGrad), lengths, reverse, n, steps, hidden,
                 data(projectionsGrad), biasHhGrad == null ? null : data(biasHhGrad), recurrence.h, recurrence.dc,
-                recurrence.previous, recurrence.gates, recurrence);
+                recurrence.gates, recurrence.gatesAll, recurrence.previousAll, recurrence);
     }
 
     /** The recurrence's products with {@code W_hh} on {@link #product}, and its work arrays, kept between calls. */
@@ -245,8 +246,10 @@ final class EjmlOps64 extends EjmlOps {
         private int gateCols;
         double[] h = new double[0];
         double[] dc = new double[0];
-        double[] previous = new double[0];
         double[] gates = new double[0];
+        /** Time-major, every step's: the hidden products' gradients and the previous states. */
+        double[] gatesAll = new double[0];
+        double[] previousAll = new double[0];
 
         void set(DMatrixRMaj weight, DMatrixRMaj weightGrad, int n, int hidden, int gateCols) {
             this.weight = weight;
@@ -256,10 +259,18 @@ final class EjmlOps64 extends EjmlOps {
             if (h.length < n * hidden) {
                 h = new double[n * hidden];
                 dc = new double[n * hidden];
-                previous = new double[n * hidden];
             }
             if (gates.length < n * gateCols) {
                 gates = new double[n * gateCols];
+            }
+        }
+
+        void steps(int rows, int hidden, int gateCols) {
+            if (previousAll.length < rows * hidden) {
+                previousAll = new double[rows * hidden];
+            }
+            if (gatesAll.length < rows * gateCols) {
+                gatesAll = new double[rows * gateCols];
             }
         }
 

@@ -110,6 +110,13 @@ public final class RecurrentKernels64 {
             } else {
                 products.hidden(h, n, gates);
             }
+            if (biasHh != null) {
+                for (int e = 0; e < n; e++) {
+                    for (int k = 0; k < g; k++) {
+                        gates[e * g + k] += biasHh[k];
+                    }
+                }
+            }
             for (int e = 0; e < n; e++) {
                 int o = (e * steps + t) * hidden;
                 int c = (e * steps + t) * width;
@@ -119,77 +126,88 @@ public final class RecurrentKernels64 {
                     continue;
                 }
                 int p = (e * steps + t) * g;
-                int q = e * g;
-                int r = e * hidden;
                 // The cache row of the step before, in the order walked; none at the first.
                 int before = s == 0 ? -1 : (e * steps + (reverse ? t + 1 : t - 1)) * width;
-                for (int j = 0; j < hidden; j++) {
-                    switch (cell) {
-                        case RNN_TANH, RNN_RELU -> {
-                            double v = proj[p + j] + gates[q + j] + (biasHh == null ? 0 : biasHh[j]);
-                            double y = cell == RecurrentCell.RNN_TANH ? tanh(v) : (v > 0 ? v : 0);
-                            cache[c + j] = y;
-                            cache[c + hidden + j] = y;
-                            out[o + j] = y;
-                            h[r + j] = y;
-                        }
-                        case LSTM -> {
-                            double i = sigmoid(proj[p + j] + gates[q + j] + (biasHh == null ? 0 : biasHh[j]));
-                            int jf = hidden + j;
-                            double f = sigmoid(proj[p + jf] + gates[q + jf] + (biasHh == null ? 0 : biasHh[jf]));
-                            int jg = 2 * hidden + j;
-                            double gg = tanh(proj[p + jg] + gates[q + jg] + (biasHh == null ? 0 : biasHh[jg]));
-                            int jo = 3 * hidden + j;
-                            double og = sigmoid(proj[p + jo] + gates[q + jo] + (biasHh == null ? 0 : biasHh[jo]));
-                            double cellBefore = before < 0 ? 0 : cache[before + 4 * hidden + j];
-                            double state = f * cellBefore + i * gg;
-                            double y = og * tanh(state);
-                            cache[c + j] = i;
-                            cache[c + jf] = f;
-                            cache[c + jg] = gg;
-                            cache[c + jo] = og;
-                            cache[c + 4 * hidden + j] = state;
-                            out[o + j] = y;
-                            h[r + j] = y;
-                        }
-                        case GRU -> {
-                            double rg = sigmoid(proj[p + j] + gates[q + j] + (biasHh == null ? 0 : biasHh[j]));
-                            int jz = hidden + j;
-                            double z = sigmoid(proj[p + jz] + gates[q + jz] + (biasHh == null ? 0 : biasHh[jz]));
-                            int jn = 2 * hidden + j;
-                            double hn = gates[q + jn] + (biasHh == null ? 0 : biasHh[jn]);
-                            double nn = tanh(proj[p + jn] + rg * hn);
-                            double y = (1 - z) * nn + z * h[r + j];
-                            cache[c + j] = rg;
-                            cache[c + jz] = z;
-                            cache[c + jn] = nn;
-                            cache[c + 3 * hidden + j] = hn;
-                            out[o + j] = y;
-                            h[r + j] = y;
-                        }
-                        default -> throw new IllegalArgumentException(cell.toString());
-                    }
+                switch (cell) {
+                    case RNN_TANH, RNN_RELU -> rnnStep(cell == RecurrentCell.RNN_TANH, proj, p, gates, e * g, hidden,
+                            out, o, cache, c, h, e * hidden);
+                    case LSTM -> lstmStep(proj, p, gates, e * g, hidden, out, o, cache, c, before, h, e * hidden);
+                    case GRU -> gruStep(proj, p, gates, e * g, hidden, out, o, cache, c, h, e * hidden);
+                    default -> throw new IllegalArgumentException(cell.toString());
                 }
             }
         }
     }
 
+    private static void rnnStep(boolean tanh, double[] proj, int p, double[] gates, int q, int hidden, double[] out,
+            int o, double[] cache, int c, double[] h, int r) {
+        for (int j = 0; j < hidden; j++) {
+            double v = proj[p + j] + gates[q + j];
+            double y = tanh ? tanh(v) : (v > 0 ? v : 0);
+            cache[c + j] = y;
+            cache[c + hidden + j] = y;
+            out[o + j] = y;
+            h[r + j] = y;
+        }
+    }
+
+    private static void lstmStep(double[] proj, int p, double[] gates, int q, int hidden, double[] out, int o,
+            double[] cache, int c, int before, double[] h, int r) {
+        for (int j = 0; j < hidden; j++) {
+            int jf = hidden + j;
+            int jg = 2 * hidden + j;
+            int jo = 3 * hidden + j;
+            double i = sigmoid(proj[p + j] + gates[q + j]);
+            double f = sigmoid(proj[p + jf] + gates[q + jf]);
+            double gg = tanh(proj[p + jg] + gates[q + jg]);
+            double og = sigmoid(proj[p + jo] + gates[q + jo]);
+            double cellBefore = before < 0 ? 0 : cache[before + 4 * hidden + j];
+            double state = f * cellBefore + i * gg;
+            double y = og * tanh(state);
+            cache[c + j] = i;
+            cache[c + jf] = f;
+            cache[c + jg] = gg;
+            cache[c + jo] = og;
+            cache[c + 4 * hidden + j] = state;
+            out[o + j] = y;
+            h[r + j] = y;
+        }
+    }
+
+    private static void gruStep(double[] proj, int p, double[] gates, int q, int hidden, double[] out, int o,
+            double[] cache, int c, double[] h, int r) {
+        for (int j = 0; j < hidden; j++) {
+            int jz = hidden + j;
+            int jn = 2 * hidden + j;
+            double rg = sigmoid(proj[p + j] + gates[q + j]);
+            double z = sigmoid(proj[p + jz] + gates[q + jz]);
+            double hn = gates[q + jn];
+            double nn = tanh(proj[p + jn] + rg * hn);
+            double y = (1 - z) * nn + z * h[r + j];
+            cache[c + j] = rg;
+            cache[c + jz] = z;
+            cache[c + jn] = nn;
+            cache[c + 3 * hidden + j] = hn;
+            out[o + j] = y;
+            h[r + j] = y;
+        }
+    }
+
     /**
      * {@link Backend#recurrentBackward} over {@code n} rows of {@code steps} steps: writes {@code projGrad}
-     * and {@code biasGrad} (null to skip), and adds {@code W_hh}'s gradient through {@link
-     * Products#weightGrad} (the caller zeroes it first). Work arrays: {@code dh}, {@code dc}, {@code hPrev}
-     * ({@code n * H} each) and {@code dGates} ({@code n * G}).
+     * and {@code biasGrad} (null to skip), and adds {@code W_hh}'s gradient through one {@link
+     * Products#weightGrad} over every step (the caller zeroes it first). Work arrays: {@code dh} and {@code dc}
+     * ({@code n * H} each), {@code dGates} ({@code n * G}: a step's gradients of the hidden products), and,
+     * time-major (step {@code t}'s rows from {@code t * n}), {@code dGatesAll} ({@code n * T * G}) and {@code
+     * hPrevAll} ({@code n * T * H}: each step's previous state).
      */
     public static void backward(RecurrentCell cell, double[] out, double[] cache, double[] outGrad, int[] lengths,
             boolean reverse, int n, int steps, int hidden, double[] projGrad, double[] biasGrad, double[] dh,
-            double[] dc, double[] hPrev, double[] dGates, Products products) {
+            double[] dc, double[] dGates, double[] dGatesAll, double[] hPrevAll, Products products) {
         int g = cell.gates() * hidden;
         int width = cell.cacheWidth(hidden);
         Arrays.fill(dh, 0, n * hidden, 0);
         Arrays.fill(dc, 0, n * hidden, 0);
-        if (biasGrad != null) {
-            Arrays.fill(biasGrad, 0, g, 0);
-        }
         for (int s = steps - 1; s >= 0; s--) {
             int t = reverse ? steps - 1 - s : s;
             int tBefore = reverse ? t + 1 : t - 1;
@@ -197,11 +215,12 @@ public final class RecurrentKernels64 {
                 int p = (e * steps + t) * g;
                 int q = e * g;
                 int r = e * hidden;
+                int previous = (t * n + e) * hidden;
                 if (lengths != null && t >= lengths[e]) {
                     // The state passed through unchanged: dh stays, nothing reaches the gates.
                     Arrays.fill(projGrad, p, p + g, 0);
                     Arrays.fill(dGates, q, q + g, 0);
-                    Arrays.fill(hPrev, r, r + hidden, 0);
+                    Arrays.fill(hPrevAll, previous, previous + hidden, 0);
                     continue;
                 }
                 int o = (e * steps + t) * hidden;
@@ -209,77 +228,95 @@ public final class RecurrentKernels64 {
                 int before = s == 0 ? -1 : (e * steps + tBefore) * width;
                 int outBefore = s == 0 ? -1 : (e * steps + tBefore) * hidden;
                 for (int j = 0; j < hidden; j++) {
-                    double dy = dh[r + j] + outGrad[o + j];
-                    double previous = outBefore < 0 ? 0 : out[outBefore + j];
-                    hPrev[r + j] = previous;
-                    switch (cell) {
-                        case RNN_TANH, RNN_RELU -> {
-                            double y = cache[c + j];
-                            double d = cell == RecurrentCell.RNN_TANH ? dy * (1 - y * y) : (y > 0 ? dy : 0);
-                            projGrad[p + j] = d;
-                            dGates[q + j] = d;
-                            dh[r + j] = 0;
-                        }
-                        case LSTM -> {
-                            int jf = hidden + j;
-                            int jg = 2 * hidden + j;
-                            int jo = 3 * hidden + j;
-                            double i = cache[c + j];
-                            double f = cache[c + jf];
-                            double gg = cache[c + jg];
-                            double og = cache[c + jo];
-                            double state = cache[c + 4 * hidden + j];
-                            double cellBefore = before < 0 ? 0 : cache[before + 4 * hidden + j];
-                            double tc = tanh(state);
-                            double dState = dc[r + j] + dy * og * (1 - tc * tc);
-                            double di = dState * gg * i * (1 - i);
-                            double df = dState * cellBefore * f * (1 - f);
-                            double dg = dState * i * (1 - gg * gg);
-                            double dout = dy * tc * og * (1 - og);
-                            dc[r + j] = dState * f;
-                            projGrad[p + j] = di;
-                            projGrad[p + jf] = df;
-                            projGrad[p + jg] = dg;
-                            projGrad[p + jo] = dout;
-                            dGates[q + j] = di;
-                            dGates[q + jf] = df;
-                            dGates[q + jg] = dg;
-                            dGates[q + jo] = dout;
-                            dh[r + j] = 0;
-                        }
-                        case GRU -> {
-                            int jz = hidden + j;
-                            int jn = 2 * hidden + j;
-                            double rg = cache[c + j];
-                            double z = cache[c + jz];
-                            double nn = cache[c + jn];
-                            double hn = cache[c + 3 * hidden + j];
-                            double dn = dy * (1 - z) * (1 - nn * nn);
-                            double dz = dy * (previous - nn) * z * (1 - z);
-                            double dr = dn * hn * rg * (1 - rg);
-                            projGrad[p + j] = dr;
-                            projGrad[p + jz] = dz;
-                            projGrad[p + jn] = dn;
-                            dGates[q + j] = dr;
-                            dGates[q + jz] = dz;
-                            dGates[q + jn] = dn * rg;
-                            dh[r + j] = dy * z;
-                        }
-                        default -> throw new IllegalArgumentException(cell.toString());
-                    }
+                    hPrevAll[previous + j] = outBefore < 0 ? 0 : out[outBefore + j];
+                }
+                switch (cell) {
+                    case RNN_TANH, RNN_RELU -> rnnGrad(cell == RecurrentCell.RNN_TANH, cache, c, outGrad, o, hidden,
+                            projGrad, p, dGates, q, dh, r);
+                    case LSTM -> lstmGrad(cache, c, before, outGrad, o, hidden, projGrad, p, dGates, q, dh, dc, r);
+                    case GRU -> gruGrad(cache, c, hPrevAll, previous, outGrad, o, hidden, projGrad, p, dGates, q, dh, r);
+                    default -> throw new IllegalArgumentException(cell.toString());
                 }
             }
-            if (biasGrad != null) {
-                for (int e = 0; e < n; e++) {
-                    for (int k = 0; k < g; k++) {
-                        biasGrad[k] += dGates[e * g + k];
-                    }
-                }
-            }
+            System.arraycopy(dGates, 0, dGatesAll, t * n * g, n * g);
             if (s > 0) {
-                products.weightGrad(dGates, hPrev, n);
                 products.hiddenGrad(dGates, n, dh);
             }
+        }
+        if (biasGrad != null) {
+            Arrays.fill(biasGrad, 0, g, 0);
+            for (int row = 0; row < n * steps; row++) {
+                for (int k = 0; k < g; k++) {
+                    biasGrad[k] += dGatesAll[row * g + k];
+                }
+            }
+        }
+        products.weightGrad(dGatesAll, hPrevAll, n * steps);
+    }
+
+    private static void rnnGrad(boolean tanh, double[] cache, int c, double[] outGrad, int o, int hidden,
+            double[] projGrad, int p, double[] dGates, int q, double[] dh, int r) {
+        for (int j = 0; j < hidden; j++) {
+            double dy = dh[r + j] + outGrad[o + j];
+            double y = cache[c + j];
+            double d = tanh ? dy * (1 - y * y) : (y > 0 ? dy : 0);
+            projGrad[p + j] = d;
+            dGates[q + j] = d;
+            dh[r + j] = 0;
+        }
+    }
+
+    private static void lstmGrad(double[] cache, int c, int before, double[] outGrad, int o, int hidden,
+            double[] projGrad, int p, double[] dGates, int q, double[] dh, double[] dc, int r) {
+        for (int j = 0; j < hidden; j++) {
+            int jf = hidden + j;
+            int jg = 2 * hidden + j;
+            int jo = 3 * hidden + j;
+            double dy = dh[r + j] + outGrad[o + j];
+            double i = cache[c + j];
+            double f = cache[c + jf];
+            double gg = cache[c + jg];
+            double og = cache[c + jo];
+            double tc = tanh(cache[c + 4 * hidden + j]);
+            double cellBefore = before < 0 ? 0 : cache[before + 4 * hidden + j];
+            double dState = dc[r + j] + dy * og * (1 - tc * tc);
+            double di = dState * gg * i * (1 - i);
+            double df = dState * cellBefore * f * (1 - f);
+            double dg = dState * i * (1 - gg * gg);
+            double dout = dy * tc * og * (1 - og);
+            dc[r + j] = dState * f;
+            projGrad[p + j] = di;
+            projGrad[p + jf] = df;
+            projGrad[p + jg] = dg;
+            projGrad[p + jo] = dout;
+            dGates[q + j] = di;
+            dGates[q + jf] = df;
+            dGates[q + jg] = dg;
+            dGates[q + jo] = dout;
+            dh[r + j] = 0;
+        }
+    }
+
+    private static void gruGrad(double[] cache, int c, double[] hPrev, int previous, double[] outGrad, int o,
+            int hidden, double[] projGrad, int p, double[] dGates, int q, double[] dh, int r) {
+        for (int j = 0; j < hidden; j++) {
+            int jz = hidden + j;
+            int jn = 2 * hidden + j;
+            double dy = dh[r + j] + outGrad[o + j];
+            double rg = cache[c + j];
+            double z = cache[c + jz];
+            double nn = cache[c + jn];
+            double hn = cache[c + 3 * hidden + j];
+            double dn = dy * (1 - z) * (1 - nn * nn);
+            double dz = dy * (hPrev[previous + j] - nn) * z * (1 - z);
+            double dr = dn * hn * rg * (1 - rg);
+            projGrad[p + j] = dr;
+            projGrad[p + jz] = dz;
+            projGrad[p + jn] = dn;
+            dGates[q + j] = dr;
+            dGates[q + jz] = dz;
+            dGates[q + jn] = dn * rg;
+            dh[r + j] = dy * z;
         }
     }
 }
