@@ -12,7 +12,6 @@ import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.Conversions;
 import org.nn4j.backend.host.HostKernels64;
 import org.nn4j.backend.host.ImageKernels64;
-import org.nn4j.backend.host.RecurrentKernels64;
 import org.nn4j.backend.host.WorkerPool;
 import org.nn4j.codegen.Round;
 import org.nn4j.codegen.Wide;
@@ -33,7 +32,7 @@ final class EjmlOps64 extends EjmlOps {
 
     private final boolean vectorProducts;
     private final BandProduct product;
-    private final Recurrence recurrence = new Recurrence();
+    private final EjmlRecurrence64 recurrence = new EjmlRecurrence64(this);
     /** op(B) of a product with B transposed, laid out for the vector kernel; grown as needed. */
     private double[] packed = new double[0];
 
@@ -215,87 +214,15 @@ final class EjmlOps64 extends EjmlOps {
     @Override
     void recurrentForward(RecurrentCell cell, Matrix projections, Matrix weightHh, Matrix biasHh, int[] lengths,
             boolean reverse, int steps, Matrix out, Matrix cache) {
-        int n = out.rows();
-        int hidden = weightHh.cols();
-        recurrence.set(matrix(weightHh), null, n, hidden, cell.gates() * hidden);
-        RecurrentKernels64.forward(cell, data(projections), biasHh == null ? null : data(biasHh), lengths, reverse, n,
-                steps, hidden, data(out), data(cache), recurrence.h, recurrence.gates, recurrence);
+        recurrence.forward(cell, data(projections), matrix(weightHh), biasHh == null ? null : data(biasHh), lengths,
+                reverse, steps, out.rows(), data(out), data(cache));
     }
 
     @Override
     void recurrentBackward(RecurrentCell cell, Matrix weightHh, int[] lengths, boolean reverse, int steps, Matrix out,
             Matrix cache, Matrix outGrad, Matrix projectionsGrad, Matrix weightHhGrad, Matrix biasHhGrad) {
-        int n = out.rows();
-        int hidden = weightHh.cols();
-        CommonOps_DDRM.fill(matrix(weightHhGrad), 0);
-        recurrence.set(matrix(weightHh), matrix(weightHhGrad), n, hidden, cell.gates() * hidden);
-        recurrence.steps(n * steps, hidden, cell.gates() * hidden);
-        RecurrentKernels64.backward(cell, data(out), data(cache), data(outGrad), lengths, reverse, n, steps, hidden,
-                data(projectionsGrad), biasHhGrad == null ? null : data(biasHhGrad), recurrence.h, recurrence.dc,
-                recurrence.gates, recurrence.gatesAll, recurrence.previousAll, recurrence);
-    }
-
-    /** The recurrence's products with {@code W_hh} on {@link #product}, and its work arrays, kept between calls. */
-    private final class Recurrence implements RecurrentKernels64.Products {
-        private final DMatrixRMaj left = new DMatrixRMaj(1, 1);
-        private final DMatrixRMaj right = new DMatrixRMaj(1, 1);
-        private final DMatrixRMaj target = new DMatrixRMaj(1, 1);
-        private DMatrixRMaj weight;
-        private DMatrixRMaj weightGrad;
-        private int hidden;
-        private int gateCols;
-        double[] h = new double[0];
-        double[] dc = new double[0];
-        double[] gates = new double[0];
-        /** Time-major, every step's: the hidden products' gradients and the previous states. */
-        double[] gatesAll = new double[0];
-        double[] previousAll = new double[0];
-
-        void set(DMatrixRMaj weight, DMatrixRMaj weightGrad, int n, int hidden, int gateCols) {
-            this.weight = weight;
-            this.weightGrad = weightGrad;
-            this.hidden = hidden;
-            this.gateCols = gateCols;
-            if (h.length < n * hidden) {
-                h = new double[n * hidden];
-                dc = new double[n * hidden];
-            }
-            if (gates.length < n * gateCols) {
-                gates = new double[n * gateCols];
-            }
-        }
-
-        void steps(int rows, int hidden, int gateCols) {
-            if (previousAll.length < rows * hidden) {
-                previousAll = new double[rows * hidden];
-            }
-            if (gatesAll.length < rows * gateCols) {
-                gatesAll = new double[rows * gateCols];
-            }
-        }
-
-        private DMatrixRMaj wrap(DMatrixRMaj m, double[] data, int rows, int cols) {
-            m.data = data;
-            m.numRows = rows;
-            m.numCols = cols;
-            return m;
-        }
-
-        @Override
-        public void hidden(double[] state, int rows, double[] out) {
-            product(false, true, 1, wrap(left, state, rows, hidden), weight, 0, wrap(target, out, rows, gateCols));
-        }
-
-        @Override
-        public void hiddenGrad(double[] dGates, int rows, double[] dh) {
-            product(false, false, 1, wrap(left, dGates, rows, gateCols), weight, 1, wrap(target, dh, rows, hidden));
-        }
-
-        @Override
-        public void weightGrad(double[] dGates, double[] hPrev, int rows) {
-            product(true, false, 1, wrap(left, dGates, rows, gateCols), wrap(right, hPrev, rows, hidden), 1,
-                    weightGrad);
-        }
+        recurrence.backward(cell, matrix(weightHh), lengths, reverse, steps, out.rows(), data(out), data(cache),
+                data(outGrad), data(projectionsGrad), matrix(weightHhGrad), biasHhGrad == null ? null : data(biasHhGrad));
     }
 
     @Override
