@@ -1,19 +1,15 @@
 package org.nn4j.backend.nd4j;
 
-import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas.CblasTrans;
-
 import java.util.Arrays;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nn4j.api.DType;
 import org.nn4j.api.RecurrentCell;
 import org.nn4j.backend.host.RecurrentKernels64;
 
 /** {@link HostRecurrence} on float64 matrices; {@code HostRecurrence32} is generated from this source at build time. */
 final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels64.Products {
     private final Nd4jBackend backend;
-    /** Products by OpenBLAS on host memory; else plain loops on {@link #weights}. */
+    /** Products on the backend's own (OpenBLAS split across its threads, the host path); else plain loops. */
     private final boolean blas;
     private final RecurrentKernels64.PlainProducts plain = new RecurrentKernels64.PlainProducts();
     private double[] projections = new double[0];
@@ -29,14 +25,13 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
     /** Time-major, every step's: the hidden products' gradients and the previous states. */
     private double[] gatesAll = new double[0];
     private double[] previousAll = new double[0];
-    /** Host memory for the operands of a step's product. */
-    private DoublePointer left = new DoublePointer(1);
-    private DoublePointer right = new DoublePointer(1);
-    private DoublePointer target = new DoublePointer(1);
+    /** The operands of a step's product in nd4j-native's memory, made per shape and kept. */
+    private Nd4jMatrix stateMatrix;
+    private Nd4jMatrix gatesMatrix;
+    private Nd4jMatrix gatesAllMatrix;
+    private Nd4jMatrix previousAllMatrix;
     private Nd4jMatrix weight;
     private Nd4jMatrix weightGrad;
-    private int hidden;
-    private int gateCols;
 
     HostRecurrence64(Nd4jBackend backend, boolean blas) {
         this.backend = backend;
@@ -47,12 +42,12 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         return array.length >= length ? array : new double[Math.max(length, 2 * array.length)];
     }
 
-    private static DoublePointer grown(DoublePointer pointer, long length) {
-        if (pointer.capacity() >= length) {
-            return pointer;
+    /** {@code m} if it is {@code rows x cols}, else a new matrix of that shape. */
+    private static Nd4jMatrix shaped(Nd4jMatrix m, int rows, int cols) {
+        if (m != null && m.rows() == rows && m.cols() == cols) {
+            return m;
         }
-        pointer.close();
-        return new DoublePointer(Math.max(length, 2 * pointer.capacity()));
+        return new Nd4jMatrix(Nd4j.create(Nd4jBackend.dataType(DType.FLOAT64), rows, cols), DType.FLOAT64);
     }
 
     private double[] read(Nd4jMatrix m, double[] array) {
@@ -61,17 +56,17 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         return values;
     }
 
-    private void prepare(Nd4jMatrix weightHh, Nd4jMatrix weightHhGrad, int n, int h, int g) {
+    private void prepare(Nd4jMatrix weightHh, Nd4jMatrix weightHhGrad, int n) {
+        int h = weightHh.cols();
+        int g = weightHh.rows();
         weight = weightHh;
         weightGrad = weightHhGrad;
-        hidden = h;
-        gateCols = g;
         state = grown(state, n * h);
         cellGrad = grown(cellGrad, n * h);
         gates = grown(gates, n * g);
         if (blas) {
-            left = grown(left, (long) n * g);
-            target = grown(target, (long) n * g);
+            stateMatrix = shaped(stateMatrix, n, h);
+            gatesMatrix = shaped(gatesMatrix, n, g);
         } else {
             weights = read(weightHh, weights);
             if (weightHhGrad != null) {
@@ -86,16 +81,15 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
     void forward(RecurrentCell cell, Nd4jMatrix proj, Nd4jMatrix weightHh, Nd4jMatrix biasHh, int[] lengths,
             boolean reverse, int steps, Nd4jMatrix out, Nd4jMatrix cache) {
         int n = out.rows();
-        int h = weightHh.cols();
-        prepare(weightHh, null, n, h, weightHh.rows());
+        prepare(weightHh, null, n);
         projections = read(proj, projections);
         if (biasHh != null) {
             bias = read(biasHh, bias);
         }
         outputs = grown(outputs, out.size());
         cached = grown(cached, cache.size());
-        RecurrentKernels64.forward(cell, projections, biasHh == null ? null : bias, lengths, reverse, n, steps, h,
-                outputs, cached, state, gates, blas ? this : plain);
+        RecurrentKernels64.forward(cell, projections, biasHh == null ? null : bias, lengths, reverse, n, steps,
+                weightHh.cols(), outputs, cached, state, gates, blas ? this : plain);
         backend.putDoubles(out, outputs);
         backend.putDoubles(cache, cached);
     }
@@ -107,10 +101,7 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         int n = out.rows();
         int h = weightHh.cols();
         int g = weightHh.rows();
-        prepare(weightHh, weightHhGrad, n, h, g);
-        if (blas) {
-            weightHhGrad.array.assign(0);
-        }
+        prepare(weightHh, weightHhGrad, n);
         outputs = read(out, outputs);
         cached = read(cache, cached);
         grads = read(outGrad, grads);
@@ -119,8 +110,8 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         gatesAll = grown(gatesAll, n * steps * g);
         previousAll = grown(previousAll, n * steps * h);
         if (blas) {
-            left = grown(left, (long) n * steps * g);
-            right = grown(right, (long) n * steps * h);
+            gatesAllMatrix = shaped(gatesAllMatrix, n * steps, g);
+            previousAllMatrix = shaped(previousAllMatrix, n * steps, h);
         }
         RecurrentKernels64.backward(cell, outputs, cached, grads, lengths, reverse, n, steps, h, projections,
                 biasHhGrad == null ? null : bias, state, cellGrad, gates, gatesAll, previousAll, blas ? this : plain);
@@ -135,26 +126,24 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
 
     @Override
     public void hidden(double[] h, int rows, double[] out) {
-        left.position(0).put(h, 0, rows * hidden);
-        openblas.cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, gateCols, hidden, 1, left.position(0),
-                hidden, weight.doubleView(0).position(0), hidden, 0, target.position(0), gateCols);
-        target.position(0).get(out, 0, rows * gateCols);
+        stateMatrix.doubles().put(0, h, 0, stateMatrix.size());
+        backend.product(false, true, 1, stateMatrix, weight, 0, gatesMatrix);
+        gatesMatrix.doubles().get(0, out, 0, gatesMatrix.size());
     }
 
     @Override
     public void hiddenGrad(double[] dGates, int rows, double[] dh) {
-        left.position(0).put(dGates, 0, rows * gateCols);
-        target.position(0).put(dh, 0, rows * hidden);
-        openblas.cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, hidden, gateCols, 1, left.position(0),
-                gateCols, weight.doubleView(0).position(0), hidden, 1, target.position(0), hidden);
-        target.position(0).get(dh, 0, rows * hidden);
+        gatesMatrix.doubles().put(0, dGates, 0, gatesMatrix.size());
+        stateMatrix.doubles().put(0, dh, 0, stateMatrix.size());
+        backend.product(false, false, 1, gatesMatrix, weight, 1, stateMatrix);
+        stateMatrix.doubles().get(0, dh, 0, stateMatrix.size());
     }
 
+    /** Called once per backward pass, over every step: overwrites {@code W_hh}'s gradient, which is zero before. */
     @Override
     public void weightGrad(double[] dGates, double[] hPrev, int rows) {
-        left.position(0).put(dGates, 0, rows * gateCols);
-        right.position(0).put(hPrev, 0, rows * hidden);
-        openblas.cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, gateCols, hidden, rows, 1, left.position(0),
-                gateCols, right.position(0), hidden, 1, weightGrad.doubleView(0).position(0), hidden);
+        gatesAllMatrix.doubles().put(0, dGates, 0, gatesAllMatrix.size());
+        previousAllMatrix.doubles().put(0, hPrev, 0, previousAllMatrix.size());
+        backend.product(true, false, 1, gatesAllMatrix, previousAllMatrix, 0, weightGrad);
     }
 }
