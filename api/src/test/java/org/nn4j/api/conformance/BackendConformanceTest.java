@@ -910,6 +910,12 @@ public abstract class BackendConformanceTest {
         checkRecurrence(dtype, cell, reverse, 1, steps, 4, null, false);
         checkRecurrence(dtype, cell, reverse, 1, steps, 2, new int[] {3}, true);
         checkRecurrence(dtype, cell, reverse, 7, 3, 6, new int[] {3, 3, 1, 0, 2, 3, 1, 9}, false);
+        // Large enough for a backend to split a step's rows across threads, unevenly, some rows padded.
+        int[] many = new int[71];
+        for (int e = 0; e < many.length; e++) {
+            many[e] = e % 5 == 0 ? 0 : 1 + e % 3;
+        }
+        checkRecurrence(dtype, cell, reverse, 71, 3, 120, many, true);
         Matrix w = backend.zeros(dtype, cell.gates() * 3, 3);
         Matrix out = backend.zeros(dtype, 2, steps * 3);
         Matrix cache = backend.zeros(dtype, 2 * steps, cell.cacheWidth(3));

@@ -5,6 +5,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nn4j.api.DType;
 import org.nn4j.api.RecurrentCell;
 import org.nn4j.backend.host.RecurrentKernels64;
+import org.nn4j.backend.host.WorkerPool;
 
 /** {@link HostRecurrence} on float64 matrices; {@code HostRecurrence32} is generated from this source at build time. */
 final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels64.Products {
@@ -12,6 +13,7 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
     /** Products on the backend's own (OpenBLAS split across its threads, the host path); else plain loops. */
     private final boolean blas;
     private final RecurrentKernels64.PlainProducts plain = new RecurrentKernels64.PlainProducts();
+    private final RecurrentKernels64 kernels;
     private double[] projections = new double[0];
     private double[] outputs = new double[0];
     private double[] cached = new double[0];
@@ -33,9 +35,11 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
     private Nd4jMatrix weight;
     private Nd4jMatrix weightGrad;
 
-    HostRecurrence64(Nd4jBackend backend, boolean blas) {
+    /** On {@code pool}'s threads (null: the calling thread), products by the backend's own when {@code blas}. */
+    HostRecurrence64(Nd4jBackend backend, boolean blas, WorkerPool pool) {
         this.backend = backend;
         this.blas = blas;
+        this.kernels = new RecurrentKernels64(pool);
     }
 
     private static double[] grown(double[] array, int length) {
@@ -88,7 +92,7 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         }
         outputs = grown(outputs, out.size());
         cached = grown(cached, cache.size());
-        RecurrentKernels64.forward(cell, projections, biasHh == null ? null : bias, lengths, reverse, n, steps,
+        kernels.forward(cell, projections, biasHh == null ? null : bias, lengths, reverse, n, steps,
                 weightHh.cols(), outputs, cached, state, gates, blas ? this : plain);
         backend.putDoubles(out, outputs);
         backend.putDoubles(cache, cached);
@@ -113,7 +117,7 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
             gatesAllMatrix = shaped(gatesAllMatrix, n * steps, g);
             previousAllMatrix = shaped(previousAllMatrix, n * steps, h);
         }
-        RecurrentKernels64.backward(cell, outputs, cached, grads, lengths, reverse, n, steps, h, projections,
+        kernels.backward(cell, outputs, cached, grads, lengths, reverse, n, steps, h, projections,
                 biasHhGrad == null ? null : bias, state, cellGrad, gates, gatesAll, previousAll, blas ? this : plain);
         backend.putDoubles(projectionsGrad, projections);
         if (biasHhGrad != null) {

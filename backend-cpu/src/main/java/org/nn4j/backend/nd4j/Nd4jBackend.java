@@ -16,6 +16,7 @@ import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.RecurrentCell;
 import org.nn4j.backend.host.HostKernels64;
+import org.nn4j.backend.host.WorkerPool;
 
 /**
  * What the two ND4J backends share: ND4J loaded and its threads set, matrices as {@link Nd4jMatrix},
@@ -199,8 +200,11 @@ abstract class Nd4jBackend implements Backend {
     private HostRecurrence recurrence(DType dtype) {
         HostRecurrence recurrence = recurrences[dtype.ordinal()];
         if (recurrence == null) {
+            // The host path's products and cell passes on its threads; the device path's on the calling thread.
             boolean blas = this instanceof Nd4jHostBackend;
-            recurrence = dtype == DType.FLOAT64 ? new HostRecurrence64(this, blas) : new HostRecurrence32(this, blas);
+            WorkerPool pool = blas ? ((Nd4jHostBackend) this).pool() : null;
+            recurrence = dtype == DType.FLOAT64 ? new HostRecurrence64(this, blas, pool)
+                    : new HostRecurrence32(this, blas, pool);
             recurrences[dtype.ordinal()] = recurrence;
         }
         return recurrence;

@@ -7,12 +7,14 @@ import org.nn4j.backend.host.RecurrentKernels64;
 
 /**
  * The ejml backend's recurrence on float64 matrices ({@code EjmlRecurrence32} is generated from this source at
- * build time): nn4j-backend-host's {@link RecurrentKernels64} on the matrices' own arrays, each step's product
+ * build time): nn4j-backend-host's {@link RecurrentKernels64} on the matrices' own arrays (the cell's pass split
+ * across the backend's pool), each step's product
  * with {@code W_hh} on the backend's product ({@link EjmlOps64#product}, EJML's or the Vector API kernel, split
  * across the pool when large) over work arrays kept between calls. Arguments are checked by the backend.
  */
 final class EjmlRecurrence64 implements RecurrentKernels64.Products {
     private final EjmlOps64 ops;
+    private final RecurrentKernels64 kernels;
     private final DMatrixRMaj left = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj right = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj target = new DMatrixRMaj(1, 1);
@@ -29,6 +31,7 @@ final class EjmlRecurrence64 implements RecurrentKernels64.Products {
 
     EjmlRecurrence64(EjmlOps64 ops) {
         this.ops = ops;
+        this.kernels = new RecurrentKernels64(ops.pool);
     }
 
     private void set(DMatrixRMaj weightHh, DMatrixRMaj weightHhGrad, int n) {
@@ -48,7 +51,7 @@ final class EjmlRecurrence64 implements RecurrentKernels64.Products {
     void forward(RecurrentCell cell, double[] projections, DMatrixRMaj weightHh, double[] biasHh, int[] lengths,
             boolean reverse, int steps, int n, double[] out, double[] cache) {
         set(weightHh, null, n);
-        RecurrentKernels64.forward(cell, projections, biasHh, lengths, reverse, n, steps, hidden, out, cache, state,
+        kernels.forward(cell, projections, biasHh, lengths, reverse, n, steps, hidden, out, cache, state,
                 gates, this);
     }
 
@@ -63,7 +66,7 @@ final class EjmlRecurrence64 implements RecurrentKernels64.Products {
             gatesAll = new double[n * steps * gateCols];
         }
         CommonOps_DDRM.fill(weightHhGrad, 0);
-        RecurrentKernels64.backward(cell, out, cache, outGrad, lengths, reverse, n, steps, hidden, projectionsGrad,
+        kernels.backward(cell, out, cache, outGrad, lengths, reverse, n, steps, hidden, projectionsGrad,
                 biasHhGrad, state, cellGrad, gates, gatesAll, previousAll, this);
     }
 

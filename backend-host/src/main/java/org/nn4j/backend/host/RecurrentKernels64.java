@@ -10,14 +10,38 @@ import org.nn4j.codegen.Wide;
  * {@link Backend#recurrentForward} and {@link Backend#recurrentBackward} as loops over row-major float64
  * host arrays; {@code RecurrentKernels32} is the same on float32 arrays, generated from this source at
  * build time. The steps are walked here; each step's product with {@code W_hh} goes to the backend's own
- * product ({@link Products}), and the cell's element-wise work for all rows and gates is one pass.
- * Arrays are as the SPI lays them out: projections {@code (n * T) x G} (row {@code e * T + t}), outputs
- * {@code n x (T * H)}, the cache {@code (n * T) x cacheWidth(H)}. Work arrays are the caller's, so that a
- * backend allocates nothing once warm.
+ * product ({@link Products}), and the cell's element-wise work for all rows and gates is one pass, split by
+ * rows across a {@link WorkerPool} when there is enough of it. Arrays are as the SPI lays them out:
+ * projections {@code (n * T) x G} (row {@code e * T + t}), outputs {@code n x (T * H)}, the cache {@code (n *
+ * T) x cacheWidth(H)}. Work arrays are the caller's, so that a backend allocates nothing once warm. One
+ * object per backend and dtype, used by one thread at a time (the backend's lock).
  */
-public final class RecurrentKernels64 {
+public final class RecurrentKernels64 implements WorkerPool.Task {
+    /** A step's element-wise work on fewer values runs on the calling thread: a split costs microseconds. */
+    private static final int SPLIT_VALUES = 1 << 13;
 
-    private RecurrentKernels64() {
+    private final WorkerPool pool;
+    // The call under way, for the parts of a step's pass.
+    private boolean backwardPass;
+    private RecurrentCell cell;
+    private double[] proj;
+    private double[] out;
+    private double[] cache;
+    private double[] outGrad;
+    private double[] h;
+    private double[] dc;
+    private double[] gates;
+    private double[] hPrevAll;
+    private int[] lengths;
+    private boolean reverse;
+    private int n;
+    private int steps;
+    private int hidden;
+    private int s;
+
+    /** The kernels, splitting each step's element-wise pass across {@code pool} (null: on the calling thread). */
+    public RecurrentKernels64(WorkerPool pool) {
+        this.pool = pool;
     }
 
     /** A step's products with {@code W_hh} ({@code G x H}), on the backend's own product kernel. */
@@ -106,13 +130,17 @@ public final class RecurrentKernels64 {
      * hidden}; {@code biasHh} may be null. Work arrays: {@code h} ({@code n * H}), {@code gates} ({@code n *
      * G}).
      */
-    public static void forward(RecurrentCell cell, double[] proj, double[] biasHh, int[] lengths, boolean reverse,
+    public void forward(RecurrentCell cell, double[] proj, double[] biasHh, int[] lengths, boolean reverse,
             int n, int steps, int hidden, double[] out, double[] cache, double[] h, double[] gates, Products products) {
+        set(false, cell, lengths, reverse, n, steps, hidden);
+        this.proj = proj;
+        this.out = out;
+        this.cache = cache;
+        this.h = h;
+        this.gates = gates;
         int g = cell.gates() * hidden;
-        int width = cell.cacheWidth(hidden);
         Arrays.fill(h, 0, n * hidden, 0);
-        for (int s = 0; s < steps; s++) {
-            int t = reverse ? steps - 1 - s : s;
+        for (s = 0; s < steps; s++) {
             if (s == 0) {
                 Arrays.fill(gates, 0, n * g, 0);
             } else {
@@ -125,24 +153,70 @@ public final class RecurrentKernels64 {
                     }
                 }
             }
-            for (int e = 0; e < n; e++) {
-                int o = (e * steps + t) * hidden;
-                int c = (e * steps + t) * width;
-                if (lengths != null && t >= lengths[e]) {
-                    Arrays.fill(out, o, o + hidden, 0);
-                    Arrays.fill(cache, c, c + width, 0);
-                    continue;
-                }
-                int p = (e * steps + t) * g;
-                // The cache row of the step before, in the order walked; none at the first.
-                int before = s == 0 ? -1 : (e * steps + (reverse ? t + 1 : t - 1)) * width;
-                switch (cell) {
-                    case RNN_TANH, RNN_RELU -> rnnStep(cell == RecurrentCell.RNN_TANH, proj, p, gates, e * g, hidden,
-                            out, o, cache, c, h, e * hidden);
-                    case LSTM -> lstmStep(proj, p, gates, e * g, hidden, out, o, cache, c, before, h, e * hidden);
-                    case GRU -> gruStep(proj, p, gates, e * g, hidden, out, o, cache, c, h, e * hidden);
-                    default -> throw new IllegalArgumentException(cell.toString());
-                }
+            rows();
+        }
+        release();
+    }
+
+    private void set(boolean backwardPass, RecurrentCell cell, int[] lengths, boolean reverse, int n, int steps,
+            int hidden) {
+        this.backwardPass = backwardPass;
+        this.cell = cell;
+        this.lengths = lengths;
+        this.reverse = reverse;
+        this.n = n;
+        this.steps = steps;
+        this.hidden = hidden;
+    }
+
+    /** Drops the call's arrays, so that this object holds none of them between calls. */
+    private void release() {
+        proj = out = cache = outGrad = h = dc = gates = hPrevAll = null;
+        lengths = null;
+    }
+
+    /** Step {@link #s}'s element-wise pass over every row: split across the pool when large enough. */
+    private void rows() {
+        if (pool == null || pool.parts() < 2 || n < 2 || (long) n * cell.gates() * hidden < SPLIT_VALUES) {
+            run(0, 1);
+        } else {
+            pool.run(this);
+        }
+    }
+
+    /** Part {@code part} of {@code parts} of the rows of the current step's pass. */
+    @Override
+    public void run(int part, int parts) {
+        int from = WorkerPool.from(part, parts, n);
+        int to = WorkerPool.from(part + 1, parts, n);
+        if (backwardPass) {
+            backwardRows(from, to);
+        } else {
+            forwardRows(from, to);
+        }
+    }
+
+    private void forwardRows(int from, int to) {
+        int g = cell.gates() * hidden;
+        int width = cell.cacheWidth(hidden);
+        int t = reverse ? steps - 1 - s : s;
+        for (int e = from; e < to; e++) {
+            int o = (e * steps + t) * hidden;
+            int c = (e * steps + t) * width;
+            if (lengths != null && t >= lengths[e]) {
+                Arrays.fill(out, o, o + hidden, 0);
+                Arrays.fill(cache, c, c + width, 0);
+                continue;
+            }
+            int p = (e * steps + t) * g;
+            // The cache row of the step before, in the order walked; none at the first.
+            int before = s == 0 ? -1 : (e * steps + (reverse ? t + 1 : t - 1)) * width;
+            switch (cell) {
+                case RNN_TANH, RNN_RELU -> rnnStep(cell == RecurrentCell.RNN_TANH, proj, p, gates, e * g, hidden, out,
+                        o, cache, c, h, e * hidden);
+                case LSTM -> lstmStep(proj, p, gates, e * g, hidden, out, o, cache, c, before, h, e * hidden);
+                case GRU -> gruStep(proj, p, gates, e * g, hidden, out, o, cache, c, h, e * hidden);
+                default -> throw new IllegalArgumentException(cell.toString());
             }
         }
     }
@@ -209,43 +283,24 @@ public final class RecurrentKernels64 {
      * time-major (step {@code t}'s rows from {@code t * n}), {@code dGatesAll} ({@code n * T * G}) and {@code
      * hPrevAll} ({@code n * T * H}: each step's previous state).
      */
-    public static void backward(RecurrentCell cell, double[] out, double[] cache, double[] outGrad, int[] lengths,
+    public void backward(RecurrentCell cell, double[] out, double[] cache, double[] outGrad, int[] lengths,
             boolean reverse, int n, int steps, int hidden, double[] projGrad, double[] biasGrad, double[] dh,
             double[] dc, double[] dGates, double[] dGatesAll, double[] hPrevAll, Products products) {
+        set(true, cell, lengths, reverse, n, steps, hidden);
+        this.out = out;
+        this.cache = cache;
+        this.outGrad = outGrad;
+        this.proj = projGrad;
+        this.h = dh;
+        this.dc = dc;
+        this.gates = dGates;
+        this.hPrevAll = hPrevAll;
         int g = cell.gates() * hidden;
-        int width = cell.cacheWidth(hidden);
         Arrays.fill(dh, 0, n * hidden, 0);
         Arrays.fill(dc, 0, n * hidden, 0);
-        for (int s = steps - 1; s >= 0; s--) {
+        for (s = steps - 1; s >= 0; s--) {
             int t = reverse ? steps - 1 - s : s;
-            int tBefore = reverse ? t + 1 : t - 1;
-            for (int e = 0; e < n; e++) {
-                int p = (e * steps + t) * g;
-                int q = e * g;
-                int r = e * hidden;
-                int previous = (t * n + e) * hidden;
-                if (lengths != null && t >= lengths[e]) {
-                    // The state passed through unchanged: dh stays, nothing reaches the gates.
-                    Arrays.fill(projGrad, p, p + g, 0);
-                    Arrays.fill(dGates, q, q + g, 0);
-                    Arrays.fill(hPrevAll, previous, previous + hidden, 0);
-                    continue;
-                }
-                int o = (e * steps + t) * hidden;
-                int c = (e * steps + t) * width;
-                int before = s == 0 ? -1 : (e * steps + tBefore) * width;
-                int outBefore = s == 0 ? -1 : (e * steps + tBefore) * hidden;
-                for (int j = 0; j < hidden; j++) {
-                    hPrevAll[previous + j] = outBefore < 0 ? 0 : out[outBefore + j];
-                }
-                switch (cell) {
-                    case RNN_TANH, RNN_RELU -> rnnGrad(cell == RecurrentCell.RNN_TANH, cache, c, outGrad, o, hidden,
-                            projGrad, p, dGates, q, dh, r);
-                    case LSTM -> lstmGrad(cache, c, before, outGrad, o, hidden, projGrad, p, dGates, q, dh, dc, r);
-                    case GRU -> gruGrad(cache, c, hPrevAll, previous, outGrad, o, hidden, projGrad, p, dGates, q, dh, r);
-                    default -> throw new IllegalArgumentException(cell.toString());
-                }
-            }
+            rows();
             System.arraycopy(dGates, 0, dGatesAll, t * n * g, n * g);
             if (s > 0) {
                 products.hiddenGrad(dGates, n, dh);
@@ -259,7 +314,45 @@ public final class RecurrentKernels64 {
                 }
             }
         }
+        release();
         products.weightGrad(dGatesAll, hPrevAll, n * steps);
+    }
+
+    private void backwardRows(int from, int to) {
+        int g = cell.gates() * hidden;
+        int width = cell.cacheWidth(hidden);
+        int t = reverse ? steps - 1 - s : s;
+        int tBefore = reverse ? t + 1 : t - 1;
+        double[] projGrad = proj;
+        double[] dh = h;
+        double[] dGates = gates;
+        for (int e = from; e < to; e++) {
+            int p = (e * steps + t) * g;
+            int q = e * g;
+            int r = e * hidden;
+            int previous = (t * n + e) * hidden;
+            if (lengths != null && t >= lengths[e]) {
+                // The state passed through unchanged: dh stays, nothing reaches the gates.
+                Arrays.fill(projGrad, p, p + g, 0);
+                Arrays.fill(dGates, q, q + g, 0);
+                Arrays.fill(hPrevAll, previous, previous + hidden, 0);
+                continue;
+            }
+            int o = (e * steps + t) * hidden;
+            int c = (e * steps + t) * width;
+            int before = s == 0 ? -1 : (e * steps + tBefore) * width;
+            int outBefore = s == 0 ? -1 : (e * steps + tBefore) * hidden;
+            for (int j = 0; j < hidden; j++) {
+                hPrevAll[previous + j] = outBefore < 0 ? 0 : out[outBefore + j];
+            }
+            switch (cell) {
+                case RNN_TANH, RNN_RELU -> rnnGrad(cell == RecurrentCell.RNN_TANH, cache, c, outGrad, o, hidden,
+                        projGrad, p, dGates, q, dh, r);
+                case LSTM -> lstmGrad(cache, c, before, outGrad, o, hidden, projGrad, p, dGates, q, dh, dc, r);
+                case GRU -> gruGrad(cache, c, hPrevAll, previous, outGrad, o, hidden, projGrad, p, dGates, q, dh, r);
+                default -> throw new IllegalArgumentException(cell.toString());
+            }
+        }
     }
 
     private static void rnnGrad(boolean tanh, double[] cache, int c, double[] outGrad, int o, int hidden,
