@@ -240,16 +240,17 @@ public final class Checks {
         int h = weightHh.cols();
         int g = cell.gates() * h;
         int n = out.rows();
-        int steps = out.cols() / h;
+        int steps = projections.rows() / n;
         sameDType(op, weightHh, out, cache);
         sameDType(op, weightHh, projections);
-        if (weightHh.rows() != g || out.cols() != steps * h || projections.rows() != n * steps
-                || projections.cols() != g || cache.rows() != n * steps || cache.cols() != cell.cacheWidth(h)
-                || out == projections || out == cache || cache == projections) {
+        if (weightHh.rows() != g || steps < 1 || projections.rows() != n * steps || projections.cols() != g
+                || out.cols() != steps * h && out.cols() != 2 * steps * h || cache.rows() != n * steps
+                || cache.cols() != cell.cacheWidth(h) || out == projections || out == cache || cache == projections) {
             throw new IllegalArgumentException(op + " " + cell + ": weight_hh " + weightHh.shape() + " (" + g + "x" + h
-                    + " for hidden size " + h + ") and outputs " + out.shape() + " (" + n + " rows of " + steps
-                    + " steps) need distinct projections " + (n * steps) + "x" + g + " and cache " + (n * steps) + "x"
-                    + cell.cacheWidth(h) + ", got " + projections.shape() + " and " + cache.shape());
+                    + " for hidden size " + h + ") and projections " + projections.shape() + " (" + n + " rows of "
+                    + steps + " steps, " + g + " columns) need outputs " + n + "x" + (steps * h) + " or " + n + "x"
+                    + (2 * steps * h) + " and a cache " + (n * steps) + "x" + cell.cacheWidth(h) + ", all distinct, got "
+                    + out.shape() + " and " + cache.shape());
         }
         if (biasHh != null) {
             sameDType(op, weightHh, biasHh);

@@ -916,6 +916,7 @@ public abstract class BackendConformanceTest {
             many[e] = e % 5 == 0 ? 0 : 1 + e % 3;
         }
         checkRecurrence(dtype, cell, reverse, 71, 3, 120, many, true);
+        checkBidirectional(dtype, cell, 4, steps, 3, reverse ? new int[] {5, 0, 1, 3} : null);
         Matrix w = backend.zeros(dtype, cell.gates() * 3, 3);
         Matrix out = backend.zeros(dtype, 2, steps * 3);
         Matrix cache = backend.zeros(dtype, 2 * steps, cell.cacheWidth(3));
@@ -926,6 +927,51 @@ public abstract class BackendConformanceTest {
         Matrix wrongBias = backend.zeros(dtype, 1, cell.gates() * 3 + 1);
         assertThrows(IllegalArgumentException.class, () -> backend.recurrentForward(cell, backend.zeros(dtype,
                 2 * steps, cell.gates() * 3), w, wrongBias, null, reverse, out, cache));
+    }
+
+    /**
+     * Both directions into one {@code n x (T * 2H)} output (each step's forward values, then the reverse ones),
+     * from one output gradient of that layout, against {@link ReferenceSequences} on each half.
+     */
+    private void checkBidirectional(DType dtype, RecurrentCell cell, int n, int steps, int hidden, int[] lengths) {
+        int g = cell.gates() * hidden;
+        Matrix out = backend.zeros(dtype, n, steps * 2 * hidden);
+        backend.fill(out, Double.NaN);
+        Operand grad = random(dtype, n, steps * 2 * hidden, 81);
+        String what = "bidirectional " + cell + " lengths " + Arrays.toString(lengths);
+        Operand[] proj = new Operand[2];
+        Operand[] w = new Operand[2];
+        Matrix[] caches = new Matrix[2];
+        double[] expectedOut = new double[n * steps * 2 * hidden];
+        for (int d = 0; d < 2; d++) {
+            proj[d] = random(dtype, n * steps, g, 82 + d, 1.5);
+            w[d] = random(dtype, g, hidden, 84 + d, 0.8);
+            caches[d] = backend.zeros(dtype, n * steps, cell.cacheWidth(hidden));
+            backend.recurrentForward(cell, proj[d].matrix, w[d].matrix, null, lengths, d == 1, out, caches[d]);
+        }
+        ReferenceSequences.Result[] expected = new ReferenceSequences.Result[2];
+        for (int d = 0; d < 2; d++) {
+            double[] half = new double[n * steps * hidden];
+            for (int row = 0; row < n * steps; row++) {
+                System.arraycopy(grad.values, (2 * row + d) * hidden, half, row * hidden, hidden);
+            }
+            expected[d] = ReferenceSequences.recurrent(cell, proj[d].values, w[d].values, null, lengths, d == 1, n,
+                    steps, hidden, half);
+            for (int row = 0; row < n * steps; row++) {
+                System.arraycopy(expected[d].out(), row * hidden, expectedOut, (2 * row + d) * hidden, hidden);
+            }
+        }
+        Tolerance.assertClose(what, dtype, steps * 2 * hidden, expectedOut, backend.toArray(out));
+        for (int d = 0; d < 2; d++) {
+            Matrix projGrad = backend.zeros(dtype, n * steps, g);
+            Matrix weightGrad = backend.zeros(dtype, g, hidden);
+            backend.recurrentBackward(cell, w[d].matrix, lengths, d == 1, out, caches[d], grad.matrix, projGrad,
+                    weightGrad, null);
+            Tolerance.assertClose(what + " direction " + d + ": projections' gradient", dtype, g,
+                    expected[d].projGrad(), backend.toArray(projGrad));
+            Tolerance.assertClose(what + " direction " + d + ": weight_hh's gradient", dtype, hidden,
+                    expected[d].weightGrad(), backend.toArray(weightGrad));
+        }
     }
 
     /** recurrentForward and recurrentBackward on random operands against {@link ReferenceSequences}. */

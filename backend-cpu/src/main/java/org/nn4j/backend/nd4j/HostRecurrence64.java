@@ -90,10 +90,12 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         if (biasHh != null) {
             bias = read(biasHh, bias);
         }
-        outputs = grown(outputs, out.size());
+        // Read, not only written: of a bidirectional layer's outputs, the other direction's half stays.
+        outputs = read(out, outputs);
         cached = grown(cached, cache.size());
         kernels.forward(cell, projections, biasHh == null ? null : bias, lengths, reverse, n, steps,
-                weightHh.cols(), outputs, cached, state, gates, blas ? this : plain);
+                weightHh.cols(), out.cols() / (steps * weightHh.cols()), outputs, cached, state, gates,
+                blas ? this : plain);
         backend.putDoubles(out, outputs);
         backend.putDoubles(cache, cached);
     }
@@ -117,8 +119,9 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
             gatesAllMatrix = shaped(gatesAllMatrix, n * steps, g);
             previousAllMatrix = shaped(previousAllMatrix, n * steps, h);
         }
-        kernels.backward(cell, outputs, cached, grads, lengths, reverse, n, steps, h, projections,
-                biasHhGrad == null ? null : bias, state, cellGrad, gates, gatesAll, previousAll, blas ? this : plain);
+        kernels.backward(cell, outputs, cached, grads, lengths, reverse, n, steps, h, out.cols() / (steps * h),
+                projections, biasHhGrad == null ? null : bias, state, cellGrad, gates, gatesAll, previousAll,
+                blas ? this : plain);
         backend.putDoubles(projectionsGrad, projections);
         if (biasHhGrad != null) {
             backend.putDoubles(biasHhGrad, bias);

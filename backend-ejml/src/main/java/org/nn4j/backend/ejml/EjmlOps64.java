@@ -215,13 +215,14 @@ final class EjmlOps64 extends EjmlOps {
     void recurrentForward(RecurrentCell cell, Matrix projections, Matrix weightHh, Matrix biasHh, int[] lengths,
             boolean reverse, int steps, Matrix out, Matrix cache) {
         recurrence.forward(cell, data(projections), matrix(weightHh), biasHh == null ? null : data(biasHh), lengths,
-                reverse, steps, out.rows(), data(out), data(cache));
+                reverse, steps, out.rows(), out.cols() / (steps * weightHh.cols()), data(out), data(cache));
     }
 
     @Override
     void recurrentBackward(RecurrentCell cell, Matrix weightHh, int[] lengths, boolean reverse, int steps, Matrix out,
             Matrix cache, Matrix outGrad, Matrix projectionsGrad, Matrix weightHhGrad, Matrix biasHhGrad) {
-        recurrence.backward(cell, matrix(weightHh), lengths, reverse, steps, out.rows(), data(out), data(cache),
+        recurrence.backward(cell, matrix(weightHh), lengths, reverse, steps, out.rows(),
+                out.cols() / (steps * weightHh.cols()), data(out), data(cache),
                 data(outGrad), data(projectionsGrad), matrix(weightHhGrad), biasHhGrad == null ? null : data(biasHhGrad));
     }
 

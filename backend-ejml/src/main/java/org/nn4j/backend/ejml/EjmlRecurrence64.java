@@ -49,15 +49,15 @@ final class EjmlRecurrence64 implements RecurrentKernels64.Products {
     }
 
     void forward(RecurrentCell cell, double[] projections, DMatrixRMaj weightHh, double[] biasHh, int[] lengths,
-            boolean reverse, int steps, int n, double[] out, double[] cache) {
+            boolean reverse, int steps, int n, int directions, double[] out, double[] cache) {
         set(weightHh, null, n);
-        kernels.forward(cell, projections, biasHh, lengths, reverse, n, steps, hidden, out, cache, state,
+        kernels.forward(cell, projections, biasHh, lengths, reverse, n, steps, hidden, directions, out, cache, state,
                 gates, this);
     }
 
     void backward(RecurrentCell cell, DMatrixRMaj weightHh, int[] lengths, boolean reverse, int steps, int n,
-            double[] out, double[] cache, double[] outGrad, double[] projectionsGrad, DMatrixRMaj weightHhGrad,
-            double[] biasHhGrad) {
+            int directions, double[] out, double[] cache, double[] outGrad, double[] projectionsGrad,
+            DMatrixRMaj weightHhGrad, double[] biasHhGrad) {
         set(weightHh, weightHhGrad, n);
         if (previousAll.length < n * steps * hidden) {
             previousAll = new double[n * steps * hidden];
@@ -66,7 +66,7 @@ final class EjmlRecurrence64 implements RecurrentKernels64.Products {
             gatesAll = new double[n * steps * gateCols];
         }
         CommonOps_DDRM.fill(weightHhGrad, 0);
-        kernels.backward(cell, out, cache, outGrad, lengths, reverse, n, steps, hidden, projectionsGrad,
+        kernels.backward(cell, out, cache, outGrad, lengths, reverse, n, steps, hidden, directions, projectionsGrad,
                 biasHhGrad, state, cellGrad, gates, gatesAll, previousAll, this);
     }
 

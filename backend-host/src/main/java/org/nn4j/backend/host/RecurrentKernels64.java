@@ -37,6 +37,9 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
     private int n;
     private int steps;
     private int hidden;
+    /** Values per step of a row of the outputs ({@code D * H}), and where this direction's {@code H} start. */
+    private int stride;
+    private int offset;
     private int s;
 
     /** The kernels, splitting each step's element-wise pass across {@code pool} (null: on the calling thread). */
@@ -127,12 +130,14 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
 
     /**
      * {@link Backend#recurrentForward} over {@code n} rows of {@code steps} steps, hidden size {@code
-     * hidden}; {@code biasHh} may be null. Work arrays: {@code h} ({@code n * H}), {@code gates} ({@code n *
+     * hidden}, into outputs of {@code directions} (1 or 2) directions ({@code n x (T * directions * H)}: with
+     * two, this direction's half of each step, the second for {@code reverse}); {@code biasHh} may be null. Work arrays: {@code h} ({@code n * H}), {@code gates} ({@code n *
      * G}).
      */
     public void forward(RecurrentCell cell, double[] proj, double[] biasHh, int[] lengths, boolean reverse,
-            int n, int steps, int hidden, double[] out, double[] cache, double[] h, double[] gates, Products products) {
-        set(false, cell, lengths, reverse, n, steps, hidden);
+            int n, int steps, int hidden, int directions, double[] out, double[] cache, double[] h, double[] gates,
+            Products products) {
+        set(false, cell, lengths, reverse, n, steps, hidden, directions);
         this.proj = proj;
         this.out = out;
         this.cache = cache;
@@ -159,7 +164,9 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
     }
 
     private void set(boolean backwardPass, RecurrentCell cell, int[] lengths, boolean reverse, int n, int steps,
-            int hidden) {
+            int hidden, int directions) {
+        this.stride = directions * hidden;
+        this.offset = directions == 2 && reverse ? hidden : 0;
         this.backwardPass = backwardPass;
         this.cell = cell;
         this.lengths = lengths;
@@ -201,7 +208,7 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         int width = cell.cacheWidth(hidden);
         int t = reverse ? steps - 1 - s : s;
         for (int e = from; e < to; e++) {
-            int o = (e * steps + t) * hidden;
+            int o = (e * steps + t) * stride + offset;
             int c = (e * steps + t) * width;
             if (lengths != null && t >= lengths[e]) {
                 Arrays.fill(out, o, o + hidden, 0);
@@ -276,7 +283,8 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
     }
 
     /**
-     * {@link Backend#recurrentBackward} over {@code n} rows of {@code steps} steps: writes {@code projGrad}
+     * {@link Backend#recurrentBackward} over {@code n} rows of {@code steps} steps, outputs and their gradients
+     * laid out as {@link #forward}'s: writes {@code projGrad}
      * and {@code biasGrad} (null to skip), and adds {@code W_hh}'s gradient through one {@link
      * Products#weightGrad} over every step (the caller zeroes it first). Work arrays: {@code dh} and {@code dc}
      * ({@code n * H} each), {@code dGates} ({@code n * G}: a step's gradients of the hidden products), and,
@@ -284,9 +292,9 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
      * hPrevAll} ({@code n * T * H}: each step's previous state).
      */
     public void backward(RecurrentCell cell, double[] out, double[] cache, double[] outGrad, int[] lengths,
-            boolean reverse, int n, int steps, int hidden, double[] projGrad, double[] biasGrad, double[] dh,
-            double[] dc, double[] dGates, double[] dGatesAll, double[] hPrevAll, Products products) {
-        set(true, cell, lengths, reverse, n, steps, hidden);
+            boolean reverse, int n, int steps, int hidden, int directions, double[] projGrad, double[] biasGrad,
+            double[] dh, double[] dc, double[] dGates, double[] dGatesAll, double[] hPrevAll, Products products) {
+        set(true, cell, lengths, reverse, n, steps, hidden, directions);
         this.out = out;
         this.cache = cache;
         this.outGrad = outGrad;
@@ -338,10 +346,10 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
                 Arrays.fill(hPrevAll, previous, previous + hidden, 0);
                 continue;
             }
-            int o = (e * steps + t) * hidden;
+            int o = (e * steps + t) * stride + offset;
             int c = (e * steps + t) * width;
             int before = s == 0 ? -1 : (e * steps + tBefore) * width;
-            int outBefore = s == 0 ? -1 : (e * steps + tBefore) * hidden;
+            int outBefore = s == 0 ? -1 : (e * steps + tBefore) * stride + offset;
             for (int j = 0; j < hidden; j++) {
                 hPrevAll[previous + j] = outBefore < 0 ? 0 : out[outBefore + j];
             }

@@ -52,14 +52,11 @@ public final class Recurrent extends Module {
     private final Parameter[][] weights;
     private final List<Parameter> parameters = new ArrayList<>();
     private final Dropout[] dropouts;
-    /** For two directions: {@code H x 2H} placing a direction's outputs in its half of the step ({@code [I 0]}, {@code [0 I]}). */
-    private final Matrix[] placements;
     private final Buffers[] projections;
+    /** By layer: both directions' outputs, each step's forward {@code H} values then the reverse direction's. */
     private final Buffers[] outputs;
     private final Buffers[] caches;
     private final Buffers[] projectionGrads;
-    private final Buffers[] outputGrads;
-    private final Buffers[] layerOutputs;
     private final Buffers[] inputGrads;
     private final Views views = new Views();
     private final Matrix[] layerInputs;
@@ -108,22 +105,10 @@ public final class Recurrent extends Module {
         for (int k = 0; k + 1 < numLayers; k++) {
             dropouts[k] = new Dropout(backend, dropout, Initialization.salt(0) ^ DROPOUT_SALT * (k + 1));
         }
-        placements = new Matrix[directions];
-        if (directions == 2) {
-            for (int d = 0; d < 2; d++) {
-                double[] values = new double[hiddenSize * 2 * hiddenSize];
-                for (int j = 0; j < hiddenSize; j++) {
-                    values[j * 2 * hiddenSize + d * hiddenSize + j] = 1;
-                }
-                placements[d] = backend.fromArray(dtype, hiddenSize, 2 * hiddenSize, values);
-            }
-        }
         projections = buffers(count);
-        outputs = buffers(count);
+        outputs = buffers(numLayers);
         caches = buffers(count);
         projectionGrads = buffers(count);
-        outputGrads = buffers(count);
-        layerOutputs = buffers(numLayers);
         inputGrads = buffers(numLayers);
         layerInputs = new Matrix[numLayers];
     }
@@ -226,7 +211,7 @@ public final class Recurrent extends Module {
             layerInputs[k] = input;
             int in = k == 0 ? inputSize : directions * hidden;
             Matrix steps2d = views.of(input, n * steps, in);
-            Matrix layerOut = directions == 1 ? null : layerOutputs[k].get(dtype, n, steps * 2 * hidden);
+            Matrix out = outputs[k].get(dtype, n, steps * directions * hidden);
             for (int d = 0; d < directions; d++) {
                 int i = k * directions + d;
                 Parameter[] w = weights[i];
@@ -235,16 +220,10 @@ public final class Recurrent extends Module {
                 if (w[2] != null) {
                     backend.addRowVector(proj, w[2].value(), proj);
                 }
-                Matrix out = outputs[i].get(dtype, n, steps * hidden);
                 backend.recurrentForward(cell, proj, w[1].value(), w[3] == null ? null : w[3].value(), lengths, d == 1,
                         out, caches[i].get(dtype, n * steps, cell.cacheWidth(hidden)));
-                if (directions == 2) {
-                    backend.gemm(false, false, 1, views.of(out, n * steps, hidden), placements[d], d == 0 ? 0 : 1,
-                            views.of(layerOut, n * steps, 2 * hidden));
-                }
             }
-            Matrix result = directions == 1 ? outputs[k].get(dtype, n, steps * hidden) : layerOut;
-            input = k + 1 < layers ? dropouts[k].forward(result, pass) : result;
+            input = k + 1 < layers ? dropouts[k].forward(out, pass) : out;
         }
         return input;
     }
@@ -264,15 +243,10 @@ public final class Recurrent extends Module {
             for (int d = 0; d < directions; d++) {
                 int i = k * directions + d;
                 Parameter[] w = weights[i];
-                Matrix outGrad = upstream;
-                if (directions == 2) {
-                    outGrad = outputGrads[i].get(dtype, n, steps * hidden);
-                    backend.gemm(false, true, 1, views.of(upstream, n * steps, 2 * hidden), placements[d], 0,
-                            views.of(outGrad, n * steps, hidden));
-                }
                 Matrix projGrad = projectionGrads[i].get(dtype, n * steps, g);
-                backend.recurrentBackward(cell, w[1].value(), lengths, d == 1, outputs[i].get(dtype, n, steps * hidden),
-                        caches[i].get(dtype, n * steps, cell.cacheWidth(hidden)), outGrad, projGrad, w[1].grad(),
+                backend.recurrentBackward(cell, w[1].value(), lengths, d == 1,
+                        outputs[k].get(dtype, n, steps * directions * hidden),
+                        caches[i].get(dtype, n * steps, cell.cacheWidth(hidden)), upstream, projGrad, w[1].grad(),
                         w[3] == null ? null : w[3].grad());
                 backend.gemm(true, false, 1, projGrad, steps2d, 0, w[0].grad());
                 if (w[2] != null) {
