@@ -90,8 +90,8 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         if (biasHh != null) {
             bias = read(biasHh, bias);
         }
-        // Read, not only written: of a bidirectional layer's outputs, the other direction's half stays.
-        outputs = read(out, outputs);
+        // Of a bidirectional layer's outputs, the other direction's half stays: read them first.
+        outputs = out.cols() == steps * weightHh.cols() ? grown(outputs, out.size()) : read(out, outputs);
         cached = grown(cached, cache.size());
         kernels.forward(cell, projections, biasHh == null ? null : bias, lengths, reverse, n, steps,
                 weightHh.cols(), out.cols() / (steps * weightHh.cols()), outputs, cached, state, gates,
