@@ -60,7 +60,8 @@ class MaskedRecurrentTest {
             var e = it.next();
             Parameter p = parameters.get("0." + e.getKey());
             assertTrue(p != null, name + ": no parameter " + e.getKey());
-            backend.copyIn(values(e.getValue()), p.value());
+            backend.copyIn(p.layout().fromTensor(values(e.getValue()), p.value().rows(), p.value().cols()),
+                    p.value());
         }
         int[] lengths = new ObjectMapper().convertValue(c.get("lengths"), int[].class);
         int n = lengths.length;
@@ -76,8 +77,9 @@ class MaskedRecurrentTest {
         assertClose(name + " input_grad", rtol, values(c.get("input_grad")), backend.toArray(inputGrad));
         for (var it = c.get("parameter_grads").fields(); it.hasNext();) {
             var e = it.next();
+            Parameter p = parameters.get("0." + e.getKey());
             assertClose(name + " " + e.getKey(), rtol, values(e.getValue()),
-                    backend.toArray(parameters.get("0." + e.getKey()).grad()));
+                    p.layout().toTensor(backend.toArray(p.grad()), p.grad().rows(), p.grad().cols()));
         }
     }
 

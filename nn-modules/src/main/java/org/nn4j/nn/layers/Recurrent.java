@@ -48,7 +48,12 @@ public final class Recurrent extends Module {
     private final int directions;
     private final int steps;
     private final double dropout;
-    /** By {@code k * directions + d}: W_ih, W_hh, b_ih, b_hh (the biases null without bias). */
+    /**
+     * By {@code k * directions + d}: W_ih, W_hh, b_ih, b_hh (the biases null without bias). W_ih is kept {@code in
+     * x G} (the transpose of PyTorch's {@code [G, in]}, as {@link Linear} keeps its weight), so that its gradient
+     * is a product {@code x^T dP} with G columns: as {@code dP^T x}, with {@code in} columns and {@code n * T} deep,
+     * it is far slower on some product kernels.
+     */
     private final Parameter[][] weights;
     private final List<Parameter> parameters = new ArrayList<>();
     private final Dropout[] dropouts;
@@ -89,7 +94,7 @@ public final class Recurrent extends Module {
             int in = k == 0 ? inputSize : directions * hiddenSize;
             for (int d = 0; d < directions; d++) {
                 String suffix = "_l" + k + (d == 1 ? "_reverse" : "");
-                Parameter[] w = {parameter("weight_ih" + suffix, dtype, g, in, TensorLayout.MATRIX),
+                Parameter[] w = {parameter("weight_ih" + suffix, dtype, in, g, TensorLayout.TRANSPOSED),
                     parameter("weight_hh" + suffix, dtype, g, hiddenSize, TensorLayout.MATRIX),
                     bias ? parameter("bias_ih" + suffix, dtype, 1, g, TensorLayout.VECTOR) : null,
                     bias ? parameter("bias_hh" + suffix, dtype, 1, g, TensorLayout.VECTOR) : null};
@@ -216,7 +221,7 @@ public final class Recurrent extends Module {
                 int i = k * directions + d;
                 Parameter[] w = weights[i];
                 Matrix proj = projections[i].get(dtype, n * steps, g);
-                backend.gemm(false, true, 1, steps2d, w[0].value(), 0, proj);
+                backend.gemm(false, false, 1, steps2d, w[0].value(), 0, proj);
                 if (w[2] != null) {
                     backend.addRowVector(proj, w[2].value(), proj);
                 }
@@ -248,12 +253,12 @@ public final class Recurrent extends Module {
                         outputs[k].get(dtype, n, steps * directions * hidden),
                         caches[i].get(dtype, n * steps, cell.cacheWidth(hidden)), upstream, projGrad, w[1].grad(),
                         w[3] == null ? null : w[3].grad());
-                backend.gemm(true, false, 1, projGrad, steps2d, 0, w[0].grad());
+                backend.gemm(true, false, 1, steps2d, projGrad, 0, w[0].grad());
                 if (w[2] != null) {
                     backend.columnSums(projGrad, w[2].grad());
                 }
                 if (needInput) {
-                    backend.gemm(false, false, 1, projGrad, w[0].value(), d == 0 ? 0 : 1,
+                    backend.gemm(false, true, 1, projGrad, w[0].value(), d == 0 ? 0 : 1,
                             views.of(inputGrad, n * steps, in));
                 }
             }
