@@ -315,6 +315,33 @@ def output_file_cases():
     write("cases-files.tsv", "\n".join(lines) + "\n")
 
 
+def recurrent_cases():
+    """cases-recurrent.tsv and its specs: recurrent layers given what they do not take (issue 25)."""
+    def spec(name, layers, input_shape):
+        write(f"specs/{name}.json", json.dumps({"input": list(input_shape), "layers": layers}))
+
+    tail = [{"type": "flatten"}, {"type": "linear", "out_features": 3}]
+    spec("rnn-on-features", [{"type": "rnn", "hidden_size": 4}] + tail, (6,))
+    spec("lstm-on-images", [{"type": "lstm", "hidden_size": 4}] + tail, (1, 4, 4))
+    spec("gru-input-size", [{"type": "gru", "hidden_size": 4, "input_size": 5}] + tail, (3, 2))
+    spec("rnn-nonlinearity", [{"type": "rnn", "hidden_size": 4, "nonlinearity": "sigmoid"}] + tail, (3, 2))
+    spec("lstm-dropout-one", [{"type": "lstm", "hidden_size": 4, "num_layers": 2, "dropout": 1}] + tail, (3, 2))
+    spec("gru-no-hidden-size", [{"type": "gru"}] + tail, (3, 2))
+    lines = [
+        "# Recurrent layers (issue 25), made by recurrent_cases() in scripts/make_bad_inputs.py: name, command line"
+        " ({dir}: this folder), words the one-line message must contain.",
+        "rnn-on-features\tbench --model {dir}/specs/rnn-on-features.json\trnn-on-features.json: layers[0] (rnn):"
+        " takes a sequence of shape [T, F] (steps, features), not [6]",
+        "lstm-on-images\tbench --model {dir}/specs/lstm-on-images.json\tlstm-on-images.json: layers[0] (lstm):"
+        " takes a sequence of shape [T, F] (steps, features), not [1, 4, 4]",
+        "gru-input-size\tbench --model {dir}/specs/gru-input-size.json\tlayers[0] (gru): 'input_size' is 5 but its"
+        " input [3, 2] has 2 features per step",
+        "rnn-nonlinearity\tbench --model {dir}/specs/rnn-nonlinearity.json\tlayers[0] (rnn): 'nonlinearity'",
+        "lstm-dropout-one\tbench --model {dir}/specs/lstm-dropout-one.json\tlayers[0] (lstm): 'dropout'",
+        "gru-no-hidden-size\tbench --model {dir}/specs/gru-no-hidden-size.json\tlayers[0] (gru): missing 'hidden_size'",
+    ]
+    write("cases-recurrent.tsv", "\n".join(lines) + "\n")
+
 if __name__ == "__main__":
     csv_files()
     csv_syntax_files()
@@ -324,6 +351,7 @@ if __name__ == "__main__":
     model_bounds()
     resume_and_flags()
     output_file_cases()
+    recurrent_cases()
     write("cases/missing-key.json", json.dumps({"layers": [4, 3], "activation": "relu"}))
     write("cases/not-finite.json", '{"model": {"input": [2], "layers": [{"type": "linear", "out_features": 2}]},'
           ' "parameters": {}, "x": [[1, 1e999]], "y": [[1, 0]]}')

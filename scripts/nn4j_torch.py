@@ -28,10 +28,55 @@ def _window(shape, kernel, stride, padding):
             (shape[2] + 2 * padding[1] - kernel[1]) // stride[1] + 1]
 
 
+class Padding:
+    """The lengths of the current batch's right-padded sequences (a LongTensor), or None: every step is real.
+
+    One holder per Sequential, shared by the modules that make the padding known (they set it) and those that
+    honour it (they read it), as nn4j's SequenceMask travels down a stack."""
+
+    def __init__(self):
+        self.lengths = None
+
+
+def _masked(base):
+    """A subclass of torch.nn.RNN, LSTM or GRU (batch_first, so its state_dict keys stay PyTorch's) that returns
+    only `output`, honouring padding.lengths by pack_padded_sequence: padded steps give zeros, a reverse
+    direction starts at each row's last real step; a row of length 0 gives zeros throughout."""
+
+    class Masked(base):
+        def __init__(self, padding, *args, **kwargs):
+            super().__init__(*args, batch_first=True, **kwargs)
+            self.padding = padding
+
+        def forward(self, x):
+            lengths = self.padding.lengths
+            if lengths is None:
+                return super().forward(x)[0]
+            lengths = lengths.cpu()
+            real = lengths > 0
+            out = x.new_zeros(x.shape[0], x.shape[1], self.hidden_size * (2 if self.bidirectional else 1))
+            if bool(real.any()):
+                packed = torch.nn.utils.rnn.pack_padded_sequence(x[real], lengths[real], batch_first=True,
+                                                                 enforce_sorted=False)
+                result = super().forward(packed)[0]
+                out[real] = torch.nn.utils.rnn.pad_packed_sequence(result, batch_first=True,
+                                                                   total_length=x.shape[1])[0]
+            return out
+
+    Masked.__name__ = Masked.__qualname__ = "Masked" + base.__name__
+    return Masked
+
+
+MaskedRNN = _masked(torch.nn.RNN)
+MaskedLSTM = _masked(torch.nn.LSTM)
+MaskedGRU = _masked(torch.nn.GRU)
+
+
 def sequential(spec):
     """The torch.nn.Sequential that a model spec describes (nn4j's layer types, PyTorch's arguments)."""
     shape = list(spec["input"])
     modules = []
+    padding = Padding()
     for layer in spec["layers"]:
         kind = layer["type"]
         args = {k: v for k, v in layer.items() if k != "type"}
@@ -56,6 +101,13 @@ def sequential(spec):
         elif kind == "batchnorm2d":
             module = torch.nn.BatchNorm2d(shape[0], eps=args.get("eps", 1e-5), momentum=args.get("momentum", 0.1),
                                           affine=args.get("affine", True))
+        elif kind in ("rnn", "lstm", "gru"):
+            recurrent = {"rnn": MaskedRNN, "lstm": MaskedLSTM, "gru": MaskedGRU}[kind]
+            extra = {"nonlinearity": args.get("nonlinearity", "tanh")} if kind == "rnn" else {}
+            module = recurrent(padding, shape[1], args["hidden_size"], num_layers=args.get("num_layers", 1),
+                               bias=args.get("bias", True), dropout=args.get("dropout", 0.0),
+                               bidirectional=args.get("bidirectional", False), **extra)
+            shape = [shape[0], args["hidden_size"] * (2 if args.get("bidirectional", False) else 1)]
         elif kind == "flatten":
             module = torch.nn.Flatten()
             shape = [features]

@@ -3,16 +3,18 @@
 
 Each case is a random stack of nn4j's layer types (linear, sigmoid, tanh, relu, leaky_relu, dropout,
 batchnorm1d, flatten; with --images, of [C, H, W] images: conv2d, maxpool2d, avgpool2d, batchnorm2d
-and activations, then flatten and linear), random parameters and buffers, a random batch (sometimes
+and activations, then flatten and linear; with --sequences, of [T, F] sequences: rnn, lstm and gru with
+num_layers, bidirectional, bias and nonlinearity, then flatten and linear), random parameters and buffers, a random batch (sometimes
 of one example) and a loss, run in train or eval mode by torch.nn.Sequential. Dropout is left out of
 train-mode cases (or given p=0), since its masks are PyTorch's own random draws.
 
-usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images]
+usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images | --sequences]
 """
 import argparse
 import json
 import os
 import random
+import sys
 
 import torch
 
@@ -156,18 +158,56 @@ def build_images(rng, mode, batch):
     return input_shape, layers, torch.nn.Sequential(*modules).double(), outputs
 
 
+def build_sequences(rng, mode, batch):
+    """A random stack over [T, F] sequences of recurrent layers, then flatten and linear; the torch modules
+    are those scripts/nn4j_torch.py builds for the spec (without padding: unmasked cases)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import nn4j_torch
+    steps, features = rng.randint(1, 5), rng.randint(1, 4)
+    input_shape = [steps, features]
+    layers = []
+    for _ in range(rng.randint(1, 2)):
+        kind = rng.choice(["rnn", "lstm", "gru"])
+        hidden = rng.randint(1, 4)
+        spec = {"type": kind, "hidden_size": hidden}
+        if kind == "rnn" and rng.random() < 0.5:
+            spec["nonlinearity"] = rng.choice(["tanh", "relu"])
+        if rng.random() < 0.4:
+            spec["num_layers"] = 2
+            # Dropout between layers draws PyTorch's own masks in training: only in eval mode here.
+            if mode == "eval" and rng.random() < 0.5:
+                spec["dropout"] = 0.3
+        if rng.random() < 0.4:
+            spec["bidirectional"] = True
+        if rng.random() < 0.2:
+            spec["bias"] = False
+        if rng.random() < 0.3:
+            spec["input_size"] = features
+        layers.append(spec)
+        features = hidden * (2 if spec.get("bidirectional") else 1)
+    if rng.random() < 0.3:
+        layers.append({"type": "tanh"})
+    outputs = rng.randint(1, 4)
+    layers += [{"type": "flatten"}, {"type": "linear", "out_features": outputs}]
+    model = nn4j_torch.sequential({"input": input_shape, "layers": layers})
+    return input_shape, layers, model.double(), outputs
+
+
 def tensor_json(t):
     return t.detach().tolist()
 
 
-def case(rng, gen, images):
+def case(rng, gen, images, sequences=False):
     mode = rng.choice(["train", "eval"])
     batch = rng.choice([1, 2, 3, 5, 8])
-    input_shape, layers, model, outputs = (build_images if images else build)(rng, mode, batch)
+    builder = build_sequences if sequences else build_images if images else build
+    input_shape, layers, model, outputs = builder(rng, mode, batch)
     loss_name = rng.choice(["mse", "softmax_cross_entropy", "ce"])
     with torch.no_grad():
         for name, p in model.named_parameters():
-            p.copy_(torch.randn(p.shape, generator=gen, dtype=torch.float64))
+            # Recurrent weights smaller, so that the gates are not all saturated.
+            scale = 0.6 if "_l" in name else 1.0
+            p.copy_(torch.randn(p.shape, generator=gen, dtype=torch.float64) * scale)
         for name, b in model.named_buffers():
             if name.endswith("running_mean"):
                 b.copy_(torch.randn(b.shape, generator=gen, dtype=torch.float64) * 0.5)
@@ -215,13 +255,14 @@ def main():
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--images", action="store_true", help="stacks over images: conv2d, pooling, batchnorm2d")
+    parser.add_argument("--sequences", action="store_true", help="stacks over [T, F] sequences: rnn, lstm, gru")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     for i in range(args.count):
         with open(os.path.join(args.out, "case-%03d.json" % i), "w") as f:
-            json.dump(case(rng, gen, args.images), f, indent=1)
+            json.dump(case(rng, gen, args.images, args.sequences), f, indent=1)
             f.write("\n")
 
 

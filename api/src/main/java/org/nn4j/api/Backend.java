@@ -298,6 +298,41 @@ public interface Backend {
     /** The input gradient of {@link #avgPool2d}; {@code out} is {@code n x w.inputSize()} and overwritten. */
     void avgPool2dBackward(Matrix grad, Window2d w, Matrix out);
 
+    // ---- sequences: each row of a batch T steps, batch first ----
+
+    /**
+     * One direction of one recurrent layer over whole sequences, the steps walked inside the backend: for
+     * each step {@code t} (from 0 up, or with {@code reverse} from {@code T - 1} down) one product {@code
+     * h_{t-1} W_hh^T} for all gates, then {@code cell}'s element-wise work in one pass ({@link
+     * RecurrentCell}), from a zero initial state.
+     *
+     * <p>{@code projections} is {@code (n * T) x (G = cell.gates() * H)}, row {@code e * T + t} holding
+     * {@code x_t W_ih^T + b_ih} of example {@code e} (the input projections, one product over the input seen
+     * as {@code (n * T) x F}, {@link #reshape}); {@code weightHh} is {@code G x H} (PyTorch's {@code
+     * weight_hh}), {@code biasHh} {@code 1 x G} or null for none. {@code lengths} (null: every row has all
+     * {@code T} steps; else at least {@code n} entries in {@code [0, T]}) gives each row's real steps: its
+     * padded steps leave the state alone and output zeros, so a reverse direction starts at the row's last
+     * real step, as PyTorch's {@code pack_padded_sequence} gives. {@code out}, {@code n x (T * H)}, gets
+     * {@code h_t} of example {@code e} at columns {@code t * H ..}; or, {@code n x (T * 2H)}, a bidirectional
+     * layer's output, at columns {@code t * 2H ..} ({@code reverse} false) or {@code t * 2H + H ..} ({@code
+     * reverse}), the other half of each step left alone, so that the two directions write PyTorch's output
+     * between them. {@code cache}, {@code (n * T) x cell.cacheWidth(H)}, gets what {@link #recurrentBackward}
+     * needs. Both are overwritten (of {@code out}, this direction's half).
+     */
+    void recurrentForward(RecurrentCell cell, Matrix projections, Matrix weightHh, Matrix biasHh, int[] lengths,
+            boolean reverse, Matrix out, Matrix cache);
+
+    /**
+     * The gradients of {@link #recurrentForward} (the same {@code cell}, {@code weightHh}, {@code lengths},
+     * {@code reverse}, and its {@code out} and {@code cache}), given {@code outGrad = dL/d(out)} (laid out as
+     * {@code out}, this direction's half read; padded steps' entries are ignored): {@code projectionsGrad = dL/d(projections)} ({@code (n *
+     * T) x G}, zero at padded steps), {@code weightHhGrad = dL/dW_hh} ({@code G x H}) and {@code biasHhGrad =
+     * dL/db_hh} ({@code 1 x G}, or null to skip), all three overwritten (not accumulated). The gradients of
+     * {@code W_ih}, {@code b_ih} and the input follow from {@code projectionsGrad} by products.
+     */
+    void recurrentBackward(RecurrentCell cell, Matrix weightHh, int[] lengths, boolean reverse, Matrix out,
+            Matrix cache, Matrix outGrad, Matrix projectionsGrad, Matrix weightHhGrad, Matrix biasHhGrad);
+
     // ---- reductions ----
 
     /** The sum of all elements, accumulated in float64. */

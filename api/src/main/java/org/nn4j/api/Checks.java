@@ -229,4 +229,59 @@ public final class Checks {
             sameShape("conv2dBackward", x, inputGrad);
         }
     }
+
+    /**
+     * The shapes of {@link Backend#recurrentForward} ({@code grads} false: {@code a} is the projections,
+     * {@code b} the cache) and of {@link Backend#recurrentBackward} ({@code grads} true, with its gradients);
+     * returns the steps {@code T}.
+     */
+    public static int recurrent(String op, RecurrentCell cell, Matrix projections, Matrix weightHh, Matrix biasHh,
+            int[] lengths, Matrix out, Matrix cache) {
+        int h = weightHh.cols();
+        int g = cell.gates() * h;
+        int n = out.rows();
+        int steps = projections.rows() / n;
+        sameDType(op, weightHh, out, cache);
+        sameDType(op, weightHh, projections);
+        if (weightHh.rows() != g || steps < 1 || projections.rows() != n * steps || projections.cols() != g
+                || out.cols() != steps * h && out.cols() != 2 * steps * h || cache.rows() != n * steps
+                || cache.cols() != cell.cacheWidth(h) || out == projections || out == cache || cache == projections) {
+            throw new IllegalArgumentException(op + " " + cell + ": weight_hh " + weightHh.shape() + " (" + g + "x" + h
+                    + " for hidden size " + h + ") and projections " + projections.shape() + " (" + n + " rows of "
+                    + steps + " steps, " + g + " columns) need outputs " + n + "x" + (steps * h) + " or " + n + "x"
+                    + (2 * steps * h) + " and a cache " + (n * steps) + "x" + cell.cacheWidth(h) + ", all distinct, got "
+                    + out.shape() + " and " + cache.shape());
+        }
+        if (biasHh != null) {
+            sameDType(op, weightHh, biasHh);
+            if (biasHh.rows() != 1 || biasHh.cols() != g) {
+                throw new IllegalArgumentException(op + " " + cell + ": bias_hh must be 1x" + g + ", not "
+                        + biasHh.shape());
+            }
+        }
+        if (lengths != null) {
+            if (lengths.length < n) {
+                throw new IllegalArgumentException(op + ": " + lengths.length + " lengths for " + n + " rows");
+            }
+            for (int r = 0; r < n; r++) {
+                if (lengths[r] < 0 || lengths[r] > steps) {
+                    throw new IllegalArgumentException(op + ": row " + r + " has length " + lengths[r]
+                            + ", outside [0, " + steps + "]");
+                }
+            }
+        }
+        return steps;
+    }
+
+    /** The shapes of {@link Backend#recurrentBackward}; returns the steps {@code T}. */
+    public static int recurrentBackward(RecurrentCell cell, Matrix weightHh, int[] lengths, Matrix out, Matrix cache,
+            Matrix outGrad, Matrix projectionsGrad, Matrix weightHhGrad, Matrix biasHhGrad) {
+        int steps = recurrent("recurrentBackward", cell, projectionsGrad, weightHh, biasHhGrad, lengths, out, cache);
+        same("recurrentBackward", null, out, outGrad);
+        same("recurrentBackward", null, weightHh, weightHhGrad);
+        if (outGrad == projectionsGrad || weightHhGrad == weightHh) {
+            throw new IllegalArgumentException("recurrentBackward: the gradients must be matrices of their own");
+        }
+        return steps;
+    }
 }

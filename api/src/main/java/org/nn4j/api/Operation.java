@@ -75,6 +75,10 @@ public enum Operation {
     AVG_POOL2D,
     /** {@link Backend#avgPool2dBackward}. */
     AVG_POOL2D_BACKWARD,
+    /** {@link Backend#recurrentForward}. */
+    RECURRENT_FORWARD,
+    /** {@link Backend#recurrentBackward}. */
+    RECURRENT_BACKWARD,
     /** {@link Backend#sum}. */
     SUM,
     /** {@link Backend#dot}. */

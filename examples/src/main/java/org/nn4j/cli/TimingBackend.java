@@ -9,6 +9,7 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.Operation;
+import org.nn4j.api.RecurrentCell;
 import org.nn4j.api.Window2d;
 
 /**
@@ -208,6 +209,23 @@ final class TimingBackend implements Backend {
         long t = start();
         inner.transposeBlocks(a, blocks, rows, cols, out);
         stop("transposeBlocks", t);
+    }
+
+    @Override
+    public void recurrentForward(RecurrentCell cell, Matrix projections, Matrix weightHh, Matrix biasHh, int[] lengths,
+            boolean reverse, Matrix out, Matrix cache) {
+        long t = start();
+        inner.recurrentForward(cell, projections, weightHh, biasHh, lengths, reverse, out, cache);
+        stop("recurrentForward", t);
+    }
+
+    @Override
+    public void recurrentBackward(RecurrentCell cell, Matrix weightHh, int[] lengths, boolean reverse, Matrix out,
+            Matrix cache, Matrix outGrad, Matrix projectionsGrad, Matrix weightHhGrad, Matrix biasHhGrad) {
+        long t = start();
+        inner.recurrentBackward(cell, weightHh, lengths, reverse, out, cache, outGrad, projectionsGrad, weightHhGrad,
+                biasHhGrad);
+        stop("recurrentBackward", t);
     }
 
     @Override

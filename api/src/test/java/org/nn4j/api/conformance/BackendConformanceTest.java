@@ -24,6 +24,7 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.Operation;
+import org.nn4j.api.RecurrentCell;
 import org.nn4j.api.Window2d;
 
 /**
@@ -883,6 +884,133 @@ public abstract class BackendConformanceTest {
         }
         Operand a = random(dtype, rows, cols, 66);
         assertThrows(IllegalArgumentException.class, () -> backend.transposeBlocks(a.matrix, 1, rows, cols, a.matrix));
+    }
+
+    // ---- sequences ----
+
+    static Stream<Arguments> recurrentCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (RecurrentCell cell : RecurrentCell.values()) {
+                for (boolean reverse : new boolean[] {false, true}) {
+                    cases.add(Arguments.of(dtype, cell, reverse));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} reverse={2}")
+    @MethodSource("recurrentCases")
+    void recurrenceAndItsGradientsMatchTheReference(DType dtype, RecurrentCell cell, boolean reverse) {
+        int steps = 5;
+        // Every row whole; lengths with 0, 1 and T; batch 1; and a larger batch through the same backend.
+        checkRecurrence(dtype, cell, reverse, 4, steps, 3, null, true);
+        checkRecurrence(dtype, cell, reverse, 5, steps, 3, new int[] {5, 0, 2, 1, 4}, true);
+        checkRecurrence(dtype, cell, reverse, 1, steps, 4, null, false);
+        checkRecurrence(dtype, cell, reverse, 1, steps, 2, new int[] {3}, true);
+        checkRecurrence(dtype, cell, reverse, 7, 3, 6, new int[] {3, 3, 1, 0, 2, 3, 1, 9}, false);
+        // Large enough for a backend to split a step's rows across threads, unevenly, some rows padded.
+        int[] many = new int[71];
+        for (int e = 0; e < many.length; e++) {
+            many[e] = e % 5 == 0 ? 0 : 1 + e % 3;
+        }
+        checkRecurrence(dtype, cell, reverse, 71, 3, 120, many, true);
+        checkBidirectional(dtype, cell, 4, steps, 3, reverse ? new int[] {5, 0, 1, 3} : null);
+        Matrix w = backend.zeros(dtype, cell.gates() * 3, 3);
+        Matrix out = backend.zeros(dtype, 2, steps * 3);
+        Matrix cache = backend.zeros(dtype, 2 * steps, cell.cacheWidth(3));
+        assertThrows(IllegalArgumentException.class, () -> backend.recurrentForward(cell, backend.zeros(dtype,
+                2 * steps, cell.gates() * 3 + 1), w, null, null, reverse, out, cache));
+        assertThrows(IllegalArgumentException.class, () -> backend.recurrentForward(cell, backend.zeros(dtype,
+                2 * steps, cell.gates() * 3), w, null, new int[] {1, steps + 1}, reverse, out, cache));
+        Matrix wrongBias = backend.zeros(dtype, 1, cell.gates() * 3 + 1);
+        assertThrows(IllegalArgumentException.class, () -> backend.recurrentForward(cell, backend.zeros(dtype,
+                2 * steps, cell.gates() * 3), w, wrongBias, null, reverse, out, cache));
+    }
+
+    /**
+     * Both directions into one {@code n x (T * 2H)} output (each step's forward values, then the reverse ones),
+     * from one output gradient of that layout, against {@link ReferenceSequences} on each half.
+     */
+    private void checkBidirectional(DType dtype, RecurrentCell cell, int n, int steps, int hidden, int[] lengths) {
+        int g = cell.gates() * hidden;
+        Matrix out = backend.zeros(dtype, n, steps * 2 * hidden);
+        backend.fill(out, Double.NaN);
+        Operand grad = random(dtype, n, steps * 2 * hidden, 81);
+        String what = "bidirectional " + cell + " lengths " + Arrays.toString(lengths);
+        Operand[] proj = new Operand[2];
+        Operand[] w = new Operand[2];
+        Matrix[] caches = new Matrix[2];
+        double[] expectedOut = new double[n * steps * 2 * hidden];
+        for (int d = 0; d < 2; d++) {
+            proj[d] = random(dtype, n * steps, g, 82 + d, 1.5);
+            w[d] = random(dtype, g, hidden, 84 + d, 0.8);
+            caches[d] = backend.zeros(dtype, n * steps, cell.cacheWidth(hidden));
+            backend.recurrentForward(cell, proj[d].matrix, w[d].matrix, null, lengths, d == 1, out, caches[d]);
+        }
+        ReferenceSequences.Result[] expected = new ReferenceSequences.Result[2];
+        for (int d = 0; d < 2; d++) {
+            double[] half = new double[n * steps * hidden];
+            for (int row = 0; row < n * steps; row++) {
+                System.arraycopy(grad.values, (2 * row + d) * hidden, half, row * hidden, hidden);
+            }
+            expected[d] = ReferenceSequences.recurrent(cell, proj[d].values, w[d].values, null, lengths, d == 1, n,
+                    steps, hidden, half);
+            for (int row = 0; row < n * steps; row++) {
+                System.arraycopy(expected[d].out(), row * hidden, expectedOut, (2 * row + d) * hidden, hidden);
+            }
+        }
+        Tolerance.assertClose(what, dtype, steps * 2 * hidden, expectedOut, backend.toArray(out));
+        for (int d = 0; d < 2; d++) {
+            Matrix projGrad = backend.zeros(dtype, n * steps, g);
+            Matrix weightGrad = backend.zeros(dtype, g, hidden);
+            backend.recurrentBackward(cell, w[d].matrix, lengths, d == 1, out, caches[d], grad.matrix, projGrad,
+                    weightGrad, null);
+            Tolerance.assertClose(what + " direction " + d + ": projections' gradient", dtype, g,
+                    expected[d].projGrad(), backend.toArray(projGrad));
+            Tolerance.assertClose(what + " direction " + d + ": weight_hh's gradient", dtype, hidden,
+                    expected[d].weightGrad(), backend.toArray(weightGrad));
+        }
+    }
+
+    /** recurrentForward and recurrentBackward on random operands against {@link ReferenceSequences}. */
+    private void checkRecurrence(DType dtype, RecurrentCell cell, boolean reverse, int n, int steps, int hidden,
+            int[] lengths, boolean withBias) {
+        int g = cell.gates() * hidden;
+        Operand proj = random(dtype, n * steps, g, 71 + n, 1.5);
+        Operand w = random(dtype, g, hidden, 72 + hidden, 0.8);
+        Operand b = random(dtype, 1, g, 73, 0.5);
+        Matrix out = backend.zeros(dtype, n, steps * hidden);
+        Matrix cache = backend.zeros(dtype, n * steps, cell.cacheWidth(hidden));
+        backend.fill(out, Double.NaN);
+        backend.fill(cache, Double.NaN);
+        backend.recurrentForward(cell, proj.matrix, w.matrix, withBias ? b.matrix : null, lengths, reverse, out, cache);
+        Operand grad = random(dtype, n, steps * hidden, 74 + n);
+        ReferenceSequences.Result expected = ReferenceSequences.recurrent(cell, proj.values, w.values,
+                withBias ? b.values : null, lengths, reverse, n, steps, hidden, grad.values);
+        String what = "recurrentForward " + cell + (reverse ? " reverse" : "") + " n=" + n + " T=" + steps + " H="
+                + hidden + " lengths " + Arrays.toString(lengths) + (withBias ? "" : " without bias");
+        Tolerance.assertClose(what, dtype, steps * hidden, expected.out(), backend.toArray(out));
+
+        Matrix projGrad = backend.zeros(dtype, n * steps, g);
+        Matrix weightGrad = backend.zeros(dtype, g, hidden);
+        Matrix biasGrad = withBias ? backend.zeros(dtype, 1, g) : null;
+        for (Matrix m : new Matrix[] {projGrad, weightGrad, biasGrad}) {
+            if (m != null) {
+                backend.fill(m, Double.NaN);
+            }
+        }
+        backend.recurrentBackward(cell, w.matrix, lengths, reverse, out, cache, grad.matrix, projGrad, weightGrad,
+                biasGrad);
+        Tolerance.assertClose(what + ": projections' gradient", dtype, g, expected.projGrad(),
+                backend.toArray(projGrad));
+        Tolerance.assertClose(what + ": weight_hh's gradient", dtype, hidden, expected.weightGrad(),
+                backend.toArray(weightGrad));
+        if (withBias) {
+            Tolerance.assertClose(what + ": bias_hh's gradient", dtype, g, expected.biasGrad(),
+                    backend.toArray(biasGrad));
+        }
     }
 
     protected record Operand(Matrix matrix, double[] values, int rows, int cols) {

@@ -14,7 +14,9 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.RecurrentCell;
 import org.nn4j.backend.host.HostKernels64;
+import org.nn4j.backend.host.WorkerPool;
 
 /**
  * What the two ND4J backends share: ND4J loaded and its threads set, matrices as {@link Nd4jMatrix},
@@ -188,6 +190,41 @@ abstract class Nd4jBackend implements Backend {
         for (int i = 0; i < out.length; i++) {
             out[i] = (int) indices[i];
         }
+    }
+
+    // ---- sequences ----
+
+    /** Each dtype's recurrence ({@link HostRecurrence}), by {@link DType#ordinal()}, made on first use. */
+    private final HostRecurrence[] recurrences = new HostRecurrence[DType.values().length];
+
+    private HostRecurrence recurrence(DType dtype) {
+        HostRecurrence recurrence = recurrences[dtype.ordinal()];
+        if (recurrence == null) {
+            // The host path's products and cell passes on its threads; the device path's on the calling thread.
+            boolean blas = this instanceof Nd4jHostBackend;
+            WorkerPool pool = blas ? ((Nd4jHostBackend) this).pool() : null;
+            recurrence = dtype == DType.FLOAT64 ? new HostRecurrence64(this, blas, pool)
+                    : new HostRecurrence32(this, blas, pool);
+            recurrences[dtype.ordinal()] = recurrence;
+        }
+        return recurrence;
+    }
+
+    @Override
+    public synchronized void recurrentForward(RecurrentCell cell, Matrix projections, Matrix weightHh, Matrix biasHh,
+            int[] lengths, boolean reverse, Matrix out, Matrix cache) {
+        int steps = Checks.recurrent("recurrentForward", cell, projections, weightHh, biasHh, lengths, out, cache);
+        recurrence(out.dtype()).forward(cell, own(projections), own(weightHh), biasHh == null ? null : own(biasHh),
+                lengths, reverse, steps, own(out), own(cache));
+    }
+
+    @Override
+    public synchronized void recurrentBackward(RecurrentCell cell, Matrix weightHh, int[] lengths, boolean reverse,
+            Matrix out, Matrix cache, Matrix outGrad, Matrix projectionsGrad, Matrix weightHhGrad, Matrix biasHhGrad) {
+        int steps = Checks.recurrentBackward(cell, weightHh, lengths, out, cache, outGrad, projectionsGrad,
+                weightHhGrad, biasHhGrad);
+        recurrence(out.dtype()).backward(cell, own(weightHh), lengths, reverse, steps, own(out), own(cache),
+                own(outGrad), own(projectionsGrad), own(weightHhGrad), biasHhGrad == null ? null : own(biasHhGrad));
     }
 
     // ---- reductions ----

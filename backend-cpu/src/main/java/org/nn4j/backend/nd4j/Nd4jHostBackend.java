@@ -10,6 +10,7 @@ import org.nn4j.api.Matrix;
 import org.nn4j.api.Operation;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.ImageIndex;
+import org.nn4j.backend.host.WorkerPool;
 
 /**
  * {@code nd4j-cpu}: the Backend SPI on nd4j-native's host memory, without ND4J's op machinery where a
@@ -55,6 +56,11 @@ final class Nd4jHostBackend extends Nd4jBackend {
     @Override
     public Set<Operation> nativeOperations() {
         return Nd4jOperations.HOST;
+    }
+
+    /** The threads this backend splits its work across. */
+    WorkerPool pool() {
+        return hostOps.pool();
     }
 
     @Override

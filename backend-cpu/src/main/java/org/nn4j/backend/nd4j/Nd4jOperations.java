@@ -17,11 +17,13 @@ public final class Nd4jOperations {
 
     /**
      * The device path (nd4j-cuda): ND4J's ops for everything but the fused softmax cross-entropy (batch x
-     * classes values, cheaper copied than as four ops) and the reductions to one number, which read their
-     * operands on the host.
+     * classes values, cheaper copied than as four ops), the reductions to one number, which read their
+     * operands on the host, and the recurrence's two operations, which walk the steps on host copies (one
+     * small product per step is where ND4J's per-op cost would dominate).
      */
     public static final Set<Operation> DEVICE = Collections.unmodifiableSet(EnumSet.complementOf(
-            EnumSet.of(Operation.SOFTMAX_CROSS_ENTROPY, Operation.SUM, Operation.DOT)));
+            EnumSet.of(Operation.SOFTMAX_CROSS_ENTROPY, Operation.SUM, Operation.DOT, Operation.RECURRENT_FORWARD,
+                    Operation.RECURRENT_BACKWARD)));
 
     private Nd4jOperations() {
     }

@@ -11,6 +11,7 @@ import org.nn4j.api.Checks;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.Operation;
+import org.nn4j.api.RecurrentCell;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.ConvolutionByProducts;
 import org.nn4j.backend.host.ImageIndex;
@@ -283,6 +284,22 @@ public final class EjmlBackend implements Backend {
     public synchronized void transposeBlocks(Matrix a, int blocks, int rows, int cols, Matrix out) {
         Checks.transposeBlocks(a, blocks, rows, cols, out);
         ops(a).transposeBlocks(a, blocks, rows, cols, out);
+    }
+
+    @Override
+    public synchronized void recurrentForward(RecurrentCell cell, Matrix projections, Matrix weightHh, Matrix biasHh,
+            int[] lengths, boolean reverse, Matrix out, Matrix cache) {
+        int steps = Checks.recurrent("recurrentForward", cell, projections, weightHh, biasHh, lengths, out, cache);
+        ops(out).recurrentForward(cell, projections, weightHh, biasHh, lengths, reverse, steps, out, cache);
+    }
+
+    @Override
+    public synchronized void recurrentBackward(RecurrentCell cell, Matrix weightHh, int[] lengths, boolean reverse,
+            Matrix out, Matrix cache, Matrix outGrad, Matrix projectionsGrad, Matrix weightHhGrad, Matrix biasHhGrad) {
+        int steps = Checks.recurrentBackward(cell, weightHh, lengths, out, cache, outGrad, projectionsGrad,
+                weightHhGrad, biasHhGrad);
+        ops(out).recurrentBackward(cell, weightHh, lengths, reverse, steps, out, cache, outGrad, projectionsGrad,
+                weightHhGrad, biasHhGrad);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.nn4j.backend.ejml;
 
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.RecurrentCell;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.WorkerPool;
 
@@ -53,6 +54,14 @@ abstract class EjmlOps {
     /** {@code alpha != 0}: the backend does {@code alpha == 0} itself. */
     abstract void gemm(boolean transposeA, boolean transposeB, double alpha, Matrix a, Matrix b, double beta,
             Matrix c);
+
+    /** {@link org.nn4j.api.Backend#recurrentForward}, its arguments checked; {@code steps} is T. */
+    abstract void recurrentForward(RecurrentCell cell, Matrix projections, Matrix weightHh, Matrix biasHh,
+            int[] lengths, boolean reverse, int steps, Matrix out, Matrix cache);
+
+    /** {@link org.nn4j.api.Backend#recurrentBackward}, its arguments checked; {@code steps} is T. */
+    abstract void recurrentBackward(RecurrentCell cell, Matrix weightHh, int[] lengths, boolean reverse, int steps,
+            Matrix out, Matrix cache, Matrix outGrad, Matrix projectionsGrad, Matrix weightHhGrad, Matrix biasHhGrad);
 
     abstract void addRowVector(Matrix a, Matrix row, Matrix out);
 

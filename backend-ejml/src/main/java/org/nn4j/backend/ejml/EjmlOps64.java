@@ -7,6 +7,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.RecurrentCell;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.Conversions;
 import org.nn4j.backend.host.HostKernels64;
@@ -31,6 +32,7 @@ final class EjmlOps64 extends EjmlOps {
 
     private final boolean vectorProducts;
     private final BandProduct product;
+    private final EjmlRecurrence64 recurrence = new EjmlRecurrence64(this);
     /** op(B) of a product with B transposed, laid out for the vector kernel; grown as needed. */
     private double[] packed = new double[0];
 
@@ -114,16 +116,21 @@ final class EjmlOps64 extends EjmlOps {
     @Override
     void gemm(boolean transposeA, boolean transposeB, @Wide double alpha, Matrix a, Matrix b, @Wide double beta,
             Matrix c) {
-        boolean split = pool.parts() > 1 && c.rows() > 1
-                && (long) c.rows() * c.cols() * (transposeA ? a.rows() : a.cols()) >= SPLIT_GEMM_WORK;
+        product(transposeA, transposeB, alpha, matrix(a), matrix(b), beta, matrix(c));
+    }
+
+    /** {@link #gemm} on EJML's matrices: this backend's product, split across the pool when large. */
+    void product(boolean transposeA, boolean transposeB, @Wide double alpha, DMatrixRMaj a, DMatrixRMaj b,
+            @Wide double beta, DMatrixRMaj c) {
+        boolean split = pool.parts() > 1 && c.numRows > 1
+                && (long) c.numRows * c.numCols * (transposeA ? a.numRows : a.numCols) >= SPLIT_GEMM_WORK;
         if (vectorProducts) {
-            vectorGemm(transposeA, transposeB, alpha, matrix(a), matrix(b), beta, matrix(c), split);
+            vectorGemm(transposeA, transposeB, alpha, a, b, beta, c, split);
         } else if (split) {
-            product.set(transposeA, transposeB, alpha, matrix(a), matrix(b), beta, matrix(c));
+            product.set(transposeA, transposeB, alpha, a, b, beta, c);
             pool.run(product);
         } else {
-            ejmlGemm(transposeA, transposeB, (@Round double) alpha, matrix(a), matrix(b), (@Round double) beta,
-                    matrix(c));
+            ejmlGemm(transposeA, transposeB, (@Round double) alpha, a, b, (@Round double) beta, c);
         }
     }
 
@@ -200,6 +207,23 @@ final class EjmlOps64 extends EjmlOps {
         } else {
             CommonOps_DDRM.multAdd(alpha, a, b, c);
         }
+    }
+
+    // ---- sequences: nn4j-backend-host's loop over the steps, each step's product on this backend's ----
+
+    @Override
+    void recurrentForward(RecurrentCell cell, Matrix projections, Matrix weightHh, Matrix biasHh, int[] lengths,
+            boolean reverse, int steps, Matrix out, Matrix cache) {
+        recurrence.forward(cell, data(projections), matrix(weightHh), biasHh == null ? null : data(biasHh), lengths,
+                reverse, steps, out.rows(), out.cols() / (steps * weightHh.cols()), data(out), data(cache));
+    }
+
+    @Override
+    void recurrentBackward(RecurrentCell cell, Matrix weightHh, int[] lengths, boolean reverse, int steps, Matrix out,
+            Matrix cache, Matrix outGrad, Matrix projectionsGrad, Matrix weightHhGrad, Matrix biasHhGrad) {
+        recurrence.backward(cell, matrix(weightHh), lengths, reverse, steps, out.rows(),
+                out.cols() / (steps * weightHh.cols()), data(out), data(cache),
+                data(outGrad), data(projectionsGrad), matrix(weightHhGrad), biasHhGrad == null ? null : data(biasHhGrad));
     }
 
     @Override

@@ -109,6 +109,27 @@ public abstract class NetworkConformanceTest extends ConcurrencyConformanceTest 
         assertModuleAgrees(name, dtype == DType.FLOAT64 ? 1e-10 : 2e-4, expected, actual);
     }
 
+    static Stream<Arguments> recurrentTorchCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (String name : Golden.text("torch-sequences/recurrent/index.txt").split("\\s+")) {
+                cases.add(Arguments.of(name, dtype));
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * Stacks of recurrent layers (rnn, lstm, gru; num_layers, bidirectional, bias) over [T, F] sequences,
+     * computed by PyTorch in float64 ({@code scripts/torch_cases.py --sequences}, kept in {@code
+     * golden/torch-sequences/recurrent}), within the tolerances of {@link #stacksAgreeWithPyTorch}.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("recurrentTorchCases")
+    void recurrentStacksAgreeWithPyTorch(String name, DType dtype) throws Exception {
+        stacksAgreeWithPyTorch(name, dtype);
+    }
+
     @ParameterizedTest(name = "stack {0} {1} batch {2} {3}")
     @MethodSource("randomStacks")
     void randomStacksAgreeWithEjmlInFloat64(int stack, Mode mode, int batch, DType dtype) {

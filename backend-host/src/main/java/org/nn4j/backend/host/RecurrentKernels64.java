@@ -1,0 +1,431 @@
+package org.nn4j.backend.host;
+
+import java.util.Arrays;
+import org.nn4j.api.Backend;
+import org.nn4j.api.RecurrentCell;
+import org.nn4j.codegen.Round;
+import org.nn4j.codegen.Wide;
+
+/**
+ * {@link Backend#recurrentForward} and {@link Backend#recurrentBackward} as loops over row-major float64
+ * host arrays; {@code RecurrentKernels32} is the same on float32 arrays, generated from this source at
+ * build time. The steps are walked here; each step's product with {@code W_hh} goes to the backend's own
+ * product ({@link Products}), and the cell's element-wise work for all rows and gates is one pass, split by
+ * rows across a {@link WorkerPool} when there is enough of it. Arrays are as the SPI lays them out:
+ * projections {@code (n * T) x G} (row {@code e * T + t}), outputs {@code n x (T * H)}, the cache {@code (n *
+ * T) x cacheWidth(H)}. Work arrays are the caller's, so that a backend allocates nothing once warm. One
+ * object per backend and dtype, used by one thread at a time (the backend's lock).
+ */
+public final class RecurrentKernels64 implements WorkerPool.Task {
+    /** A step's element-wise work on fewer values runs on the calling thread: a split costs microseconds. */
+    private static final int SPLIT_VALUES = 1 << 13;
+
+    private final WorkerPool pool;
+    // The call under way, for the parts of a step's pass.
+    private boolean backwardPass;
+    private RecurrentCell cell;
+    private double[] proj;
+    private double[] out;
+    private double[] cache;
+    private double[] outGrad;
+    private double[] h;
+    private double[] dc;
+    private double[] gates;
+    private double[] hPrevAll;
+    private int[] lengths;
+    private boolean reverse;
+    private int n;
+    private int steps;
+    private int hidden;
+    /** Values per step of a row of the outputs ({@code D * H}), and where this direction's {@code H} start. */
+    private int stride;
+    private int offset;
+    private int s;
+
+    /** The kernels, splitting each step's element-wise pass across {@code pool} (null: on the calling thread). */
+    public RecurrentKernels64(WorkerPool pool) {
+        this.pool = pool;
+    }
+
+    /** A step's products with {@code W_hh} ({@code G x H}), on the backend's own product kernel. */
+    public interface Products {
+        /** {@code gates = h W_hh^T}: {@code h} is {@code rows x H}, {@code gates} {@code rows x G}, overwritten. */
+        void hidden(double[] h, int rows, double[] gates);
+
+        /** {@code dh += dGates W_hh}: {@code dGates} is {@code rows x G}, {@code dh} {@code rows x H}. */
+        void hiddenGrad(double[] dGates, int rows, double[] dh);
+
+        /** {@code dW_hh += dGates^T hPrev}: {@code dGates} is {@code rows x G}, {@code hPrev} {@code rows x H}. */
+        void weightGrad(double[] dGates, double[] hPrev, int rows);
+    }
+
+    /** Products on plain loops over {@code W_hh} and its gradient, for a backend without a kernel of its own. */
+    public static final class PlainProducts implements Products {
+        private double[] weight;
+        private double[] weightGrad;
+        private int gateCols;
+        private int hidden;
+
+        /** Sets {@code W_hh} ({@code g x h}) and its gradient's array (null for a forward pass). */
+        public PlainProducts set(double[] weight, double[] weightGrad, int g, int h) {
+            this.weight = weight;
+            this.weightGrad = weightGrad;
+            this.gateCols = g;
+            this.hidden = h;
+            return this;
+        }
+
+        @Override
+        public void hidden(double[] h, int rows, double[] gates) {
+            for (int e = 0; e < rows; e++) {
+                for (int k = 0; k < gateCols; k++) {
+                    double sum = 0;
+                    for (int j = 0; j < hidden; j++) {
+                        sum += h[e * hidden + j] * weight[k * hidden + j];
+                    }
+                    gates[e * gateCols + k] = sum;
+                }
+            }
+        }
+
+        @Override
+        public void hiddenGrad(double[] dGates, int rows, double[] dh) {
+            for (int e = 0; e < rows; e++) {
+                for (int k = 0; k < gateCols; k++) {
+                    double d = dGates[e * gateCols + k];
+                    for (int j = 0; j < hidden; j++) {
+                        dh[e * hidden + j] += d * weight[k * hidden + j];
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void weightGrad(double[] dGates, double[] hPrev, int rows) {
+            for (int e = 0; e < rows; e++) {
+                for (int k = 0; k < gateCols; k++) {
+                    double d = dGates[e * gateCols + k];
+                    for (int j = 0; j < hidden; j++) {
+                        weightGrad[k * hidden + j] += d * hPrev[e * hidden + j];
+                    }
+                }
+            }
+        }
+    }
+
+    private static double sigmoid(double x) {
+        return (@Round double) (1 / (1 + Math.exp(-x)));
+    }
+
+    /**
+     * tanh from the exp intrinsic, {@code (1 - e) / (1 + e)} with {@code e = exp(-2|x|)}, the sign of {@code x}:
+     * {@code Math.tanh} (fdlibm in Java) costs several times as much, and five of these per LSTM unit and step
+     * are most of the cell's work. Within 1e-16 of tanh absolutely (relatively, 1e-16 / |x| near zero).
+     */
+    private static double tanh(@Wide double x) {
+        @Wide double e = Math.exp(-2 * Math.abs(x));
+        @Wide double t = (1 - e) / (1 + e);
+        return (@Round double) (x < 0 ? -t : t);
+    }
+
+    /**
+     * {@link Backend#recurrentForward} over {@code n} rows of {@code steps} steps, hidden size {@code
+     * hidden}, into outputs of {@code directions} (1 or 2) directions ({@code n x (T * directions * H)}: with
+     * two, this direction's half of each step, the second for {@code reverse}); {@code biasHh} may be null. Work arrays: {@code h} ({@code n * H}), {@code gates} ({@code n *
+     * G}).
+     */
+    public void forward(RecurrentCell cell, double[] proj, double[] biasHh, int[] lengths, boolean reverse,
+            int n, int steps, int hidden, int directions, double[] out, double[] cache, double[] h, double[] gates,
+            Products products) {
+        set(false, cell, lengths, reverse, n, steps, hidden, directions);
+        this.proj = proj;
+        this.out = out;
+        this.cache = cache;
+        this.h = h;
+        this.gates = gates;
+        int g = cell.gates() * hidden;
+        Arrays.fill(h, 0, n * hidden, 0);
+        for (s = 0; s < steps; s++) {
+            if (s == 0) {
+                Arrays.fill(gates, 0, n * g, 0);
+            } else {
+                products.hidden(h, n, gates);
+            }
+            if (biasHh != null) {
+                for (int e = 0; e < n; e++) {
+                    for (int k = 0; k < g; k++) {
+                        gates[e * g + k] += biasHh[k];
+                    }
+                }
+            }
+            rows();
+        }
+        release();
+    }
+
+    private void set(boolean backwardPass, RecurrentCell cell, int[] lengths, boolean reverse, int n, int steps,
+            int hidden, int directions) {
+        this.stride = directions * hidden;
+        this.offset = directions == 2 && reverse ? hidden : 0;
+        this.backwardPass = backwardPass;
+        this.cell = cell;
+        this.lengths = lengths;
+        this.reverse = reverse;
+        this.n = n;
+        this.steps = steps;
+        this.hidden = hidden;
+    }
+
+    /** Drops the call's arrays, so that this object holds none of them between calls. */
+    private void release() {
+        proj = out = cache = outGrad = h = dc = gates = hPrevAll = null;
+        lengths = null;
+    }
+
+    /** Step {@link #s}'s element-wise pass over every row: split across the pool when large enough. */
+    private void rows() {
+        if (pool == null || pool.parts() < 2 || n < 2 || (long) n * cell.gates() * hidden < SPLIT_VALUES) {
+            run(0, 1);
+        } else {
+            pool.run(this);
+        }
+    }
+
+    /** Part {@code part} of {@code parts} of the rows of the current step's pass. */
+    @Override
+    public void run(int part, int parts) {
+        int from = WorkerPool.from(part, parts, n);
+        int to = WorkerPool.from(part + 1, parts, n);
+        if (backwardPass) {
+            backwardRows(from, to);
+        } else {
+            forwardRows(from, to);
+        }
+    }
+
+    private void forwardRows(int from, int to) {
+        int g = cell.gates() * hidden;
+        int width = cell.cacheWidth(hidden);
+        int t = reverse ? steps - 1 - s : s;
+        for (int e = from; e < to; e++) {
+            int o = (e * steps + t) * stride + offset;
+            int c = (e * steps + t) * width;
+            if (lengths != null && t >= lengths[e]) {
+                Arrays.fill(out, o, o + hidden, 0);
+                Arrays.fill(cache, c, c + width, 0);
+                continue;
+            }
+            int p = (e * steps + t) * g;
+            // The cache row of the step before, in the order walked; none at the first.
+            int before = s == 0 ? -1 : (e * steps + (reverse ? t + 1 : t - 1)) * width;
+            switch (cell) {
+                case RNN_TANH, RNN_RELU -> rnnStep(cell == RecurrentCell.RNN_TANH, proj, p, gates, e * g, hidden, out,
+                        o, cache, c, h, e * hidden);
+                case LSTM -> lstmStep(proj, p, gates, e * g, hidden, out, o, cache, c, before, h, e * hidden);
+                case GRU -> gruStep(proj, p, gates, e * g, hidden, out, o, cache, c, h, e * hidden);
+                default -> throw new IllegalArgumentException(cell.toString());
+            }
+        }
+    }
+
+    private static void rnnStep(boolean tanh, double[] proj, int p, double[] gates, int q, int hidden, double[] out,
+            int o, double[] cache, int c, double[] h, int r) {
+        for (int j = 0; j < hidden; j++) {
+            double v = proj[p + j] + gates[q + j];
+            double y = tanh ? tanh(v) : (v > 0 ? v : 0);
+            cache[c + j] = y;
+            cache[c + hidden + j] = y;
+            out[o + j] = y;
+            h[r + j] = y;
+        }
+    }
+
+    private static void lstmStep(double[] proj, int p, double[] gates, int q, int hidden, double[] out, int o,
+            double[] cache, int c, int before, double[] h, int r) {
+        for (int j = 0; j < hidden; j++) {
+            int jf = hidden + j;
+            int jg = 2 * hidden + j;
+            int jo = 3 * hidden + j;
+            double i = sigmoid(proj[p + j] + gates[q + j]);
+            double f = sigmoid(proj[p + jf] + gates[q + jf]);
+            double gg = tanh(proj[p + jg] + gates[q + jg]);
+            double og = sigmoid(proj[p + jo] + gates[q + jo]);
+            double cellBefore = before < 0 ? 0 : cache[before + 4 * hidden + j];
+            double state = f * cellBefore + i * gg;
+            double y = og * tanh(state);
+            cache[c + j] = i;
+            cache[c + jf] = f;
+            cache[c + jg] = gg;
+            cache[c + jo] = og;
+            cache[c + 4 * hidden + j] = state;
+            out[o + j] = y;
+            h[r + j] = y;
+        }
+    }
+
+    private static void gruStep(double[] proj, int p, double[] gates, int q, int hidden, double[] out, int o,
+            double[] cache, int c, double[] h, int r) {
+        for (int j = 0; j < hidden; j++) {
+            int jz = hidden + j;
+            int jn = 2 * hidden + j;
+            double rg = sigmoid(proj[p + j] + gates[q + j]);
+            double z = sigmoid(proj[p + jz] + gates[q + jz]);
+            double hn = gates[q + jn];
+            double nn = tanh(proj[p + jn] + rg * hn);
+            double y = (1 - z) * nn + z * h[r + j];
+            cache[c + j] = rg;
+            cache[c + jz] = z;
+            cache[c + jn] = nn;
+            cache[c + 3 * hidden + j] = hn;
+            out[o + j] = y;
+            h[r + j] = y;
+        }
+    }
+
+    /**
+     * {@link Backend#recurrentBackward} over {@code n} rows of {@code steps} steps, outputs and their gradients
+     * laid out as {@link #forward}'s: writes {@code projGrad}
+     * and {@code biasGrad} (null to skip), and adds {@code W_hh}'s gradient through one {@link
+     * Products#weightGrad} over every step (the caller zeroes it first). Work arrays: {@code dh} and {@code dc}
+     * ({@code n * H} each), {@code dGates} ({@code n * G}: a step's gradients of the hidden products), and,
+     * time-major (step {@code t}'s rows from {@code t * n}), {@code dGatesAll} ({@code n * T * G}) and {@code
+     * hPrevAll} ({@code n * T * H}: each step's previous state).
+     */
+    public void backward(RecurrentCell cell, double[] out, double[] cache, double[] outGrad, int[] lengths,
+            boolean reverse, int n, int steps, int hidden, int directions, double[] projGrad, double[] biasGrad,
+            double[] dh, double[] dc, double[] dGates, double[] dGatesAll, double[] hPrevAll, Products products) {
+        set(true, cell, lengths, reverse, n, steps, hidden, directions);
+        this.out = out;
+        this.cache = cache;
+        this.outGrad = outGrad;
+        this.proj = projGrad;
+        this.h = dh;
+        this.dc = dc;
+        this.gates = dGates;
+        this.hPrevAll = hPrevAll;
+        int g = cell.gates() * hidden;
+        Arrays.fill(dh, 0, n * hidden, 0);
+        Arrays.fill(dc, 0, n * hidden, 0);
+        for (s = steps - 1; s >= 0; s--) {
+            int t = reverse ? steps - 1 - s : s;
+            rows();
+            System.arraycopy(dGates, 0, dGatesAll, t * n * g, n * g);
+            if (s > 0) {
+                products.hiddenGrad(dGates, n, dh);
+            }
+        }
+        if (biasGrad != null) {
+            Arrays.fill(biasGrad, 0, g, 0);
+            for (int row = 0; row < n * steps; row++) {
+                for (int k = 0; k < g; k++) {
+                    biasGrad[k] += dGatesAll[row * g + k];
+                }
+            }
+        }
+        release();
+        products.weightGrad(dGatesAll, hPrevAll, n * steps);
+    }
+
+    private void backwardRows(int from, int to) {
+        int g = cell.gates() * hidden;
+        int width = cell.cacheWidth(hidden);
+        int t = reverse ? steps - 1 - s : s;
+        int tBefore = reverse ? t + 1 : t - 1;
+        double[] projGrad = proj;
+        double[] dh = h;
+        double[] dGates = gates;
+        for (int e = from; e < to; e++) {
+            int p = (e * steps + t) * g;
+            int q = e * g;
+            int r = e * hidden;
+            int previous = (t * n + e) * hidden;
+            if (lengths != null && t >= lengths[e]) {
+                // The state passed through unchanged: dh stays, nothing reaches the gates.
+                Arrays.fill(projGrad, p, p + g, 0);
+                Arrays.fill(dGates, q, q + g, 0);
+                Arrays.fill(hPrevAll, previous, previous + hidden, 0);
+                continue;
+            }
+            int o = (e * steps + t) * stride + offset;
+            int c = (e * steps + t) * width;
+            int before = s == 0 ? -1 : (e * steps + tBefore) * width;
+            int outBefore = s == 0 ? -1 : (e * steps + tBefore) * stride + offset;
+            for (int j = 0; j < hidden; j++) {
+                hPrevAll[previous + j] = outBefore < 0 ? 0 : out[outBefore + j];
+            }
+            switch (cell) {
+                case RNN_TANH, RNN_RELU -> rnnGrad(cell == RecurrentCell.RNN_TANH, cache, c, outGrad, o, hidden,
+                        projGrad, p, dGates, q, dh, r);
+                case LSTM -> lstmGrad(cache, c, before, outGrad, o, hidden, projGrad, p, dGates, q, dh, dc, r);
+                case GRU -> gruGrad(cache, c, hPrevAll, previous, outGrad, o, hidden, projGrad, p, dGates, q, dh, r);
+                default -> throw new IllegalArgumentException(cell.toString());
+            }
+        }
+    }
+
+    private static void rnnGrad(boolean tanh, double[] cache, int c, double[] outGrad, int o, int hidden,
+            double[] projGrad, int p, double[] dGates, int q, double[] dh, int r) {
+        for (int j = 0; j < hidden; j++) {
+            double dy = dh[r + j] + outGrad[o + j];
+            double y = cache[c + j];
+            double d = tanh ? dy * (1 - y * y) : (y > 0 ? dy : 0);
+            projGrad[p + j] = d;
+            dGates[q + j] = d;
+            dh[r + j] = 0;
+        }
+    }
+
+    private static void lstmGrad(double[] cache, int c, int before, double[] outGrad, int o, int hidden,
+            double[] projGrad, int p, double[] dGates, int q, double[] dh, double[] dc, int r) {
+        for (int j = 0; j < hidden; j++) {
+            int jf = hidden + j;
+            int jg = 2 * hidden + j;
+            int jo = 3 * hidden + j;
+            double dy = dh[r + j] + outGrad[o + j];
+            double i = cache[c + j];
+            double f = cache[c + jf];
+            double gg = cache[c + jg];
+            double og = cache[c + jo];
+            double tc = tanh(cache[c + 4 * hidden + j]);
+            double cellBefore = before < 0 ? 0 : cache[before + 4 * hidden + j];
+            double dState = dc[r + j] + dy * og * (1 - tc * tc);
+            double di = dState * gg * i * (1 - i);
+            double df = dState * cellBefore * f * (1 - f);
+            double dg = dState * i * (1 - gg * gg);
+            double dout = dy * tc * og * (1 - og);
+            dc[r + j] = dState * f;
+            projGrad[p + j] = di;
+            projGrad[p + jf] = df;
+            projGrad[p + jg] = dg;
+            projGrad[p + jo] = dout;
+            dGates[q + j] = di;
+            dGates[q + jf] = df;
+            dGates[q + jg] = dg;
+            dGates[q + jo] = dout;
+            dh[r + j] = 0;
+        }
+    }
+
+    private static void gruGrad(double[] cache, int c, double[] hPrev, int previous, double[] outGrad, int o,
+            int hidden, double[] projGrad, int p, double[] dGates, int q, double[] dh, int r) {
+        for (int j = 0; j < hidden; j++) {
+            int jz = hidden + j;
+            int jn = 2 * hidden + j;
+            double dy = dh[r + j] + outGrad[o + j];
+            double rg = cache[c + j];
+            double z = cache[c + jz];
+            double nn = cache[c + jn];
+            double hn = cache[c + 3 * hidden + j];
+            double dn = dy * (1 - z) * (1 - nn * nn);
+            double dz = dy * (hPrev[previous + j] - nn) * z * (1 - z);
+            double dr = dn * hn * rg * (1 - rg);
+            projGrad[p + j] = dr;
+            projGrad[p + jz] = dz;
+            projGrad[p + jn] = dn;
+            dGates[q + j] = dr;
+            dGates[q + jz] = dz;
+            dGates[q + jn] = dn * rg;
+            dh[r + j] = dy * z;
+        }
+    }
+}
