@@ -7,14 +7,23 @@ and activations, then flatten and linear), random parameters and buffers, a rand
 of one example) and a loss, run in train or eval mode by torch.nn.Sequential. Dropout is left out of
 train-mode cases (or given p=0), since its masks are PyTorch's own random draws.
 
-usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images]
+With --sequences, stacks over [T, F] sequences: layernorm, gelu (both forms), multihead_attention and
+transformer_encoder_layer (both norm_first, relu or gelu; dropout 0 in train mode) with relu and tanh
+between them, then flatten and linear, built by nn4j_torch.sequential from the spec itself.
+
+usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images | --sequences]
 """
 import argparse
 import json
 import os
 import random
 
+import sys
+
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nn4j_torch  # noqa: E402
 
 
 def build(rng, mode, batch):
@@ -156,18 +165,61 @@ def build_images(rng, mode, batch):
     return input_shape, layers, torch.nn.Sequential(*modules).double(), outputs
 
 
+def build_sequences(rng, mode, batch):
+    """A random stack over [T, F] sequences (the attention layer types), and the same as torch modules."""
+    heads = rng.choice([1, 2, 3])
+    width = heads * rng.choice([1, 2, 3])
+    input_shape = [rng.randint(1, 5), width]
+    layers = []
+    for _ in range(rng.randint(1, 3)):
+        kind = rng.choice(["layernorm", "gelu", "multihead_attention", "transformer_encoder_layer",
+                           "transformer_encoder_layer", "relu", "tanh"])
+        dropout = 0.0 if mode == "train" else rng.choice([0.0, 0.1, 0.5])
+        if kind == "layernorm":
+            spec = {"type": kind}
+            if rng.random() < 0.3:
+                spec["eps"] = 1e-3
+            if rng.random() < 0.3:
+                spec["elementwise_affine"] = False
+        elif kind == "gelu":
+            spec = {"type": kind}
+            if rng.random() < 0.5:
+                spec["approximate"] = "tanh"
+        elif kind == "multihead_attention":
+            spec = {"type": kind, "num_heads": heads, "dropout": dropout}
+            if rng.random() < 0.3:
+                spec["bias"] = False
+            if rng.random() < 0.3:
+                spec["embed_dim"] = width
+        elif kind == "transformer_encoder_layer":
+            spec = {"type": kind, "nhead": heads, "dim_feedforward": rng.randint(1, 8), "dropout": dropout,
+                    "activation": rng.choice(["relu", "gelu"]), "norm_first": rng.random() < 0.5}
+            if rng.random() < 0.3:
+                spec["layer_norm_eps"] = 1e-3
+        else:
+            spec = {"type": kind}
+        layers.append(spec)
+    outputs = rng.randint(1, 5)
+    layers += [{"type": "flatten"}, {"type": "linear", "out_features": outputs}]
+    model = nn4j_torch.sequential({"input": input_shape, "layers": layers})
+    return input_shape, layers, model.double(), outputs
+
+
 def tensor_json(t):
     return t.detach().tolist()
 
 
-def case(rng, gen, images):
+def case(rng, gen, images, sequences=False):
     mode = rng.choice(["train", "eval"])
     batch = rng.choice([1, 2, 3, 5, 8])
-    input_shape, layers, model, outputs = (build_images if images else build)(rng, mode, batch)
+    builder = build_sequences if sequences else build_images if images else build
+    input_shape, layers, model, outputs = builder(rng, mode, batch)
+    # Attention's softmax saturates on standard-normal weights: smaller ones keep the cases informative.
+    scale = 0.5 if sequences else 1.0
     loss_name = rng.choice(["mse", "softmax_cross_entropy", "ce"])
     with torch.no_grad():
         for name, p in model.named_parameters():
-            p.copy_(torch.randn(p.shape, generator=gen, dtype=torch.float64))
+            p.copy_(torch.randn(p.shape, generator=gen, dtype=torch.float64) * scale)
         for name, b in model.named_buffers():
             if name.endswith("running_mean"):
                 b.copy_(torch.randn(b.shape, generator=gen, dtype=torch.float64) * 0.5)
@@ -214,14 +266,18 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--images", action="store_true", help="stacks over images: conv2d, pooling, batchnorm2d")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--images", action="store_true", help="stacks over images: conv2d, pooling, batchnorm2d")
+    group.add_argument("--sequences", action="store_true",
+                       help="stacks over [T, F] sequences: layernorm, gelu, multihead_attention,"
+                            " transformer_encoder_layer")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     for i in range(args.count):
         with open(os.path.join(args.out, "case-%03d.json" % i), "w") as f:
-            json.dump(case(rng, gen, args.images), f, indent=1)
+            json.dump(case(rng, gen, args.images, args.sequences), f, indent=1)
             f.write("\n")
 
 

@@ -78,6 +78,23 @@ public abstract class NetworkConformanceTest extends ConcurrencyConformanceTest 
         return cases.stream();
     }
 
+    /** PyTorch's cases of the attention layer types ({@code torch_cases.py --sequences}), in both dtypes. */
+    static Stream<Arguments> attentionTorchCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (String name : Golden.text("torch-sequences/attention/index.txt").split("\\s+")) {
+                cases.add(Arguments.of(name, dtype));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("attentionTorchCases")
+    void attentionStacksAgreeWithPyTorch(String name, DType dtype) throws Exception {
+        stacksAgreeWithPyTorch(name, dtype);
+    }
+
     /** Stacks that hold every layer type between them; the batchnorm-free ones also run on batches of one. */
     private static final List<List<String>> STACKS = List.of(
             List.of("linear:7", "batchnorm1d", "leaky_relu", "dropout", "linear:6", "tanh", "linear"),
