@@ -11,7 +11,10 @@ With --sequences, stacks over [T, F] sequences: layernorm, gelu (both forms), mu
 transformer_encoder_layer (both norm_first, relu or gelu; dropout 0 in train mode) with relu and tanh
 between them, then flatten and linear, built by nn4j_torch.sequential from the spec itself.
 
-usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images | --sequences]
+With --sequences --masked, each case also has "lengths": row r's steps at or after lengths[r] are padding,
+left out as keys (PyTorch's key_padding_mask); `nn gradients` has no mask of its own, so a test sets them.
+
+usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images | --sequences [--masked]]
 """
 import argparse
 import json
@@ -209,7 +212,7 @@ def tensor_json(t):
     return t.detach().tolist()
 
 
-def case(rng, gen, images, sequences=False):
+def case(rng, gen, images, sequences=False, masked=False):
     mode = rng.choice(["train", "eval"])
     batch = rng.choice([1, 2, 3, 5, 8])
     builder = build_sequences if sequences else build_images if images else build
@@ -227,6 +230,11 @@ def case(rng, gen, images, sequences=False):
                 b.copy_(torch.rand(b.shape, generator=gen, dtype=torch.float64) + 0.5)
     state = {k: tensor_json(v) for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
     model.train(mode == "train")
+    lengths = None
+    if masked:
+        # Right-padded rows of 1 to T real steps; the first row has them all.
+        lengths = [input_shape[0]] + [rng.randint(1, input_shape[0]) for _ in range(batch - 1)]
+        model.padding.lengths = torch.tensor(lengths)
     x = torch.randn([batch] + input_shape, generator=gen, dtype=torch.float64) * 1.5
     x.requires_grad_(True)
     if loss_name == "mse":
@@ -245,7 +253,7 @@ def case(rng, gen, images, sequences=False):
     else:
         loss = torch.nn.functional.cross_entropy(prediction, y)
     loss.backward()
-    return {
+    result = {
         "model": {"input": input_shape, "layers": layers, "loss": loss_name},
         "parameters": state,
         "mode": mode,
@@ -259,6 +267,9 @@ def case(rng, gen, images, sequences=False):
         },
         "source": "PyTorch " + torch.__version__ + ", float64, scripts/torch_cases.py",
     }
+    if masked:
+        result["lengths"] = lengths
+    return result
 
 
 def main():
@@ -271,14 +282,23 @@ def main():
     group.add_argument("--sequences", action="store_true",
                        help="stacks over [T, F] sequences: layernorm, gelu, multihead_attention,"
                             " transformer_encoder_layer")
+    parser.add_argument("--masked", action="store_true",
+                        help="with --sequences: rows padded after random lengths (the case's 'lengths'),"
+                             " left out as keys by the attention layers")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
-    for i in range(args.count):
-        with open(os.path.join(args.out, "case-%03d.json" % i), "w") as f:
-            json.dump(case(rng, gen, args.images, args.sequences), f, indent=1)
+    written = 0
+    while written < args.count:
+        c = case(rng, gen, args.images, args.sequences, args.masked)
+        if args.masked and not any(layer["type"] in ("multihead_attention", "transformer_encoder_layer")
+                                   for layer in c["model"]["layers"]):
+            continue  # a mask changes nothing without attention
+        with open(os.path.join(args.out, "case-%03d.json" % written), "w") as f:
+            json.dump(c, f, indent=1)
             f.write("\n")
+        written += 1
 
 
 if __name__ == "__main__":
