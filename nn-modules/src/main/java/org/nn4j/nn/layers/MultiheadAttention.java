@@ -56,7 +56,8 @@ public final class MultiheadAttention extends Module {
     private final Buffers projectionGrads;
     private final Buffers inputGrads;
     private final Views views;
-    private double[] maskValues = new double[0];
+    /** Dropout masks' values, of two sizes: a run's batch size and its last, smaller batch. */
+    private final double[][] maskValues = {new double[0], new double[0]};
     private SequenceMask mask;
     private boolean initialized;
     private int steps;
@@ -213,18 +214,20 @@ public final class MultiheadAttention extends Module {
     /** Dropout's mask on the probabilities: example {@code e}'s values drawn from its row key, as Dropout draws. */
     private Matrix drawMask(int n, Pass pass) {
         int perExample = heads * steps * steps;
-        if (maskValues.length != n * perExample) {
-            maskValues = new double[n * perExample];
+        double[] values = maskValues[0].length == n * perExample ? maskValues[0] : maskValues[1];
+        if (values.length != n * perExample) {
+            maskValues[1] = maskValues[0];
+            values = maskValues[0] = new double[n * perExample];
         }
         double scale = 1 / (1 - dropout);
         for (int e = 0; e < n; e++) {
             long base = Pass.mix(pass.rowKey(e) ^ salt);
             for (int j = 0; j < perExample; j++) {
-                maskValues[e * perExample + j] = Pass.uniform(base + j * COLUMN_STRIDE) < dropout ? 0 : scale;
+                values[e * perExample + j] = Pass.uniform(base + j * COLUMN_STRIDE) < dropout ? 0 : scale;
             }
         }
         Matrix m = masks.get(dtype, n * heads * steps, steps);
-        backend.copyIn(maskValues, m);
+        backend.copyIn(values, m);
         return m;
     }
 
