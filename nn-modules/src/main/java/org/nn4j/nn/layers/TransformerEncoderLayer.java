@@ -31,6 +31,10 @@ import org.nn4j.nn.spec.LayerType;
  * pre:  x = x + dropout1(self_attn(norm1(x)));  x = x + dropout2(linear2(dropout(act(linear1(norm2(x))))))
  * }</pre>
  *
+ * <p>Padded query steps are computed as any other (attending to the real keys), as PyTorch's reference
+ * path and its evaluation fast path for one layer compute them; {@code nn.TransformerEncoder}'s
+ * nested-tensor path would give zeros there instead.
+ *
  * <p>The four dropouts (the attention's included) have probability {@code dropout}, in training only.
  * Initialised as PyTorch's: the attention as {@link MultiheadAttention}, the linear layers' weights and
  * biases uniform on {@code ±1/sqrt(in_features)}, the norms at 1 and 0.
