@@ -39,6 +39,87 @@ class TorchAttentionInteropTest {
     @TempDir
     Path dir;
 
+    /**
+     * Fresh cases of {@code torch_cases.py --sequences} (a seed other than the kept cases') through {@code nn
+     * gradients --spec} in both dtypes on ejml (nd4j-cpu runs the kept cases in its network kit): every array within 1e-10 (float64) or 2e-4
+     * (float32) of PyTorch's float64 values, relative to the largest of the case's arrays of its kind.
+     */
+    @Test
+    void nnGradientsMatchesFreshPyTorchSequenceCases() throws Exception {
+        String python = TorchInteropTest.pythonWithTorch();
+        assumeTrue(python != null, "no python3 with torch (apt-get install python3-torch)");
+        Path cases = dir.resolve("cases");
+        Process generate = new ProcessBuilder(python, Path.of("..", "scripts", "torch_cases.py").toString(),
+                cases.toString(), "--count", "12", "--seed", "20261207", "--sequences").inheritIO().start();
+        assertTrue(generate.waitFor(300, TimeUnit.SECONDS));
+        assertEquals(0, generate.exitValue());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (var files = Files.list(cases)) {
+            for (Path file : files.sorted().toList()) {
+                com.fasterxml.jackson.databind.JsonNode expected = json.readTree(file.toFile()).get("expected");
+                for (String backend : List.of("ejml")) {
+                    for (String dtype : List.of("float64", "float32")) {
+                        NnRun run = NnRun.of("gradients", "--spec", file.toString(), "--dtype", dtype, "--backend",
+                                backend);
+                        assertEquals(0, run.code(), file + ": " + run.err());
+                        com.fasterxml.jackson.databind.JsonNode actual = json.readTree(run.out());
+                        double rtol = dtype.equals("float64") ? 1e-10 : 2e-4;
+                        String where = file.getFileName() + " " + backend + " " + dtype;
+                        double gradScale = maxAbs(expected.get("input_grad"));
+                        for (var g : (Iterable<com.fasterxml.jackson.databind.JsonNode>)
+                                expected.get("parameter_grads")::elements) {
+                            gradScale = Math.max(gradScale, maxAbs(g));
+                        }
+                        assertClose(where + " prediction", rtol * maxAbs(expected.get("prediction")),
+                                expected.get("prediction"), actual.get("prediction"));
+                        assertClose(where + " loss", rtol * Math.max(1, Math.abs(expected.get("loss").asDouble())),
+                                expected.get("loss"), actual.get("loss"));
+                        assertClose(where + " input_grad", rtol * gradScale, expected.get("input_grad"),
+                                actual.get("input_grad"));
+                        for (var it = expected.get("parameter_grads").fields(); it.hasNext();) {
+                            var e = it.next();
+                            assertClose(where + " " + e.getKey(), rtol * gradScale, e.getValue(),
+                                    actual.get("parameter_grads").get(e.getKey()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static double maxAbs(com.fasterxml.jackson.databind.JsonNode node) {
+        double max = 0;
+        for (double v : flatten(node)) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+
+    private static double[] flatten(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node.isNumber()) {
+            return new double[] {node.asDouble()};
+        }
+        List<Double> values = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode child : node) {
+            for (double v : flatten(child)) {
+                values.add(v);
+            }
+        }
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static void assertClose(String what, double bound, com.fasterxml.jackson.databind.JsonNode e,
+            com.fasterxml.jackson.databind.JsonNode a) {
+        assertTrue(a != null, what + " is missing");
+        double[] expected = flatten(e);
+        double[] actual = flatten(a);
+        assertEquals(expected.length, actual.length, what + " size");
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(Math.abs(actual[i] - expected[i]) <= bound, what + "[" + i + "]: " + actual[i] + " vs "
+                    + expected[i] + " (bound " + bound + ")");
+        }
+    }
+
     @Test
     void pyTorchLoadsTheFileStrictlyAndPredictsAsNnPredict() throws Exception {
         String python = TorchInteropTest.pythonWithTorch();
