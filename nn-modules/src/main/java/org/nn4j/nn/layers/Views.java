@@ -8,7 +8,7 @@ import org.nn4j.api.Matrix;
  * buffers batch after batch, so that once warm it asks for no new view. A few entries, replaced in turn.
  */
 final class Views {
-    private static final int ENTRIES = 24;
+    private static final int ENTRIES = 64;
     private final Backend backend;
     private final Matrix[] sources = new Matrix[ENTRIES];
     private final Matrix[] views = new Matrix[ENTRIES];
