@@ -215,6 +215,13 @@ abstract class Nd4jBackend implements Backend {
 
     // ---- sequences: nn4j-backend-host's loops on Java copies of the operands (see Nd4jSequences) ----
 
+    /** Splits the attention operations across {@code pool}'s threads (the host path's). */
+    final void splitSequencesOn(org.nn4j.backend.host.WorkerPool pool) {
+        for (Nd4jSequences s : sequences) {
+            s.splitOn(pool);
+        }
+    }
+
     private Nd4jSequences sequences(Matrix m) {
         return sequences[own(m).dtype().ordinal()];
     }

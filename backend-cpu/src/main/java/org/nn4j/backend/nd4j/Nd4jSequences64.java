@@ -9,7 +9,8 @@ import org.nn4j.codegen.Wide;
 final class Nd4jSequences64 extends Nd4jSequences {
     private static final int SLOTS = 8;
     private final double[][] arrays = new double[SLOTS][0];
-    private @Wide double[] work = new @Wide double[0];
+    /** Per part: the scores (or their gradients) of one head, grown as needed. */
+    private @Wide double[][] work = new @Wide double[1][0];
     private @Wide double[] weightSums = new @Wide double[0];
     private @Wide double[] biasSums = new @Wide double[0];
 
@@ -98,8 +99,12 @@ final class Nd4jSequences64 extends Nd4jSequences {
         int n = qkv.rows() / steps;
         double[] p = array(2, probs.size());
         double[] c = array(3, context.size());
-        SequenceKernels64.attention(in(qkv, 0), steps, heads, qkv.cols() / 3, lengths, in(dropMask, 1), 0, n, p, c,
-                work(steps));
+        double[] q = in(qkv, 0);
+        double[] mask = in(dropMask, 1);
+        int width = qkv.cols() / 3;
+        ensureWork(steps);
+        split(n, 2L * qkv.rows() * steps * width, (part, from, to) -> SequenceKernels64.attention(q, steps, heads,
+                width, lengths, mask, from, to, p, c, work[part]));
         out(p, probs);
         out(c, context);
     }
@@ -109,15 +114,25 @@ final class Nd4jSequences64 extends Nd4jSequences {
             Matrix probs, Matrix qkvGrad) {
         int n = qkv.rows() / steps;
         double[] out = array(4, qkvGrad.size());
-        SequenceKernels64.attentionBackward(in(grad, 0), in(qkv, 1), steps, heads, qkv.cols() / 3, lengths,
-                in(dropMask, 2), in(probs, 3), 0, n, out, work(steps * steps));
+        double[] g = in(grad, 0);
+        double[] q = in(qkv, 1);
+        double[] mask = in(dropMask, 2);
+        double[] p = in(probs, 3);
+        int width = qkv.cols() / 3;
+        ensureWork(steps * steps);
+        split(n, 4L * qkv.rows() * steps * width, (part, from, to) -> SequenceKernels64.attentionBackward(g, q, steps,
+                heads, width, lengths, mask, p, from, to, out, work[part]));
         out(out, qkvGrad);
     }
 
-    private @Wide double[] work(int length) {
-        if (work.length < length) {
-            work = new @Wide double[length];
+    private void ensureWork(int length) {
+        if (work.length != parts()) {
+            work = new @Wide double[parts()][0];
         }
-        return work;
+        for (int i = 0; i < work.length; i++) {
+            if (work[i].length < length) {
+                work[i] = new @Wide double[length];
+            }
+        }
     }
 }
