@@ -252,10 +252,15 @@ public final class Checks {
         same("layerNormBackward", null, x, grad);
         same("layerNormBackward", null, x, inputGrad);
         statistics("layerNormBackward", x, mean, rstd);
-        for (Matrix row : new Matrix[] {weight, weightGrad, biasGrad}) {
-            if (row != null) {
-                rowOf("layerNormBackward", null, x, row);
-            }
+        // No array of the three: these checks run on every call of a training step, which allocates nothing.
+        if (weight != null) {
+            rowOf("layerNormBackward", null, x, weight);
+        }
+        if (weightGrad != null) {
+            rowOf("layerNormBackward", null, x, weightGrad);
+        }
+        if (biasGrad != null) {
+            rowOf("layerNormBackward", null, x, biasGrad);
         }
         if (inputGrad == x) {
             throw new IllegalArgumentException("layerNormBackward: inputGrad must not be x");
@@ -263,12 +268,15 @@ public final class Checks {
     }
 
     private static void statistics(String op, Matrix x, Matrix mean, Matrix rstd) {
-        for (Matrix column : new Matrix[] {mean, rstd}) {
-            dtypes(op, null, x, column);
-            if (column.rows() != x.rows() || column.cols() != 1) {
-                throw new IllegalArgumentException(op + ": mean and rstd must be " + x.rows() + "x1 for " + x.shape()
-                        + ", not " + column.shape());
-            }
+        column(op, x, mean);
+        column(op, x, rstd);
+    }
+
+    private static void column(String op, Matrix x, Matrix column) {
+        dtypes(op, null, x, column);
+        if (column.rows() != x.rows() || column.cols() != 1) {
+            throw new IllegalArgumentException(op + ": mean and rstd must be " + x.rows() + "x1 for " + x.shape()
+                    + ", not " + column.shape());
         }
     }
 

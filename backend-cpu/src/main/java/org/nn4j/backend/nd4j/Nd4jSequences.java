@@ -12,49 +12,15 @@ import org.nn4j.backend.host.WorkerPool;
  * arguments checked; not thread-safe, like the backend, which holds its lock.
  */
 abstract class Nd4jSequences {
-    /** Attention on fewer multiply-adds runs on the calling thread: a split costs tens of microseconds. */
-    private static final long SPLIT_WORK = 1 << 16;
-
     /** The backend whose transfers these use. */
     final Nd4jBackend backend;
-    /** The threads attention is split across by examples; null: the calling thread alone. */
-    private WorkerPool pool;
 
     Nd4jSequences(Nd4jBackend backend) {
         this.backend = backend;
     }
 
-    /** Splits attention across {@code pool}'s threads from now on (the host path's). */
-    void splitOn(WorkerPool pool) {
-        this.pool = pool;
-    }
-
-    /** The parts work is split into: one per thread of the pool, if any. */
-    final int parts() {
-        return pool == null ? 1 : pool.parts();
-    }
-
-    /** Work on examples {@code from .. to} by part {@code part}, which has work arrays of its own. */
-    @FunctionalInterface
-    interface PartRange {
-        /** Does examples {@code from} (inclusive) to {@code to} (exclusive) as part {@code part}. */
-        void run(int part, int from, int to);
-    }
-
-    /** Runs {@code range} over {@code n} examples, split across the pool when they are much work. */
-    final void split(int n, long work, PartRange range) {
-        if (pool == null || work < SPLIT_WORK || n < 2 || pool.parts() < 2) {
-            range.run(0, 0, n);
-        } else {
-            pool.run((part, parts) -> {
-                int from = WorkerPool.from(part, parts, n);
-                int to = WorkerPool.from(part + 1, parts, n);
-                if (from < to) {
-                    range.run(part, from, to);
-                }
-            });
-        }
-    }
+    /** Splits attention by examples across {@code pool}'s threads from now on (the host path's). */
+    abstract void splitOn(WorkerPool pool);
 
     abstract void layerNorm(Matrix x, Matrix weight, Matrix bias, double eps, Matrix out, Matrix mean, Matrix rstd);
 

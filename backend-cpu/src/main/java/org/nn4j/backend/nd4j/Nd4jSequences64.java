@@ -1,7 +1,9 @@
 package org.nn4j.backend.nd4j;
 
 import org.nn4j.api.Matrix;
+import org.nn4j.backend.host.AttentionSplit64;
 import org.nn4j.backend.host.SequenceKernels64;
+import org.nn4j.backend.host.WorkerPool;
 import org.nn4j.codegen.Round;
 import org.nn4j.codegen.Wide;
 
@@ -9,8 +11,8 @@ import org.nn4j.codegen.Wide;
 final class Nd4jSequences64 extends Nd4jSequences {
     private static final int SLOTS = 8;
     private final double[][] arrays = new double[SLOTS][0];
-    /** Per part: the scores (or their gradients) of one head, grown as needed. */
-    private @Wide double[][] work = new @Wide double[1][0];
+    /** Attention on the calling thread, or split across the host path's pool ({@link #splitOn}). */
+    private AttentionSplit64 attention = new AttentionSplit64(null);
     private @Wide double[] weightSums = new @Wide double[0];
     private @Wide double[] biasSums = new @Wide double[0];
 
@@ -95,16 +97,15 @@ final class Nd4jSequences64 extends Nd4jSequences {
     }
 
     @Override
+    void splitOn(WorkerPool pool) {
+        attention = new AttentionSplit64(pool);
+    }
+
+    @Override
     void attention(Matrix qkv, int steps, int heads, int[] lengths, Matrix dropMask, Matrix probs, Matrix context) {
-        int n = qkv.rows() / steps;
         double[] p = array(2, probs.size());
         double[] c = array(3, context.size());
-        double[] q = in(qkv, 0);
-        double[] mask = in(dropMask, 1);
-        int width = qkv.cols() / 3;
-        ensureWork(steps);
-        split(n, 2L * qkv.rows() * steps * width, (part, from, to) -> SequenceKernels64.attention(q, steps, heads,
-                width, lengths, mask, from, to, p, c, work[part]));
+        attention.forward(in(qkv, 0), qkv.rows() / steps, steps, heads, qkv.cols() / 3, lengths, in(dropMask, 1), p, c);
         out(p, probs);
         out(c, context);
     }
@@ -112,27 +113,9 @@ final class Nd4jSequences64 extends Nd4jSequences {
     @Override
     void attentionBackward(Matrix grad, Matrix qkv, int steps, int heads, int[] lengths, Matrix dropMask,
             Matrix probs, Matrix qkvGrad) {
-        int n = qkv.rows() / steps;
         double[] out = array(4, qkvGrad.size());
-        double[] g = in(grad, 0);
-        double[] q = in(qkv, 1);
-        double[] mask = in(dropMask, 2);
-        double[] p = in(probs, 3);
-        int width = qkv.cols() / 3;
-        ensureWork(steps * steps);
-        split(n, 4L * qkv.rows() * steps * width, (part, from, to) -> SequenceKernels64.attentionBackward(g, q, steps,
-                heads, width, lengths, mask, p, from, to, out, work[part]));
+        attention.backward(in(grad, 0), in(qkv, 1), qkv.rows() / steps, steps, heads, qkv.cols() / 3, lengths,
+                in(dropMask, 2), in(probs, 3), out);
         out(out, qkvGrad);
-    }
-
-    private void ensureWork(int length) {
-        if (work.length != parts()) {
-            work = new @Wide double[parts()][0];
-        }
-        for (int i = 0; i < work.length; i++) {
-            if (work[i].length < length) {
-                work[i] = new @Wide double[length];
-            }
-        }
     }
 }

@@ -11,36 +11,11 @@ import org.nn4j.backend.host.WorkerPool;
  * arguments checked. Not thread-safe: the backend holds its lock, for the pool and the work arrays.
  */
 abstract class EjmlSequences {
-    /** Attention on fewer multiply-adds runs on the calling thread: a split costs tens of microseconds. */
-    private static final long SPLIT_WORK = 1 << 16;
-
     /** The backend's worker threads. */
     final WorkerPool pool;
 
     EjmlSequences(WorkerPool pool) {
         this.pool = pool;
-    }
-
-    /** Work on examples {@code from .. to} by worker {@code part}, which has work arrays of its own. */
-    @FunctionalInterface
-    interface PartRange {
-        /** Does examples {@code from} (inclusive) to {@code to} (exclusive) as part {@code part}. */
-        void run(int part, int from, int to);
-    }
-
-    /** Runs {@code range} over {@code n} examples, split across the pool when they are much work. */
-    final void split(int n, long work, PartRange range) {
-        if (work < SPLIT_WORK || n < 2 || pool.parts() < 2) {
-            range.run(0, 0, n);
-        } else {
-            pool.run((part, parts) -> {
-                int from = WorkerPool.from(part, parts, n);
-                int to = WorkerPool.from(part + 1, parts, n);
-                if (from < to) {
-                    range.run(part, from, to);
-                }
-            });
-        }
     }
 
     abstract void layerNorm(Matrix x, Matrix weight, Matrix bias, double eps, Matrix out, Matrix mean, Matrix rstd);

@@ -1,6 +1,7 @@
 package org.nn4j.backend.ejml;
 
 import org.nn4j.api.Matrix;
+import org.nn4j.backend.host.AttentionSplit64;
 import org.nn4j.backend.host.SequenceKernels64;
 import org.nn4j.backend.host.WorkerPool;
 import org.nn4j.codegen.Round;
@@ -8,15 +9,15 @@ import org.nn4j.codegen.Wide;
 
 /** {@link EjmlSequences} on float64 matrices; {@code EjmlSequences32} is generated from this source at build time. */
 final class EjmlSequences64 extends EjmlSequences {
-    /** Per worker: the scores (or the score gradients) of one head, grown as needed. */
-    private final @Wide double[][] work;
+    /** Attention split across the pool, with its work arrays. */
+    private final AttentionSplit64 attention;
     /** The float64 column sums of the layer normalisation's weight and bias gradients, grown as needed. */
     private @Wide double[] weightSums = new @Wide double[0];
     private @Wide double[] biasSums = new @Wide double[0];
 
     EjmlSequences64(WorkerPool pool) {
         super(pool);
-        this.work = new @Wide double[pool.parts()][0];
+        this.attention = new AttentionSplit64(pool);
     }
 
     private static double[] data(Matrix m) {
@@ -71,39 +72,14 @@ final class EjmlSequences64 extends EjmlSequences {
 
     @Override
     void attention(Matrix qkv, int steps, int heads, int[] lengths, Matrix dropMask, Matrix probs, Matrix context) {
-        int n = qkv.rows() / steps;
-        int width = qkv.cols() / 3;
-        double[] q = data(qkv);
-        double[] mask = dropMask == null ? null : data(dropMask);
-        double[] p = data(probs);
-        double[] c = data(context);
-        long flops = 2L * qkv.rows() * steps * width;
-        ensureWork(steps);
-        split(n, flops, (part, from, to) -> SequenceKernels64.attention(q, steps, heads, width, lengths, mask, from, to, p,
-                c, work[part]));
+        attention.forward(data(qkv), qkv.rows() / steps, steps, heads, qkv.cols() / 3, lengths, dataOrNull(dropMask),
+                data(probs), data(context));
     }
 
     @Override
     void attentionBackward(Matrix grad, Matrix qkv, int steps, int heads, int[] lengths, Matrix dropMask,
             Matrix probs, Matrix qkvGrad) {
-        int n = qkv.rows() / steps;
-        int width = qkv.cols() / 3;
-        double[] g = data(grad);
-        double[] q = data(qkv);
-        double[] mask = dropMask == null ? null : data(dropMask);
-        double[] p = data(probs);
-        double[] out = data(qkvGrad);
-        long flops = 4L * qkv.rows() * steps * width;
-        ensureWork(steps * steps);
-        split(n, flops, (part, from, to) -> SequenceKernels64.attentionBackward(g, q, steps, heads, width, lengths, mask, p,
-                from, to, out, work[part]));
-    }
-
-    private void ensureWork(int length) {
-        for (int i = 0; i < work.length; i++) {
-            if (work[i].length < length) {
-                work[i] = new @Wide double[length];
-            }
-        }
+        attention.backward(data(grad), data(qkv), qkv.rows() / steps, steps, heads, qkv.cols() / 3, lengths,
+                dataOrNull(dropMask), data(probs), data(qkvGrad));
     }
 }

@@ -120,10 +120,10 @@ public final class SequenceKernels64 {
     /**
      * {@link Backend#attention} for examples {@code [from, to)}: {@code qkv} holds rows of {@code 3 * width}
      * values, {@code context} of {@code width}; {@code lengths} and {@code dropMask} may be null. {@code
-     * scores} is a work array of at least {@code steps} values.
+     * work} is a work array of at least {@code steps + width / heads} values.
      */
     public static void attention(double[] qkv, int steps, int heads, int width, int[] lengths, double[] dropMask,
-            int from, int to, double[] probs, double[] context, @Wide double[] scores) {
+            int from, int to, double[] probs, double[] context, @Wide double[] work) {
         int d = width / heads;
         int stride = 3 * width;
         @Wide double scale = 1 / Math.sqrt(d);
@@ -145,27 +145,31 @@ public final class SequenceKernels64 {
                         for (int c = 0; c < d; c++) {
                             dot += (@Wide double) qkv[qRow + c] * qkv[kRow + c];
                         }
-                        scores[j] = dot * scale;
-                        max = Math.max(max, scores[j]);
+                        work[j] = dot * scale;
+                        max = Math.max(max, work[j]);
                     }
                     @Wide double total = 0;
                     for (int j = 0; j < keys; j++) {
-                        scores[j] = Math.exp(scores[j] - max);
-                        total += scores[j];
+                        work[j] = Math.exp(work[j] - max);
+                        total += work[j];
                     }
                     for (int j = 0; j < steps; j++) {
-                        probs[pRow + j] = j < keys ? (@Round double) (scores[j] / total) : 0;
+                        probs[pRow + j] = j < keys ? (@Round double) (work[j] / total) : 0;
+                    }
+                    // The context row, value row after value row, summed in float64 at work[steps ..].
+                    java.util.Arrays.fill(work, steps, steps + d, 0);
+                    for (int j = 0; j < keys; j++) {
+                        @Wide double p = probs[pRow + j];
+                        if (dropMask != null) {
+                            p *= dropMask[pRow + j];
+                        }
+                        int vRow = (base + j) * stride + v0;
+                        for (int c = 0; c < d; c++) {
+                            work[steps + c] += p * qkv[vRow + c];
+                        }
                     }
                     for (int c = 0; c < d; c++) {
-                        @Wide double sum = 0;
-                        for (int j = 0; j < keys; j++) {
-                            @Wide double p = probs[pRow + j];
-                            if (dropMask != null) {
-                                p *= dropMask[pRow + j];
-                            }
-                            sum += p * qkv[(base + j) * stride + v0 + c];
-                        }
-                        context[cRow + c] = (@Round double) sum;
+                        context[cRow + c] = (@Round double) work[steps + c];
                     }
                 }
             }
@@ -174,12 +178,14 @@ public final class SequenceKernels64 {
 
     /**
      * {@link Backend#attentionBackward} for examples {@code [from, to)}, {@code qkvGrad}'s rows of these
-     * examples overwritten; {@code work} is a work array of at least {@code steps * steps} values.
+     * examples overwritten; {@code work} is a work array of at least {@code steps * steps + 2 * width / heads}
+     * values.
      */
     public static void attentionBackward(double[] grad, double[] qkv, int steps, int heads, int width, int[] lengths,
             double[] dropMask, double[] probs, int from, int to, double[] qkvGrad, @Wide double[] work) {
         int d = width / heads;
         int stride = 3 * width;
+        int sums = steps * steps;
         @Wide double scale = 1 / Math.sqrt(d);
         for (int e = from; e < to; e++) {
             int keys = lengths == null ? steps : lengths[e];
@@ -211,34 +217,44 @@ public final class SequenceKernels64 {
                         work[i * steps + j] = probs[pRow + j] * (work[i * steps + j] - weighted) * scale;
                     }
                 }
+                // The queries' gradients: dS K, key row after key row, summed at work[sums ..].
                 for (int i = 0; i < steps; i++) {
+                    java.util.Arrays.fill(work, sums, sums + d, 0);
+                    for (int j = 0; j < keys; j++) {
+                        @Wide double w = work[i * steps + j];
+                        int kRow = (base + j) * stride + k0;
+                        for (int c = 0; c < d; c++) {
+                            work[sums + c] += w * qkv[kRow + c];
+                        }
+                    }
                     int qRow = (base + i) * stride + q0;
                     for (int c = 0; c < d; c++) {
-                        @Wide double sum = 0;
-                        for (int j = 0; j < keys; j++) {
-                            sum += work[i * steps + j] * qkv[(base + j) * stride + k0 + c];
-                        }
-                        qkvGrad[qRow + c] = (@Round double) sum;
+                        qkvGrad[qRow + c] = (@Round double) work[sums + c];
                     }
                 }
+                // The keys' gradients dS^T Q and the values' (P * mask)^T dC, query row after query row.
                 for (int j = 0; j < steps; j++) {
+                    java.util.Arrays.fill(work, sums, sums + 2 * d, 0);
+                    if (j < keys) {
+                        for (int i = 0; i < steps; i++) {
+                            @Wide double w = work[i * steps + j];
+                            @Wide double p = probs[p0 + i * steps + j];
+                            if (dropMask != null) {
+                                p *= dropMask[p0 + i * steps + j];
+                            }
+                            int qRow = (base + i) * stride + q0;
+                            int gRow = (base + i) * width + h * d;
+                            for (int c = 0; c < d; c++) {
+                                work[sums + c] += w * qkv[qRow + c];
+                                work[sums + d + c] += p * grad[gRow + c];
+                            }
+                        }
+                    }
                     int kRow = (base + j) * stride + k0;
                     int vRow = (base + j) * stride + v0;
                     for (int c = 0; c < d; c++) {
-                        @Wide double keySum = 0;
-                        @Wide double valueSum = 0;
-                        if (j < keys) {
-                            for (int i = 0; i < steps; i++) {
-                                @Wide double p = probs[p0 + i * steps + j];
-                                if (dropMask != null) {
-                                    p *= dropMask[p0 + i * steps + j];
-                                }
-                                keySum += work[i * steps + j] * qkv[(base + i) * stride + q0 + c];
-                                valueSum += p * grad[(base + i) * width + h * d + c];
-                            }
-                        }
-                        qkvGrad[kRow + c] = (@Round double) keySum;
-                        qkvGrad[vRow + c] = (@Round double) valueSum;
+                        qkvGrad[kRow + c] = (@Round double) work[sums + c];
+                        qkvGrad[vRow + c] = (@Round double) work[sums + d + c];
                     }
                 }
             }
