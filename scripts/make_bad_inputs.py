@@ -147,6 +147,50 @@ def specs():
          input_shape=(1, 28, 28))
 
 
+def attention_cases():
+    """cases-attention.tsv: attention layer types on the wrong input, heads that do not divide the width."""
+    def spec(name, layers, input_shape):
+        write(f"specs/{name}.json", json.dumps({"input": list(input_shape), "layers": layers}))
+
+    tail = [{"type": "flatten"}, {"type": "linear", "out_features": 3}]
+    spec("attention-nhead", [{"type": "transformer_encoder_layer", "nhead": 3, "dim_feedforward": 4}] + tail, (1, 2))
+    spec("attention-num-heads", [{"type": "multihead_attention", "num_heads": 4}] + tail, (1, 2))
+    spec("attention-on-features", [{"type": "multihead_attention", "num_heads": 1}, {"type": "linear",
+                                                                                   "out_features": 3}], (2,))
+    spec("transformer-on-features", [{"type": "transformer_encoder_layer", "nhead": 1},
+                                     {"type": "linear", "out_features": 3}], (2,))
+    spec("attention-embed-dim", [{"type": "multihead_attention", "embed_dim": 4, "num_heads": 2}] + tail, (1, 2))
+    spec("layernorm-shape", [{"type": "layernorm", "normalized_shape": 5}] + tail, (1, 2))
+    spec("gelu-approximate", [{"type": "gelu", "approximate": "fast"}] + tail, (1, 2))
+    train = "train --csv {dir}/good.csv --label label --model {dir}/specs/"
+    cases = [
+        ("attention-nhead", train + "attention-nhead.json",
+         "attention-nhead.json: layers[0] (transformer_encoder_layer): 'nhead' is 3, which does not divide the"
+         " width 2"),
+        ("attention-num-heads", train + "attention-num-heads.json",
+         "attention-num-heads.json: layers[0] (multihead_attention): 'num_heads' is 4, which does not divide the"
+         " width 2"),
+        ("attention-on-features", train + "attention-on-features.json",
+         "attention-on-features.json: layers[0] (multihead_attention): takes a sequence of shape [T, E], not [2]"),
+        ("transformer-on-features", train + "transformer-on-features.json",
+         "transformer-on-features.json: layers[0] (transformer_encoder_layer): takes a sequence of shape [T, E],"
+         " not [2]"),
+        ("attention-embed-dim", train + "attention-embed-dim.json",
+         "attention-embed-dim.json: layers[0] (multihead_attention): 'embed_dim' is 4 but its input [1, 2] has 2"
+         " features per step"),
+        ("layernorm-shape", train + "layernorm-shape.json",
+         "layernorm-shape.json: layers[0] (layernorm): 'normalized_shape' is 5 but the last dimension of its input"
+         " [1, 2] is 2"),
+        ("gelu-approximate", train + "gelu-approximate.json",
+         "gelu-approximate.json: layers[0] (gelu): 'approximate'"),
+    ]
+    lines = ["# Attention layer types: name, command line ({dir}: this folder), words the one-line message must"
+             " contain.",
+             "# Made by scripts/make_bad_inputs.py (attention_cases)."]
+    lines += ["\t".join(case) for case in cases]
+    write("cases-attention.tsv", "\n".join(lines) + "\n")
+
+
 def read_model(path):
     with open(path, "rb") as f:
         raw = f.read()
@@ -347,6 +391,7 @@ if __name__ == "__main__":
     csv_syntax_files()
     idx_dirs()
     specs()
+    attention_cases()
     models()
     model_bounds()
     resume_and_flags()

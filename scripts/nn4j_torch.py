@@ -72,11 +72,60 @@ MaskedLSTM = _masked(torch.nn.LSTM)
 MaskedGRU = _masked(torch.nn.GRU)
 
 
-def sequential(spec):
-    """The torch.nn.Sequential that a model spec describes (nn4j's layer types, PyTorch's arguments)."""
+def _key_padding_mask(padding, x):
+    """PyTorch's key_padding_mask for a [n, T, E] batch: True at the steps at or after each row's length."""
+    if padding.lengths is None:
+        return None
+    steps = torch.arange(x.shape[1], device=x.device)
+    return steps[None, :] >= padding.lengths.to(x.device)[:, None]
+
+
+class SelfAttention(torch.nn.MultiheadAttention):
+    """nn4j's multihead_attention: self-attention on [n, T, E], padded keys (padding.lengths) left out."""
+
+    def __init__(self, padding, embed_dim, num_heads, dropout=0.0, bias=True):
+        super().__init__(embed_dim, num_heads, dropout=dropout, bias=bias, batch_first=True)
+        self.padding = padding
+
+    def forward(self, x):
+        mask = _key_padding_mask(self.padding, x)
+        return super().forward(x, x, x, key_padding_mask=mask, need_weights=False)[0]
+
+
+class EncoderLayer(torch.nn.TransformerEncoderLayer):
+    """nn4j's transformer_encoder_layer (batch_first), padded keys left out: PyTorch's reference path, the
+    one its training runs (its evaluation fast path gives the same here, padded query steps included)."""
+
+    def __init__(self, padding, d_model, nhead, **kwargs):
+        super().__init__(d_model, nhead, batch_first=True, **kwargs)
+        self.padding = padding
+
+    def forward(self, x):
+        mask = _key_padding_mask(self.padding, x)
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), None, mask)
+            return x + self._ff_block(self.norm2(x))
+        x = self.norm1(x + self._sa_block(x, None, mask))
+        return self.norm2(x + self._ff_block(x))
+
+
+def _attention_layer(kind, args, width, padding):
+    """The torch module of a multihead_attention or transformer_encoder_layer spec on [T, width]."""
+    if kind == "multihead_attention":
+        return SelfAttention(padding, width, args["num_heads"], dropout=args.get("dropout", 0.0),
+                             bias=args.get("bias", True))
+    return EncoderLayer(padding, width, args["nhead"], dim_feedforward=args.get("dim_feedforward", 2048),
+                        dropout=args.get("dropout", 0.1), activation=args.get("activation", "relu"),
+                        layer_norm_eps=args.get("layer_norm_eps", 1e-5), norm_first=args.get("norm_first", False))
+
+
+def sequential(spec, padding=None):
+    """The torch.nn.Sequential that a model spec describes (nn4j's layer types, PyTorch's arguments); its
+    mask-aware modules share `padding` (a Padding, made here when not given: set its lengths before a pass
+    over a padded batch), also kept as the Sequential's attribute `padding`."""
     shape = list(spec["input"])
     modules = []
-    padding = Padding()
+    padding = Padding() if padding is None else padding
     for layer in spec["layers"]:
         kind = layer["type"]
         args = {k: v for k, v in layer.items() if k != "type"}
@@ -88,16 +137,16 @@ def sequential(spec):
             module = torch.nn.BatchNorm1d(features, eps=args.get("eps", 1e-5), momentum=args.get("momentum", 0.1),
                                           affine=args.get("affine", True))
         elif kind == "conv2d":
-            kernel, stride, padding = args["kernel_size"], args.get("stride", 1), args.get("padding", 0)
+            kernel, stride, pad = args["kernel_size"], args.get("stride", 1), args.get("padding", 0)
             module = torch.nn.Conv2d(shape[0], args["out_channels"], _pair(kernel), stride=_pair(stride),
-                                     padding=_pair(padding), bias=args.get("bias", True))
-            shape = [args["out_channels"]] + _window(shape, kernel, stride, padding)
+                                     padding=_pair(pad), bias=args.get("bias", True))
+            shape = [args["out_channels"]] + _window(shape, kernel, stride, pad)
         elif kind in ("maxpool2d", "avgpool2d"):
             kernel = args["kernel_size"]
-            stride, padding = args.get("stride", kernel), args.get("padding", 0)
+            stride, pad = args.get("stride", kernel), args.get("padding", 0)
             pool = torch.nn.MaxPool2d if kind == "maxpool2d" else torch.nn.AvgPool2d
-            module = pool(_pair(kernel), stride=_pair(stride), padding=_pair(padding))
-            shape = [shape[0]] + _window(shape, kernel, stride, padding)
+            module = pool(_pair(kernel), stride=_pair(stride), padding=_pair(pad))
+            shape = [shape[0]] + _window(shape, kernel, stride, pad)
         elif kind == "batchnorm2d":
             module = torch.nn.BatchNorm2d(shape[0], eps=args.get("eps", 1e-5), momentum=args.get("momentum", 0.1),
                                           affine=args.get("affine", True))
@@ -115,10 +164,19 @@ def sequential(spec):
             module = torch.nn.Dropout(args.get("p", 0.5))
         elif kind == "leaky_relu":
             module = torch.nn.LeakyReLU(args.get("negative_slope", 0.01))
+        elif kind == "layernorm":
+            module = torch.nn.LayerNorm(shape[-1], eps=args.get("eps", 1e-5),
+                                        elementwise_affine=args.get("elementwise_affine", True))
+        elif kind == "gelu":
+            module = torch.nn.GELU(approximate=args.get("approximate", "none"))
+        elif kind in ("multihead_attention", "transformer_encoder_layer"):
+            module = _attention_layer(kind, args, shape[-1], padding)
         else:
             module = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}[kind]()
         modules.append(module)
-    return torch.nn.Sequential(*modules)
+    model = torch.nn.Sequential(*modules)
+    model.padding = padding
+    return model
 
 
 def save_state_dict(path, state_dict):

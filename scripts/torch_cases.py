@@ -8,7 +8,17 @@ num_layers, bidirectional, bias and nonlinearity, then flatten and linear), rand
 of one example) and a loss, run in train or eval mode by torch.nn.Sequential. Dropout is left out of
 train-mode cases (or given p=0), since its masks are PyTorch's own random draws.
 
-usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images | --sequences]
+With --sequences recurrent, stacks over [T, F] sequences of rnn, lstm and gru layers (num_layers,
+bidirectional, bias, nonlinearity), then flatten and linear. With --sequences attention: layernorm, gelu
+(both forms), multihead_attention and transformer_encoder_layer (both norm_first, relu or gelu; dropout 0
+in train mode) with relu and tanh between them, then flatten and linear. Both are built by
+nn4j_torch.sequential from the spec itself.
+
+With --masked, each case also has "lengths": row r's steps at or after lengths[r] are padding (left out as
+keys by attention, skipped by recurrent layers as pack_padded_sequence skips them); `nn gradients` has no
+mask of its own, so a test sets them.
+
+usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images | --sequences recurrent|attention [--masked]]
 """
 import argparse
 import json
@@ -17,6 +27,12 @@ import random
 import sys
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nn4j_torch  # noqa: E402
+
+
+MASKED_TYPES = ("rnn", "lstm", "gru", "multihead_attention", "transformer_encoder_layer")
 
 
 def build(rng, mode, batch):
@@ -158,11 +174,9 @@ def build_images(rng, mode, batch):
     return input_shape, layers, torch.nn.Sequential(*modules).double(), outputs
 
 
-def build_sequences(rng, mode, batch):
+def build_recurrent(rng, mode, batch):
     """A random stack over [T, F] sequences of recurrent layers, then flatten and linear; the torch modules
-    are those scripts/nn4j_torch.py builds for the spec (without padding: unmasked cases)."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import nn4j_torch
+    are those scripts/nn4j_torch.py builds for the spec."""
     steps, features = rng.randint(1, 5), rng.randint(1, 4)
     input_shape = [steps, features]
     layers = []
@@ -193,20 +207,62 @@ def build_sequences(rng, mode, batch):
     return input_shape, layers, model.double(), outputs
 
 
+def build_attention(rng, mode, batch):
+    """A random stack over [T, F] sequences (the attention layer types), and the same as torch modules."""
+    heads = rng.choice([1, 2, 3])
+    width = heads * rng.choice([1, 2, 3])
+    input_shape = [rng.randint(1, 5), width]
+    layers = []
+    for _ in range(rng.randint(1, 3)):
+        kind = rng.choice(["layernorm", "gelu", "multihead_attention", "transformer_encoder_layer",
+                           "transformer_encoder_layer", "relu", "tanh"])
+        dropout = 0.0 if mode == "train" else rng.choice([0.0, 0.1, 0.5])
+        if kind == "layernorm":
+            spec = {"type": kind}
+            if rng.random() < 0.3:
+                spec["eps"] = 1e-3
+            if rng.random() < 0.3:
+                spec["elementwise_affine"] = False
+        elif kind == "gelu":
+            spec = {"type": kind}
+            if rng.random() < 0.5:
+                spec["approximate"] = "tanh"
+        elif kind == "multihead_attention":
+            spec = {"type": kind, "num_heads": heads, "dropout": dropout}
+            if rng.random() < 0.3:
+                spec["bias"] = False
+            if rng.random() < 0.3:
+                spec["embed_dim"] = width
+        elif kind == "transformer_encoder_layer":
+            spec = {"type": kind, "nhead": heads, "dim_feedforward": rng.randint(1, 8), "dropout": dropout,
+                    "activation": rng.choice(["relu", "gelu"]), "norm_first": rng.random() < 0.5}
+            if rng.random() < 0.3:
+                spec["layer_norm_eps"] = 1e-3
+        else:
+            spec = {"type": kind}
+        layers.append(spec)
+    outputs = rng.randint(1, 5)
+    layers += [{"type": "flatten"}, {"type": "linear", "out_features": outputs}]
+    model = nn4j_torch.sequential({"input": input_shape, "layers": layers})
+    return input_shape, layers, model.double(), outputs
+
+
 def tensor_json(t):
     return t.detach().tolist()
 
 
-def case(rng, gen, images, sequences=False):
+def case(rng, gen, images, sequences=None, masked=False):
     mode = rng.choice(["train", "eval"])
     batch = rng.choice([1, 2, 3, 5, 8])
-    builder = build_sequences if sequences else build_images if images else build
+    builder = {"recurrent": build_recurrent, "attention": build_attention}.get(sequences) or (
+        build_images if images else build)
     input_shape, layers, model, outputs = builder(rng, mode, batch)
+    # Recurrent weights smaller, so that the gates are not all saturated; attention's softmax saturates on
+    # standard-normal weights too.
+    scale = {"recurrent": 0.6, "attention": 0.5}.get(sequences, 1.0)
     loss_name = rng.choice(["mse", "softmax_cross_entropy", "ce"])
     with torch.no_grad():
         for name, p in model.named_parameters():
-            # Recurrent weights smaller, so that the gates are not all saturated.
-            scale = 0.6 if "_l" in name else 1.0
             p.copy_(torch.randn(p.shape, generator=gen, dtype=torch.float64) * scale)
         for name, b in model.named_buffers():
             if name.endswith("running_mean"):
@@ -215,6 +271,11 @@ def case(rng, gen, images, sequences=False):
                 b.copy_(torch.rand(b.shape, generator=gen, dtype=torch.float64) + 0.5)
     state = {k: tensor_json(v) for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
     model.train(mode == "train")
+    lengths = None
+    if masked:
+        # Right-padded rows of 1 to T real steps; the first row has them all.
+        lengths = [input_shape[0]] + [rng.randint(1, input_shape[0]) for _ in range(batch - 1)]
+        model.padding.lengths = torch.tensor(lengths)
     x = torch.randn([batch] + input_shape, generator=gen, dtype=torch.float64) * 1.5
     x.requires_grad_(True)
     if loss_name == "mse":
@@ -233,7 +294,7 @@ def case(rng, gen, images, sequences=False):
     else:
         loss = torch.nn.functional.cross_entropy(prediction, y)
     loss.backward()
-    return {
+    result = {
         "model": {"input": input_shape, "layers": layers, "loss": loss_name},
         "parameters": state,
         "mode": mode,
@@ -247,6 +308,9 @@ def case(rng, gen, images, sequences=False):
         },
         "source": "PyTorch " + torch.__version__ + ", float64, scripts/torch_cases.py",
     }
+    if masked:
+        result["lengths"] = lengths
+    return result
 
 
 def main():
@@ -254,16 +318,26 @@ def main():
     parser.add_argument("out")
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--images", action="store_true", help="stacks over images: conv2d, pooling, batchnorm2d")
-    parser.add_argument("--sequences", action="store_true", help="stacks over [T, F] sequences: rnn, lstm, gru")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--images", action="store_true", help="stacks over images: conv2d, pooling, batchnorm2d")
+    group.add_argument("--sequences", choices=["recurrent", "attention"],
+                       help="stacks over [T, F] sequences: recurrent (rnn, lstm, gru) or attention (layernorm, gelu,"
+                            " multihead_attention, transformer_encoder_layer)")
+    parser.add_argument("--masked", action="store_true",
+                        help="with --sequences: rows padded after random lengths (the case's 'lengths')")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
-    for i in range(args.count):
-        with open(os.path.join(args.out, "case-%03d.json" % i), "w") as f:
-            json.dump(case(rng, gen, args.images, args.sequences), f, indent=1)
+    written = 0
+    while written < args.count:
+        c = case(rng, gen, args.images, args.sequences, args.masked)
+        if args.masked and not any(layer["type"] in MASKED_TYPES for layer in c["model"]["layers"]):
+            continue  # a mask changes nothing without a layer that honours it
+        with open(os.path.join(args.out, "case-%03d.json" % written), "w") as f:
+            json.dump(c, f, indent=1)
             f.write("\n")
+        written += 1
 
 
 if __name__ == "__main__":

@@ -340,4 +340,72 @@ public interface Backend {
 
     /** The sum of {@code a[i][j] * b[i][j]} over all elements, accumulated in float64; one shape. */
     double dot(Matrix a, Matrix b);
+
+    // ---- sequences: layer normalisation, GELU, attention ----
+
+    /**
+     * Layer normalisation of each row, {@code torch.nn.functional.layer_norm} over the last dimension:
+     * {@code out[i][j] = (x[i][j] - mean_i) * rstd_i * weight[0][j] + bias[0][j]}, where {@code mean_i} is
+     * row {@code i}'s mean and {@code rstd_i = 1 / sqrt(var_i + eps)}, {@code var_i} its biased variance.
+     * {@code x} and {@code out} are {@code m x d} ({@code out} may be {@code x}); {@code weight} and {@code
+     * bias} are {@code 1 x d}, or null for 1 and 0; {@code mean} and {@code rstd}, {@code m x 1}, are
+     * overwritten with each row's statistics, for {@link #layerNormBackward}. Statistics are computed in
+     * float64 whatever the dtype.
+     */
+    void layerNorm(Matrix x, Matrix weight, Matrix bias, double eps, Matrix out, Matrix mean, Matrix rstd);
+
+    /**
+     * The gradients of {@link #layerNorm} at input {@code x}, whose {@code mean} and {@code rstd} that call
+     * wrote, given {@code grad}, its output's gradient ({@code m x d}): with {@code xhat = (x - mean) * rstd}
+     * and {@code g = grad * weight} (each row), {@code inputGrad = rstd * (g - mean_j(g) - xhat *
+     * mean_j(g * xhat))} ({@code m x d}, may be {@code grad}); {@code weightGrad}, the column sums of {@code
+     * grad * xhat}, and {@code biasGrad}, those of {@code grad} ({@code 1 x d} each, or null to skip). {@code
+     * weight} is null for a layer without one (taken as 1). All outputs are overwritten.
+     */
+    void layerNormBackward(Matrix grad, Matrix x, Matrix weight, Matrix mean, Matrix rstd, Matrix inputGrad,
+            Matrix weightGrad, Matrix biasGrad);
+
+    /**
+     * GELU element by element, {@code torch.nn.functional.gelu}: {@code x * Phi(x)} with {@code Phi} the
+     * standard normal's distribution function ({@code 0.5 * (1 + erf(x / sqrt 2))}), or with {@code
+     * tanhApproximation} {@code 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 x^3)))} (PyTorch's {@code
+     * approximate='tanh'}); one shape, and {@code out} may be {@code x}. Computed in float64.
+     */
+    void gelu(boolean tanhApproximation, Matrix x, Matrix out);
+
+    /**
+     * {@code out = grad * gelu'(x)} element by element, for the form {@code tanhApproximation} names (see
+     * {@link #gelu}); all one shape, and {@code out} may be {@code x} or {@code grad}.
+     */
+    void geluBackward(boolean tanhApproximation, Matrix x, Matrix grad, Matrix out);
+
+    /**
+     * Scaled dot-product self-attention of a batch of sequences, every head at once: PyTorch's {@code
+     * multi_head_attention_forward} after its input projection. {@code qkv} is {@code (n * steps) x (3 *
+     * E)}: row {@code e * steps + t} holds step {@code t} of example {@code e}, its queries in columns
+     * {@code [0, E)}, keys in {@code [E, 2E)}, values in {@code [2E, 3E)}; head {@code h} of {@code heads}
+     * ({@code E} a multiple of it, {@code d = E / heads}) reads columns {@code [h d, (h + 1) d)} of each.
+     * For each example {@code e} and head {@code h}: {@code scores = Q K^T / sqrt(d)}, {@code P =
+     * softmax(scores)} over keys, leaving out keys at or after {@code lengths[e]} (null: every key is real;
+     * else at least {@code n} entries in {@code [0, steps]}; a row with no real key gets all-zero
+     * probabilities, where PyTorch gives NaN), and {@code context = (P * dropMask) V}.
+     *
+     * <p>{@code probs}, {@code (n * heads * steps) x steps} and overwritten, gets {@code P}: row {@code (e *
+     * heads + h) * steps + i} holds query {@code i}'s probabilities over the keys (0 at padded keys), for
+     * {@link #attentionBackward}. {@code dropMask} is null, or a matrix of {@code probs}' shape that
+     * multiplies the probabilities before they weigh the values (dropout's mask of 0 and {@code 1 / (1 -
+     * p)}). {@code context}, {@code (n * steps) x E} and overwritten, gets head {@code h}'s result at columns
+     * {@code [h d, (h + 1) d)}. Sums are accumulated in float64.
+     */
+    void attention(Matrix qkv, int steps, int heads, int[] lengths, Matrix dropMask, Matrix probs, Matrix context);
+
+    /**
+     * The gradient of {@link #attention} for its {@code qkv}, given {@code grad}, the gradient of its {@code
+     * context} ({@code (n * steps) x E}), and the {@code probs} that call wrote (read only), with the same
+     * {@code steps}, {@code heads}, {@code lengths} and {@code dropMask}: {@code qkvGrad}, {@code (n * steps) x
+     * (3 * E)} and overwritten, gets the queries', keys' and values' gradients in {@code qkv}'s layout (zero
+     * for padded keys and values).
+     */
+    void attentionBackward(Matrix grad, Matrix qkv, int steps, int heads, int[] lengths, Matrix dropMask,
+            Matrix probs, Matrix qkvGrad);
 }

@@ -284,4 +284,106 @@ public final class Checks {
         }
         return steps;
     }
+
+    /** The shapes of {@link Backend#layerNorm}; {@code weight} and {@code bias} may be null. */
+    public static void layerNorm(Matrix x, Matrix weight, Matrix bias, double eps, Matrix out, Matrix mean,
+            Matrix rstd) {
+        same("layerNorm", null, x, out);
+        if (weight != null) {
+            rowOf("layerNorm", null, x, weight);
+        }
+        if (bias != null) {
+            rowOf("layerNorm", null, x, bias);
+        }
+        statistics("layerNorm", x, mean, rstd);
+        if (!(eps >= 0)) {
+            throw new IllegalArgumentException("layerNorm: eps must be at least 0, not " + eps);
+        }
+    }
+
+    /** The shapes of {@link Backend#layerNormBackward}; {@code weight}, {@code weightGrad}, {@code biasGrad} may be null. */
+    public static void layerNormBackward(Matrix grad, Matrix x, Matrix weight, Matrix mean, Matrix rstd,
+            Matrix inputGrad, Matrix weightGrad, Matrix biasGrad) {
+        same("layerNormBackward", null, x, grad);
+        same("layerNormBackward", null, x, inputGrad);
+        statistics("layerNormBackward", x, mean, rstd);
+        // No array of the three: these checks run on every call of a training step, which allocates nothing.
+        if (weight != null) {
+            rowOf("layerNormBackward", null, x, weight);
+        }
+        if (weightGrad != null) {
+            rowOf("layerNormBackward", null, x, weightGrad);
+        }
+        if (biasGrad != null) {
+            rowOf("layerNormBackward", null, x, biasGrad);
+        }
+        if (inputGrad == x) {
+            throw new IllegalArgumentException("layerNormBackward: inputGrad must not be x");
+        }
+    }
+
+    private static void statistics(String op, Matrix x, Matrix mean, Matrix rstd) {
+        column(op, x, mean);
+        column(op, x, rstd);
+    }
+
+    private static void column(String op, Matrix x, Matrix column) {
+        dtypes(op, null, x, column);
+        if (column.rows() != x.rows() || column.cols() != 1) {
+            throw new IllegalArgumentException(op + ": mean and rstd must be " + x.rows() + "x1 for " + x.shape()
+                    + ", not " + column.shape());
+        }
+    }
+
+    /**
+     * The shapes of {@link Backend#attention} ({@code grad} null) and {@link Backend#attentionBackward}:
+     * {@code qkv} {@code (n * steps) x 3E}, {@code context} (or {@code grad}) {@code (n * steps) x E},
+     * {@code probs} and {@code dropMask} (may be null) {@code (n * heads * steps) x steps}, {@code lengths}
+     * null or at least {@code n} lengths in {@code [0, steps]}.
+     */
+    public static void attention(String op, Matrix qkv, int steps, int heads, int[] lengths, Matrix dropMask,
+            Matrix probs, Matrix context) {
+        sameDType(op, qkv, probs, context);
+        if (steps < 1 || heads < 1 || qkv.rows() % steps != 0 || qkv.cols() % (3 * heads) != 0) {
+            throw new IllegalArgumentException(op + ": qkv " + qkv.shape() + " is no (n * " + steps + ") x (3 * E)"
+                    + " with E a multiple of " + heads + " heads");
+        }
+        int n = qkv.rows() / steps;
+        int width = qkv.cols() / 3;
+        if (context.rows() != qkv.rows() || context.cols() != width) {
+            throw new IllegalArgumentException(op + ": context must be " + qkv.rows() + "x" + width + " for qkv "
+                    + qkv.shape() + ", not " + context.shape());
+        }
+        if (probs.rows() != n * heads * steps || probs.cols() != steps) {
+            throw new IllegalArgumentException(op + ": probs must be " + n * heads * steps + "x" + steps + ", not "
+                    + probs.shape());
+        }
+        if (dropMask != null) {
+            same(op, null, probs, dropMask);
+        }
+        if (lengths != null) {
+            if (lengths.length < n) {
+                throw new IllegalArgumentException(op + ": " + lengths.length + " lengths for " + n + " examples");
+            }
+            for (int e = 0; e < n; e++) {
+                if (lengths[e] < 0 || lengths[e] > steps) {
+                    throw new IllegalArgumentException(op + ": length " + lengths[e] + " of example " + e
+                            + " is outside [0, " + steps + "]");
+                }
+            }
+        }
+        if (context == qkv || probs == qkv || probs == context) {
+            throw new IllegalArgumentException(op + ": qkv, probs and the output must be distinct matrices");
+        }
+    }
+
+    /** The shapes of {@link Backend#attentionBackward}: as {@link #attention}'s, {@code qkvGrad} of {@code qkv}'s shape. */
+    public static void attentionBackward(Matrix grad, Matrix qkv, int steps, int heads, int[] lengths,
+            Matrix dropMask, Matrix probs, Matrix qkvGrad) {
+        attention("attentionBackward", qkv, steps, heads, lengths, dropMask, probs, grad);
+        same("attentionBackward", null, qkv, qkvGrad);
+        if (qkvGrad == qkv || qkvGrad == grad || qkvGrad == probs) {
+            throw new IllegalArgumentException("attentionBackward: qkvGrad must not be an input");
+        }
+    }
 }

@@ -82,7 +82,19 @@ public enum Operation {
     /** {@link Backend#sum}. */
     SUM,
     /** {@link Backend#dot}. */
-    DOT;
+    DOT,
+    /** {@link Backend#layerNorm}. */
+    LAYER_NORM,
+    /** {@link Backend#layerNormBackward}. */
+    LAYER_NORM_BACKWARD,
+    /** {@link Backend#gelu}. */
+    GELU,
+    /** {@link Backend#geluBackward}. */
+    GELU_BACKWARD,
+    /** {@link Backend#attention}. */
+    ATTENTION,
+    /** {@link Backend#attentionBackward}. */
+    ATTENTION_BACKWARD;
 
     private final String method;
 

@@ -338,4 +338,49 @@ final class TimingBackend implements Backend {
         stop("dot", t);
         return s;
     }
+
+    @Override
+    public void layerNorm(Matrix x, Matrix weight, Matrix bias, double eps, Matrix out, Matrix mean, Matrix rstd) {
+        long t = start();
+        inner.layerNorm(x, weight, bias, eps, out, mean, rstd);
+        stop("layerNorm", t);
+    }
+
+    @Override
+    public void layerNormBackward(Matrix grad, Matrix x, Matrix weight, Matrix mean, Matrix rstd, Matrix inputGrad,
+            Matrix weightGrad, Matrix biasGrad) {
+        long t = start();
+        inner.layerNormBackward(grad, x, weight, mean, rstd, inputGrad, weightGrad, biasGrad);
+        stop("layerNormBackward", t);
+    }
+
+    @Override
+    public void gelu(boolean tanhApproximation, Matrix x, Matrix out) {
+        long t = start();
+        inner.gelu(tanhApproximation, x, out);
+        stop("gelu", t);
+    }
+
+    @Override
+    public void geluBackward(boolean tanhApproximation, Matrix x, Matrix grad, Matrix out) {
+        long t = start();
+        inner.geluBackward(tanhApproximation, x, grad, out);
+        stop("geluBackward", t);
+    }
+
+    @Override
+    public void attention(Matrix qkv, int steps, int heads, int[] lengths, Matrix dropMask, Matrix probs,
+            Matrix context) {
+        long t = start();
+        inner.attention(qkv, steps, heads, lengths, dropMask, probs, context);
+        stop("attention", t);
+    }
+
+    @Override
+    public void attentionBackward(Matrix grad, Matrix qkv, int steps, int heads, int[] lengths, Matrix dropMask,
+            Matrix probs, Matrix qkvGrad) {
+        long t = start();
+        inner.attentionBackward(grad, qkv, steps, heads, lengths, dropMask, probs, qkvGrad);
+        stop("attentionBackward", t);
+    }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The recurrent layers both ways with PyTorch: a model of {@code nn train --model} with an lstm (two layers,
  * bidirectional, dropout between), a gru and an rnn loads strictly into the {@code torch.nn.Sequential} of
  * {@code scripts/nn4j_torch.py} and predicts what {@code nn predict} does within 1e-4; fresh sequence cases
- * of {@code scripts/torch_cases.py --sequences} go through {@code nn gradients --spec} in both dtypes on
+ * of {@code scripts/torch_cases.py --sequences recurrent} go through {@code nn gradients --spec} in both dtypes on
  * ejml (nd4j-cpu, not on this module's test class path, runs the kept cases in backend-cpu's kit). Skipped
  * where no python3 has torch.
  */
@@ -99,7 +99,7 @@ class RecurrentTorchInteropTest {
         assumeTrue(python != null, "no python3 with torch (apt-get install python3-torch)");
         Path cases = dir.resolve("cases");
         Process generate = new ProcessBuilder(python, SCRIPTS.resolve("torch_cases.py").toString(), cases.toString(),
-                "--count", "12", "--seed", "20261225", "--sequences").inheritIO().start();
+                "--count", "12", "--seed", "20261225", "--sequences", "recurrent").inheritIO().start();
         assertTrue(generate.waitFor(300, TimeUnit.SECONDS));
         assertEquals(0, generate.exitValue());
         ObjectMapper json = new ObjectMapper();

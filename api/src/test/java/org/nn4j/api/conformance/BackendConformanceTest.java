@@ -1013,6 +1013,180 @@ public abstract class BackendConformanceTest {
         }
     }
 
+    // ---- sequences: layer normalisation, GELU, attention (references in ReferenceAttention) ----
+
+    static Stream<Arguments> layerNormCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (int[] shape : new int[][] {{1, 1}, {1, 5}, {7, 16}, {300, 64}}) {
+                for (boolean affine : new boolean[] {false, true}) {
+                    cases.add(Arguments.of(dtype, shape[0], shape[1], affine));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2} affine {3}")
+    @MethodSource("layerNormCases")
+    void layerNormAndItsGradientsMatchTheReference(DType dtype, int rows, int cols, boolean affine) {
+        Operand x = random(dtype, rows, cols, 70, 3);
+        Operand weight = affine ? random(dtype, 1, cols, 71, 2) : null;
+        Operand bias = affine ? random(dtype, 1, cols, 72, 2) : null;
+        double eps = 1e-5;
+        double[][] expected = ReferenceAttention.layerNorm(x.values, rows, cols, affine ? weight.values : null,
+                affine ? bias.values : null, eps);
+        Matrix out = backend.zeros(dtype, rows, cols);
+        Matrix mean = backend.zeros(dtype, rows, 1);
+        Matrix rstd = backend.zeros(dtype, rows, 1);
+        backend.fill(out, Double.NaN);
+        backend.layerNorm(x.matrix, affine ? weight.matrix : null, affine ? bias.matrix : null, eps, out, mean, rstd);
+        Tolerance.assertClose("layerNorm", dtype, cols, expected[0], backend.toArray(out));
+        Tolerance.assertClose("layerNorm mean", dtype, 1, expected[1], backend.toArray(mean));
+        Tolerance.assertClose("layerNorm rstd", dtype, 1, expected[2], backend.toArray(rstd));
+
+        Operand grad = random(dtype, rows, cols, 73);
+        double[][] expectedGrads = ReferenceAttention.layerNormBackward(grad.values, x.values, rows, cols,
+                affine ? weight.values : null, eps);
+        Matrix inputGrad = backend.zeros(dtype, rows, cols);
+        Matrix weightGrad = backend.zeros(dtype, 1, cols);
+        Matrix biasGrad = backend.zeros(dtype, 1, cols);
+        backend.fill(inputGrad, Double.NaN);
+        backend.fill(weightGrad, Double.NaN);
+        backend.fill(biasGrad, Double.NaN);
+        backend.layerNormBackward(grad.matrix, x.matrix, affine ? weight.matrix : null, mean, rstd, inputGrad,
+                weightGrad, biasGrad);
+        Tolerance.assertClose("layerNormBackward input", dtype, cols, expectedGrads[0], backend.toArray(inputGrad));
+        Tolerance.assertClose("layerNormBackward weight", dtype, cols, expectedGrads[1], backend.toArray(weightGrad));
+        Tolerance.assertClose("layerNormBackward bias", dtype, cols, expectedGrads[2], backend.toArray(biasGrad));
+
+        // In place, and without the parameters' gradients.
+        backend.layerNormBackward(grad.matrix, x.matrix, affine ? weight.matrix : null, mean, rstd, grad.matrix, null,
+                null);
+        Tolerance.assertClose("layerNormBackward in place", dtype, cols, expectedGrads[0], backend.toArray(grad.matrix));
+        backend.layerNorm(x.matrix, affine ? weight.matrix : null, affine ? bias.matrix : null, eps, x.matrix, mean,
+                rstd);
+        Tolerance.assertClose("layerNorm in place", dtype, cols, expected[0], backend.toArray(x.matrix));
+        assertThrows(IllegalArgumentException.class, () -> backend.layerNorm(x.matrix, null, null, eps, out,
+                backend.zeros(dtype, rows, 2), rstd));
+        assertThrows(IllegalArgumentException.class, () -> backend.layerNorm(x.matrix, backend.zeros(dtype, 1,
+                cols + 1), null, eps, out, mean, rstd));
+    }
+
+    @ParameterizedTest(name = "{0} tanh {1}")
+    @MethodSource("geluCases")
+    void geluAndItsGradientMatchTheReference(DType dtype, boolean tanh) {
+        Operand x = random(dtype, 37, 29, 74, 6);
+        Operand grad = random(dtype, 37, 29, 75);
+        double[] expected = new double[x.values.length];
+        double[] expectedGrad = new double[x.values.length];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = ReferenceAttention.gelu(tanh, x.values[i]);
+            expectedGrad[i] = grad.values[i] * ReferenceAttention.geluDerivative(tanh, x.values[i]);
+        }
+        Matrix out = backend.zeros(dtype, 37, 29);
+        backend.gelu(tanh, x.matrix, out);
+        Tolerance.assertClose("gelu", dtype, 29, expected, backend.toArray(out));
+        backend.geluBackward(tanh, x.matrix, grad.matrix, out);
+        Tolerance.assertClose("geluBackward", dtype, 29, expectedGrad, backend.toArray(out));
+        backend.geluBackward(tanh, x.matrix, grad.matrix, grad.matrix);
+        Tolerance.assertClose("geluBackward in place", dtype, 29, expectedGrad, backend.toArray(grad.matrix));
+        backend.gelu(tanh, x.matrix, x.matrix);
+        Tolerance.assertClose("gelu in place", dtype, 29, expected, backend.toArray(x.matrix));
+        double[] extremes = {-1e4, -40, -8, 0, 8, 40, 1e4};
+        Matrix m = backend.fromArray(dtype, 1, extremes.length, extremes);
+        backend.gelu(tanh, m, m);
+        double[] values = backend.toArray(m);
+        for (int i = 0; i < extremes.length; i++) {
+            assertEquals(Math.max(extremes[i], 0), values[i], Math.abs(extremes[i]) * 1e-6, "gelu(" + extremes[i] + ")");
+        }
+    }
+
+    static Stream<Arguments> geluCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            cases.add(Arguments.of(dtype, false));
+            cases.add(Arguments.of(dtype, true));
+        }
+        return cases.stream();
+    }
+
+    /** {dtype, n, steps, heads, width, padded, dropout}: one example, one head, masks, a large batch. */
+    static Stream<Arguments> attentionCases() {
+        List<Arguments> cases = new ArrayList<>();
+        int[][] shapes = {{1, 1, 1, 1}, {1, 5, 1, 4}, {3, 4, 2, 6}, {2, 7, 4, 8}, {64, 28, 4, 64}};
+        for (DType dtype : DType.values()) {
+            for (int[] shape : shapes) {
+                for (boolean padded : new boolean[] {false, true}) {
+                    cases.add(Arguments.of(dtype, shape[0], shape[1], shape[2], shape[3], padded, padded));
+                }
+            }
+            cases.add(Arguments.of(dtype, 3, 4, 2, 6, false, true));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} n {1} steps {2} heads {3} width {4} padded {5} dropout {6}")
+    @MethodSource("attentionCases")
+    void attentionAndItsGradientMatchTheReference(DType dtype, int n, int steps, int heads, int width, boolean padded,
+            boolean dropout) {
+        Operand qkv = random(dtype, n * steps, 3 * width, 76, 2);
+        int[] lengths = null;
+        if (padded) {
+            // Every length from 0 (no real key) to steps, and more entries than examples.
+            lengths = new int[n + 2];
+            for (int e = 0; e < n; e++) {
+                lengths[e] = n == 1 ? Math.max(1, steps - 1) : e * (steps + 1) / n % (steps + 1);
+            }
+            lengths[n - 1] = n == 1 ? lengths[0] : steps;
+        }
+        int probRows = n * heads * steps;
+        double[] maskValues = null;
+        Matrix mask = null;
+        if (dropout) {
+            maskValues = new SplittableRandom(77).doubles(probRows * steps).map(u -> u < 0.3 ? 0 : 1 / 0.7).toArray();
+            maskValues = atPrecision(dtype, maskValues);
+            mask = backend.fromArray(dtype, probRows, steps, maskValues);
+        }
+        double[][] expected = ReferenceAttention.attention(qkv.values, n, steps, heads, width, lengths, maskValues);
+        Matrix probs = backend.zeros(dtype, probRows, steps);
+        Matrix context = backend.zeros(dtype, n * steps, width);
+        backend.fill(probs, Double.NaN);
+        backend.fill(context, Double.NaN);
+        backend.attention(qkv.matrix, steps, heads, lengths, mask, probs, context);
+        Tolerance.assertClose("attention probs", dtype, steps, expected[0], backend.toArray(probs));
+        Tolerance.assertClose("attention context", dtype, width, expected[1], backend.toArray(context));
+
+        Operand grad = random(dtype, n * steps, width, 78);
+        double[] expectedGrad = ReferenceAttention.attentionBackward(grad.values, qkv.values, n, steps, heads, width,
+                lengths, maskValues);
+        Matrix qkvGrad = backend.zeros(dtype, n * steps, 3 * width);
+        backend.fill(qkvGrad, Double.NaN);
+        backend.attentionBackward(grad.matrix, qkv.matrix, steps, heads, lengths, mask, probs, qkvGrad);
+        Tolerance.assertClose("attentionBackward", dtype, 3 * width, expectedGrad, backend.toArray(qkvGrad));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void attentionRejectsShapesThatDoNotFit(DType dtype) {
+        Matrix qkv = backend.zeros(dtype, 6, 12);
+        Matrix probs = backend.zeros(dtype, 12, 3);
+        Matrix context = backend.zeros(dtype, 6, 4);
+        backend.attention(qkv, 3, 2, null, null, probs, context);
+        assertThrows(IllegalArgumentException.class, () -> backend.attention(qkv, 3, 3, null, null, probs, context));
+        assertThrows(IllegalArgumentException.class, () -> backend.attention(qkv, 4, 2, null, null, probs, context));
+        assertThrows(IllegalArgumentException.class, () -> backend.attention(qkv, 3, 2, null, null, probs,
+                backend.zeros(dtype, 6, 5)));
+        assertThrows(IllegalArgumentException.class, () -> backend.attention(qkv, 3, 2, new int[] {1}, null, probs,
+                context));
+        assertThrows(IllegalArgumentException.class, () -> backend.attention(qkv, 3, 2, new int[] {1, 4}, null, probs,
+                context));
+        assertThrows(IllegalArgumentException.class, () -> backend.attention(qkv, 3, 2, null, backend.zeros(dtype, 12,
+                2), probs, context));
+        assertThrows(IllegalArgumentException.class, () -> backend.attentionBackward(context, qkv, 3, 2, null, null,
+                probs, qkv));
+    }
+
     protected record Operand(Matrix matrix, double[] values, int rows, int cols) {
     }
 

@@ -33,6 +33,8 @@ abstract class Nd4jBackend implements Backend {
     final Map<String, INDArray> scratch = new HashMap<>();
     /** Java arrays for transfers, reductions and host loops, kept between calls. */
     final HostArrays host = new HostArrays();
+    /** Each dtype's sequence operations (layer normalisation, GELU, attention), by {@link DType#ordinal()}. */
+    private final Nd4jSequences[] sequences = new Nd4jSequences[DType.values().length];
 
     /**
      * Loads ND4J and sets its threads (see {@link Nd4jThreads}): ND4J's own kernels get half of {@code
@@ -46,6 +48,8 @@ abstract class Nd4jBackend implements Backend {
         Nd4j.getBackend();
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(Nd4jThreads.elementWise(threads));
         Nd4j.factory().blas().setMaxThreads(blasThreads);
+        sequences[DType.FLOAT32.ordinal()] = new Nd4jSequences32(this);
+        sequences[DType.FLOAT64.ordinal()] = new Nd4jSequences64(this);
     }
 
     @Override
@@ -244,6 +248,59 @@ abstract class Nd4jBackend implements Backend {
         get(own(a), x);
         get(own(b), y);
         return HostKernels64.dot(x, y, a.size());
+    }
+
+    // ---- sequences: nn4j-backend-host's loops on Java copies of the operands (see Nd4jSequences) ----
+
+    /** Splits the attention operations across {@code pool}'s threads (the host path's). */
+    final void splitSequencesOn(org.nn4j.backend.host.WorkerPool pool) {
+        for (Nd4jSequences s : sequences) {
+            s.splitOn(pool);
+        }
+    }
+
+    private Nd4jSequences sequences(Matrix m) {
+        return sequences[own(m).dtype().ordinal()];
+    }
+
+    @Override
+    public synchronized void layerNorm(Matrix x, Matrix weight, Matrix bias, double eps, Matrix out, Matrix mean,
+            Matrix rstd) {
+        Checks.layerNorm(x, weight, bias, eps, out, mean, rstd);
+        sequences(x).layerNorm(x, weight, bias, eps, out, mean, rstd);
+    }
+
+    @Override
+    public synchronized void layerNormBackward(Matrix grad, Matrix x, Matrix weight, Matrix mean, Matrix rstd,
+            Matrix inputGrad, Matrix weightGrad, Matrix biasGrad) {
+        Checks.layerNormBackward(grad, x, weight, mean, rstd, inputGrad, weightGrad, biasGrad);
+        sequences(x).layerNormBackward(grad, x, weight, mean, rstd, inputGrad, weightGrad, biasGrad);
+    }
+
+    @Override
+    public synchronized void gelu(boolean tanhApproximation, Matrix x, Matrix out) {
+        Checks.sameShape("gelu", x, out);
+        sequences(x).gelu(tanhApproximation, x, out);
+    }
+
+    @Override
+    public synchronized void geluBackward(boolean tanhApproximation, Matrix x, Matrix grad, Matrix out) {
+        Checks.sameShape("geluBackward", x, grad, out);
+        sequences(x).geluBackward(tanhApproximation, x, grad, out);
+    }
+
+    @Override
+    public synchronized void attention(Matrix qkv, int steps, int heads, int[] lengths, Matrix dropMask,
+            Matrix probs, Matrix context) {
+        Checks.attention("attention", qkv, steps, heads, lengths, dropMask, probs, context);
+        sequences(qkv).attention(qkv, steps, heads, lengths, dropMask, probs, context);
+    }
+
+    @Override
+    public synchronized void attentionBackward(Matrix grad, Matrix qkv, int steps, int heads, int[] lengths,
+            Matrix dropMask, Matrix probs, Matrix qkvGrad) {
+        Checks.attentionBackward(grad, qkv, steps, heads, lengths, dropMask, probs, qkvGrad);
+        sequences(qkv).attentionBackward(grad, qkv, steps, heads, lengths, dropMask, probs, qkvGrad);
     }
 
     // ---- helpers ----

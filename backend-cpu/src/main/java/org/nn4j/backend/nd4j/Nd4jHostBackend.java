@@ -51,6 +51,7 @@ final class Nd4jHostBackend extends Nd4jBackend {
         this.hostOps = new HostMemoryOps(host, threads, vectorLoops);
         images[DType.FLOAT32.ordinal()] = new HostImages32(host, hostOps.pool());
         images[DType.FLOAT64.ordinal()] = new HostImages64(host, hostOps.pool());
+        splitSequencesOn(hostOps.pool());
     }
 
     @Override

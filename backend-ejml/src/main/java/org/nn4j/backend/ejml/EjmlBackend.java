@@ -38,6 +38,8 @@ public final class EjmlBackend implements Backend {
     private final boolean vectorProducts;
     /** Each dtype's operations, by {@link DType#ordinal()}. */
     private final EjmlOps[] ops = new EjmlOps[DType.values().length];
+    /** Each dtype's sequence operations (layer normalisation, GELU, attention), by {@link DType#ordinal()}. */
+    private final EjmlSequences[] sequences = new EjmlSequences[DType.values().length];
     /** The index tables of the windows this backend has seen, for im2col and pooling. */
     private final Map<Window2d, int[]> patchIndexes = new HashMap<>();
     private final Map<Window2d, int[]> poolIndexes = new HashMap<>();
@@ -63,6 +65,8 @@ public final class EjmlBackend implements Backend {
         WorkerPool pool = new WorkerPool("nn4j-ejml", threads);
         ops[DType.FLOAT32.ordinal()] = new EjmlOps32(pool, vectorProducts);
         ops[DType.FLOAT64.ordinal()] = new EjmlOps64(pool, vectorProducts);
+        sequences[DType.FLOAT32.ordinal()] = new EjmlSequences32(pool);
+        sequences[DType.FLOAT64.ordinal()] = new EjmlSequences64(pool);
         this.vectorProducts = vectorProducts;
     }
 
@@ -350,5 +354,51 @@ public final class EjmlBackend implements Backend {
     public double dot(Matrix a, Matrix b) {
         Checks.sameShape("dot", a, b);
         return ops(a).dot(a, b);
+    }
+
+    // ---- sequences: their own loops, under the lock (the pool and the work arrays) ----
+
+    private EjmlSequences sequences(Matrix m) {
+        return sequences[EjmlMatrix.own(m).dtype().ordinal()];
+    }
+
+    @Override
+    public synchronized void layerNorm(Matrix x, Matrix weight, Matrix bias, double eps, Matrix out, Matrix mean,
+            Matrix rstd) {
+        Checks.layerNorm(x, weight, bias, eps, out, mean, rstd);
+        sequences(x).layerNorm(x, weight, bias, eps, out, mean, rstd);
+    }
+
+    @Override
+    public synchronized void layerNormBackward(Matrix grad, Matrix x, Matrix weight, Matrix mean, Matrix rstd,
+            Matrix inputGrad, Matrix weightGrad, Matrix biasGrad) {
+        Checks.layerNormBackward(grad, x, weight, mean, rstd, inputGrad, weightGrad, biasGrad);
+        sequences(x).layerNormBackward(grad, x, weight, mean, rstd, inputGrad, weightGrad, biasGrad);
+    }
+
+    @Override
+    public void gelu(boolean tanhApproximation, Matrix x, Matrix out) {
+        Checks.sameShape("gelu", x, out);
+        sequences(x).gelu(tanhApproximation, x, out);
+    }
+
+    @Override
+    public void geluBackward(boolean tanhApproximation, Matrix x, Matrix grad, Matrix out) {
+        Checks.sameShape("geluBackward", x, grad, out);
+        sequences(x).geluBackward(tanhApproximation, x, grad, out);
+    }
+
+    @Override
+    public synchronized void attention(Matrix qkv, int steps, int heads, int[] lengths, Matrix dropMask, Matrix probs,
+            Matrix context) {
+        Checks.attention("attention", qkv, steps, heads, lengths, dropMask, probs, context);
+        sequences(qkv).attention(qkv, steps, heads, lengths, dropMask, probs, context);
+    }
+
+    @Override
+    public synchronized void attentionBackward(Matrix grad, Matrix qkv, int steps, int heads, int[] lengths,
+            Matrix dropMask, Matrix probs, Matrix qkvGrad) {
+        Checks.attentionBackward(grad, qkv, steps, heads, lengths, dropMask, probs, qkvGrad);
+        sequences(qkv).attentionBackward(grad, qkv, steps, heads, lengths, dropMask, probs, qkvGrad);
     }
 }

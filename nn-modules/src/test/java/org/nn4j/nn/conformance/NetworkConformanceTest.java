@@ -78,6 +78,44 @@ public abstract class NetworkConformanceTest extends ConcurrencyConformanceTest 
         return cases.stream();
     }
 
+    /** PyTorch's cases of the attention layer types ({@code torch_cases.py --sequences attention}), in both dtypes. */
+    static Stream<Arguments> attentionTorchCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (String name : Golden.text("torch-sequences/attention/index.txt").split("\\s+")) {
+                cases.add(Arguments.of(name, dtype));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("attentionTorchCases")
+    void attentionStacksAgreeWithPyTorch(String name, DType dtype) throws Exception {
+        stacksAgreeWithPyTorch(name, dtype);
+    }
+
+    /** PyTorch's attention cases over padded rows ({@code torch_cases.py --sequences attention --masked}), in both dtypes. */
+    static Stream<Arguments> maskedAttentionTorchCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (String name : Golden.text("torch-sequences/attention-masked/index.txt").split("\\s+")) {
+                cases.add(Arguments.of(name, dtype));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** Padded keys left out as PyTorch's key_padding_mask leaves them: each case's lengths set in a mask. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("maskedAttentionTorchCases")
+    void maskedAttentionStacksAgreeWithPyTorch(String name, DType dtype) throws Exception {
+        JsonNode root = new ObjectMapper().readTree(Golden.text(name));
+        ModuleCase.Result expected = ModuleCase.Result.fromJson(root.get("expected"), name);
+        ModuleCase.Result actual = MaskedCases.run(root, name, backend, dtype);
+        assertModuleAgrees(name, dtype == DType.FLOAT64 ? 1e-10 : 2e-4, expected, actual);
+    }
+
     /** Stacks that hold every layer type between them; the batchnorm-free ones also run on batches of one. */
     private static final List<List<String>> STACKS = List.of(
             List.of("linear:7", "batchnorm1d", "leaky_relu", "dropout", "linear:6", "tanh", "linear"),
@@ -121,7 +159,7 @@ public abstract class NetworkConformanceTest extends ConcurrencyConformanceTest 
 
     /**
      * Stacks of recurrent layers (rnn, lstm, gru; num_layers, bidirectional, bias) over [T, F] sequences,
-     * computed by PyTorch in float64 ({@code scripts/torch_cases.py --sequences}, kept in {@code
+     * computed by PyTorch in float64 ({@code scripts/torch_cases.py --sequences attention}, kept in {@code
      * golden/torch-sequences/recurrent}), within the tolerances of {@link #stacksAgreeWithPyTorch}.
      */
     @ParameterizedTest(name = "{0} {1}")

@@ -22,8 +22,9 @@ class ModuleRegistryTest {
 
     @Test
     void builtInsAreFoundByServiceLoader() {
-        assertEquals(List.of("avgpool2d", "batchnorm1d", "batchnorm2d", "conv2d", "dropout", "flatten", "gru",
-                "leaky_relu", "linear", "lstm", "maxpool2d", "relu", "rnn", "sigmoid", "tanh"),
+        assertEquals(List.of("avgpool2d", "batchnorm1d", "batchnorm2d", "conv2d", "dropout", "flatten", "gelu", "gru",
+                "layernorm", "leaky_relu", "linear", "lstm", "maxpool2d", "multihead_attention", "relu", "rnn", "sigmoid",
+                "tanh", "transformer_encoder_layer"),
                 List.copyOf(REGISTRY.layerTypes().keySet()));
         assertEquals(List.of("mse", "softmax_cross_entropy"), List.copyOf(REGISTRY.lossTypes().keySet()));
         assertEquals("softmax_cross_entropy", REGISTRY.lossType("ce").name());
@@ -46,8 +47,8 @@ class ModuleRegistryTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "[{\"type\": \"lineer\"}]|m.json: layers[0]: unknown layer type 'lineer'; known: avgpool2d, batchnorm1d,"
-                + " batchnorm2d, conv2d, dropout, flatten, gru, leaky_relu, linear, lstm, maxpool2d, relu, rnn, sigmoid,"
-                + " tanh",
+                + " batchnorm2d, conv2d, dropout, flatten, gelu, gru, layernorm, leaky_relu, linear, lstm, maxpool2d,"
+                + " multihead_attention, relu, rnn, sigmoid, tanh, transformer_encoder_layer",
         "[{\"type\": \"linear\"}]|m.json: layers[0] (linear): missing 'out_features' (outputs per example)",
         "[{\"type\": \"linear\", \"out_feature\": 3}]|m.json: layers[0] (linear): unknown hyper-parameter"
                 + " 'out_feature'; linear takes in_features, out_features, bias, init",
