@@ -298,6 +298,31 @@ public interface Backend {
     /** The input gradient of {@link #avgPool2d}; {@code out} is {@code n x w.inputSize()} and overwritten. */
     void avgPool2dBackward(Matrix grad, Window2d w, Matrix out);
 
+    // ---- sequences: token ids are host int arrays (never floats), rows of a table picked by id ----
+
+    /**
+     * Row gather, an embedding's forward pass: {@code out[i] = table[ids[i]]} for every row {@code i} of
+     * {@code out}. {@code table} is {@code V x E}, {@code out} is {@code m x E} and overwritten; {@code ids}
+     * is read at {@code [0, m)} (it may be longer), row-major token ids of a batch ({@code n x T} ids for
+     * {@code m = n * T} rows). Ids are host {@code int}s, so that every id below 2^31 is exact.
+     *
+     * @throws IllegalArgumentException when an id is outside {@code [0, V)}, naming it and its position
+     *     ({@code out} is then undefined), or for shapes or dtypes that do not fit
+     */
+    void gatherRows(Matrix table, int[] ids, Matrix out);
+
+    /**
+     * Scatter-add of rows, an embedding's backward pass: {@code tableGrad[ids[i]] += rows[i]} for every row
+     * {@code i} of {@code rows} whose id is not {@code skip}, in order of {@code i} (repeated ids add up).
+     * {@code rows} is {@code m x E}, {@code tableGrad} is {@code V x E} and only added to; {@code ids} is
+     * read at {@code [0, m)}. {@code skip} is an id whose rows add nothing (the padding index, whose row
+     * gets no gradient), or {@code -1} for none.
+     *
+     * @throws IllegalArgumentException when an id is outside {@code [0, V)}, naming it and its position
+     *     ({@code tableGrad} is then undefined), or for shapes or dtypes that do not fit
+     */
+    void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad);
+
     // ---- reductions ----
 
     /** The sum of all elements, accumulated in float64. */

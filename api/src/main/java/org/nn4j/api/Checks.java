@@ -27,6 +27,25 @@ public final class Checks {
         }
     }
 
+    /**
+     * The shapes of {@link Backend#gatherRows} and {@link Backend#scatterAddRows}: {@code table} {@code V x
+     * E}, {@code rows} {@code m x E} of the same dtype, at least {@code m} ids. The ids' values are the
+     * backend's to check, as it reads them.
+     */
+    public static void rowsById(String op, Matrix table, int[] ids, Matrix rows) {
+        sameDType(op, table, rows);
+        if (table.cols() != rows.cols() || ids.length < rows.rows()) {
+            throw new IllegalArgumentException(op + ": a " + table.shape() + " table and " + rows.shape()
+                    + " rows need rows of one width and at least " + rows.rows() + " ids, got " + ids.length);
+        }
+    }
+
+    /** The message of an id outside a table of {@code tableRows} rows, at position {@code position}. */
+    public static IllegalArgumentException idOutside(String op, int id, int position, int tableRows) {
+        return new IllegalArgumentException(op + ": id " + id + " at position " + position + " is outside [0, "
+                + tableRows + ")");
+    }
+
     /** Both matrices have the same dtype. */
     public static void sameDType(String op, Matrix a, Matrix b) {
         dtypes(op, null, a, b);

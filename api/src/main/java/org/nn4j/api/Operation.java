@@ -19,6 +19,10 @@ public enum Operation {
     RESHAPE,
     /** {@link Backend#copy}. */
     COPY,
+    /** {@link Backend#gatherRows}. */
+    GATHER_ROWS,
+    /** {@link Backend#scatterAddRows}. */
+    SCATTER_ADD_ROWS,
     /** {@link Backend#fill}. */
     FILL,
     /** {@link Backend#gemm}. */

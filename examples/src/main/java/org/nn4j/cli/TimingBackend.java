@@ -105,6 +105,20 @@ final class TimingBackend implements Backend {
     }
 
     @Override
+    public void gatherRows(Matrix table, int[] ids, Matrix out) {
+        long t = start();
+        inner.gatherRows(table, ids, out);
+        stop("gatherRows", t);
+    }
+
+    @Override
+    public void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad) {
+        long t = start();
+        inner.scatterAddRows(rows, ids, skip, tableGrad);
+        stop("scatterAddRows", t);
+    }
+
+    @Override
     public void fill(Matrix dst, double value) {
         long t = start();
         inner.fill(dst, value);

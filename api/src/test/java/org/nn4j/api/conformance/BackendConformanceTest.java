@@ -674,6 +674,84 @@ public abstract class BackendConformanceTest {
         assertThrows(IllegalArgumentException.class, () -> backend.argmaxRows(x.matrix, new int[rows + 1]));
     }
 
+    // ---- sequences: rows by id ----
+
+    /** Ids with repeats, the first and last rows, in no order; one more than the rows, which must be ignored. */
+    private static final int[] IDS = {3, 0, 6, 3, 3, 1, 6, 2, 5};
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void gatherRowsPicksEachRowById(DType dtype) {
+        Operand table = random(dtype, 7, 5, 41);
+        int m = IDS.length - 1;
+        Matrix out = backend.zeros(dtype, m, 5);
+        backend.fill(out, Double.NaN);
+        backend.gatherRows(table.matrix, IDS, out);
+        assertArrayEquals(ReferenceSequences.gatherRows(table.values, 5, IDS, m), backend.toArray(out));
+        Matrix one = backend.zeros(dtype, 1, 5);
+        backend.gatherRows(table.matrix, new int[] {6}, one);
+        assertArrayEquals(Arrays.copyOfRange(table.values, 30, 35), backend.toArray(one));
+    }
+
+    @ParameterizedTest(name = "{0} skip={1}")
+    @MethodSource("skips")
+    void scatterAddRowsAddsRepeatedIdsAndSkipsOne(DType dtype, int skip) {
+        int m = IDS.length - 1;
+        Operand rows = random(dtype, m, 5, 42);
+        Operand grad = random(dtype, 7, 5, 43);
+        backend.scatterAddRows(rows.matrix, IDS, skip, grad.matrix);
+        Tolerance.assertClose("scatterAddRows", dtype, 5,
+                ReferenceSequences.scatterAddRows(rows.values, 5, IDS, m, skip, grad.values), backend.toArray(grad.matrix));
+        if (skip >= 0) {
+            assertArrayEquals(Arrays.copyOfRange(grad.values, skip * 5, skip * 5 + 5),
+                    Arrays.copyOfRange(backend.toArray(grad.matrix), skip * 5, skip * 5 + 5), "the skipped row changed");
+        }
+    }
+
+    static Stream<Arguments> skips() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (int skip : new int[] {-1, 3, 4}) {
+                cases.add(Arguments.of(dtype, skip));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** Ids above 2^24, where a float32 id would round to its neighbour: each row is its own. */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void idsAbove2To24AreExact(DType dtype) {
+        int big = (1 << 24) + 1;
+        Matrix table = backend.zeros(dtype, big + 2, 1);
+        int[] ids = {big, big - 1, big + 1};
+        backend.scatterAddRows(backend.fromArray(dtype, 3, 1, new double[] {5, 7, 9}), ids, -1, table);
+        Matrix out = backend.zeros(dtype, 4, 1);
+        backend.gatherRows(table, new int[] {big - 1, big, big + 1, big - 2}, out);
+        assertArrayEquals(new double[] {7, 5, 9, 0}, backend.toArray(out));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void idsOutsideTheTableAndBadShapesAreRejected(DType dtype) {
+        Matrix table = backend.zeros(dtype, 4, 3);
+        Matrix rows = backend.zeros(dtype, 2, 3);
+        for (int bad : new int[] {-1, 4}) {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                    () -> backend.gatherRows(table, new int[] {0, bad}, rows));
+            assertTrue(error.getMessage().contains("id " + bad + " at position 1"), error.getMessage());
+            error = assertThrows(IllegalArgumentException.class,
+                    () -> backend.scatterAddRows(rows, new int[] {bad, 0}, -1, table));
+            assertTrue(error.getMessage().contains("id " + bad + " at position 0"), error.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> backend.gatherRows(table, new int[] {0}, rows));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.gatherRows(table, new int[] {0, 1}, backend.zeros(dtype, 2, 4)));
+        DType other = dtype == DType.FLOAT64 ? DType.FLOAT32 : DType.FLOAT64;
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.scatterAddRows(backend.zeros(other, 2, 3), new int[] {0, 1}, -1, table));
+    }
+
     // ---- helpers ----
 
     /** A matrix of this backend and the values it holds, at the matrix's precision. */

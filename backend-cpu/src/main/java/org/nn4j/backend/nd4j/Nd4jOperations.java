@@ -17,11 +17,13 @@ public final class Nd4jOperations {
 
     /**
      * The device path (nd4j-cuda): ND4J's ops for everything but the fused softmax cross-entropy (batch x
-     * classes values, cheaper copied than as four ops) and the reductions to one number, which read their
-     * operands on the host.
+     * classes values, cheaper copied than as four ops), the reductions to one number, which read their
+     * operands on the host, and the row gather and scatter-add by id (an embedding's passes), whose ids are
+     * host ints: they copy the table through the host.
      */
     public static final Set<Operation> DEVICE = Collections.unmodifiableSet(EnumSet.complementOf(
-            EnumSet.of(Operation.SOFTMAX_CROSS_ENTROPY, Operation.SUM, Operation.DOT)));
+            EnumSet.of(Operation.SOFTMAX_CROSS_ENTROPY, Operation.SUM, Operation.DOT, Operation.GATHER_ROWS,
+                    Operation.SCATTER_ADD_ROWS)));
 
     private Nd4jOperations() {
     }

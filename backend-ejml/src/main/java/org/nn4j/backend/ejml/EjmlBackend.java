@@ -134,6 +134,18 @@ public final class EjmlBackend implements Backend {
     }
 
     @Override
+    public void gatherRows(Matrix table, int[] ids, Matrix out) {
+        Checks.rowsById("gatherRows", table, ids, out);
+        ops(table).gatherRows(table, ids, out);
+    }
+
+    @Override
+    public void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad) {
+        Checks.rowsById("scatterAddRows", tableGrad, ids, rows);
+        ops(rows).scatterAddRows(rows, ids, skip, tableGrad);
+    }
+
+    @Override
     public void fill(Matrix dst, double value) {
         ops(dst).fill(dst, value);
     }

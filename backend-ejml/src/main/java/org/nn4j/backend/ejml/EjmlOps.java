@@ -48,6 +48,12 @@ abstract class EjmlOps {
 
     abstract void copy(Matrix src, Matrix dst);
 
+    /** {@link org.nn4j.api.Backend#gatherRows}, shapes checked. */
+    abstract void gatherRows(Matrix table, int[] ids, Matrix out);
+
+    /** {@link org.nn4j.api.Backend#scatterAddRows}, shapes checked. */
+    abstract void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad);
+
     abstract void fill(Matrix dst, double value);
 
     /** {@code alpha != 0}: the backend does {@code alpha == 0} itself. */

@@ -11,6 +11,7 @@ import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.Conversions;
 import org.nn4j.backend.host.HostKernels64;
 import org.nn4j.backend.host.ImageKernels64;
+import org.nn4j.backend.host.SequenceKernels64;
 import org.nn4j.backend.host.WorkerPool;
 import org.nn4j.codegen.Round;
 import org.nn4j.codegen.Wide;
@@ -97,6 +98,17 @@ final class EjmlOps64 extends EjmlOps {
     @Override
     Matrix reshape(Matrix m, int rows, int cols) {
         return new EjmlMatrix64(DMatrixRMaj.wrap(rows, cols, data(m)));
+    }
+
+    @Override
+    void gatherRows(Matrix table, int[] ids, Matrix out) {
+        SequenceKernels64.gatherRows(data(table), table.rows(), table.cols(), ids, out.rows(), data(out));
+    }
+
+    @Override
+    void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad) {
+        SequenceKernels64.scatterAddRows(data(rows), rows.cols(), ids, rows.rows(), skip, data(tableGrad),
+                tableGrad.rows());
     }
 
     @Override
