@@ -22,8 +22,8 @@ class ModuleRegistryTest {
 
     @Test
     void builtInsAreFoundByServiceLoader() {
-        assertEquals(List.of("avgpool2d", "batchnorm1d", "batchnorm2d", "conv2d", "dropout", "flatten", "leaky_relu",
-                "linear", "maxpool2d", "relu", "sigmoid", "tanh"),
+        assertEquals(List.of("avgpool2d", "batchnorm1d", "batchnorm2d", "conv2d", "dropout", "embedding", "flatten",
+                "leaky_relu", "linear", "maxpool2d", "positional_embedding", "relu", "sequence_pool", "sigmoid", "tanh"),
                 List.copyOf(REGISTRY.layerTypes().keySet()));
         assertEquals(List.of("mse", "softmax_cross_entropy"), List.copyOf(REGISTRY.lossTypes().keySet()));
         assertEquals("softmax_cross_entropy", REGISTRY.lossType("ce").name());
@@ -46,7 +46,8 @@ class ModuleRegistryTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "[{\"type\": \"lineer\"}]|m.json: layers[0]: unknown layer type 'lineer'; known: avgpool2d, batchnorm1d,"
-                + " batchnorm2d, conv2d, dropout, flatten, leaky_relu, linear, maxpool2d, relu, sigmoid, tanh",
+                + " batchnorm2d, conv2d, dropout, embedding, flatten, leaky_relu, linear, maxpool2d, positional_embedding,"
+                + " relu, sequence_pool, sigmoid, tanh",
         "[{\"type\": \"linear\"}]|m.json: layers[0] (linear): missing 'out_features' (outputs per example)",
         "[{\"type\": \"linear\", \"out_feature\": 3}]|m.json: layers[0] (linear): unknown hyper-parameter"
                 + " 'out_feature'; linear takes in_features, out_features, bias, init",
@@ -122,7 +123,7 @@ class ModuleRegistryTest {
                 .getMessage().startsWith("m.json: 'input' must be one example's shape"));
         assertTrue(assertThrows(InvalidInputException.class, () -> build("{\"input\": [2, 2], \"layers\":"
                 + " [{\"type\": \"linear\", \"out_features\": 2}]}")).getMessage()
-                .contains("layers[0] (linear): takes input of shape [features], not [2, 2]; put a flatten before it"));
+                .contains("the model's output must be flat ([outputs]), not [2, 2]; put a flatten"));
         assertTrue(assertThrows(InvalidInputException.class, () -> build("{\"input\": [4], \"layer\": []}"))
                 .getMessage().startsWith("m.json: unknown key 'layer' in the model spec"));
     }
