@@ -7,14 +7,25 @@ and activations, then flatten and linear), random parameters and buffers, a rand
 of one example) and a loss, run in train or eval mode by torch.nn.Sequential. Dropout is left out of
 train-mode cases (or given p=0), since its masks are PyTorch's own random draws.
 
-usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images]
+With --sequences tokens, stacks over sequences built by scripts/nn4j_torch.py's sequential(): token ids
+[T] into an embedding (with or without a padding_idx, right-padded rows) or values [T, F] into a per-step
+linear, then per-step linear layers, activations, dropout and positional_embedding, then every
+sequence_pool mode or flatten, then a linear output. A case of token ids has integer `x` and no
+`input_grad`.
+
+usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images | --sequences tokens]
 """
 import argparse
 import json
 import os
 import random
 
+import sys
+
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nn4j_torch  # noqa: E402
 
 
 def build(rng, mode, batch):
@@ -156,14 +167,75 @@ def build_images(rng, mode, batch):
     return input_shape, layers, torch.nn.Sequential(*modules).double(), outputs
 
 
+def build_tokens(rng, mode, batch):
+    """A random sequence stack as a spec, its torch.nn.Sequential (nn4j_torch's), and its input maker."""
+    steps = rng.randint(2, 6)
+    layers = []
+    if rng.random() < 0.7:
+        vocabulary = rng.randint(3, 12)
+        embedding = {"type": "embedding", "num_embeddings": vocabulary, "embedding_dim": rng.randint(1, 4)}
+        pad = None
+        if rng.random() < 0.6:
+            spec_pad = rng.choice([0, vocabulary - 1, -1, -vocabulary, 1])
+            embedding["padding_idx"] = spec_pad
+            pad = spec_pad % vocabulary
+        layers.append(embedding)
+        input_shape = [steps]
+
+        def inputs(gen):
+            ids = []
+            for r in range(batch):
+                length = steps if pad is None else rng.randint(1, steps)
+                row = []
+                for t in range(steps):
+                    token = rng.randrange(vocabulary)
+                    while token == pad:
+                        token = rng.randrange(vocabulary)
+                    row.append(token if t < length else pad)
+                ids.append(row)
+            return torch.tensor(ids, dtype=torch.long)
+    else:
+        features = rng.randint(1, 4)
+        input_shape = [steps, features]
+        layers.append({"type": "linear", "out_features": rng.randint(1, 5)})
+
+        def inputs(gen):
+            return torch.randn([batch] + input_shape, generator=gen, dtype=torch.float64) * 1.5
+    for _ in range(rng.randint(0, 4)):
+        kind = rng.choice(["linear", "tanh", "relu", "sigmoid", "leaky_relu", "dropout", "positional_embedding"])
+        if kind == "linear":
+            spec = {"type": "linear", "out_features": rng.randint(1, 5)}
+            if rng.random() < 0.2:
+                spec["bias"] = False
+            layers.append(spec)
+        elif kind == "dropout":
+            layers.append({"type": "dropout", "p": 0.0 if mode == "train" else rng.choice([0.2, 0.5])})
+        elif kind == "leaky_relu":
+            layers.append({"type": kind, "negative_slope": rng.choice([0.2, 0.05])})
+        else:
+            layers.append({"type": kind})
+    end = rng.choice(["mean", "max", "last", "flatten"])
+    layers.append({"type": "flatten"} if end == "flatten" else {"type": "sequence_pool", "mode": end})
+    if rng.random() < 0.3:
+        layers.append({"type": "tanh"})
+    outputs = rng.randint(1, 5)
+    layers.append({"type": "linear", "out_features": outputs})
+    model = nn4j_torch.sequential({"input": input_shape, "layers": layers}).double()
+    return input_shape, layers, model, outputs, inputs
+
+
 def tensor_json(t):
     return t.detach().tolist()
 
 
-def case(rng, gen, images):
+def case(rng, gen, images, sequences=None):
     mode = rng.choice(["train", "eval"])
     batch = rng.choice([1, 2, 3, 5, 8])
-    input_shape, layers, model, outputs = (build_images if images else build)(rng, mode, batch)
+    inputs = None
+    if sequences == "tokens":
+        input_shape, layers, model, outputs, inputs = build_tokens(rng, mode, batch)
+    else:
+        input_shape, layers, model, outputs = (build_images if images else build)(rng, mode, batch)
     loss_name = rng.choice(["mse", "softmax_cross_entropy", "ce"])
     with torch.no_grad():
         for name, p in model.named_parameters():
@@ -175,8 +247,10 @@ def case(rng, gen, images):
                 b.copy_(torch.rand(b.shape, generator=gen, dtype=torch.float64) + 0.5)
     state = {k: tensor_json(v) for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
     model.train(mode == "train")
-    x = torch.randn([batch] + input_shape, generator=gen, dtype=torch.float64) * 1.5
-    x.requires_grad_(True)
+    x = inputs(gen) if inputs else torch.randn([batch] + input_shape, generator=gen, dtype=torch.float64) * 1.5
+    tokens = not x.is_floating_point()
+    if not tokens:
+        x.requires_grad_(True)
     if loss_name == "mse":
         y = torch.randn(batch, outputs, generator=gen, dtype=torch.float64)
         y_json = tensor_json(y)
@@ -193,18 +267,17 @@ def case(rng, gen, images):
     else:
         loss = torch.nn.functional.cross_entropy(prediction, y)
     loss.backward()
+    expected = {"prediction": tensor_json(prediction), "loss": loss.item()}
+    if not tokens:
+        expected["input_grad"] = tensor_json(x.grad.reshape(batch, -1))
+    expected["parameter_grads"] = {name: tensor_json(p.grad) for name, p in model.named_parameters()}
     return {
         "model": {"input": input_shape, "layers": layers, "loss": loss_name},
         "parameters": state,
         "mode": mode,
         "x": tensor_json(x.reshape(batch, -1)),
         "y": y_json,
-        "expected": {
-            "prediction": tensor_json(prediction),
-            "loss": loss.item(),
-            "input_grad": tensor_json(x.grad.reshape(batch, -1)),
-            "parameter_grads": {name: tensor_json(p.grad) for name, p in model.named_parameters()},
-        },
+        "expected": expected,
         "source": "PyTorch " + torch.__version__ + ", float64, scripts/torch_cases.py",
     }
 
@@ -215,13 +288,15 @@ def main():
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--images", action="store_true", help="stacks over images: conv2d, pooling, batchnorm2d")
+    parser.add_argument("--sequences", choices=["tokens"],
+                        help="stacks over sequences: tokens (embedding, positional_embedding, sequence_pool, ...)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     gen = torch.Generator().manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     for i in range(args.count):
         with open(os.path.join(args.out, "case-%03d.json" % i), "w") as f:
-            json.dump(case(rng, gen, args.images), f, indent=1)
+            json.dump(case(rng, gen, args.images, args.sequences), f, indent=1)
             f.write("\n")
 
 

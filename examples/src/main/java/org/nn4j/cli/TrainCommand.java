@@ -11,6 +11,7 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
+import org.nn4j.nn.layers.Embedding;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.train.CheckpointListener;
 import org.nn4j.train.DistributedTraining;
@@ -136,6 +137,8 @@ final class TrainCommand implements Callable<Integer> {
             builder.mlp(model.hidden, kind, training.loss);
         }
         builder.optimizer(model.optimizer, training.learningRate, training.optimizerOptions());
+        data.tokens = given != null && Embedding.takesTokens(given);
+        requireLocalTokens(cluster);
         try {
             builder.config(training.config(model.batchSize)).standardize(training.standardize);
             return builder.build(read(cluster, training.seed, heldOut.given(data)));
@@ -152,12 +155,22 @@ final class TrainCommand implements Callable<Integer> {
                     err.println("nn train: note: " + note);
                     err.flush();
                 }).epochs(training.epochs, run.stretchSchedule);
+        data.tokens = saved.takesTokens();
+        requireLocalTokens(cluster);
         try {
             RunSplit.HeldOut held = data.csv == null ? RunSplit.HeldOut.testFiles()
                     : saved.heldOut(heldOut.testFraction, heldOut.testCsvAsWritten());
             return saved.on(read(cluster, saved.config().seed(), held));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(run.resume + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A model that takes token ids trains on one machine: the cluster's data path reads features. */
+    private void requireLocalTokens(DistributedTraining.Session cluster) {
+        if (cluster != null && data.tokens) {
+            throw new InvalidInputException("the model starts with an embedding, which takes token ids: it trains on"
+                    + " one machine, not on a cluster (leave out --spark)");
         }
     }
 

@@ -132,6 +132,11 @@ public final class SavedRun {
         }
     }
 
+    /** Whether the run's model starts with an embedding: its data is token ids, read as ints. */
+    public boolean takesTokens() {
+        return org.nn4j.nn.layers.Embedding.takesTokens(saved.model().spec());
+    }
+
     /**
      * The run, going on with {@code data}: standardised as the run was, relabelled to the model's
      * classes, and checked to be the run's own examples.

@@ -202,6 +202,24 @@ public final class Embedding extends Module {
         return new ModelSpec(spec.input(), layers, spec.loss());
     }
 
+    /**
+     * Checks that every id of {@code ids} (rows of {@code steps}) is inside an embedding of {@code
+     * numEmbeddings} ids.
+     *
+     * @param source names the data in the message (its file)
+     * @param layer names the layer in the message ({@code layers[0] (embedding)} of a spec file)
+     * @throws org.nn4j.io.InvalidInputException naming the source, the example (from 1), the step and the id
+     */
+    public static void requireIdsInside(int[] ids, int steps, int numEmbeddings, String source, String layer) {
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= numEmbeddings) {
+                throw new org.nn4j.io.InvalidInputException(source + ": example " + (i / steps + 1) + " has token id "
+                        + ids[i] + " (step " + (i % steps + 1) + "), outside " + layer + "'s " + numEmbeddings
+                        + " ids (num_embeddings)");
+            }
+        }
+    }
+
     /** Whether {@code spec}'s first layer is an {@code embedding}: its input is token ids. */
     public static boolean takesTokens(ModelSpec spec) {
         return "embedding".equals(spec.types().get(0));
