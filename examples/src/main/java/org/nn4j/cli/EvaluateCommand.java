@@ -41,7 +41,7 @@ final class EvaluateCommand implements Callable<Integer> {
         NetworkFactory factory = backendOptions.injector().getInstance(NetworkFactory.class);
         ModelFile.Loaded loaded = saved.load(factory, backendOptions.explicitDType());
         Path model = saved.model;
-        data.tokens = Embedding.takesTokens(loaded.model().spec());
+        data.tokensFor(loaded.model().spec(), model.toString());
         Dataset dataset = data.evaluationData();
         if (data.tokens && !dataset.hasTokens()) {
             throw new InvalidInputException("the model " + model + " starts with an embedding, which takes token ids:"

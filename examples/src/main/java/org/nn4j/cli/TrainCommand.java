@@ -11,7 +11,6 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
-import org.nn4j.nn.layers.Embedding;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.train.CheckpointListener;
 import org.nn4j.train.DistributedTraining;
@@ -137,7 +136,7 @@ final class TrainCommand implements Callable<Integer> {
             builder.mlp(model.hidden, kind, training.loss);
         }
         builder.optimizer(model.optimizer, training.learningRate, training.optimizerOptions());
-        data.tokens = given != null && Embedding.takesTokens(given);
+        data.tokensFor(given, given == null ? null : training.modelSpec.toString());
         requireLocalTokens(cluster);
         try {
             builder.config(training.config(model.batchSize)).standardize(training.standardize);
@@ -155,7 +154,7 @@ final class TrainCommand implements Callable<Integer> {
                     err.println("nn train: note: " + note);
                     err.flush();
                 }).epochs(training.epochs, run.stretchSchedule);
-        data.tokens = saved.takesTokens();
+        data.tokensFor(saved.spec(), run.resume.toString());
         requireLocalTokens(cluster);
         try {
             RunSplit.HeldOut held = data.csv == null ? RunSplit.HeldOut.testFiles()

@@ -38,22 +38,26 @@ public final class Csv {
      * @throws InvalidInputException naming the file, the line and what was expected
      */
     public static Dataset read(Path file, String labelColumn) {
-        return readFile(file, labelColumn, null, null, false).data();
+        return readFile(file, labelColumn, null, null, null).data();
     }
 
     /**
      * As {@link #read(Path, String)}, each feature a token id (a whole number in {@code [0, 2^31)}, read as an
      * int), for a model whose first layer is an {@code embedding}: a dataset of {@link Dataset#tokens()}.
+     *
+     * @param ids the ids the embedding knows ({@code num_embeddings}; 0 for any); a larger id fails, naming the
+     *     line, the column, the id and {@code owner} (the embedding layer)
      */
-    public static Dataset readTokens(Path file, String labelColumn) {
-        return readFile(file, labelColumn, null, null, true).data();
+    public static Dataset readTokens(Path file, String labelColumn, int ids, String owner) {
+        return readFile(file, labelColumn, null, null, new Row(null, 0, null, ids, owner)).data();
     }
 
-    /** As {@link #read(Path, Path, String)}, each feature a token id, as {@link #readTokens(Path, String)}. */
-    public static TrainAndTest readTokens(Path train, Path test, String labelColumn) {
-        Read training = readFile(train, labelColumn, null, null, true);
-        return new TrainAndTest(training.data(), readFile(test, labelColumn, training.layout(), train.toString(), true)
-                .data());
+    /** As {@link #read(Path, Path, String)}, each feature a token id, as {@link #readTokens(Path, String, int, String)}. */
+    public static TrainAndTest readTokens(Path train, Path test, String labelColumn, int ids, String owner) {
+        Row tokens = new Row(null, 0, null, ids, owner);
+        Read training = readFile(train, labelColumn, null, null, tokens);
+        return new TrainAndTest(training.data(), readFile(test, labelColumn, training.layout(), train.toString(),
+                tokens).data());
     }
 
     /**
@@ -63,7 +67,7 @@ public final class Csv {
      */
     public static Dataset read(InputStream in, String source, String labelColumn) {
         try {
-            return examples(source, new Lines(in, source), labelColumn, null, null, false).data();
+            return examples(source, new Lines(in, source), labelColumn, null, null, null).data();
         } catch (IOException e) {
             throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
         }
@@ -81,8 +85,8 @@ public final class Csv {
      * @throws InvalidInputException naming the file, the line or the column and what was expected
      */
     public static TrainAndTest read(Path train, Path test, String labelColumn) {
-        Read training = readFile(train, labelColumn, null, null, false);
-        Dataset held = readFile(test, labelColumn, training.layout(), train.toString(), false).data();
+        Read training = readFile(train, labelColumn, null, null, null);
+        Dataset held = readFile(test, labelColumn, training.layout(), train.toString(), null).data();
         return new TrainAndTest(training.data(), held);
     }
 
@@ -90,7 +94,7 @@ public final class Csv {
     private record Read(Dataset data, CsvLayout layout) {
     }
 
-    private static Read readFile(Path file, String labelColumn, CsvLayout like, String likeSource, boolean tokens) {
+    private static Read readFile(Path file, String labelColumn, CsvLayout like, String likeSource, Row tokens) {
         if (Files.isDirectory(file)) {
             throw new InvalidInputException(file + ": a directory; expected a CSV file of examples");
         }
@@ -102,7 +106,7 @@ public final class Csv {
     }
 
     private static Read examples(String source, Lines lines, String labelColumn, CsvLayout like, String likeSource,
-            boolean tokens) throws IOException {
+            Row tokens) throws IOException {
         String first = lines.next();
         if (first == null) {
             throw new InvalidInputException(source + ": empty; expected a CSV file of examples");
@@ -143,15 +147,16 @@ public final class Csv {
         private final List<String> distinct = new ArrayList<>();
         private int count;
 
-        Growing(String source, int width, boolean tokens) {
+        /** For token ids, {@code tokens} their range ({@link Row#idLimit()}, {@link Row#idOwner()}); else null. */
+        Growing(String source, int width, Row tokens) {
             this.source = source;
-            this.features = tokens ? null : new Floats(source, width);
-            this.tokenIds = tokens ? new CsvTokens.Ints(source, width) : null;
+            this.features = tokens != null ? null : new Floats(source, width);
+            this.tokenIds = tokens != null ? new CsvTokens.Ints(source, width, tokens.idLimit(), tokens.idOwner()) : null;
         }
 
         /** Where the next example's features (or token ids) go. */
         Row featureRow() {
-            return tokenIds != null ? new Row(null, count * tokenIds.width(), tokenIds.array(count))
+            return tokenIds != null ? tokenIds.row(count)
                     : new Row(features.array(count), count * features.width);
         }
 
@@ -192,12 +197,12 @@ public final class Csv {
 
     /**
      * Where one example's features go: {@code array} from {@code offset}; or, for token ids, {@code ids} from
-     * {@code offset} ({@code array} null).
+     * {@code offset} ({@code array} null), each below {@code idLimit} (0: any) of {@code idOwner}.
      */
-    public record Row(float[] array, int offset, int[] ids) {
+    public record Row(float[] array, int offset, int[] ids, int idLimit, String idOwner) {
         /** Features into {@code array} from {@code offset}. */
         public Row(float[] array, int offset) {
-            this(array, offset, null);
+            this(array, offset, null, 0, null);
         }
     }
 
@@ -282,7 +287,7 @@ public final class Csv {
         }
         int width = firstFields.length;
         Floats values = tokens ? null : new Floats(source, width);
-        CsvTokens.Ints ids = tokens ? new CsvTokens.Ints(source, width) : null;
+        CsvTokens.Ints ids = tokens ? new CsvTokens.Ints(source, width, 0, null) : null;
         int rows = 0;
         String[] fields = header ? null : firstFields;
         int number = firstLine;
@@ -301,7 +306,7 @@ public final class Csv {
             int at = number;
             for (int c = 0; c < width; c++) {
                 if (tokens) {
-                    idRow[rows * width + c] = CsvTokens.id(source, () -> at, names, c, fields[c]);
+                    idRow[rows * width + c] = CsvTokens.id(source, () -> at, names, c, fields[c], 0, null);
                 } else {
                     row[rows * width + c] = number(source, () -> at, names, c, fields[c]);
                 }

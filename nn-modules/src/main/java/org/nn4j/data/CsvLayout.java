@@ -127,7 +127,7 @@ public record CsvLayout(int width, int labelColumn, List<String> names, int[] sl
                 continue;
             }
             if (ids != null) {
-                ids[offset + slots[c]] = CsvTokens.id(source, line, names, c, fields[c]);
+                ids[offset + slots[c]] = CsvTokens.id(source, line, names, c, fields[c], row.idLimit(), row.idOwner());
             } else {
                 features[offset + slots[c]] = Csv.number(source, line, names, c, fields[c]);
             }

@@ -22,9 +22,25 @@ final class CsvTokens {
      * sign, leading zeros and a zero fraction such as {@code 12.0} or {@code 1.2e1} are taken as the whole
      * number they write).
      *
+     * @param limit the ids there are ({@code num_embeddings}), or 0 for any
+     * @param owner what has {@code limit} ids, for the message
      * @throws InvalidInputException naming the file, the line, the column and the value, for anything else
      */
-    static int id(String file, IntSupplier line, List<String> names, int column, String field) {
+    static int id(String file, IntSupplier line, List<String> names, int column, String field, int limit,
+            String owner) {
+        int id = parse(file, line, names, column, field);
+        if (limit > 0 && id >= limit) {
+            throw new InvalidInputException(file + ":" + line.getAsInt() + ": " + name(names, column) + " is token id "
+                    + id + ", outside " + owner + "'s " + limit + " ids (num_embeddings)");
+        }
+        return id;
+    }
+
+    private static String name(List<String> names, int column) {
+        return names == null ? "column " + column : "column '" + Csv.shown(names.get(column)) + "'";
+    }
+
+    private static int parse(String file, IntSupplier line, List<String> names, int column, String field) {
         int length = field.length();
         if (length > 0 && length <= 9) {
             int value = 0;
@@ -37,8 +53,7 @@ final class CsvTokens {
                 return value;
             }
         }
-        String name = names == null ? "column " + column : "column '" + Csv.shown(names.get(column)) + "'";
-        String where = file + ":" + line.getAsInt() + ": " + name + " is '" + Csv.shown(field) + "'";
+        String where = file + ":" + line.getAsInt() + ": " + name(names, column) + " is '" + Csv.shown(field) + "'";
         if (!CsvNumbers.isNumber(field)) {
             throw new InvalidInputException(where + "; expected a token id, a whole number in [0, " + MAX_ID + "]");
         }
@@ -57,12 +72,22 @@ final class CsvTokens {
     static final class Ints {
         private final String source;
         private final int width;
+        private final int limit;
+        private final String owner;
         private int[] values;
 
-        Ints(String source, int width) {
+        /** Rows of {@code width} ids, each below {@code limit} (0: any) of {@code owner}. */
+        Ints(String source, int width, int limit, String owner) {
             this.source = source;
             this.width = width;
+            this.limit = limit;
+            this.owner = owner;
             this.values = new int[Math.max(width, Math.min(64 * width, 4096))];
+        }
+
+        /** Where row {@code row}'s ids go, with their range. */
+        Csv.Row row(int row) {
+            return new Csv.Row(null, row * width, array(row), limit, owner);
         }
 
         /** The ids of a row. */

@@ -132,9 +132,9 @@ public final class SavedRun {
         }
     }
 
-    /** Whether the run's model starts with an embedding: its data is token ids, read as ints. */
-    public boolean takesTokens() {
-        return org.nn4j.nn.layers.Embedding.takesTokens(saved.model().spec());
+    /** The spec of the run's model (an embedding first: its data is token ids, read as ints). */
+    public org.nn4j.nn.spec.ModelSpec spec() {
+        return saved.model().spec();
     }
 
     /**
