@@ -28,8 +28,14 @@ import org.nn4j.io.ModelFile;
 class TokenModelsTest {
     private static final String SPEC = "{\"input\": [6], \"layers\": [{\"type\": \"embedding\", \"embedding_dim\": 4,"
             + " \"padding_idx\": 0}, {\"type\": \"positional_embedding\"}, {\"type\": \"linear\", \"out_features\": 5},"
-            + " {\"type\": \"relu\"}, {\"type\": \"dropout\", \"p\": 0.1}, {\"type\": \"sequence_pool\", \"mode\": \"%s\"},"
+            + " {\"type\": \"relu\"}, {\"type\": \"dropout\", \"p\": 0.1}, %s,"
             + " {\"type\": \"linear\", \"out_features\": 3}]}";
+
+    /** The spec, its steps ending in {@code sequence_pool} of {@code mode}, or in {@code flatten}. */
+    private static String spec(String mode) {
+        return String.format(SPEC, mode.equals("flatten") ? "{\"type\": \"flatten\"}"
+                : "{\"type\": \"sequence_pool\", \"mode\": \"" + mode + "\"}");
+    }
 
     @TempDir
     Path dir;
@@ -53,7 +59,7 @@ class TokenModelsTest {
     @Test
     void aTokenModelTrainsEvaluatesPredictsAndResumes() throws IOException {
         Path csv = tokens("train.csv", 300, 1);
-        Path spec = Files.writeString(dir.resolve("spec.json"), String.format(SPEC, "max"));
+        Path spec = Files.writeString(dir.resolve("spec.json"), spec("max"));
         Path full = dir.resolve("full.safetensors");
         Path part = dir.resolve("part.safetensors");
         String[] common = {"--csv", csv.toString(), "--label", "label", "--model", spec.toString(), "--backend", "ejml",
@@ -91,7 +97,7 @@ class TokenModelsTest {
 
     @Test
     void benchRunsATokenModelOnSyntheticIds() throws IOException {
-        Path spec = Files.writeString(dir.resolve("spec.json"), String.format(SPEC, "mean"));
+        Path spec = Files.writeString(dir.resolve("spec.json"), spec("mean"));
         NnRun bench = NnRun.of("bench", "--model", spec.toString(), "--backend", "ejml", "--warmup", "0", "--windows", "1",
                 "--seconds", "0.2", "--batch-size", "16");
         assertEquals(0, bench.code(), bench.err());
@@ -108,14 +114,14 @@ class TokenModelsTest {
         assertTrue(out.get("parameter_grads").has("0.weight"));
     }
 
-    /** PyTorch loads the saved token model strictly (nn4j_torch.py) and predicts what nn predict does. */
+    /** PyTorch loads the saved token model (each sequence_pool mode, or flatten) strictly (nn4j_torch.py) and predicts what nn predict does. */
     @Test
     void pyTorchLoadsATokenModelStrictlyAndPredictsTheSame() throws Exception {
         String python = TorchInteropTest.pythonWithTorch();
         assumeTrue(python != null, "no python3 with torch (apt-get install python3-torch)");
-        for (String mode : List.of("mean", "max", "last")) {
+        for (String mode : List.of("mean", "max", "last", "flatten")) {
             Path csv = tokens("train-" + mode + ".csv", 120, 2);
-            Path spec = Files.writeString(dir.resolve(mode + ".json"), String.format(SPEC, mode));
+            Path spec = Files.writeString(dir.resolve(mode + ".json"), spec(mode));
             Path model = dir.resolve(mode + ".safetensors");
             assertEquals(0, NnRun.of("train", "--csv", csv.toString(), "--label", "label", "--model", spec.toString(),
                     "--backend", "ejml", "--epochs", "1", "--out", model.toString(), "--quiet").code());
