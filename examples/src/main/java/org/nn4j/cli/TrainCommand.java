@@ -165,11 +165,11 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** A model that takes token ids trains on one machine: the cluster's data path reads features. */
+    /** A model that takes token ids trains on one machine: Spark's data paths carry features. */
     private void requireLocalTokens(DistributedTraining.Session cluster) {
-        if (cluster != null && data.tokens) {
-            throw new InvalidInputException("the model starts with an embedding, which takes token ids: it trains on"
-                    + " one machine, not on a cluster (leave out --spark)");
+        if ((cluster != null || spark.master != null) && data.tokens) {
+            throw new InvalidInputException(data.tokenOwner + " takes token ids: a model that starts with an"
+                    + " embedding trains on one machine, not on a cluster (leave out --spark)");
         }
     }
 
