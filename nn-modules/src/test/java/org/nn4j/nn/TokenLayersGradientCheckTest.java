@@ -142,6 +142,29 @@ class TokenLayersGradientCheckTest {
         assertEquals(filled, Embedding.withVocabulary(filled, 30));
     }
 
+    /** A model built in Java of the typed layers has the spec a file would give, and the same tensors from a seed. */
+    @Test
+    void aJavaBuiltTokenModelWritesItsSpec() {
+        Sequential layers = new Sequential(new Embedding(BACKEND, DType.FLOAT64, 5, 12, 3, -1),
+                new org.nn4j.nn.layers.PositionalEmbedding(BACKEND, DType.FLOAT64, 5, 3),
+                new org.nn4j.nn.layers.Linear(BACKEND, DType.FLOAT64, 3, 4),
+                new org.nn4j.nn.layers.SequencePool(BACKEND, org.nn4j.nn.layers.SequencePool.Mode.LAST, 5, 4),
+                new org.nn4j.nn.layers.Linear(BACKEND, DType.FLOAT64, 4, 2));
+        Model built = Model.of(BACKEND, DType.FLOAT64, Shape.of(5), layers,
+                new org.nn4j.nn.losses.SoftmaxCrossEntropy(BACKEND), 9);
+        ModelSpec spec = built.spec();
+        assertEquals("{\"type\":\"embedding\",\"num_embeddings\":12,\"embedding_dim\":3,\"padding_idx\":11}",
+                spec.layer(0).toString());
+        assertEquals("{\"type\":\"sequence_pool\",\"mode\":\"last\"}", spec.layer(3).toString());
+        Model fromSpec = ModuleRegistry.builtIn().build(spec, BACKEND, DType.FLOAT64, 9, "spec");
+        assertEquals(built.stateDict().keySet(), fromSpec.stateDict().keySet());
+        built.stateDict().forEach((name, t) -> assertEquals(t, fromSpec.stateDict().get(name), name));
+        Matrix a = built.forward(TokenIds.of(DType.FLOAT64, 5, new int[] {1, 2, 11, 11, 11, 3, 4, 5, 6, 7}, 2),
+                Pass.eval());
+        assertArrayEquals(BACKEND.toArray(a), BACKEND.toArray(fromSpec.forward(TokenIds.of(DType.FLOAT64, 5,
+                new int[] {1, 2, 11, 11, 11, 3, 4, 5, 6, 7}, 2), Pass.eval())));
+    }
+
     private static ModelSpec spec(int steps, String layers) throws Exception {
         return spec(new int[] {steps}, layers);
     }
