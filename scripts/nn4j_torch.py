@@ -3,6 +3,7 @@
 
     python3 scripts/nn4j_torch.py MODEL.safetensors FEATURES.csv   # prints: class, then each probability
 
+For a model whose first layer is an embedding, each row of the CSV holds token ids, read as int64.
 The file's tensors are the Sequential's state_dict, by name and layout; this reads them with NumPy
 (the safetensors package would do as well: safetensors.torch.load_file).
 """
