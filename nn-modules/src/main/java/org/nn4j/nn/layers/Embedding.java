@@ -243,9 +243,10 @@ public final class Embedding extends Module {
                     HyperParameter.optionalInteger("num_embeddings", 1, "ids in the vocabulary; inferred from the"
                             + " training data (its largest id + 1) and written into the saved spec"),
                     HyperParameter.requiredInteger("embedding_dim", 1, "values per id"),
-                    HyperParameter.optionalInteger("padding_idx", Integer.MIN_VALUE, "the padding id (negative counts"
-                            + " from the end): its row starts at zero, gets no gradient, and marks the steps it"
-                            + " fills as padding"));
+                    new HyperParameter("padding_idx", HyperParameter.Kind.INTEGER, null, false, Double.NaN, true,
+                            Double.NaN, false, List.of(), "the padding id, in [-num_embeddings, num_embeddings)"
+                                    + " (negative counts from the end): its row starts at zero, gets no gradient, and"
+                                    + " marks the steps it fills as padding"));
         }
 
         @Override
