@@ -323,6 +323,26 @@ public interface Backend {
      */
     void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad);
 
+    /**
+     * Pooling over steps (a sequence_pool's forward pass): {@code x} is {@code n x (T * F)}, each row {@code T}
+     * steps of {@code F} values ({@code T = steps}); {@code out}, {@code n x F}, overwritten, gets each row's
+     * {@code mode} of its first {@code lengths[r]} steps ({@code lengths} null: all {@code T}; else at least
+     * {@code n} entries in {@code [0, T]}), zeros for a row of none. For {@code MAX} and {@code LAST}, {@code
+     * from[r * F + f]} (a host array of at least {@code n * F}) gets the step value {@code (r, f)} came from
+     * (-1 for none), for {@link #poolStepsBackward}; {@code MEAN} leaves it as it was.
+     *
+     * @throws IllegalArgumentException for shapes, lengths or dtypes that do not fit
+     */
+    void poolSteps(StepPooling mode, Matrix x, int steps, int[] lengths, Matrix out, int[] from);
+
+    /**
+     * The input gradient of {@link #poolSteps} with the same {@code mode}, {@code steps}, {@code lengths} and
+     * {@code from}: {@code grad} is {@code n x F}; {@code out}, {@code n x (T * F)}, overwritten, gets {@code
+     * grad[r][f] / L} at each real step of row {@code r} ({@code MEAN}), or {@code grad[r][f]} at step {@code
+     * from[r * F + f]} ({@code MAX}, {@code LAST}), zeros elsewhere.
+     */
+    void poolStepsBackward(StepPooling mode, Matrix grad, int steps, int[] lengths, int[] from, Matrix out);
+
     // ---- reductions ----
 
     /** The sum of all elements, accumulated in float64. */

@@ -23,6 +23,10 @@ public enum Operation {
     GATHER_ROWS,
     /** {@link Backend#scatterAddRows}. */
     SCATTER_ADD_ROWS,
+    /** {@link Backend#poolSteps}. */
+    POOL_STEPS,
+    /** {@link Backend#poolStepsBackward}. */
+    POOL_STEPS_BACKWARD,
     /** {@link Backend#fill}. */
     FILL,
     /** {@link Backend#gemm}. */

@@ -9,6 +9,7 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.Operation;
+import org.nn4j.api.StepPooling;
 import org.nn4j.api.Window2d;
 
 /**
@@ -116,6 +117,20 @@ final class TimingBackend implements Backend {
         long t = start();
         inner.scatterAddRows(rows, ids, skip, tableGrad);
         stop("scatterAddRows", t);
+    }
+
+    @Override
+    public void poolSteps(StepPooling mode, Matrix x, int steps, int[] lengths, Matrix out, int[] from) {
+        long t = start();
+        inner.poolSteps(mode, x, steps, lengths, out, from);
+        stop("poolSteps", t);
+    }
+
+    @Override
+    public void poolStepsBackward(StepPooling mode, Matrix grad, int steps, int[] lengths, int[] from, Matrix out) {
+        long t = start();
+        inner.poolStepsBackward(mode, grad, steps, lengths, from, out);
+        stop("poolStepsBackward", t);
     }
 
     @Override

@@ -93,7 +93,8 @@ class CliTest {
                 assertEquals(0, backend.get("host_operations").size());
             }
             if (backend.get("name").asText().equals("nd4j-cuda")) {
-                assertEquals("[\"gatherRows\",\"scatterAddRows\",\"softmaxCrossEntropy\",\"sum\",\"dot\"]",
+                assertEquals("[\"gatherRows\",\"scatterAddRows\",\"poolSteps\",\"poolStepsBackward\","
+                        + "\"softmaxCrossEntropy\",\"sum\",\"dot\"]",
                         backend.get("host_operations").toString());
                 assertTrue(backend.get("native_operations").toString().contains("\"conv2d\""));
             }

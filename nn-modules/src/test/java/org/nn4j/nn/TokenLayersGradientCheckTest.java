@@ -148,7 +148,7 @@ class TokenLayersGradientCheckTest {
         Sequential layers = new Sequential(new Embedding(BACKEND, DType.FLOAT64, 5, 12, 3, -1),
                 new org.nn4j.nn.layers.PositionalEmbedding(BACKEND, DType.FLOAT64, 5, 3),
                 new org.nn4j.nn.layers.Linear(BACKEND, DType.FLOAT64, 3, 4),
-                new org.nn4j.nn.layers.SequencePool(BACKEND, org.nn4j.nn.layers.SequencePool.Mode.LAST, 5, 4),
+                new org.nn4j.nn.layers.SequencePool(BACKEND, org.nn4j.api.StepPooling.LAST, 5, 4),
                 new org.nn4j.nn.layers.Linear(BACKEND, DType.FLOAT64, 4, 2));
         Model built = Model.of(BACKEND, DType.FLOAT64, Shape.of(5), layers,
                 new org.nn4j.nn.losses.SoftmaxCrossEntropy(BACKEND), 9);

@@ -24,6 +24,7 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.Operation;
+import org.nn4j.api.StepPooling;
 import org.nn4j.api.Window2d;
 
 /**
@@ -750,6 +751,51 @@ public abstract class BackendConformanceTest {
         DType other = dtype == DType.FLOAT64 ? DType.FLOAT32 : DType.FLOAT64;
         assertThrows(IllegalArgumentException.class,
                 () -> backend.scatterAddRows(backend.zeros(other, 2, 3), new int[] {0, 1}, -1, table));
+    }
+
+    static Stream<Arguments> stepPoolings() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (StepPooling mode : StepPooling.values()) {
+                for (boolean masked : new boolean[] {false, true}) {
+                    cases.add(Arguments.of(dtype, mode, masked));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /** Pooling over steps against the reference, with lengths of every kind (none, some, all) or none given. */
+    @ParameterizedTest(name = "{0} {1} masked={2}")
+    @MethodSource("stepPoolings")
+    void poolStepsAndItsGradientMatchTheReference(DType dtype, StepPooling mode, boolean masked) {
+        int n = 5;
+        int steps = 4;
+        int features = 3;
+        Operand x = random(dtype, n, steps * features, 44);
+        int[] lengths = masked ? new int[] {4, 0, 1, 3, 2, 99} : null;
+        int[] from = new int[n * features + 1];
+        int[] expectedFrom = new int[n * features];
+        double[] expected = ReferenceSequences.poolSteps(mode.name(), x.values, n, steps, features, lengths,
+                expectedFrom);
+        Matrix out = backend.zeros(dtype, n, features);
+        backend.fill(out, Double.NaN);
+        backend.poolSteps(mode, x.matrix, steps, lengths, out, from);
+        Tolerance.assertClose("poolSteps " + mode, dtype, features, expected, backend.toArray(out));
+        if (mode != StepPooling.MEAN) {
+            assertArrayEquals(expectedFrom, Arrays.copyOf(from, n * features));
+        }
+        Operand grad = random(dtype, n, features, 45);
+        Matrix inputGrad = backend.zeros(dtype, n, steps * features);
+        backend.fill(inputGrad, Double.NaN);
+        backend.poolStepsBackward(mode, grad.matrix, steps, lengths, mode == StepPooling.MEAN ? null : from, inputGrad);
+        Tolerance.assertClose("poolStepsBackward " + mode, dtype, steps * features, ReferenceSequences.poolStepsBackward(
+                mode.name(), grad.values, n, steps, features, lengths, expectedFrom), backend.toArray(inputGrad));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> backend.poolSteps(mode, x.matrix, steps, new int[] {4, 5, 0, 0, 0}, out, from));
+        assertTrue(error.getMessage().contains("row 1 has length 5"), error.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.poolSteps(mode, x.matrix, 3, lengths, out, from));
     }
 
     // ---- helpers ----

@@ -19,11 +19,11 @@ public final class Nd4jOperations {
      * The device path (nd4j-cuda): ND4J's ops for everything but the fused softmax cross-entropy (batch x
      * classes values, cheaper copied than as four ops), the reductions to one number, which read their
      * operands on the host, and the row gather and scatter-add by id (an embedding's passes), whose ids are
-     * host ints: they copy the table through the host.
+     * host ints: they copy the table through the host, and the pooling over steps (a loop on host copies).
      */
     public static final Set<Operation> DEVICE = Collections.unmodifiableSet(EnumSet.complementOf(
             EnumSet.of(Operation.SOFTMAX_CROSS_ENTROPY, Operation.SUM, Operation.DOT, Operation.GATHER_ROWS,
-                    Operation.SCATTER_ADD_ROWS)));
+                    Operation.SCATTER_ADD_ROWS, Operation.POOL_STEPS, Operation.POOL_STEPS_BACKWARD)));
 
     private Nd4jOperations() {
     }

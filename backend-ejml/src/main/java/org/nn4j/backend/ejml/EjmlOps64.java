@@ -7,6 +7,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.StepPooling;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.Conversions;
 import org.nn4j.backend.host.HostKernels64;
@@ -109,6 +110,17 @@ final class EjmlOps64 extends EjmlOps {
     void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad) {
         SequenceKernels64.scatterAddRows(data(rows), rows.cols(), ids, rows.rows(), skip, data(tableGrad),
                 tableGrad.rows());
+    }
+
+    @Override
+    void poolSteps(StepPooling mode, Matrix x, int steps, int[] lengths, Matrix out, int[] from) {
+        SequenceKernels64.poolSteps(mode, data(x), x.rows(), steps, out.cols(), lengths, data(out), from);
+    }
+
+    @Override
+    void poolStepsBackward(StepPooling mode, Matrix grad, int steps, int[] lengths, int[] from, Matrix out) {
+        SequenceKernels64.poolStepsBackward(mode, data(grad), grad.rows(), steps, grad.cols(), lengths, from,
+                data(out));
     }
 
     @Override
