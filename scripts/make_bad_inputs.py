@@ -385,6 +385,36 @@ def recurrent_cases():
         "gru-no-hidden-size\tbench --model {dir}/specs/gru-no-hidden-size.json\tlayers[0] (gru): missing 'hidden_size'",
     ]
     write("cases-recurrent.tsv", "\n".join(lines) + "\n")
+def token_files():
+    """Files of cases-tokens.tsv: CSV files of token ids (one id outside the embedding, one not whole, one
+    negative) and specs whose embedding is misplaced or has a padding_idx outside the vocabulary."""
+    r = random.Random(5)
+    rows = []
+    for i in range(24):
+        length = r.randint(2, 4)
+        rows.append([r.randint(1, 9) for _ in range(length)] + [0] * (4 - length) + ["a" if i % 2 == 0 else "b"])
+
+    def table(name, changed=None):
+        body = [list(row) for row in rows]
+        if changed:
+            (row, column), value = changed
+            body[row][column] = value
+        write("tokens/" + name, "t0,t1,t2,t3,label\n" + "".join(",".join(str(v) for v in row) + "\n" for row in body))
+
+    table("tokens.csv")
+    table("id-outside.csv", ((2, 1), 50))
+    table("not-whole.csv", ((1, 1), "1.5"))
+    table("negative.csv", ((4, 2), -3))
+    emb = {"type": "embedding", "num_embeddings": 10, "embedding_dim": 3, "padding_idx": 0}
+    tail = [{"type": "sequence_pool"}, {"type": "linear", "out_features": 2}]
+    for name, shape, layers in [
+            ("tokens.json", [4], [emb] + tail),
+            ("embedding-not-first.json", [4], [{"type": "linear", "out_features": 3}, emb] + tail),
+            ("embedding-on-sequence.json", [2, 2], [emb, {"type": "flatten"}, {"type": "linear", "out_features": 2}]),
+            ("padding-outside.json", [4], [dict(emb, padding_idx=10)] + tail),
+            ("padding-outside-negative.json", [4], [dict(emb, padding_idx=-11)] + tail)]:
+        write("tokens/" + name, json.dumps({"input": shape, "layers": layers}))
+
 
 if __name__ == "__main__":
     csv_files()
@@ -397,6 +427,7 @@ if __name__ == "__main__":
     resume_and_flags()
     output_file_cases()
     recurrent_cases()
+    token_files()
     write("cases/missing-key.json", json.dumps({"layers": [4, 3], "activation": "relu"}))
     write("cases/not-finite.json", '{"model": {"input": [2], "layers": [{"type": "linear", "out_features": 2}]},'
           ' "parameters": {}, "x": [[1, 1e999]], "y": [[1, 0]]}')

@@ -3,6 +3,7 @@
 
     python3 scripts/nn4j_torch.py MODEL.safetensors FEATURES.csv   # prints: class, then each probability
 
+For a model whose first layer is an embedding, each row of the CSV holds token ids, read as int64.
 The file's tensors are the Sequential's state_dict, by name and layout; this reads them with NumPy
 (the safetensors package would do as well: safetensors.torch.load_file).
 """
@@ -119,6 +120,64 @@ def _attention_layer(kind, args, width, padding):
                         layer_norm_eps=args.get("layer_norm_eps", 1e-5), norm_first=args.get("norm_first", False))
 
 
+class Embedding(torch.nn.Embedding):
+    """torch.nn.Embedding that, with a padding_idx, sets the batch's lengths (the ids before the first padding
+    id of each row: right-padded sequences) for the modules after it; its state_dict is Embedding's."""
+
+    def __init__(self, num_embeddings, embedding_dim, padding_idx, padding):
+        super().__init__(num_embeddings, embedding_dim, padding_idx=padding_idx)
+        self.padding = padding
+
+    def forward(self, ids):
+        if self.padding_idx is None:
+            self.padding.lengths = None
+        else:
+            is_pad = ids == self.padding_idx
+            steps = ids.shape[1]
+            first = torch.where(is_pad, torch.arange(steps, device=ids.device).expand_as(ids),
+                                torch.full_like(ids, steps))
+            self.padding.lengths = first.min(dim=1).values
+        return super().forward(ids)
+
+
+class PositionalEmbedding(torch.nn.Module):
+    """Learned positions: x [n, T, E] plus weight [T, E], drawn from N(0, 1) as torch.nn.Embedding draws."""
+
+    def __init__(self, steps, features):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.empty(steps, features))
+        torch.nn.init.normal_(self.weight)
+
+    def forward(self, x):
+        return x + self.weight
+
+
+class SequencePool(torch.nn.Module):
+    """[n, T, F] to [n, F]: the mean, max or last of each row's real steps (padding.lengths; all T without);
+    a row without real steps gives zeros."""
+
+    def __init__(self, mode, padding):
+        super().__init__()
+        self.mode = mode
+        self.padding = padding
+
+    def forward(self, x):
+        n, steps = x.shape[0], x.shape[1]
+        lengths = self.padding.lengths
+        if lengths is None:
+            lengths = torch.full((n,), steps, dtype=torch.long)
+        real = torch.arange(steps).unsqueeze(0) < lengths.unsqueeze(1)
+        some = (lengths > 0).unsqueeze(1)
+        if self.mode == "mean":
+            total = (x * real.unsqueeze(2).to(x.dtype)).sum(dim=1)
+            return torch.where(some, total / lengths.clamp(min=1).unsqueeze(1).to(x.dtype), torch.zeros_like(total))
+        if self.mode == "max":
+            masked = x.masked_fill(~real.unsqueeze(2), float("-inf"))
+            return torch.where(some, masked.max(dim=1).values, torch.zeros_like(x[:, 0]))
+        last = x[torch.arange(n), (lengths - 1).clamp(min=0)]
+        return torch.where(some, last, torch.zeros_like(last))
+
+
 def sequential(spec, padding=None):
     """The torch.nn.Sequential that a model spec describes (nn4j's layer types, PyTorch's arguments); its
     mask-aware modules share `padding` (a Padding, made here when not given: set its lengths before a pass
@@ -126,13 +185,24 @@ def sequential(spec, padding=None):
     shape = list(spec["input"])
     modules = []
     padding = Padding() if padding is None else padding
-    for layer in spec["layers"]:
+    for index, layer in enumerate(spec["layers"]):
         kind = layer["type"]
         args = {k: v for k, v in layer.items() if k != "type"}
         features = int(np.prod(shape))
         if kind == "linear":
-            module = torch.nn.Linear(features, args["out_features"], bias=args.get("bias", True))
-            shape = [args["out_features"]]
+            # On any rank, as nn.Linear: it acts on the last dimension.
+            module = torch.nn.Linear(shape[-1], args["out_features"], bias=args.get("bias", True))
+            shape = shape[:-1] + [args["out_features"]]
+        elif kind == "embedding":
+            if index != 0 or len(shape) != 1:
+                raise ValueError("embedding must be the first layer, on token ids [T]")
+            module = Embedding(args["num_embeddings"], args["embedding_dim"], args.get("padding_idx"), padding)
+            shape = shape + [args["embedding_dim"]]
+        elif kind == "positional_embedding":
+            module = PositionalEmbedding(shape[0], shape[1])
+        elif kind == "sequence_pool":
+            module = SequencePool(args.get("mode", "mean"), padding)
+            shape = [shape[1]]
         elif kind == "batchnorm1d":
             module = torch.nn.BatchNorm1d(features, eps=args.get("eps", 1e-5), momentum=args.get("momentum", 0.1),
                                           affine=args.get("affine", True))
@@ -206,8 +276,21 @@ def load(path):
     return model.eval(), meta
 
 
+def takes_tokens(spec):
+    """Whether the spec's first layer is an embedding: its input is token ids (int64 in PyTorch)."""
+    return spec["layers"][0]["type"] == "embedding"
+
+
 if __name__ == "__main__":
     model, meta = load(sys.argv[1])
+    if takes_tokens(json.loads(meta["nn4j.spec"])):
+        # Token ids, read exactly as int64 (never through a float).
+        ids = torch.from_numpy(np.loadtxt(sys.argv[2], delimiter=",", ndmin=2, dtype=np.int64))
+        with torch.no_grad():
+            probabilities = torch.softmax(model(ids), dim=1).double().numpy()
+        for p in probabilities:
+            print(",".join([str(int(p.argmax()))] + ["%.9g" % v for v in p]))
+        sys.exit(0)
     rows = np.loadtxt(sys.argv[2], delimiter=",", ndmin=2, dtype=np.float32)
     if "nn4j.input" in meta:
         standard = json.loads(meta["nn4j.input"])

@@ -11,14 +11,17 @@ train-mode cases (or given p=0), since its masks are PyTorch's own random draws.
 With --sequences recurrent, stacks over [T, F] sequences of rnn, lstm and gru layers (num_layers,
 bidirectional, bias, nonlinearity), then flatten and linear. With --sequences attention: layernorm, gelu
 (both forms), multihead_attention and transformer_encoder_layer (both norm_first, relu or gelu; dropout 0
-in train mode) with relu and tanh between them, then flatten and linear. Both are built by
-nn4j_torch.sequential from the spec itself.
+in train mode) with relu and tanh between them, then flatten and linear. With --sequences tokens: token
+ids [T] into an embedding (with or without a padding_idx, right-padded rows) or values [T, F] into a
+per-step linear, then per-step linear layers, activations, dropout and positional_embedding, then every
+sequence_pool mode or flatten, then a linear output; a case of token ids has integer `x` and no
+`input_grad`. All are built by nn4j_torch.sequential from the spec itself.
 
-With --masked, each case also has "lengths": row r's steps at or after lengths[r] are padding (left out as
-keys by attention, skipped by recurrent layers as pack_padded_sequence skips them); `nn gradients` has no
-mask of its own, so a test sets them.
+With --masked (recurrent or attention), each case also has "lengths": row r's steps at or after
+lengths[r] are padding (left out as keys by attention, skipped by recurrent layers as
+pack_padded_sequence skips them); `nn gradients` has no mask of its own, so a test sets them.
 
-usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images | --sequences recurrent|attention [--masked]]
+usage: torch_cases.py OUT_DIR [--count N] [--seed S] [--images | --sequences recurrent|attention|tokens [--masked]]
 """
 import argparse
 import json
@@ -247,6 +250,63 @@ def build_attention(rng, mode, batch):
     return input_shape, layers, model.double(), outputs
 
 
+def build_tokens(rng, mode, batch):
+    """A random sequence stack as a spec, its torch.nn.Sequential (nn4j_torch's), and its input maker."""
+    steps = rng.randint(2, 6)
+    layers = []
+    if rng.random() < 0.7:
+        vocabulary = rng.randint(3, 12)
+        embedding = {"type": "embedding", "num_embeddings": vocabulary, "embedding_dim": rng.randint(1, 4)}
+        pad = None
+        if rng.random() < 0.6:
+            spec_pad = rng.choice([0, vocabulary - 1, -1, -vocabulary, 1])
+            embedding["padding_idx"] = spec_pad
+            pad = spec_pad % vocabulary
+        layers.append(embedding)
+        input_shape = [steps]
+
+        def inputs(gen):
+            ids = []
+            for r in range(batch):
+                length = steps if pad is None else rng.randint(1, steps)
+                row = []
+                for t in range(steps):
+                    token = rng.randrange(vocabulary)
+                    while token == pad:
+                        token = rng.randrange(vocabulary)
+                    row.append(token if t < length else pad)
+                ids.append(row)
+            return torch.tensor(ids, dtype=torch.long)
+    else:
+        features = rng.randint(1, 4)
+        input_shape = [steps, features]
+        layers.append({"type": "linear", "out_features": rng.randint(1, 5)})
+
+        def inputs(gen):
+            return torch.randn([batch] + input_shape, generator=gen, dtype=torch.float64) * 1.5
+    for _ in range(rng.randint(0, 4)):
+        kind = rng.choice(["linear", "tanh", "relu", "sigmoid", "leaky_relu", "dropout", "positional_embedding"])
+        if kind == "linear":
+            spec = {"type": "linear", "out_features": rng.randint(1, 5)}
+            if rng.random() < 0.2:
+                spec["bias"] = False
+            layers.append(spec)
+        elif kind == "dropout":
+            layers.append({"type": "dropout", "p": 0.0 if mode == "train" else rng.choice([0.2, 0.5])})
+        elif kind == "leaky_relu":
+            layers.append({"type": kind, "negative_slope": rng.choice([0.2, 0.05])})
+        else:
+            layers.append({"type": kind})
+    end = rng.choice(["mean", "max", "last", "flatten"])
+    layers.append({"type": "flatten"} if end == "flatten" else {"type": "sequence_pool", "mode": end})
+    if rng.random() < 0.3:
+        layers.append({"type": "tanh"})
+    outputs = rng.randint(1, 5)
+    layers.append({"type": "linear", "out_features": outputs})
+    model = nn4j_torch.sequential({"input": input_shape, "layers": layers}).double()
+    return input_shape, layers, model, outputs, inputs
+
+
 def tensor_json(t):
     return t.detach().tolist()
 
@@ -254,9 +314,13 @@ def tensor_json(t):
 def case(rng, gen, images, sequences=None, masked=False):
     mode = rng.choice(["train", "eval"])
     batch = rng.choice([1, 2, 3, 5, 8])
-    builder = {"recurrent": build_recurrent, "attention": build_attention}.get(sequences) or (
-        build_images if images else build)
-    input_shape, layers, model, outputs = builder(rng, mode, batch)
+    inputs = None
+    if sequences == "tokens":
+        input_shape, layers, model, outputs, inputs = build_tokens(rng, mode, batch)
+    else:
+        builder = {"recurrent": build_recurrent, "attention": build_attention}.get(sequences) or (
+            build_images if images else build)
+        input_shape, layers, model, outputs = builder(rng, mode, batch)
     # Recurrent weights smaller, so that the gates are not all saturated; attention's softmax saturates on
     # standard-normal weights too.
     scale = {"recurrent": 0.6, "attention": 0.5}.get(sequences, 1.0)
@@ -276,8 +340,10 @@ def case(rng, gen, images, sequences=None, masked=False):
         # Right-padded rows of 1 to T real steps; the first row has them all.
         lengths = [input_shape[0]] + [rng.randint(1, input_shape[0]) for _ in range(batch - 1)]
         model.padding.lengths = torch.tensor(lengths)
-    x = torch.randn([batch] + input_shape, generator=gen, dtype=torch.float64) * 1.5
-    x.requires_grad_(True)
+    x = inputs(gen) if inputs else torch.randn([batch] + input_shape, generator=gen, dtype=torch.float64) * 1.5
+    tokens = not x.is_floating_point()
+    if not tokens:
+        x.requires_grad_(True)
     if loss_name == "mse":
         y = torch.randn(batch, outputs, generator=gen, dtype=torch.float64)
         y_json = tensor_json(y)
@@ -294,18 +360,17 @@ def case(rng, gen, images, sequences=None, masked=False):
     else:
         loss = torch.nn.functional.cross_entropy(prediction, y)
     loss.backward()
+    expected = {"prediction": tensor_json(prediction), "loss": loss.item()}
+    if not tokens:
+        expected["input_grad"] = tensor_json(x.grad.reshape(batch, -1))
+    expected["parameter_grads"] = {name: tensor_json(p.grad) for name, p in model.named_parameters()}
     result = {
         "model": {"input": input_shape, "layers": layers, "loss": loss_name},
         "parameters": state,
         "mode": mode,
         "x": tensor_json(x.reshape(batch, -1)),
         "y": y_json,
-        "expected": {
-            "prediction": tensor_json(prediction),
-            "loss": loss.item(),
-            "input_grad": tensor_json(x.grad.reshape(batch, -1)),
-            "parameter_grads": {name: tensor_json(p.grad) for name, p in model.named_parameters()},
-        },
+        "expected": expected,
         "source": "PyTorch " + torch.__version__ + ", float64, scripts/torch_cases.py",
     }
     if masked:
@@ -320,9 +385,10 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--images", action="store_true", help="stacks over images: conv2d, pooling, batchnorm2d")
-    group.add_argument("--sequences", choices=["recurrent", "attention"],
-                       help="stacks over [T, F] sequences: recurrent (rnn, lstm, gru) or attention (layernorm, gelu,"
-                            " multihead_attention, transformer_encoder_layer)")
+    group.add_argument("--sequences", choices=["recurrent", "attention", "tokens"],
+                       help="stacks over sequences: recurrent (rnn, lstm, gru), attention (layernorm, gelu,"
+                            " multihead_attention, transformer_encoder_layer) or tokens (embedding,"
+                            " positional_embedding, sequence_pool, per-step linear)")
     parser.add_argument("--masked", action="store_true",
                         help="with --sequences: rows padded after random lengths (the case's 'lengths')")
     args = parser.parse_args()

@@ -332,6 +332,50 @@ public interface Backend {
      */
     void recurrentBackward(RecurrentCell cell, Matrix weightHh, int[] lengths, boolean reverse, Matrix out,
             Matrix cache, Matrix outGrad, Matrix projectionsGrad, Matrix weightHhGrad, Matrix biasHhGrad);
+    // ---- sequences: token ids are host int arrays (never floats), rows of a table picked by id ----
+
+    /**
+     * Row gather, an embedding's forward pass: {@code out[i] = table[ids[i]]} for every row {@code i} of
+     * {@code out}. {@code table} is {@code V x E}, {@code out} is {@code m x E} and overwritten; {@code ids}
+     * is read at {@code [0, m)} (it may be longer), row-major token ids of a batch ({@code n x T} ids for
+     * {@code m = n * T} rows). Ids are host {@code int}s, so that every id below 2^31 is exact.
+     *
+     * @throws IllegalArgumentException when an id is outside {@code [0, V)}, naming it and its position
+     *     ({@code out} is then undefined), or for shapes or dtypes that do not fit
+     */
+    void gatherRows(Matrix table, int[] ids, Matrix out);
+
+    /**
+     * Scatter-add of rows, an embedding's backward pass: {@code tableGrad[ids[i]] += rows[i]} for every row
+     * {@code i} of {@code rows} whose id is not {@code skip}, in order of {@code i} (repeated ids add up).
+     * {@code rows} is {@code m x E}, {@code tableGrad} is {@code V x E} and only added to; {@code ids} is
+     * read at {@code [0, m)}. {@code skip} is an id whose rows add nothing (the padding index, whose row
+     * gets no gradient), or {@code -1} for none.
+     *
+     * @throws IllegalArgumentException when an id is outside {@code [0, V)}, naming it and its position
+     *     ({@code tableGrad} is then undefined), or for shapes or dtypes that do not fit
+     */
+    void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad);
+
+    /**
+     * Pooling over steps (a sequence_pool's forward pass): {@code x} is {@code n x (T * F)}, each row {@code T}
+     * steps of {@code F} values ({@code T = steps}); {@code out}, {@code n x F}, overwritten, gets each row's
+     * {@code mode} of its first {@code lengths[r]} steps ({@code lengths} null: all {@code T}; else at least
+     * {@code n} entries in {@code [0, T]}), zeros for a row of none. For {@code MAX} and {@code LAST}, {@code
+     * from[r * F + f]} (a host array of at least {@code n * F}) gets the step value {@code (r, f)} came from
+     * (-1 for none), for {@link #poolStepsBackward}; {@code MEAN} leaves it as it was.
+     *
+     * @throws IllegalArgumentException for shapes, lengths or dtypes that do not fit
+     */
+    void poolSteps(StepPooling mode, Matrix x, int steps, int[] lengths, Matrix out, int[] from);
+
+    /**
+     * The input gradient of {@link #poolSteps} with the same {@code mode}, {@code steps}, {@code lengths} and
+     * {@code from}: {@code grad} is {@code n x F}; {@code out}, {@code n x (T * F)}, overwritten, gets {@code
+     * grad[r][f] / L} at each real step of row {@code r} ({@code MEAN}), or {@code grad[r][f]} at step {@code
+     * from[r * F + f]} ({@code MAX}, {@code LAST}), zeros elsewhere.
+     */
+    void poolStepsBackward(StepPooling mode, Matrix grad, int steps, int[] lengths, int[] from, Matrix out);
 
     // ---- reductions ----
 

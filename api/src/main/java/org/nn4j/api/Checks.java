@@ -27,6 +27,52 @@ public final class Checks {
         }
     }
 
+    /**
+     * The shapes of {@link Backend#gatherRows} and {@link Backend#scatterAddRows}: {@code table} {@code V x
+     * E}, {@code rows} {@code m x E} of the same dtype, at least {@code m} ids. The ids' values are the
+     * backend's to check, as it reads them.
+     */
+    public static void rowsById(String op, Matrix table, int[] ids, Matrix rows) {
+        sameDType(op, table, rows);
+        if (table.cols() != rows.cols() || ids.length < rows.rows()) {
+            throw new IllegalArgumentException(op + ": a " + table.shape() + " table and " + rows.shape()
+                    + " rows need rows of one width and at least " + rows.rows() + " ids, got " + ids.length);
+        }
+    }
+
+    /**
+     * The shapes of {@link Backend#poolSteps} and {@link Backend#poolStepsBackward}: {@code sequences} {@code n x
+     * (steps * F)}, {@code pooled} {@code n x F} of the same dtype, at least {@code n} lengths (or null) and
+     * {@code n * F} entries of {@code from} (or null for {@code MEAN}). The lengths' values are the backend's
+     * to check.
+     */
+    public static void poolSteps(String op, StepPooling mode, Matrix sequences, int steps, int[] lengths,
+            Matrix pooled, int[] from) {
+        sameDType(op, sequences, pooled);
+        int n = pooled.rows();
+        if (steps < 1 || sequences.rows() != n || (long) steps * pooled.cols() != sequences.cols()
+                || lengths != null && lengths.length < n || mode != StepPooling.MEAN
+                && (from == null || from.length < (long) n * pooled.cols())) {
+            throw new IllegalArgumentException(op + " " + mode + ": " + sequences.shape() + " sequences of " + steps
+                    + " steps need " + sequences.rows() + "x" + (sequences.cols() / Math.max(steps, 1))
+                    + " pooled values, at least as many lengths and (max, last) step indexes; got " + pooled.shape()
+                    + ", " + (lengths == null ? "no" : lengths.length) + " lengths and "
+                    + (from == null ? "no" : from.length) + " indexes");
+        }
+    }
+
+    /** The message of a length outside {@code [0, steps]}, at row {@code row}. */
+    public static IllegalArgumentException lengthOutside(String op, int length, int row, int steps) {
+        return new IllegalArgumentException(op + ": row " + row + " has length " + length + ", outside [0, " + steps
+                + "]");
+    }
+
+    /** The message of an id outside a table of {@code tableRows} rows, at position {@code position}. */
+    public static IllegalArgumentException idOutside(String op, int id, int position, int tableRows) {
+        return new IllegalArgumentException(op + ": id " + id + " at position " + position + " is outside [0, "
+                + tableRows + ")");
+    }
+
     /** Both matrices have the same dtype. */
     public static void sameDType(String op, Matrix a, Matrix b) {
         dtypes(op, null, a, b);

@@ -19,6 +19,14 @@ public enum Operation {
     RESHAPE,
     /** {@link Backend#copy}. */
     COPY,
+    /** {@link Backend#gatherRows}. */
+    GATHER_ROWS,
+    /** {@link Backend#scatterAddRows}. */
+    SCATTER_ADD_ROWS,
+    /** {@link Backend#poolSteps}. */
+    POOL_STEPS,
+    /** {@link Backend#poolStepsBackward}. */
+    POOL_STEPS_BACKWARD,
     /** {@link Backend#fill}. */
     FILL,
     /** {@link Backend#gemm}. */

@@ -19,6 +19,7 @@ import org.nn4j.api.DType;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.nn.Model;
+import org.nn4j.nn.layers.Embedding;
 import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
@@ -37,6 +38,8 @@ import picocli.CommandLine.Spec;
             "the time from JVM start to the first trained batch."})
 final class BenchCommand implements Callable<Integer> {
     private static final int EXAMPLES = 8192;
+    /** The vocabulary of synthetic token ids, for an embedding whose spec leaves num_embeddings out. */
+    private static final int SYNTHETIC_VOCABULARY = 1000;
 
     @Option(names = "--model", paramLabel = "FILE.json",
             description = "Benchmark this model spec instead of the MLP of --hidden and --activation.")
@@ -206,11 +209,15 @@ final class BenchCommand implements Callable<Integer> {
         final TrainingStep step;
         final float[][] x;
         final float[][] y;
+        /** Token ids, for a model that starts with an embedding (then {@code x} is null). */
+        final int[][] ids;
         int next;
 
         Steps(Backend backend, DType dtype, ActivationKind kind) {
             ModelSpec spec = modelSpec != null ? ModelSpec.read(modelSpec)
                     : ModelSpec.mlp(784, model.hidden, 10, kind, SoftmaxCrossEntropy.LABEL);
+            boolean tokens = Embedding.takesTokens(spec);
+            spec = Embedding.withVocabulary(spec, SYNTHETIC_VOCABULARY);
             network = ModuleRegistry.load().build(spec, backend, dtype, 42, modelSpec != null ? modelSpec.toString()
                     : "--hidden");
             network.requireBatchFits(model.batchSize, "--batch-size " + model.batchSize);
@@ -226,10 +233,11 @@ final class BenchCommand implements Callable<Integer> {
             int batches = EXAMPLES / batchSize;
             int d = network.inputSize();
             int k = network.outputSize();
-            x = new float[batches][batchSize * d];
+            x = tokens ? null : new float[batches][batchSize * d];
+            ids = tokens ? syntheticIds(random, batches, batchSize) : null;
             y = new float[batches][batchSize * k];
             for (int b = 0; b < batches; b++) {
-                for (int i = 0; i < x[b].length; i++) {
+                for (int i = 0; !tokens && i < x[b].length; i++) {
                     x[b][i] = (float) random.nextDouble();
                 }
                 for (int i = 0; i < batchSize; i++) {
@@ -242,9 +250,34 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
 
+        /**
+         * Random ids of the embedding's vocabulary; with a padding id, each row's length drawn from {@code [T / 2,
+         * T]} and the rest padding.
+         */
+        private int[][] syntheticIds(SplittableRandom random, int batches, int batchSize) {
+            Embedding embedding = (Embedding) network.network().modules().get(0);
+            int steps = embedding.steps();
+            int pad = embedding.paddingIdx();
+            int[][] out = new int[batches][batchSize * steps];
+            for (int[] batch : out) {
+                for (int r = 0; r < batchSize; r++) {
+                    int length = pad < 0 ? steps : steps / 2 + random.nextInt(steps - steps / 2 + 1);
+                    for (int t = 0; t < steps; t++) {
+                        int id = random.nextInt(embedding.numEmbeddings());
+                        batch[r * steps + t] = t >= length ? pad : id == pad ? (id + 1) % embedding.numEmbeddings() : id;
+                    }
+                }
+            }
+            return out;
+        }
+
         void step() {
-            step.run(x[next], y[next], model.batchSize, 0, order, next * model.batchSize);
-            next = (next + 1) % x.length;
+            if (ids != null) {
+                step.run(ids[next], y[next], model.batchSize, 0, order, next * model.batchSize);
+            } else {
+                step.run(x[next], y[next], model.batchSize, 0, order, next * model.batchSize);
+            }
+            next = (next + 1) % y.length;
         }
 
         private final int[] order;

@@ -23,6 +23,19 @@ final class DataOptions {
             description = "The CSV column holding the class: its header name or 0-based index.")
     String label;
 
+    /** Whether the CSV's features are token ids (the model starts with an embedding), read as ints. */
+    boolean tokens;
+    /** The ids the embedding knows (num_embeddings; 0 when the data gives them), and which embedding, for messages. */
+    int tokenIds;
+    String tokenOwner;
+
+    /** Reads token ids for a model of {@code spec} (from {@code where}) when it starts with an embedding. */
+    void tokensFor(org.nn4j.nn.spec.ModelSpec spec, String where) {
+        tokens = spec != null && org.nn4j.nn.layers.Embedding.takesTokens(spec);
+        tokenIds = tokens ? spec.layer(0).path("num_embeddings").asInt(0) : 0;
+        tokenOwner = where + ": layers[0] (embedding)";
+    }
+
     /**
      * Training and held-out data: Fashion-MNIST's files, or --csv with {@code testCsv} held out, or
      * else a share {@code testFraction} of it drawn with {@code seed}.
@@ -38,7 +51,7 @@ final class DataOptions {
         }
         Activity.now("reading " + csv + " and " + testCsv);
         // The held-out file's columns are matched to the training file's by the names of their headers.
-        Csv.TrainAndTest read = Csv.read(csv, testCsv, csvLabel());
+        Csv.TrainAndTest read = tokens ? Csv.readTokens(csv, testCsv, csvLabel(), tokenIds, tokenOwner) : Csv.read(csv, testCsv, csvLabel());
         Dataset all = read.train();
         Dataset test = read.test();
         return new Split(all, test.relabel(all.classNames()), all.source() + " (" + all.size() + " training examples)"
@@ -57,7 +70,7 @@ final class DataOptions {
 
     private Dataset readCsv(Path file) {
         Activity.now("reading " + file);
-        return Csv.read(file, csvLabel());
+        return tokens ? Csv.readTokens(file, csvLabel(), tokenIds, tokenOwner) : Csv.read(file, csvLabel());
     }
 
     /** --label, for --csv, which excludes --data. */

@@ -9,6 +9,7 @@ import org.nn4j.data.Dataset;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.io.ModelFile;
+import org.nn4j.nn.layers.Embedding;
 import org.nn4j.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +41,12 @@ final class EvaluateCommand implements Callable<Integer> {
         NetworkFactory factory = backendOptions.injector().getInstance(NetworkFactory.class);
         ModelFile.Loaded loaded = saved.load(factory, backendOptions.explicitDType());
         Path model = saved.model;
+        data.tokensFor(loaded.model().spec(), model.toString());
         Dataset dataset = data.evaluationData();
+        if (data.tokens && !dataset.hasTokens()) {
+            throw new InvalidInputException("the model " + model + " starts with an embedding, which takes token ids:"
+                    + " give them as a CSV file (--csv)");
+        }
         if (loaded.standardizer() != null) {
             dataset = loaded.standardizer().apply(dataset);
         }
@@ -48,6 +54,11 @@ final class EvaluateCommand implements Callable<Integer> {
         if (dataset.featureCount() != loaded.model().inputSize()) {
             throw new InvalidInputException(dataset.source() + " has " + dataset.featureCount() + " features; the model "
                     + model + " takes " + loaded.model().inputSize());
+        }
+        if (data.tokens) {
+            Embedding first = (Embedding) loaded.model().network().modules().get(0);
+            Embedding.requireIdsInside(dataset.tokens(), dataset.featureCount(), first.numEmbeddings(), dataset.source(),
+                    model + ": layers[0] (embedding)");
         }
         Evaluation e = Evaluation.of(loaded.model(), loaded.loss(), dataset);
         PrintWriter out = spec.commandLine().getOut();

@@ -25,6 +25,8 @@ import org.nn4j.io.InvalidInputException;
 import org.nn4j.io.ModelFile;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.Pass;
+import org.nn4j.nn.TokenIds;
+import org.nn4j.nn.layers.Embedding;
 import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,13 +70,19 @@ final class PredictCommand implements Callable<Integer> {
         ModelFile.Loaded loaded = saved.load(factory, backendOptions.explicitDType());
         Model a = loaded.model();
         Activity.now("reading " + input);
-        Csv.Features features = features(input);
+        boolean tokens = Embedding.takesTokens(a.spec());
+        Csv.Features features = features(input, tokens);
         if (features.width() != a.inputSize()) {
             throw new InvalidInputException(input + ": rows of " + features.width() + " features; the model "
                     + saved.model + " takes " + a.inputSize());
         }
         float[] x = features.values();
-        if (loaded.standardizer() != null) {
+        if (tokens) {
+            Embedding first = (Embedding) a.network().modules().get(0);
+            Embedding.requireIdsInside(features.ids(), features.width(), first.numEmbeddings(), input.toString(),
+                    saved.model + ": layers[0] (embedding)");
+        }
+        if (loaded.standardizer() != null && x != null) {
             x = x.clone();
             loaded.standardizer().apply(x);
         }
@@ -95,8 +103,14 @@ final class PredictCommand implements Callable<Integer> {
         java.util.Formatter format = new java.util.Formatter(csv, Locale.ROOT);
         for (int from = 0; from < features.rows(); from += batchRows) {
             int count = Math.min(batchRows, features.rows() - from);
-            float[] batch = java.util.Arrays.copyOfRange(x, from * a.inputSize(), (from + count) * a.inputSize());
-            Matrix output = a.forward(backend.fromArray(dtype, count, a.inputSize(), toDouble(batch)), Pass.eval());
+            Matrix output;
+            if (tokens) {
+                output = a.forward(TokenIds.of(dtype, a.inputSize(), java.util.Arrays.copyOfRange(features.ids(),
+                        from * a.inputSize(), (from + count) * a.inputSize()), count), Pass.eval());
+            } else {
+                float[] batch = java.util.Arrays.copyOfRange(x, from * a.inputSize(), (from + count) * a.inputSize());
+                output = a.forward(backend.fromArray(dtype, count, a.inputSize(), toDouble(batch)), Pass.eval());
+            }
             int[] classes = new int[count];
             backend.argmaxRows(output, classes);
             Matrix shown = output;
@@ -128,7 +142,7 @@ final class PredictCommand implements Callable<Integer> {
      * The rows of {@code file}: IDX images or CSV features, gzip'd or not, told by content. The file
      * is read once, so that a pipe ({@code <(zcat x.csv.gz)}, {@code /dev/stdin}) works too.
      */
-    private static Csv.Features features(Path file) {
+    private static Csv.Features features(Path file, boolean tokens) {
         if (Files.isDirectory(file)) {
             throw new InvalidInputException(file + ": a directory; expected a CSV file of features or IDX images");
         }
@@ -136,6 +150,10 @@ final class PredictCommand implements Callable<Integer> {
             in.mark(4);
             byte[] head = in.readNBytes(4);
             in.reset();
+            if (tokens) {
+                // Token ids as ints, never through a float: a CSV file of ids only.
+                return Csv.readTokenRows(in, file.toString());
+            }
             if (head.length == 4 && head[0] == 0 && head[1] == 0 && head[2] == 8 && head[3] == 3) {
                 Idx.Images images = Idx.readImages(in, file.toString());
                 return new Csv.Features(images.pixels(), images.rows() * images.cols());

@@ -10,6 +10,7 @@ import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.Operation;
 import org.nn4j.api.RecurrentCell;
+import org.nn4j.api.StepPooling;
 import org.nn4j.api.Window2d;
 
 /**
@@ -103,6 +104,34 @@ final class TimingBackend implements Backend {
         long t = start();
         inner.copy(src, dst);
         stop("copy", t);
+    }
+
+    @Override
+    public void gatherRows(Matrix table, int[] ids, Matrix out) {
+        long t = start();
+        inner.gatherRows(table, ids, out);
+        stop("gatherRows", t);
+    }
+
+    @Override
+    public void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad) {
+        long t = start();
+        inner.scatterAddRows(rows, ids, skip, tableGrad);
+        stop("scatterAddRows", t);
+    }
+
+    @Override
+    public void poolSteps(StepPooling mode, Matrix x, int steps, int[] lengths, Matrix out, int[] from) {
+        long t = start();
+        inner.poolSteps(mode, x, steps, lengths, out, from);
+        stop("poolSteps", t);
+    }
+
+    @Override
+    public void poolStepsBackward(StepPooling mode, Matrix grad, int steps, int[] lengths, int[] from, Matrix out) {
+        long t = start();
+        inner.poolStepsBackward(mode, grad, steps, lengths, from, out);
+        stop("poolStepsBackward", t);
     }
 
     @Override

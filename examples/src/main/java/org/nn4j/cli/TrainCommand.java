@@ -136,6 +136,8 @@ final class TrainCommand implements Callable<Integer> {
             builder.mlp(model.hidden, kind, training.loss);
         }
         builder.optimizer(model.optimizer, training.learningRate, training.optimizerOptions());
+        data.tokensFor(given, given == null ? null : training.modelSpec.toString());
+        requireLocalTokens(cluster);
         try {
             builder.config(training.config(model.batchSize)).standardize(training.standardize);
             return builder.build(read(cluster, training.seed, heldOut.given(data)));
@@ -152,12 +154,22 @@ final class TrainCommand implements Callable<Integer> {
                     err.println("nn train: note: " + note);
                     err.flush();
                 }).epochs(training.epochs, run.stretchSchedule);
+        data.tokensFor(saved.spec(), run.resume.toString());
+        requireLocalTokens(cluster);
         try {
             RunSplit.HeldOut held = data.csv == null ? RunSplit.HeldOut.testFiles()
                     : saved.heldOut(heldOut.testFraction, heldOut.testCsvAsWritten());
             return saved.on(read(cluster, saved.config().seed(), held));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(run.resume + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A model that takes token ids trains on one machine: Spark's data paths carry features. */
+    private void requireLocalTokens(DistributedTraining.Session cluster) {
+        if ((cluster != null || spark.master != null) && data.tokens) {
+            throw new InvalidInputException(data.tokenOwner + " takes token ids: a model that starts with an"
+                    + " embedding trains on one machine, not on a cluster (leave out --spark)");
         }
     }
 

@@ -93,8 +93,10 @@ class CliTest {
                 assertEquals(0, backend.get("host_operations").size());
             }
             if (backend.get("name").asText().equals("nd4j-cuda")) {
-                assertEquals("[\"softmaxCrossEntropy\",\"recurrentForward\",\"recurrentBackward\",\"sum\",\"dot\","
-                        + "\"layerNorm\",\"layerNormBackward\",\"gelu\",\"geluBackward\",\"attention\",\"attentionBackward\"]",
+                assertEquals("[\"gatherRows\",\"scatterAddRows\",\"poolSteps\",\"poolStepsBackward\","
+                        + "\"softmaxCrossEntropy\",\"recurrentForward\",\"recurrentBackward\",\"sum\",\"dot\","
+                        + "\"layerNorm\",\"layerNormBackward\",\"gelu\",\"geluBackward\",\"attention\","
+                        + "\"attentionBackward\"]",
                         backend.get("host_operations").toString());
                 assertTrue(backend.get("native_operations").toString().contains("\"conv2d\""));
             }

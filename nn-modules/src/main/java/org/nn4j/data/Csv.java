@@ -38,7 +38,26 @@ public final class Csv {
      * @throws InvalidInputException naming the file, the line and what was expected
      */
     public static Dataset read(Path file, String labelColumn) {
-        return readFile(file, labelColumn, null, null).data();
+        return readFile(file, labelColumn, null, null, null).data();
+    }
+
+    /**
+     * As {@link #read(Path, String)}, each feature a token id (a whole number in {@code [0, 2^31)}, read as an
+     * int), for a model whose first layer is an {@code embedding}: a dataset of {@link Dataset#tokens()}.
+     *
+     * @param ids the ids the embedding knows ({@code num_embeddings}; 0 for any); a larger id fails, naming the
+     *     line, the column, the id and {@code owner} (the embedding layer)
+     */
+    public static Dataset readTokens(Path file, String labelColumn, int ids, String owner) {
+        return readFile(file, labelColumn, null, null, new Row(null, 0, null, ids, owner)).data();
+    }
+
+    /** As {@link #read(Path, Path, String)}, each feature a token id, as {@link #readTokens(Path, String, int, String)}. */
+    public static TrainAndTest readTokens(Path train, Path test, String labelColumn, int ids, String owner) {
+        Row tokens = new Row(null, 0, null, ids, owner);
+        Read training = readFile(train, labelColumn, null, null, tokens);
+        return new TrainAndTest(training.data(), readFile(test, labelColumn, training.layout(), train.toString(),
+                tokens).data());
     }
 
     /**
@@ -48,7 +67,7 @@ public final class Csv {
      */
     public static Dataset read(InputStream in, String source, String labelColumn) {
         try {
-            return examples(source, new Lines(in, source), labelColumn, null, null).data();
+            return examples(source, new Lines(in, source), labelColumn, null, null, null).data();
         } catch (IOException e) {
             throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
         }
@@ -66,8 +85,8 @@ public final class Csv {
      * @throws InvalidInputException naming the file, the line or the column and what was expected
      */
     public static TrainAndTest read(Path train, Path test, String labelColumn) {
-        Read training = readFile(train, labelColumn, null, null);
-        Dataset held = readFile(test, labelColumn, training.layout(), train.toString()).data();
+        Read training = readFile(train, labelColumn, null, null, null);
+        Dataset held = readFile(test, labelColumn, training.layout(), train.toString(), null).data();
         return new TrainAndTest(training.data(), held);
     }
 
@@ -75,19 +94,19 @@ public final class Csv {
     private record Read(Dataset data, CsvLayout layout) {
     }
 
-    private static Read readFile(Path file, String labelColumn, CsvLayout like, String likeSource) {
+    private static Read readFile(Path file, String labelColumn, CsvLayout like, String likeSource, Row tokens) {
         if (Files.isDirectory(file)) {
             throw new InvalidInputException(file + ": a directory; expected a CSV file of examples");
         }
         try (InputStream in = org.nn4j.io.InputFiles.open(file)) {
-            return examples(file.toString(), new Lines(in, file.toString()), labelColumn, like, likeSource);
+            return examples(file.toString(), new Lines(in, file.toString()), labelColumn, like, likeSource, tokens);
         } catch (IOException e) {
             throw org.nn4j.io.InputFiles.unreadable(file, e);
         }
     }
 
-    private static Read examples(String source, Lines lines, String labelColumn, CsvLayout like, String likeSource)
-            throws IOException {
+    private static Read examples(String source, Lines lines, String labelColumn, CsvLayout like, String likeSource,
+            Row tokens) throws IOException {
         String first = lines.next();
         if (first == null) {
             throw new InvalidInputException(source + ": empty; expected a CSV file of examples");
@@ -100,7 +119,7 @@ public final class Csv {
         }
         Integer widthLine = layout.header() ? null : firstLine;
         int d = layout.featureCount();
-        Growing examples = new Growing(source, d);
+        Growing examples = new Growing(source, d, tokens);
         if (!layout.header()) {
             examples.add(layout.example(source, () -> firstLine, firstFields, examples.featureRow()));
         }
@@ -122,19 +141,23 @@ public final class Csv {
     private static final class Growing {
         private final String source;
         private final Floats features;
+        private final CsvTokens.Ints tokenIds;
         private int[] labelIds = new int[64];
         private final Map<String, Integer> ids = new HashMap<>();
         private final List<String> distinct = new ArrayList<>();
         private int count;
 
-        Growing(String source, int width) {
+        /** For token ids, {@code tokens} their range ({@link Row#idLimit()}, {@link Row#idOwner()}); else null. */
+        Growing(String source, int width, Row tokens) {
             this.source = source;
-            this.features = new Floats(source, width);
+            this.features = tokens != null ? null : new Floats(source, width);
+            this.tokenIds = tokens != null ? new CsvTokens.Ints(source, width, tokens.idLimit(), tokens.idOwner()) : null;
         }
 
-        /** Where the next example's features go. */
+        /** Where the next example's features (or token ids) go. */
         Row featureRow() {
-            return new Row(features.array(count), count * features.width);
+            return tokenIds != null ? tokenIds.row(count)
+                    : new Row(features.array(count), count * features.width);
         }
 
         void add(String label) {
@@ -165,12 +188,22 @@ public final class Csv {
             for (int r = 0; r < count; r++) {
                 labels[r] = classOf[labelIds[r]];
             }
+            if (tokenIds != null) {
+                return Dataset.ofTokens(tokenIds.trimmed(count), labels, tokenIds.width(), classes.names(), source);
+            }
             return new Dataset(features.trimmed(count), labels, features.width, classes.names(), source);
         }
     }
 
-    /** Where one example's features go: {@code array} from {@code offset}. */
-    public record Row(float[] array, int offset) {
+    /**
+     * Where one example's features go: {@code array} from {@code offset}; or, for token ids, {@code ids} from
+     * {@code offset} ({@code array} null), each below {@code idLimit} (0: any) of {@code idOwner}.
+     */
+    public record Row(float[] array, int offset, int[] ids, int idLimit, String idOwner) {
+        /** Features into {@code array} from {@code offset}. */
+        public Row(float[] array, int offset) {
+            this(array, offset, null, 0, null);
+        }
     }
 
     /** Rows of {@code width} floats in an array that grows by half as rows come. */
@@ -211,7 +244,7 @@ public final class Csv {
             throw new InvalidInputException(file + ": a directory; expected a CSV file of features");
         }
         try (InputStream in = org.nn4j.io.InputFiles.open(file)) {
-            return features(file.toString(), new Lines(in, file.toString()));
+            return features(file.toString(), new Lines(in, file.toString()), false);
         } catch (IOException e) {
             throw org.nn4j.io.InputFiles.unreadable(file, e);
         }
@@ -224,13 +257,22 @@ public final class Csv {
      */
     public static Features readFeatures(InputStream in, String source) {
         try {
-            return features(source, new Lines(in, source));
+            return features(source, new Lines(in, source), false);
         } catch (IOException e) {
             throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
         }
     }
 
-    private static Features features(String source, Lines lines) throws IOException {
+    /** As {@link #readFeatures(InputStream, String)}, each value a token id: {@link Features#ids()} set. */
+    public static Features readTokenRows(InputStream in, String source) {
+        try {
+            return features(source, new Lines(in, source), true);
+        } catch (IOException e) {
+            throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Features features(String source, Lines lines, boolean tokens) throws IOException {
         String first = lines.next();
         if (first == null) {
             throw new InvalidInputException(source + ": empty; expected a CSV file of examples");
@@ -244,7 +286,8 @@ public final class Csv {
             names = List.of(firstFields);
         }
         int width = firstFields.length;
-        Floats values = new Floats(source, width);
+        Floats values = tokens ? null : new Floats(source, width);
+        CsvTokens.Ints ids = tokens ? new CsvTokens.Ints(source, width, 0, null) : null;
         int rows = 0;
         String[] fields = header ? null : firstFields;
         int number = firstLine;
@@ -258,10 +301,15 @@ public final class Csv {
                 int at = number;
                 fields = fieldsOfWidth(source, () -> at, line, width, "");
             }
-            float[] row = values.array(rows);
+            float[] row = tokens ? null : values.array(rows);
+            int[] idRow = tokens ? ids.array(rows) : null;
             int at = number;
             for (int c = 0; c < width; c++) {
-                row[rows * width + c] = number(source, () -> at, names, c, fields[c]);
+                if (tokens) {
+                    idRow[rows * width + c] = CsvTokens.id(source, () -> at, names, c, fields[c], 0, null);
+                } else {
+                    row[rows * width + c] = number(source, () -> at, names, c, fields[c]);
+                }
             }
             rows++;
             fields = null;
@@ -269,14 +317,22 @@ public final class Csv {
         if (rows == 0) {
             throw new InvalidInputException(source + ": only a header; expected rows of features after it");
         }
-        return new Features(values.trimmed(rows), width);
+        return tokens ? new Features(null, width, ids.trimmed(rows)) : new Features(values.trimmed(rows), width, null);
     }
 
-    /** Rows of features: {@code values.length / width} rows of {@code width}. */
-    public record Features(float[] values, int width) {
-        /** The number of rows: {@code values.length / width}. */
+    /**
+     * Rows of features: {@code values.length / width} rows of {@code width}; or of token ids, {@code ids}
+     * ({@code values} null).
+     */
+    public record Features(float[] values, int width, int[] ids) {
+        /** Rows of features. */
+        public Features(float[] values, int width) {
+            this(values, width, null);
+        }
+
+        /** The number of rows. */
         public int rows() {
-            return values.length / width;
+            return (values != null ? values.length : ids.length) / width;
         }
     }
 

@@ -120,9 +120,15 @@ public record CsvLayout(int width, int labelColumn, List<String> names, int[] sl
      */
     public String example(String source, IntSupplier line, String[] fields, Csv.Row row) {
         float[] features = row.array();
+        int[] ids = row.ids();
         int offset = row.offset();
         for (int c = 0; c < width; c++) {
-            if (c != labelColumn) {
+            if (c == labelColumn) {
+                continue;
+            }
+            if (ids != null) {
+                ids[offset + slots[c]] = CsvTokens.id(source, line, names, c, fields[c], row.idLimit(), row.idOwner());
+            } else {
                 features[offset + slots[c]] = Csv.number(source, line, names, c, fields[c]);
             }
         }

@@ -5,22 +5,29 @@ import org.nn4j.io.InvalidInputException;
 
 /**
  * Examples for classification: {@code size} rows of {@code featureCount} features each (row-major,
- * float32) and one class index per row.
+ * float32) and one class index per row; or, for a model whose first layer is an {@code embedding}, rows of
+ * {@code featureCount} token ids ({@link #tokens()}: whole numbers in {@code [0, 2^31)}, held as ints, never
+ * as floats) instead of features.
  *
- * @param features {@code size x featureCount} values, row-major
+ * @param features {@code size x featureCount} values, row-major; null for token ids
  * @param labels the class of each row, in {@code [0, classNames.size())}
- * @param featureCount features per row
+ * @param featureCount features (or token ids) per row
  * @param classNames the name of each class, by index
  * @param source where the data came from, for messages and reports
+ * @param tokens {@code size x featureCount} token ids, row-major, or null for features
  */
-public record Dataset(float[] features, int[] labels, int featureCount, List<String> classNames, String source)
-        implements Examples {
+public record Dataset(float[] features, int[] labels, int featureCount, List<String> classNames, String source,
+        int[] tokens) implements Examples {
 
     /** Checks that the arrays fit each other and every label is one of the classes. */
     public Dataset {
         classNames = List.copyOf(classNames);
-        if (featureCount < 1 || features.length != labels.length * featureCount) {
-            throw new IllegalArgumentException(source + ": " + features.length + " feature values do not make "
+        if ((features == null) == (tokens == null)) {
+            throw new IllegalArgumentException(source + ": a dataset holds either features or token ids");
+        }
+        int values = features != null ? features.length : tokens.length;
+        if (featureCount < 1 || values != (long) labels.length * featureCount) {
+            throw new IllegalArgumentException(source + ": " + values + " feature values do not make "
                     + labels.length + " rows of " + featureCount);
         }
         for (int i = 0; i < labels.length; i++) {
@@ -31,9 +38,35 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
         }
     }
 
+    /** Examples of features: {@code size x featureCount} values, row-major. */
+    public Dataset(float[] features, int[] labels, int featureCount, List<String> classNames, String source) {
+        this(features, labels, featureCount, classNames, source, null);
+    }
+
+    /** Examples of token ids: {@code size x steps} ids, row-major, each in {@code [0, 2^31)}. */
+    public static Dataset ofTokens(int[] tokens, int[] labels, int steps, List<String> classNames, String source) {
+        return new Dataset(null, labels, steps, classNames, source, tokens);
+    }
+
+    /** Whether the rows are token ids ({@link #tokens()}) rather than features. */
+    public boolean hasTokens() {
+        return tokens != null;
+    }
+
+    /** The largest token id plus one (the vocabulary an embedding needs), 0 for features. */
+    public int vocabulary() {
+        int largest = -1;
+        if (tokens != null) {
+            for (int id : tokens) {
+                largest = Math.max(largest, id);
+            }
+        }
+        return largest + 1;
+    }
+
     /**
      * The SHA-256 (hex) of these examples: the feature count, the class names, and each row's label
-     * and features (float32 bits), so that two datasets of the same examples in the same order agree
+     * and features (float32 bits) or token ids (ints, after a marker), so that two datasets of the same examples in the same order agree
      * and any other change shows; for checking that a resumed run trains on the data it began with.
      * Hashes about 1 GB/s (SHA-NI): a fraction of the time reading and parsing the data takes.
      */
@@ -60,7 +93,15 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
             buffer.asIntBuffer().put(labels, from, count);
             digest.update(buffer.array(), 0, 4 * count);
         }
-        for (int from = 0; from < features.length; from += buffer.capacity() / 4) {
+        if (tokens != null) {
+            digest.update("token ids".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (int from = 0; from < tokens.length; from += buffer.capacity() / 4) {
+                int count = Math.min(buffer.capacity() / 4, tokens.length - from);
+                buffer.asIntBuffer().put(tokens, from, count);
+                digest.update(buffer.array(), 0, 4 * count);
+            }
+        }
+        for (int from = 0; features != null && from < features.length; from += buffer.capacity() / 4) {
             int count = Math.min(buffer.capacity() / 4, features.length - from);
             buffer.asFloatBuffer().put(features, from, count);
             digest.update(buffer.array(), 0, 4 * count);
@@ -80,12 +121,17 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
 
     /** The rows {@code indices}, in that order, as a new dataset. */
     public Dataset rows(int[] indices) {
-        float[] x = new float[indices.length * featureCount];
         int[] y = new int[indices.length];
-        gatherFeatures(indices, 0, indices.length, x);
         for (int i = 0; i < indices.length; i++) {
             y[i] = labels[indices[i]];
         }
+        if (tokens != null) {
+            int[] ids = new int[indices.length * featureCount];
+            gatherTokens(indices, 0, indices.length, ids);
+            return ofTokens(ids, y, featureCount, classNames, source);
+        }
+        float[] x = new float[indices.length * featureCount];
+        gatherFeatures(indices, 0, indices.length, x);
         return new Dataset(x, y, featureCount, classNames, source);
     }
 
@@ -117,13 +163,26 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
                         + InvalidInputException.shown(names.toString(), 200));
             }
         }
-        return new Dataset(features, y, featureCount, names, source);
+        return new Dataset(features, y, featureCount, names, source, tokens);
     }
 
     /** Copies the features of rows {@code order[from .. from + count)} into {@code out}, row after row. */
     public void gatherFeatures(int[] order, int from, int count, float[] out) {
+        if (features == null) {
+            throw new IllegalStateException(source + " holds token ids, not features");
+        }
         for (int i = 0; i < count; i++) {
             System.arraycopy(features, order[from + i] * featureCount, out, i * featureCount, featureCount);
+        }
+    }
+
+    /** Copies the token ids of rows {@code order[from .. from + count)} into {@code out}, row after row. */
+    public void gatherTokens(int[] order, int from, int count, int[] out) {
+        if (tokens == null) {
+            throw new IllegalStateException(source + " holds features, not token ids");
+        }
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(tokens, order[from + i] * featureCount, out, i * featureCount, featureCount);
         }
     }
 

@@ -36,7 +36,13 @@ import org.nn4j.nn.spec.ModuleRegistry;
  * initial values. Other keys, {@code expected} among them, are ignored here.
  */
 public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mode, double[][] x, double[][] y,
-        int[] classes, String where) {
+        int[] classes, String where, int[][] tokens) {
+
+    /** A case whose {@code x} holds values. */
+    public ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mode, double[][] x, double[][] y,
+            int[] classes, String where) {
+        this(spec, state, mode, x, y, classes, where, null);
+    }
 
     /** Whether {@code root} is a case of this format rather than the golden files' MLP format. */
     public static boolean isModuleFormat(JsonNode root) {
@@ -61,9 +67,12 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
                 throw read.error("'mode' must be train or eval, not '" + name + "'");
             }
         }
-        double[][] x = rows(read, read.field(root, "x"), "x");
-        if (x[0].length != spec.input().size()) {
-            throw read.error("x has " + x[0].length + " columns but one example of shape " + spec.input() + " has "
+        boolean takesTokens = org.nn4j.nn.layers.Embedding.takesTokens(spec);
+        int[][] tokens = takesTokens ? tokenRows(read, read.field(root, "x")) : null;
+        double[][] x = takesTokens ? null : rows(read, read.field(root, "x"), "x");
+        int columns = takesTokens ? tokens[0].length : x[0].length;
+        if (columns != spec.input().size()) {
+            throw read.error("x has " + columns + " columns but one example of shape " + spec.input() + " has "
                     + spec.input().size() + " values");
         }
         JsonNode yNode = read.field(root, "y");
@@ -73,10 +82,11 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
         int[] classes = flat && !mse ? classIndices(read, yNode) : null;
         double[][] y = classes != null ? null : flat ? column(read, yNode) : rows(read, yNode, "y");
         int rows = classes != null ? classes.length : y.length;
-        if (rows != x.length) {
-            throw read.error("y has " + rows + " rows but x has " + x.length);
+        int examples = takesTokens ? tokens.length : x.length;
+        if (rows != examples) {
+            throw read.error("y has " + rows + " rows but x has " + examples);
         }
-        return new ModuleCase(spec, state, mode, x, y, classes, where);
+        return new ModuleCase(spec, state, mode, x, y, classes, where, tokens);
     }
 
     /** The case's model on {@code backend} in {@code dtype}, holding the case's parameters and buffers. */
@@ -112,7 +122,20 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
             throw new InvalidInputException(where + ": y has " + y[0].length + " columns but the model gives " + k
                     + " outputs");
         }
-        Matrix input = backend.fromArray(dtype, x.length, model.inputSize(), GradientCase.flatten(x));
+        Matrix input;
+        if (tokens != null) {
+            int steps = model.inputSize();
+            int[] ids = new int[tokens.length * steps];
+            for (int i = 0; i < tokens.length; i++) {
+                System.arraycopy(tokens[i], 0, ids, i * steps, steps);
+            }
+            org.nn4j.nn.layers.Embedding first = (org.nn4j.nn.layers.Embedding) model.network().modules().get(0);
+            org.nn4j.nn.layers.Embedding.requireIdsInside(ids, steps, first.numEmbeddings(), where + ": x",
+                    "layers[0] (embedding)");
+            input = org.nn4j.nn.TokenIds.of(dtype, steps, ids, tokens.length);
+        } else {
+            input = backend.fromArray(dtype, x.length, model.inputSize(), GradientCase.flatten(x));
+        }
         Matrix target = backend.fromArray(dtype, y.length, k, GradientCase.flatten(y));
         Loss loss = model.loss();
         Matrix prediction;
@@ -122,16 +145,19 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
             throw new InvalidInputException(where + ": " + e.getMessage(), e);
         }
         double lossValue = loss.forward(prediction, target);
+        // Token ids have no gradient: the embedding returns none.
         Matrix inputGrad = model.backward(loss.backward(prediction, target), true);
         Map<String, TensorData> grads = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
             grads.put(e.getKey(), model.export(e.getValue().grad(), e.getValue().layout()));
         }
-        return new Result(GradientResult.toRows(backend, prediction), lossValue, GradientResult.toRows(backend, inputGrad), grads);
+        return new Result(GradientResult.toRows(backend, prediction), lossValue,
+                inputGrad == null ? null : GradientResult.toRows(backend, inputGrad), grads);
     }
 
     /**
-     * What {@code nn gradients} prints for a module case.
+     * What {@code nn gradients} prints for a module case; {@code inputGrad} is null for token ids, which
+     * have no gradient.
      *
      * @param parameterGrads by {@code state_dict} name, in PyTorch's layout
      */
@@ -140,7 +166,8 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
 
         /** Whether every value is finite (no NaN or infinity). */
         public boolean isFinite() {
-            if (!Double.isFinite(loss) || !GradientResult.finite(prediction) || !GradientResult.finite(inputGrad)) {
+            if (!Double.isFinite(loss) || !GradientResult.finite(prediction)
+                    || inputGrad != null && !GradientResult.finite(inputGrad)) {
                 return false;
             }
             for (TensorData t : parameterGrads.values()) {
@@ -159,7 +186,9 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
             ObjectNode out = json.objectNode();
             out.set("prediction", GradientResult.matrixJson(prediction));
             out.put("loss", loss);
-            out.set("input_grad", GradientResult.matrixJson(inputGrad));
+            if (inputGrad != null) {
+                out.set("input_grad", GradientResult.matrixJson(inputGrad));
+            }
             ObjectNode grads = out.putObject("parameter_grads");
             parameterGrads.forEach((name, t) -> grads.set(name, tensorJson(t)));
             return out;
@@ -176,8 +205,34 @@ public record ModuleCase(ModelSpec spec, Map<String, TensorData> state, Mode mod
             }
             return new Result(read.matrix(read.field(node, "prediction"), "prediction"),
                     read.number(read.field(node, "loss"), "loss"),
-                    read.matrix(read.field(node, "input_grad"), "input_grad"), grads);
+                    node.has("input_grad") ? read.matrix(read.field(node, "input_grad"), "input_grad") : null, grads);
         }
+    }
+
+    /** One row of token ids per example: each element of {@code node} a list of whole numbers in [0, 2^31). */
+    private static int[][] tokenRows(JsonReading read, JsonNode node) {
+        if (!node.isArray() || node.isEmpty()) {
+            throw read.error("x must be a list of examples, each a list of token ids");
+        }
+        int[][] rows = new int[node.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            JsonNode row = node.get(i);
+            if (!row.isArray() || row.isEmpty() || (i > 0 && row.size() != rows[0].length)) {
+                throw read.error("x[" + i + "] must be a list of " + (i > 0 ? rows[0].length + " " : "")
+                        + "token ids like the first example");
+            }
+            rows[i] = new int[row.size()];
+            for (int t = 0; t < rows[i].length; t++) {
+                JsonNode id = row.get(t);
+                boolean whole = id.isIntegralNumber() || id.isNumber() && id.asDouble() == Math.rint(id.asDouble());
+                if (!whole || !id.canConvertToInt() || id.asLong() < 0) {
+                    throw read.error("x[" + i + "][" + t + "] must be a token id, a whole number in [0, 2^31), not "
+                            + id);
+                }
+                rows[i][t] = id.asInt();
+            }
+        }
+        return rows;
     }
 
     /**

@@ -63,7 +63,7 @@ public final class Model {
         this.outputShape = network.outputShape(spec.input());
         if (outputShape.rank() != 1) {
             throw new IllegalArgumentException("the model's output must be flat ([outputs]), not " + outputShape
-                    + "; end it with a flatten or linear layer");
+                    + "; put a flatten (or, for a sequence, a sequence_pool) before its last linear layer");
         }
         // Kept, not recomputed: a shape's size iterates a list, which would allocate on every batch.
         this.inputSize = spec.input().size();

@@ -73,6 +73,35 @@ public final class Predictor {
         return classes;
     }
 
+    /**
+     * The model's outputs for {@code rows} examples of token ids {@code ids} ({@code rows x inputSize},
+     * row-major), for a model whose first layer is an {@code embedding}, as {@code rows x outputSize} values.
+     *
+     * @throws IllegalArgumentException when {@code ids} does not hold {@code rows} examples, or an id is
+     *     outside the embedding
+     */
+    public float[] outputs(int[] ids, int rows) {
+        Matrix output = forward(ids, rows);
+        float[] values = new float[rows * outputSize];
+        backend.copyOut(output, values);
+        return values;
+    }
+
+    /** The class of each of {@code rows} examples of token ids {@code ids}. */
+    public int[] classes(int[] ids, int rows) {
+        int[] classes = new int[rows];
+        backend.argmaxRows(forward(ids, rows), classes);
+        return classes;
+    }
+
+    private Matrix forward(int[] ids, int rows) {
+        if (rows < 1 || ids.length != (long) rows * inputSize) {
+            throw new IllegalArgumentException("ids holds " + ids.length + " values, not rows (" + rows + ") x "
+                    + inputSize + " steps");
+        }
+        return copies.get().forward(TokenIds.of(dtype, inputSize, ids, rows), Pass.eval());
+    }
+
     /** This thread's copy's output for {@code x}: a buffer of the copy, valid until its next pass. */
     private Matrix forward(float[] x, int rows) {
         if (rows < 1 || x.length != (long) rows * inputSize) {

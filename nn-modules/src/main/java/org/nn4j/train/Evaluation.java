@@ -55,6 +55,7 @@ public record Evaluation(double loss, double accuracy, List<Cell> confusion, Lis
         }
         Buffers inputs = new Buffers(backend);
         Buffers targets = new Buffers(backend);
+        org.nn4j.nn.TokenIds tokens = new org.nn4j.nn.TokenIds(dtype, d);
         int batch = Math.max(1, Math.min(BATCH, BATCH_OUTPUTS / k));
         java.util.Map<Long, Integer> cells = new java.util.HashMap<>();
         int[] predicted = new int[Math.min(batch, n)];
@@ -62,13 +63,19 @@ public record Evaluation(double loss, double accuracy, List<Cell> confusion, Lis
         int correct = 0;
         for (int from = 0; from < n; from += batch) {
             int count = Math.min(batch, n - from);
-            float[] x = new float[count * d];
             float[] y = new float[count * k];
-            data.gatherFeatures(order, from, count, x);
             data.gatherOneHot(order, from, count, y);
-            Matrix xm = inputs.get(dtype, count, d);
+            Matrix xm;
+            if (data.hasTokens()) {
+                tokens.set(data.tokens(), from * d, count);
+                xm = tokens;
+            } else {
+                float[] x = new float[count * d];
+                data.gatherFeatures(order, from, count, x);
+                xm = inputs.get(dtype, count, d);
+                backend.copyIn(x, xm);
+            }
             Matrix ym = targets.get(dtype, count, k);
-            backend.copyIn(x, xm);
             backend.copyIn(y, ym);
             Matrix output = network.forward(xm, Pass.eval());
             lossSum += loss.forward(output, ym) * count;

@@ -12,6 +12,7 @@ import org.nn4j.api.DType;
 import org.nn4j.data.Dataset;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.nn.Model;
+import org.nn4j.nn.layers.Embedding;
 import org.nn4j.nn.spec.LossType;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
@@ -150,6 +151,13 @@ public final class RunBuilder {
         if (spec == null && model == null && hidden == null) {
             throw new IllegalStateException("no model: give a model spec, a model or an MLP's layers");
         }
+        boolean tokens = spec != null && Embedding.takesTokens(spec);
+        if (tokens && (standardize || data.local() == null || !data.local().train().hasTokens())) {
+            throw new InvalidInputException(where + " starts with an embedding, which takes token ids: "
+                    + (standardize ? "they are not standardized (leave out --standardize)"
+                            : data.local() == null ? "it trains on one machine, not on a cluster (leave out --spark)"
+                                    : "give them as a CSV file (" + data.source() + " holds features)"));
+        }
         RunData examples = standardize ? data.standardized(null) : data;
         if (examples.local() != null) {
             requireTwoClasses(examples.local().train());
@@ -162,6 +170,17 @@ public final class RunBuilder {
             if (s.input().size() != features) {
                 throw new InvalidInputException(where + ": the model takes input of shape " + s.input() + " ("
                         + s.input().size() + " values) but " + examples.source() + " has " + features + " features");
+            }
+            if (tokens) {
+                s = Embedding.withVocabulary(s, examples.local().train().vocabulary());
+                int v = s.layer(0).path("num_embeddings").asInt();
+                String layer = where + ": layers[0] (embedding)";
+                Dataset train = examples.local().train();
+                Embedding.requireIdsInside(train.tokens(), train.featureCount(), v, train.source(), layer);
+                Dataset test = examples.local().test();
+                if (test != null && test.hasTokens()) {
+                    Embedding.requireIdsInside(test.tokens(), test.featureCount(), v, test.source(), layer);
+                }
             }
             activity.accept("building the model of " + where);
             built = registry.build(s, backend, dtype, config.seed(), where);

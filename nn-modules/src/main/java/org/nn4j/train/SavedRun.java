@@ -132,6 +132,11 @@ public final class SavedRun {
         }
     }
 
+    /** The spec of the run's model (an embedding first: its data is token ids, read as ints). */
+    public org.nn4j.nn.spec.ModelSpec spec() {
+        return saved.model().spec();
+    }
+
     /**
      * The run, going on with {@code data}: standardised as the run was, relabelled to the model's
      * classes, and checked to be the run's own examples.

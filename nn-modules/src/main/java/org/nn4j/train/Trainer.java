@@ -359,9 +359,18 @@ public final class Trainer {
     private BatchUpdater localUpdater(Dataset train) {
         int batchSize = Math.min(config.batchSize(), train.size());
         int rest = train.size() - (batches(train.size(), batchSize) - 1) * batchSize;
-        float[][] x = {new float[batchSize * train.featureCount()], new float[rest * train.featureCount()]};
         float[][] y = {new float[batchSize * train.classCount()], new float[rest * train.classCount()]};
         TrainingStep step = new TrainingStep(network, loss, optimizer, config.seed());
+        if (train.hasTokens()) {
+            int[] ids = new int[Math.max(batchSize, rest) * train.featureCount()];
+            return (epoch, order, from, count) -> {
+                int which = count == batchSize ? 0 : 1;
+                train.gatherTokens(order, from, count, ids);
+                train.gatherOneHot(order, from, count, y[which]);
+                return step.run(ids, y[which], count, epoch, order, from);
+            };
+        }
+        float[][] x = {new float[batchSize * train.featureCount()], new float[rest * train.featureCount()]};
         return (epoch, order, from, count) -> {
             int which = count == batchSize ? 0 : 1;
             train.gatherFeatures(order, from, count, x[which]);

@@ -7,6 +7,7 @@ import org.nn4j.nn.Buffers;
 import org.nn4j.nn.Loss;
 import org.nn4j.nn.Model;
 import org.nn4j.nn.Pass;
+import org.nn4j.nn.TokenIds;
 
 /**
  * One update of a model from one batch: copy the batch in, forward in training mode, loss, backward
@@ -21,6 +22,7 @@ public final class TrainingStep {
     private final Buffers inputs;
     private final Buffers targets;
     private final Buffers outputGrads;
+    private TokenIds tokens;
 
     /** @param seed the run's seed, from which dropout and other random layers draw */
     public TrainingStep(Model network, Loss loss, Optimizer optimizer, long seed) {
@@ -47,8 +49,27 @@ public final class TrainingStep {
         Backend backend = network.backend();
         DType dtype = network.dtype();
         Matrix xm = inputs.get(dtype, count, network.inputSize());
-        Matrix ym = targets.get(dtype, count, network.outputSize());
         backend.copyIn(x, xm);
+        return update(xm, y, count);
+    }
+
+    /**
+     * As {@link #run(float[], float[], int, int, int[], int)}, for a model that takes token ids: {@code ids}
+     * holds {@code count x inputSize} ids, row-major (it may be longer).
+     */
+    public double run(int[] ids, float[] y, int count, int epoch, int[] order, int from) {
+        pass.keyRows(epoch, order, from, count);
+        if (tokens == null) {
+            tokens = new TokenIds(network.dtype(), network.inputSize());
+        }
+        tokens.set(ids, 0, count);
+        return update(tokens, y, count);
+    }
+
+    private double update(Matrix xm, float[] y, int count) {
+        Backend backend = network.backend();
+        DType dtype = network.dtype();
+        Matrix ym = targets.get(dtype, count, network.outputSize());
         backend.copyIn(y, ym);
         Matrix output = network.forward(xm, pass);
         Matrix grad = outputGrads.get(dtype, count, network.outputSize());

@@ -25,6 +25,7 @@ import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.Operation;
 import org.nn4j.api.RecurrentCell;
+import org.nn4j.api.StepPooling;
 import org.nn4j.api.Window2d;
 
 /**
@@ -673,6 +674,129 @@ public abstract class BackendConformanceTest {
         backend.argmaxRows(ties, tieOut);
         assertArrayEquals(new int[] {1, 0}, tieOut);
         assertThrows(IllegalArgumentException.class, () -> backend.argmaxRows(x.matrix, new int[rows + 1]));
+    }
+
+    // ---- sequences: rows by id ----
+
+    /** Ids with repeats, the first and last rows, in no order; one more than the rows, which must be ignored. */
+    private static final int[] IDS = {3, 0, 6, 3, 3, 1, 6, 2, 5};
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void gatherRowsPicksEachRowById(DType dtype) {
+        Operand table = random(dtype, 7, 5, 41);
+        int m = IDS.length - 1;
+        Matrix out = backend.zeros(dtype, m, 5);
+        backend.fill(out, Double.NaN);
+        backend.gatherRows(table.matrix, IDS, out);
+        assertArrayEquals(ReferenceTokens.gatherRows(table.values, 5, IDS, m), backend.toArray(out));
+        Matrix one = backend.zeros(dtype, 1, 5);
+        backend.gatherRows(table.matrix, new int[] {6}, one);
+        assertArrayEquals(Arrays.copyOfRange(table.values, 30, 35), backend.toArray(one));
+    }
+
+    @ParameterizedTest(name = "{0} skip={1}")
+    @MethodSource("skips")
+    void scatterAddRowsAddsRepeatedIdsAndSkipsOne(DType dtype, int skip) {
+        int m = IDS.length - 1;
+        Operand rows = random(dtype, m, 5, 42);
+        Operand grad = random(dtype, 7, 5, 43);
+        backend.scatterAddRows(rows.matrix, IDS, skip, grad.matrix);
+        Tolerance.assertClose("scatterAddRows", dtype, 5,
+                ReferenceTokens.scatterAddRows(rows.values, 5, IDS, m, skip, grad.values), backend.toArray(grad.matrix));
+        if (skip >= 0) {
+            assertArrayEquals(Arrays.copyOfRange(grad.values, skip * 5, skip * 5 + 5),
+                    Arrays.copyOfRange(backend.toArray(grad.matrix), skip * 5, skip * 5 + 5), "the skipped row changed");
+        }
+    }
+
+    static Stream<Arguments> skips() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (int skip : new int[] {-1, 3, 4}) {
+                cases.add(Arguments.of(dtype, skip));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** Ids above 2^24, where a float32 id would round to its neighbour: each row is its own. */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void idsAbove2To24AreExact(DType dtype) {
+        int big = (1 << 24) + 1;
+        Matrix table = backend.zeros(dtype, big + 2, 1);
+        int[] ids = {big, big - 1, big + 1};
+        backend.scatterAddRows(backend.fromArray(dtype, 3, 1, new double[] {5, 7, 9}), ids, -1, table);
+        Matrix out = backend.zeros(dtype, 4, 1);
+        backend.gatherRows(table, new int[] {big - 1, big, big + 1, big - 2}, out);
+        assertArrayEquals(new double[] {7, 5, 9, 0}, backend.toArray(out));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void idsOutsideTheTableAndBadShapesAreRejected(DType dtype) {
+        Matrix table = backend.zeros(dtype, 4, 3);
+        Matrix rows = backend.zeros(dtype, 2, 3);
+        for (int bad : new int[] {-1, 4}) {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                    () -> backend.gatherRows(table, new int[] {0, bad}, rows));
+            assertTrue(error.getMessage().contains("id " + bad + " at position 1"), error.getMessage());
+            error = assertThrows(IllegalArgumentException.class,
+                    () -> backend.scatterAddRows(rows, new int[] {bad, 0}, -1, table));
+            assertTrue(error.getMessage().contains("id " + bad + " at position 0"), error.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> backend.gatherRows(table, new int[] {0}, rows));
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.gatherRows(table, new int[] {0, 1}, backend.zeros(dtype, 2, 4)));
+        DType other = dtype == DType.FLOAT64 ? DType.FLOAT32 : DType.FLOAT64;
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.scatterAddRows(backend.zeros(other, 2, 3), new int[] {0, 1}, -1, table));
+    }
+
+    static Stream<Arguments> stepPoolings() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType dtype : DType.values()) {
+            for (StepPooling mode : StepPooling.values()) {
+                for (boolean masked : new boolean[] {false, true}) {
+                    cases.add(Arguments.of(dtype, mode, masked));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /** Pooling over steps against the reference, with lengths of every kind (none, some, all) or none given. */
+    @ParameterizedTest(name = "{0} {1} masked={2}")
+    @MethodSource("stepPoolings")
+    void poolStepsAndItsGradientMatchTheReference(DType dtype, StepPooling mode, boolean masked) {
+        int n = 5;
+        int steps = 4;
+        int features = 3;
+        Operand x = random(dtype, n, steps * features, 44);
+        int[] lengths = masked ? new int[] {4, 0, 1, 3, 2, 99} : null;
+        int[] from = new int[n * features + 1];
+        int[] expectedFrom = new int[n * features];
+        double[] expected = ReferenceTokens.poolSteps(mode.name(), x.values, n, steps, features, lengths,
+                expectedFrom);
+        Matrix out = backend.zeros(dtype, n, features);
+        backend.fill(out, Double.NaN);
+        backend.poolSteps(mode, x.matrix, steps, lengths, out, from);
+        Tolerance.assertClose("poolSteps " + mode, dtype, features, expected, backend.toArray(out));
+        if (mode != StepPooling.MEAN) {
+            assertArrayEquals(expectedFrom, Arrays.copyOf(from, n * features));
+        }
+        Operand grad = random(dtype, n, features, 45);
+        Matrix inputGrad = backend.zeros(dtype, n, steps * features);
+        backend.fill(inputGrad, Double.NaN);
+        backend.poolStepsBackward(mode, grad.matrix, steps, lengths, mode == StepPooling.MEAN ? null : from, inputGrad);
+        Tolerance.assertClose("poolStepsBackward " + mode, dtype, steps * features, ReferenceTokens.poolStepsBackward(
+                mode.name(), grad.values, n, steps, features, lengths, expectedFrom), backend.toArray(inputGrad));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> backend.poolSteps(mode, x.matrix, steps, new int[] {4, 5, 0, 0, 0}, out, from));
+        assertTrue(error.getMessage().contains("row 1 has length 5"), error.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.poolSteps(mode, x.matrix, 3, lengths, out, from));
     }
 
     // ---- helpers ----

@@ -28,6 +28,7 @@ import org.nn4j.api.Operation;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.ConvolutionByProducts;
 import org.nn4j.backend.host.ImageIndex;
+import org.nn4j.backend.host.TokenKernels64;
 
 /**
  * The Backend SPI on ND4J's ops, for an ND4J backend whose arrays live off the host ({@code nd4j-cuda}):
@@ -212,6 +213,33 @@ public final class Nd4jDeviceBackend extends Nd4jBackend {
     }
 
     // ---- images, on ND4J's ops ----
+
+    // ---- sequences: a round trip through the host (ids are host ints; the gather is a copy per row) ----
+
+    @Override
+    public synchronized void gatherRows(Matrix table, int[] ids, Matrix out) {
+        Checks.rowsById("gatherRows", table, ids, out);
+        Nd4jMatrix t = own(table);
+        Nd4jMatrix o = own(out);
+        double[] tableValues = host.doubles(1, t.size());
+        double[] outValues = host.doubles(2, o.size());
+        get(t, tableValues);
+        TokenKernels64.gatherRows(tableValues, t.rows(), t.cols(), ids, o.rows(), outValues);
+        put(outValues, o);
+    }
+
+    @Override
+    public synchronized void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad) {
+        Checks.rowsById("scatterAddRows", tableGrad, ids, rows);
+        Nd4jMatrix r = own(rows);
+        Nd4jMatrix g = own(tableGrad);
+        double[] rowValues = host.doubles(1, r.size());
+        double[] gradValues = host.doubles(2, g.size());
+        get(r, rowValues);
+        get(g, gradValues);
+        TokenKernels64.scatterAddRows(rowValues, r.cols(), ids, r.rows(), skip, gradValues, g.rows());
+        put(gradValues, g);
+    }
 
     @Override
     public synchronized void im2col(Matrix x, Window2d w, Matrix out) {

@@ -146,6 +146,28 @@ final class Nd4jHostBackend extends Nd4jBackend {
         hostOps.momentum(own(param), own(grad), own(velocity), momentum, learningRate, nesterov);
     }
 
+    // ---- sequences: in place on host memory ----
+
+    @Override
+    public synchronized void gatherRows(Matrix table, int[] ids, Matrix out) {
+        Checks.rowsById("gatherRows", table, ids, out);
+        if (table.dtype() == DType.FLOAT64) {
+            HostSequences64.gatherRows(own(table), ids, own(out));
+        } else {
+            HostSequences32.gatherRows(own(table), ids, own(out));
+        }
+    }
+
+    @Override
+    public synchronized void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad) {
+        Checks.rowsById("scatterAddRows", tableGrad, ids, rows);
+        if (rows.dtype() == DType.FLOAT64) {
+            HostSequences64.scatterAddRows(own(rows), ids, skip, own(tableGrad));
+        } else {
+            HostSequences32.scatterAddRows(own(rows), ids, skip, own(tableGrad));
+        }
+    }
+
     // ---- images: nn4j-backend-host's loops on host copies, along index tables kept per window ----
 
     @Override

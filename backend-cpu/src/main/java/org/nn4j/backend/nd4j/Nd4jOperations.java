@@ -18,16 +18,20 @@ public final class Nd4jOperations {
     /**
      * The device path (nd4j-cuda): ND4J's ops for everything but the fused softmax cross-entropy (batch x
      * classes values, cheaper copied than as four ops), the reductions to one number, which read their
-     * operands on the host, the recurrence's two operations, which walk the steps on host copies (one
-     * small product per step is where ND4J's per-op cost would dominate), and the other sequence operations
-     * (layer normalisation, GELU, attention), which run nn4j-backend-host's loops on host copies: ND4J has
-     * a layer norm and attention ops of its own, but not with PyTorch's statistics kept for the backward
-     * pass, a key mask by lengths and a dropout mask.
+     * operands on the host; the row gather and scatter-add by id (an embedding's passes), whose ids are
+     * host ints, copying the table through the host; the pooling over steps (a loop on host copies); the
+     * recurrence's two operations, which walk the steps on host copies (one small product per step is where
+     * ND4J's per-op cost would dominate); and the other sequence operations (layer normalisation, GELU,
+     * attention), which run nn4j-backend-host's loops on host copies: ND4J has a layer norm and attention
+     * ops of its own, but not with PyTorch's statistics kept for the backward pass, a key mask by lengths
+     * and a dropout mask.
      */
     public static final Set<Operation> DEVICE = Collections.unmodifiableSet(EnumSet.complementOf(
-            EnumSet.of(Operation.SOFTMAX_CROSS_ENTROPY, Operation.SUM, Operation.DOT, Operation.RECURRENT_FORWARD,
-                    Operation.RECURRENT_BACKWARD, Operation.LAYER_NORM, Operation.LAYER_NORM_BACKWARD, Operation.GELU,
-                    Operation.GELU_BACKWARD, Operation.ATTENTION, Operation.ATTENTION_BACKWARD)));
+            EnumSet.of(Operation.SOFTMAX_CROSS_ENTROPY, Operation.SUM, Operation.DOT, Operation.GATHER_ROWS,
+                    Operation.SCATTER_ADD_ROWS, Operation.POOL_STEPS, Operation.POOL_STEPS_BACKWARD,
+                    Operation.RECURRENT_FORWARD, Operation.RECURRENT_BACKWARD, Operation.LAYER_NORM,
+                    Operation.LAYER_NORM_BACKWARD, Operation.GELU, Operation.GELU_BACKWARD, Operation.ATTENTION,
+                    Operation.ATTENTION_BACKWARD)));
 
     private Nd4jOperations() {
     }

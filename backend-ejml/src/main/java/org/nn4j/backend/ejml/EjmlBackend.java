@@ -10,6 +10,7 @@ import org.nn4j.api.Backend;
 import org.nn4j.api.Checks;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.api.StepPooling;
 import org.nn4j.api.Operation;
 import org.nn4j.api.RecurrentCell;
 import org.nn4j.api.Window2d;
@@ -136,6 +137,30 @@ public final class EjmlBackend implements Backend {
     public void copy(Matrix src, Matrix dst) {
         Checks.sameShape("copy", src, dst);
         ops(src).copy(src, dst);
+    }
+
+    @Override
+    public void gatherRows(Matrix table, int[] ids, Matrix out) {
+        Checks.rowsById("gatherRows", table, ids, out);
+        ops(table).gatherRows(table, ids, out);
+    }
+
+    @Override
+    public void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad) {
+        Checks.rowsById("scatterAddRows", tableGrad, ids, rows);
+        ops(rows).scatterAddRows(rows, ids, skip, tableGrad);
+    }
+
+    @Override
+    public void poolSteps(StepPooling mode, Matrix x, int steps, int[] lengths, Matrix out, int[] from) {
+        Checks.poolSteps("poolSteps", mode, x, steps, lengths, out, from);
+        ops(x).poolSteps(mode, x, steps, lengths, out, from);
+    }
+
+    @Override
+    public void poolStepsBackward(StepPooling mode, Matrix grad, int steps, int[] lengths, int[] from, Matrix out) {
+        Checks.poolSteps("poolStepsBackward", mode, out, steps, lengths, grad, from);
+        ops(grad).poolStepsBackward(mode, grad, steps, lengths, from, out);
     }
 
     @Override

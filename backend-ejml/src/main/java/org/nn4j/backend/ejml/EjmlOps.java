@@ -49,6 +49,19 @@ abstract class EjmlOps {
 
     abstract void copy(Matrix src, Matrix dst);
 
+    /** {@link org.nn4j.api.Backend#gatherRows}, shapes checked. */
+    abstract void gatherRows(Matrix table, int[] ids, Matrix out);
+
+    /** {@link org.nn4j.api.Backend#scatterAddRows}, shapes checked. */
+    abstract void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad);
+
+    /** {@link org.nn4j.api.Backend#poolSteps}, shapes checked. */
+    abstract void poolSteps(org.nn4j.api.StepPooling mode, Matrix x, int steps, int[] lengths, Matrix out, int[] from);
+
+    /** {@link org.nn4j.api.Backend#poolStepsBackward}, shapes checked. */
+    abstract void poolStepsBackward(org.nn4j.api.StepPooling mode, Matrix grad, int steps, int[] lengths, int[] from,
+            Matrix out);
+
     abstract void fill(Matrix dst, double value);
 
     /** {@code alpha != 0}: the backend does {@code alpha == 0} itself. */

@@ -8,10 +8,12 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Matrix;
 import org.nn4j.api.RecurrentCell;
+import org.nn4j.api.StepPooling;
 import org.nn4j.api.Window2d;
 import org.nn4j.backend.host.Conversions;
 import org.nn4j.backend.host.HostKernels64;
 import org.nn4j.backend.host.ImageKernels64;
+import org.nn4j.backend.host.TokenKernels64;
 import org.nn4j.backend.host.WorkerPool;
 import org.nn4j.codegen.Round;
 import org.nn4j.codegen.Wide;
@@ -99,6 +101,28 @@ final class EjmlOps64 extends EjmlOps {
     @Override
     Matrix reshape(Matrix m, int rows, int cols) {
         return new EjmlMatrix64(DMatrixRMaj.wrap(rows, cols, data(m)));
+    }
+
+    @Override
+    void gatherRows(Matrix table, int[] ids, Matrix out) {
+        TokenKernels64.gatherRows(data(table), table.rows(), table.cols(), ids, out.rows(), data(out));
+    }
+
+    @Override
+    void scatterAddRows(Matrix rows, int[] ids, int skip, Matrix tableGrad) {
+        TokenKernels64.scatterAddRows(data(rows), rows.cols(), ids, rows.rows(), skip, data(tableGrad),
+                tableGrad.rows());
+    }
+
+    @Override
+    void poolSteps(StepPooling mode, Matrix x, int steps, int[] lengths, Matrix out, int[] from) {
+        TokenKernels64.poolSteps(mode, data(x), x.rows(), steps, out.cols(), lengths, data(out), from);
+    }
+
+    @Override
+    void poolStepsBackward(StepPooling mode, Matrix grad, int steps, int[] lengths, int[] from, Matrix out) {
+        TokenKernels64.poolStepsBackward(mode, data(grad), grad.rows(), steps, grad.cols(), lengths, from,
+                data(out));
     }
 
     @Override

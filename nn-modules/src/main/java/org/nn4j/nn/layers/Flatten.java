@@ -5,6 +5,7 @@ import java.util.Map;
 import org.nn4j.api.Matrix;
 import org.nn4j.nn.Module;
 import org.nn4j.nn.Pass;
+import org.nn4j.nn.SequenceMask;
 import org.nn4j.nn.Shape;
 import org.nn4j.nn.spec.HyperParameter;
 import org.nn4j.nn.spec.LayerConfig;
@@ -12,7 +13,8 @@ import org.nn4j.nn.spec.LayerType;
 
 /**
  * {@code torch.nn.Flatten()}: one example of any shape becomes {@code [size]}. A batch is already one
- * row per example in PyTorch's order, so the values pass through unchanged.
+ * row per example in PyTorch's order, so the values pass through unchanged. A sequence {@code [T, F]}
+ * becomes {@code [T * F]}, padded steps included (as in PyTorch); its mask ends here.
  */
 public final class Flatten extends Module {
 
@@ -24,6 +26,12 @@ public final class Flatten extends Module {
     @Override
     public Matrix backward(Matrix grad, boolean inputGradient) {
         return inputGradient ? grad : null;
+    }
+
+    /** A sequence flattened has no steps: the mask ends here. */
+    @Override
+    public SequenceMask propagateMask(SequenceMask input) {
+        return null;
     }
 
     @Override

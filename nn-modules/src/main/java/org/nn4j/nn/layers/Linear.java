@@ -24,6 +24,9 @@ import org.nn4j.nn.spec.LayerType;
  * {@code torch.nn.Linear}: {@code y = x W + b}, {@code x} is {@code n x in_features}, {@code y} is
  * {@code n x out_features}. nn4j keeps {@code W} as {@code in x out}; its {@code state_dict} tensor
  * {@code weight} is PyTorch's {@code [out_features, in_features]}, {@code bias} is {@code [out_features]}.
+ * On an input of any rank it acts on the last dimension, as {@code nn.Linear} does: a sequence {@code [T,
+ * in]} becomes {@code [T, out]}, one product over the batch's {@code n * T} steps ({@link
+ * Backend#reshape}'s views of the {@code n x (T * in)} batch).
  *
  * <p>Made with {@code new}, the layer has its sizes; its weights are drawn when it is initialised
  * ({@link org.nn4j.nn.Model#of} initialises a model's layers from one seed), by its {@link WeightInit},
@@ -38,6 +41,10 @@ public final class Linear extends Module {
     private final WeightInit init;
     private final Buffers outputs;
     private final Buffers inputGrads;
+    private final StepViews inputViews;
+    private final StepViews outputViews;
+    private final StepViews gradViews;
+    private final StepViews inputGradViews;
     private boolean initialized;
     private Matrix input;
 
@@ -65,6 +72,10 @@ public final class Linear extends Module {
         this.parameters = bias ? List.of(weight, this.bias) : List.of(weight);
         this.outputs = new Buffers(backend);
         this.inputGrads = new Buffers(backend);
+        this.inputViews = new StepViews(backend);
+        this.outputViews = new StepViews(backend);
+        this.gradViews = new StepViews(backend);
+        this.inputGradViews = new StepViews(backend);
     }
 
     /** Inputs per example: the rows of {@code W}. */
@@ -117,10 +128,21 @@ public final class Linear extends Module {
     @Override
     public Matrix forward(Matrix x, Pass pass) {
         requireInitialized();
-        Matrix out = outputs.get(x.dtype(), x.rows(), outFeatures());
-        forward(x, out);
+        int steps = steps(x.cols(), inFeatures());
+        Matrix out = outputs.get(x.dtype(), x.rows(), steps * outFeatures());
+        int rows = x.rows() * steps;
+        forward(inputViews.of(x, rows, inFeatures()), outputViews.of(out, rows, outFeatures()));
         input = x;
         return out;
+    }
+
+    /** The steps of a row of {@code cols} values, {@code features} per step. */
+    private static int steps(int cols, int features) {
+        if (cols % features != 0) {
+            throw new IllegalArgumentException("a linear layer of " + features + " inputs cannot take rows of " + cols
+                    + " values");
+        }
+        return cols / features;
     }
 
     /** {@code out = x W + b} into a given {@code n x out} matrix; nothing is kept for a backward pass. */
@@ -149,7 +171,7 @@ public final class Linear extends Module {
     @Override
     public FusedStep fuseWith(Module next) {
         if (bias != null && next instanceof ActivationLayer activation) {
-            return (x, pass) -> forwardActivated(x, activation);
+            return (x, pass) -> forwardActivated(x, activation, pass);
         }
         return null;
     }
@@ -158,8 +180,12 @@ public final class Linear extends Module {
      * This layer and {@code activation} after it in one step: the product, then the bias and the
      * activation in one pass. The activation keeps what its backward pass needs, as if it had run.
      */
-    private Matrix forwardActivated(Matrix x, ActivationLayer activation) {
+    private Matrix forwardActivated(Matrix x, ActivationLayer activation, Pass pass) {
         requireInitialized();
+        if (x.cols() != inFeatures()) {
+            // A sequence: the product over every step, then the activation over the whole batch.
+            return activation.forward(forward(x, pass), pass);
+        }
         Matrix pre = outputs.get(x.dtype(), x.rows(), outFeatures());
         Matrix out = activation.outputFor(pre);
         forward(x, activation.kind(), pre, out);
@@ -169,8 +195,12 @@ public final class Linear extends Module {
 
     @Override
     public Matrix backward(Matrix grad, boolean inputGradient) {
-        Matrix inputGrad = inputGradient ? inputGrads.get(grad.dtype(), grad.rows(), inFeatures()) : null;
-        backward(input, grad, inputGrad, weight.grad(), bias != null ? bias.grad() : null);
+        int steps = steps(grad.cols(), outFeatures());
+        int rows = grad.rows() * steps;
+        Matrix inputGrad = inputGradient ? inputGrads.get(grad.dtype(), grad.rows(), steps * inFeatures()) : null;
+        backward(inputViews.of(input, rows, inFeatures()), gradViews.of(grad, rows, outFeatures()),
+                inputGrad == null ? null : inputGradViews.of(inputGrad, rows, inFeatures()), weight.grad(),
+                bias != null ? bias.grad() : null);
         return inputGrad;
     }
 
@@ -192,11 +222,14 @@ public final class Linear extends Module {
 
     @Override
     public Shape outputShape(Shape in) {
-        if (in.rank() != 1 || in.size() != inFeatures()) {
-            throw new IllegalArgumentException("linear takes input of shape [" + inFeatures() + "], not " + in
-                    + (in.rank() != 1 ? "; put a flatten before it" : ""));
+        int last = in.dims().get(in.rank() - 1);
+        if (last != inFeatures()) {
+            throw new IllegalArgumentException(in.rank() == 1 ? "linear takes input of shape [" + inFeatures() + "], not "
+                    + in : "linear takes input whose last dimension is " + inFeatures() + ", not " + in);
         }
-        return Shape.of(outFeatures());
+        List<Integer> dims = new java.util.ArrayList<>(in.dims());
+        dims.set(dims.size() - 1, outFeatures());
+        return new Shape(dims);
     }
 
     @Override
@@ -236,16 +269,14 @@ public final class Linear extends Module {
         @Override
         public Module create(LayerConfig config) {
             Shape in = config.input();
-            if (in.rank() != 1) {
-                throw config.error(null, "takes input of shape [features], not " + in + "; put a flatten before it");
-            }
-            if (config.has("in_features") && config.integer("in_features") != in.size()) {
+            int features = in.dims().get(in.rank() - 1);
+            if (config.has("in_features") && config.integer("in_features") != features) {
                 throw config.error("in_features", "is " + config.integer("in_features") + " but its input has "
-                        + in.size() + " features");
+                        + features + " features" + (in.rank() > 1 ? " in its last dimension (" + in + ")" : ""));
             }
             int out = config.integer("out_features");
-            config.reserve((long) in.size() * out, config.bool("bias") ? out : 0);
-            return new Linear(config.backend(), config.dtype(), in.size(), config.integer("out_features"),
+            config.reserve((long) features * out, config.bool("bias") ? out : 0);
+            return new Linear(config.backend(), config.dtype(), features, config.integer("out_features"),
                     config.bool("bias"), init(config.string("init")));
         }
 

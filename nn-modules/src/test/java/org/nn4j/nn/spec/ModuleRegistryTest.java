@@ -22,9 +22,9 @@ class ModuleRegistryTest {
 
     @Test
     void builtInsAreFoundByServiceLoader() {
-        assertEquals(List.of("avgpool2d", "batchnorm1d", "batchnorm2d", "conv2d", "dropout", "flatten", "gelu", "gru",
-                "layernorm", "leaky_relu", "linear", "lstm", "maxpool2d", "multihead_attention", "relu", "rnn", "sigmoid",
-                "tanh", "transformer_encoder_layer"),
+        assertEquals(List.of("avgpool2d", "batchnorm1d", "batchnorm2d", "conv2d", "dropout", "embedding", "flatten",
+                "gelu", "gru", "layernorm", "leaky_relu", "linear", "lstm", "maxpool2d", "multihead_attention",
+                "positional_embedding", "relu", "rnn", "sequence_pool", "sigmoid", "tanh", "transformer_encoder_layer"),
                 List.copyOf(REGISTRY.layerTypes().keySet()));
         assertEquals(List.of("mse", "softmax_cross_entropy"), List.copyOf(REGISTRY.lossTypes().keySet()));
         assertEquals("softmax_cross_entropy", REGISTRY.lossType("ce").name());
@@ -47,8 +47,9 @@ class ModuleRegistryTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "[{\"type\": \"lineer\"}]|m.json: layers[0]: unknown layer type 'lineer'; known: avgpool2d, batchnorm1d,"
-                + " batchnorm2d, conv2d, dropout, flatten, gelu, gru, layernorm, leaky_relu, linear, lstm, maxpool2d,"
-                + " multihead_attention, relu, rnn, sigmoid, tanh, transformer_encoder_layer",
+                + " batchnorm2d, conv2d, dropout, embedding, flatten, gelu, gru, layernorm, leaky_relu, linear, lstm,"
+                + " maxpool2d, multihead_attention, positional_embedding, relu, rnn, sequence_pool, sigmoid, tanh,"
+                + " transformer_encoder_layer",
         "[{\"type\": \"linear\"}]|m.json: layers[0] (linear): missing 'out_features' (outputs per example)",
         "[{\"type\": \"linear\", \"out_feature\": 3}]|m.json: layers[0] (linear): unknown hyper-parameter"
                 + " 'out_feature'; linear takes in_features, out_features, bias, init",
@@ -124,7 +125,7 @@ class ModuleRegistryTest {
                 .getMessage().startsWith("m.json: 'input' must be one example's shape"));
         assertTrue(assertThrows(InvalidInputException.class, () -> build("{\"input\": [2, 2], \"layers\":"
                 + " [{\"type\": \"linear\", \"out_features\": 2}]}")).getMessage()
-                .contains("layers[0] (linear): takes input of shape [features], not [2, 2]; put a flatten before it"));
+                .contains("the model's output must be flat ([outputs]), not [2, 2]; put a flatten"));
         assertTrue(assertThrows(InvalidInputException.class, () -> build("{\"input\": [4], \"layer\": []}"))
                 .getMessage().startsWith("m.json: unknown key 'layer' in the model spec"));
     }
