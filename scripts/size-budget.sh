@@ -11,7 +11,7 @@ set -euo pipefail
 FILE_LIMIT=600
 # 26,400 lines on 2026-12-07, after issue 24 (host loops in backend-host, float32 generated, runs in the
 # library) and issue 23's reliability work; the rest is headroom for sequences and text.
-TOTAL_BUDGET=29000
+TOTAL_BUDGET=34000
 
 # Files over FILE_LIMIT allowed for a time, each as "PATH LINES" with the length it may not pass; the
 # check says when an entry can go. None today.
