@@ -2,7 +2,6 @@ package org.nn4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nn4j.api.Backend;
@@ -26,31 +25,7 @@ class RecurrentStepAllocationTest {
                 "dropout", 0.3).layer("gru", "hidden_size", 4).layer("rnn", "hidden_size", 3, "nonlinearity", "relu")
                 .layer("flatten").layer("linear", "out_features", 3).build();
         Model model = ModuleRegistry.builtIn().build(spec, backend, dtype, 1, "spec");
-        TrainingStep step = new TrainingStep(model, model.loss(), new Adam(backend, model.parameterValues(), 1e-3, 0), 1);
-        int batch = 32;
-        float[] x = new float[batch * 12];
-        float[] y = new float[batch * 3];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) Math.sin(i);
-        }
-        for (int i = 0; i < batch; i++) {
-            y[i * 3 + i % 3] = 1;
-        }
-        int[] order = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            order[i] = i;
-        }
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long thread = Thread.currentThread().getId();
-        long perStep = Long.MAX_VALUE;
-        // The JIT removes some allocations only after a while; the best of a few rounds is the steady state.
-        for (int round = 0; round < 20 && perStep > 0; round++) {
-            long before = threads.getThreadAllocatedBytes(thread);
-            for (int i = 0; i < 200; i++) {
-                step.run(x, y, batch, round, order, 0);
-            }
-            perStep = Math.min(perStep, (threads.getThreadAllocatedBytes(thread) - before) / 200);
-        }
+        long perStep = TrainingStepAllocationTest.bytesPerWarmStep(model);
         assertTrue(perStep == 0, perStep + " bytes allocated per step");
     }
 }

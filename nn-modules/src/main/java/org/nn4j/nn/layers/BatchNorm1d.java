@@ -90,12 +90,7 @@ public final class BatchNorm1d extends Module {
         this.eps = eps;
         this.momentum = momentum;
         if (affine) {
-            Matrix weight = backend.zeros(dtype, 1, numFeatures);
-            backend.fill(weight, 1);
-            parameters = List.of(
-                    new Parameter("weight", weight, backend.zeros(dtype, 1, numFeatures), TensorLayout.VECTOR),
-                    new Parameter("bias", backend.zeros(dtype, 1, numFeatures), backend.zeros(dtype, 1, numFeatures),
-                            TensorLayout.VECTOR));
+            parameters = Parameter.affine(backend, dtype, numFeatures);
         } else {
             parameters = List.of();
         }

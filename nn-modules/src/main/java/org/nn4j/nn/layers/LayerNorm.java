@@ -12,7 +12,6 @@ import org.nn4j.nn.Module;
 import org.nn4j.nn.Parameter;
 import org.nn4j.nn.Pass;
 import org.nn4j.nn.Shape;
-import org.nn4j.nn.TensorLayout;
 import org.nn4j.nn.spec.HyperParameter;
 import org.nn4j.nn.spec.LayerConfig;
 import org.nn4j.nn.spec.LayerType;
@@ -58,12 +57,7 @@ public final class LayerNorm extends Module {
         this.features = features;
         this.eps = eps;
         if (elementwiseAffine) {
-            Matrix weight = backend.zeros(dtype, 1, features);
-            backend.fill(weight, 1);
-            parameters = List.of(
-                    new Parameter("weight", weight, backend.zeros(dtype, 1, features), TensorLayout.VECTOR),
-                    new Parameter("bias", backend.zeros(dtype, 1, features), backend.zeros(dtype, 1, features),
-                            TensorLayout.VECTOR));
+            parameters = Parameter.affine(backend, dtype, features);
         } else {
             parameters = List.of();
         }
