@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,24 +66,7 @@ class RecurrentTorchInteropTest {
         NnRun predict = NnRun.of("predict", "--model", model.toString(), "--input", input.toString(), "--backend",
                 "ejml");
         assertEquals(0, predict.code(), predict.err());
-        List<String> nn4j = predict.out().lines().skip(1).toList();
-
-        Process torch = new ProcessBuilder(python, SCRIPTS.resolve("nn4j_torch.py").toString(), model.toString(),
-                input.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        List<String> pytorch = new String(torch.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-                .toList();
-        assertTrue(torch.waitFor(300, TimeUnit.SECONDS));
-        assertEquals(0, torch.exitValue(), "PyTorch could not load or run the model");
-        assertEquals(nn4j.size(), pytorch.size());
-        for (int r = 0; r < nn4j.size(); r++) {
-            String[] ours = nn4j.get(r).split(",");
-            String[] theirs = pytorch.get(r).split(",");
-            assertEquals(ours[1], theirs[0], "class of row " + r);
-            for (int c = 0; c < 3; c++) {
-                assertEquals(Double.parseDouble(theirs[1 + c]), Double.parseDouble(ours[2 + c]), 1e-4,
-                        "probability " + c + " of row " + r);
-            }
-        }
+        TorchInteropTest.assertPyTorchPredicts(python, model, input, predict.out());
     }
 
     /**

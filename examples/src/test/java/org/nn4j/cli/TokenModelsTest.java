@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nn4j.api.Backends;
@@ -130,22 +128,7 @@ class TokenModelsTest {
             NnRun predict = NnRun.of("predict", "--model", model.toString(), "--input", ids.toString(), "--backend",
                     "ejml");
             assertEquals(0, predict.code(), predict.err());
-            Process torch = new ProcessBuilder(python, Path.of("..", "scripts", "nn4j_torch.py").toString(),
-                    model.toString(), ids.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            List<String> theirs = new String(torch.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .toList();
-            assertTrue(torch.waitFor(300, TimeUnit.SECONDS));
-            assertEquals(0, torch.exitValue());
-            List<String> ours = predict.out().lines().skip(1).toList();
-            assertEquals(4, theirs.size());
-            for (int r = 0; r < 4; r++) {
-                String[] o = ours.get(r).split(",");
-                String[] t = theirs.get(r).split(",");
-                for (int c = 0; c < 3; c++) {
-                    assertEquals(Double.parseDouble(t[1 + c]), Double.parseDouble(o[2 + c]), 1e-4,
-                            mode + ": probability " + c + " of row " + r);
-                }
-            }
+            assertEquals(4, TorchInteropTest.assertPyTorchPredicts(python, model, ids, predict.out()), mode);
         }
     }
 

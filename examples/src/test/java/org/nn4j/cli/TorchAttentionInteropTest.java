@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Skipped where no python3 has torch.
  */
 class TorchAttentionInteropTest {
-    private static final Path SCRIPT = Path.of("..", "scripts", "nn4j_torch.py");
     /** 12 features as 3 steps of 4. */
     private static final String SPEC = "{\"input\": [3, 4], \"layers\": [{\"type\": \"layernorm\"},"
             + " {\"type\": \"multihead_attention\", \"num_heads\": 2, \"dropout\": 0.1},"
@@ -150,25 +148,6 @@ class TorchAttentionInteropTest {
         NnRun predict = NnRun.of("predict", "--model", model.toString(), "--input", input.toString(), "--backend",
                 "ejml");
         assertEquals(0, predict.code(), predict.err());
-        List<String> nn4j = predict.out().lines().skip(1).toList();
-
-        Process torch = new ProcessBuilder(python, SCRIPT.toString(), model.toString(), input.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        List<String> pytorch = new String(torch.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-                .toList();
-        assertTrue(torch.waitFor(300, TimeUnit.SECONDS));
-        assertEquals(0, torch.exitValue(), "PyTorch could not load or run the model");
-        assertEquals(40, nn4j.size());
-        assertEquals(nn4j.size(), pytorch.size());
-        for (int r = 0; r < nn4j.size(); r++) {
-            String[] ours = nn4j.get(r).split(",");
-            String[] theirs = pytorch.get(r).split(",");
-            for (int c = 0; c < 3; c++) {
-                double p = Double.parseDouble(ours[2 + c]);
-                double q = Double.parseDouble(theirs[1 + c]);
-                assertEquals(q, p, 1e-4, "probability " + c + " of row " + r);
-            }
-            assertEquals(ours[1], theirs[0], "class of row " + r);
-        }
+        assertEquals(40, TorchInteropTest.assertPyTorchPredicts(python, model, input, predict.out()));
     }
 }

@@ -227,24 +227,38 @@ class TorchInteropTest {
         NnRun predict = NnRun.of("predict", "--model", model.toString(), "--input", input.toString(), "--backend",
                 "ejml");
         assertEquals(0, predict.code(), predict.err());
-        List<String> nn4j = predict.out().lines().skip(1).toList();
+        assertPyTorchPredicts(python, model, input, predict.out());
+    }
 
+    /**
+     * Runs {@code scripts/nn4j_torch.py} (PyTorch loading {@code model} strictly) on {@code input} and asserts
+     * that it predicts what {@code nn predict} printed ({@code predictOut}, a header line and then one row per
+     * example, after {@code row,class,p_NAME...}): each row's class (PyTorch's index into the header's class
+     * names), and each of its probabilities within 1e-4.
+     *
+     * @return the number of rows compared
+     */
+    static int assertPyTorchPredicts(String python, Path model, Path input, String predictOut) throws Exception {
+        List<String> header = List.of(predictOut.lines().findFirst().orElseThrow().split(","));
+        List<String> classes = header.subList(2, header.size()).stream().map(c -> c.substring("p_".length()))
+                .toList();
+        List<String> nn4j = predictOut.lines().skip(1).toList();
         Process torch = new ProcessBuilder(python, SCRIPT.toString(), model.toString(), input.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<String> pytorch = new String(torch.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
                 .toList();
         assertTrue(torch.waitFor(300, TimeUnit.SECONDS));
-        assertEquals(0, torch.exitValue(), "PyTorch could not load or run the model");
+        assertEquals(0, torch.exitValue(), "PyTorch could not load the model strictly or run it");
         assertEquals(nn4j.size(), pytorch.size());
         for (int r = 0; r < nn4j.size(); r++) {
             String[] ours = nn4j.get(r).split(",");
             String[] theirs = pytorch.get(r).split(",");
-            assertEquals(ours[1], theirs[0], "class of row " + r);
-            for (int c = 0; c < 3; c++) {
-                double p = Double.parseDouble(ours[2 + c]);
-                double q = Double.parseDouble(theirs[1 + c]);
-                assertEquals(q, p, 1e-4, "probability " + c + " of row " + r);
+            assertEquals(ours[1], classes.get(Integer.parseInt(theirs[0])), "class of row " + r);
+            for (int c = 0; c < classes.size(); c++) {
+                assertEquals(Double.parseDouble(theirs[1 + c]), Double.parseDouble(ours[2 + c]), 1e-4,
+                        "probability " + c + " of row " + r);
             }
         }
+        return nn4j.size();
     }
 }
