@@ -61,6 +61,24 @@ public final class Checks {
         }
     }
 
+    /**
+     * Per-row lengths of a batch of {@code n} sequences of {@code steps} steps, when not null: at least
+     * {@code n} of them, each in {@code [0, steps]}.
+     */
+    public static void lengths(String op, int[] lengths, int n, int steps) {
+        if (lengths == null) {
+            return;
+        }
+        if (lengths.length < n) {
+            throw new IllegalArgumentException(op + ": " + lengths.length + " lengths for " + n + " rows");
+        }
+        for (int r = 0; r < n; r++) {
+            if (lengths[r] < 0 || lengths[r] > steps) {
+                throw lengthOutside(op, lengths[r], r, steps);
+            }
+        }
+    }
+
     /** The message of a length outside {@code [0, steps]}, at row {@code row}. */
     public static IllegalArgumentException lengthOutside(String op, int length, int row, int steps) {
         return new IllegalArgumentException(op + ": row " + row + " has length " + length + ", outside [0, " + steps
@@ -305,17 +323,7 @@ public final class Checks {
                         + biasHh.shape());
             }
         }
-        if (lengths != null) {
-            if (lengths.length < n) {
-                throw new IllegalArgumentException(op + ": " + lengths.length + " lengths for " + n + " rows");
-            }
-            for (int r = 0; r < n; r++) {
-                if (lengths[r] < 0 || lengths[r] > steps) {
-                    throw new IllegalArgumentException(op + ": row " + r + " has length " + lengths[r]
-                            + ", outside [0, " + steps + "]");
-                }
-            }
-        }
+        lengths(op, lengths, n, steps);
         return steps;
     }
 
@@ -407,17 +415,7 @@ public final class Checks {
         if (dropMask != null) {
             same(op, null, probs, dropMask);
         }
-        if (lengths != null) {
-            if (lengths.length < n) {
-                throw new IllegalArgumentException(op + ": " + lengths.length + " lengths for " + n + " examples");
-            }
-            for (int e = 0; e < n; e++) {
-                if (lengths[e] < 0 || lengths[e] > steps) {
-                    throw new IllegalArgumentException(op + ": length " + lengths[e] + " of example " + e
-                            + " is outside [0, " + steps + "]");
-                }
-            }
-        }
+        lengths(op, lengths, n, steps);
         if (context == qkv || probs == qkv || probs == context) {
             throw new IllegalArgumentException(op + ": qkv, probs and the output must be distinct matrices");
         }
