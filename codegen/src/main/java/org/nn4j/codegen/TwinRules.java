@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *       {@code float} is never touched, so it means float32 in both twins.
  *   <li>{@code Double} becomes {@code Float} inside any name ({@code DoubleVector}, {@code getDouble},
  *       {@code DoublePointer}), and a leading {@code double} becomes {@code float} ({@code doubles()},
- *       {@code doubleView}); {@code doubleToRawLongBits} becomes {@code floatToRawIntBits}.
+ *       {@code doubleView}); {@code doubleToRawLongBits} becomes {@code floatToRawIntBits}, the Vector API's
+ *       {@code reinterpretAsLongs} {@code reinterpretAsInts}.
  *   <li>{@code 64} ending a name becomes {@code 32} ({@code f64}, {@code FLOAT64}, {@code
  *       HostKernels64}), as does {@code float64} inside one, any case: a float64 source names its class,
  *       its dtype and its per-dtype constants with 64, and the twin finds its own.
@@ -35,7 +36,8 @@ public final class TwinRules {
     private static final Map<String, String> EXACT = Map.of(
             "doubleToRawLongBits", "floatToRawIntBits",
             "doubleToLongBits", "floatToIntBits",
-            "longBitsToDouble", "intBitsToFloat");
+            "longBitsToDouble", "intBitsToFloat",
+            "reinterpretAsLongs", "reinterpretAsInts");
     private static final Pattern FLOAT64 = Pattern.compile("(?i)(float)64");
     private static final Pattern WORD = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
     private static final Pattern HEX = Pattern.compile("0[xX][0-9a-fA-F_]*(\\.[0-9a-fA-F_]*)?([pP][+-]?[0-9_]+)?"

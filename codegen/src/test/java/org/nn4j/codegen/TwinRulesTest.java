@@ -29,6 +29,7 @@ class TwinRulesTest {
         assertEquals("floats", TwinRules.name("doubles"));
         assertEquals("floatView", TwinRules.name("doubleView"));
         assertEquals("floatToRawIntBits", TwinRules.name("doubleToRawLongBits"));
+        assertEquals("reinterpretAsInts", TwinRules.name("reinterpretAsLongs"));
         assertEquals("FMatrixRMaj", TwinRules.name("DMatrixRMaj"));
         assertEquals("CommonOps_FDRM", TwinRules.name("CommonOps_DDRM"));
         assertEquals("cblas_sgemm", TwinRules.name("cblas_dgemm"));

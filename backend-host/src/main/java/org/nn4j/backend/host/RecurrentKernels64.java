@@ -3,8 +3,6 @@ package org.nn4j.backend.host;
 import java.util.Arrays;
 import org.nn4j.api.Backend;
 import org.nn4j.api.RecurrentCell;
-import org.nn4j.codegen.Round;
-import org.nn4j.codegen.Wide;
 
 /**
  * {@link Backend#recurrentForward} and {@link Backend#recurrentBackward} as loops over row-major float64
@@ -15,12 +13,38 @@ import org.nn4j.codegen.Wide;
  * projections {@code (n * T) x G} (row {@code e * T + t}), outputs {@code n x (T * H)}, the cache {@code (n *
  * T) x cacheWidth(H)}. Work arrays are the caller's, so that a backend allocates nothing once warm. One
  * object per backend and dtype, used by one thread at a time (the backend's lock).
+ *
+ * <p>Each row's pass runs on the Vector API ({@link CellPasses64}) where the JVM was started with {@code
+ * --add-modules jdk.incubator.vector} (./nn does so), the units a whole vector does not cover here; without
+ * it, all here. Both give the same bits: the same operations in the same order, and
+ * {@link #exp} of plain arithmetic rather than {@code Math.exp} (whose bits the Vector API's would not
+ * match), within 2 ulps of it.
  */
 public final class RecurrentKernels64 implements WorkerPool.Task {
     /** A step's element-wise work on fewer values runs on the calling thread: a split costs microseconds. */
     private static final int SPLIT_VALUES = 1 << 13;
+    /** exp's argument is clamped to +-EXP_LIMIT, where 2^k and exp stay normal in float32 too. */
+    private static final double EXP_LIMIT = 87;
+    private static final double LOG2E = 1.4426950408889634;
+    /** ln 2 = LN2_HI + LN2_LO, LN2_HI with 16 significant bits, so that k LN2_HI is exact in float32 too. */
+    private static final double LN2_HI = 0x1.62e4p-1;
+    private static final double LN2_LO = 1.4286068203094173e-06;
+    /** Added to x / ln2, rounds it to a whole k (VectorCells64 takes 2^k from its bits). */
+    private static final double SHIFT = Math.scalb(1.5, Double.SIZE - 2 - Integer.numberOfTrailingZeros(
+            Double.MAX_EXPONENT + 1)) + Double.MAX_EXPONENT;
+    /** 1 / i! for the Taylor polynomial of exp on [-ln2 / 2, ln2 / 2], each from the one before. */
+    private static final double[] TAYLOR = new double[13];
+
+    static {
+        TAYLOR[0] = 1;
+        for (int i = 1; i < TAYLOR.length; i++) {
+            TAYLOR[i] = TAYLOR[i - 1] / i;
+        }
+    }
 
     private final WorkerPool pool;
+    /** The Vector API's passes; null without. */
+    private final CellPasses64 passes;
     // The call under way, for the parts of a step's pass.
     private boolean backwardPass;
     private RecurrentCell cell;
@@ -41,10 +65,25 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
     private int stride;
     private int offset;
     private int s;
+    /** {@link #hidden} zeros: the cell state before the first step. */
+    private double[] zeros = new double[0];
+    /** The Vector API's LSTM gradient's work: a row's tanh of the cell state, {@code n * H}. */
+    private double[] tanhs = new double[0];
 
     /** The kernels, splitting each step's element-wise pass across {@code pool} (null: on the calling thread). */
     public RecurrentKernels64(WorkerPool pool) {
+        this(pool, true);
+    }
+
+    /** The kernels, on the Vector API when {@code vector} (and this JVM has it). */
+    RecurrentKernels64(WorkerPool pool, boolean vector) {
         this.pool = pool;
+        this.passes = vector && CellPasses64.AVAILABLE ? new CellPasses64() : null;
+    }
+
+    /** Whether the rows' passes run on the Vector API. */
+    boolean onVectors() {
+        return passes != null;
     }
 
     /** A step's products with {@code W_hh} ({@code G x H}), on the backend's own product kernel. */
@@ -113,19 +152,32 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         }
     }
 
-    private static double sigmoid(double x) {
-        return (@Round double) (1 / (1 + Math.exp(-x)));
+    /**
+     * exp of {@code x} clamped to +-87 (so exp(-x) for x beyond 87 is e^-87, not less: sigmoid is off by at most
+     * 2e-38 there): {@code k = round(x / ln2)}, a Taylor polynomial of the rest, times {@code 2^k}.
+     */
+    static double exp(double x) {
+        double v = Math.min(EXP_LIMIT, Math.max(-EXP_LIMIT, x));
+        double k = v * LOG2E + SHIFT - SHIFT;
+        double r = Math.fma(k, -LN2_LO, Math.fma(k, -LN2_HI, v));
+        double p = TAYLOR[TAYLOR.length - 1];
+        for (int i = TAYLOR.length - 2; i >= 0; i--) {
+            p = Math.fma(p, r, TAYLOR[i]);
+        }
+        return Math.scalb(p, (int) k);
+    }
+
+    static double sigmoid(double x) {
+        return 1 / (exp(-x) + 1);
     }
 
     /**
-     * tanh from the exp intrinsic, {@code (1 - e) / (1 + e)} with {@code e = exp(-2|x|)}, the sign of {@code x}:
-     * {@code Math.tanh} (fdlibm in Java) costs several times as much, and five of these per LSTM unit and step
-     * are most of the cell's work. Within 1e-16 of tanh absolutely (relatively, 1e-16 / |x| near zero).
+     * tanh as {@code (1 - e) / (1 + e)} with {@code e = exp(-2|x|)}, the sign of {@code x}: within 2e-16 of it
+     * absolutely (relatively, 2e-16 / |x| near zero).
      */
-    private static double tanh(@Wide double x) {
-        @Wide double e = Math.exp(-2 * Math.abs(x));
-        @Wide double t = (1 - e) / (1 + e);
-        return (@Round double) (x < 0 ? -t : t);
+    static double tanh(double x) {
+        double e = exp(Math.abs(x) * -2);
+        return Math.copySign((-e + 1) / (e + 1), x);
     }
 
     /**
@@ -174,6 +226,12 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         this.n = n;
         this.steps = steps;
         this.hidden = hidden;
+        if (zeros.length < hidden) {
+            zeros = new double[hidden];
+        }
+        if (backwardPass && passes != null && tanhs.length < n * hidden) {
+            tanhs = new double[n * hidden];
+        }
     }
 
     /** Drops the call's arrays, so that this object holds none of them between calls. */
@@ -216,21 +274,31 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
                 continue;
             }
             int p = (e * steps + t) * g;
-            // The cache row of the step before, in the order walked; none at the first.
-            int before = s == 0 ? -1 : (e * steps + (reverse ? t + 1 : t - 1)) * width;
+            // The cell state of the step before, in the order walked; zeros at the first.
+            double[] cellBefore = s == 0 ? zeros : cache;
+            int b = s == 0 ? 0 : (e * steps + (reverse ? t + 1 : t - 1)) * width + 4 * hidden;
+            int q = e * g;
+            int r = e * hidden;
+            int j = 0;
+            if (passes != null) {
+                passes.forward(cell, proj, p, gates, q, hidden, out, o, cache, c, cellBefore, b, h, r);
+                j = passes.end(hidden);
+            }
             switch (cell) {
-                case RNN_TANH, RNN_RELU -> rnnStep(cell == RecurrentCell.RNN_TANH, proj, p, gates, e * g, hidden, out,
-                        o, cache, c, h, e * hidden);
-                case LSTM -> lstmStep(proj, p, gates, e * g, hidden, out, o, cache, c, before, h, e * hidden);
-                case GRU -> gruStep(proj, p, gates, e * g, hidden, out, o, cache, c, h, e * hidden);
+                case RNN_TANH, RNN_RELU -> rnnStep(j, cell == RecurrentCell.RNN_TANH, proj, p, gates, q, hidden, out, o,
+                        cache, c, h, r);
+                case LSTM -> lstmStep(j, proj, p, gates, q, hidden, out, o, cache, c, cellBefore, b, h, r);
+                case GRU -> gruStep(j, proj, p, gates, q, hidden, out, o, cache, c, h, r);
                 default -> throw new IllegalArgumentException(cell.toString());
             }
         }
     }
 
-    private static void rnnStep(boolean tanh, double[] proj, int p, double[] gates, int q, int hidden, double[] out,
-            int o, double[] cache, int c, double[] h, int r) {
-        for (int j = 0; j < hidden; j++) {
+    // The steps' passes over units from .. hidden of a row (the Vector API's kernel did those before).
+
+    private static void rnnStep(int from, boolean tanh, double[] proj, int p, double[] gates, int q, int hidden,
+            double[] out, int o, double[] cache, int c, double[] h, int r) {
+        for (int j = from; j < hidden; j++) {
             double v = proj[p + j] + gates[q + j];
             double y = tanh ? tanh(v) : (v > 0 ? v : 0);
             cache[c + j] = y;
@@ -240,9 +308,9 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         }
     }
 
-    private static void lstmStep(double[] proj, int p, double[] gates, int q, int hidden, double[] out, int o,
-            double[] cache, int c, int before, double[] h, int r) {
-        for (int j = 0; j < hidden; j++) {
+    private static void lstmStep(int from, double[] proj, int p, double[] gates, int q, int hidden, double[] out,
+            int o, double[] cache, int c, double[] cellBefore, int b, double[] h, int r) {
+        for (int j = from; j < hidden; j++) {
             int jf = hidden + j;
             int jg = 2 * hidden + j;
             int jo = 3 * hidden + j;
@@ -250,8 +318,7 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
             double f = sigmoid(proj[p + jf] + gates[q + jf]);
             double gg = tanh(proj[p + jg] + gates[q + jg]);
             double og = sigmoid(proj[p + jo] + gates[q + jo]);
-            double cellBefore = before < 0 ? 0 : cache[before + 4 * hidden + j];
-            double state = f * cellBefore + i * gg;
+            double state = f * cellBefore[b + j] + i * gg;
             double y = og * tanh(state);
             cache[c + j] = i;
             cache[c + jf] = f;
@@ -263,9 +330,9 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         }
     }
 
-    private static void gruStep(double[] proj, int p, double[] gates, int q, int hidden, double[] out, int o,
-            double[] cache, int c, double[] h, int r) {
-        for (int j = 0; j < hidden; j++) {
+    private static void gruStep(int from, double[] proj, int p, double[] gates, int q, int hidden, double[] out,
+            int o, double[] cache, int c, double[] h, int r) {
+        for (int j = from; j < hidden; j++) {
             int jz = hidden + j;
             int jn = 2 * hidden + j;
             double rg = sigmoid(proj[p + j] + gates[q + j]);
@@ -348,24 +415,31 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
             }
             int o = (e * steps + t) * stride + offset;
             int c = (e * steps + t) * width;
-            int before = s == 0 ? -1 : (e * steps + tBefore) * width;
+            double[] cellBefore = s == 0 ? zeros : cache;
+            int b = s == 0 ? 0 : (e * steps + tBefore) * width + 4 * hidden;
             int outBefore = s == 0 ? -1 : (e * steps + tBefore) * stride + offset;
             for (int j = 0; j < hidden; j++) {
                 hPrevAll[previous + j] = outBefore < 0 ? 0 : out[outBefore + j];
             }
+            int j = 0;
+            if (passes != null) {
+                passes.backward(cell, cache, c, cellBefore, b, hPrevAll, previous, outGrad, o, hidden, projGrad, p,
+                        dGates, q, dh, dc, r, tanhs);
+                j = passes.end(hidden);
+            }
             switch (cell) {
-                case RNN_TANH, RNN_RELU -> rnnGrad(cell == RecurrentCell.RNN_TANH, cache, c, outGrad, o, hidden,
+                case RNN_TANH, RNN_RELU -> rnnGrad(j, cell == RecurrentCell.RNN_TANH, cache, c, outGrad, o, hidden,
                         projGrad, p, dGates, q, dh, r);
-                case LSTM -> lstmGrad(cache, c, before, outGrad, o, hidden, projGrad, p, dGates, q, dh, dc, r);
-                case GRU -> gruGrad(cache, c, hPrevAll, previous, outGrad, o, hidden, projGrad, p, dGates, q, dh, r);
+                case LSTM -> lstmGrad(j, cache, c, cellBefore, b, outGrad, o, hidden, projGrad, p, dGates, q, dh, dc, r);
+                case GRU -> gruGrad(j, cache, c, hPrevAll, previous, outGrad, o, hidden, projGrad, p, dGates, q, dh, r);
                 default -> throw new IllegalArgumentException(cell.toString());
             }
         }
     }
 
-    private static void rnnGrad(boolean tanh, double[] cache, int c, double[] outGrad, int o, int hidden,
+    private static void rnnGrad(int from, boolean tanh, double[] cache, int c, double[] outGrad, int o, int hidden,
             double[] projGrad, int p, double[] dGates, int q, double[] dh, int r) {
-        for (int j = 0; j < hidden; j++) {
+        for (int j = from; j < hidden; j++) {
             double dy = dh[r + j] + outGrad[o + j];
             double y = cache[c + j];
             double d = tanh ? dy * (1 - y * y) : (y > 0 ? dy : 0);
@@ -375,9 +449,9 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         }
     }
 
-    private static void lstmGrad(double[] cache, int c, int before, double[] outGrad, int o, int hidden,
-            double[] projGrad, int p, double[] dGates, int q, double[] dh, double[] dc, int r) {
-        for (int j = 0; j < hidden; j++) {
+    private static void lstmGrad(int from, double[] cache, int c, double[] cellBefore, int b, double[] outGrad, int o,
+            int hidden, double[] projGrad, int p, double[] dGates, int q, double[] dh, double[] dc, int r) {
+        for (int j = from; j < hidden; j++) {
             int jf = hidden + j;
             int jg = 2 * hidden + j;
             int jo = 3 * hidden + j;
@@ -387,10 +461,9 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
             double gg = cache[c + jg];
             double og = cache[c + jo];
             double tc = tanh(cache[c + 4 * hidden + j]);
-            double cellBefore = before < 0 ? 0 : cache[before + 4 * hidden + j];
             double dState = dc[r + j] + dy * og * (1 - tc * tc);
             double di = dState * gg * i * (1 - i);
-            double df = dState * cellBefore * f * (1 - f);
+            double df = dState * cellBefore[b + j] * f * (1 - f);
             double dg = dState * i * (1 - gg * gg);
             double dout = dy * tc * og * (1 - og);
             dc[r + j] = dState * f;
@@ -406,9 +479,9 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         }
     }
 
-    private static void gruGrad(double[] cache, int c, double[] hPrev, int previous, double[] outGrad, int o,
-            int hidden, double[] projGrad, int p, double[] dGates, int q, double[] dh, int r) {
-        for (int j = 0; j < hidden; j++) {
+    private static void gruGrad(int from, double[] cache, int c, double[] hPrev, int previous, double[] outGrad,
+            int o, int hidden, double[] projGrad, int p, double[] dGates, int q, double[] dh, int r) {
+        for (int j = from; j < hidden; j++) {
             int jz = hidden + j;
             int jn = 2 * hidden + j;
             double dy = dh[r + j] + outGrad[o + j];
