@@ -56,6 +56,11 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
     private double[] dc;
     private double[] gates;
     private double[] hPrevAll;
+    /** {@code b_hh} in a forward pass, its gradient in a backward one. */
+    private double[] bias;
+    private double[] gatesAll;
+    /** Whether the pool's task is the bias's gradient rather than a step's rows. */
+    private boolean biasColumns;
     private int[] lengths;
     private boolean reverse;
     private int n;
@@ -195,6 +200,7 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         this.cache = cache;
         this.h = h;
         this.gates = gates;
+        this.bias = biasHh;
         int g = cell.gates() * hidden;
         Arrays.fill(h, 0, n * hidden, 0);
         for (s = 0; s < steps; s++) {
@@ -202,13 +208,6 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
                 Arrays.fill(gates, 0, n * g, 0);
             } else {
                 products.hidden(h, n, gates);
-            }
-            if (biasHh != null) {
-                for (int e = 0; e < n; e++) {
-                    for (int k = 0; k < g; k++) {
-                        gates[e * g + k] += biasHh[k];
-                    }
-                }
             }
             rows();
         }
@@ -236,7 +235,7 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
 
     /** Drops the call's arrays, so that this object holds none of them between calls. */
     private void release() {
-        proj = out = cache = outGrad = h = dc = gates = hPrevAll = null;
+        proj = out = cache = outGrad = h = dc = gates = hPrevAll = bias = gatesAll = null;
         lengths = null;
     }
 
@@ -249,9 +248,14 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         }
     }
 
-    /** Part {@code part} of {@code parts} of the rows of the current step's pass. */
+    /** Part {@code part} of {@code parts} of the rows of the current step's pass, or of the bias's columns. */
     @Override
     public void run(int part, int parts) {
+        if (biasColumns) {
+            int g = cell.gates() * hidden;
+            sumColumns(WorkerPool.from(part, parts, g), WorkerPool.from(part + 1, parts, g));
+            return;
+        }
         int from = WorkerPool.from(part, parts, n);
         int to = WorkerPool.from(part + 1, parts, n);
         if (backwardPass) {
@@ -279,6 +283,11 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
             int b = s == 0 ? 0 : (e * steps + (reverse ? t + 1 : t - 1)) * width + 4 * hidden;
             int q = e * g;
             int r = e * hidden;
+            if (bias != null) {
+                for (int k = 0; k < g; k++) {
+                    gates[q + k] += bias[k];
+                }
+            }
             int j = 0;
             if (passes != null) {
                 passes.forward(cell, proj, p, gates, q, hidden, out, o, cache, c, cellBefore, b, h, r);
@@ -382,15 +391,29 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
             }
         }
         if (biasGrad != null) {
-            Arrays.fill(biasGrad, 0, g, 0);
-            for (int row = 0; row < n * steps; row++) {
-                for (int k = 0; k < g; k++) {
-                    biasGrad[k] += dGatesAll[row * g + k];
-                }
+            bias = biasGrad;
+            gatesAll = dGatesAll;
+            biasColumns = true;
+            if (pool == null || pool.parts() < 2 || (long) n * steps * g < SPLIT_VALUES) {
+                run(0, 1);
+            } else {
+                pool.run(this);
             }
+            biasColumns = false;
         }
         release();
         products.weightGrad(dGatesAll, hPrevAll, n * steps);
+    }
+
+    /** {@code b_hh}'s gradient, columns {@code from .. to}: the sums of every step's hidden products' gradients. */
+    private void sumColumns(int from, int to) {
+        int g = cell.gates() * hidden;
+        Arrays.fill(bias, from, to, 0);
+        for (int row = 0; row < n * steps; row++) {
+            for (int k = from; k < to; k++) {
+                bias[k] += gatesAll[row * g + k];
+            }
+        }
     }
 
     private void backwardRows(int from, int to) {
