@@ -1040,6 +1040,8 @@ public abstract class BackendConformanceTest {
             many[e] = e % 5 == 0 ? 0 : 1 + e % 3;
         }
         checkRecurrence(dtype, cell, reverse, 71, 3, 120, many, true);
+        // Operands over 2^18 values (copies a host backend may split), H not a whole number of vectors.
+        checkRecurrence(dtype, cell, reverse, 300, 3, 100, null, true);
         checkBidirectional(dtype, cell, 4, steps, 3, reverse ? new int[] {5, 0, 1, 3} : null);
         Matrix w = backend.zeros(dtype, cell.gates() * 3, 3);
         Matrix out = backend.zeros(dtype, 2, steps * 3);

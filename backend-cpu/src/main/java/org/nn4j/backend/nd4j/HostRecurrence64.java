@@ -9,7 +9,11 @@ import org.nn4j.backend.host.WorkerPool;
 
 /** {@link HostRecurrence} on float64 matrices; {@code HostRecurrence32} is generated from this source at build time. */
 final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels64.Products {
+    /** Copies of at least this many values between nd4j-native's memory and Java's are split across the pool. */
+    private static final int SPLIT_COPY = 1 << 18;
     private final Nd4jBackend backend;
+    private final WorkerPool pool;
+    private final Copy copy = new Copy();
     /** Products on the backend's own (OpenBLAS split across its threads, the host path); else plain loops. */
     private final boolean blas;
     private final RecurrentKernels64.PlainProducts plain = new RecurrentKernels64.PlainProducts();
@@ -39,6 +43,7 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
     HostRecurrence64(Nd4jBackend backend, boolean blas, WorkerPool pool) {
         this.backend = backend;
         this.blas = blas;
+        this.pool = pool;
         this.kernels = new RecurrentKernels64(pool);
     }
 
@@ -56,8 +61,48 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
 
     private double[] read(Nd4jMatrix m, double[] array) {
         double[] values = grown(array, m.size());
-        backend.getDoubles(m, values);
+        if (!copy.split(m, values, false)) {
+            backend.getDoubles(m, values);
+        }
         return values;
+    }
+
+    private void write(Nd4jMatrix m, double[] values) {
+        if (!copy.split(m, values, true)) {
+            backend.putDoubles(m, values);
+        }
+    }
+
+    /** A large copy on the host path, split across the pool: memory-bound, and one core's bandwidth is not all. */
+    private final class Copy implements WorkerPool.Task {
+        private Nd4jMatrix matrix;
+        private double[] array;
+        private boolean toMatrix;
+
+        /** Copies {@code m} from or to {@code values} split across the pool, if that pays; else false. */
+        boolean split(Nd4jMatrix m, double[] values, boolean toMatrix) {
+            if (!blas || pool == null || pool.parts() < 2 || m.size() < SPLIT_COPY) {
+                return false;
+            }
+            this.matrix = m;
+            this.array = values;
+            this.toMatrix = toMatrix;
+            pool.run(this);
+            this.matrix = null;
+            this.array = null;
+            return true;
+        }
+
+        @Override
+        public void run(int part, int parts) {
+            int from = WorkerPool.from(part, parts, matrix.size());
+            int to = WorkerPool.from(part + 1, parts, matrix.size());
+            if (toMatrix) {
+                matrix.doubles().put(from, array, from, to - from);
+            } else {
+                matrix.doubles().get(from, array, from, to - from);
+            }
+        }
     }
 
     private void prepare(Nd4jMatrix weightHh, Nd4jMatrix weightHhGrad, int n) {
@@ -96,8 +141,8 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         kernels.forward(cell, projections, biasHh == null ? null : bias, lengths, reverse, n, steps,
                 weightHh.cols(), out.cols() / (steps * weightHh.cols()), outputs, cached, state, gates,
                 blas ? this : plain);
-        backend.putDoubles(out, outputs);
-        backend.putDoubles(cache, cached);
+        write(out, outputs);
+        write(cache, cached);
     }
 
     @Override
@@ -122,7 +167,7 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         kernels.backward(cell, outputs, cached, grads, lengths, reverse, n, steps, h, out.cols() / (steps * h),
                 projections, biasHhGrad == null ? null : bias, state, cellGrad, gates, gatesAll, previousAll,
                 blas ? this : plain);
-        backend.putDoubles(projectionsGrad, projections);
+        write(projectionsGrad, projections);
         if (biasHhGrad != null) {
             backend.putDoubles(biasHhGrad, bias);
         }
@@ -149,8 +194,8 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
     /** Called once per backward pass, over every step: overwrites {@code W_hh}'s gradient, which is zero before. */
     @Override
     public void weightGrad(double[] dGates, double[] hPrev, int rows) {
-        gatesAllMatrix.doubles().put(0, dGates, 0, gatesAllMatrix.size());
-        previousAllMatrix.doubles().put(0, hPrev, 0, previousAllMatrix.size());
+        write(gatesAllMatrix, dGates);
+        write(previousAllMatrix, hPrev);
         backend.product(true, false, 1, gatesAllMatrix, previousAllMatrix, 0, weightGrad);
     }
 }
