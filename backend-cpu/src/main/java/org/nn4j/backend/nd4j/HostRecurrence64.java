@@ -9,11 +9,8 @@ import org.nn4j.backend.host.WorkerPool;
 
 /** {@link HostRecurrence} on float64 matrices; {@code HostRecurrence32} is generated from this source at build time. */
 final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels64.Products {
-    /** Copies of at least this many values between nd4j-native's memory and Java's are split across the pool. */
-    private static final int SPLIT_COPY = 1 << 18;
     private final Nd4jBackend backend;
-    private final WorkerPool pool;
-    private final Copy copy = new Copy();
+    private final SplitCopy64 copy;
     /** Products on the backend's own (OpenBLAS split across its threads, the host path); else plain loops. */
     private final boolean blas;
     private final RecurrentKernels64.PlainProducts plain = new RecurrentKernels64.PlainProducts();
@@ -43,7 +40,7 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
     HostRecurrence64(Nd4jBackend backend, boolean blas, WorkerPool pool) {
         this.backend = backend;
         this.blas = blas;
-        this.pool = pool;
+        this.copy = new SplitCopy64(blas ? pool : null);
         this.kernels = new RecurrentKernels64(pool);
     }
 
@@ -61,47 +58,15 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
 
     private double[] read(Nd4jMatrix m, double[] array) {
         double[] values = grown(array, m.size());
-        if (!copy.split(m, values, false)) {
+        if (!copy.get(m, values)) {
             backend.getDoubles(m, values);
         }
         return values;
     }
 
     private void write(Nd4jMatrix m, double[] values) {
-        if (!copy.split(m, values, true)) {
+        if (!copy.put(m, values)) {
             backend.putDoubles(m, values);
-        }
-    }
-
-    /** A large copy on the host path, split across the pool: memory-bound, and one core's bandwidth is not all. */
-    private final class Copy implements WorkerPool.Task {
-        private Nd4jMatrix matrix;
-        private double[] array;
-        private boolean toMatrix;
-
-        /** Copies {@code m} from or to {@code values} split across the pool, if that pays; else false. */
-        boolean split(Nd4jMatrix m, double[] values, boolean toMatrix) {
-            if (!blas || pool == null || pool.parts() < 2 || m.size() < SPLIT_COPY) {
-                return false;
-            }
-            this.matrix = m;
-            this.array = values;
-            this.toMatrix = toMatrix;
-            pool.run(this);
-            this.matrix = null;
-            this.array = null;
-            return true;
-        }
-
-        @Override
-        public void run(int part, int parts) {
-            int from = WorkerPool.from(part, parts, matrix.size());
-            int to = WorkerPool.from(part + 1, parts, matrix.size());
-            if (toMatrix) {
-                matrix.doubles().put(from, array, from, to - from);
-            } else {
-                matrix.doubles().get(from, array, from, to - from);
-            }
         }
     }
 

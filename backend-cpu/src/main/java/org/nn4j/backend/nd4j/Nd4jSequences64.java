@@ -15,6 +15,7 @@ final class Nd4jSequences64 extends Nd4jSequences {
     private AttentionSplit64 attention = new AttentionSplit64(null);
     private @Wide double[] weightSums = new @Wide double[0];
     private @Wide double[] biasSums = new @Wide double[0];
+    private SplitCopy64 copy = new SplitCopy64(null);
 
     Nd4jSequences64(Nd4jBackend backend) {
         super(backend);
@@ -34,12 +35,16 @@ final class Nd4jSequences64 extends Nd4jSequences {
             return null;
         }
         double[] values = array(slot, m.size());
-        backend.getDoubles(Nd4jBackend.own(m), values);
+        if (!copy.get(Nd4jBackend.own(m), values)) {
+            backend.getDoubles(Nd4jBackend.own(m), values);
+        }
         return values;
     }
 
     private void out(double[] values, Matrix m) {
-        backend.putDoubles(Nd4jBackend.own(m), values);
+        if (!copy.put(Nd4jBackend.own(m), values)) {
+            backend.putDoubles(Nd4jBackend.own(m), values);
+        }
     }
 
     @Override
@@ -99,6 +104,7 @@ final class Nd4jSequences64 extends Nd4jSequences {
     @Override
     void splitOn(WorkerPool pool) {
         attention = new AttentionSplit64(pool);
+        copy = new SplitCopy64(pool);
     }
 
     @Override
