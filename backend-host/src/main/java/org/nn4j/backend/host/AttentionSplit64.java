@@ -41,14 +41,14 @@ public final class AttentionSplit64 implements WorkerPool.Task {
     public void forward(double[] qkv, int examples, int steps, int heads, int width, int[] lengths,
             double[] dropMask, double[] probs, double[] context) {
         set(false, null, qkv, examples, steps, heads, width, lengths, dropMask, probs, context);
-        run(steps + width / heads, 2L * examples * steps * steps * width);
+        run(SequenceKernels64.attentionWork(steps, width / heads), 2L * examples * steps * steps * width);
     }
 
     /** {@link Backend#attentionBackward}: {@code qkvGrad} is written from {@code grad}, the context's gradient. */
     public void backward(double[] grad, double[] qkv, int examples, int steps, int heads, int width, int[] lengths,
             double[] dropMask, double[] probs, double[] qkvGrad) {
         set(true, grad, qkv, examples, steps, heads, width, lengths, dropMask, probs, qkvGrad);
-        run(steps * steps + 2 * width / heads, 4L * examples * steps * steps * width);
+        run(SequenceKernels64.attentionBackwardWork(steps, width / heads), 4L * examples * steps * steps * width);
     }
 
     private void set(boolean backward, double[] grad, double[] qkv, int examples, int steps, int heads, int width,

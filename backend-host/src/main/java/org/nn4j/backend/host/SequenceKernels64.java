@@ -89,6 +89,30 @@ public final class SequenceKernels64 {
         }
     }
 
+    /**
+     * The column sums of {@link #layerNormBackward}, for columns {@code [from, to)} over all {@code rows}, each
+     * summed over the rows in order: {@code grad * xhat} into {@code weightSums}, {@code grad} into {@code
+     * biasSums} (float64, {@code cols} long; either may be null).
+     */
+    public static void layerNormSums(double[] grad, double[] x, double[] mean, double[] rstd, int rows, int cols,
+            int from, int to, @Wide double[] weightSums, @Wide double[] biasSums) {
+        for (int i = 0; i < rows; i++) {
+            int start = i * cols;
+            @Wide double mu = mean[i];
+            @Wide double inv = rstd[i];
+            for (int j = from; j < to; j++) {
+                @Wide double xhat = (x[start + j] - mu) * inv;
+                @Wide double dy = grad[start + j];
+                if (weightSums != null) {
+                    weightSums[j] += dy * xhat;
+                }
+                if (biasSums != null) {
+                    biasSums[j] += dy;
+                }
+            }
+        }
+    }
+
     /** {@link Backend#gelu} on the first {@code n} elements; {@code out} may be {@code x}. */
     public static void gelu(boolean tanhApproximation, double[] x, int n, double[] out) {
         for (int i = 0; i < n; i++) {
@@ -118,34 +142,58 @@ public final class SequenceKernels64 {
     }
 
     /**
+     * Columns {@code c0 .. c0 + d} of rows {@code base .. base + rows} of {@code a} (rows of {@code stride}
+     * values) into {@code out} from {@code at}, widened: as rows of {@code d}, or transposed ({@code d} rows
+     * of {@code rows}) when {@code transpose}. The attention loops run on these copies of one head's queries,
+     * keys and values: contiguous, in 64-bit floats already, so that C2 vectorises their inner loops.
+     */
+    private static void slice(double[] a, int base, int rows, int stride, int c0, int d, boolean transpose,
+            @Wide double[] out, int at) {
+        for (int j = 0; j < rows; j++) {
+            int row = (base + j) * stride + c0;
+            for (int c = 0; c < d; c++) {
+                out[at + (transpose ? c * rows + j : j * d + c)] = a[row + c];
+            }
+        }
+    }
+
+    /**
      * {@link Backend#attention} for examples {@code [from, to)}: {@code qkv} holds rows of {@code 3 * width}
      * values, {@code context} of {@code width}; {@code lengths} and {@code dropMask} may be null. {@code
-     * work} is a work array of at least {@code steps + width / heads} values.
+     * work} is a work array of at least {@link #attentionWork}{@code (steps, width / heads)} values.
      */
     public static void attention(double[] qkv, int steps, int heads, int width, int[] lengths, double[] dropMask,
             int from, int to, double[] probs, double[] context, @Wide double[] work) {
         int d = width / heads;
         int stride = 3 * width;
         @Wide double scale = 1 / Math.sqrt(d);
+        // work: a row of scores [0, steps), a context row [steps, steps + d), then the head's queries (T x d),
+        // its keys transposed (d x T) and its values (T x d).
+        int qs = steps + d;
+        int kt = qs + steps * d;
+        int vs = kt + d * steps;
         for (int e = from; e < to; e++) {
             int keys = lengths == null ? steps : lengths[e];
             int base = e * steps;
             for (int h = 0; h < heads; h++) {
-                int q0 = h * d;
-                int k0 = width + h * d;
-                int v0 = 2 * width + h * d;
+                slice(qkv, base, steps, stride, h * d, d, false, work, qs);
+                slice(qkv, base, steps, stride, width + h * d, d, true, work, kt);
+                slice(qkv, base, steps, stride, 2 * width + h * d, d, false, work, vs);
                 for (int i = 0; i < steps; i++) {
-                    int qRow = (base + i) * stride + q0;
                     int pRow = ((e * heads + h) * steps + i) * steps;
                     int cRow = (base + i) * width + h * d;
+                    // Each score a sum over c in order, as a dot product would add them.
+                    java.util.Arrays.fill(work, 0, keys, 0);
+                    for (int c = 0; c < d; c++) {
+                        @Wide double q = work[qs + i * d + c];
+                        int k = kt + c * steps;
+                        for (int j = 0; j < keys; j++) {
+                            work[j] += q * work[k + j];
+                        }
+                    }
                     @Wide double max = Double.NEGATIVE_INFINITY;
                     for (int j = 0; j < keys; j++) {
-                        int kRow = (base + j) * stride + k0;
-                        @Wide double dot = 0;
-                        for (int c = 0; c < d; c++) {
-                            dot += (@Wide double) qkv[qRow + c] * qkv[kRow + c];
-                        }
-                        work[j] = dot * scale;
+                        work[j] = work[j] * scale;
                         max = Math.max(max, work[j]);
                     }
                     @Wide double total = 0;
@@ -163,9 +211,9 @@ public final class SequenceKernels64 {
                         if (dropMask != null) {
                             p *= dropMask[pRow + j];
                         }
-                        int vRow = (base + j) * stride + v0;
+                        int v = vs + j * d;
                         for (int c = 0; c < d; c++) {
-                            work[steps + c] += p * qkv[vRow + c];
+                            work[steps + c] += p * work[v + c];
                         }
                     }
                     for (int c = 0; c < d; c++) {
@@ -176,10 +224,20 @@ public final class SequenceKernels64 {
         }
     }
 
+    /** The work array {@link #attention} needs: {@code steps + d + 3 steps d} for head width {@code d}. */
+    public static int attentionWork(int steps, int d) {
+        return steps + d + 3 * steps * d;
+    }
+
+    /** The work array {@link #attentionBackward} needs: {@code steps^2 + 2 d + 4 steps d} for head width {@code d}. */
+    public static int attentionBackwardWork(int steps, int d) {
+        return steps * steps + 2 * d + 4 * steps * d;
+    }
+
     /**
      * {@link Backend#attentionBackward} for examples {@code [from, to)}, {@code qkvGrad}'s rows of these
-     * examples overwritten; {@code work} is a work array of at least {@code steps * steps + 2 * width / heads}
-     * values.
+     * examples overwritten; {@code work} is a work array of at least {@link #attentionBackwardWork}{@code
+     * (steps, width / heads)} values.
      */
     public static void attentionBackward(double[] grad, double[] qkv, int steps, int heads, int width, int[] lengths,
             double[] dropMask, double[] probs, int from, int to, double[] qkvGrad, @Wide double[] work) {
@@ -187,34 +245,43 @@ public final class SequenceKernels64 {
         int stride = 3 * width;
         int sums = steps * steps;
         @Wide double scale = 1 / Math.sqrt(d);
+        // work: dS (T x T), two sum rows [sums, sums + 2d), then the head's queries and keys (T x d), its values
+        // transposed (d x T) and the context's gradient (T x d).
+        int qs = sums + 2 * d;
+        int ks = qs + steps * d;
+        int vt = ks + steps * d;
+        int gs = vt + d * steps;
         for (int e = from; e < to; e++) {
             int keys = lengths == null ? steps : lengths[e];
             int base = e * steps;
             for (int h = 0; h < heads; h++) {
-                int q0 = h * d;
-                int k0 = width + h * d;
-                int v0 = 2 * width + h * d;
                 int p0 = (e * heads + h) * steps * steps;
+                slice(qkv, base, steps, stride, h * d, d, false, work, qs);
+                slice(qkv, base, steps, stride, width + h * d, d, false, work, ks);
+                slice(qkv, base, steps, stride, 2 * width + h * d, d, true, work, vt);
+                slice(grad, base, steps, width, h * d, d, false, work, gs);
                 // work[i][j] = dS: P[i][j] (dP[i][j] - sum over k of P[i][k] dP[i][k]) / sqrt(d), where dP =
                 // (dC V^T) * mask is the gradient of the probabilities before the mask.
                 for (int i = 0; i < steps; i++) {
-                    int gRow = (base + i) * width + h * d;
                     int pRow = p0 + i * steps;
+                    int row = i * steps;
+                    java.util.Arrays.fill(work, row, row + keys, 0);
+                    for (int c = 0; c < d; c++) {
+                        @Wide double g = work[gs + i * d + c];
+                        int v = vt + c * steps;
+                        for (int j = 0; j < keys; j++) {
+                            work[row + j] += g * work[v + j];
+                        }
+                    }
                     @Wide double weighted = 0;
                     for (int j = 0; j < keys; j++) {
-                        int vRow = (base + j) * stride + v0;
-                        @Wide double dot = 0;
-                        for (int c = 0; c < d; c++) {
-                            dot += (@Wide double) grad[gRow + c] * qkv[vRow + c];
-                        }
                         if (dropMask != null) {
-                            dot *= dropMask[pRow + j];
+                            work[row + j] *= dropMask[pRow + j];
                         }
-                        work[i * steps + j] = dot;
-                        weighted += probs[pRow + j] * dot;
+                        weighted += probs[pRow + j] * work[row + j];
                     }
                     for (int j = 0; j < keys; j++) {
-                        work[i * steps + j] = probs[pRow + j] * (work[i * steps + j] - weighted) * scale;
+                        work[row + j] = probs[pRow + j] * (work[row + j] - weighted) * scale;
                     }
                 }
                 // The queries' gradients: dS K, key row after key row, summed at work[sums ..].
@@ -222,12 +289,12 @@ public final class SequenceKernels64 {
                     java.util.Arrays.fill(work, sums, sums + d, 0);
                     for (int j = 0; j < keys; j++) {
                         @Wide double w = work[i * steps + j];
-                        int kRow = (base + j) * stride + k0;
+                        int k = ks + j * d;
                         for (int c = 0; c < d; c++) {
-                            work[sums + c] += w * qkv[kRow + c];
+                            work[sums + c] += w * work[k + c];
                         }
                     }
-                    int qRow = (base + i) * stride + q0;
+                    int qRow = (base + i) * stride + h * d;
                     for (int c = 0; c < d; c++) {
                         qkvGrad[qRow + c] = (@Round double) work[sums + c];
                     }
@@ -242,16 +309,16 @@ public final class SequenceKernels64 {
                             if (dropMask != null) {
                                 p *= dropMask[p0 + i * steps + j];
                             }
-                            int qRow = (base + i) * stride + q0;
-                            int gRow = (base + i) * width + h * d;
+                            int q = qs + i * d;
+                            int g = gs + i * d;
                             for (int c = 0; c < d; c++) {
-                                work[sums + c] += w * qkv[qRow + c];
-                                work[sums + d + c] += p * grad[gRow + c];
+                                work[sums + c] += w * work[q + c];
+                                work[sums + d + c] += p * work[g + c];
                             }
                         }
                     }
-                    int kRow = (base + j) * stride + k0;
-                    int vRow = (base + j) * stride + v0;
+                    int kRow = (base + j) * stride + width + h * d;
+                    int vRow = (base + j) * stride + 2 * width + h * d;
                     for (int c = 0; c < d; c++) {
                         qkvGrad[kRow + c] = (@Round double) work[sums + c];
                         qkvGrad[vRow + c] = (@Round double) work[sums + d + c];
