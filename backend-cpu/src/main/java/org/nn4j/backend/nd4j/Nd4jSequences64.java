@@ -2,6 +2,7 @@ package org.nn4j.backend.nd4j;
 
 import org.nn4j.api.Matrix;
 import org.nn4j.backend.host.AttentionSplit64;
+import org.nn4j.backend.host.LayerNormSplit64;
 import org.nn4j.backend.host.SequenceKernels64;
 import org.nn4j.backend.host.WorkerPool;
 import org.nn4j.codegen.Round;
@@ -16,6 +17,7 @@ final class Nd4jSequences64 extends Nd4jSequences {
     private @Wide double[] weightSums = new @Wide double[0];
     private @Wide double[] biasSums = new @Wide double[0];
     private SplitCopy64 copy = new SplitCopy64(null);
+    private LayerNormSplit64 layerNorm = new LayerNormSplit64(null);
 
     Nd4jSequences64(Nd4jBackend backend) {
         super(backend);
@@ -53,7 +55,7 @@ final class Nd4jSequences64 extends Nd4jSequences {
         double[] ys = array(1, x.size());
         double[] means = array(2, x.rows());
         double[] inv = array(3, x.rows());
-        SequenceKernels64.layerNorm(xs, in(weight, 4), in(bias, 5), eps, 0, x.rows(), x.cols(), ys, means, inv);
+        layerNorm.forward(xs, in(weight, 4), in(bias, 5), eps, x.rows(), x.cols(), ys, means, inv);
         out(ys, out);
         out(means, mean);
         out(inv, rstd);
@@ -70,8 +72,8 @@ final class Nd4jSequences64 extends Nd4jSequences {
         java.util.Arrays.fill(weightSums, 0, cols, 0);
         java.util.Arrays.fill(biasSums, 0, cols, 0);
         double[] dx = array(6, x.size());
-        SequenceKernels64.layerNormBackward(in(grad, 0), in(x, 1), in(weight, 2), in(mean, 3), in(rstd, 4), 0, x.rows(),
-                cols, dx, weightGrad == null ? null : weightSums, biasGrad == null ? null : biasSums);
+        layerNorm.backward(in(grad, 0), in(x, 1), in(weight, 2), in(mean, 3), in(rstd, 4), x.rows(), cols, dx,
+                weightGrad == null ? null : weightSums, biasGrad == null ? null : biasSums);
         out(dx, inputGrad);
         store(weightSums, weightGrad, cols);
         store(biasSums, biasGrad, cols);
@@ -105,6 +107,7 @@ final class Nd4jSequences64 extends Nd4jSequences {
     void splitOn(WorkerPool pool) {
         attention = new AttentionSplit64(pool);
         copy = new SplitCopy64(pool);
+        layerNorm = new LayerNormSplit64(pool);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.nn4j.backend.ejml;
 
 import org.nn4j.api.Matrix;
 import org.nn4j.backend.host.AttentionSplit64;
+import org.nn4j.backend.host.LayerNormSplit64;
 import org.nn4j.backend.host.SequenceKernels64;
 import org.nn4j.backend.host.WorkerPool;
 import org.nn4j.codegen.Round;
@@ -11,6 +12,8 @@ import org.nn4j.codegen.Wide;
 final class EjmlSequences64 extends EjmlSequences {
     /** Attention split across the pool, with its work arrays. */
     private final AttentionSplit64 attention;
+    /** Layer normalisation split across the pool. */
+    private final LayerNormSplit64 layerNorm;
     /** The float64 column sums of the layer normalisation's weight and bias gradients, grown as needed. */
     private @Wide double[] weightSums = new @Wide double[0];
     private @Wide double[] biasSums = new @Wide double[0];
@@ -18,6 +21,7 @@ final class EjmlSequences64 extends EjmlSequences {
     EjmlSequences64(WorkerPool pool) {
         super(pool);
         this.attention = new AttentionSplit64(pool);
+        this.layerNorm = new LayerNormSplit64(pool);
     }
 
     private static double[] data(Matrix m) {
@@ -30,8 +34,8 @@ final class EjmlSequences64 extends EjmlSequences {
 
     @Override
     void layerNorm(Matrix x, Matrix weight, Matrix bias, @Wide double eps, Matrix out, Matrix mean, Matrix rstd) {
-        SequenceKernels64.layerNorm(data(x), dataOrNull(weight), dataOrNull(bias), eps, 0, x.rows(), x.cols(),
-                data(out), data(mean), data(rstd));
+        layerNorm.forward(data(x), dataOrNull(weight), dataOrNull(bias), eps, x.rows(), x.cols(), data(out), data(mean),
+                data(rstd));
     }
 
     @Override
@@ -44,9 +48,8 @@ final class EjmlSequences64 extends EjmlSequences {
         }
         java.util.Arrays.fill(weightSums, 0, cols, 0);
         java.util.Arrays.fill(biasSums, 0, cols, 0);
-        SequenceKernels64.layerNormBackward(data(grad), data(x), dataOrNull(weight), data(mean), data(rstd), 0,
-                x.rows(), cols, data(inputGrad), weightGrad == null ? null : weightSums,
-                biasGrad == null ? null : biasSums);
+        layerNorm.backward(data(grad), data(x), dataOrNull(weight), data(mean), data(rstd), x.rows(), cols,
+                data(inputGrad), weightGrad == null ? null : weightSums, biasGrad == null ? null : biasSums);
         store(weightSums, weightGrad, cols);
         store(biasSums, biasGrad, cols);
     }
