@@ -19,6 +19,8 @@ final class EjmlRecurrence64 implements RecurrentKernels64.Products {
     private final DMatrixRMaj right = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj target = new DMatrixRMaj(1, 1);
     private DMatrixRMaj weight;
+    /** {@code W_hh^T} ({@code H x G}), laid out once per forward pass rather than by each step's product. */
+    private final DMatrixRMaj weightT = new DMatrixRMaj(1, 1);
     private DMatrixRMaj weightGrad;
     private int hidden;
     private int gateCols;
@@ -51,6 +53,7 @@ final class EjmlRecurrence64 implements RecurrentKernels64.Products {
     void forward(RecurrentCell cell, double[] projections, DMatrixRMaj weightHh, double[] biasHh, int[] lengths,
             boolean reverse, int steps, int n, int directions, double[] out, double[] cache) {
         set(weightHh, null, n);
+        CommonOps_DDRM.transpose(weightHh, weightT);
         kernels.forward(cell, projections, biasHh, lengths, reverse, n, steps, hidden, directions, out, cache, state,
                 gates, this);
     }
@@ -79,7 +82,7 @@ final class EjmlRecurrence64 implements RecurrentKernels64.Products {
 
     @Override
     public void hidden(double[] h, int rows, double[] out) {
-        ops.product(false, true, 1, wrap(left, h, rows, hidden), weight, 0, wrap(target, out, rows, gateCols));
+        ops.product(false, false, 1, wrap(left, h, rows, hidden), weightT, 0, wrap(target, out, rows, gateCols));
     }
 
     @Override
