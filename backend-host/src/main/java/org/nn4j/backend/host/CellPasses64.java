@@ -67,7 +67,7 @@ final class CellPasses64 {
     }
 
     /** The units of {@code hidden} the passes do. */
-    int end(int hidden) {
+    private int end(int hidden) {
         try {
             return (int) end.invokeExact(hidden);
         } catch (Throwable failure) {
@@ -75,8 +75,8 @@ final class CellPasses64 {
         }
     }
 
-    /** A forward step's units {@code 0 .. end(hidden)} of one row. */
-    void forward(RecurrentCell cell, double[] proj, int p, double[] gates, int q, int hidden, double[] out, int o,
+    /** A forward step's units {@code 0 .. end(hidden)} of one row; returns that end. */
+    int forward(RecurrentCell cell, double[] proj, int p, double[] gates, int q, int hidden, double[] out, int o,
             double[] cache, int c, double[] cellBefore, int b, double[] h, int r) {
         int e = end(hidden);
         try {
@@ -107,10 +107,14 @@ final class CellPasses64 {
         } catch (Throwable failure) {
             throw rethrown(failure);
         }
+        return e;
     }
 
-    /** A backward step's units {@code 0 .. end(hidden)} of one row; {@code work} has {@code hidden} from {@code r}. */
-    void backward(RecurrentCell cell, double[] cache, int c, double[] cellBefore, int b, double[] hPrev, int previous,
+    /**
+     * A backward step's units {@code 0 .. end(hidden)} of one row, {@code work} holding {@code hidden} from
+     * {@code r}; returns that end.
+     */
+    int backward(RecurrentCell cell, double[] cache, int c, double[] cellBefore, int b, double[] hPrev, int previous,
             double[] outGrad, int o, int hidden, double[] projGrad, int p, double[] dGates, int q, double[] dh,
             double[] dc, int r, double[] work) {
         int e = end(hidden);
@@ -130,5 +134,6 @@ final class CellPasses64 {
         } catch (Throwable failure) {
             throw rethrown(failure);
         }
+        return e;
     }
 }

@@ -288,11 +288,8 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
                     gates[q + k] += bias[k];
                 }
             }
-            int j = 0;
-            if (passes != null) {
-                passes.forward(cell, proj, p, gates, q, hidden, out, o, cache, c, cellBefore, b, h, r);
-                j = passes.end(hidden);
-            }
+            int j = passes == null ? 0 : passes.forward(cell, proj, p, gates, q, hidden, out, o, cache, c, cellBefore,
+                    b, h, r);
             switch (cell) {
                 case RNN_TANH, RNN_RELU -> rnnStep(j, cell == RecurrentCell.RNN_TANH, proj, p, gates, q, hidden, out, o,
                         cache, c, h, r);
@@ -444,12 +441,8 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
             for (int j = 0; j < hidden; j++) {
                 hPrevAll[previous + j] = outBefore < 0 ? 0 : out[outBefore + j];
             }
-            int j = 0;
-            if (passes != null) {
-                passes.backward(cell, cache, c, cellBefore, b, hPrevAll, previous, outGrad, o, hidden, projGrad, p,
-                        dGates, q, dh, dc, r, tanhs);
-                j = passes.end(hidden);
-            }
+            int j = passes == null ? 0 : passes.backward(cell, cache, c, cellBefore, b, hPrevAll, previous, outGrad, o,
+                    hidden, projGrad, p, dGates, q, dh, dc, r, tanhs);
             switch (cell) {
                 case RNN_TANH, RNN_RELU -> rnnGrad(j, cell == RecurrentCell.RNN_TANH, cache, c, outGrad, o, hidden,
                         projGrad, p, dGates, q, dh, r);
