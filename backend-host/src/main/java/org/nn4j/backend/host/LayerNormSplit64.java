@@ -97,7 +97,7 @@ public final class LayerNormSplit64 implements WorkerPool.Task {
         if (mode == FORWARD) {
             SequenceKernels64.layerNorm(x, weight, bias, eps, from, to, cols, out, mean, rstd);
         } else if (mode == INPUT_GRAD) {
-            SequenceKernels64.layerNormBackward(grad, x, weight, mean, rstd, from, to, cols, out, null, null);
+            SequenceKernels64.layerNormBackward(grad, x, weight, mean, rstd, from, to, cols, out);
         } else {
             SequenceKernels64.layerNormSums(grad, x, mean, rstd, rows, cols, from, to, weightSums, biasSums);
         }

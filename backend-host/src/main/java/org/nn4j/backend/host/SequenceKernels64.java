@@ -54,12 +54,11 @@ public final class SequenceKernels64 {
     }
 
     /**
-     * {@link Backend#layerNormBackward} on rows {@code [from, to)}: the input gradient into {@code inputGrad}
-     * (may be {@code grad}); the column sums of {@code grad * xhat} and {@code grad} of these rows added into
-     * {@code weightSums} and {@code biasSums} ({@code cols} long, float64), when not null.
+     * {@link Backend#layerNormBackward}'s input gradient on rows {@code [from, to)}, into {@code inputGrad}
+     * (may be {@code grad}); the weight's and bias's gradients are {@link #layerNormSums}.
      */
     public static void layerNormBackward(double[] grad, double[] x, double[] weight, double[] mean, double[] rstd,
-            int from, int to, int cols, double[] inputGrad, @Wide double[] weightSums, @Wide double[] biasSums) {
+            int from, int to, int cols, double[] inputGrad) {
         for (int i = from; i < to; i++) {
             int start = i * cols;
             @Wide double mu = mean[i];
@@ -69,12 +68,6 @@ public final class SequenceKernels64 {
             for (int j = 0; j < cols; j++) {
                 @Wide double xhat = (x[start + j] - mu) * inv;
                 @Wide double dy = grad[start + j];
-                if (weightSums != null) {
-                    weightSums[j] += dy * xhat;
-                }
-                if (biasSums != null) {
-                    biasSums[j] += dy;
-                }
                 @Wide double g = weight == null ? dy : dy * weight[j];
                 sumG += g;
                 sumGX += g * xhat;
