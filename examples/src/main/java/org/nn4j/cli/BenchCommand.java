@@ -138,6 +138,9 @@ final class BenchCommand implements Callable<Integer> {
             result.put("samples_per_second_min", sorted[0]);
             result.put("samples_per_second_max", sorted[sorted.length - 1]);
             result.put("gemm_share", gemmShare);
+            ObjectNode shares = result.putObject("op_shares");
+            ops.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                    .forEach(e -> shares.put(e.getKey(), e.getValue() / total));
             result.put("bytes_per_batch", allocated);
             result.put("startup_seconds", startup);
             result.put("backend", plain.name());
