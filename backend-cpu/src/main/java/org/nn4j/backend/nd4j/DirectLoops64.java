@@ -23,6 +23,9 @@ final class DirectLoops64 {
     private static final MethodHandle BIAS_RELU = DirectLoops.kernel(LOOPS, "biasRelu", MethodType.methodType(
             void.class, B, B, B, int.class, int.class, int.class));
 
+    private static final MethodHandle ADD_ROW = DirectLoops.kernel(LOOPS, "addRow", MethodType.methodType(
+            void.class, B, B, B, int.class, int.class, int.class));
+
     private DirectLoops64() {
     }
 
@@ -68,6 +71,15 @@ final class DirectLoops64 {
     static void biasRelu(ByteBuffer z, ByteBuffer bias, ByteBuffer out, int from, int to, int cols) {
         try {
             BIAS_RELU.invokeExact(z, bias, out, from, to, cols);
+        } catch (Throwable e) {
+            throw DirectLoops.rethrow(e);
+        }
+    }
+
+    /** Rows {@code from .. to} of {@code a} plus the bias row, into {@code out}. */
+    static void addRow(ByteBuffer a, ByteBuffer bias, ByteBuffer out, int from, int to, int cols) {
+        try {
+            ADD_ROW.invokeExact(a, bias, out, from, to, cols);
         } catch (Throwable e) {
             throw DirectLoops.rethrow(e);
         }

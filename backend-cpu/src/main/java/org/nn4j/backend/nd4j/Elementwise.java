@@ -7,7 +7,7 @@ import org.nn4j.backend.host.WorkerPool;
  * One element-wise operation of {@link HostMemoryOps}, set before each run, over one part of its
  * matrices a chunk at a time: each chunk is copied from ND4J's memory into the part's work arrays,
  * computed there by nn4j-backend-host's loops and copied back; or, where the Vector API is on ({@link
- * DirectLoops}), the updates and ReLU in place. The operands a to d and out are as each operation's
+ * DirectLoops}), the updates, bias rows and ReLU in place. The operands a to d and out are as each operation's
  * method in HostMemoryOps names them; a row-wise operation keeps whole rows ({@code unit} elements)
  * together. What depends on the dtype is in {@link Elementwise64} and its generated float32 twin.
  */
@@ -103,8 +103,9 @@ abstract class Elementwise implements WorkerPool.Task {
 
     /** Whether this operation runs in place on the Vector API ({@link DirectLoops}). */
     final boolean inPlace() {
-        return vectorLoops && (op == Op.ADAM || op == Op.MOMENTUM || (kind == ActivationKind.RELU
-                && (op == Op.ACTIVATION || op == Op.ACTIVATION_BACKWARD || op == Op.BIAS_ACTIVATION)));
+        return vectorLoops && (op == Op.ADAM || op == Op.MOMENTUM || op == Op.ADD_ROW_VECTOR
+                || kind == ActivationKind.RELU && (op == Op.ACTIVATION || op == Op.ACTIVATION_BACKWARD
+                        || op == Op.BIAS_ACTIVATION));
     }
 
     /** Makes {@code m}'s buffer view of this dtype. */

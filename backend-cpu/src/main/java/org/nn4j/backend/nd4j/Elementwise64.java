@@ -27,6 +27,8 @@ final class Elementwise64 extends Elementwise {
             DirectLoops64.reluBackward(a.bytes(), b.bytes(), out.bytes(), from, to);
         } else if (op == Op.BIAS_ACTIVATION) {
             DirectLoops64.biasRelu(a.bytes(), b.bytes(), out.bytes(), from, to, unit);
+        } else if (op == Op.ADD_ROW_VECTOR) {
+            DirectLoops64.addRow(a.bytes(), b.bytes(), out.bytes(), from, to, unit);
         } else if (op == Op.ADAM) {
             DirectLoops64.adam(a.bytes(), b.bytes(), c.bytes(), d.bytes(), from, to, (@Round double) s1,
                     (@Round double) s2, (@Round double) (1 - s1), (@Round double) (1 - s2), (@Round double) s3,

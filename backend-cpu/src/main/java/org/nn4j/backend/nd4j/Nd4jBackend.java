@@ -17,7 +17,6 @@ import org.nn4j.api.Matrix;
 import org.nn4j.api.RecurrentCell;
 import org.nn4j.api.StepPooling;
 import org.nn4j.backend.host.HostKernels64;
-import org.nn4j.backend.host.TokenKernels64;
 import org.nn4j.backend.host.WorkerPool;
 
 /**
@@ -122,32 +121,20 @@ abstract class Nd4jBackend implements Backend {
     }
 
     /**
-     * nn4j-backend-host's loop on host copies (float64 for both dtypes: the maxima and last steps are exact, the
-     * means summed in float64): in place on nd4j-cpu's host memory, a round trip on the device path.
+     * nn4j-backend-host's loop on host copies of the matrices' dtype (the means summed in float64): copies of
+     * nd4j-cpu's host memory, a round trip on the device path.
      */
     @Override
     public synchronized void poolSteps(StepPooling mode, Matrix x, int steps, int[] lengths, Matrix out, int[] from) {
         Checks.poolSteps("poolSteps", mode, x, steps, lengths, out, from);
-        Nd4jMatrix in = own(x);
-        Nd4jMatrix o = own(out);
-        double[] values = host.doubles(1, in.size());
-        double[] pooled = host.doubles(2, o.size());
-        get(in, values);
-        TokenKernels64.poolSteps(mode, values, in.rows(), steps, o.cols(), lengths, pooled, from);
-        put(pooled, o);
+        sequences(x).poolSteps(mode, x, steps, lengths, out, from);
     }
 
     @Override
     public synchronized void poolStepsBackward(StepPooling mode, Matrix grad, int steps, int[] lengths, int[] from,
             Matrix out) {
         Checks.poolSteps("poolStepsBackward", mode, out, steps, lengths, grad, from);
-        Nd4jMatrix g = own(grad);
-        Nd4jMatrix o = own(out);
-        double[] values = host.doubles(1, g.size());
-        double[] spread = host.doubles(2, o.size());
-        get(g, values);
-        TokenKernels64.poolStepsBackward(mode, values, g.rows(), steps, g.cols(), lengths, from, spread);
-        put(spread, o);
+        sequences(out).poolStepsBackward(mode, grad, steps, lengths, from, out);
     }
 
     @Override

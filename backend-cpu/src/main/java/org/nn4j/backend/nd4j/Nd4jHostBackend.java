@@ -1,5 +1,6 @@
 package org.nn4j.backend.nd4j;
 
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -68,6 +69,14 @@ final class Nd4jHostBackend extends Nd4jBackend {
     void product(boolean transposeA, boolean transposeB, double alpha, Nd4jMatrix a, Nd4jMatrix b, double beta,
             Nd4jMatrix c) {
         hostOps.gemm(transposeA, transposeB, alpha, a, b, beta, c);
+    }
+
+    /** A bulk copy of host memory: ND4J's assign makes objects on every call. */
+    @Override
+    public synchronized void copy(Matrix src, Matrix dst) {
+        Checks.sameShape("copy", src, dst);
+        ByteBuffer from = own(src).bytes();
+        own(dst).bytes().put(0, from, 0, from.capacity());
     }
 
     // ---- element-wise ----

@@ -1,9 +1,11 @@
 package org.nn4j.backend.nd4j;
 
 import org.nn4j.api.Matrix;
+import org.nn4j.api.StepPooling;
 import org.nn4j.backend.host.AttentionSplit64;
 import org.nn4j.backend.host.LayerNormSplit64;
 import org.nn4j.backend.host.SequenceKernels64;
+import org.nn4j.backend.host.TokenKernels64;
 import org.nn4j.backend.host.WorkerPool;
 import org.nn4j.codegen.Round;
 import org.nn4j.codegen.Wide;
@@ -47,6 +49,20 @@ final class Nd4jSequences64 extends Nd4jSequences {
         if (!copy.put(Nd4jBackend.own(m), values)) {
             backend.putDoubles(Nd4jBackend.own(m), values);
         }
+    }
+
+    @Override
+    void poolSteps(StepPooling mode, Matrix x, int steps, int[] lengths, Matrix out, int[] from) {
+        double[] pooled = array(1, out.size());
+        TokenKernels64.poolSteps(mode, in(x, 0), x.rows(), steps, out.cols(), lengths, pooled, from);
+        out(pooled, out);
+    }
+
+    @Override
+    void poolStepsBackward(StepPooling mode, Matrix grad, int steps, int[] lengths, int[] from, Matrix out) {
+        double[] spread = array(1, out.size());
+        TokenKernels64.poolStepsBackward(mode, in(grad, 0), grad.rows(), steps, grad.cols(), lengths, from, spread);
+        out(spread, out);
     }
 
     @Override

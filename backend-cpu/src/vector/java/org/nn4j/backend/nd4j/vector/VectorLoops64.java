@@ -137,6 +137,22 @@ public final class VectorLoops64 {
         }
     }
 
+    /** Rows {@code from .. to} of {@code a} ({@code cols} wide) plus the bias row, into {@code out} (may be {@code a}). */
+    public static void addRow(ByteBuffer a, ByteBuffer bias, ByteBuffer out, int from, int to, int cols) {
+        int bound = S.loopBound(cols);
+        for (int r = from; r < to; r++) {
+            int row = E * r * cols;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                DoubleVector.fromByteBuffer(S, a, row + E * j, ORDER).add(DoubleVector.fromByteBuffer(S, bias, E * j,
+                        ORDER)).intoByteBuffer(out, row + E * j, ORDER);
+            }
+            for (; j < cols; j++) {
+                out.putDouble(row + E * j, a.getDouble(row + E * j) + bias.getDouble(E * j));
+            }
+        }
+    }
+
     /** {@code x}, or {@code x * 0} where {@code |x|} is at most {@code floor}; NaN stays NaN. */
     private static DoubleVector flush(DoubleVector x, double floor) {
         VectorMask<Double> small = x.abs().compare(VectorOperators.LE, floor);
