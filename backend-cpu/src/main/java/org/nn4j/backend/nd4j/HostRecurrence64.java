@@ -1,6 +1,7 @@
 package org.nn4j.backend.nd4j;
 
-import java.util.Arrays;
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+
 import org.nd4j.linalg.factory.Nd4j;
 import org.nn4j.api.DType;
 import org.nn4j.api.RecurrentCell;
@@ -11,35 +12,40 @@ import org.nn4j.backend.host.WorkerPool;
 final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels64.Products {
     private final Nd4jBackend backend;
     private final SplitCopy64 copy;
-    /** Products on the backend's own (OpenBLAS split across its threads, the host path); else plain loops. */
+    /** Products on OpenBLAS, one call per band of rows and step (the host path); else plain loops. */
     private final boolean blas;
+    private final int parts;
     private final RecurrentKernels64.PlainProducts plain = new RecurrentKernels64.PlainProducts();
     private final RecurrentKernels64 kernels;
+    /** A step's products, {@code h W_hh^T} (on {@code W_hh^T}, laid out once a pass) and {@code dGates W_hh}. */
+    private final BlasCalls64 hiddenCalls = new BlasCalls64();
+    private final BlasCalls64 hiddenGradCalls = new BlasCalls64();
     private double[] projections = new double[0];
     private double[] outputs = new double[0];
     private double[] cached = new double[0];
     private double[] grads = new double[0];
     private double[] bias = new double[0];
     private double[] weights = new double[0];
+    private double[] weightsT = new double[0];
     private double[] weightGrads = new double[0];
     private double[] state = new double[0];
     private double[] cellGrad = new double[0];
     private double[] gates = new double[0];
-    /** Time-major, every step's: the hidden products' gradients and the previous states. */
+    /** Row {@code e * T + t}, as the projections: the hidden products' gradients (a GRU's) and the previous states. */
     private double[] gatesAll = new double[0];
     private double[] previousAll = new double[0];
-    /** The operands of a step's product in nd4j-native's memory, made per shape and kept. */
+    /** The operands of a step's products in nd4j-native's memory, made per shape and kept. */
     private Nd4jMatrix stateMatrix;
     private Nd4jMatrix gatesMatrix;
+    private Nd4jMatrix weightT;
     private Nd4jMatrix gatesAllMatrix;
     private Nd4jMatrix previousAllMatrix;
-    private Nd4jMatrix weight;
-    private Nd4jMatrix weightGrad;
 
-    /** On {@code pool}'s threads (null: the calling thread), products by the backend's own when {@code blas}. */
+    /** On {@code pool}'s threads (null: the calling thread), products by OpenBLAS when {@code blas}. */
     HostRecurrence64(Nd4jBackend backend, boolean blas, WorkerPool pool) {
         this.backend = backend;
         this.blas = blas;
+        this.parts = pool == null ? 1 : pool.parts();
         this.copy = new SplitCopy64(blas ? pool : null);
         this.kernels = new RecurrentKernels64(pool);
     }
@@ -53,7 +59,9 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         if (m != null && m.rows() == rows && m.cols() == cols) {
             return m;
         }
-        return new Nd4jMatrix(Nd4j.create(Nd4jBackend.dataType(DType.FLOAT64), rows, cols), DType.FLOAT64);
+        Nd4jMatrix made = new Nd4jMatrix(Nd4j.create(Nd4jBackend.dataType(DType.FLOAT64), rows, cols), DType.FLOAT64);
+        made.doubles();
+        return made;
     }
 
     private double[] read(Nd4jMatrix m, double[] array) {
@@ -70,24 +78,18 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         }
     }
 
-    private void prepare(Nd4jMatrix weightHh, Nd4jMatrix weightHhGrad, int n) {
+    private void prepare(Nd4jMatrix weightHh, int n) {
         int h = weightHh.cols();
         int g = weightHh.rows();
-        weight = weightHh;
-        weightGrad = weightHhGrad;
         state = grown(state, n * h);
         cellGrad = grown(cellGrad, n * h);
         gates = grown(gates, n * g);
+        weights = read(weightHh, weights);
         if (blas) {
             stateMatrix = shaped(stateMatrix, n, h);
             gatesMatrix = shaped(gatesMatrix, n, g);
         } else {
-            weights = read(weightHh, weights);
-            if (weightHhGrad != null) {
-                weightGrads = grown(weightGrads, g * h);
-                Arrays.fill(weightGrads, 0, g * h, 0);
-            }
-            plain.set(weights, weightGrads, g, h);
+            plain.set(weights, g, h);
         }
     }
 
@@ -95,17 +97,29 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
     void forward(RecurrentCell cell, Nd4jMatrix proj, Nd4jMatrix weightHh, Nd4jMatrix biasHh, int[] lengths,
             boolean reverse, int steps, Nd4jMatrix out, Nd4jMatrix cache) {
         int n = out.rows();
-        prepare(weightHh, null, n);
+        int h = weightHh.cols();
+        int g = weightHh.rows();
+        prepare(weightHh, n);
+        if (blas) {
+            weightsT = grown(weightsT, g * h);
+            for (int k = 0; k < g; k++) {
+                for (int j = 0; j < h; j++) {
+                    weightsT[j * g + k] = weights[k * h + j];
+                }
+            }
+            weightT = shaped(weightT, h, g);
+            backend.putDoubles(weightT, weightsT);
+            hiddenCalls.set(false, false, 1, stateMatrix, weightT, 0, gatesMatrix, parts);
+        }
         projections = read(proj, projections);
         if (biasHh != null) {
             bias = read(biasHh, bias);
         }
         // Of a bidirectional layer's outputs, the other direction's half stays: read them first.
-        outputs = out.cols() == steps * weightHh.cols() ? grown(outputs, out.size()) : read(out, outputs);
+        outputs = out.cols() == steps * h ? grown(outputs, out.size()) : read(out, outputs);
         cached = grown(cached, cache.size());
-        kernels.forward(cell, projections, biasHh == null ? null : bias, lengths, reverse, n, steps,
-                weightHh.cols(), out.cols() / (steps * weightHh.cols()), outputs, cached, state, gates,
-                blas ? this : plain);
+        kernels.forward(cell, projections, biasHh == null ? null : bias, lengths, reverse, n, steps, h,
+                out.cols() / (steps * h), outputs, cached, state, gates, blas ? this : plain);
         write(out, outputs);
         write(cache, cached);
     }
@@ -117,50 +131,63 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         int n = out.rows();
         int h = weightHh.cols();
         int g = weightHh.rows();
-        prepare(weightHh, weightHhGrad, n);
+        boolean ownGrads = !RecurrentKernels64.hiddenGradsAreProjections(cell);
+        prepare(weightHh, n);
+        if (blas) {
+            hiddenGradCalls.set(false, false, 1, gatesMatrix, weightHh, 1, stateMatrix, parts);
+        }
         outputs = read(out, outputs);
         cached = read(cache, cached);
         grads = read(outGrad, grads);
         projections = grown(projections, projectionsGrad.size());
-        bias = grown(bias, g);
-        gatesAll = grown(gatesAll, n * steps * g);
+        gatesAll = ownGrads ? grown(gatesAll, n * steps * g) : gatesAll;
         previousAll = grown(previousAll, n * steps * h);
-        if (blas) {
-            gatesAllMatrix = shaped(gatesAllMatrix, n * steps, g);
-            previousAllMatrix = shaped(previousAllMatrix, n * steps, h);
-        }
         kernels.backward(cell, outputs, cached, grads, lengths, reverse, n, steps, h, out.cols() / (steps * h),
-                projections, biasHhGrad == null ? null : bias, state, cellGrad, gates, gatesAll, previousAll,
-                blas ? this : plain);
+                projections, state, cellGrad, gates, gatesAll, previousAll, blas ? this : plain);
         write(projectionsGrad, projections);
-        if (biasHhGrad != null) {
-            backend.putDoubles(biasHhGrad, bias);
-        }
         if (!blas) {
+            weightGrads = grown(weightGrads, g * h);
+            bias = grown(bias, g);
+            RecurrentKernels64.PlainProducts.parameterGrads(ownGrads ? gatesAll : projections, previousAll, n * steps,
+                    g, h, weightGrads, biasHhGrad == null ? null : bias);
             backend.putDoubles(weightHhGrad, weightGrads);
+            if (biasHhGrad != null) {
+                backend.putDoubles(biasHhGrad, bias);
+            }
+            return;
+        }
+        Nd4jMatrix hiddenGrads = projectionsGrad;
+        if (ownGrads) {
+            gatesAllMatrix = shaped(gatesAllMatrix, n * steps, g);
+            write(gatesAllMatrix, gatesAll);
+            hiddenGrads = gatesAllMatrix;
+        }
+        previousAllMatrix = shaped(previousAllMatrix, n * steps, h);
+        write(previousAllMatrix, previousAll);
+        backend.product(true, false, 1, hiddenGrads, previousAllMatrix, 0, weightHhGrad);
+        if (biasHhGrad != null) {
+            backend.columnSums(hiddenGrads, biasHhGrad);
         }
     }
 
     @Override
-    public void hidden(double[] h, int rows, double[] out) {
-        stateMatrix.doubles().put(0, h, 0, stateMatrix.size());
-        backend.product(false, true, 1, stateMatrix, weight, 0, gatesMatrix);
-        gatesMatrix.doubles().get(0, out, 0, gatesMatrix.size());
+    public void hidden(int part, double[] h, int from, int to, double[] out) {
+        int width = stateMatrix.cols();
+        int g = gatesMatrix.cols();
+        stateMatrix.doubles().put(from * width, h, from * width, (to - from) * width);
+        hiddenCalls.product(part, CblasNoTrans, CblasNoTrans, to - from, g, width, (long) from * width, 0,
+                (long) from * g);
+        gatesMatrix.doubles().get(from * g, out, from * g, (to - from) * g);
     }
 
     @Override
-    public void hiddenGrad(double[] dGates, int rows, double[] dh) {
-        gatesMatrix.doubles().put(0, dGates, 0, gatesMatrix.size());
-        stateMatrix.doubles().put(0, dh, 0, stateMatrix.size());
-        backend.product(false, false, 1, gatesMatrix, weight, 1, stateMatrix);
-        stateMatrix.doubles().get(0, dh, 0, stateMatrix.size());
-    }
-
-    /** Called once per backward pass, over every step: overwrites {@code W_hh}'s gradient, which is zero before. */
-    @Override
-    public void weightGrad(double[] dGates, double[] hPrev, int rows) {
-        write(gatesAllMatrix, dGates);
-        write(previousAllMatrix, hPrev);
-        backend.product(true, false, 1, gatesAllMatrix, previousAllMatrix, 0, weightGrad);
+    public void hiddenGrad(int part, double[] dGates, int from, int to, double[] dh) {
+        int width = stateMatrix.cols();
+        int g = gatesMatrix.cols();
+        gatesMatrix.doubles().put(from * g, dGates, from * g, (to - from) * g);
+        stateMatrix.doubles().put(from * width, dh, from * width, (to - from) * width);
+        hiddenGradCalls.product(part, CblasNoTrans, CblasNoTrans, to - from, width, g, (long) from * g, 0,
+                (long) from * width);
+        stateMatrix.doubles().get(from * width, dh, from * width, (to - from) * width);
     }
 }

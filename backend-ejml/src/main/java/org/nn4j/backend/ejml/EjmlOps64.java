@@ -37,12 +37,18 @@ final class EjmlOps64 extends EjmlOps {
     private final EjmlRecurrence64 recurrence = new EjmlRecurrence64(this);
     /** op(B) of a product with B transposed, laid out for the vector kernel; grown as needed. */
     private double[] packed = new double[0];
+    /** {@link #rowsProduct}'s A, B and C, per part of the pool's. */
+    private final DMatrixRMaj[][] rowsWork;
 
     /** Operations on the backend's {@code pool}, products on the Vector API kernel when {@code vectorProducts}. */
     EjmlOps64(WorkerPool pool, boolean vectorProducts) {
         super(pool);
         this.vectorProducts = vectorProducts;
         this.product = new BandProduct(pool.parts());
+        this.rowsWork = new DMatrixRMaj[pool.parts()][];
+        for (int part = 0; part < rowsWork.length; part++) {
+            rowsWork[part] = new DMatrixRMaj[] {new DMatrixRMaj(1, 1), new DMatrixRMaj(1, 1), new DMatrixRMaj(1, 1)};
+        }
     }
 
     /**
@@ -188,6 +194,33 @@ final class EjmlOps64 extends EjmlOps {
                 out[p * rows + j] = b[row + p];
             }
         }
+    }
+
+    /**
+     * Rows {@code from .. to} of {@code C = A B + beta C} on the calling thread, row-major arrays: A {@code ? x k},
+     * B {@code k x cols}, C {@code ? x cols}; for part {@code part} of a split of the caller's, whose work
+     * matrices it uses (EJML's kernel takes whole matrices, so there the band is copied in and out).
+     */
+    void rowsProduct(int part, double[] a, double[] b, int k, int cols, @Wide double beta, double[] c, int from,
+            int to) {
+        DMatrixRMaj[] work = rowsWork[part];
+        int rows = to - from;
+        if (vectorProducts) {
+            work[0].data = a;
+            work[0].numCols = k;
+            work[2].data = c;
+            vectorKernel(false, rows, cols, k, 1, work[0], from * k, b, beta, work[2], from * cols);
+            return;
+        }
+        work[0].reshape(rows, k, false);
+        System.arraycopy(a, from * k, work[0].data, 0, rows * k);
+        work[1].data = b;
+        work[1].numRows = k;
+        work[1].numCols = cols;
+        work[2].reshape(rows, cols, false);
+        System.arraycopy(c, from * cols, work[2].data, 0, rows * cols);
+        ejmlGemm(false, false, 1, work[0], work[1], (@Round double) beta, work[2]);
+        System.arraycopy(work[2].data, 0, c, from * cols, rows * cols);
     }
 
     /** {@code rows} rows of C from {@code cOff}: alpha op(A) panel + beta C, A's band from {@code aOff}. */

@@ -7,9 +7,10 @@ import org.nn4j.api.RecurrentCell;
 /**
  * {@link Backend#recurrentForward} and {@link Backend#recurrentBackward} as loops over row-major float64
  * host arrays; {@code RecurrentKernels32} is the same on float32 arrays, generated from this source at
- * build time. The steps are walked here; each step's product with {@code W_hh} goes to the backend's own
- * product ({@link Products}), and the cell's element-wise work for all rows and gates is one pass, split by
- * rows across a {@link WorkerPool} when there is enough of it. Arrays are as the SPI lays them out:
+ * build time. A row's steps depend on that row alone, so the rows are split into bands across a {@link
+ * WorkerPool} once per pass, and each band walks every step on its own thread, with no hand-over between
+ * steps: a step's product with {@code W_hh} for the band's rows on the backend's own single-threaded kernel
+ * ({@link Products}), then the cell's element-wise work for those rows. Arrays are as the SPI lays them out:
  * projections {@code (n * T) x G} (row {@code e * T + t}), outputs {@code n x (T * H)}, the cache {@code (n *
  * T) x cacheWidth(H)}. Work arrays are the caller's, so that a backend allocates nothing once warm. One
  * object per backend and dtype, used by one thread at a time (the backend's lock).
@@ -21,7 +22,7 @@ import org.nn4j.api.RecurrentCell;
  * match), within 2 ulps of it.
  */
 public final class RecurrentKernels64 implements WorkerPool.Task {
-    /** A step's element-wise work on fewer values runs on the calling thread: a split costs microseconds. */
+    /** A pass over fewer values (rows times steps times gates) runs on the calling thread. */
     private static final int SPLIT_VALUES = 1 << 13;
     /** exp's argument is clamped to +-EXP_LIMIT, where 2^k and exp stay normal in float32 too. */
     private static final double EXP_LIMIT = 87;
@@ -33,7 +34,7 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
     private static final double SHIFT = Math.scalb(1.5, Double.SIZE - 2 - Integer.numberOfTrailingZeros(
             Double.MAX_EXPONENT + 1)) + Double.MAX_EXPONENT;
     /** 1 / i! for the Taylor polynomial of exp on [-ln2 / 2, ln2 / 2], each from the one before. */
-    private static final double[] TAYLOR = new double[13];
+    private static final double[] TAYLOR = new double[Scales.EXP_TERMS_FLOAT64];
 
     static {
         TAYLOR[0] = 1;
@@ -45,8 +46,9 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
     private final WorkerPool pool;
     /** The Vector API's passes; null without. */
     private final CellPasses64 passes;
-    // The call under way, for the parts of a step's pass.
+    // The call under way, for the bands of its rows.
     private boolean backwardPass;
+    private Products products;
     private RecurrentCell cell;
     private double[] proj;
     private double[] out;
@@ -56,11 +58,10 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
     private double[] dc;
     private double[] gates;
     private double[] hPrevAll;
-    /** {@code b_hh} in a forward pass, its gradient in a backward one. */
+    /** {@code b_hh} in a forward pass. */
     private double[] bias;
+    /** A backward pass's hidden products' gradients at every step, when they differ from the projections'. */
     private double[] gatesAll;
-    /** Whether the pool's task is the bias's gradient rather than a step's rows. */
-    private boolean biasColumns;
     private int[] lengths;
     private boolean reverse;
     private int n;
@@ -69,13 +70,12 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
     /** Values per step of a row of the outputs ({@code D * H}), and where this direction's {@code H} start. */
     private int stride;
     private int offset;
-    private int s;
     /** {@link #hidden} zeros: the cell state before the first step. */
     private double[] zeros = new double[0];
     /** The Vector API's LSTM gradient's work: a row's tanh of the cell state, {@code n * H}. */
     private double[] tanhs = new double[0];
 
-    /** The kernels, splitting each step's element-wise pass across {@code pool} (null: on the calling thread). */
+    /** The kernels, splitting the rows across {@code pool} (null: on the calling thread). */
     public RecurrentKernels64(WorkerPool pool) {
         this(pool, true);
     }
@@ -91,37 +91,35 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         return passes != null;
     }
 
-    /** A step's products with {@code W_hh} ({@code G x H}), on the backend's own product kernel. */
+    /**
+     * A step's products with {@code W_hh} ({@code G x H}) for rows {@code from .. to} of a band, on the backend's
+     * own single-threaded kernel: called by part {@code part} of the pool's, while other parts do other rows.
+     */
     public interface Products {
-        /** {@code gates = h W_hh^T}: {@code h} is {@code rows x H}, {@code gates} {@code rows x G}, overwritten. */
-        void hidden(double[] h, int rows, double[] gates);
+        /** {@code gates = h W_hh^T} on rows {@code from .. to}: {@code h} is {@code n x H}, {@code gates} {@code n x G}. */
+        void hidden(int part, double[] h, int from, int to, double[] gates);
 
-        /** {@code dh += dGates W_hh}: {@code dGates} is {@code rows x G}, {@code dh} {@code rows x H}. */
-        void hiddenGrad(double[] dGates, int rows, double[] dh);
-
-        /** {@code dW_hh += dGates^T hPrev}: {@code dGates} is {@code rows x G}, {@code hPrev} {@code rows x H}. */
-        void weightGrad(double[] dGates, double[] hPrev, int rows);
+        /** {@code dh += dGates W_hh} on rows {@code from .. to}: {@code dGates} is {@code n x G}, {@code dh} {@code n x H}. */
+        void hiddenGrad(int part, double[] dGates, int from, int to, double[] dh);
     }
 
-    /** Products on plain loops over {@code W_hh} and its gradient, for a backend without a kernel of its own. */
+    /** Products on plain loops over {@code W_hh}, for a backend without a kernel of its own. */
     public static final class PlainProducts implements Products {
         private double[] weight;
-        private double[] weightGrad;
         private int gateCols;
         private int hidden;
 
-        /** Sets {@code W_hh} ({@code g x h}) and its gradient's array (null for a forward pass). */
-        public PlainProducts set(double[] weight, double[] weightGrad, int g, int h) {
+        /** Sets {@code W_hh} ({@code g x h}). */
+        public PlainProducts set(double[] weight, int g, int h) {
             this.weight = weight;
-            this.weightGrad = weightGrad;
             this.gateCols = g;
             this.hidden = h;
             return this;
         }
 
         @Override
-        public void hidden(double[] h, int rows, double[] gates) {
-            for (int e = 0; e < rows; e++) {
+        public void hidden(int part, double[] h, int from, int to, double[] gates) {
+            for (int e = from; e < to; e++) {
                 for (int k = 0; k < gateCols; k++) {
                     double sum = 0;
                     for (int j = 0; j < hidden; j++) {
@@ -133,8 +131,8 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         }
 
         @Override
-        public void hiddenGrad(double[] dGates, int rows, double[] dh) {
-            for (int e = 0; e < rows; e++) {
+        public void hiddenGrad(int part, double[] dGates, int from, int to, double[] dh) {
+            for (int e = from; e < to; e++) {
                 for (int k = 0; k < gateCols; k++) {
                     double d = dGates[e * gateCols + k];
                     for (int j = 0; j < hidden; j++) {
@@ -144,17 +142,38 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
             }
         }
 
-        @Override
-        public void weightGrad(double[] dGates, double[] hPrev, int rows) {
+        /**
+         * {@code W_hh}'s gradient {@code dGates^T hPrev} over {@code rows} rows of {@code dGates} ({@code rows x
+         * g}) and {@code hPrev} ({@code rows x h}) into {@code weightGrad} ({@code g x h}, overwritten), and {@code
+         * b_hh}'s, {@code dGates}' column sums, into {@code biasGrad} unless it is null.
+         */
+        public static void parameterGrads(double[] dGates, double[] hPrev, int rows, int g, int h,
+                double[] weightGrad, double[] biasGrad) {
+            Arrays.fill(weightGrad, 0, g * h, 0);
+            if (biasGrad != null) {
+                Arrays.fill(biasGrad, 0, g, 0);
+            }
             for (int e = 0; e < rows; e++) {
-                for (int k = 0; k < gateCols; k++) {
-                    double d = dGates[e * gateCols + k];
-                    for (int j = 0; j < hidden; j++) {
-                        weightGrad[k * hidden + j] += d * hPrev[e * hidden + j];
+                for (int k = 0; k < g; k++) {
+                    double d = dGates[e * g + k];
+                    for (int j = 0; j < h; j++) {
+                        weightGrad[k * h + j] += d * hPrev[e * h + j];
+                    }
+                    if (biasGrad != null) {
+                        biasGrad[k] += d;
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Whether a backward pass's hidden products' gradients are the projections' own, so that {@code W_hh}'s and
+     * {@code b_hh}'s gradients follow from {@code projGrad}: for every cell but the GRU, whose candidate's
+     * hidden product is scaled by its reset gate.
+     */
+    public static boolean hiddenGradsAreProjections(RecurrentCell cell) {
+        return cell != RecurrentCell.GRU;
     }
 
     /**
@@ -201,16 +220,8 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         this.h = h;
         this.gates = gates;
         this.bias = biasHh;
-        int g = cell.gates() * hidden;
-        Arrays.fill(h, 0, n * hidden, 0);
-        for (s = 0; s < steps; s++) {
-            if (s == 0) {
-                Arrays.fill(gates, 0, n * g, 0);
-            } else {
-                products.hidden(h, n, gates);
-            }
-            rows();
-        }
+        this.products = products;
+        bands();
         release();
     }
 
@@ -237,35 +248,50 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
     private void release() {
         proj = out = cache = outGrad = h = dc = gates = hPrevAll = bias = gatesAll = null;
         lengths = null;
+        products = null;
     }
 
-    /** Step {@link #s}'s element-wise pass over every row: split across the pool when large enough. */
-    private void rows() {
-        if (pool == null || pool.parts() < 2 || n < 2 || (long) n * cell.gates() * hidden < SPLIT_VALUES) {
+    /** The pass over every row: split into bands across the pool when large enough. */
+    private void bands() {
+        if (pool == null || pool.parts() < 2 || n < 2 || (long) n * steps * cell.gates() * hidden < SPLIT_VALUES) {
             run(0, 1);
         } else {
             pool.run(this);
         }
     }
 
-    /** Part {@code part} of {@code parts} of the rows of the current step's pass, or of the bias's columns. */
+    /** Part {@code part} of {@code parts}: the pass over its band of rows, every step. */
     @Override
     public void run(int part, int parts) {
-        if (biasColumns) {
-            int g = cell.gates() * hidden;
-            sumColumns(WorkerPool.from(part, parts, g), WorkerPool.from(part + 1, parts, g));
-            return;
-        }
         int from = WorkerPool.from(part, parts, n);
         int to = WorkerPool.from(part + 1, parts, n);
+        if (from == to) {
+            return;
+        }
+        int g = cell.gates() * hidden;
+        Arrays.fill(h, from * hidden, to * hidden, 0);
         if (backwardPass) {
-            backwardRows(from, to);
-        } else {
-            forwardRows(from, to);
+            Arrays.fill(dc, from * hidden, to * hidden, 0);
+            for (int s = steps - 1; s >= 0; s--) {
+                backwardRows(from, to, s);
+                if (s > 0) {
+                    products.hiddenGrad(part, gates, from, to, h);
+                }
+            }
+            return;
+        }
+        for (int s = 0; s < steps; s++) {
+            if (s == 0) {
+                Arrays.fill(gates, from * g, to * g, 0);
+            } else {
+                products.hidden(part, h, from, to, gates);
+            }
+            forwardRows(from, to, s);
         }
     }
 
-    private void forwardRows(int from, int to) {
+    /** Step {@code s} (in the order walked) of rows {@code from .. to}. */
+    private void forwardRows(int from, int to, int s) {
         int g = cell.gates() * hidden;
         int width = cell.cacheWidth(hidden);
         int t = reverse ? steps - 1 - s : s;
@@ -357,16 +383,17 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
 
     /**
      * {@link Backend#recurrentBackward} over {@code n} rows of {@code steps} steps, outputs and their gradients
-     * laid out as {@link #forward}'s: writes {@code projGrad}
-     * and {@code biasGrad} (null to skip), and adds {@code W_hh}'s gradient through one {@link
-     * Products#weightGrad} over every step (the caller zeroes it first). Work arrays: {@code dh} and {@code dc}
-     * ({@code n * H} each), {@code dGates} ({@code n * G}: a step's gradients of the hidden products), and,
-     * time-major (step {@code t}'s rows from {@code t * n}), {@code dGatesAll} ({@code n * T * G}) and {@code
-     * hPrevAll} ({@code n * T * H}: each step's previous state).
+     * laid out as {@link #forward}'s: writes {@code projGrad}, each step's previous state into {@code hPrevAll}
+     * ({@code (n * T) x H}, row {@code e * T + t} as the projections), and, unless {@link
+     * #hiddenGradsAreProjections}, the hidden products' gradients into {@code dGatesAll} (laid out as {@code
+     * projGrad}; else it may be null): {@code W_hh}'s gradient is {@code dGatesAll^T hPrevAll}, {@code b_hh}'s
+     * the column sums of {@code dGatesAll}, which the caller computes on its own kernels (see {@link
+     * PlainProducts#parameterGrads}). Work arrays: {@code dh} and {@code dc} ({@code n * H} each), {@code dGates}
+     * ({@code n * G}: a step's gradients of the hidden products).
      */
     public void backward(RecurrentCell cell, double[] out, double[] cache, double[] outGrad, int[] lengths,
-            boolean reverse, int n, int steps, int hidden, int directions, double[] projGrad, double[] biasGrad,
-            double[] dh, double[] dc, double[] dGates, double[] dGatesAll, double[] hPrevAll, Products products) {
+            boolean reverse, int n, int steps, int hidden, int directions, double[] projGrad, double[] dh,
+            double[] dc, double[] dGates, double[] dGatesAll, double[] hPrevAll, Products products) {
         set(true, cell, lengths, reverse, n, steps, hidden, directions);
         this.out = out;
         this.cache = cache;
@@ -375,45 +402,15 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         this.h = dh;
         this.dc = dc;
         this.gates = dGates;
+        this.gatesAll = hiddenGradsAreProjections(cell) ? null : dGatesAll;
         this.hPrevAll = hPrevAll;
-        int g = cell.gates() * hidden;
-        Arrays.fill(dh, 0, n * hidden, 0);
-        Arrays.fill(dc, 0, n * hidden, 0);
-        for (s = steps - 1; s >= 0; s--) {
-            int t = reverse ? steps - 1 - s : s;
-            rows();
-            System.arraycopy(dGates, 0, dGatesAll, t * n * g, n * g);
-            if (s > 0) {
-                products.hiddenGrad(dGates, n, dh);
-            }
-        }
-        if (biasGrad != null) {
-            bias = biasGrad;
-            gatesAll = dGatesAll;
-            biasColumns = true;
-            if (pool == null || pool.parts() < 2 || (long) n * steps * g < SPLIT_VALUES) {
-                run(0, 1);
-            } else {
-                pool.run(this);
-            }
-            biasColumns = false;
-        }
+        this.products = products;
+        bands();
         release();
-        products.weightGrad(dGatesAll, hPrevAll, n * steps);
     }
 
-    /** {@code b_hh}'s gradient, columns {@code from .. to}: the sums of every step's hidden products' gradients. */
-    private void sumColumns(int from, int to) {
-        int g = cell.gates() * hidden;
-        Arrays.fill(bias, from, to, 0);
-        for (int row = 0; row < n * steps; row++) {
-            for (int k = from; k < to; k++) {
-                bias[k] += gatesAll[row * g + k];
-            }
-        }
-    }
-
-    private void backwardRows(int from, int to) {
+    /** Step {@code s} (in the order walked, from the last) of rows {@code from .. to}. */
+    private void backwardRows(int from, int to, int s) {
         int g = cell.gates() * hidden;
         int width = cell.cacheWidth(hidden);
         int t = reverse ? steps - 1 - s : s;
@@ -425,12 +422,15 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
             int p = (e * steps + t) * g;
             int q = e * g;
             int r = e * hidden;
-            int previous = (t * n + e) * hidden;
+            int previous = (e * steps + t) * hidden;
             if (lengths != null && t >= lengths[e]) {
                 // The state passed through unchanged: dh stays, nothing reaches the gates.
                 Arrays.fill(projGrad, p, p + g, 0);
                 Arrays.fill(dGates, q, q + g, 0);
                 Arrays.fill(hPrevAll, previous, previous + hidden, 0);
+                if (gatesAll != null) {
+                    Arrays.fill(gatesAll, p, p + g, 0);
+                }
                 continue;
             }
             int o = (e * steps + t) * stride + offset;
@@ -449,6 +449,9 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
                 case LSTM -> lstmGrad(j, cache, c, cellBefore, b, outGrad, o, hidden, projGrad, p, dGates, q, dh, dc, r);
                 case GRU -> gruGrad(j, cache, c, hPrevAll, previous, outGrad, o, hidden, projGrad, p, dGates, q, dh, r);
                 default -> throw new IllegalArgumentException(cell.toString());
+            }
+            if (gatesAll != null) {
+                System.arraycopy(dGates, q, gatesAll, p, g);
             }
         }
     }

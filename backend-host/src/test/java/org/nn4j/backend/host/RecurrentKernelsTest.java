@@ -69,13 +69,15 @@ class RecurrentKernelsTest {
         double[] weightGrad = new double[g * HIDDEN];
         double[] projGrad = new double[N * STEPS * g];
         double[] biasGrad = new double[g];
-        RecurrentKernels64.PlainProducts products = new RecurrentKernels64.PlainProducts().set(weight, weightGrad, g,
-                HIDDEN);
+        RecurrentKernels64.PlainProducts products = new RecurrentKernels64.PlainProducts().set(weight, g, HIDDEN);
         kernels.forward(cell, proj, biasHh, lengths, false, N, STEPS, HIDDEN, 1, out, cache, new double[N * HIDDEN],
                 new double[N * g], products);
-        kernels.backward(cell, out, cache, outGrad, lengths, false, N, STEPS, HIDDEN, 1, projGrad, biasGrad,
-                new double[N * HIDDEN], new double[N * HIDDEN], new double[N * g], new double[N * STEPS * g],
-                new double[N * STEPS * HIDDEN], products);
+        double[] gatesAll = new double[N * STEPS * g];
+        double[] hPrevAll = new double[N * STEPS * HIDDEN];
+        kernels.backward(cell, out, cache, outGrad, lengths, false, N, STEPS, HIDDEN, 1, projGrad,
+                new double[N * HIDDEN], new double[N * HIDDEN], new double[N * g], gatesAll, hPrevAll, products);
+        RecurrentKernels64.PlainProducts.parameterGrads(RecurrentKernels64.hiddenGradsAreProjections(cell) ? projGrad
+                : gatesAll, hPrevAll, N * STEPS, g, HIDDEN, weightGrad, biasGrad);
         return new double[][] {out, cache, projGrad, biasGrad, weightGrad};
     }
 
@@ -110,7 +112,7 @@ class RecurrentKernelsTest {
             float[] out = new float[N * STEPS * HIDDEN];
             new RecurrentKernels32(null, v == 1).forward(cell, proj, null, null, false, N, STEPS, HIDDEN, 1, out,
                     new float[N * STEPS * cell.cacheWidth(HIDDEN)], new float[N * HIDDEN], new float[N * g],
-                    new RecurrentKernels32.PlainProducts().set(weight, null, g, HIDDEN));
+                    new RecurrentKernels32.PlainProducts().set(weight, g, HIDDEN));
             outs[v] = out;
         }
         assertArrayEquals(outs[0], outs[1], 0f);

@@ -249,13 +249,19 @@ public final class Recurrent extends Module {
                 int i = k * directions + d;
                 Parameter[] w = weights[i];
                 Matrix projGrad = projectionGrads[i].get(dtype, n * steps, g);
+                // b_hh enters the gates as b_ih does, but for a GRU's candidate (scaled by its reset gate): the
+                // same gradient, copied rather than summed twice.
+                boolean sameBiasGrads = cell != RecurrentCell.GRU;
                 backend.recurrentBackward(cell, w[1].value(), lengths, d == 1,
                         outputs[k].get(dtype, n, steps * directions * hidden),
                         caches[i].get(dtype, n * steps, cell.cacheWidth(hidden)), upstream, projGrad, w[1].grad(),
-                        w[3] == null ? null : w[3].grad());
+                        w[3] == null || sameBiasGrads ? null : w[3].grad());
                 backend.gemm(true, false, 1, steps2d, projGrad, 0, w[0].grad());
                 if (w[2] != null) {
                     backend.columnSums(projGrad, w[2].grad());
+                    if (sameBiasGrads) {
+                        backend.copy(w[2].grad(), w[3].grad());
+                    }
                 }
                 if (needInput) {
                     backend.gemm(false, true, 1, projGrad, w[0].value(), d == 0 ? 0 : 1,

@@ -71,11 +71,16 @@ public final class VectorCells64 {
         DoubleVector t = v.mul(LOG2E).add(SHIFT);
         DoubleVector k = t.sub(SHIFT);
         DoubleVector r = k.lanewise(VectorOperators.FMA, -LN2_LO, k.lanewise(VectorOperators.FMA, -LN2_HI, v));
-        DoubleVector p = r.lanewise(VectorOperators.FMA, C12, DoubleVector.broadcast(S, C11));
-        p = p.lanewise(VectorOperators.FMA, r, C10);
-        p = p.lanewise(VectorOperators.FMA, r, C9);
-        p = p.lanewise(VectorOperators.FMA, r, C8);
-        p = p.lanewise(VectorOperators.FMA, r, C7);
+        DoubleVector p = DoubleVector.broadcast(S, C7);
+        // 13 terms in float64, 8 in float32, as org.nn4j.backend.host.Scales says: a constant condition, so
+        // javac keeps one form (no merge of vectors).
+        if (Double.SIZE > Float.SIZE) {
+            p = r.lanewise(VectorOperators.FMA, C12, DoubleVector.broadcast(S, C11));
+            p = p.lanewise(VectorOperators.FMA, r, C10);
+            p = p.lanewise(VectorOperators.FMA, r, C9);
+            p = p.lanewise(VectorOperators.FMA, r, C8);
+            p = p.lanewise(VectorOperators.FMA, r, C7);
+        }
         p = p.lanewise(VectorOperators.FMA, r, C6);
         p = p.lanewise(VectorOperators.FMA, r, C5);
         p = p.lanewise(VectorOperators.FMA, r, C4);
