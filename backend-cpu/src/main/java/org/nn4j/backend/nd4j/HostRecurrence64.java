@@ -1,6 +1,7 @@
 package org.nn4j.backend.nd4j;
 
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
 
 import org.nd4j.linalg.factory.Nd4j;
 import org.nn4j.api.DType;
@@ -17,7 +18,7 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
     private final int parts;
     private final RecurrentKernels64.PlainProducts plain = new RecurrentKernels64.PlainProducts();
     private final RecurrentKernels64 kernels;
-    /** A step's products, {@code h W_hh^T} (on {@code W_hh^T}, laid out once a pass) and {@code dGates W_hh}. */
+    /** A step's products, {@code h W_hh^T} and {@code dGates W_hh}. */
     private final BlasCalls64 hiddenCalls = new BlasCalls64();
     private final BlasCalls64 hiddenGradCalls = new BlasCalls64();
     private double[] projections = new double[0];
@@ -26,7 +27,6 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
     private double[] grads = new double[0];
     private double[] bias = new double[0];
     private double[] weights = new double[0];
-    private double[] weightsT = new double[0];
     private double[] weightGrads = new double[0];
     private double[] state = new double[0];
     private double[] cellGrad = new double[0];
@@ -37,7 +37,6 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
     /** The operands of a step's products in nd4j-native's memory, made per shape and kept. */
     private Nd4jMatrix stateMatrix;
     private Nd4jMatrix gatesMatrix;
-    private Nd4jMatrix weightT;
     private Nd4jMatrix gatesAllMatrix;
     private Nd4jMatrix previousAllMatrix;
 
@@ -84,11 +83,11 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         state = grown(state, n * h);
         cellGrad = grown(cellGrad, n * h);
         gates = grown(gates, n * g);
-        weights = read(weightHh, weights);
         if (blas) {
             stateMatrix = shaped(stateMatrix, n, h);
             gatesMatrix = shaped(gatesMatrix, n, g);
         } else {
+            weights = read(weightHh, weights);
             plain.set(weights, g, h);
         }
     }
@@ -101,15 +100,7 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         int g = weightHh.rows();
         prepare(weightHh, n);
         if (blas) {
-            weightsT = grown(weightsT, g * h);
-            for (int k = 0; k < g; k++) {
-                for (int j = 0; j < h; j++) {
-                    weightsT[j * g + k] = weights[k * h + j];
-                }
-            }
-            weightT = shaped(weightT, h, g);
-            backend.putDoubles(weightT, weightsT);
-            hiddenCalls.set(false, false, 1, stateMatrix, weightT, 0, gatesMatrix, parts);
+            hiddenCalls.set(false, true, 1, stateMatrix, weightHh, 0, gatesMatrix, parts);
         }
         projections = read(proj, projections);
         if (biasHh != null) {
@@ -175,7 +166,7 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         int width = stateMatrix.cols();
         int g = gatesMatrix.cols();
         stateMatrix.doubles().put(from * width, h, from * width, (to - from) * width);
-        hiddenCalls.product(part, CblasNoTrans, CblasNoTrans, to - from, g, width, (long) from * width, 0,
+        hiddenCalls.product(part, CblasNoTrans, CblasTrans, to - from, g, width, (long) from * width, 0,
                 (long) from * g);
         gatesMatrix.doubles().get(from * g, out, from * g, (to - from) * g);
     }

@@ -19,6 +19,7 @@ final class CellPasses64 {
     private static final Class<double[]> A = double[].class;
     private static final Class<Integer> I = int.class;
 
+    private final MethodHandle adds = pass("adds", A, I, A, I);
     private final MethodHandle sigmoids = pass("sigmoids", A, I, A, I, A, I, I);
     private final MethodHandle tanhs = pass("tanhs", A, I, A, I, A, I, I);
     private final MethodHandle tanhsOf = pass("tanhsOf", A, I, A, I, I);
@@ -73,6 +74,17 @@ final class CellPasses64 {
         } catch (Throwable failure) {
             throw rethrown(failure);
         }
+    }
+
+    /** {@code a[i + j] += b[j]} for {@code j} from 0 to {@code end(count)}; returns that end. */
+    int adds(double[] a, int i, double[] b, int count) {
+        int e = end(count);
+        try {
+            adds.invokeExact(a, i, b, e);
+        } catch (Throwable failure) {
+            throw rethrown(failure);
+        }
+        return e;
     }
 
     /** A forward step's units {@code 0 .. end(hidden)} of one row; returns that end. */

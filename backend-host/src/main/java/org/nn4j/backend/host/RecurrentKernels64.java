@@ -310,7 +310,7 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
             int q = e * g;
             int r = e * hidden;
             if (bias != null) {
-                for (int k = 0; k < g; k++) {
+                for (int k = passes == null ? 0 : passes.adds(gates, q, bias, g); k < g; k++) {
                     gates[q + k] += bias[k];
                 }
             }
@@ -438,8 +438,10 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
             double[] cellBefore = s == 0 ? zeros : cache;
             int b = s == 0 ? 0 : (e * steps + tBefore) * width + 4 * hidden;
             int outBefore = s == 0 ? -1 : (e * steps + tBefore) * stride + offset;
-            for (int j = 0; j < hidden; j++) {
-                hPrevAll[previous + j] = outBefore < 0 ? 0 : out[outBefore + j];
+            if (outBefore < 0) {
+                Arrays.fill(hPrevAll, previous, previous + hidden, 0);
+            } else {
+                System.arraycopy(out, outBefore, hPrevAll, previous, hidden);
             }
             int j = passes == null ? 0 : passes.backward(cell, cache, c, cellBefore, b, hPrevAll, previous, outGrad, o,
                     hidden, projGrad, p, dGates, q, dh, dc, r, tanhs);

@@ -106,6 +106,13 @@ public final class VectorCells64 {
         return DoubleVector.fromArray(S, a, i);
     }
 
+    /** {@code a[i + j] += b[j]} for {@code j < end}: a step's hidden products plus {@code b_hh}. */
+    public static void adds(double[] a, int i, double[] b, int end) {
+        for (int j = 0; j < end; j += S.length()) {
+            at(a, i + j).add(at(b, j)).intoArray(a, i + j);
+        }
+    }
+
     /** {@code out[d + j] = sigmoid(a[i + j] + b[k + j])} for units {@code j < end}. */
     public static void sigmoids(double[] a, int i, double[] b, int k, double[] out, int d, int end) {
         for (int j = 0; j < end; j += S.length()) {
