@@ -58,6 +58,8 @@ public final class Recurrent extends Module {
     private final List<Parameter> parameters = new ArrayList<>();
     private final Dropout[] dropouts;
     private final Buffers[] projections;
+    /** By layer and direction: {@code b_ih + b_hh}, the bias of the gates but for a GRU's candidate. */
+    private final Buffers[] biasSums;
     /** By layer: both directions' outputs, each step's forward {@code H} values then the reverse direction's. */
     private final Buffers[] outputs;
     private final Buffers[] caches;
@@ -111,6 +113,7 @@ public final class Recurrent extends Module {
             dropouts[k] = new Dropout(backend, dropout, Initialization.salt(0) ^ DROPOUT_SALT * (k + 1));
         }
         projections = buffers(count);
+        biasSums = buffers(count);
         outputs = buffers(numLayers);
         caches = buffers(count);
         projectionGrads = buffers(count);
@@ -222,11 +225,17 @@ public final class Recurrent extends Module {
                 Parameter[] w = weights[i];
                 Matrix proj = projections[i].get(dtype, n * steps, g);
                 backend.gemm(false, false, 1, steps2d, w[0].value(), 0, proj);
-                if (w[2] != null) {
+                Matrix biasHh = w[3] == null ? null : w[3].value();
+                if (w[2] != null && cell == RecurrentCell.GRU) {
                     backend.addRowVector(proj, w[2].value(), proj);
+                } else if (w[2] != null) {
+                    // b_ih and b_hh enter the gates as one sum, added once a step in the recurrence's cache-warm
+                    // pass rather than to every projection in a pass of its own.
+                    biasHh = biasSums[i].get(dtype, 1, g);
+                    backend.axpby(1, w[2].value(), 1, w[3].value(), biasHh);
                 }
-                backend.recurrentForward(cell, proj, w[1].value(), w[3] == null ? null : w[3].value(), lengths, d == 1,
-                        out, caches[i].get(dtype, n * steps, cell.cacheWidth(hidden)));
+                backend.recurrentForward(cell, proj, w[1].value(), biasHh, lengths, d == 1, out,
+                        caches[i].get(dtype, n * steps, cell.cacheWidth(hidden)));
             }
             input = k + 1 < layers ? dropouts[k].forward(out, pass) : out;
         }
