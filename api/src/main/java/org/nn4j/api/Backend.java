@@ -306,18 +306,21 @@ public interface Backend {
      * h_{t-1} W_hh^T} for all gates, then {@code cell}'s element-wise work in one pass ({@link
      * RecurrentCell}), from a zero initial state.
      *
-     * <p>{@code projections} is {@code (n * T) x (G = cell.gates() * H)}, row {@code e * T + t} holding
-     * {@code x_t W_ih^T + b_ih} of example {@code e} (the input projections, one product over the input seen
-     * as {@code (n * T) x F}, {@link #reshape}); {@code weightHh} is {@code G x H} (PyTorch's {@code
-     * weight_hh}), {@code biasHh} {@code 1 x G} or null for none. {@code lengths} (null: every row has all
-     * {@code T} steps; else at least {@code n} entries in {@code [0, T]}) gives each row's real steps: its
-     * padded steps leave the state alone and output zeros, so a reverse direction starts at the row's last
-     * real step, as PyTorch's {@code pack_padded_sequence} gives. {@code out}, {@code n x (T * H)}, gets
-     * {@code h_t} of example {@code e} at columns {@code t * H ..}; or, {@code n x (T * 2H)}, a bidirectional
-     * layer's output, at columns {@code t * 2H ..} ({@code reverse} false) or {@code t * 2H + H ..} ({@code
-     * reverse}), the other half of each step left alone, so that the two directions write PyTorch's output
-     * between them. {@code cache}, {@code (n * T) x cell.cacheWidth(H)}, gets what {@link #recurrentBackward}
-     * needs. Both are overwritten (of {@code out}, this direction's half).
+     * <p>{@code projections} is {@code (n * T) x (G = cell.gates() * H)}, row {@code e * T + t} holding {@code x_t
+     * W_ih^T + b_ih} of example {@code e} (the input projections, one product over the input seen as {@code (n *
+     * T) x F}, {@link #reshape}); {@code weightHh} is {@code G x H} (PyTorch's {@code weight_hh}), {@code biasHh}
+     * {@code 1 x G} or null for none. Only the sum of the two biases counts: {@code b_ih} may come in {@code
+     * biasHh} instead ({@code b_ih + b_hh}, as nn4j's LSTM and RNN pass it). {@code lengths} (null: every row has
+     * all {@code T} steps; else at least {@code n} entries in {@code [0, T]}) gives each row's real steps: its
+     * padded steps leave the state alone and output zeros, so a reverse direction starts at the row's last real
+     * step, as PyTorch's {@code pack_padded_sequence} gives. {@code out}, {@code n x (T * H)}, gets {@code h_t} of
+     * example {@code e} at columns {@code t * H ..}; or, {@code n x (T * 2H)}, a bidirectional layer's output, at
+     * columns {@code t * 2H ..} ({@code reverse} false) or {@code t * 2H + H ..} ({@code reverse}), the other half
+     * of each step left alone, so that the two directions write PyTorch's output between them. {@code cache},
+     * {@code (n * T) x cell.cacheWidth(H)}, gets what {@link #recurrentBackward} needs, and is the backend's own:
+     * it may keep those values elsewhere, tied to this matrix (nd4j-cpu keeps them in host arrays), so only {@code
+     * recurrentBackward} on the same backend reads them, given this very matrix. {@code out} is overwritten (this
+     * direction's half).
      */
     void recurrentForward(RecurrentCell cell, Matrix projections, Matrix weightHh, Matrix biasHh, int[] lengths,
             boolean reverse, Matrix out, Matrix cache);

@@ -108,11 +108,26 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         }
         // Of a bidirectional layer's outputs, the other direction's half stays: read them first.
         outputs = out.cols() == steps * h ? grown(outputs, out.size()) : read(out, outputs);
-        cached = grown(cached, cache.size());
+        cached = blas ? ownCache(cache) : grown(cached, cache.size());
         kernels.forward(cell, projections, biasHh == null ? null : bias, lengths, reverse, n, steps, h,
                 out.cols() / (steps * h), outputs, cached, state, gates, blas ? this : plain);
         write(out, outputs);
-        write(cache, cached);
+        if (!blas) {
+            write(cache, cached);
+        }
+    }
+
+    /**
+     * The host path's cache: the values stay in a host array tied to the matrix ({@link
+     * Nd4jMatrix#recurrenceCache}) between the passes, sparing two copies of the largest array of the pass.
+     */
+    private static double[] ownCache(Nd4jMatrix cache) {
+        if (cache.recurrenceCache instanceof double[] values && values.length >= cache.size()) {
+            return values;
+        }
+        double[] values = new double[cache.size()];
+        cache.recurrenceCache = values;
+        return values;
     }
 
     @Override
@@ -128,7 +143,14 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
             hiddenGradCalls.set(false, false, 1, gatesMatrix, weightHh, 1, stateMatrix, parts);
         }
         outputs = read(out, outputs);
-        cached = read(cache, cached);
+        if (!blas) {
+            cached = read(cache, cached);
+        } else if (cache.recurrenceCache instanceof double[]) {
+            cached = (double[]) cache.recurrenceCache;
+        } else {
+            throw new IllegalArgumentException("recurrentBackward: the cache matrix was not written by recurrentForward"
+                    + " on this backend");
+        }
         grads = read(outGrad, grads);
         projections = grown(projections, projectionsGrad.size());
         gatesAll = ownGrads ? grown(gatesAll, n * steps * g) : gatesAll;

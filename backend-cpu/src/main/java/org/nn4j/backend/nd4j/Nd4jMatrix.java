@@ -23,6 +23,11 @@ final class Nd4jMatrix implements Matrix {
     private ByteBuffer bytes;
     private FloatPointer[] floatViews = new FloatPointer[0];
     private DoublePointer[] doubleViews = new DoublePointer[0];
+    /**
+     * The host path's own copy of a recurrence cache this matrix stands for ({@code double[]} or {@code
+     * float[]}): kept here between recurrentForward and recurrentBackward instead of in nd4j-native's memory.
+     */
+    Object recurrenceCache;
 
     Nd4jMatrix(INDArray array, DType dtype) {
         this.array = array;
