@@ -40,6 +40,15 @@ public enum RecurrentCell {
         return gates;
     }
 
+    /**
+     * Whether every gate adds its hidden product {@code g} to its projection {@code x} unscaled: all but the
+     * GRU, whose candidate scales {@code g_n} by the reset gate. Then {@code b_ih} and {@code b_hh} act as one
+     * bias, with one gradient, and the hidden products' gradients are the projections'.
+     */
+    public boolean addsHiddenToProjections() {
+        return this != GRU;
+    }
+
     /** The columns of the forward pass's cache for hidden size {@code hidden}: {@code (gates() + 1) * hidden}. */
     public int cacheWidth(int hidden) {
         return (gates + 1) * hidden;

@@ -137,7 +137,7 @@ final class HostRecurrence64 extends HostRecurrence implements RecurrentKernels6
         int n = out.rows();
         int h = weightHh.cols();
         int g = weightHh.rows();
-        boolean ownGrads = !RecurrentKernels64.hiddenGradsAreProjections(cell);
+        boolean ownGrads = !cell.addsHiddenToProjections();
         prepare(weightHh, n);
         if (blas) {
             hiddenGradCalls.set(false, false, 1, gatesMatrix, weightHh, 1, stateMatrix, parts);

@@ -218,7 +218,9 @@ final class EjmlOps64 extends EjmlOps {
         work[1].numRows = k;
         work[1].numCols = cols;
         work[2].reshape(rows, cols, false);
-        System.arraycopy(c, from * cols, work[2].data, 0, rows * cols);
+        if (beta != 0) {
+            System.arraycopy(c, from * cols, work[2].data, 0, rows * cols);
+        }
         ejmlGemm(false, false, 1, work[0], work[1], (@Round double) beta, work[2]);
         System.arraycopy(work[2].data, 0, c, from * cols, rows * cols);
     }

@@ -59,7 +59,7 @@ final class EjmlRecurrence64 implements RecurrentKernels64.Products {
             int directions, double[] out, double[] cache, double[] outGrad, double[] projectionsGrad,
             DMatrixRMaj weightHhGrad, double[] biasHhGrad) {
         set(weightHh, n);
-        boolean ownGrads = !RecurrentKernels64.hiddenGradsAreProjections(cell);
+        boolean ownGrads = !cell.addsHiddenToProjections();
         if (previousAll.length < n * steps * hidden) {
             previousAll = new double[n * steps * hidden];
         }

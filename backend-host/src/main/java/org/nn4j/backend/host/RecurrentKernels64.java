@@ -168,15 +168,6 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
     }
 
     /**
-     * Whether a backward pass's hidden products' gradients are the projections' own, so that {@code W_hh}'s and
-     * {@code b_hh}'s gradients follow from {@code projGrad}: for every cell but the GRU, whose candidate's
-     * hidden product is scaled by its reset gate.
-     */
-    public static boolean hiddenGradsAreProjections(RecurrentCell cell) {
-        return cell != RecurrentCell.GRU;
-    }
-
-    /**
      * exp of {@code x} clamped to +-87 (so exp(-x) for x beyond 87 is e^-87, not less: sigmoid is off by at most
      * 2e-38 there): {@code k = round(x / ln2)}, a Taylor polynomial of the rest, times {@code 2^k}.
      */
@@ -385,7 +376,7 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
      * {@link Backend#recurrentBackward} over {@code n} rows of {@code steps} steps, outputs and their gradients
      * laid out as {@link #forward}'s: writes {@code projGrad}, each step's previous state into {@code hPrevAll}
      * ({@code (n * T) x H}, row {@code e * T + t} as the projections), and, unless {@link
-     * #hiddenGradsAreProjections}, the hidden products' gradients into {@code dGatesAll} (laid out as {@code
+     * RecurrentCell#addsHiddenToProjections}, the hidden products' gradients into {@code dGatesAll} (laid out as {@code
      * projGrad}; else it may be null): {@code W_hh}'s gradient is {@code dGatesAll^T hPrevAll}, {@code b_hh}'s
      * the column sums of {@code dGatesAll}, which the caller computes on its own kernels (see {@link
      * PlainProducts#parameterGrads}). Work arrays: {@code dh} and {@code dc} ({@code n * H} each), {@code dGates}
@@ -402,7 +393,7 @@ public final class RecurrentKernels64 implements WorkerPool.Task {
         this.h = dh;
         this.dc = dc;
         this.gates = dGates;
-        this.gatesAll = hiddenGradsAreProjections(cell) ? null : dGatesAll;
+        this.gatesAll = cell.addsHiddenToProjections() ? null : dGatesAll;
         this.hPrevAll = hPrevAll;
         this.products = products;
         bands();

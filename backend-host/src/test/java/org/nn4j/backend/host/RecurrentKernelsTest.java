@@ -76,7 +76,7 @@ class RecurrentKernelsTest {
         double[] hPrevAll = new double[N * STEPS * HIDDEN];
         kernels.backward(cell, out, cache, outGrad, lengths, false, N, STEPS, HIDDEN, 1, projGrad,
                 new double[N * HIDDEN], new double[N * HIDDEN], new double[N * g], gatesAll, hPrevAll, products);
-        RecurrentKernels64.PlainProducts.parameterGrads(RecurrentKernels64.hiddenGradsAreProjections(cell) ? projGrad
+        RecurrentKernels64.PlainProducts.parameterGrads(cell.addsHiddenToProjections() ? projGrad
                 : gatesAll, hPrevAll, N * STEPS, g, HIDDEN, weightGrad, biasGrad);
         return new double[][] {out, cache, projGrad, biasGrad, weightGrad};
     }

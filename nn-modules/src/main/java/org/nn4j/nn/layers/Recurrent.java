@@ -226,11 +226,11 @@ public final class Recurrent extends Module {
                 Matrix proj = projections[i].get(dtype, n * steps, g);
                 backend.gemm(false, false, 1, steps2d, w[0].value(), 0, proj);
                 Matrix biasHh = w[3] == null ? null : w[3].value();
-                if (w[2] != null && cell == RecurrentCell.GRU) {
+                if (w[2] != null && !cell.addsHiddenToProjections()) {
                     backend.addRowVector(proj, w[2].value(), proj);
                 } else if (w[2] != null) {
-                    // b_ih and b_hh enter the gates as one sum, added once a step in the recurrence's cache-warm
-                    // pass rather than to every projection in a pass of its own.
+                    // b_ih and b_hh act as one bias, added once a step in the recurrence's cache-warm pass
+                    // rather than to every projection in a pass of its own.
                     biasHh = biasSums[i].get(dtype, 1, g);
                     backend.axpby(1, w[2].value(), 1, w[3].value(), biasHh);
                 }
@@ -258,9 +258,8 @@ public final class Recurrent extends Module {
                 int i = k * directions + d;
                 Parameter[] w = weights[i];
                 Matrix projGrad = projectionGrads[i].get(dtype, n * steps, g);
-                // b_hh enters the gates as b_ih does, but for a GRU's candidate (scaled by its reset gate): the
-                // same gradient, copied rather than summed twice.
-                boolean sameBiasGrads = cell != RecurrentCell.GRU;
+                // b_ih and b_hh have one gradient where they act as one bias: copied rather than summed twice.
+                boolean sameBiasGrads = cell.addsHiddenToProjections();
                 backend.recurrentBackward(cell, w[1].value(), lengths, d == 1,
                         outputs[k].get(dtype, n, steps * directions * hidden),
                         caches[i].get(dtype, n * steps, cell.cacheWidth(hidden)), upstream, projGrad, w[1].grad(),
