@@ -2,6 +2,7 @@ package org.nn4j.cli;
 
 import java.nio.file.Path;
 import org.nn4j.data.Csv;
+import org.nn4j.data.CsvTargets;
 import org.nn4j.data.Dataset;
 import org.nn4j.data.FashionMnist;
 import org.nn4j.data.Split;
@@ -20,8 +21,21 @@ final class DataOptions {
     Path csv;
 
     @Option(names = "--label", paramLabel = "COLUMN",
-            description = "The CSV column holding the class: its header name or 0-based index.")
-    String label;
+            description = "The CSV column holding the class, or for a regression loss (mse) each column holding a"
+                    + " target (repeated, or a list: y1,y2): a header name or 0-based index.")
+    java.util.List<String> label;
+
+    /** Whether the model's loss is a regression loss: the CSV's --label columns are real-valued targets. */
+    boolean regression;
+    /** The loss, for messages. */
+    String lossName;
+
+    /** Reads real-valued targets when {@code loss} (the model's, by name) is a regression loss. */
+    void taskFor(org.nn4j.nn.spec.ModuleRegistry registry, String loss) {
+        org.nn4j.nn.spec.LossType type = loss == null ? null : registry.lossType(loss.toLowerCase(java.util.Locale.ROOT));
+        regression = type != null && type.regression();
+        lossName = loss;
+    }
 
     /** Whether the CSV's features are token ids (the model starts with an embedding), read as ints. */
     boolean tokens;
@@ -43,6 +57,7 @@ final class DataOptions {
     Split trainAndTest(long seed, double testFraction, Path testCsv) {
         if (csv == null) {
             requireNoCsvOptions();
+            requireClasses();
             Activity.now("reading Fashion-MNIST" + (data != null ? " from " + data : ""));
             return FashionMnist.load(data);
         }
@@ -50,6 +65,11 @@ final class DataOptions {
             return Split.random(readCsv(csv), testFraction, seed);
         }
         Activity.now("reading " + csv + " and " + testCsv);
+        if (regression) {
+            Csv.TrainAndTest read = CsvTargets.read(csv, testCsv, targetColumns());
+            return new Split(read.train(), read.test(), read.train().source() + " (" + read.train().size()
+                    + " training examples) and " + read.test().source() + " (" + read.test().size() + " held-out)");
+        }
         // The held-out file's columns are matched to the training file's by the names of their headers.
         Csv.TrainAndTest read = tokens ? Csv.readTokens(csv, testCsv, csvLabel(), tokenIds, tokenOwner) : Csv.read(csv, testCsv, csvLabel());
         Dataset all = read.train();
@@ -62,6 +82,7 @@ final class DataOptions {
     Dataset evaluationData() {
         if (csv == null) {
             requireNoCsvOptions();
+            requireClasses();
             Activity.now("reading Fashion-MNIST's test set" + (data != null ? " from " + data : ""));
             return FashionMnist.testSet(data);
         }
@@ -70,10 +91,13 @@ final class DataOptions {
 
     private Dataset readCsv(Path file) {
         Activity.now("reading " + file);
+        if (regression) {
+            return CsvTargets.read(file, targetColumns());
+        }
         return tokens ? Csv.readTokens(file, csvLabel(), tokenIds, tokenOwner) : Csv.read(file, csvLabel());
     }
 
-    /** --label, for --csv, which excludes --data. */
+    /** --label, for --csv, which excludes --data: the one column that holds the class. */
     String csvLabel() {
         if (data != null) {
             throw new InvalidInputException("--data and --csv exclude each other; give one");
@@ -81,7 +105,40 @@ final class DataOptions {
         if (label == null) {
             throw new InvalidInputException("--csv needs --label COLUMN: the column that holds the class");
         }
-        return label;
+        if (label.size() > 1) {
+            throw new InvalidInputException("--label is given " + label.size() + " times, but a classifier takes one"
+                    + " class column; several target columns are for a regression loss (--loss mse)");
+        }
+        return label.get(0);
+    }
+
+    /** --label's columns, each given alone or in a comma-separated list: a regression model's targets. */
+    java.util.List<String> targetColumns() {
+        if (data != null) {
+            throw new InvalidInputException("--data and --csv exclude each other; give one");
+        }
+        if (label == null) {
+            throw new InvalidInputException("--csv needs --label COLUMN for a regression loss: the column(s) holding"
+                    + " the targets");
+        }
+        java.util.List<String> columns = new java.util.ArrayList<>();
+        for (String given : label) {
+            for (String column : given.split(",", -1)) {
+                if (column.isBlank()) {
+                    throw new InvalidInputException("--label '" + given + "' names an empty column");
+                }
+                columns.add(column.strip());
+            }
+        }
+        return columns;
+    }
+
+    /** Fashion-MNIST's labels are classes: a regression loss needs real-valued targets from --csv. */
+    private void requireClasses() {
+        if (regression) {
+            throw new InvalidInputException("the loss '" + lossName + "' is for real-valued targets, and Fashion-MNIST"
+                    + " has classes: give --csv FILE --label COLUMN of targets, or a classification loss (--loss ce)");
+        }
     }
 
     private void requireNoCsvOptions() {

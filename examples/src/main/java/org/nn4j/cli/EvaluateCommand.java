@@ -42,15 +42,22 @@ final class EvaluateCommand implements Callable<Integer> {
         ModelFile.Loaded loaded = saved.load(factory, backendOptions.explicitDType());
         Path model = saved.model;
         data.tokensFor(loaded.model().spec(), model.toString());
+        data.taskFor(factory.registry(), loaded.model().spec().loss());
         Dataset dataset = data.evaluationData();
         if (data.tokens && !dataset.hasTokens()) {
             throw new InvalidInputException("the model " + model + " starts with an embedding, which takes token ids:"
                     + " give them as a CSV file (--csv)");
         }
+        if (dataset.isRegression() && !dataset.classNames().equals(loaded.classNames())) {
+            throw new InvalidInputException(dataset.source() + ": --label names the targets " + dataset.classNames()
+                    + ", but the model " + model + " predicts " + loaded.classNames() + "; give those");
+        }
         if (loaded.standardizer() != null) {
             dataset = loaded.standardizer().apply(dataset);
         }
-        dataset = dataset.relabel(loaded.classNames());
+        if (!dataset.isRegression()) {
+            dataset = dataset.relabel(loaded.classNames());
+        }
         if (dataset.featureCount() != loaded.model().inputSize()) {
             throw new InvalidInputException(dataset.source() + " has " + dataset.featureCount() + " features; the model "
                     + model + " takes " + loaded.model().inputSize());
@@ -64,6 +71,18 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("model: " + model + " (" + loaded.model().spec().summary() + ", " + loaded.model().dtype() + ")");
         out.println("data: " + dataset.source() + " (" + dataset.size() + " examples)");
+        if (e.regression() != null) {
+            out.println(String.format(Locale.ROOT, "loss %.4f; mean over targets: mse %.6g, mae %.6g, r2 %.4f", e.loss(),
+                    e.regression().meanMse(), e.regression().meanMae(), e.regression().meanR2()));
+            List<String> targets = e.classNames();
+            int width = Math.max(6, targets.stream().mapToInt(String::length).max().orElse(6));
+            out.println(String.format(Locale.ROOT, "  %-" + width + "s  %12s  %12s  %8s", "target", "mse", "mae", "r2"));
+            for (int t = 0; t < targets.size(); t++) {
+                out.println(String.format(Locale.ROOT, "  %-" + width + "s  %12.6g  %12.6g  %8.4f", targets.get(t),
+                        e.regression().mse()[t], e.regression().mae()[t], e.regression().r2()[t]));
+            }
+            return 0;
+        }
         out.println(String.format(Locale.ROOT, "accuracy %.4f, loss %.4f", e.accuracy(), e.loss()));
         List<String> names = e.classNames();
         int nameWidth = names.stream().mapToInt(String::length).max().orElse(5);

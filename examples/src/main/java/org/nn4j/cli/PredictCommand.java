@@ -35,8 +35,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Classify each row of an input file with a saved model and write CSV: row, class, and the",
-            "probability of each class (the raw outputs, for a model trained with mse)."})
+        description = {"Predict each row of an input file with a saved model and write the predictions as CSV.",
+            "A classifier's rows: row, class, and the probability of each class. A regression model's (trained with"
+                    + " mse): row and the predicted value of each target."})
 final class PredictCommand implements Callable<Integer> {
     private static final int BATCH = 1000;
     /** The most outputs a batch holds: 1000 rows of up to 1000 classes, fewer rows of more. */
@@ -87,10 +88,13 @@ final class PredictCommand implements Callable<Integer> {
             loaded.standardizer().apply(x);
         }
         boolean probabilities = a.loss().label().equals(SoftmaxCrossEntropy.LABEL);
+        org.nn4j.nn.spec.LossType lossType = factory.registry().lossType(a.spec().loss());
+        boolean regression = lossType != null && lossType.regression();
         List<String> names = loaded.classNames();
-        StringBuilder csv = new StringBuilder("row,class");
+        // A regression model's outputs are its targets' predicted values, under the targets' names.
+        StringBuilder csv = new StringBuilder(regression ? "row" : "row,class");
         for (String name : names) {
-            csv.append(',').append(quote((probabilities ? "p_" : "output_") + name));
+            csv.append(',').append(quote(regression ? name : (probabilities ? "p_" : "output_") + name));
         }
         csv.append('\n');
         int k = a.outputSize();
@@ -120,7 +124,10 @@ final class PredictCommand implements Callable<Integer> {
             }
             double[] values = backend.toArray(shown);
             for (int i = 0; i < count; i++) {
-                csv.append(from + i).append(',').append(quote(names.get(classes[i])));
+                csv.append(from + i);
+                if (!regression) {
+                    csv.append(',').append(quote(names.get(classes[i])));
+                }
                 for (int c = 0; c < k; c++) {
                     csv.append(',');
                     format.format("%.6g", values[i * k + c]);

@@ -29,19 +29,25 @@ final class Reports {
     private Reports() {
     }
 
-    /** Training and test loss (left axis) and test accuracy (right axis) per epoch, as a PNG. */
+    /**
+     * Training and test loss (left axis) and test accuracy, or a regression model's test R² (right axis),
+     * per epoch, as a PNG.
+     */
     static void writePlot(Path file, TrainingHistory history, String title) throws IOException {
         List<EpochMetrics> epochs = history.epochs();
         double[] x = epochs.stream().mapToDouble(EpochMetrics::epoch).toArray();
+        boolean regression = !epochs.isEmpty() && epochs.get(epochs.size() - 1).testRegression() != null;
+        String score = regression ? "test R²" : "test accuracy";
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("epoch").build();
         chart.setYAxisGroupTitle(0, "loss");
-        chart.setYAxisGroupTitle(1, "test accuracy");
+        chart.setYAxisGroupTitle(1, score);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         XYSeries train = chart.addSeries("training loss", x, values(epochs, EpochMetrics::trainLoss));
         XYSeries test = chart.addSeries("test loss", x, values(epochs, EpochMetrics::testLoss));
-        XYSeries accuracy = chart.addSeries("test accuracy", x, values(epochs, EpochMetrics::testAccuracy));
+        XYSeries accuracy = chart.addSeries(score, x, values(epochs, regression
+                ? e -> e.testRegression() == null ? Double.NaN : e.testRegression().meanR2() : EpochMetrics::testAccuracy));
         train.setYAxisGroup(0);
         test.setYAxisGroup(0);
         accuracy.setYAxisGroup(1);
@@ -72,8 +78,11 @@ final class Reports {
             return;
         }
         EpochMetrics last = history.last();
-        out.println(String.format(Locale.ROOT, "test accuracy %.4f (%d test examples, after epoch %d of %d)",
-                last.testAccuracy(), run.data().test().size(), last.epoch(), run.config().epochs()));
+        String scores = last.testRegression() == null ? String.format(Locale.ROOT, "test accuracy %.4f",
+                last.testAccuracy()) : String.format(Locale.ROOT, "test mse %.6g, mae %.6g, r2 %.4f",
+                        last.testRegression().meanMse(), last.testRegression().meanMae(), last.testRegression().meanR2());
+        out.println(String.format(Locale.ROOT, "%s (%d test examples, after epoch %d of %d)", scores,
+                run.data().test().size(), last.epoch(), run.config().epochs()));
         List<String> files = Arrays.stream(written).filter(Objects::nonNull).map(Path::toString).toList();
         if (!files.isEmpty()) {
             out.println("wrote " + String.join(", ", files));

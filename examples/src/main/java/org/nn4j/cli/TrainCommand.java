@@ -137,6 +137,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         builder.optimizer(model.optimizer, training.learningRate, training.optimizerOptions());
         data.tokensFor(given, given == null ? null : training.modelSpec.toString());
+        data.taskFor(factory.registry(), given != null ? given.loss() : training.loss);
         requireLocalTokens(cluster);
         try {
             builder.config(training.config(model.batchSize)).standardize(training.standardize);
@@ -155,6 +156,7 @@ final class TrainCommand implements Callable<Integer> {
                     err.flush();
                 }).epochs(training.epochs, run.stretchSchedule);
         data.tokensFor(saved.spec(), run.resume.toString());
+        data.taskFor(factory.registry(), saved.spec().loss());
         requireLocalTokens(cluster);
         try {
             RunSplit.HeldOut held = data.csv == null ? RunSplit.HeldOut.testFiles()
@@ -167,6 +169,10 @@ final class TrainCommand implements Callable<Integer> {
 
     /** A model that takes token ids trains on one machine: Spark's data paths carry features. */
     private void requireLocalTokens(DistributedTraining.Session cluster) {
+        if ((cluster != null || spark.master != null) && data.regression) {
+            throw new InvalidInputException("the loss '" + data.lossName + "' is for real-valued targets: regression"
+                    + " trains on one machine for now, not on a cluster (leave out --spark)");
+        }
         if ((cluster != null || spark.master != null) && data.tokens) {
             throw new InvalidInputException(data.tokenOwner + " takes token ids: a model that starts with an"
                     + " embedding trains on one machine, not on a cluster (leave out --spark)");

@@ -27,7 +27,8 @@ final class TrainingOptions {
     Path modelSpec;
 
     @Option(names = "--loss", paramLabel = "NAME", defaultValue = "ce",
-            description = "ce (softmax cross-entropy) or mse (default: ${DEFAULT-VALUE}).")
+            description = "ce (softmax cross-entropy: classes) or mse (regression: real-valued --label columns)"
+                    + " (default: ${DEFAULT-VALUE}).")
     String loss;
 
     @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.001 for adam, 0.05 for sgd).")

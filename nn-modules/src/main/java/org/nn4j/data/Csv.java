@@ -317,17 +317,17 @@ public final class Csv {
         if (rows == 0) {
             throw new InvalidInputException(source + ": only a header; expected rows of features after it");
         }
-        return tokens ? new Features(null, width, ids.trimmed(rows)) : new Features(values.trimmed(rows), width, null);
+        return new Features(tokens ? null : values.trimmed(rows), width, tokens ? ids.trimmed(rows) : null, names);
     }
 
     /**
      * Rows of features: {@code values.length / width} rows of {@code width}; or of token ids, {@code ids}
-     * ({@code values} null).
+     * ({@code values} null); {@code names} the header's column names, or null for a file without one.
      */
-    public record Features(float[] values, int width, int[] ids) {
+    public record Features(float[] values, int width, int[] ids, List<String> names) {
         /** Rows of features. */
         public Features(float[] values, int width) {
-            this(values, width, null);
+            this(values, width, null, null);
         }
 
         /** The number of rows. */

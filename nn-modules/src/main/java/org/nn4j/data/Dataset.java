@@ -4,20 +4,22 @@ import java.util.List;
 import org.nn4j.io.InvalidInputException;
 
 /**
- * Examples for classification: {@code size} rows of {@code featureCount} features each (row-major,
- * float32) and one class index per row; or, for a model whose first layer is an {@code embedding}, rows of
- * {@code featureCount} token ids ({@link #tokens()}: whole numbers in {@code [0, 2^31)}, held as ints, never
- * as floats) instead of features.
+ * Examples: {@code size} rows of {@code featureCount} features each (row-major, float32), and for
+ * classification one class index per row, for regression one or more real-valued targets per row ({@link
+ * #targets()}); or, for a model whose first layer is an {@code embedding}, rows of {@code featureCount}
+ * token ids ({@link #tokens()}: whole numbers in {@code [0, 2^31)}, held as ints, never as floats) instead
+ * of features.
  *
  * @param features {@code size x featureCount} values, row-major; null for token ids
- * @param labels the class of each row, in {@code [0, classNames.size())}
+ * @param labels the class of each row, in {@code [0, classNames.size())}; null for regression targets
  * @param featureCount features (or token ids) per row
- * @param classNames the name of each class, by index
+ * @param classNames the name of each output: each class, by index, or each regression target (its column)
  * @param source where the data came from, for messages and reports
  * @param tokens {@code size x featureCount} token ids, row-major, or null for features
+ * @param targets {@code size x classNames.size()} regression targets, row-major, or null for classes
  */
 public record Dataset(float[] features, int[] labels, int featureCount, List<String> classNames, String source,
-        int[] tokens) implements Examples {
+        int[] tokens, float[] targets) implements Examples {
 
     /** Checks that the arrays fit each other and every label is one of the classes. */
     public Dataset {
@@ -25,12 +27,20 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
         if ((features == null) == (tokens == null)) {
             throw new IllegalArgumentException(source + ": a dataset holds either features or token ids");
         }
-        int values = features != null ? features.length : tokens.length;
-        if (featureCount < 1 || values != (long) labels.length * featureCount) {
-            throw new IllegalArgumentException(source + ": " + values + " feature values do not make "
-                    + labels.length + " rows of " + featureCount);
+        if ((labels == null) == (targets == null)) {
+            throw new IllegalArgumentException(source + ": a dataset holds either class labels or regression targets");
         }
-        for (int i = 0; i < labels.length; i++) {
+        if (targets != null && (classNames.isEmpty() || targets.length % classNames.size() != 0)) {
+            throw new IllegalArgumentException(source + ": " + targets.length + " target values do not make rows of "
+                    + classNames.size());
+        }
+        int rows = labels != null ? labels.length : targets.length / Math.max(1, classNames.size());
+        int values = features != null ? features.length : tokens.length;
+        if (featureCount < 1 || values != (long) rows * featureCount) {
+            throw new IllegalArgumentException(source + ": " + values + " feature values do not make "
+                    + rows + " rows of " + featureCount);
+        }
+        for (int i = 0; labels != null && i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classNames.size()) {
                 throw new InvalidInputException(source + ": row " + i + " has label " + labels[i] + ", outside the "
                         + classNames.size() + " classes");
@@ -40,12 +50,31 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
 
     /** Examples of features: {@code size x featureCount} values, row-major. */
     public Dataset(float[] features, int[] labels, int featureCount, List<String> classNames, String source) {
-        this(features, labels, featureCount, classNames, source, null);
+        this(features, labels, featureCount, classNames, source, null, null);
     }
 
     /** Examples of token ids: {@code size x steps} ids, row-major, each in {@code [0, 2^31)}. */
     public static Dataset ofTokens(int[] tokens, int[] labels, int steps, List<String> classNames, String source) {
-        return new Dataset(null, labels, steps, classNames, source, tokens);
+        return new Dataset(null, labels, steps, classNames, source, tokens, null);
+    }
+
+    /**
+     * Examples for regression: {@code size x featureCount} features and {@code size x targetNames.size()}
+     * targets, each row-major.
+     */
+    public static Dataset ofTargets(float[] features, float[] targets, int featureCount, List<String> targetNames,
+            String source) {
+        return new Dataset(features, null, featureCount, targetNames, source, null, targets);
+    }
+
+    /** Whether the examples have real-valued targets (regression) rather than classes. */
+    public boolean isRegression() {
+        return targets != null;
+    }
+
+    /** Regression targets per row ({@link #classNames()} names them); 0 for classes. */
+    public int targetCount() {
+        return targets == null ? 0 : classNames.size();
     }
 
     /** Whether the rows are token ids ({@link #tokens()}) rather than features. */
@@ -78,7 +107,7 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
         java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        buffer.putInt(featureCount).putInt(labels.length).putInt(classNames.size());
+        buffer.putInt(featureCount).putInt(size()).putInt(classNames.size());
         for (String name : classNames) {
             byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             buffer.putInt(bytes.length);
@@ -88,7 +117,15 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
         }
         digest.update(buffer.array(), 0, buffer.position());
         buffer.clear();
-        for (int from = 0; from < labels.length; from += buffer.capacity() / 4) {
+        if (targets != null) {
+            digest.update("targets".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (int from = 0; from < targets.length; from += buffer.capacity() / 4) {
+                int count = Math.min(buffer.capacity() / 4, targets.length - from);
+                buffer.asFloatBuffer().put(targets, from, count);
+                digest.update(buffer.array(), 0, 4 * count);
+            }
+        }
+        for (int from = 0; labels != null && from < labels.length; from += buffer.capacity() / 4) {
             int count = Math.min(buffer.capacity() / 4, labels.length - from);
             buffer.asIntBuffer().put(labels, from, count);
             digest.update(buffer.array(), 0, 4 * count);
@@ -111,16 +148,32 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
 
     /** The number of examples. */
     public int size() {
-        return labels.length;
+        return labels != null ? labels.length : targets.length / classNames.size();
     }
 
-    /** The number of classes. */
+    /** The number of classes; 0 for regression targets. */
     public int classCount() {
+        return targets == null ? classNames.size() : 0;
+    }
+
+    /** The model outputs these examples need: one per class, or one per regression target. */
+    @Override
+    public int outputCount() {
         return classNames.size();
     }
 
     /** The rows {@code indices}, in that order, as a new dataset. */
     public Dataset rows(int[] indices) {
+        if (targets != null) {
+            int t = classNames.size();
+            float[] y = new float[indices.length * t];
+            float[] x = new float[indices.length * featureCount];
+            gatherFeatures(indices, 0, indices.length, x);
+            for (int i = 0; i < indices.length; i++) {
+                System.arraycopy(targets, indices[i] * t, y, i * t, t);
+            }
+            return ofTargets(x, y, featureCount, classNames, source);
+        }
         int[] y = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
             y[i] = labels[indices[i]];
@@ -141,6 +194,9 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
      * @throws InvalidInputException naming a label the model does not know
      */
     public Dataset relabel(List<String> names) {
+        if (targets != null) {
+            throw new IllegalStateException(source + " holds regression targets, not classes");
+        }
         // A model's class names as a CSV label names them: a model saved before labels that are numbers
         // were taken by value may name a class 1.0.
         java.util.Map<String, Integer> place = new java.util.HashMap<>();
@@ -163,7 +219,7 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
                         + InvalidInputException.shown(names.toString(), 200));
             }
         }
-        return new Dataset(features, y, featureCount, names, source, tokens);
+        return new Dataset(features, y, featureCount, names, source, tokens, null);
     }
 
     /** Copies the features of rows {@code order[from .. from + count)} into {@code out}, row after row. */
@@ -186,8 +242,18 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
         }
     }
 
-    /** Writes the one-hot targets of rows {@code order[from .. from + count)} into {@code out}. */
-    public void gatherOneHot(int[] order, int from, int count, float[] out) {
+    /**
+     * Writes what the outputs of rows {@code order[from .. from + count)} are trained towards into {@code
+     * out}, {@link #outputCount()} a row: their regression targets, or their classes one-hot.
+     */
+    public void gatherTargets(int[] order, int from, int count, float[] out) {
+        if (targets != null) {
+            int t = classNames.size();
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(targets, order[from + i] * t, out, i * t, t);
+            }
+            return;
+        }
         int classes = classCount();
         java.util.Arrays.fill(out, 0, count * classes, 0f);
         for (int i = 0; i < count; i++) {

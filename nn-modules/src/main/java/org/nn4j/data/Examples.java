@@ -14,8 +14,13 @@ public interface Examples {
     /** Features per example. */
     int featureCount();
 
-    /** Classes the labels are of. */
+    /** Classes the labels are of; 0 for regression targets. */
     int classCount();
+
+    /** The model outputs the examples need: one per class (the default), or one per regression target. */
+    default int outputCount() {
+        return classCount();
+    }
 
     /** Where the examples are, for messages. */
     String source();

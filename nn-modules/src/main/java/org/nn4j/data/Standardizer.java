@@ -51,7 +51,8 @@ public record Standardizer(float[] mean, float[] std) implements java.io.Seriali
         }
         float[] x = data.features().clone();
         apply(x);
-        return new Dataset(x, data.labels(), data.featureCount(), data.classNames(), data.source());
+        return new Dataset(x, data.labels(), data.featureCount(), data.classNames(), data.source(), null,
+                data.targets());
     }
 
     /**

@@ -50,6 +50,11 @@ public final class Checkpoints {
             e.put("samples_per_second", m.samplesPerSecond());
             e.put("learning_rate", m.learningRate());
             e.put("seconds", m.seconds());
+            if (m.testRegression() != null) {
+                e.put("test_mse", m.testRegression().mse());
+                e.put("test_mae", m.testRegression().mae());
+                e.put("test_r2", m.testRegression().r2());
+            }
             epochs.add(e);
         }
         Map<String, Object> hist = new LinkedHashMap<>();
@@ -118,7 +123,8 @@ public final class Checkpoints {
             epochs.add(new EpochMetrics(e.path("epoch").asInt(), e.path("train_loss").asDouble(),
                     e.path("test_loss").asDouble(), e.path("test_accuracy").asDouble(),
                     e.path("samples_per_second").asDouble(), e.path("learning_rate").asDouble(),
-                    e.path("seconds").asDouble()));
+                    e.path("seconds").asDouble(), e.has("test_mse") ? new RegressionMetrics(doubles(e.path("test_mse")),
+                            doubles(e.path("test_mae")), doubles(e.path("test_r2"))) : null));
         }
         JsonNode best = hist.path("best_test_loss");
         return new TrainingHistory(epochs, best.isNumber() ? best.asDouble() : Double.POSITIVE_INFINITY,
@@ -165,6 +171,14 @@ public final class Checkpoints {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(name + ": " + e.getMessage(), e);
         }
+    }
+
+    private static double[] doubles(JsonNode array) {
+        double[] values = new double[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = array.get(i).asDouble(Double.NaN);
+        }
+        return values;
     }
 
     private static JsonNode required(String file, JsonNode training, String key) {

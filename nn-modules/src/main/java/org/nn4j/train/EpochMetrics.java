@@ -10,7 +10,15 @@ package org.nn4j.train;
  * @param samplesPerSecond training examples per second of the epoch's training (evaluation excluded)
  * @param learningRate the rate the epoch trained with
  * @param seconds wall time of the epoch, evaluation included
+ * @param testRegression a regression model's errors on the held-out data after the epoch; null for a classifier
+ *     (whose {@code testAccuracy} it has instead: NaN for regression)
  */
 public record EpochMetrics(int epoch, double trainLoss, double testLoss, double testAccuracy, double samplesPerSecond,
-        double learningRate, double seconds) {
+        double learningRate, double seconds, RegressionMetrics testRegression) {
+
+    /** A classifier's epoch. */
+    public EpochMetrics(int epoch, double trainLoss, double testLoss, double testAccuracy, double samplesPerSecond,
+            double learningRate, double seconds) {
+        this(epoch, trainLoss, testLoss, testAccuracy, samplesPerSecond, learningRate, seconds, null);
+    }
 }

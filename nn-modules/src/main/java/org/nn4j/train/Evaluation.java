@@ -11,15 +11,19 @@ import org.nn4j.nn.Model;
 import org.nn4j.nn.Pass;
 
 /**
- * How a network does on labelled data.
+ * How a network does on labelled data: a classifier's accuracy and confusion matrix, or a regression
+ * model's errors per target.
  *
  * @param loss mean loss per example
- * @param accuracy share of examples whose highest output is their class
+ * @param accuracy share of examples whose highest output is their class; NaN for regression
  * @param confusion the confusion matrix's cells that are not 0, by true class, then predicted class: as
- *     many as the data has pairs of classes at most, not classes squared (100,000 classes are 10^10 cells)
- * @param classNames the name of each class
+ *     many as the data has pairs of classes at most, not classes squared (100,000 classes are 10^10 cells);
+ *     empty for regression
+ * @param classNames the name of each class, or of each regression target
+ * @param regression the errors per target for regression, or null for classes
  */
-public record Evaluation(double loss, double accuracy, List<Cell> confusion, List<String> classNames) {
+public record Evaluation(double loss, double accuracy, List<Cell> confusion, List<String> classNames,
+        RegressionMetrics regression) {
     private static final int BATCH = 1000;
     /** The most outputs a batch holds: 1000 examples of up to 1000 classes, fewer examples of more. */
     private static final int BATCH_OUTPUTS = 1_000_000;
@@ -42,12 +46,13 @@ public record Evaluation(double loss, double accuracy, List<Cell> confusion, Lis
         Backend backend = network.backend();
         DType dtype = network.dtype();
         int d = data.featureCount();
-        int k = data.classCount();
+        int k = data.outputCount();
         if (network.inputSize() != d || network.outputSize() != k) {
             throw new IllegalArgumentException("a network of " + network.inputSize() + " inputs and "
                     + network.outputSize() + " outputs cannot evaluate " + data.source() + " (" + d + " features, "
-                    + k + " classes)");
+                    + k + (data.isRegression() ? " targets)" : " classes)"));
         }
+        RegressionMetrics.Sums errors = data.isRegression() ? new RegressionMetrics.Sums(k) : null;
         int n = data.size();
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -64,7 +69,7 @@ public record Evaluation(double loss, double accuracy, List<Cell> confusion, Lis
         for (int from = 0; from < n; from += batch) {
             int count = Math.min(batch, n - from);
             float[] y = new float[count * k];
-            data.gatherOneHot(order, from, count, y);
+            data.gatherTargets(order, from, count, y);
             Matrix xm;
             if (data.hasTokens()) {
                 tokens.set(data.tokens(), from * d, count);
@@ -79,6 +84,10 @@ public record Evaluation(double loss, double accuracy, List<Cell> confusion, Lis
             backend.copyIn(y, ym);
             Matrix output = network.forward(xm, Pass.eval());
             lossSum += loss.forward(output, ym) * count;
+            if (errors != null) {
+                errors.add(backend.toArray(output), y, count);
+                continue;
+            }
             int[] classes = count == predicted.length ? predicted : new int[count];
             backend.argmaxRows(output, classes);
             for (int i = 0; i < count; i++) {
@@ -92,7 +101,10 @@ public record Evaluation(double loss, double accuracy, List<Cell> confusion, Lis
         List<Cell> confusion = new java.util.ArrayList<>(cells.size());
         cells.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e -> confusion.add(
                 new Cell((int) (e.getKey() / k), (int) (e.getKey() % k), e.getValue())));
-        return new Evaluation(lossSum / n, (double) correct / n, confusion, data.classNames());
+        if (errors != null) {
+            return new Evaluation(lossSum / n, Double.NaN, List.of(), data.classNames(), errors.metrics());
+        }
+        return new Evaluation(lossSum / n, (double) correct / n, confusion, data.classNames(), null);
     }
 
     /** The number of examples of class {@code truth} whose highest output is class {@code predicted}. */

@@ -44,6 +44,16 @@ public final class MetricsListener implements TrainingListener {
         list(root, "learning_rate", epochs, EpochMetrics::learningRate);
         list(root, "seconds", epochs, EpochMetrics::seconds);
         root.put("final_test_accuracy", metrics.testAccuracy());
+        if (metrics.testRegression() != null) {
+            list(root, "test_mse", epochs, e -> e.testRegression().meanMse());
+            list(root, "test_mae", epochs, e -> e.testRegression().meanMae());
+            list(root, "test_r2", epochs, e -> e.testRegression().meanR2());
+            ObjectNode last = root.putObject("final_test_regression");
+            RegressionMetrics r = metrics.testRegression();
+            last.set("mse", json.valueToTree(r.mse()));
+            last.set("mae", json.valueToTree(r.mae()));
+            last.set("r2", json.valueToTree(r.r2()));
+        }
         root.put("epochs", history.epochsDone());
         root.put("stopped_early", history.stoppedEarly());
         facts.forEach((key, value) -> root.set(key, json.valueToTree(value)));

@@ -159,8 +159,11 @@ public final class RunBuilder {
                                     : "give them as a CSV file (" + data.source() + " holds features)"));
         }
         RunData examples = standardize ? data.standardized(null) : data;
+        LossType lossType = registry.lossType(spec != null ? spec.loss() : model != null ? model.spec().loss() : loss);
+        boolean regression = lossType != null && lossType.regression();
         if (examples.local() != null) {
-            requireTwoClasses(examples.local().train());
+            requireTask(examples.local().train(), regression, spec != null ? spec.loss() : model != null
+                    ? model.spec().loss() : loss);
         }
         int features = examples.featureCount();
         int classes = examples.classNames().size();
@@ -190,8 +193,8 @@ public final class RunBuilder {
         }
         if (built.outputSize() != classes) {
             throw new InvalidInputException(where + ": the model gives " + built.outputSize() + " outputs but "
-                    + examples.source() + " has " + classes + " classes; make the last layer's out_features "
-                    + classes);
+                    + examples.source() + " has " + classes + (regression ? " targets" : " classes")
+                    + "; make the last layer's out_features " + classes);
         }
         Map<String, Object> checked = Optimizers.builtIn().check(optimizer, learningRate, options, names);
         double rate = Optimizers.builtIn().learningRate(optimizer, learningRate);
@@ -203,6 +206,44 @@ public final class RunBuilder {
         return new TrainingRun(built, examples.classNames(), made, rate, config, config.epochs(),
                 TrainingHistory.empty(), examples, false);
     }
+
+    /**
+     * The examples are of the task the loss is for: real-valued targets for a regression loss, classes for
+     * the others, and then classes a classifier can learn (two at least, not a class for nearly each row,
+     * not numbers with fractions).
+     */
+    private void requireTask(Dataset train, boolean regression, String lossName) {
+        String flag = names.apply("loss");
+        if (regression != train.isRegression()) {
+            throw new InvalidInputException(regression
+                    ? train.source() + " holds classes, but the loss '" + lossName + "' is for real-valued targets;"
+                            + " use a classification loss (" + flag + " ce) for classes"
+                    : train.source() + " holds real-valued targets, but the loss '" + lossName + "' is for classes;"
+                            + " use a regression loss (" + flag + " mse) for real-valued targets");
+        }
+        if (regression) {
+            return;
+        }
+        requireTwoClasses(train);
+        List<String> classes = train.classNames();
+        String fraction = classes.stream()
+                .filter(c -> org.nn4j.data.CsvNumbers.isNumber(c) && (c.contains(".") || c.contains("E-")))
+                .findFirst().orElse(null);
+        if (fraction != null) {
+            throw new InvalidInputException(train.source() + ": the label '" + InvalidInputException.shown(fraction)
+                    + "' is a number with a fraction, not a class; for real-valued targets use a regression loss ("
+                    + flag + " mse)");
+        }
+        long distinct = java.util.Arrays.stream(train.labels()).distinct().count();
+        if (distinct > MANY_CLASSES && 2L * distinct > train.size()) {
+            throw new InvalidInputException(train.source() + ": " + distinct + " distinct labels in "
+                    + train.size() + " training examples, fewer than two examples a class; for real-valued targets"
+                    + " use a regression loss (" + flag + " mse)");
+        }
+    }
+
+    /** Above this many classes, a classifier needs two training examples a class on average. */
+    private static final int MANY_CLASSES = 20;
 
     /** A classifier needs examples of two classes at least; a run on one would report accuracy 1.0. */
     private static void requireTwoClasses(Dataset train) {

@@ -155,7 +155,7 @@ public final class Trainer {
                     evaluation == null ? Double.NaN : evaluation.loss(),
                     evaluation == null ? Double.NaN : evaluation.accuracy(),
                     (n - firstBatch * batchSize) / trainSeconds, rate,
-                    (System.nanoTime() - start) / 1e9);
+                    (System.nanoTime() - start) / 1e9, evaluation == null ? null : evaluation.regression());
             done = done.plus(metrics, config.patience());
             listener.epochFinished(metrics, done);
             if (listener.stopRequested()) {
@@ -359,14 +359,14 @@ public final class Trainer {
     private BatchUpdater localUpdater(Dataset train) {
         int batchSize = Math.min(config.batchSize(), train.size());
         int rest = train.size() - (batches(train.size(), batchSize) - 1) * batchSize;
-        float[][] y = {new float[batchSize * train.classCount()], new float[rest * train.classCount()]};
+        float[][] y = {new float[batchSize * train.outputCount()], new float[rest * train.outputCount()]};
         TrainingStep step = new TrainingStep(network, loss, optimizer, config.seed());
         if (train.hasTokens()) {
             int[] ids = new int[Math.max(batchSize, rest) * train.featureCount()];
             return (epoch, order, from, count) -> {
                 int which = count == batchSize ? 0 : 1;
                 train.gatherTokens(order, from, count, ids);
-                train.gatherOneHot(order, from, count, y[which]);
+                train.gatherTargets(order, from, count, y[which]);
                 return step.run(ids, y[which], count, epoch, order, from);
             };
         }
@@ -374,7 +374,7 @@ public final class Trainer {
         return (epoch, order, from, count) -> {
             int which = count == batchSize ? 0 : 1;
             train.gatherFeatures(order, from, count, x[which]);
-            train.gatherOneHot(order, from, count, y[which]);
+            train.gatherTargets(order, from, count, y[which]);
             return step.run(x[which], y[which], count, epoch, order, from);
         };
     }
@@ -404,9 +404,10 @@ public final class Trainer {
     }
 
     private void requireFits(Examples data) {
-        if (data.featureCount() != network.inputSize() || data.classCount() != network.outputSize()) {
+        if (data.featureCount() != network.inputSize() || data.outputCount() != network.outputSize()) {
             throw new IllegalArgumentException(data.source() + " has " + data.featureCount() + " features and "
-                    + data.classCount() + " classes; the network takes " + network.inputSize() + " inputs and gives "
+                    + (data.classCount() > 0 ? data.classCount() + " classes" : data.outputCount() + " targets")
+                    + "; the network takes " + network.inputSize() + " inputs and gives "
                     + network.outputSize() + " outputs");
         }
     }

@@ -47,7 +47,12 @@ public final class MeanSquaredError extends BatchLoss {
 
         @Override
         public String description() {
-            return "mean over all outputs of 0.5 (y - p)^2";
+            return "mean over all outputs of 0.5 (y - p)^2; regression on real-valued targets";
+        }
+
+        @Override
+        public boolean regression() {
+            return true;
         }
 
         @Override

@@ -18,6 +18,14 @@ public interface LossType {
         return List.of();
     }
 
+    /**
+     * Whether the loss compares outputs with real-valued targets, one output each (regression), rather
+     * than with classes; false by default. Training data is read for the task its model's loss is for.
+     */
+    default boolean regression() {
+        return false;
+    }
+
     /** One line for {@code nn layers}. */
     String description();
 

@@ -1,0 +1,178 @@
+package org.nn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Regression as a user runs it: real-valued targets in a CSV, trained with mse, evaluated and predicted. */
+class RegressionCommandsTest {
+    private static final String[] SMALL = {"--hidden", "32", "--backend", "ejml", "--lr", "0.01", "--standardize"};
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Rows of 4 features drawn from a seeded normal and two targets, each linear in them plus noise: a
+     * least-squares fit's R² is about 1 - noise² / variance.
+     */
+    private Path linearData(long seed, int rows) throws IOException {
+        Random random = new Random(seed);
+        double[][] weights = {{1.5, -2, 0.5, 3}, {0, 1, -1, 0.5}};
+        StringBuilder csv = new StringBuilder("a,b,c,d,price,score\n");
+        for (int r = 0; r < rows; r++) {
+            double[] x = new double[4];
+            for (int j = 0; j < 4; j++) {
+                x[j] = random.nextGaussian();
+                csv.append(String.format(Locale.ROOT, "%.6f,", x[j]));
+            }
+            for (int t = 0; t < 2; t++) {
+                double y = t == 0 ? 0.3 : -1;
+                for (int j = 0; j < 4; j++) {
+                    y += weights[t][j] * x[j];
+                }
+                y += (t == 0 ? 0.5 : 0.2) * random.nextGaussian();
+                csv.append(String.format(Locale.ROOT, "%.6f", y)).append(t == 0 ? "," : "\n");
+            }
+        }
+        Path file = dir.resolve("linear-" + seed + ".csv");
+        Files.writeString(file, csv);
+        return file;
+    }
+
+    private static double number(String text, String label) {
+        Matcher m = Pattern.compile(label + " (-?[0-9.]+)").matcher(text);
+        assertTrue(m.find(), label + " in: " + text);
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static NnRun nn(String... args) {
+        return NnRun.of(args);
+    }
+
+    private static String[] with(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    @Test
+    void twoTargetsTrainToALeastSquaresFitsR2AndAreEvaluatedAndPredicted() throws IOException {
+        Path csv = linearData(11, 800);
+        Path model = dir.resolve("model.safetensors");
+        Path metrics = dir.resolve("metrics.json");
+        NnRun run = nn(with(new String[] {"train", "--csv", csv.toString(), "--label", "price,score", "--loss", "mse",
+            "--epochs", "40", "--out", model.toString(), "--metrics-json", metrics.toString()}, SMALL));
+        assertEquals(0, run.code(), run.err());
+        String last = run.out().lines().filter(l -> l.startsWith("test mse")).findFirst().orElseThrow();
+        // Noise 0.5 and 0.2 on targets of variance 15.5 and 2.25: a least-squares fit reaches R² of about
+        // 0.984 and 0.982.
+        assertTrue(number(last, "r2") > 0.96, last);
+        assertTrue(run.out().contains("(160 test examples, after epoch 40 of 40)"), run.out());
+        JsonNode json = new ObjectMapper().readTree(metrics.toFile());
+        assertEquals(40, json.path("test_r2").size());
+        assertEquals(2, json.path("final_test_regression").path("mae").size());
+
+        NnRun evaluated = nn("evaluate", "--model", model.toString(), "--csv", csv.toString(), "--label", "price",
+                "--label", "score", "--backend", "ejml");
+        assertEquals(0, evaluated.code(), evaluated.err());
+        assertTrue(evaluated.out().contains("mean over targets: mse "), evaluated.out());
+        List<String> rows = evaluated.out().lines().filter(l -> l.startsWith("  price") || l.startsWith("  score"))
+                .toList();
+        assertEquals(2, rows.size(), evaluated.out());
+
+        Path features = dir.resolve("features.csv");
+        Files.write(features, Files.readAllLines(csv).stream().map(l -> l.substring(0, nthComma(l, 4))).toList());
+        NnRun predicted = nn("predict", "--model", model.toString(), "--input", features.toString(), "--backend",
+                "ejml");
+        assertEquals(0, predicted.code(), predicted.err());
+        List<String> lines = predicted.out().lines().toList();
+        assertEquals("row,price,score", lines.get(0));
+        assertEquals(801, lines.size());
+        // The first row's predictions are near its targets (the noise is 0.5 and 0.2).
+        String[] first = Files.readAllLines(csv).get(1).split(",");
+        String[] prediction = lines.get(1).split(",");
+        assertTrue(Math.abs(Double.parseDouble(prediction[1]) - Double.parseDouble(first[4])) < 2.5, lines.get(1));
+        assertTrue(Math.abs(Double.parseDouble(prediction[2]) - Double.parseDouble(first[5])) < 1.5, lines.get(1));
+    }
+
+    private static int nthComma(String line, int n) {
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            at = line.indexOf(',', at + 1);
+        }
+        return at;
+    }
+
+    @Test
+    void aResumedRunTrainsAsAStraightOne() throws IOException {
+        Path csv = linearData(5, 300);
+        String[] common = with(new String[] {"train", "--csv", csv.toString(), "--label", "price,score", "--loss",
+            "mse"}, SMALL);
+        Path straight = dir.resolve("straight.json");
+        assertEquals(0, nn(with(common, "--epochs", "3", "--metrics-json", straight.toString())).code());
+        Path model = dir.resolve("m.safetensors");
+        assertEquals(0, nn(with(common, "--epochs", "1", "--out", model.toString())).code());
+        Path resumed = dir.resolve("resumed.json");
+        NnRun again = nn("train", "--csv", csv.toString(), "--label", "price,score", "--resume", model.toString(),
+                "--epochs", "3", "--metrics-json", resumed.toString(), "--backend", "ejml");
+        assertEquals(0, again.code(), again.err());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode a = json.readTree(straight.toFile());
+        JsonNode b = json.readTree(resumed.toFile());
+        assertEquals(a.get("train_loss"), b.get("train_loss"));
+        assertEquals(a.get("test_r2"), b.get("test_r2"));
+        assertEquals(a.get("final_test_regression"), b.get("final_test_regression"));
+    }
+
+    @Test
+    void theTaskIsNeverGuessed() throws IOException {
+        Path csv = linearData(3, 300);
+        NnRun classes = nn("train", "--csv", csv.toString(), "--label", "price", "--epochs", "1", "--backend", "ejml");
+        assertEquals(2, classes.code(), classes.err());
+        assertTrue(classes.err().strip().matches("nn train: " + Pattern.quote(csv.toString())
+                + ": the label '-?[0-9.]+' is a number with a fraction, not a class; for real-valued targets use a"
+                + " regression loss \\(--loss mse\\)"), classes.err());
+
+        Path counts = dir.resolve("counts.csv");
+        StringBuilder text = new StringBuilder("x,y\n");
+        for (int i = 0; i < 100; i++) {
+            text.append(i % 7).append(',').append(i * 37 % 1000).append('\n');
+        }
+        Files.writeString(counts, text);
+        NnRun many = nn("train", "--csv", counts.toString(), "--label", "y", "--epochs", "1", "--backend", "ejml");
+        assertEquals(2, many.code(), many.err());
+        assertEquals("nn train: " + counts + ": 80 distinct labels in 80 training examples, fewer than two examples"
+                + " a class; for real-valued targets use a regression loss (--loss mse)", many.err().strip());
+
+        Path named = dir.resolve("named.csv");
+        Files.writeString(named, "x,kind\n1,cat\n2,dog\n3,cat\n4,dog\n5,cat\n");
+        NnRun reverse = nn("train", "--csv", named.toString(), "--label", "kind", "--loss", "mse", "--epochs", "1",
+                "--backend", "ejml");
+        assertEquals(2, reverse.code(), reverse.err());
+        assertTrue(reverse.err().strip().startsWith("nn train: " + named + ":2: column 'kind' is 'cat'; expected a"
+                + " finite number"), reverse.err());
+        assertEquals(1, reverse.err().strip().lines().count(), reverse.err());
+
+        NnRun fashion = nn("train", "--loss", "mse", "--epochs", "1", "--backend", "ejml");
+        assertEquals(2, fashion.code(), fashion.err());
+        assertEquals("nn train: the loss 'mse' is for real-valued targets, and Fashion-MNIST has classes: give --csv"
+                + " FILE --label COLUMN of targets, or a classification loss (--loss ce)", fashion.err().strip());
+
+        NnRun twoClasses = nn("train", "--csv", named.toString(), "--label", "kind", "--label", "x", "--epochs", "1",
+                "--backend", "ejml");
+        assertEquals(2, twoClasses.code(), twoClasses.err());
+        assertTrue(twoClasses.err().contains("a classifier takes one class column"), twoClasses.err());
+    }
+}
