@@ -73,7 +73,7 @@ class ModelSpecTrainingTest {
         "{\"input\": [784], \"layers\": [{\"type\": \"linear\", \"out_features\": 5}]}|: the model gives 5 outputs but",
         "{\"input\": [100], \"layers\": [{\"type\": \"linear\", \"out_features\": 10}]}|: the model takes input of shape"
                 + " [100] (100 values) but",
-        "{\"input\": [784], \"layers\": [{\"type\": \"lstn\"}]}|: layers[0]: unknown layer type 'lstn'; known:",
+        "{\"input\": [784], \"layers\": [{\"type\": \"lstn\"}]}|: layers[0]: unknown layer type 'lstn' (did you mean 'lstm'?); known:",
         "{\"input\": [784], \"layers\": [{\"type\": \"lstm\", \"hidden_size\": 8}]}|: layers[0] (lstm): takes a"
                 + " sequence of shape [T, F] (steps, features), not [784]",
         "{\"input\": [784], \"layers\": [{\"type\": \"dropout\", \"p\": 2}, {\"type\": \"linear\", \"out_features\":"

@@ -89,7 +89,7 @@ public final class Optimizers {
 
     /** The type named {@code name}, or null. */
     public OptimizerType type(String name) {
-        return types.get(name);
+        return org.nn4j.nn.spec.Names.find(types, name);
     }
 
     /** "unknown optimizer 'NAME'; expected adam, adamw or sgd": what a name that is none of these gets. */
@@ -97,7 +97,8 @@ public final class Optimizers {
         List<String> names = new ArrayList<>(types.keySet());
         String expected = names.size() < 2 ? String.join("", names)
                 : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
-        return "unknown optimizer '" + name + "'; expected " + expected;
+        return "unknown optimizer '" + name + "'" + org.nn4j.nn.spec.Names.suggestion(types.keySet(), name) + "; expected "
+                + expected;
     }
 
     /**
@@ -117,7 +118,7 @@ public final class Optimizers {
      */
     public Map<String, Object> check(String name, Double learningRate, Map<String, ?> options,
             UnaryOperator<String> names) {
-        OptimizerType type = types.get(name);
+        OptimizerType type = org.nn4j.nn.spec.Names.find(types, name);
         if (type == null) {
             throw new InvalidInputException(names.apply("optimizer") + ": " + unknown(name));
         }
@@ -169,7 +170,7 @@ public final class Optimizers {
         if (given != null) {
             return given;
         }
-        OptimizerType type = types.get(name);
+        OptimizerType type = org.nn4j.nn.spec.Names.find(types, name);
         if (type == null) {
             throw new InvalidInputException(unknown(name));
         }
@@ -188,7 +189,7 @@ public final class Optimizers {
     public Optimizer create(String name, Backend backend, List<Matrix> parameters, Double learningRate,
             Map<String, ?> options) {
         Map<String, Object> checked = check(name, learningRate, options, UnaryOperator.identity());
-        Optimizer optimizer = types.get(name).create(backend, parameters, learningRate(name, learningRate), checked);
+        Optimizer optimizer = org.nn4j.nn.spec.Names.find(types, name).create(backend, parameters, learningRate(name, learningRate), checked);
         Object clip = checked.get(Optimizer.CLIP_GRAD_NORM.name());
         return clip == null ? optimizer : optimizer.clipGradNorm((Double) clip);
     }

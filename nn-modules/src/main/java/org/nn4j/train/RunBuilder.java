@@ -1,7 +1,6 @@
 package org.nn4j.train;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -100,15 +99,15 @@ public final class RunBuilder {
 
     /** The loss {@code name} names (by name or alias, in any case) among the registry's. */
     private String lossName(String name) {
-        LossType type = registry.lossType(name.toLowerCase(Locale.ROOT));
+        LossType type = registry.lossType(name);
         if (type == null) {
             TreeSet<String> known = new TreeSet<>();
             registry.lossTypes().values().forEach(t -> {
                 known.add(t.name());
                 known.addAll(t.aliases());
             });
-            throw new InvalidInputException("unknown " + names.apply("loss") + " '" + name + "'; expected "
-                    + String.join(", ", known));
+            throw new InvalidInputException("unknown " + names.apply("loss") + " '" + name + "'"
+                    + org.nn4j.nn.spec.Names.suggestion(known, name) + "; expected " + String.join(", ", known));
         }
         return type.name();
     }

@@ -59,7 +59,7 @@ public final class SoftmaxCrossEntropy extends BatchLoss {
 
         @Override
         public java.util.List<String> aliases() {
-            return java.util.List.of("ce");
+            return java.util.List.of("ce", "cross_entropy");
         }
 
         @Override

@@ -157,14 +157,62 @@ public final class ModuleRegistry {
         return losses;
     }
 
-    /** The layer type named {@code name}, or null. */
+    /** The layer type named {@code name} (or as {@link Names} matches it: {@code Linear}, {@code ReLU}), or null. */
     public LayerType layerType(String name) {
-        return layers.get(name);
+        return Names.find(layers, name);
     }
 
-    /** The loss named {@code name} or one of its aliases, or null. */
+    /** The loss named {@code name} or one of its aliases (or as {@link Names} matches them: {@code MSELoss}), or null. */
     public LossType lossType(String name) {
-        return lossesByAlias.get(name);
+        return Names.find(lossesByAlias, name);
+    }
+
+    /**
+     * {@code spec} with its layer types and loss named as this registry names them ({@code Linear} becomes
+     * {@code linear}, {@code CrossEntropyLoss} {@code softmax_cross_entropy}), so that a model's spec, and
+     * the files it is saved in, hold nn4j's names.
+     *
+     * @throws InvalidInputException in one line naming {@code where}, for a type or loss there is none of
+     */
+    public ModelSpec canonical(ModelSpec spec, String where) {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> named = new ArrayList<>();
+        boolean changed = false;
+        for (int i = 0; i < spec.layers().size(); i++) {
+            com.fasterxml.jackson.databind.node.ObjectNode layer = spec.layer(i);
+            String given = spec.types().get(i);
+            LayerType type = layerType(given);
+            if (type == null) {
+                throw new InvalidInputException(SpecErrors.layer(where, i, null) + unknownLayer(given, spec.loss()));
+            }
+            String name = nameOf(type, type::name);
+            if (!name.equals(given)) {
+                layer = layer.deepCopy();
+                layer.put("type", name);
+                changed = true;
+            }
+            named.add(layer);
+        }
+        LossType loss = lossType(spec.loss());
+        if (loss == null) {
+            throw new InvalidInputException(where + ": unknown loss '" + spec.loss() + "'"
+                    + Names.suggestion(lossesByAlias.keySet(), spec.loss()) + "; known: "
+                    + String.join(", ", lossesByAlias.keySet()));
+        }
+        String lossName = nameOf(loss, loss::name);
+        return changed || !lossName.equals(spec.loss()) ? new ModelSpec(spec.input(), named, lossName) : spec;
+    }
+
+    /** What a layer type there is none of is told: the nearest name, or why there is no softmax layer. */
+    private String unknownLayer(String given, String loss) {
+        String key = Names.key(given);
+        if (key.equals("softmax") || key.equals("logsoftmax")) {
+            return "there is no layer type '" + given + "': the loss " + loss + " takes the last layer's outputs as"
+                    + (Names.key(loss).contains("crossentropy") || Names.key(loss).equals("ce")
+                            ? " logits and applies softmax itself; leave the layer out (nn predict gives probabilities)"
+                            : " they are; leave the layer out");
+        }
+        return "unknown layer type '" + given + "'" + Names.suggestion(layers.keySet(), given) + "; known: "
+                + String.join(", ", layers.keySet());
     }
 
     /**
@@ -175,7 +223,8 @@ public final class ModuleRegistry {
     public Loss loss(String name, Backend backend, String where) {
         LossType type = lossType(name);
         if (type == null) {
-            throw new InvalidInputException(where + ": unknown loss '" + name + "'; known: "
+            throw new InvalidInputException(where + ": unknown loss '" + name + "'"
+                    + Names.suggestion(lossesByAlias.keySet(), name) + "; known: "
                     + String.join(", ", lossesByAlias.keySet()));
         }
         return type.create(backend);
@@ -216,6 +265,7 @@ public final class ModuleRegistry {
 
     private Model build(ModelSpec spec, Backend backend, DType dtype, long seed, String where,
             LayerConfig.ValueBudget budget) {
+        spec = canonical(spec, where);
         Loss loss = loss(spec.loss(), backend, where);
         Random random = new Random(seed);
         List<String> types = spec.types();
@@ -224,10 +274,6 @@ public final class ModuleRegistry {
         for (int i = 0; i < types.size(); i++) {
             String typeName = types.get(i);
             LayerType type = layers.get(typeName);
-            if (type == null) {
-                throw new InvalidInputException(SpecErrors.layer(where, i, null) + "unknown layer type '" + typeName
-                        + "'; known: " + String.join(", ", layers.keySet()));
-            }
             LayerConfig config = new LayerConfig(where, i, typeName, values(where, i, type, spec.layer(i)), shape,
                     backend, dtype, random, reversed(types.subList(0, i)), types.subList(i + 1, types.size()), budget);
             Module module;

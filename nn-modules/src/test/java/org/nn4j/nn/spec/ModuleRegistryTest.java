@@ -46,7 +46,7 @@ class ModuleRegistryTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "[{\"type\": \"lineer\"}]|m.json: layers[0]: unknown layer type 'lineer'; known: avgpool2d, batchnorm1d,"
+        "[{\"type\": \"lineer\"}]|m.json: layers[0]: unknown layer type 'lineer' (did you mean 'linear'?); known: avgpool2d, batchnorm1d,"
                 + " batchnorm2d, conv2d, dropout, embedding, flatten, gelu, gru, layernorm, leaky_relu, linear, lstm,"
                 + " maxpool2d, multihead_attention, positional_embedding, relu, rnn, sequence_pool, sigmoid, tanh,"
                 + " transformer_encoder_layer",
@@ -118,7 +118,7 @@ class ModuleRegistryTest {
 
     @Test
     void badTopLevelKeysAndLossesAreNamed() {
-        assertEquals("m.json: unknown loss 'hinge'; known: mse, ce, softmax_cross_entropy",
+        assertEquals("m.json: unknown loss 'hinge'; known: mse, ce, cross_entropy, softmax_cross_entropy",
                 assertThrows(InvalidInputException.class, () -> build("{\"input\": [4], \"layers\": [{\"type\":"
                         + " \"relu\"}], \"loss\": \"hinge\"}")).getMessage());
         assertTrue(assertThrows(InvalidInputException.class, () -> build("{\"input\": [0], \"layers\": []}"))
