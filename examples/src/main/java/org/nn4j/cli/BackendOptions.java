@@ -18,12 +18,14 @@ final class BackendOptions {
 
     @Option(names = "--backend", paramLabel = "NAME",
             description = "Backend to compute on (see 'nn backends'). Default: system property nn4j.backend,"
-                    + " else environment variable NN4J_BACKEND, else the best available.")
+                    + " else environment variable NN4J_BACKEND, else the best one on the class path: ejml with ./nn,"
+                    + " which adds an ND4J backend only when --backend names it.")
     String backend;
 
     @Option(names = "--dtype", paramLabel = "TYPE",
             description = "float32 or float64. Default: system property nn4j.dtype, else environment variable"
-                    + " NN4J_DTYPE, else float64 (float32 for training).")
+                    + " NN4J_DTYPE, else float32 for train and bench, the model file's own for evaluate and predict,"
+                    + " float64 for the others.")
     String dtype;
 
     @Option(names = "--threads", paramLabel = "N",

@@ -33,9 +33,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure training speed on synthetic data of Fashion-MNIST's shape (784 features, 10 classes):",
-            "samples/s over timed windows after a warm-up, the share of time in GEMM, bytes allocated per batch and",
-            "the time from JVM start to the first trained batch."})
+        description = {"Measure training speed on synthetic data of Fashion-MNIST's shape (784 features, 10 classes).",
+            "It prints samples/s over timed windows after a warm-up, the share of time in GEMM and in each other"
+                    + " operation, bytes allocated per batch and the time from JVM start to the first trained batch."})
 final class BenchCommand implements Callable<Integer> {
     private static final int EXAMPLES = 8192;
     /** The vocabulary of synthetic token ids, for an embedding whose spec leaves num_embeddings out. */

@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Report a saved model's accuracy, loss, per-class accuracy and confusion matrix on labelled data"
-                + " (default: Fashion-MNIST's test set).")
+        description = {"Report how a saved model does on labelled data (default: Fashion-MNIST's test set).",
+            "A classifier's accuracy, loss, per-class accuracy and confusion matrix; a regression model's loss and"
+                    + " MSE, MAE and R² per target."})
 final class EvaluateCommand implements Callable<Integer> {
     /** The most classes whose confusion matrix is printed whole; beyond, its cells that are not 0. */
     static final int DENSE_CLASSES = 32;

@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "gradients", mixinStandardHelpOptions = true,
-        description = {"Run one forward and backward pass of a case file and print the results as one JSON object:",
-            "for a module case (keys model, parameters, mode, x, y) prediction, loss, input_grad and parameter_grads;",
-            "for the golden files' format prediction, loss, input_grad, weight_grads and bias_grads."})
+        description = {"Run one forward and backward pass of a case file and print the results as one JSON object.",
+            "For a module case (keys model, parameters, mode, x, y): prediction, loss, input_grad and parameter_grads;"
+                    + " for the golden files' format: prediction, loss, input_grad, weight_grads and bias_grads."})
 final class GradientsCommand implements Callable<Integer> {
 
     @Option(names = "--spec", required = true, paramLabel = "FILE", description = "The case file (JSON).")

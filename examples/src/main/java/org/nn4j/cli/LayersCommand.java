@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "layers", mixinStandardHelpOptions = true,
-        description = {"List every layer type and loss a model spec can name, with its hyper-parameters and the",
-            "jar it came from: nn4j's own and any on the class path (NN4J_CLASSPATH for ./nn)."})
+        description = {"List every layer type and loss a model spec can name, with its hyper-parameters and origin.",
+            "Each comes from a jar: nn4j's own, or any on the class path (NN4J_CLASSPATH for ./nn)."})
 final class LayersCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object: {layers: [...], losses: [...]}.")

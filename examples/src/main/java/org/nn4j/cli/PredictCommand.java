@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
-import org.nn4j.data.Csv;
+import org.nn4j.data.CsvFeatures;
 import org.nn4j.data.Idx;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.AtomicFiles;
@@ -50,6 +50,11 @@ final class PredictCommand implements Callable<Integer> {
             description = "IDX images (gzip'd or not) or a CSV file of features, with or without a header.")
     Path input;
 
+    @Option(names = "--label", paramLabel = "COLUMN",
+            description = "A column of the input CSV to leave out, such as its class or a regression target: a header"
+                    + " name or 0-based index (repeated, or a list: y1,y2).")
+    List<String> label = List.of();
+
     @Option(names = "--output", paramLabel = "FILE", description = "Write the CSV here instead of to stdout.")
     Path output;
 
@@ -72,7 +77,9 @@ final class PredictCommand implements Callable<Integer> {
         Model a = loaded.model();
         Activity.now("reading " + input);
         boolean tokens = Embedding.takesTokens(a.spec());
-        Csv.Features features = features(input, tokens);
+        List<String> skipped = new ArrayList<>();
+        label.forEach(l -> skipped.addAll(List.of(l.split(",", -1))));
+        CsvFeatures.Features features = features(input, tokens, skipped);
         if (features.width() != a.inputSize()) {
             throw new InvalidInputException(input + ": rows of " + features.width() + " features; the model "
                     + saved.model + " takes " + a.inputSize());
@@ -149,7 +156,7 @@ final class PredictCommand implements Callable<Integer> {
      * The rows of {@code file}: IDX images or CSV features, gzip'd or not, told by content. The file
      * is read once, so that a pipe ({@code <(zcat x.csv.gz)}, {@code /dev/stdin}) works too.
      */
-    private static Csv.Features features(Path file, boolean tokens) {
+    private static CsvFeatures.Features features(Path file, boolean tokens, List<String> skipped) {
         if (Files.isDirectory(file)) {
             throw new InvalidInputException(file + ": a directory; expected a CSV file of features or IDX images");
         }
@@ -159,13 +166,16 @@ final class PredictCommand implements Callable<Integer> {
             in.reset();
             if (tokens) {
                 // Token ids as ints, never through a float: a CSV file of ids only.
-                return Csv.readTokenRows(in, file.toString());
+                return CsvFeatures.readTokenRows(in, file.toString(), skipped);
             }
             if (head.length == 4 && head[0] == 0 && head[1] == 0 && head[2] == 8 && head[3] == 3) {
+                if (!skipped.isEmpty()) {
+                    throw new InvalidInputException("--label applies to a CSV input; " + file + " holds IDX images");
+                }
                 Idx.Images images = Idx.readImages(in, file.toString());
-                return new Csv.Features(images.pixels(), images.rows() * images.cols());
+                return new CsvFeatures.Features(images.pixels(), images.rows() * images.cols());
             }
-            return Csv.readFeatures(in, file.toString());
+            return CsvFeatures.readFeatures(in, file.toString(), skipped);
         } catch (IOException e) {
             throw InputFiles.unreadable(file, e);
         }

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code nn train}: its flags mapped onto a {@link TrainingRun}, new or resumed, and what it prints. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a network on Fashion-MNIST (the default) or CSV data and report its test accuracy.",
+        description = {"Train a network on Fashion-MNIST (the default) or CSV data and report how it does on test data.",
             "With --out, the model is saved after every epoch, so an interrupted run loses at most one epoch and"
                     + " continues with --resume."})
 final class TrainCommand implements Callable<Integer> {

@@ -137,6 +137,40 @@ class RegressionCommandsTest {
     }
 
     @Test
+    void predictLeavesOutTheLabelColumnsItIsTold() throws IOException {
+        Path csv = dir.resolve("kinds.csv");
+        Path features = dir.resolve("features-only.csv");
+        StringBuilder labelled = new StringBuilder("x,kind,y\n");
+        StringBuilder bare = new StringBuilder("x,y\n");
+        Random random = new Random(4);
+        for (int i = 0; i < 60; i++) {
+            double x = random.nextGaussian();
+            double y = random.nextGaussian();
+            labelled.append(String.format(Locale.ROOT, "%.4f,%s,%.4f%n", x, x + y > 0 ? "up" : "down", y));
+            bare.append(String.format(Locale.ROOT, "%.4f,%.4f%n", x, y));
+        }
+        Files.writeString(csv, labelled);
+        Files.writeString(features, bare);
+        Path model = dir.resolve("kinds.safetensors");
+        NnRun trained = nn("train", "--csv", csv.toString(), "--label", "kind", "--epochs", "2", "--hidden", "8",
+                "--backend", "ejml", "--out", model.toString());
+        assertEquals(0, trained.code(), trained.err());
+        NnRun withLabel = nn("predict", "--model", model.toString(), "--input", csv.toString(), "--label", "kind",
+                "--backend", "ejml");
+        assertEquals(0, withLabel.code(), withLabel.err());
+        NnRun without = nn("predict", "--model", model.toString(), "--input", features.toString(), "--backend",
+                "ejml");
+        assertEquals(without.out(), withLabel.out());
+        assertEquals(withLabel.out(), nn("predict", "--model", model.toString(), "--input", csv.toString(), "--label",
+                "1", "--backend", "ejml").out());
+        NnRun unknown = nn("predict", "--model", model.toString(), "--input", csv.toString(), "--label", "kinds",
+                "--backend", "ejml");
+        assertEquals(2, unknown.code());
+        assertEquals("nn predict: " + csv + ": no column named 'kinds' in the header (columns: x, kind, y)",
+                unknown.err().strip());
+    }
+
+    @Test
     void theTaskIsNeverGuessed() throws IOException {
         Path csv = linearData(3, 300);
         NnRun classes = nn("train", "--csv", csv.toString(), "--label", "price", "--epochs", "1", "--backend", "ejml");

@@ -207,7 +207,7 @@ public final class Csv {
     }
 
     /** Rows of {@code width} floats in an array that grows by half as rows come. */
-    private static final class Floats {
+    static final class Floats {
         private final String source;
         private final int width;
         private float[] values;
@@ -234,108 +234,6 @@ public final class Csv {
         }
     }
 
-    /**
-     * Reads rows of features only (every column a number), with or without a header.
-     *
-     * @return the rows, row-major, and their width
-     */
-    public static Features readFeatures(Path file) {
-        if (Files.isDirectory(file)) {
-            throw new InvalidInputException(file + ": a directory; expected a CSV file of features");
-        }
-        try (InputStream in = org.nn4j.io.InputFiles.open(file)) {
-            return features(file.toString(), new Lines(in, file.toString()), false);
-        } catch (IOException e) {
-            throw org.nn4j.io.InputFiles.unreadable(file, e);
-        }
-    }
-
-    /**
-     * As {@link #readFeatures(Path)}, from {@code in}; {@code source} names it in messages.
-     *
-     * @throws InvalidInputException naming the source, the line and what was expected
-     */
-    public static Features readFeatures(InputStream in, String source) {
-        try {
-            return features(source, new Lines(in, source), false);
-        } catch (IOException e) {
-            throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
-        }
-    }
-
-    /** As {@link #readFeatures(InputStream, String)}, each value a token id: {@link Features#ids()} set. */
-    public static Features readTokenRows(InputStream in, String source) {
-        try {
-            return features(source, new Lines(in, source), true);
-        } catch (IOException e) {
-            throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static Features features(String source, Lines lines, boolean tokens) throws IOException {
-        String first = lines.next();
-        if (first == null) {
-            throw new InvalidInputException(source + ": empty; expected a CSV file of examples");
-        }
-        int firstLine = lines.number();
-        String[] firstFields = firstFields(source, () -> firstLine, first);
-        boolean header = !allNumbersBut(firstFields, -1);
-        List<String> names = null;
-        if (header) {
-            requireDistinct(source, firstFields);
-            names = List.of(firstFields);
-        }
-        int width = firstFields.length;
-        Floats values = tokens ? null : new Floats(source, width);
-        CsvTokens.Ints ids = tokens ? new CsvTokens.Ints(source, width, 0, null) : null;
-        int rows = 0;
-        String[] fields = header ? null : firstFields;
-        int number = firstLine;
-        while (true) {
-            if (fields == null) {
-                String line = lines.next();
-                if (line == null) {
-                    break;
-                }
-                number = lines.number();
-                int at = number;
-                fields = fieldsOfWidth(source, () -> at, line, width, "");
-            }
-            float[] row = tokens ? null : values.array(rows);
-            int[] idRow = tokens ? ids.array(rows) : null;
-            int at = number;
-            for (int c = 0; c < width; c++) {
-                if (tokens) {
-                    idRow[rows * width + c] = CsvTokens.id(source, () -> at, names, c, fields[c], 0, null);
-                } else {
-                    row[rows * width + c] = number(source, () -> at, names, c, fields[c]);
-                }
-            }
-            rows++;
-            fields = null;
-        }
-        if (rows == 0) {
-            throw new InvalidInputException(source + ": only a header; expected rows of features after it");
-        }
-        return new Features(tokens ? null : values.trimmed(rows), width, tokens ? ids.trimmed(rows) : null, names);
-    }
-
-    /**
-     * Rows of features: {@code values.length / width} rows of {@code width}; or of token ids, {@code ids}
-     * ({@code values} null); {@code names} the header's column names, or null for a file without one.
-     */
-    public record Features(float[] values, int width, int[] ids, List<String> names) {
-        /** Rows of features. */
-        public Features(float[] values, int width) {
-            this(values, width, null, null);
-        }
-
-        /** The number of rows. */
-        public int rows() {
-            return (values != null ? values.length : ids.length) / width;
-        }
-    }
-
     private static int arrayLength(String source, int rows, int width) {
         long length = (long) rows * width;
         if (length > Integer.MAX_VALUE - 16) {
@@ -346,7 +244,7 @@ public final class Csv {
     }
 
     /** The non-blank lines of a stream, each with its number; bad UTF-8 and endless lines named with theirs. */
-    private static final class Lines {
+    static final class Lines {
         private final LineReader reader;
         private final String source;
         private int number;

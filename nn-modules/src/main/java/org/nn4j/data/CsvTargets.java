@@ -6,7 +6,7 @@ import java.util.List;
 import org.nn4j.io.InvalidInputException;
 
 /**
- * CSV files of examples for regression: every field a number ({@link Csv#readFeatures}: a first line
+ * CSV files of examples for regression: every field a number ({@link CsvFeatures#readFeatures(Path)}: a first line
  * with a field that is not a number is a header), one or more columns the targets, given by header name
  * or 0-based index, and every other column a feature.
  *
@@ -34,27 +34,27 @@ public final class CsvTargets {
      * training file's by name, else by position.
      */
     public static Csv.TrainAndTest read(Path train, Path test, List<String> targetColumns) {
-        Csv.Features trainRows = readAll(train);
+        CsvFeatures.Features trainRows = readAll(train);
         Dataset training = split(trainRows, train.toString(), targetColumns, null);
-        Csv.Features testRows = readAll(test);
+        CsvFeatures.Features testRows = readAll(test);
         return new Csv.TrainAndTest(training, split(testRows, test.toString(), targetColumns,
                 new Like(trainRows, train.toString())));
     }
 
     /** The training file a held-out file's columns are matched to. */
-    private record Like(Csv.Features rows, String source) {
+    private record Like(CsvFeatures.Features rows, String source) {
     }
 
-    private static Csv.Features readAll(Path file) {
+    private static CsvFeatures.Features readAll(Path file) {
         try {
-            return Csv.readFeatures(file);
+            return CsvFeatures.readFeatures(file);
         } catch (InvalidInputException e) {
             throw new InvalidInputException(e.getMessage() + " (for regression every column is a number, the"
                     + " targets too; classes take a classification loss)", e);
         }
     }
 
-    private static Dataset split(Csv.Features all, String source, List<String> targetColumns, Like like) {
+    private static Dataset split(CsvFeatures.Features all, String source, List<String> targetColumns, Like like) {
         if (all.ids() != null) {
             throw new IllegalArgumentException(source + ": token ids are not regression features");
         }
@@ -106,7 +106,7 @@ public final class CsvTargets {
      * For each column of the training file's layout, where a file's rows hold it: the identity, or for a
      * held-out file with a header like the training file's, its column of that name.
      */
-    private static int[] columnOrder(Csv.Features all, String source, Like like) {
+    private static int[] columnOrder(CsvFeatures.Features all, String source, Like like) {
         int width = like != null ? like.rows().width() : all.width();
         if (like != null && all.width() != width) {
             throw new InvalidInputException(source + ": " + all.width() + " columns, but " + like.source() + " has "

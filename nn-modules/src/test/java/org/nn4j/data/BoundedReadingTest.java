@@ -108,12 +108,12 @@ class BoundedReadingTest {
         assertEquals(wide + ":3: 10000001 fields, expected 3 like the header",
                 failing(160 * MIB, () -> Csv.read(wide, "label")));
         Path rows = Files.writeString(dir.resolve("rows.csv"), "x,y\n0.1,0.2\n" + fields + "\n");
-        assertEquals(rows + ":3: 10000001 fields, expected 2", failing(160 * MIB, () -> Csv.readFeatures(rows)));
+        assertEquals(rows + ":3: 10000001 fields, expected 2", failing(160 * MIB, () -> CsvFeatures.readFeatures(rows)));
         Path first = Files.writeString(dir.resolve("first.csv"), fields + "\n1,2\n");
         String tooMany = first + ":1: 10000001 fields, more than the 2097152 columns nn4j reads; not a CSV file of"
                 + " examples";
         assertEquals(tooMany, failing(160 * MIB, () -> Csv.read(first, "0")));
-        assertEquals(tooMany, failing(160 * MIB, () -> Csv.readFeatures(first)));
+        assertEquals(tooMany, failing(160 * MIB, () -> CsvFeatures.readFeatures(first)));
     }
 
     @Test

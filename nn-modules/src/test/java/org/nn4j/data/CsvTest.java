@@ -86,13 +86,13 @@ class CsvTest {
         assertArrayEquals(values, Csv.read(csv(text.toString()), "label").features());
         assertArrayEquals(values, Csv.read(csv(text.toString().replace("x,label\n", "")), "1").features());
         Path features = Files.writeString(dir.resolve("rows.csv"), rows);
-        assertArrayEquals(values, Csv.readFeatures(features).values());
+        assertArrayEquals(values, CsvFeatures.readFeatures(features).values());
         for (String bad : NOT_NUMBERS) {
             String expected = ":3: column 'x' is '" + asRead(bad) + "'; expected a finite number, written in decimal"
                     + " (such as 12, -0.5 or 1.5e-3)";
             assertEquals(dir.resolve("data.csv") + expected, error(csv("x,label\n1,a\n" + bad + ",b\n"), "label"), bad);
             Path file = Files.writeString(dir.resolve("rows.csv"), "x\n1\n" + bad + "\n");
-            String message = assertThrows(InvalidInputException.class, () -> Csv.readFeatures(file)).getMessage();
+            String message = assertThrows(InvalidInputException.class, () -> CsvFeatures.readFeatures(file)).getMessage();
             assertEquals(file + expected, message, bad);
             assertFalse(CsvNumbers.isNumber(asRead(bad)), bad);
         }
@@ -106,7 +106,7 @@ class CsvTest {
         assertEquals(List.of("12f"), List.of(Csv.fields("12f")));
         assertEquals(dir.resolve("data.csv") + ":2: column 1 is '12f'; expected a finite number, written in decimal"
                 + " (such as 12, -0.5 or 1.5e-3)", assertThrows(InvalidInputException.class,
-                        () -> Csv.readFeatures(csv("1,2\n1,12f\n"))).getMessage());
+                        () -> CsvFeatures.readFeatures(csv("1,2\n1,12f\n"))).getMessage());
     }
 
     @Test
@@ -146,7 +146,7 @@ class CsvTest {
         assertEquals(dir.resolve("data.csv") + ": the header names column 0 and column 2 both 'x'; column names must"
                 + " differ", error(csv("x,y,x,label\n1,2,3,a\n"), "3"));
         assertEquals(dir.resolve("data.csv") + ": the header names column 0 and column 1 both 'a'; column names must"
-                + " differ", assertThrows(InvalidInputException.class, () -> Csv.readFeatures(csv("a,a\n1,2\n")))
+                + " differ", assertThrows(InvalidInputException.class, () -> CsvFeatures.readFeatures(csv("a,a\n1,2\n")))
                         .getMessage());
         // Without a header, numbers may repeat.
         assertEquals(2, Csv.read(csv("1,1,0\n1,1,1\n"), "2").size());

@@ -38,7 +38,7 @@ class CsvTokensTest {
                 + "3.0,1e1,x\n");
         assertNotEquals(data.sha256(), Csv.readTokens(other, "label", 0, "e").sha256());
         assertEquals(data.sha256(), Csv.readTokens(file, "label", 0, "e").sha256());
-        Csv.Features ids = Csv.readTokenRows(new ByteArrayInputStream("16777217,5\n1,2\n".getBytes(StandardCharsets.UTF_8)),
+        CsvFeatures.Features ids = CsvFeatures.readTokenRows(new ByteArrayInputStream("16777217,5\n1,2\n".getBytes(StandardCharsets.UTF_8)),
                 "in");
         assertArrayEquals(new int[] {16777217, 5, 1, 2}, ids.ids());
         assertEquals(2, ids.rows());
