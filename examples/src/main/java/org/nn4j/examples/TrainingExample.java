@@ -72,12 +72,13 @@ public final class TrainingExample {
 
         // README: predictor
         ModelFile.Loaded loaded = ModelFile.load(file, backend);
-        Predictor predictor = new Predictor(loaded.model(), ModuleRegistry.load());
+        Predictor predictor = loaded.predictor(ModuleRegistry.load());      // applies the file's standardisation
         float[] pixels = Arrays.copyOf(validation.features(), 32 * 784);      // 32 examples of 784 values
         int[] classes = predictor.classes(pixels, 32);                         // from any thread
-        float[] logits = predictor.outputs(pixels, 32);
+        String[] names = predictor.labels(pixels, 32);
+        float[] probabilities = predictor.probabilities(pixels, 32);
         // README end
-        System.out.println("epochs " + history.epochsDone() + "; the first example: " + loaded.classNames()
-                .get(classes[0]) + " (logit " + logits[classes[0]] + ")");
+        System.out.println("epochs " + history.epochsDone() + "; the first example: " + names[0] + " (probability "
+                + probabilities[classes[0]] + ")");
     }
 }

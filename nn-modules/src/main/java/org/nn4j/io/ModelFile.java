@@ -98,6 +98,15 @@ public final class ModelFile {
         }
 
         /**
+         * A predictor of this model from raw features: it applies the file's standardisation first and knows
+         * the class names; {@code registry} knows the model's layer types.
+         */
+        public org.nn4j.nn.Predictor predictor(ModuleRegistry registry) {
+            return new org.nn4j.nn.Predictor(model, registry, classNames, standardizer == null ? null
+                    : standardizer::apply);
+        }
+
+        /**
          * Per slot, the optimizer state of each parameter in the order of {@link Model#parameters()},
          * laid out as the parameter's matrix; empty when the model was saved without. Read from the
          * optimizer state file at each call, as only resuming needs it.

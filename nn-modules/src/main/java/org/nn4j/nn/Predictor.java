@@ -1,9 +1,12 @@
 package org.nn4j.nn;
 
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
+import org.nn4j.nn.spec.LossType;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 
@@ -11,11 +14,14 @@ import org.nn4j.nn.spec.ModuleRegistry;
  * Inference from any number of threads at once on a trained model's weights: each thread computes on
  * a copy of the model of its own, made on its first call from the weights the model had when this
  * predictor was made (later training of the model does not reach it), on the model's backend. Results
- * are new arrays that the caller owns.
+ * are new arrays that the caller owns. A model file's predictor ({@code ModelFile.Loaded.predictor})
+ * takes raw features: it applies the file's input transform (standardisation) first, and knows the
+ * class names.
  *
  * <pre>{@code
- * Predictor predictor = new Predictor(model, ModuleRegistry.load());
- * int[] classes = predictor.classes(pixels, 32);   // from any thread
+ * Predictor predictor = ModelFile.load(file, backend).predictor(ModuleRegistry.builtIn());
+ * float[] p = predictor.probabilities(features, 32);   // from any thread
+ * String[] names = predictor.labels(features, 32);
  * }</pre>
  */
 public final class Predictor {
@@ -26,13 +32,34 @@ public final class Predictor {
     private final Map<String, TensorData> weights;
     private final int inputSize;
     private final int outputSize;
+    private final List<String> classNames;
+    private final Consumer<float[]> inputTransform;
+    private final boolean regression;
     private final ThreadLocal<Model> copies = ThreadLocal.withInitial(this::copy);
 
     /**
      * A predictor of {@code model}'s current weights, its layers built again from {@code registry} (one
-     * that knows every layer type of the model's spec).
+     * that knows every layer type of the model's spec); it takes the model's own inputs and knows no
+     * class names.
      */
     public Predictor(Model model, ModuleRegistry registry) {
+        this(model, registry, null, null);
+    }
+
+    /**
+     * As {@link #Predictor(Model, ModuleRegistry)}, with the name of each output (each class, or each
+     * regression target) and {@code inputTransform}, which makes rows of raw features the model's inputs
+     * in place (a model file's standardisation); either may be null.
+     */
+    public Predictor(Model model, ModuleRegistry registry, List<String> classNames, Consumer<float[]> inputTransform) {
+        if (classNames != null && classNames.size() != model.outputSize()) {
+            throw new IllegalArgumentException(classNames.size() + " class names for " + model.outputSize()
+                    + " outputs");
+        }
+        this.classNames = classNames == null ? null : List.copyOf(classNames);
+        this.inputTransform = inputTransform;
+        LossType loss = registry.lossType(model.spec().loss());
+        this.regression = loss != null && loss.regression();
         this.spec = model.spec();
         this.backend = model.backend();
         this.dtype = model.dtype();
@@ -53,8 +80,9 @@ public final class Predictor {
     }
 
     /**
-     * The model's outputs (before the loss: logits for softmax cross-entropy) for {@code rows} examples
-     * of {@code x}, row-major ({@code rows x inputSize}, in the model's input order), as {@code rows x
+     * The model's outputs (before the loss: logits for softmax cross-entropy, a regression model's
+     * predicted values) for {@code rows} examples of {@code x}, row-major ({@code rows x inputSize}, in the
+     * model's input order; raw features where the predictor has an input transform), as {@code rows x
      * outputSize} values.
      *
      * @throws IllegalArgumentException when {@code x} does not hold {@code rows} examples
@@ -64,6 +92,48 @@ public final class Predictor {
         float[] values = new float[rows * outputSize];
         backend.copyOut(output, values);
         return values;
+    }
+
+    /** The name of each output: each class, or each regression target; null where the predictor was given none. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /**
+     * The probability of each class for {@code rows} examples of {@code x} ({@code rows x outputSize}): the
+     * softmax of each row of outputs, as the softmax cross-entropy a classifier trains with takes them.
+     *
+     * @throws IllegalStateException for a regression model, whose outputs are values ({@link #outputs})
+     */
+    public float[] probabilities(float[] x, int rows) {
+        if (regression) {
+            throw new IllegalStateException("a regression model's outputs are values, not class probabilities;"
+                    + " use outputs");
+        }
+        Matrix output = forward(x, rows);
+        Matrix p = backend.zeros(dtype, rows, outputSize);
+        backend.softmaxRows(output, p);
+        float[] values = new float[rows * outputSize];
+        backend.copyOut(p, values);
+        return values;
+    }
+
+    /**
+     * The name of the class of each of {@code rows} examples of {@code x}.
+     *
+     * @throws IllegalStateException when the predictor knows no class names, or the model is a regression model
+     */
+    public String[] labels(float[] x, int rows) {
+        if (classNames == null || regression) {
+            throw new IllegalStateException(regression ? "a regression model predicts values, not classes"
+                    : "this predictor knows no class names (a model file's predictor does)");
+        }
+        int[] classes = classes(x, rows);
+        String[] names = new String[rows];
+        for (int i = 0; i < rows; i++) {
+            names[i] = classNames.get(classes[i]);
+        }
+        return names;
     }
 
     /** The class (the largest output, the first on ties) of each of {@code rows} examples of {@code x}. */
@@ -108,8 +178,13 @@ public final class Predictor {
             throw new IllegalArgumentException("x holds " + x.length + " values, not rows (" + rows + ") x "
                     + inputSize + " inputs");
         }
+        float[] inputs = x;
+        if (inputTransform != null) {
+            inputs = x.clone();
+            inputTransform.accept(inputs);
+        }
         Matrix input = backend.zeros(dtype, rows, inputSize);
-        backend.copyIn(x, input);
+        backend.copyIn(inputs, input);
         return copies.get().forward(input, Pass.eval());
     }
 
