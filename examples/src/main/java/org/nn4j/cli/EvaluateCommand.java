@@ -34,6 +34,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
+    @Option(names = "--json", description = "Print the results as one JSON object instead of text.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
@@ -70,6 +73,11 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Evaluation e = Evaluation.of(loaded.model(), loaded.loss(), dataset);
         PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(asJson(e, model, dataset));
+            out.flush();
+            return 0;
+        }
         out.println("model: " + model + " (" + loaded.model().spec().summary() + ", " + loaded.model().dtype() + ")");
         out.println("data: " + dataset.source() + " (" + dataset.size() + " examples)");
         if (e.regression() != null) {
@@ -84,7 +92,13 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             return 0;
         }
-        out.println(String.format(Locale.ROOT, "accuracy %.4f, loss %.4f", e.accuracy(), e.loss()));
+        out.println(String.format(Locale.ROOT, "accuracy %.4f, loss %.4f", e.accuracy(), e.loss())
+                + (Double.isNaN(e.topKAccuracy()) ? "" : String.format(Locale.ROOT, ", top-%d accuracy %.4f",
+                        Evaluation.TOP_K, e.topKAccuracy())));
+        Evaluation.ClassScores scores = e.classScores();
+        out.println(String.format(Locale.ROOT, "precision, recall, f1: macro %.4f, %.4f, %.4f; weighted %.4f, %.4f,"
+                + " %.4f", scores.macro(scores.precision()), scores.macro(scores.recall()), scores.macro(scores.f1()),
+                scores.weighted(scores.precision()), scores.weighted(scores.recall()), scores.weighted(scores.f1())));
         List<String> names = e.classNames();
         int nameWidth = names.stream().mapToInt(String::length).max().orElse(5);
         out.println("per-class accuracy:");
@@ -101,6 +115,13 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         if (without > 0) {
             out.println("  (" + without + " of the " + names.size() + " classes have no examples)");
+        }
+        out.println(String.format(Locale.ROOT, "per-class precision, recall, f1 and examples:"));
+        for (int c = 0; c < names.size(); c++) {
+            if (dense || scores.support()[c] > 0 || scores.predicted()[c] > 0) {
+                out.println(String.format(Locale.ROOT, "  %-" + nameWidth + "s  %.4f  %.4f  %.4f  %d", names.get(c),
+                        scores.precision()[c], scores.recall()[c], scores.f1()[c], scores.support()[c]));
+            }
         }
         if (!dense) {
             // A matrix of classes x classes would be mostly zeros (10^10 cells for 100,000 classes).
@@ -123,5 +144,47 @@ final class EvaluateCommand implements Callable<Integer> {
             out.println(line);
         }
         return 0;
+    }
+
+    /** The evaluation as one JSON object: its numbers, per class (or per target) and the confusion matrix's cells. */
+    private static String asJson(Evaluation e, Path model, Dataset data) {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root = mapper.createObjectNode();
+        root.put("model", model.toString()).put("data", data.source()).put("examples", data.size()).put("loss", e.loss());
+        List<String> names = e.classNames();
+        if (e.regression() != null) {
+            root.put("mse", e.regression().meanMse()).put("mae", e.regression().meanMae())
+                    .put("r2", e.regression().meanR2());
+            com.fasterxml.jackson.databind.node.ArrayNode targets = root.putArray("targets");
+            for (int t = 0; t < names.size(); t++) {
+                targets.addObject().put("name", names.get(t)).put("mse", e.regression().mse()[t])
+                        .put("mae", e.regression().mae()[t]).put("r2", e.regression().r2()[t]);
+            }
+            return root.toString();
+        }
+        Evaluation.ClassScores scores = e.classScores();
+        root.put("accuracy", e.accuracy());
+        if (!Double.isNaN(e.topKAccuracy())) {
+            root.put("top" + Evaluation.TOP_K + "_accuracy", e.topKAccuracy());
+        }
+        for (String mean : List.of("macro", "weighted")) {
+            boolean macro = mean.equals("macro");
+            root.putObject(mean)
+                    .put("precision", macro ? scores.macro(scores.precision()) : scores.weighted(scores.precision()))
+                    .put("recall", macro ? scores.macro(scores.recall()) : scores.weighted(scores.recall()))
+                    .put("f1", macro ? scores.macro(scores.f1()) : scores.weighted(scores.f1()));
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode classes = root.putArray("classes");
+        for (int c = 0; c < names.size(); c++) {
+            classes.addObject().put("name", names.get(c)).put("examples", scores.support()[c])
+                    .put("precision", scores.precision()[c]).put("recall", scores.recall()[c])
+                    .put("f1", scores.f1()[c]);
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode cells = root.putArray("confusion");
+        for (Evaluation.Cell cell : e.confusion()) {
+            cells.addObject().put("true", names.get(cell.truth())).put("predicted", names.get(cell.predicted()))
+                    .put("count", cell.count());
+        }
+        return root.toString();
     }
 }

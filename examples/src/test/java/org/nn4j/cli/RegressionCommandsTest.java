@@ -163,6 +163,15 @@ class RegressionCommandsTest {
         assertEquals(without.out(), withLabel.out());
         assertEquals(withLabel.out(), nn("predict", "--model", model.toString(), "--input", csv.toString(), "--label",
                 "1", "--backend", "ejml").out());
+        NnRun evaluated = nn("evaluate", "--model", model.toString(), "--csv", csv.toString(), "--label", "kind",
+                "--json", "--backend", "ejml");
+        assertEquals(0, evaluated.code(), evaluated.err());
+        JsonNode scores = new ObjectMapper().readTree(evaluated.out());
+        assertEquals(60, scores.path("examples").asInt());
+        assertEquals(scores.path("accuracy").asDouble(), scores.path("weighted").path("recall").asDouble(), 1e-12);
+        assertEquals(1.0, scores.path("top5_accuracy").asDouble());
+        assertEquals(List.of("down", "up"), List.of(scores.path("classes").get(0).path("name").asText(),
+                scores.path("classes").get(1).path("name").asText()));
         NnRun unknown = nn("predict", "--model", model.toString(), "--input", csv.toString(), "--label", "kinds",
                 "--backend", "ejml");
         assertEquals(2, unknown.code());

@@ -21,9 +21,15 @@ import org.nn4j.nn.Pass;
  *     empty for regression
  * @param classNames the name of each class, or of each regression target
  * @param regression the errors per target for regression, or null for classes
+ * @param topKAccuracy share of examples whose class is among their {@link #TOP_K} highest outputs (ties
+ *     counted for the class); NaN for regression and beyond {@link #TOP_K_CLASSES} classes
  */
 public record Evaluation(double loss, double accuracy, List<Cell> confusion, List<String> classNames,
-        RegressionMetrics regression) {
+        RegressionMetrics regression, double topKAccuracy) {
+    /** The k of {@link #topKAccuracy}. */
+    public static final int TOP_K = 5;
+    /** The most classes whose top-k accuracy is computed (it reads every output). */
+    public static final int TOP_K_CLASSES = 1000;
     private static final int BATCH = 1000;
     /** The most outputs a batch holds: 1000 examples of up to 1000 classes, fewer examples of more. */
     private static final int BATCH_OUTPUTS = 1_000_000;
@@ -66,6 +72,7 @@ public record Evaluation(double loss, double accuracy, List<Cell> confusion, Lis
         int[] predicted = new int[Math.min(batch, n)];
         double lossSum = 0;
         int correct = 0;
+        long topHits = 0;
         for (int from = 0; from < n; from += batch) {
             int count = Math.min(batch, n - from);
             float[] y = new float[count * k];
@@ -90,6 +97,9 @@ public record Evaluation(double loss, double accuracy, List<Cell> confusion, Lis
             }
             int[] classes = count == predicted.length ? predicted : new int[count];
             backend.argmaxRows(output, classes);
+            if (k <= TOP_K_CLASSES) {
+                topHits += topHits(backend.toArray(output), data.labels(), from, count, k);
+            }
             for (int i = 0; i < count; i++) {
                 int truth = data.labels()[from + i];
                 cells.merge((long) truth * k + classes[i], 1, Integer::sum);
@@ -102,9 +112,86 @@ public record Evaluation(double loss, double accuracy, List<Cell> confusion, Lis
         cells.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e -> confusion.add(
                 new Cell((int) (e.getKey() / k), (int) (e.getKey() % k), e.getValue())));
         if (errors != null) {
-            return new Evaluation(lossSum / n, Double.NaN, List.of(), data.classNames(), errors.metrics());
+            return new Evaluation(lossSum / n, Double.NaN, List.of(), data.classNames(), errors.metrics(), Double.NaN);
         }
-        return new Evaluation(lossSum / n, (double) correct / n, confusion, data.classNames(), null);
+        return new Evaluation(lossSum / n, (double) correct / n, confusion, data.classNames(), null,
+                k <= TOP_K_CLASSES ? (double) topHits / n : Double.NaN);
+    }
+
+    /** Rows of {@code outputs} whose class ({@code labels[from + i]}) has fewer than {@link #TOP_K} outputs above its own. */
+    private static int topHits(double[] outputs, int[] labels, int from, int count, int k) {
+        int hits = 0;
+        for (int i = 0; i < count; i++) {
+            double own = outputs[i * k + labels[from + i]];
+            int above = 0;
+            for (int j = 0; j < k && above < TOP_K; j++) {
+                above += outputs[i * k + j] > own ? 1 : 0;
+            }
+            hits += above < TOP_K ? 1 : 0;
+        }
+        return hits;
+    }
+
+    /**
+     * Precision, recall and F1 of each class (0 where undefined: a class never predicted has precision 0,
+     * as scikit-learn's zero_division=0), from the confusion matrix.
+     */
+    public ClassScores classScores() {
+        int c = classNames.size();
+        long[] truths = new long[c];
+        long[] predictions = new long[c];
+        long[] right = new long[c];
+        for (Cell cell : confusion) {
+            truths[cell.truth()] += cell.count();
+            predictions[cell.predicted()] += cell.count();
+            if (cell.truth() == cell.predicted()) {
+                right[cell.truth()] = cell.count();
+            }
+        }
+        double[] precision = new double[c];
+        double[] recall = new double[c];
+        double[] f1 = new double[c];
+        for (int i = 0; i < c; i++) {
+            precision[i] = predictions[i] == 0 ? 0 : (double) right[i] / predictions[i];
+            recall[i] = truths[i] == 0 ? 0 : (double) right[i] / truths[i];
+            f1[i] = precision[i] + recall[i] == 0 ? 0 : 2 * precision[i] * recall[i] / (precision[i] + recall[i]);
+        }
+        return new ClassScores(precision, recall, f1, truths, predictions);
+    }
+
+    /**
+     * Per-class scores and their means.
+     *
+     * @param precision of each class: its right predictions over its predictions
+     * @param recall of each class: its right predictions over its examples
+     * @param f1 of each class: the harmonic mean of the two
+     * @param support examples of each class
+     * @param predicted examples predicted as each class
+     */
+    public record ClassScores(double[] precision, double[] recall, double[] f1, long[] support, long[] predicted) {
+        /** The mean over the classes that occur (with examples or predictions), as scikit-learn's macro average. */
+        public double macro(double[] scores) {
+            double sum = 0;
+            int classes = 0;
+            for (int i = 0; i < scores.length; i++) {
+                if (support[i] > 0 || predicted[i] > 0) {
+                    sum += scores[i];
+                    classes++;
+                }
+            }
+            return classes == 0 ? Double.NaN : sum / classes;
+        }
+
+        /** The mean weighted by each class's examples, as scikit-learn's weighted average. */
+        public double weighted(double[] scores) {
+            double sum = 0;
+            long examples = 0;
+            for (int i = 0; i < scores.length; i++) {
+                sum += scores[i] * support[i];
+                examples += support[i];
+            }
+            return examples == 0 ? Double.NaN : sum / examples;
+        }
     }
 
     /** The number of examples of class {@code truth} whose highest output is class {@code predicted}. */
