@@ -10,8 +10,10 @@ set -euo pipefail
 
 FILE_LIMIT=600
 # 26,400 lines on 2026-12-07, after issue 24 (host loops in backend-host, float32 generated, runs in the
-# library) and issue 23's reliability work; the rest is headroom for sequences and text.
-TOTAL_BUDGET=34000
+# library) and issue 23's reliability work; 33,745 on 2026-12-08, after the sequences (issue 25) and the
+# first part of issue 26 (regression, metrics, spelling help); the rest is headroom for issue 26's
+# validation split and ONNX export, and text.
+TOTAL_BUDGET=38000
 
 # Files over FILE_LIMIT allowed for a time, each as "PATH LINES" with the length it may not pass; the
 # check says when an entry can go. None today.
