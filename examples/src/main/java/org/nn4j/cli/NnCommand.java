@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "nn", mixinStandardHelpOptions = true, versionProvider = NnCommand.Version.class,
         description = "nn4j: neural networks for Java with pluggable compute backends.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchCommand.class, DemoCommand.class,
-            GradientsCommand.class, BackendsCommand.class, LayersCommand.class})
+            GradientsCommand.class, BackendsCommand.class, LayersCommand.class, SummaryCommand.class})
 final class NnCommand implements Callable<Integer> {
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show the stack trace of an error.")

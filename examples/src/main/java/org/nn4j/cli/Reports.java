@@ -57,13 +57,14 @@ final class Reports {
         AtomicFiles.write(file, png.toByteArray());
     }
 
-    /** The run's data and model, optimizer, settings and backend, two lines. */
+    /** The run's data and model, optimizer, settings and backend, two lines, then the model's layers as a table. */
     static void describe(PrintWriter out, TrainingRun run, Backend backend, boolean stretched) {
         out.println("data: " + run.data().description());
         out.println("model: " + run.summary() + "; backend " + backend.name() + ", " + run.model().dtype()
                 + (run.resumed() ? "; resuming after epoch " + run.history().epochsDone() : "") + (stretched
                         ? ", the schedule stretched from " + run.recordedEpochs() + " to " + run.config().epochs()
                                 + " epochs" : ""));
+        run.model().summary().lines().forEach(line -> out.println("  " + line));
         out.flush();
     }
 

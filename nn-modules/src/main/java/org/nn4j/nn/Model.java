@@ -299,6 +299,47 @@ public final class Model {
         });
     }
 
+    /**
+     * The model as a table, as torchinfo and Keras print one: each layer with its output shape (one
+     * example's) and parameter count, then the totals of parameters and of buffers (batch normalisation's
+     * running statistics, which are not trained).
+     */
+    public String summary() {
+        List<Module> modules = network.modules();
+        List<String[]> rows = new java.util.ArrayList<>();
+        Shape shape = spec.input();
+        long parameters = 0;
+        long buffers = 0;
+        for (int i = 0; i < modules.size(); i++) {
+            Module module = modules.get(i);
+            shape = module.outputShape(shape);
+            long own = 0;
+            for (Parameter p : module.namedParameters().values()) {
+                own += p.value().size();
+            }
+            for (NamedMatrix b : module.namedBuffers().values()) {
+                buffers += b.value().size();
+            }
+            parameters += own;
+            rows.add(new String[] {i + " " + spec.layerSummary(i), shape.toString(), String.format(java.util.Locale.ROOT,
+                    "%,d", own)});
+        }
+        int width = "layer".length();
+        int shapeWidth = "output shape".length();
+        for (String[] row : rows) {
+            width = Math.max(width, row[0].length());
+            shapeWidth = Math.max(shapeWidth, row[1].length());
+        }
+        String format = "%-" + width + "s  %-" + shapeWidth + "s  %s%n";
+        StringBuilder s = new StringBuilder(String.format(java.util.Locale.ROOT, format, "layer", "output shape",
+                "parameters"));
+        s.append(String.format(java.util.Locale.ROOT, format, "input", spec.input(), ""));
+        rows.forEach(row -> s.append(String.format(java.util.Locale.ROOT, format, (Object[]) row)));
+        s.append(String.format(java.util.Locale.ROOT, "%,d parameters, %,d buffer values; loss %s, %s", parameters,
+                buffers, spec.loss(), dtype.label()));
+        return String.join("\n", s.toString().lines().map(String::stripTrailing).toList());
+    }
+
     @Override
     public String toString() {
         return "Model(" + spec.input() + " -> " + network + " -> [" + outputSize() + "], " + loss.label() + ", "

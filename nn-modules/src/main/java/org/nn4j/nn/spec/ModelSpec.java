@@ -196,14 +196,8 @@ public record ModelSpec(Shape input, List<ObjectNode> layers, String loss) {
      */
     public String summary() {
         StringBuilder s = new StringBuilder(input.toString());
-        for (ObjectNode layer : layers) {
-            s.append(' ').append(layer.path("type").asText());
-            StringBuilder args = new StringBuilder();
-            hyperParameters(layer).forEachRemaining(e -> args.append(args.length() == 0 ? "" : ", ").append(e.getKey())
-                    .append('=').append(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
-            if (args.length() > 0) {
-                s.append('(').append(args).append(')');
-            }
+        for (int i = 0; i < layers.size(); i++) {
+            s.append(' ').append(layerSummary(i));
         }
         return s.append(", ").append(loss).toString();
     }
@@ -224,6 +218,15 @@ public record ModelSpec(Shape input, List<ObjectNode> layers, String loss) {
     }
 
     /** Values of one layer's keys other than {@code type}, in the spec's order. */
+    /** Layer {@code index} in a few words: its type and hyper-parameters, {@code linear(out_features=256)}. */
+    public String layerSummary(int index) {
+        ObjectNode layer = layers.get(index);
+        StringBuilder args = new StringBuilder();
+        hyperParameters(layer).forEachRemaining(e -> args.append(args.length() == 0 ? "" : ", ").append(e.getKey())
+                .append('=').append(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+        return layer.path("type").asText() + (args.length() > 0 ? "(" + args + ")" : "");
+    }
+
     static Iterator<Map.Entry<String, JsonNode>> hyperParameters(ObjectNode layer) {
         List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
         layer.fields().forEachRemaining(e -> {
