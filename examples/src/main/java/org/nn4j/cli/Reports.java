@@ -39,10 +39,13 @@ final class Reports {
         boolean regression = !epochs.isEmpty() && epochs.get(epochs.size() - 1).testRegression() != null;
         String score = regression ? "test R²" : "test accuracy";
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("epoch").build();
+        // XChart centres the title on the plot, not the picture: 700 of its 900 pixels keep both ends in it.
+        fitTitle(chart, title, 700);
         chart.setYAxisGroupTitle(0, "loss");
         chart.setYAxisGroupTitle(1, score);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setYAxisDecimalPattern("0.###");
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         XYSeries train = chart.addSeries("training loss", x, values(epochs, EpochMetrics::trainLoss));
         XYSeries test = chart.addSeries("test loss", x, values(epochs, EpochMetrics::testLoss));
@@ -55,6 +58,25 @@ final class Reports {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
         AtomicFiles.write(file, png.toByteArray());
+    }
+
+    /**
+     * The chart's title in a font small enough (down to 9 points) for {@code width} pixels; a title still
+     * too wide loses its middle to an ellipsis, so that both ends (the input, the loss and backend) show.
+     */
+    static String fitTitle(XYChart chart, String title, int width) {
+        java.awt.font.FontRenderContext context = new java.awt.font.FontRenderContext(null, true, true);
+        java.awt.Font font = chart.getStyler().getChartTitleFont();
+        while (font.getStringBounds(title, context).getWidth() > width && font.getSize2D() > 9) {
+            font = font.deriveFont(font.getSize2D() - 1);
+        }
+        chart.getStyler().setChartTitleFont(font);
+        String shown = title;
+        for (int keep = title.length() / 2; font.getStringBounds(shown, context).getWidth() > width && keep > 4; keep--) {
+            shown = title.substring(0, keep) + " ... " + title.substring(title.length() - keep);
+        }
+        chart.setTitle(shown);
+        return shown;
     }
 
     /** The run's data and model, optimizer, settings and backend, two lines, then the model's layers as a table. */
