@@ -281,15 +281,24 @@ def takes_tokens(spec):
     return spec["layers"][0]["type"] == "embedding"
 
 
+def print_predictions(outputs, spec):
+    """A classifier's rows: the class and each class's probability; a regression model's (mse): its values."""
+    if spec["loss"] == "mse":
+        for v in outputs.double().numpy():
+            print(",".join("%.9g" % x for x in v))
+        return
+    for p in torch.softmax(outputs, dim=1).double().numpy():
+        print(",".join([str(int(p.argmax()))] + ["%.9g" % v for v in p]))
+
+
 if __name__ == "__main__":
     model, meta = load(sys.argv[1])
-    if takes_tokens(json.loads(meta["nn4j.spec"])):
+    spec = json.loads(meta["nn4j.spec"])
+    if takes_tokens(spec):
         # Token ids, read exactly as int64 (never through a float).
         ids = torch.from_numpy(np.loadtxt(sys.argv[2], delimiter=",", ndmin=2, dtype=np.int64))
         with torch.no_grad():
-            probabilities = torch.softmax(model(ids), dim=1).double().numpy()
-        for p in probabilities:
-            print(",".join([str(int(p.argmax()))] + ["%.9g" % v for v in p]))
+            print_predictions(model(ids), spec)
         sys.exit(0)
     rows = np.loadtxt(sys.argv[2], delimiter=",", ndmin=2, dtype=np.float32)
     if "nn4j.input" in meta:
@@ -297,9 +306,7 @@ if __name__ == "__main__":
         rows = (rows - np.array(standard["mean"], np.float32)) / np.array(standard["std"], np.float32)
     dtype = next(model.parameters()).dtype
     # Each row is one example flattened in (C, H, W) order; the model takes the spec's input shape.
-    shape = [len(rows)] + list(json.loads(meta["nn4j.spec"])["input"])
+    shape = [len(rows)] + list(spec["input"])
     with torch.no_grad():
         x = torch.from_numpy(rows).to(dtype).reshape(shape)
-        probabilities = torch.softmax(model(x), dim=1).double().numpy()
-    for p in probabilities:
-        print(",".join([str(int(p.argmax()))] + ["%.9g" % v for v in p]))
+        print_predictions(model(x), spec)

@@ -96,5 +96,28 @@ class PredictorFromFileTest {
         assertArrayEquals(expected, got, 1e-5 * java.util.Arrays.stream(expected).map(Math::abs).max().orElse(1));
         assertThrows(IllegalStateException.class, () -> predictor.probabilities(x, 150));
         assertThrows(IllegalStateException.class, () -> predictor.labels(x, 150));
+
+        // PyTorch, loading the file strictly (scripts/nn4j_torch.py), predicts the same values from raw rows.
+        String python;
+        try {
+            python = TorchInteropTest.pythonWithTorch();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(python != null, "no python3 with torch (apt-get install"
+                + " python3-torch): PyTorch's side skipped");
+        Path rows = dir.resolve("rows.csv");
+        Files.write(rows, Files.readAllLines(bare).subList(1, 151));
+        Process torch = new ProcessBuilder(python, Path.of("..", "scripts", "nn4j_torch.py").toString(),
+                model.toString(), rows.toString()).redirectErrorStream(true).start();
+        List<String> lines = new String(torch.getInputStream().readAllBytes()).lines().toList();
+        try {
+            assertEquals(0, torch.waitFor(), String.join("\n", lines));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        for (int i = 0; i < 150; i++) {
+            assertEquals(values[i], Double.parseDouble(lines.get(i)), 1e-4 * (1 + Math.abs(values[i])), "row " + i);
+        }
     }
 }
