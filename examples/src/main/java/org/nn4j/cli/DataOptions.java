@@ -32,8 +32,7 @@ final class DataOptions {
 
     /** Reads real-valued targets when {@code loss} (the model's, by name) is a regression loss. */
     void taskFor(org.nn4j.nn.spec.ModuleRegistry registry, String loss) {
-        org.nn4j.nn.spec.LossType type = loss == null ? null : registry.lossType(loss.toLowerCase(java.util.Locale.ROOT));
-        regression = type != null && type.regression();
+        regression = registry.isRegression(loss);
         lossName = loss;
     }
 
@@ -121,6 +120,11 @@ final class DataOptions {
             throw new InvalidInputException("--csv needs --label COLUMN for a regression loss: the column(s) holding"
                     + " the targets");
         }
+        return columns(label);
+    }
+
+    /** The columns {@code --label} names, each given alone or in a comma-separated list. */
+    static java.util.List<String> columns(java.util.List<String> label) {
         java.util.List<String> columns = new java.util.ArrayList<>();
         for (String given : label) {
             for (String column : given.split(",", -1)) {

@@ -77,9 +77,7 @@ final class PredictCommand implements Callable<Integer> {
         Model a = loaded.model();
         Activity.now("reading " + input);
         boolean tokens = Embedding.takesTokens(a.spec());
-        List<String> skipped = new ArrayList<>();
-        label.forEach(l -> skipped.addAll(List.of(l.split(",", -1))));
-        CsvFeatures.Features features = features(input, tokens, skipped);
+        CsvFeatures.Features features = features(input, tokens, DataOptions.columns(label));
         if (features.width() != a.inputSize()) {
             throw new InvalidInputException(input + ": rows of " + features.width() + " features; the model "
                     + saved.model + " takes " + a.inputSize());
@@ -95,8 +93,7 @@ final class PredictCommand implements Callable<Integer> {
             loaded.standardizer().apply(x);
         }
         boolean probabilities = a.loss().label().equals(SoftmaxCrossEntropy.LABEL);
-        org.nn4j.nn.spec.LossType lossType = factory.registry().lossType(a.spec().loss());
-        boolean regression = lossType != null && lossType.regression();
+        boolean regression = factory.registry().isRegression(a.spec().loss());
         List<String> names = loaded.classNames();
         // A regression model's outputs are its targets' predicted values, under the targets' names.
         StringBuilder csv = new StringBuilder(regression ? "row" : "row,class");

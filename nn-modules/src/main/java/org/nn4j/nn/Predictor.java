@@ -6,7 +6,6 @@ import java.util.function.Consumer;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
 import org.nn4j.api.Matrix;
-import org.nn4j.nn.spec.LossType;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 
@@ -58,8 +57,7 @@ public final class Predictor {
         }
         this.classNames = classNames == null ? null : List.copyOf(classNames);
         this.inputTransform = inputTransform;
-        LossType loss = registry.lossType(model.spec().loss());
-        this.regression = loss != null && loss.regression();
+        this.regression = registry.isRegression(model.spec().loss());
         this.spec = model.spec();
         this.backend = model.backend();
         this.dtype = model.dtype();

@@ -158,11 +158,10 @@ public final class RunBuilder {
                                     : "give them as a CSV file (" + data.source() + " holds features)"));
         }
         RunData examples = standardize ? data.standardized(null) : data;
-        LossType lossType = registry.lossType(spec != null ? spec.loss() : model != null ? model.spec().loss() : loss);
-        boolean regression = lossType != null && lossType.regression();
+        String lossName = spec != null ? spec.loss() : model != null ? model.spec().loss() : loss;
+        boolean regression = registry.isRegression(lossName);
         if (examples.local() != null) {
-            requireTask(examples.local().train(), regression, spec != null ? spec.loss() : model != null
-                    ? model.spec().loss() : loss);
+            requireTask(examples.local().train(), regression, lossName);
         }
         int features = examples.featureCount();
         int classes = examples.classNames().size();

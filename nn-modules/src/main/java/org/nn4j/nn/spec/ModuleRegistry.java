@@ -167,6 +167,12 @@ public final class ModuleRegistry {
         return Names.find(lossesByAlias, name);
     }
 
+    /** Whether the loss named {@code name} (as {@link #lossType} finds it) is a regression loss; false for none. */
+    public boolean isRegression(String name) {
+        LossType type = name == null ? null : lossType(name);
+        return type != null && type.regression();
+    }
+
     /**
      * {@code spec} with its layer types and loss named as this registry names them ({@code Linear} becomes
      * {@code linear}, {@code CrossEntropyLoss} {@code softmax_cross_entropy}), so that a model's spec, and
