@@ -52,19 +52,14 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new InvalidInputException("the model " + model + " starts with an embedding, which takes token ids:"
                     + " give them as a CSV file (--csv)");
         }
-        if (dataset.isRegression() && !dataset.classNames().equals(loaded.classNames())) {
-            throw new InvalidInputException(dataset.source() + ": --label names the targets " + dataset.classNames()
-                    + ", but the model " + model + " predicts " + loaded.classNames() + "; give those");
-        }
-        if (loaded.standardizer() != null) {
-            dataset = loaded.standardizer().apply(dataset);
-        }
-        if (!dataset.isRegression()) {
-            dataset = dataset.relabel(loaded.classNames());
-        }
+        dataset = dataset.relabel(loaded.classNames());
+        // Checked before the standardisation, which would refuse other widths as a fault of its own.
         if (dataset.featureCount() != loaded.model().inputSize()) {
             throw new InvalidInputException(dataset.source() + " has " + dataset.featureCount() + " features; the model "
                     + model + " takes " + loaded.model().inputSize());
+        }
+        if (loaded.standardizer() != null) {
+            dataset = loaded.standardizer().apply(dataset);
         }
         if (data.tokens) {
             Embedding first = (Embedding) loaded.model().network().modules().get(0);

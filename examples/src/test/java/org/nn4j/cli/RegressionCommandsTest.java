@@ -134,6 +134,25 @@ class RegressionCommandsTest {
         assertEquals(a.get("train_loss"), b.get("train_loss"));
         assertEquals(a.get("test_r2"), b.get("test_r2"));
         assertEquals(a.get("final_test_regression"), b.get("final_test_regression"));
+
+        // Other targets than the model's, resumed or evaluated, are one line; so are other features.
+        NnRun other = nn("train", "--csv", csv.toString(), "--label", "score", "--resume", model.toString(),
+                "--epochs", "3", "--backend", "ejml");
+        assertEquals(2, other.code(), other.err());
+        assertEquals("nn train: " + csv + ": the targets are [score], but the model predicts [price,"
+                + " score]; give those as the target columns", other.err().strip());
+        NnRun evaluated = nn("evaluate", "--model", model.toString(), "--csv", csv.toString(), "--label", "price",
+                "--backend", "ejml");
+        assertEquals(2, evaluated.code(), evaluated.err());
+        assertEquals("nn evaluate: " + csv + ": the targets are [price], but the model predicts [price, score]; give"
+                + " those as the target columns", evaluated.err().strip());
+        Path narrow = dir.resolve("narrow.csv");
+        Files.write(narrow, Files.readAllLines(csv).stream().map(l -> l.substring(l.indexOf(',') + 1)).toList());
+        NnRun features = nn("evaluate", "--model", model.toString(), "--csv", narrow.toString(), "--label",
+                "price,score", "--backend", "ejml");
+        assertEquals(2, features.code(), features.err());
+        assertEquals("nn evaluate: " + narrow + " has 3 features; the model " + model + " takes 4",
+                features.err().strip());
     }
 
     @Test

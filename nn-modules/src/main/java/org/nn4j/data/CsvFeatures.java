@@ -48,11 +48,7 @@ public final class CsvFeatures {
      * @throws InvalidInputException naming the source, for a skipped column it does not have
      */
     public static Features readFeatures(InputStream in, String source, List<String> skipped) {
-        try {
-            return features(source, new Csv.Lines(in, source), false, skipped);
-        } catch (IOException e) {
-            throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
-        }
+        return read(in, source, false, skipped);
     }
 
     /** As {@link #readFeatures(InputStream, String)}, each value a token id: {@link Features#ids()} set. */
@@ -62,8 +58,12 @@ public final class CsvFeatures {
 
     /** As {@link #readTokenRows(InputStream, String)}, leaving out the columns {@code skipped}. */
     public static Features readTokenRows(InputStream in, String source, List<String> skipped) {
+        return read(in, source, true, skipped);
+    }
+
+    private static Features read(InputStream in, String source, boolean tokens, List<String> skipped) {
         try {
-            return features(source, new Csv.Lines(in, source), true, skipped);
+            return features(source, new Csv.Lines(in, source), tokens, skipped);
         } catch (IOException e) {
             throw new InvalidInputException(source + ": cannot read it (" + e.getMessage() + ")", e);
         }

@@ -119,31 +119,30 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
         buffer.clear();
         if (targets != null) {
             digest.update("targets".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            for (int from = 0; from < targets.length; from += buffer.capacity() / 4) {
-                int count = Math.min(buffer.capacity() / 4, targets.length - from);
-                buffer.asFloatBuffer().put(targets, from, count);
-                digest.update(buffer.array(), 0, 4 * count);
-            }
+            digest(digest, buffer, null, targets);
         }
-        for (int from = 0; labels != null && from < labels.length; from += buffer.capacity() / 4) {
-            int count = Math.min(buffer.capacity() / 4, labels.length - from);
-            buffer.asIntBuffer().put(labels, from, count);
-            digest.update(buffer.array(), 0, 4 * count);
-        }
+        digest(digest, buffer, labels, null);
         if (tokens != null) {
             digest.update("token ids".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            for (int from = 0; from < tokens.length; from += buffer.capacity() / 4) {
-                int count = Math.min(buffer.capacity() / 4, tokens.length - from);
-                buffer.asIntBuffer().put(tokens, from, count);
-                digest.update(buffer.array(), 0, 4 * count);
-            }
+            digest(digest, buffer, tokens, null);
         }
-        for (int from = 0; features != null && from < features.length; from += buffer.capacity() / 4) {
-            int count = Math.min(buffer.capacity() / 4, features.length - from);
-            buffer.asFloatBuffer().put(features, from, count);
+        digest(digest, buffer, null, features);
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Adds {@code ints} (or else {@code floats}; neither when both are null) to {@code digest}, through {@code buffer}. */
+    private static void digest(java.security.MessageDigest digest, java.nio.ByteBuffer buffer, int[] ints,
+            float[] floats) {
+        int length = ints != null ? ints.length : floats != null ? floats.length : 0;
+        for (int from = 0; from < length; from += buffer.capacity() / 4) {
+            int count = Math.min(buffer.capacity() / 4, length - from);
+            if (ints != null) {
+                buffer.asIntBuffer().put(ints, from, count);
+            } else {
+                buffer.asFloatBuffer().put(floats, from, count);
+            }
             digest.update(buffer.array(), 0, 4 * count);
         }
-        return java.util.HexFormat.of().formatHex(digest.digest());
     }
 
     /** The number of examples. */
@@ -189,13 +188,18 @@ public record Dataset(float[] features, int[] labels, int featureCount, List<Str
     }
 
     /**
-     * This data with its labels renumbered to the order of {@code names}, the classes of a model.
+     * This data with its labels renumbered to the order of {@code names}, the classes of a model; regression
+     * targets as they are, when they are the ones {@code names} names (a regression model's outputs).
      *
-     * @throws InvalidInputException naming a label the model does not know
+     * @throws InvalidInputException naming a label the model does not know, or targets other than the model's
      */
     public Dataset relabel(List<String> names) {
         if (targets != null) {
-            throw new IllegalStateException(source + " holds regression targets, not classes");
+            if (!classNames.equals(names)) {
+                throw new InvalidInputException(source + ": the targets are " + classNames + ", but the model"
+                        + " predicts " + names + "; give those as the target columns");
+            }
+            return this;
         }
         // A model's class names as a CSV label names them: a model saved before labels that are numbers
         // were taken by value may name a class 1.0.

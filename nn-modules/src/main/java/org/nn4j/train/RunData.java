@@ -120,19 +120,12 @@ public final class RunData {
     }
 
     /**
-     * These examples (held here) with their labels those of {@code classNames}, a model's classes; regression
-     * targets must be those the model predicts, {@code classNames}.
+     * These examples (held here) with their labels those of {@code classNames}, a model's classes (or
+     * regression targets checked to be those, {@link Dataset#relabel}).
      *
      * @throws org.nn4j.io.InvalidInputException naming a class of the examples that is not among them
      */
     RunData relabeled(List<String> classNames) {
-        if (local.train().isRegression()) {
-            if (!local.train().classNames().equals(classNames)) {
-                throw new org.nn4j.io.InvalidInputException(local.train().source() + ": the targets are "
-                        + local.train().classNames() + ", but the model predicts " + classNames + "; give those");
-            }
-            return this;
-        }
         Split relabeled = new Split(local.train().relabel(classNames), local.test().relabel(classNames),
                 local.description());
         return new RunData(relabeled, null, null, split, standardizer);

@@ -138,8 +138,8 @@ public final class SavedRun {
     }
 
     /**
-     * The run, going on with {@code data}: standardised as the run was, relabelled to the model's
-     * classes, and checked to be the run's own examples.
+     * The run, going on with {@code data}: relabelled to the model's classes, standardised as the run was,
+     * and checked to be the run's own examples.
      *
      * @param data the examples as read (with the run's seed and {@link #heldOut}), not standardised
      * @throws InvalidInputException naming the file, for other classes, other training or held-out
@@ -151,8 +151,9 @@ public final class SavedRun {
             Standardizer standardizer = saved.standardizer();
             RunData examples;
             if (data.local() != null) {
-                examples = (standardizer != null ? data.standardized(standardizer) : data)
-                        .relabeled(saved.classNames());
+                // Relabelled first: examples of other classes or targets are told as such, not by their width.
+                RunData relabeled = data.relabeled(saved.classNames());
+                examples = standardizer != null ? relabeled.standardized(standardizer) : relabeled;
             } else if (!data.classNames().equals(saved.classNames())) {
                 throw new InvalidInputException(name + ": its classes " + saved.classNames() + " are not those of "
                         + data.description());
