@@ -172,7 +172,7 @@ class DistributedTrainingTest {
                         : trainer.updater((examples, context) -> new AveragingUpdater(spark, train, 3, net, adam, "ejml",
                                 7, 32, 4)).build().fit(train, test);
                 assertEquals(4, history.epochsDone());
-                accuracy[run] = history.last().testAccuracy();
+                accuracy[run] = history.last().validation().accuracy();
             }
             assertTrue(accuracy[0] > 0.9, "one machine: " + accuracy[0]);
             assertTrue(accuracy[1] > accuracy[0] - 0.05, "averaged " + accuracy[1] + ", one machine " + accuracy[0]);

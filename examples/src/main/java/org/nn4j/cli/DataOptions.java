@@ -64,17 +64,25 @@ final class DataOptions {
             return Split.random(readCsv(csv), testFraction, seed);
         }
         Activity.now("reading " + csv + " and " + testCsv);
+        Csv.TrainAndTest read = readWith(testCsv);
+        return new Split(read.train(), read.test(), read.train().source() + " (" + read.train().size()
+                + " training examples) and " + read.test().source() + " (" + read.test().size() + " held-out)");
+    }
+
+    /** The examples of {@code file}, read as --csv's are (its columns matched to --csv's by header name). */
+    Dataset heldOutCsv(Path file) {
+        Activity.now("reading " + file);
+        return readWith(file).test();
+    }
+
+    /** --csv and {@code other}, whose columns are matched to --csv's by the names of their headers, and classes relabelled. */
+    private Csv.TrainAndTest readWith(Path other) {
         if (regression) {
-            Csv.TrainAndTest read = CsvTargets.read(csv, testCsv, targetColumns());
-            return new Split(read.train(), read.test(), read.train().source() + " (" + read.train().size()
-                    + " training examples) and " + read.test().source() + " (" + read.test().size() + " held-out)");
+            return CsvTargets.read(csv, other, targetColumns());
         }
-        // The held-out file's columns are matched to the training file's by the names of their headers.
-        Csv.TrainAndTest read = tokens ? Csv.readTokens(csv, testCsv, csvLabel(), tokenIds, tokenOwner) : Csv.read(csv, testCsv, csvLabel());
-        Dataset all = read.train();
-        Dataset test = read.test();
-        return new Split(all, test.relabel(all.classNames()), all.source() + " (" + all.size() + " training examples)"
-                + " and " + test.source() + " (" + test.size() + " held-out)");
+        Csv.TrainAndTest read = tokens ? Csv.readTokens(csv, other, csvLabel(), tokenIds, tokenOwner)
+                : Csv.read(csv, other, csvLabel());
+        return new Csv.TrainAndTest(read.train(), read.test().relabel(read.train().classNames()));
     }
 
     /** Data to evaluate a model on: Fashion-MNIST's test set, or the whole CSV file. */

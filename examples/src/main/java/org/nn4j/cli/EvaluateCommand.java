@@ -11,6 +11,7 @@ import org.nn4j.io.InvalidInputException;
 import org.nn4j.io.ModelFile;
 import org.nn4j.nn.layers.Embedding;
 import org.nn4j.train.Evaluation;
+import org.nn4j.train.RunSplit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Report how a saved model does on labelled data (default: Fashion-MNIST's test set).",
+        description = {"Report how a saved model does on labelled data (default: Fashion-MNIST's test set), or on"
+                + " the examples its training run held out (--split).",
             "A classifier's accuracy, loss, per-class accuracy and confusion matrix; a regression model's loss and"
                     + " MSE, MAE and R² per target."})
 final class EvaluateCommand implements Callable<Integer> {
@@ -37,6 +39,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as one JSON object instead of text.")
     boolean json;
 
+    /** Which examples of a training run to score. */
+    enum Held { test, validation }
+
+    @Option(names = "--split", paramLabel = "SET",
+            description = "Score only the examples the model's training run held out: test or validation, drawn"
+                    + " again from the run's data (--csv, or Fashion-MNIST) with its recorded seed and shares.")
+    Held split;
+
     @Spec
     CommandSpec spec;
 
@@ -47,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Path model = saved.model;
         data.tokensFor(loaded.model().spec(), model.toString());
         data.taskFor(factory.registry(), loaded.model().spec().loss());
-        Dataset dataset = data.evaluationData();
+        Dataset dataset = split != null ? heldOut(loaded, model) : data.evaluationData();
         if (data.tokens && !dataset.hasTokens()) {
             throw new InvalidInputException("the model " + model + " starts with an embedding, which takes token ids:"
                     + " give them as a CSV file (--csv)");
@@ -74,7 +84,8 @@ final class EvaluateCommand implements Callable<Integer> {
             return 0;
         }
         out.println("model: " + model + " (" + loaded.model().spec().summary() + ", " + loaded.model().dtype() + ")");
-        out.println("data: " + dataset.source() + " (" + dataset.size() + " examples)");
+        out.println("data: " + dataset.source() + " (" + dataset.size() + (split != null ? " " + split
+                + " examples of the model's training run)" : " examples)"));
         if (e.regression() != null) {
             out.println(String.format(Locale.ROOT, "loss %.4f; mean over targets: mse %.6g, mae %.6g, r2 %.4f", e.loss(),
                     e.regression().meanMse(), e.regression().meanMae(), e.regression().meanR2()));
@@ -139,6 +150,41 @@ final class EvaluateCommand implements Callable<Integer> {
             out.println(line);
         }
         return 0;
+    }
+
+    /**
+     * The examples the run that saved {@code loaded} held out as --split names, as read (checked against
+     * the digest the run recorded): a share of --csv or of Fashion-MNIST's training set drawn again with
+     * the run's seed, or the run's own test or validation file.
+     */
+    private Dataset heldOut(ModelFile.Loaded loaded, Path model) {
+        RunSplit recorded = RunSplit.read(model.toString(), loaded.training().get("split"));
+        if (recorded == null) {
+            throw new InvalidInputException("--split: " + model + " records no split of its data (not saved by a"
+                    + " training run, or by an older nn4j); evaluate it on data given with --csv or --data");
+        }
+        boolean validation = split == Held.validation;
+        boolean fashion = recorded.heldOut().equals(RunSplit.TEST_FILES);
+        if (fashion == (data.csv != null)) {
+            throw new InvalidInputException("--split: the run of " + model + " trained on " + (fashion
+                    ? "Fashion-MNIST (give --data DIR, or nothing, not --csv)" : "a CSV file: give it with --csv"));
+        }
+        if (validation && recorded.validation() == null) {
+            throw new InvalidInputException("--split validation: the run of " + model + " held out no validation"
+                    + " examples");
+        }
+        Dataset examples;
+        String file = validation ? recorded.validation().csv() : recorded.testCsv();
+        if (file != null) {
+            examples = data.heldOutCsv(Path.of(file));
+        } else if (fashion && !validation) {
+            examples = data.evaluationData();
+        } else {
+            Dataset all = fashion ? org.nn4j.data.FashionMnist.load(data.data).train() : data.evaluationData();
+            examples = recorded.heldOutOf(all, validation);
+        }
+        recorded.requireHeldOut(examples, validation, model.toString());
+        return examples;
     }
 
     /** The evaluation as one JSON object: its numbers, per class (or per target) and the confusion matrix's cells. */

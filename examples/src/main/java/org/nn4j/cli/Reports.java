@@ -15,11 +15,11 @@ import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.nn4j.api.Backend;
 import org.nn4j.io.AtomicFiles;
 import org.nn4j.train.EpochMetrics;
+import org.nn4j.train.Scores;
 import org.nn4j.train.TrainingHistory;
 import org.nn4j.train.TrainingRun;
 
@@ -30,30 +30,35 @@ final class Reports {
     }
 
     /**
-     * Training and test loss (left axis) and test accuracy, or a regression model's test R² (right axis),
-     * per epoch, as a PNG.
+     * Training loss, and validation and test loss where scored (left axis), with their accuracy, or a
+     * regression model's R² (right axis), per epoch, as a PNG.
      */
     static void writePlot(Path file, TrainingHistory history, String title) throws IOException {
         List<EpochMetrics> epochs = history.epochs();
         double[] x = epochs.stream().mapToDouble(EpochMetrics::epoch).toArray();
-        boolean regression = !epochs.isEmpty() && epochs.get(epochs.size() - 1).testRegression() != null;
-        String score = regression ? "test R²" : "test accuracy";
+        boolean regression = epochs.stream().anyMatch(e -> scored(e, true) != null && scored(e, true).regression() != null
+                || scored(e, false) != null && scored(e, false).regression() != null);
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("epoch").build();
         // XChart centres the title on the plot, not the picture: 700 of its 900 pixels keep both ends in it.
         fitTitle(chart, title, 700);
         chart.setYAxisGroupTitle(0, "loss");
-        chart.setYAxisGroupTitle(1, score);
+        chart.setYAxisGroupTitle(1, regression ? "R²" : "accuracy");
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setYAxisDecimalPattern("0.###");
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        XYSeries train = chart.addSeries("training loss", x, values(epochs, EpochMetrics::trainLoss));
-        XYSeries test = chart.addSeries("test loss", x, values(epochs, EpochMetrics::testLoss));
-        XYSeries accuracy = chart.addSeries(score, x, values(epochs, regression
-                ? e -> e.testRegression() == null ? Double.NaN : e.testRegression().meanR2() : EpochMetrics::testAccuracy));
-        train.setYAxisGroup(0);
-        test.setYAxisGroup(0);
-        accuracy.setYAxisGroup(1);
+        chart.addSeries("training loss", x, values(epochs, EpochMetrics::trainLoss)).setYAxisGroup(0);
+        for (boolean validation : new boolean[] {true, false}) {
+            String set = validation ? "validation" : "test";
+            if (epochs.stream().noneMatch(e -> scored(e, validation) != null)) {
+                continue;
+            }
+            chart.addSeries(set + " loss", x, values(epochs, e -> scored(e, validation) == null ? Double.NaN
+                    : scored(e, validation).loss())).setYAxisGroup(0);
+            chart.addSeries(set + (regression ? " R²" : " accuracy"), x, values(epochs, e -> scored(e, validation) == null
+                    ? Double.NaN : regression ? scored(e, validation).regression().meanR2()
+                            : scored(e, validation).accuracy())).setYAxisGroup(1);
+        }
         BufferedImage image = BitmapEncoder.getBufferedImage(chart);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
@@ -101,15 +106,21 @@ final class Reports {
             return;
         }
         EpochMetrics last = history.last();
-        String scores = last.testRegression() == null ? String.format(Locale.ROOT, "test accuracy %.4f",
-                last.testAccuracy()) : String.format(Locale.ROOT, "test mse %.6g, mae %.6g, r2 %.4f",
-                        last.testRegression().meanMse(), last.testRegression().meanMae(), last.testRegression().meanR2());
+        Scores test = history.finalTest();
+        String scores = test.regression() == null ? String.format(Locale.ROOT, "test accuracy %.4f", test.accuracy())
+                : String.format(Locale.ROOT, "test mse %.6g, mae %.6g, r2 %.4f", test.regression().meanMse(),
+                        test.regression().meanMae(), test.regression().meanR2());
         out.println(String.format(Locale.ROOT, "%s (%d test examples, after epoch %d of %d)", scores,
                 run.data().test().size(), last.epoch(), run.config().epochs()));
         List<String> files = Arrays.stream(written).filter(Objects::nonNull).map(Path::toString).toList();
         if (!files.isEmpty()) {
             out.println("wrote " + String.join(", ", files));
         }
+    }
+
+    /** An epoch's validation or test scores, or null. */
+    private static Scores scored(EpochMetrics epoch, boolean validation) {
+        return validation ? epoch.validation() : epoch.test();
     }
 
     private static double[] values(List<EpochMetrics> epochs, ToDoubleFunction<EpochMetrics> f) {

@@ -58,6 +58,7 @@ final class RunOptions {
         inputs.put("--data", data.data);
         inputs.put("--csv", data.csv);
         inputs.put("--test-csv", heldOut.testCsv);
+        inputs.put("--val-csv", heldOut.valCsv);
         inputs.put("--model", modelSpec);
         if (modelOut != null) {
             inputs.put("--resume", resume);

@@ -7,7 +7,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Which examples of --csv {@code train} holds out: those of --test-csv, or a seeded share of --csv. */
+/**
+ * Which examples {@code train} holds out: for test, those of --test-csv or a seeded share of --csv; for
+ * validation (what early stopping watches), those of --val-csv or a seeded share of the training examples.
+ */
 final class SplitOptions {
     /** The share of --csv held out when neither option is given. */
     static final double DEFAULT_TEST_FRACTION = RunSplit.DEFAULT_TEST_FRACTION;
@@ -26,8 +29,34 @@ final class SplitOptions {
                     + "; with --resume, the run's own).")
     Double testFraction;
 
+    @Option(names = "--val-fraction", paramLabel = "F",
+            description = "Share of the training examples held out for validation, drawn with --seed: --patience"
+                    + " watches them, never the test examples (default: none; with --resume, the run's own).")
+    Double valFraction;
+
+    @Option(names = "--val-csv", paramLabel = "FILE",
+            description = "Validation CSV examples, columns matched to --csv's by header name.")
+    Path valCsv;
+
+    @Option(names = "--test-each-epoch",
+            description = "Score the test examples after every epoch, for the record, not only at the end"
+                    + " (without validation examples they are scored every epoch anyway).")
+    boolean testEachEpoch;
+
     /** Refuses these options where they do nothing: without --csv, or both at once, or a share outside (0, 1). */
     void check(DataOptions data) {
+        if (valCsv != null && data.csv == null) {
+            throw new InvalidInputException("--val-csv applies to --csv only; hold out a share of Fashion-MNIST's"
+                    + " training examples with --val-fraction");
+        }
+        if (valCsv != null && valFraction != null) {
+            throw new InvalidInputException("--val-fraction does not apply with --val-csv: the examples of " + valCsv
+                    + " are the validation ones");
+        }
+        if (valFraction != null && !(valFraction > 0 && valFraction < 1)) {
+            throw new InvalidInputException("--val-fraction: the validation fraction must lie between 0 and 1, not "
+                    + valFraction);
+        }
         if (data.csv == null && (testCsv != null || testFraction != null)) {
             throw new InvalidInputException((testCsv != null ? "--test-csv" : "--test-fraction")
                     + " applies to --csv only");
@@ -44,16 +73,28 @@ final class SplitOptions {
 
     /** --test-csv as written (a path or a URL), or null. */
     String testCsvAsWritten() {
-        return testCsv == null ? null : command.commandLine().getParseResult().matchedOption("--test-csv")
-                .stringValues().get(0);
+        return testCsv == null ? null : asWritten("--test-csv");
     }
 
-    /** The held-out examples these options ask for: --test-csv, else a share of --csv, else the test files. */
+    /** The option {@code name} as written (a path or a URL). */
+    private String asWritten(String name) {
+        return command.commandLine().getParseResult().matchedOption(name).stringValues().get(0);
+    }
+
+    /** --val-csv as written (a path or a URL), or null. */
+    String valCsvAsWritten() {
+        return valCsv == null ? null : asWritten("--val-csv");
+    }
+
+    /**
+     * The held-out examples these options ask for: --test-csv, else a share of --csv, else the test files;
+     * and --val-csv or --val-fraction for validation.
+     */
     RunSplit.HeldOut given(DataOptions data) {
-        if (data.csv == null) {
-            return RunSplit.HeldOut.testFiles();
-        }
-        return testCsv != null ? RunSplit.HeldOut.testCsv(testCsvAsWritten())
+        RunSplit.HeldOut test = data.csv == null ? RunSplit.HeldOut.testFiles() : testCsv != null
+                ? RunSplit.HeldOut.testCsv(testCsvAsWritten())
                 : RunSplit.HeldOut.fraction(testFraction != null ? testFraction : DEFAULT_TEST_FRACTION);
+        return valFraction != null ? test.validationFraction(valFraction)
+                : valCsv != null ? test.validationCsv(valCsvAsWritten()) : test;
     }
 }

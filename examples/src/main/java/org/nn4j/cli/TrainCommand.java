@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.nn4j.api.ActivationKind;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
+import org.nn4j.data.Split;
 import org.nn4j.inject.NetworkFactory;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.nn.spec.ModelSpec;
@@ -80,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
             Reports.describe(out, setup, backend, run.stretchSchedule);
         }
         Path modelFile = run.modelFile();
-        Trainer.Builder trainer = setup.trainer();
+        Trainer.Builder trainer = setup.trainer().testEachEpoch(heldOut.testEachEpoch);
         CheckpointListener checkpoints = modelFile != null ? setup.checkpoints(modelFile) : null;
         if (checkpoints != null) {
             trainer.listener(checkpoints);
@@ -138,9 +139,18 @@ final class TrainCommand implements Callable<Integer> {
         builder.optimizer(model.optimizer, training.learningRate, training.optimizerOptions());
         data.tokensFor(given, given == null ? null : training.modelSpec.toString());
         data.taskFor(factory.registry(), given != null ? given.loss() : training.loss);
+        if (data.regression && training.classWeights != null) {
+            throw new InvalidInputException("--class-weights: class weights apply to a classification loss, not '"
+                    + data.lossName + "'");
+        }
         requireLocalTokens(cluster);
         try {
             builder.config(training.config(model.batchSize)).standardize(training.standardize);
+            if (training.classWeightList() != null) {
+                builder.classWeights(training.classWeightList());
+            } else if (training.classWeights != null) {
+                builder.balancedClassWeights();
+            }
             return builder.build(read(cluster, training.seed, heldOut.given(data)));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage(), e);
@@ -159,8 +169,14 @@ final class TrainCommand implements Callable<Integer> {
         data.taskFor(factory.registry(), saved.spec().loss());
         requireLocalTokens(cluster);
         try {
-            RunSplit.HeldOut held = data.csv == null ? RunSplit.HeldOut.testFiles()
-                    : saved.heldOut(heldOut.testFraction, heldOut.testCsvAsWritten());
+            RunSplit.HeldOut held = saved.validation(data.csv == null ? RunSplit.HeldOut.testFiles()
+                    : saved.heldOut(heldOut.testFraction, heldOut.testCsvAsWritten()), heldOut.valFraction,
+                    heldOut.valCsvAsWritten());
+            if (saved.config().patience() > 0 && !held.validates()) {
+                throw new InvalidInputException(run.resume + ": its run stops early (--patience "
+                        + saved.config().patience() + ") but holds out no validation examples (saved by an older nn4j,"
+                        + " whose patience watched the test examples); start a new run with --val-fraction");
+            }
             return saved.on(read(cluster, saved.config().seed(), held));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(run.resume + ": " + e.getMessage(), e);
@@ -185,9 +201,12 @@ final class TrainCommand implements Callable<Integer> {
         if (cluster != null) {
             return RunData.onCluster(cluster, spark.read(cluster, data, seed, held), held, seed, digests);
         }
-        return RunData.of(data.trainAndTest(seed, held.fraction() != null ? held.fraction()
-                : RunSplit.DEFAULT_TEST_FRACTION, held.testCsv() != null ? Path.of(held.testCsv()) : null), held, seed,
-                digests);
+        Split split = data.trainAndTest(seed, held.fraction() != null ? held.fraction() : RunSplit.DEFAULT_TEST_FRACTION,
+                held.testCsv() != null ? Path.of(held.testCsv()) : null);
+        if (held.validationCsv() != null) {
+            return RunData.of(split, data.heldOutCsv(Path.of(held.validationCsv())), held, seed, digests);
+        }
+        return RunData.of(split, held, seed, digests);
     }
 
     /**
@@ -196,6 +215,18 @@ final class TrainCommand implements Callable<Integer> {
      */
     private void checkOptions() {
         heldOut.check(data);
+        if (spark.master != null && training.classWeights != null) {
+            throw new InvalidInputException("--class-weights: class weights train on one machine for now, not on a"
+                    + " cluster (leave out --spark)");
+        }
+        if (spark.master != null && (heldOut.valFraction != null || heldOut.valCsv != null)) {
+            throw new InvalidInputException((heldOut.valCsv != null ? "--val-csv" : "--val-fraction")
+                    + ": validation examples are held out on one machine for now, not on a cluster (leave out --spark)");
+        }
+        if (run.resume == null && training.patience > 0 && heldOut.valFraction == null && heldOut.valCsv == null) {
+            throw new InvalidInputException("--patience " + training.patience + " watches validation examples, never"
+                    + " the test ones: give --val-fraction F (a share of the training examples) or --val-csv FILE");
+        }
         if (training.epochs != null && training.epochs < 1) {
             throw new InvalidInputException("epochs must be at least 1, not " + training.epochs + " (--epochs)");
         }

@@ -17,7 +17,7 @@ final class TrainingOptions {
     /** Options that a checkpoint fixes, so that they cannot be given with --resume. */
     private static final List<String> FIXED_BY_CHECKPOINT = List.of("--model", "--hidden", "--activation", "--loss",
             "--optimizer", "--lr", "--momentum", "--nesterov", "--weight-decay", "--clip-grad-norm", "--batch-size", "--schedule",
-            "--patience", "--seed", "--dtype", "--standardize");
+            "--patience", "--seed", "--dtype", "--standardize", "--class-weights");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
@@ -59,7 +59,8 @@ final class TrainingOptions {
     String schedule;
 
     @Option(names = "--patience", paramLabel = "N", defaultValue = "0",
-            description = "Stop after N epochs without a better test loss (default: ${DEFAULT-VALUE}, never).")
+            description = "Stop after N epochs without a better validation loss (needs --val-fraction or --val-csv;"
+                    + " default: ${DEFAULT-VALUE}, never).")
     int patience;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
@@ -68,6 +69,29 @@ final class TrainingOptions {
 
     @Option(names = "--standardize", description = "Standardise each feature with the training data's mean and std.")
     boolean standardize;
+
+    @Option(names = "--class-weights", paramLabel = "WEIGHTS",
+            description = "Weigh each class in the cross-entropy loss (PyTorch's weight): balanced (n / (classes x"
+                    + " examples of the class), from the training examples), or one number per class in nn evaluate's"
+                    + " class order: 1,4.5,2.")
+    String classWeights;
+
+    /** --class-weights as a list, or null for none or balanced. */
+    double[] classWeightList() {
+        if (classWeights == null || classWeights.strip().equalsIgnoreCase("balanced")) {
+            return null;
+        }
+        String[] fields = classWeights.split(",", -1);
+        double[] weights = new double[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            if (!org.nn4j.data.CsvNumbers.isNumber(fields[i].strip())) {
+                throw new InvalidInputException("--class-weights: '" + InvalidInputException.shown(fields[i].strip())
+                        + "' is not a number; give balanced, or one number per class: 1,4.5,2");
+            }
+            weights[i] = Double.parseDouble(fields[i].strip());
+        }
+        return weights;
+    }
 
     /** Whether {@code flag} was given. */
     boolean given(String flag) {

@@ -64,6 +64,6 @@ public final class RunExample {
         TrainingHistory history = resumed.fit(resumed.trainer()
                 .listener(resumed.checkpoints(file)).listener(new ProgressListener(System.out)));
         // README end
-        System.out.println("epochs " + history.epochsDone() + ", test accuracy " + history.last().testAccuracy());
+        System.out.println("epochs " + history.epochsDone() + ", test accuracy " + history.finalTest().accuracy());
     }
 }

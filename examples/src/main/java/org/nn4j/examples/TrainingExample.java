@@ -47,8 +47,10 @@ public final class TrainingExample {
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Backend backend = Backends.select(null);
         Split data = FashionMnist.load(null);
-        Dataset train = data.train();
-        Dataset validation = data.test();
+        Split held = Split.random(data.train(), 0.1, 42);   // a tenth of the training examples for validation
+        Dataset train = held.train();
+        Dataset validation = held.test();                    // what early stopping watches
+        Dataset test = data.test();                          // scored for the record only
         Model model = Model.of(backend, DType.FLOAT32, Shape.of(784), new Sequential(
                 new Linear(backend, DType.FLOAT32, 784, 128), new ActivationLayer(backend, ActivationKind.RELU),
                 new Linear(backend, DType.FLOAT32, 128, 10)), new SoftmaxCrossEntropy(backend), 42);
@@ -62,23 +64,24 @@ public final class TrainingExample {
                 .listener(new EarlyStopping(3, true))  // 3 epochs without a better validation loss; best weights back
                 .listener(new DivergenceGuard())       // a loss over 100 times its start ends the run
                 .build();
-        TrainingHistory history = trainer.fit(train, validation);
+        TrainingHistory history = trainer.fit(train, validation, test);
 
         // After a crash: the checkpoint's model, optimizer state, settings and history, and on from there.
         Checkpoints.Resumed saved = Checkpoints.resume(file, ModuleRegistry.load(), backend);
         history = Trainer.builder(saved).epochs(epochs + 1).listener(new ProgressListener(System.out)).build()
-                .fit(train, validation);
+                .fit(train, validation, test);
         // README end
 
         // README: predictor
         ModelFile.Loaded loaded = ModelFile.load(file, backend);
         Predictor predictor = loaded.predictor(ModuleRegistry.load());      // applies the file's standardisation
-        float[] pixels = Arrays.copyOf(validation.features(), 32 * 784);      // 32 examples of 784 values
+        float[] pixels = Arrays.copyOf(test.features(), 32 * 784);      // 32 examples of 784 values
         int[] classes = predictor.classes(pixels, 32);                         // from any thread
         String[] names = predictor.labels(pixels, 32);
         float[] probabilities = predictor.probabilities(pixels, 32);
         // README end
-        System.out.println("epochs " + history.epochsDone() + "; the first example: " + names[0] + " (probability "
+        System.out.println("epochs " + history.epochsDone() + ", test accuracy " + history.finalTest().accuracy()
+                + "; the first example: " + names[0] + " (probability "
                 + probabilities[classes[0]] + ")");
     }
 }

@@ -82,7 +82,7 @@ class RegressionCommandsTest {
         assertTrue(run.out().contains("(160 test examples, after epoch 40 of 40)"), run.out());
         JsonNode json = new ObjectMapper().readTree(metrics.toFile());
         assertEquals(40, json.path("test_r2").size());
-        assertEquals(2, json.path("final_test_regression").path("mae").size());
+        assertEquals(2, json.path("final_test").path("mae").size());
 
         NnRun evaluated = nn("evaluate", "--model", model.toString(), "--csv", csv.toString(), "--label", "price",
                 "--label", "score", "--backend", "ejml");
@@ -133,7 +133,7 @@ class RegressionCommandsTest {
         JsonNode b = json.readTree(resumed.toFile());
         assertEquals(a.get("train_loss"), b.get("train_loss"));
         assertEquals(a.get("test_r2"), b.get("test_r2"));
-        assertEquals(a.get("final_test_regression"), b.get("final_test_regression"));
+        assertEquals(a.get("final_test"), b.get("final_test"));
 
         // Other targets than the model's, resumed or evaluated, are one line; so are other features.
         NnRun other = nn("train", "--csv", csv.toString(), "--label", "score", "--resume", model.toString(),

@@ -57,7 +57,7 @@ class ExamplesTest {
         List<String> epochs = out.lines().filter(l -> l.startsWith("epoch ")).toList();
         assertEquals(3, epochs.size(), out);
         assertTrue(epochs.get(2).startsWith("epoch 3: "), out);
-        assertTrue(out.contains("epochs 3; the first example: "), out);
+        assertTrue(out.contains("epochs 3, test accuracy ") && out.contains("; the first example: "), out);
         assertTrue(Files.size(dir.resolve("run.safetensors")) > 100_000);
     }
 

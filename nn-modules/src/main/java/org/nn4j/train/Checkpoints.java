@@ -11,7 +11,9 @@ import org.nn4j.api.Matrix;
 import org.nn4j.data.Standardizer;
 import org.nn4j.io.InvalidInputException;
 import org.nn4j.io.ModelFile;
+import org.nn4j.nn.Loss;
 import org.nn4j.nn.Model;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 import org.nn4j.nn.spec.ModuleRegistry;
 
 /**
@@ -45,25 +47,30 @@ public final class Checkpoints {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("epoch", m.epoch());
             e.put("train_loss", m.trainLoss());
-            e.put("test_loss", m.testLoss());
-            e.put("test_accuracy", m.testAccuracy());
+            if (m.validation() != null) {
+                m.validation().record("validation", e::put);
+            }
+            if (m.test() != null) {
+                m.test().record("test", e::put);
+            }
             e.put("samples_per_second", m.samplesPerSecond());
             e.put("learning_rate", m.learningRate());
             e.put("seconds", m.seconds());
-            if (m.testRegression() != null) {
-                e.put("test_mse", m.testRegression().mse());
-                e.put("test_mae", m.testRegression().mae());
-                e.put("test_r2", m.testRegression().r2());
-            }
             epochs.add(e);
         }
         Map<String, Object> hist = new LinkedHashMap<>();
         hist.put("epochs", epochs);
-        hist.put("best_test_loss", Double.isFinite(history.bestTestLoss()) ? history.bestTestLoss() : null);
+        hist.put("best_validation_loss", Double.isFinite(history.bestValidationLoss()) ? history.bestValidationLoss()
+                : null);
         hist.put("epochs_since_best", history.epochsSinceBest());
         hist.put("stopped_early", history.stoppedEarly());
         hist.put("batches_into_epoch", history.batchesIntoEpoch());
         hist.put("loss_sum_into_epoch", history.lossSumIntoEpoch());
+        if (history.finalTest() != null) {
+            Map<String, Object> finalTest = new LinkedHashMap<>();
+            history.finalTest().record("test", finalTest::put);
+            hist.put("final", finalTest);
+        }
         Map<String, Object> training = new LinkedHashMap<>(run);
         training.put("optimizer", opt);
         training.put("config", conf);
@@ -121,15 +128,15 @@ public final class Checkpoints {
         List<EpochMetrics> epochs = new ArrayList<>();
         for (JsonNode e : hist.path("epochs")) {
             epochs.add(new EpochMetrics(e.path("epoch").asInt(), e.path("train_loss").asDouble(),
-                    e.path("test_loss").asDouble(), e.path("test_accuracy").asDouble(),
-                    e.path("samples_per_second").asDouble(), e.path("learning_rate").asDouble(),
-                    e.path("seconds").asDouble(), e.has("test_mse") ? new RegressionMetrics(doubles(e.path("test_mse")),
-                            doubles(e.path("test_mae")), doubles(e.path("test_r2"))) : null));
+                    Scores.read(e, "validation"), Scores.read(e, "test"), e.path("samples_per_second").asDouble(),
+                    e.path("learning_rate").asDouble(), e.path("seconds").asDouble()));
         }
-        JsonNode best = hist.path("best_test_loss");
+        // Before validation examples, patience watched the held-out loss: a checkpoint of then records it so.
+        JsonNode best = hist.has("best_validation_loss") ? hist.path("best_validation_loss") : hist.path("best_test_loss");
         return new TrainingHistory(epochs, best.isNumber() ? best.asDouble() : Double.POSITIVE_INFINITY,
                 hist.path("epochs_since_best").asInt(), hist.path("stopped_early").asBoolean(),
-                hist.path("batches_into_epoch").asInt(0), hist.path("loss_sum_into_epoch").asDouble(0));
+                hist.path("batches_into_epoch").asInt(0), hist.path("loss_sum_into_epoch").asDouble(0),
+                Scores.read(hist.path("final"), "test"));
     }
 
     /**
@@ -143,10 +150,14 @@ public final class Checkpoints {
      * @param split how the run split its data, or null where the file does not record it (an older
      *     nn4j's, or one saved without)
      * @param data the run's data in words, as the file records it, or ""
+     * @param loss what the run minimises: the model's loss, with the class weights the file records
      */
     public record Resumed(Model model, Optimizer optimizer, TrainingConfig config, TrainingHistory history,
-            List<String> classNames, Standardizer standardizer, RunSplit split, String data) {
+            List<String> classNames, Standardizer standardizer, RunSplit split, String data, Loss loss) {
     }
+
+    /** The key of the run's class weights (a list, one per class) in a checkpoint, where it has them. */
+    public static final String CLASS_WEIGHTS = "class_weights";
 
     /**
      * The run saved in {@code file}, its layers built from {@code registry} on {@code backend}.
@@ -167,18 +178,28 @@ public final class Checkpoints {
             TrainingConfig config = restoreConfig(name, training, 0);
             TrainingHistory history = restoreHistory(name, training);
             return new Resumed(loaded.model(), optimizer, config, history, loaded.classNames(), loaded.standardizer(),
-                    RunSplit.read(name, training.get("split")), training.path("data").asText(""));
+                    RunSplit.read(name, training.get("split")), training.path("data").asText(""),
+                    restoreLoss(name, training, loaded.model()));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(name + ": " + e.getMessage(), e);
         }
     }
 
-    private static double[] doubles(JsonNode array) {
-        double[] values = new double[array.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = array.get(i).asDouble(Double.NaN);
+    /** The model's loss, with the class weights the checkpoint records, if any. */
+    private static Loss restoreLoss(String file, JsonNode training, Model model) {
+        JsonNode weights = training.path(CLASS_WEIGHTS);
+        if (weights.isMissingNode()) {
+            return model.loss();
         }
-        return values;
+        if (!weights.isArray() || weights.size() != model.outputSize() || !(model.loss() instanceof SoftmaxCrossEntropy)) {
+            throw new InvalidInputException(file + ": its record of the class weights is damaged: "
+                    + InvalidInputException.shown(weights.toString(), 200));
+        }
+        double[] values = new double[weights.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = weights.get(i).asDouble(Double.NaN);
+        }
+        return new SoftmaxCrossEntropy(model.backend(), values);
     }
 
     private static JsonNode required(String file, JsonNode training, String key) {

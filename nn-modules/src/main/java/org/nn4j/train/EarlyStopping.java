@@ -40,12 +40,12 @@ public final class EarlyStopping implements TrainingListener {
 
     @Override
     public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
-        if (Double.isNaN(metrics.testLoss())) {
+        if (metrics.validation() == null) {
             throw new IllegalStateException("EarlyStopping watches the validation loss: fit(train, validation)"
                     + " with validation data");
         }
-        if (metrics.testLoss() < best) {
-            best = metrics.testLoss();
+        if (metrics.validation().loss() < best) {
+            best = metrics.validation().loss();
             bestEpoch = metrics.epoch();
             sinceBest = 0;
             if (restoreBest) {
@@ -62,7 +62,7 @@ public final class EarlyStopping implements TrainingListener {
     }
 
     @Override
-    public void trainingFinished(TrainingHistory history) {
+    public void epochsFinished(TrainingHistory history) {
         if (restoreBest && bestState != null && history.last() != null && history.last().epoch() != bestEpoch) {
             Backend backend = model.backend();
             List<Matrix> state = model.stateValues();

@@ -68,14 +68,11 @@ public final class ProgressListener implements TrainingListener {
         if (terminal) {
             out.print("\r\033[K");
         }
-        String evaluated = Double.isNaN(m.testLoss()) ? ""
-                : m.testRegression() != null ? String.format(Locale.ROOT, " test loss %.4f, test mse %.4g, mae %.4g,"
-                        + " r2 %.4f,", m.testLoss(), m.testRegression().meanMse(), m.testRegression().meanMae(),
-                        m.testRegression().meanR2())
-                : String.format(Locale.ROOT, " test loss %.4f, test accuracy %.4f,", m.testLoss(), m.testAccuracy());
+        String evaluated = (m.validation() == null ? "" : " " + m.validation().describe("validation") + ",")
+                + (m.test() == null ? "" : " " + m.test().describe("test") + ",");
         out.println(String.format(Locale.ROOT, "epoch %d: train loss %.4f,%s %,.0f samples/s, lr %.3g, %.1f s%s",
                 m.epoch(), m.trainLoss(), evaluated, m.samplesPerSecond(), m.learningRate(), m.seconds(),
-                history.stoppedEarly() ? " (stopping early: no better test loss in a while)" : ""));
+                history.stoppedEarly() ? " (stopping early: no better validation loss in a while)" : ""));
         out.flush();
     }
 

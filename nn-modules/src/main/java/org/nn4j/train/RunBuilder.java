@@ -39,6 +39,8 @@ public final class RunBuilder {
     private Map<String, ?> options = Map.of();
     private TrainingConfig config = new TrainingConfig(10, 128, 42, 0, LearningRateSchedule.constant());
     private boolean standardize;
+    private double[] classWeights;
+    private boolean balanced;
 
     RunBuilder(ModuleRegistry registry, Backend backend, DType dtype) {
         this.registry = java.util.Objects.requireNonNull(registry, "registry");
@@ -141,6 +143,26 @@ public final class RunBuilder {
     }
 
     /**
+     * Class weights for a classifier's loss, one per class in the data's class order, as PyTorch's {@code
+     * CrossEntropyLoss(weight=...)} takes them; null for none.
+     */
+    public RunBuilder classWeights(double[] weights) {
+        this.classWeights = weights == null ? null : weights.clone();
+        this.balanced = false;
+        return this;
+    }
+
+    /**
+     * Class weights from the training examples, as scikit-learn's {@code class_weight="balanced"}: a class
+     * of {@code c} examples of {@code n} in {@code k} classes weighs {@code n / (k c)}.
+     */
+    public RunBuilder balancedClassWeights() {
+        this.classWeights = null;
+        this.balanced = true;
+        return this;
+    }
+
+    /**
      * The run on {@code data} (a model spec or MLP built now, with the config's seed).
      *
      * @throws InvalidInputException when the model does not fit the data, naming the model (its file,
@@ -201,8 +223,48 @@ public final class RunBuilder {
         if (checked.get(Optimizer.CLIP_GRAD_NORM.name()) instanceof Double clip) {
             made.clipGradNorm(clip);
         }
-        return new TrainingRun(built, examples.classNames(), made, rate, config, config.epochs(),
-                TrainingHistory.empty(), examples, false);
+        return new TrainingRun(built, weightedLoss(built, examples, regression), examples.classNames(), made, rate,
+                config, config.epochs(), TrainingHistory.empty(), examples, false);
+    }
+
+    /** The model's loss, with the class weights given (or balanced on the training examples), if any. */
+    private org.nn4j.nn.Loss weightedLoss(Model built, RunData examples, boolean regression) {
+        if (classWeights == null && !balanced) {
+            return built.loss();
+        }
+        String flag = names.apply("class_weights");
+        if (regression || !(built.loss() instanceof org.nn4j.nn.losses.SoftmaxCrossEntropy)) {
+            throw new InvalidInputException(flag + ": class weights apply to the softmax cross-entropy loss, not '"
+                    + built.loss().label() + "'");
+        }
+        if (examples.local() == null) {
+            throw new InvalidInputException(flag + ": class weights train on one machine for now, not on a cluster");
+        }
+        List<String> classes = examples.classNames();
+        double[] weights = classWeights;
+        if (balanced) {
+            long[] counts = new long[classes.size()];
+            for (int label : examples.local().train().labels()) {
+                counts[label]++;
+            }
+            weights = new double[counts.length];
+            for (int c = 0; c < counts.length; c++) {
+                if (counts[c] == 0) {
+                    throw new InvalidInputException(flag + " balanced: the class '" + classes.get(c) + "' has no"
+                            + " training examples; give the weights as a list");
+                }
+                weights[c] = (double) examples.local().train().size() / (counts.length * counts[c]);
+            }
+        } else if (weights.length != classes.size()) {
+            throw new InvalidInputException(flag + ": " + weights.length + " weights for the " + classes.size()
+                    + " classes of " + examples.source() + " (" + InvalidInputException.shown(String.join(", ", classes),
+                            200) + ")");
+        }
+        try {
+            return new org.nn4j.nn.losses.SoftmaxCrossEntropy(built.backend(), weights);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(flag + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -7,24 +7,28 @@ import org.nn4j.data.Split;
 import org.nn4j.data.Standardizer;
 
 /**
- * The data of a run: training and held-out examples held here, or a training set that a cluster's
- * executors hold (the held-out examples here); the split that the run's checkpoint records of them;
- * and the standardisation applied to them, if any, which the run stores with its model.
+ * The data of a run: training, validation (if any) and test examples held here, or a training set that
+ * a cluster's executors hold (the test examples here); the split that the run's checkpoint records of
+ * them; and the standardisation applied to them, if any, which the run stores with its model.
  *
  * <pre>{@code
- * RunData data = RunData.of(Split.random(Csv.read(file, "label"), 0.2, 42), RunSplit.HeldOut.fraction(0.2), 42, true);
+ * // 0.2 of the file for test, then 0.1 of the rest for validation, both drawn with seed 42
+ * RunData data = RunData.of(Split.random(Csv.read(file, "label"), 0.2, 42),
+ *         RunSplit.HeldOut.fraction(0.2).validationFraction(0.1), 42, true);
  * }</pre>
  */
 public final class RunData {
     private final Split local;
+    private final Dataset validation;
     private final DistributedTraining.ClusterData remote;
     private final DistributedTraining.Session cluster;
     private final RunSplit split;
     private final Standardizer standardizer;
 
-    private RunData(Split local, DistributedTraining.ClusterData remote, DistributedTraining.Session cluster,
-            RunSplit split, Standardizer standardizer) {
+    private RunData(Split local, Dataset validation, DistributedTraining.ClusterData remote,
+            DistributedTraining.Session cluster, RunSplit split, Standardizer standardizer) {
         this.local = local;
+        this.validation = validation;
         this.remote = remote;
         this.cluster = cluster;
         this.split = java.util.Objects.requireNonNull(split, "split");
@@ -32,23 +36,58 @@ public final class RunData {
     }
 
     /**
-     * Examples held here, {@code data}, which held out {@code heldOut} (with {@code seed}, for a share);
-     * with the digests of the examples when {@code digests} (a pass over them; what a resume compares,
-     * so a run that writes checkpoints wants them).
+     * Examples held here, {@code data}, which held out {@code heldOut} (with {@code seed}, for a share),
+     * and for validation a share of {@code data}'s training examples drawn with {@code seed} where
+     * {@code heldOut} asks for one; with the digests of the examples when {@code digests} (a pass over
+     * them; what a resume compares, so a run that writes checkpoints wants them).
+     *
+     * @throws IllegalArgumentException when {@code heldOut} names a validation file: read it and give
+     *     it to {@link #of(Split, Dataset, RunSplit.HeldOut, long, boolean)}
      */
     public static RunData of(Split data, RunSplit.HeldOut heldOut, long seed, boolean digests) {
-        return new RunData(data, null, null, RunSplit.of(heldOut, seed, data.train().size(), data.train(),
-                data.test(), digests), null);
+        if (heldOut.validationCsv() != null) {
+            throw new IllegalArgumentException("the validation examples of " + heldOut.validationCsv()
+                    + " are given with RunData.of(data, validation, heldOut, seed, digests)");
+        }
+        if (heldOut.validationFraction() == null) {
+            return of(data, null, heldOut, seed, digests);
+        }
+        Dataset all = data.train();
+        int[] validationRows = Split.heldOut(all.size(), heldOut.validationFraction(), seed, all.source());
+        Split rest = new Split(all.rows(Split.rest(all.size(), validationRows)), data.test(), data.description());
+        return of(rest, all.rows(validationRows), heldOut, seed, digests);
+    }
+
+    /**
+     * Examples held here, {@code data}, with the validation examples {@code validation} (null: none),
+     * which held out {@code heldOut}; digests as {@link #of(Split, RunSplit.HeldOut, long, boolean)}.
+     */
+    public static RunData of(Split data, Dataset validation, RunSplit.HeldOut heldOut, long seed, boolean digests) {
+        if ((validation != null) != heldOut.validates()) {
+            throw new IllegalArgumentException(validation != null ? "validation examples given, but the split names none"
+                    : "the split names validation examples, but none are given");
+        }
+        if (validation != null) {
+            validation = validation.relabel(data.train().classNames());
+        }
+        return new RunData(data, validation, null, null, RunSplit.of(heldOut, seed, data.train().size(), data.train(),
+                validation, data.test(), digests), null);
     }
 
     /**
      * A training set that {@code cluster}'s executors read and hold, {@code data}, and its held-out
-     * examples here; as {@link #of} for the rest (only the held-out examples have a digest).
+     * examples here; as {@link #of} for the rest (only the held-out examples have a digest). A run on
+     * a cluster has no validation examples yet.
+     *
+     * @throws IllegalArgumentException when {@code heldOut} names validation examples
      */
     public static RunData onCluster(DistributedTraining.Session cluster, DistributedTraining.ClusterData data,
             RunSplit.HeldOut heldOut, long seed, boolean digests) {
-        return new RunData(null, data, java.util.Objects.requireNonNull(cluster, "cluster"),
-                RunSplit.of(heldOut, seed, data.size(), null, data.test(), digests), null);
+        if (heldOut.validates()) {
+            throw new IllegalArgumentException("validation examples are held out on one machine only, not on a cluster");
+        }
+        return new RunData(null, null, data, java.util.Objects.requireNonNull(cluster, "cluster"),
+                RunSplit.of(heldOut, seed, data.size(), null, null, data.test(), digests), null);
     }
 
     /** The training examples: a {@link Dataset}, or the {@link DistributedTraining.ClusterData} executors hold. */
@@ -56,7 +95,12 @@ public final class RunData {
         return local != null ? local.train() : remote;
     }
 
-    /** The held-out examples, here. */
+    /** The validation examples (what early stopping watches), or null when the run has none. */
+    public Dataset validation() {
+        return validation;
+    }
+
+    /** The test examples, here: scored for the record, never watched. */
     public Dataset test() {
         return local != null ? local.test() : remote.test();
     }
@@ -103,20 +147,24 @@ public final class RunData {
 
     /** The data in words: where, how many examples, how split. */
     public String description() {
-        return local != null ? local.description() : remote.description();
+        String data = local != null ? local.description() : remote.description();
+        RunSplit.Validation v = split.validation();
+        return v == null ? data : data + "; " + v.examples() + " of the " + (local.train().size() + v.examples())
+                + " training examples held out for validation (" + (v.fraction() != null ? v.fraction() + ", seed "
+                        + split.seed() : v.csv()) + ")";
     }
 
     /**
-     * These examples standardised, training and held-out: by {@code given}, or when it is null by the
-     * training set's own statistics (computed by the executors that hold it, if they do).
+     * These examples standardised, training, validation and test: by {@code given}, or when it is null by
+     * the training set's own statistics (computed by the executors that hold it, if they do).
      */
     public RunData standardized(Standardizer given) {
         if (local != null) {
             Standardizer s = given != null ? given : Standardizer.fit(local.train());
-            return new RunData(s.apply(local), null, null, split, s);
+            return new RunData(s.apply(local), validation == null ? null : s.apply(validation), null, null, split, s);
         }
         DistributedTraining.ClusterData standardised = cluster.standardize(remote, given);
-        return new RunData(null, standardised, cluster, split, standardised.standardizer());
+        return new RunData(null, null, standardised, cluster, split, standardised.standardizer());
     }
 
     /**
@@ -128,6 +176,7 @@ public final class RunData {
     RunData relabeled(List<String> classNames) {
         Split relabeled = new Split(local.train().relabel(classNames), local.test().relabel(classNames),
                 local.description());
-        return new RunData(relabeled, null, null, split, standardizer);
+        return new RunData(relabeled, validation == null ? null : validation.relabel(classNames), null, null, split,
+                standardizer);
     }
 }

@@ -32,7 +32,8 @@ public final class SavedRun {
 
     /**
      * How messages name the settings {@code epochs}, {@code stretch_schedule}, {@code csv}, {@code
-     * test_fraction} and {@code test_csv}: by these keys unless given; nn train passes its flags.
+     * test_fraction}, {@code test_csv}, {@code val_fraction} and {@code val_csv}: by these keys unless
+     * given; nn train passes its flags.
      */
     public SavedRun names(UnaryOperator<String> names) {
         this.names = java.util.Objects.requireNonNull(names, "names");
@@ -93,7 +94,8 @@ public final class SavedRun {
     /**
      * The held-out examples of a run on a CSV file: those its checkpoint records, which {@code
      * fraction} and {@code testCsv} may repeat but not change; as given (a share of {@link
-     * RunSplit#DEFAULT_TEST_FRACTION} when neither is) for a checkpoint that records none.
+     * RunSplit#DEFAULT_TEST_FRACTION} when neither is) for a checkpoint that records none; {@link
+     * #validation} adds the run's validation examples.
      *
      * @param fraction the share given, or null
      * @param testCsv the held-out file given (as written), or null
@@ -110,6 +112,7 @@ public final class SavedRun {
         String leave = "; resume with the run's own split (leave " + names.apply(testCsv != null ? "test_csv"
                 : "test_fraction") + " out)";
         String held = file + " held out " + recorded.describe(names);
+        RunSplit.HeldOut test;
         switch (recorded.heldOut()) {
             case RunSplit.FRACTION:
                 if (testCsv != null) {
@@ -119,17 +122,51 @@ public final class SavedRun {
                 if (fraction != null && !fraction.equals(recorded.testFraction())) {
                     throw new InvalidInputException(names.apply("test_fraction") + " " + fraction + ": " + held + leave);
                 }
-                return RunSplit.HeldOut.fraction(recorded.testFraction());
+                test = RunSplit.HeldOut.fraction(recorded.testFraction());
+                break;
             case RunSplit.TEST_CSV:
                 if (fraction != null) {
                     throw new InvalidInputException(names.apply("test_fraction") + " " + fraction + ": " + held
                             + ", not a share of " + names.apply("csv") + leave);
                 }
                 // The file given, or the one recorded; either way its examples are compared after reading.
-                return testCsv != null ? given : RunSplit.HeldOut.testCsv(recorded.testCsv());
+                test = testCsv != null ? given : RunSplit.HeldOut.testCsv(recorded.testCsv());
+                break;
             default:
-                return given;
+                test = given;
         }
+        return test;
+    }
+
+    /**
+     * {@code test} (the run's test examples, as {@link #heldOut} gives them for a CSV file) with the run's
+     * own validation examples, which {@code fraction} and {@code csv} (the validation settings given, or
+     * null) may repeat but not change.
+     *
+     * @throws InvalidInputException when they differ from the run's own
+     */
+    public RunSplit.HeldOut validation(RunSplit.HeldOut test, Double fraction, String csv) {
+        RunSplit.Validation recorded = saved.split() == null ? null : saved.split().validation();
+        boolean given = fraction != null || csv != null;
+        boolean same = recorded == null ? !given : !given || (fraction != null
+                ? fraction.equals(recorded.fraction()) : recorded.csv() != null);
+        if (!same) {
+            throw new InvalidInputException(names.apply(fraction != null ? "val_fraction" : "val_csv") + " "
+                    + (fraction != null ? fraction : csv) + ": " + file + (recorded == null ? " held out no validation"
+                            + " examples" : " held out " + recorded.describe() + " for validation")
+                    + "; resume with the run's own split (leave " + names.apply(fraction != null ? "val_fraction"
+                            : "val_csv") + " out)");
+        }
+        return validation(test, csv);
+    }
+
+    private RunSplit.HeldOut validation(RunSplit.HeldOut test, String csv) {
+        RunSplit.Validation recorded = saved.split() == null ? null : saved.split().validation();
+        if (recorded == null) {
+            return test;
+        }
+        return recorded.fraction() != null ? test.validationFraction(recorded.fraction())
+                : test.validationCsv(csv != null ? csv : recorded.csv());
     }
 
     /** The spec of the run's model (an embedding first: its data is token ids, read as ints). */
@@ -161,7 +198,7 @@ public final class SavedRun {
                 examples = standardizer != null ? data.standardized(standardizer) : data;
             }
             requireSameData(name, data);
-            return new TrainingRun(saved.model(), saved.classNames(), saved.optimizer(),
+            return new TrainingRun(saved.model(), saved.loss(), saved.classNames(), saved.optimizer(),
                     saved.optimizer().learningRate(), config, saved.config().epochs(), saved.history(), examples, true);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(name + ": " + e.getMessage(), e);
@@ -199,6 +236,13 @@ public final class SavedRun {
         if (recorded.testExamples() != now.testExamples() || differ(recorded.testSha256(), now.testSha256())) {
             throw new InvalidInputException(name + ": the held-out examples of " + read.description() + " are not"
                     + " those the run held out" + was + "; resume on the run's own data and split");
+        }
+        RunSplit.Validation before = recorded.validation();
+        RunSplit.Validation after = now.validation();
+        if ((before == null) != (after == null) || before != null && (before.examples() != after.examples()
+                || differ(before.sha256(), after.sha256()))) {
+            throw new InvalidInputException(name + ": the validation examples of " + read.description() + " are"
+                    + " not those the run held out for validation" + was + "; resume on the run's own data and split");
         }
     }
 

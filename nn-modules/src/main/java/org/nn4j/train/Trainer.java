@@ -12,7 +12,8 @@ import org.nn4j.nn.Model;
 /**
  * Minibatch training: each epoch shuffles the training data (seeded by the config's seed and the
  * epoch number, so a resumed run shuffles as an uninterrupted one would), updates the network batch
- * by batch, then evaluates it on the validation data, if any. It stops after the configured epochs,
+ * by batch, then evaluates it on the validation data, if any (and on test data, for the record). It
+ * stops after the configured epochs,
  * when the validation loss has not improved for {@code patience} epochs, when a listener asks (as
  * {@link EarlyStopping} does), or with a {@link TrainingDivergedException} as soon as a batch's loss
  * is not finite.
@@ -37,17 +38,19 @@ public final class Trainer {
     private final List<TrainingListener> listeners;
     private final TrainingHistory history;
     private final BatchUpdater.Factory updaters;
+    private final boolean testEachEpoch;
 
     /**
      * A trainer of {@code network} with {@code optimizer}, whose learning rate now is the base rate that
      * {@code config}'s schedule starts from. {@link #builder} gives the same with named settings.
      */
     public Trainer(Model network, Loss loss, Optimizer optimizer, TrainingConfig config) {
-        this(network, loss, optimizer, config, List.of(), TrainingHistory.empty(), null);
+        this(network, loss, optimizer, config, List.of(), TrainingHistory.empty(), null, false);
     }
 
     private Trainer(Model network, Loss loss, Optimizer optimizer, TrainingConfig config,
-            List<TrainingListener> listeners, TrainingHistory history, BatchUpdater.Factory updaters) {
+            List<TrainingListener> listeners, TrainingHistory history, BatchUpdater.Factory updaters,
+            boolean testEachEpoch) {
         this.network = java.util.Objects.requireNonNull(network, "network");
         this.loss = java.util.Objects.requireNonNull(loss, "loss");
         this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
@@ -56,6 +59,7 @@ public final class Trainer {
         this.listeners = List.copyOf(listeners);
         this.history = java.util.Objects.requireNonNull(history, "history");
         this.updaters = updaters;
+        this.testEachEpoch = testEachEpoch;
     }
 
     /** A builder of a trainer of {@code model}, with nn train's defaults. */
@@ -68,7 +72,8 @@ public final class Trainer {
      * history, so that {@link #fit} goes on where the saved run stopped.
      */
     public static Builder builder(Checkpoints.Resumed run) {
-        return new Builder(run.model()).optimizer(run.optimizer()).config(run.config()).history(run.history());
+        return new Builder(run.model()).loss(run.loss()).optimizer(run.optimizer()).config(run.config())
+                .history(run.history());
     }
 
     /** This trainer's settings. */
@@ -78,23 +83,40 @@ public final class Trainer {
 
     /**
      * Trains on {@code train} from the builder's history (empty for a new run) up to the configured
-     * epochs, evaluating on {@code validation} after each epoch (null: none, and the epochs' validation
-     * metrics are NaN), telling the builder's listeners. Each batch's update is made here, or by the
-     * builder's {@linkplain Builder#updater updater} (a cluster's); the shuffle, schedule, evaluation,
-     * early stop and divergence check stay here.
+     * epochs, evaluating on {@code validation} after each epoch (null: none), telling the builder's
+     * listeners. As {@link #fit(Examples, Dataset, Dataset)} without test examples.
+     */
+    public TrainingHistory fit(Examples train, Dataset validation) {
+        return fit(train, validation, null);
+    }
+
+    /**
+     * Trains on {@code train} from the builder's history (empty for a new run) up to the configured
+     * epochs, telling the builder's listeners. After each epoch the model is scored on {@code validation},
+     * which early stopping (patience) watches; {@code test} is scored for the record only: after each
+     * epoch where there is no validation data or the builder asks ({@link Builder#testEachEpoch}), and
+     * always once at the end, after the listeners' {@link TrainingListener#epochsFinished} (which may put
+     * a best epoch back), into {@link TrainingHistory#finalTest}. Nothing that changes the model reads
+     * the test examples. Each batch's update is made here, or by the builder's {@linkplain
+     * Builder#updater updater} (a cluster's); the shuffle, schedule, evaluation, early stop and
+     * divergence check stay here.
      *
      * @param train a {@link Dataset}, or examples held elsewhere (a cluster's executors), which need
      *     the updater of what holds them
+     * @param validation examples early stopping watches, or null
+     * @param test examples scored for the record, or null
      * @return the history, this run's epochs included
      * @throws IllegalArgumentException when the examples do not fit the model, there are none, or
      *     patience is set without validation data
      */
-    public TrainingHistory fit(Examples train, Dataset validation) {
+    public TrainingHistory fit(Examples train, Dataset validation, Dataset test) {
         java.util.Objects.requireNonNull(train, "train");
         requireFits(train);
-        Dataset test = validation;
         if (test != null) {
             requireFits(test);
+        }
+        if (validation != null) {
+            requireFits(validation);
         } else if (config.patience() > 0) {
             throw new IllegalArgumentException("patience " + config.patience() + " needs validation data to watch");
         }
@@ -150,17 +172,20 @@ public final class Trainer {
                         (from + count - firstBatch * batchSize) / seconds);
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
-            Evaluation evaluation = test == null ? null : Evaluation.of(network, loss, test);
-            EpochMetrics metrics = new EpochMetrics(epoch + 1, lossSum / n,
-                    evaluation == null ? Double.NaN : evaluation.loss(),
-                    evaluation == null ? Double.NaN : evaluation.accuracy(),
-                    (n - firstBatch * batchSize) / trainSeconds, rate,
-                    (System.nanoTime() - start) / 1e9, evaluation == null ? null : evaluation.regression());
+            Scores validated = validation == null ? null : Scores.of(Evaluation.of(network, loss, validation));
+            Scores tested = test != null && (testEachEpoch || validation == null)
+                    ? Scores.of(Evaluation.of(network, loss, test)) : null;
+            EpochMetrics metrics = new EpochMetrics(epoch + 1, lossSum / n, validated, tested,
+                    (n - firstBatch * batchSize) / trainSeconds, rate, (System.nanoTime() - start) / 1e9);
             done = done.plus(metrics, config.patience());
             listener.epochFinished(metrics, done);
             if (listener.stopRequested()) {
                 done = done.stopped();
             }
+        }
+        listener.epochsFinished(done);
+        if (test != null) {
+            done = done.tested(Scores.of(Evaluation.of(network, loss, test)));
         }
         listener.trainingFinished(done);
         return done;
@@ -188,6 +213,11 @@ public final class Trainer {
         @Override
         public void epochFinished(EpochMetrics metrics, TrainingHistory history) {
             all.forEach(l -> l.epochFinished(metrics, history));
+        }
+
+        @Override
+        public void epochsFinished(TrainingHistory history) {
+            all.forEach(l -> l.epochsFinished(history));
         }
 
         @Override
@@ -225,6 +255,7 @@ public final class Trainer {
         private LearningRateSchedule schedule = LearningRateSchedule.constant();
         private TrainingHistory history = TrainingHistory.empty();
         private BatchUpdater.Factory updaters;
+        private boolean testEachEpoch;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(Model model) {
@@ -324,6 +355,16 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Whether {@link Trainer#fit(Examples, Dataset, Dataset)} scores the test examples after every
+         * epoch as well as at the end where there are validation examples (without them, it always does);
+         * false by default.
+         */
+        public Builder testEachEpoch(boolean testEachEpoch) {
+            this.testEachEpoch = testEachEpoch;
+            return this;
+        }
+
         /** Hears the training, after those added before it. */
         public Builder listener(TrainingListener listener) {
             listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
@@ -351,7 +392,8 @@ public final class Trainer {
                 }
                 opt.setLearningRate(learningRate);
             }
-            return new Trainer(model, loss != null ? loss : model.loss(), opt, config, listeners, history, updaters);
+            return new Trainer(model, loss != null ? loss : model.loss(), opt, config, listeners, history, updaters,
+                    testEachEpoch);
         }
     }
 

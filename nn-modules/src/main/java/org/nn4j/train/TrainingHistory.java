@@ -9,14 +9,16 @@ import java.util.List;
  * records how far into that epoch the run was.
  *
  * @param epochs metrics of each epoch, in order
- * @param bestTestLoss the lowest held-out loss so far
+ * @param bestValidationLoss the lowest validation loss so far
  * @param epochsSinceBest epochs since that loss
  * @param stoppedEarly whether early stopping ended the run
  * @param batchesIntoEpoch batches of the next epoch already trained (0 at an epoch's end)
  * @param lossSumIntoEpoch their loss summed over their examples
+ * @param finalTest the test examples' scores when the run ended (after any best epoch was put back),
+ *     or null before the end or without test examples
  */
-public record TrainingHistory(List<EpochMetrics> epochs, double bestTestLoss, int epochsSinceBest,
-        boolean stoppedEarly, int batchesIntoEpoch, double lossSumIntoEpoch) {
+public record TrainingHistory(List<EpochMetrics> epochs, double bestValidationLoss, int epochsSinceBest,
+        boolean stoppedEarly, int batchesIntoEpoch, double lossSumIntoEpoch, Scores finalTest) {
 
     /** Keeps a copy of the epochs; checks the batches into the epoch are not negative. */
     public TrainingHistory {
@@ -27,8 +29,9 @@ public record TrainingHistory(List<EpochMetrics> epochs, double bestTestLoss, in
     }
 
     /** A history at an epoch's end. */
-    public TrainingHistory(List<EpochMetrics> epochs, double bestTestLoss, int epochsSinceBest, boolean stoppedEarly) {
-        this(epochs, bestTestLoss, epochsSinceBest, stoppedEarly, 0, 0);
+    public TrainingHistory(List<EpochMetrics> epochs, double bestValidationLoss, int epochsSinceBest,
+            boolean stoppedEarly) {
+        this(epochs, bestValidationLoss, epochsSinceBest, stoppedEarly, 0, 0, null);
     }
 
     /** The history of a run that has not begun. */
@@ -41,24 +44,33 @@ public record TrainingHistory(List<EpochMetrics> epochs, double bestTestLoss, in
         return epochs.size();
     }
 
-    /** The history after one more epoch; with {@code patience > 0} it stops after that many epochs without a better held-out loss. */
+    /**
+     * The history after one more epoch; with {@code patience > 0} it stops after that many epochs without
+     * a better validation loss (never the test examples': what ends a run must not have seen them).
+     */
     TrainingHistory plus(EpochMetrics metrics, int patience) {
         List<EpochMetrics> more = new ArrayList<>(epochs);
         more.add(metrics);
-        boolean improved = metrics.testLoss() < bestTestLoss;
+        boolean improved = metrics.validationLoss() < bestValidationLoss;
         int sinceBest = improved ? 0 : epochsSinceBest + 1;
-        return new TrainingHistory(more, improved ? metrics.testLoss() : bestTestLoss, sinceBest,
+        return new TrainingHistory(more, improved ? metrics.validationLoss() : bestValidationLoss, sinceBest,
                 patience > 0 && sinceBest >= patience);
     }
 
     /** This history, {@code batches} batches into the next epoch, whose losses sum to {@code lossSum}. */
     TrainingHistory into(int batches, double lossSum) {
-        return new TrainingHistory(epochs, bestTestLoss, epochsSinceBest, stoppedEarly, batches, lossSum);
+        return new TrainingHistory(epochs, bestValidationLoss, epochsSinceBest, stoppedEarly, batches, lossSum, null);
     }
 
     /** This history, ended early (by a listener's request). */
     TrainingHistory stopped() {
-        return new TrainingHistory(epochs, bestTestLoss, epochsSinceBest, true);
+        return new TrainingHistory(epochs, bestValidationLoss, epochsSinceBest, true);
+    }
+
+    /** This history, ended with the test examples scoring {@code test}. */
+    TrainingHistory tested(Scores test) {
+        return new TrainingHistory(epochs, bestValidationLoss, epochsSinceBest, stoppedEarly, batchesIntoEpoch,
+                lossSumIntoEpoch, test);
     }
 
     /** The metrics of the last epoch, or null before the first. */

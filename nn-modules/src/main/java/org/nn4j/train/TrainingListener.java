@@ -4,8 +4,9 @@ package org.nn4j.train;
  * Hears how training goes: progress displays, checkpoints, early stopping. Every method does nothing
  * by default. A {@link Trainer} calls them on the thread that runs {@code fit}, in this order: {@link
  * #trainingStarted}, then per epoch {@link #epochStarted}, {@link #batchFinished} per batch and {@link
- * #epochFinished}, after which {@link #stopRequested} may end the run, and last {@link
- * #trainingFinished} (also after a run that nothing was left to do for, not after one that failed).
+ * #epochFinished}, after which {@link #stopRequested} may end the run, then {@link #epochsFinished}
+ * and last {@link #trainingFinished} (both also after a run that nothing was left to do for, not after
+ * one that failed).
  */
 public interface TrainingListener {
 
@@ -28,6 +29,13 @@ public interface TrainingListener {
     /** Asked after each epoch: true ends the run there, as early stopping does. */
     default boolean stopRequested() {
         return false;
+    }
+
+    /**
+     * The last epoch is done; the model may still change here (as {@link EarlyStopping} puts its best
+     * epoch back) before the test examples are scored for {@link TrainingHistory#finalTest}.
+     */
+    default void epochsFinished(TrainingHistory history) {
     }
 
     /** Training is over; {@code history} holds every epoch, this run's and any it resumed. */

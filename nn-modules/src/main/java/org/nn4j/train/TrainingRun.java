@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.nn4j.api.Backend;
 import org.nn4j.api.DType;
+import org.nn4j.nn.Loss;
 import org.nn4j.nn.Model;
+import org.nn4j.nn.losses.SoftmaxCrossEntropy;
 import org.nn4j.nn.spec.ModuleRegistry;
 
 /**
@@ -40,10 +42,12 @@ public final class TrainingRun {
     private final TrainingHistory history;
     private final RunData data;
     private final boolean resumed;
+    private final Loss loss;
 
-    TrainingRun(Model model, List<String> classNames, Optimizer optimizer, double baseLearningRate,
+    TrainingRun(Model model, Loss loss, List<String> classNames, Optimizer optimizer, double baseLearningRate,
             TrainingConfig config, int recordedEpochs, TrainingHistory history, RunData data, boolean resumed) {
         this.model = model;
+        this.loss = loss;
         this.classNames = List.copyOf(classNames);
         this.optimizer = optimizer;
         this.baseLearningRate = baseLearningRate;
@@ -72,6 +76,16 @@ public final class TrainingRun {
     /** The model it trains. */
     public Model model() {
         return model;
+    }
+
+    /** What it minimises: the model's loss, with the run's class weights if it has them. */
+    public Loss loss() {
+        return loss;
+    }
+
+    /** The class weights of its loss, or null. */
+    public double[] classWeights() {
+        return loss instanceof SoftmaxCrossEntropy ce ? ce.classWeights() : null;
     }
 
     /** The model's classes, by output. */
@@ -116,9 +130,19 @@ public final class TrainingRun {
 
     /** In words: "[784] linear(out_features=256) ...; adam lr 0.001, batch 128, 10 epochs (constant schedule), seed 42". */
     public String summary() {
-        return model.spec().summary() + "; " + optimizer.name() + " lr " + baseLearningRate + ", batch "
+        double[] weights = classWeights();
+        return model.spec().summary() + (weights == null ? "" : " (class weights " + weightsInWords(weights) + ")")
+                + "; " + optimizer.name() + " lr " + baseLearningRate + ", batch "
                 + config.batchSize() + ", " + config.epochs() + " epochs (" + config.schedule().describe()
                 + " schedule), seed " + config.seed();
+    }
+
+    private static String weightsInWords(double[] weights) {
+        StringBuilder words = new StringBuilder();
+        for (double w : weights) {
+            words.append(words.length() == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.4g", w));
+        }
+        return words.toString();
     }
 
     /**
@@ -128,8 +152,8 @@ public final class TrainingRun {
      * updater ({@code updater(session.updaters(k))} averages every k batches instead).
      */
     public Trainer.Builder trainer() {
-        Trainer.Builder trainer = Trainer.builder(model).optimizer(optimizer).config(config).history(history)
-                .listener(new DivergenceGuard());
+        Trainer.Builder trainer = Trainer.builder(model).loss(loss).optimizer(optimizer).config(config)
+                .history(history).listener(new DivergenceGuard());
         if (data.cluster() != null) {
             trainer.updater(data.cluster().updaters(1));
         }
@@ -138,18 +162,25 @@ public final class TrainingRun {
 
     /**
      * A listener that saves this run to {@code file} after every epoch: the model, its classes and
-     * standardisation, the optimizer's state, and the data's description and split, which a resume
-     * checks.
+     * standardisation, the optimizer's state, the loss's class weights, and the data's description and
+     * split, which a resume checks.
      */
     public CheckpointListener checkpoints(Path file) {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("data", data.description());
         facts.put("split", data.split().toJson());
+        if (classWeights() != null) {
+            facts.put(Checkpoints.CLASS_WEIGHTS, classWeights());
+        }
         return new CheckpointListener(file, 1, classNames, data.standardizer(), facts);
     }
 
-    /** Builds {@code trainer} and fits it on this run's training and held-out examples. */
+    /**
+     * Builds {@code trainer} and fits it on this run's training examples, watching its validation
+     * examples (if any) and scoring its test examples for the record ({@link Trainer#fit(
+     * org.nn4j.data.Examples, org.nn4j.data.Dataset, org.nn4j.data.Dataset)}).
+     */
     public TrainingHistory fit(Trainer.Builder trainer) {
-        return trainer.build().fit(data.train(), data.test());
+        return trainer.build().fit(data.train(), data.validation(), data.test());
     }
 }

@@ -3,6 +3,7 @@ package org.nn4j.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -92,7 +93,7 @@ class TrainerApiTest {
                 .listener(new ProgressListener(new PrintStream(printed, true, StandardCharsets.UTF_8)))
                 .build().fit(data(96, 1, 0), null);
         assertEquals(3, history.epochsDone());
-        assertTrue(Double.isNaN(history.last().testLoss()));
+        assertNull(history.last().validation());
         assertTrue(history.last().trainLoss() < history.epochs().get(0).trainLoss());
         String lines = printed.toString(StandardCharsets.UTF_8);
         assertEquals(3, lines.lines().count(), lines);
@@ -208,7 +209,7 @@ class TrainerApiTest {
         for (int e = 0; e < 5; e++) {
             assertEquals(uninterrupted.epochs().get(e).learningRate(), resumed.epochs().get(e).learningRate(),
                     "the learning rate of epoch " + (e + 1));
-            assertEquals(uninterrupted.epochs().get(e).testLoss(), resumed.epochs().get(e).testLoss());
+            assertEquals(uninterrupted.epochs().get(e).validationLoss(), resumed.epochs().get(e).validationLoss());
         }
     }
 
@@ -242,7 +243,7 @@ class TrainerApiTest {
         assertEquals(0, resumed.batchesIntoEpoch());
         assertSameWeights(weights(whole), weights(saved.model()));
         for (int e = 0; e < 3; e++) {
-            assertEquals(uninterrupted.epochs().get(e).testLoss(), resumed.epochs().get(e).testLoss());
+            assertEquals(uninterrupted.epochs().get(e).validationLoss(), resumed.epochs().get(e).validationLoss());
             assertEquals(uninterrupted.epochs().get(e).trainLoss(), resumed.epochs().get(e).trainLoss(),
                     1e-12 * uninterrupted.epochs().get(e).trainLoss());
         }

@@ -131,7 +131,7 @@ class TrainingRunTest {
         for (int i = 0; i < 4; i++) {
             assertArrayEquals(weights(whole.model()).get(i), weights(resumed.model()).get(i), 0, "parameter " + i);
         }
-        assertEquals(uninterrupted.last().testLoss(), history.last().testLoss());
+        assertEquals(uninterrupted.last().test().loss(), history.last().test().loss());
         assertEquals(3, Checkpoints.resume(file, registry, backend).history().epochsDone());
     }
 

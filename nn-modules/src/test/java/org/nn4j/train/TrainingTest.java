@@ -70,8 +70,8 @@ class TrainingTest {
         TrainingConfig config = new TrainingConfig(300, 4, 1, 0, LearningRateSchedule.constant());
         TrainingHistory history = new Trainer(net.model(), loss, adam, config).fit(xor(), xor());
         assertEquals(300, history.epochsDone());
-        assertEquals(1.0, history.last().testAccuracy());
-        assertTrue(history.last().testLoss() < 0.05, "loss " + history.last().testLoss());
+        assertEquals(1.0, history.last().validation().accuracy());
+        assertTrue(history.last().validationLoss() < 0.05, "loss " + history.last().validationLoss());
     }
 
     @ParameterizedTest
@@ -83,7 +83,7 @@ class TrainingTest {
         TrainingConfig config = new TrainingConfig(10, 16, 5, 0, LearningRateSchedule.cosine());
         TrainingHistory history = new Trainer(net.model(), new SoftmaxCrossEntropy(backend), optimizer, config)
                 .fit(blobs(400, 1), blobs(200, 2));
-        assertTrue(history.last().testAccuracy() >= 0.95, "accuracy " + history.last().testAccuracy());
+        assertTrue(history.last().validation().accuracy() >= 0.95, "accuracy " + history.last().validation().accuracy());
         assertTrue(history.last().trainLoss() < history.epochs().get(0).trainLoss());
     }
 
@@ -161,7 +161,7 @@ class TrainingTest {
         }
         for (int e = 0; e < 4; e++) {
             assertEquals(full.epochs().get(e).trainLoss(), resumed.epochs().get(e).trainLoss(), "train loss " + e);
-            assertEquals(full.epochs().get(e).testLoss(), resumed.epochs().get(e).testLoss(), "test loss " + e);
+            assertEquals(full.epochs().get(e).validationLoss(), resumed.epochs().get(e).validationLoss(), "test loss " + e);
         }
     }
 
@@ -182,11 +182,11 @@ class TrainingTest {
         double[] losses = {1.0, 0.8, 0.9, 0.85, 0.7, 0.75, 0.76};
         boolean[] stopped = new boolean[losses.length];
         for (int e = 0; e < losses.length; e++) {
-            h = h.plus(new EpochMetrics(e + 1, 1, losses[e], 0.5, 1, 0.1, 1), 2);
+            h = h.plus(new EpochMetrics(e + 1, 1, new Scores(losses[e], 0.5, null), null, 1, 0.1, 1), 2);
             stopped[e] = h.stoppedEarly();
         }
         assertArrayEquals(new boolean[] {false, false, false, true, false, false, true}, stopped);
-        assertEquals(0.7, h.bestTestLoss());
+        assertEquals(0.7, h.bestValidationLoss());
     }
 
     @Test

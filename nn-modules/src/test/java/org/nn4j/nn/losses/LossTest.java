@@ -39,6 +39,38 @@ class LossTest {
     }
 
     @Test
+    void classWeightsGivePyTorchsWeightedCrossEntropy() {
+        double[] logits = {1, -2, 0.5, 0.3, 0.2, -1, 2.5, 0, 1, -0.5, 1.5, 0.25, 0, 0, 3};
+        double[] onehot = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0};
+        // torch.nn.functional.cross_entropy(o, [0, 1, 2, 1, 0], weight=[0.2, 1, 3]) and o.grad (PyTorch 1.13, float64).
+        double expected = 1.3424216479842466;
+        double[] grad = {-0.014675966809310154, 0.0011132921322064453, 0.01356267467710371, 0.08504996958884344,
+            -0.1082287902983792, 0.023178820709535745, 0.4256428925313013, 0.034938896247704174, -0.4605817887790054,
+            0.017626517805402774, -0.054941856292264085, 0.037315338486861284, -0.03536005552801374,
+            0.0016769815090232985, 0.03368307401899044};
+        for (DType dtype : DType.values()) {
+            double tolerance = dtype == DType.FLOAT64 ? 1e-14 : 1e-6;
+            SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy(backend, new double[] {0.2, 1, 3});
+            Matrix o = matrix(dtype, 5, 3, logits);
+            Matrix y = matrix(dtype, 5, 3, onehot);
+            assertEquals(expected, ce.forward(o, y), tolerance, dtype.label());
+            assertArrayEquals(grad, backend.toArray(ce.backward(o, y)), tolerance, dtype.label());
+            Matrix out = backend.zeros(dtype, 5, 3);
+            assertEquals(expected, ce.forwardBackward(o, y, out), tolerance, dtype.label());
+            assertArrayEquals(grad, backend.toArray(out), tolerance, dtype.label());
+        }
+        // Equal weights are no weights.
+        Matrix o = matrix(DType.FLOAT64, 5, 3, logits);
+        Matrix y = matrix(DType.FLOAT64, 5, 3, onehot);
+        assertEquals(new SoftmaxCrossEntropy(backend).forward(o, y),
+                new SoftmaxCrossEntropy(backend, new double[] {2, 2, 2}).forward(o, y), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> new SoftmaxCrossEntropy(backend, new double[] {0, 0}));
+        assertThrows(IllegalArgumentException.class, () -> new SoftmaxCrossEntropy(backend, new double[] {1, -1}));
+        assertThrows(IllegalArgumentException.class,
+                () -> new SoftmaxCrossEntropy(backend, new double[] {1, 1}).forward(o, y));
+    }
+
+    @Test
     void softmaxCrossEntropyIsFiniteForLogitsOfTenThousand() {
         for (DType dtype : DType.values()) {
             SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy(backend);

@@ -56,6 +56,6 @@ class TrainsTest {
         double first = history.epochs().get(0).trainLoss();
         double last = history.last().trainLoss();
         assertTrue(last < first / 2, "the loss fell from " + first + " to " + last);
-        assertTrue(history.last().testAccuracy() > 0.9, "accuracy " + history.last().testAccuracy());
+        assertTrue(history.last().validation().accuracy() > 0.9, "accuracy " + history.last().validation().accuracy());
     }
 }
