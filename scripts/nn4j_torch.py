@@ -281,10 +281,15 @@ def takes_tokens(spec):
     return spec["layers"][0]["type"] == "embedding"
 
 
-def print_predictions(outputs, spec):
-    """A classifier's rows: the class and each class's probability; a regression model's (mse): its values."""
+def print_predictions(outputs, spec, meta):
+    """A classifier's rows: the class and each class's probability; a regression model's (mse): its values,
+    in the targets' units where the file standardised them (nn4j.output)."""
     if spec["loss"] == "mse":
-        for v in outputs.double().numpy():
+        values = outputs.double().numpy()
+        if "nn4j.output" in meta:
+            standard = json.loads(meta["nn4j.output"])
+            values = np.array(standard["mean"], np.float64) + np.array(standard["std"], np.float64) * values
+        for v in values:
             print(",".join("%.9g" % x for x in v))
         return
     for p in torch.softmax(outputs, dim=1).double().numpy():
@@ -298,7 +303,7 @@ if __name__ == "__main__":
         # Token ids, read exactly as int64 (never through a float).
         ids = torch.from_numpy(np.loadtxt(sys.argv[2], delimiter=",", ndmin=2, dtype=np.int64))
         with torch.no_grad():
-            print_predictions(model(ids), spec)
+            print_predictions(model(ids), spec, meta)
         sys.exit(0)
     rows = np.loadtxt(sys.argv[2], delimiter=",", ndmin=2, dtype=np.float32)
     if "nn4j.input" in meta:
@@ -309,4 +314,4 @@ if __name__ == "__main__":
     shape = [len(rows)] + list(spec["input"])
     with torch.no_grad():
         x = torch.from_numpy(rows).to(dtype).reshape(shape)
-        print_predictions(model(x), spec)
+        print_predictions(model(x), spec, meta)

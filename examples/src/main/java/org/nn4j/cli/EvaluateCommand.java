@@ -76,7 +76,10 @@ final class EvaluateCommand implements Callable<Integer> {
             Embedding.requireIdsInside(dataset.tokens(), dataset.featureCount(), first.numEmbeddings(), dataset.source(),
                     model + ": layers[0] (embedding)");
         }
-        Evaluation e = Evaluation.of(loaded.model(), loaded.loss(), dataset);
+        if (loaded.targetStandardizer() != null) {
+            dataset = loaded.targetStandardizer().applyToTargets(dataset);
+        }
+        Evaluation e = Evaluation.of(loaded.model(), loaded.loss(), dataset, loaded.targetStandardizer());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(asJson(e, model, dataset));

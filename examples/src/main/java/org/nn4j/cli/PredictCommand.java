@@ -127,6 +127,9 @@ final class PredictCommand implements Callable<Integer> {
                 backend.softmaxRows(output, shown);
             }
             double[] values = backend.toArray(shown);
+            if (regression && loaded.targetStandardizer() != null) {
+                loaded.targetStandardizer().invert(values);
+            }
             for (int i = 0; i < count; i++) {
                 csv.append(from + i);
                 if (!regression) {

@@ -145,7 +145,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         requireLocalTokens(cluster);
         try {
-            builder.config(training.config(model.batchSize)).standardize(training.standardize);
+            builder.config(training.config(model.batchSize))
+                    .standardize(training.standardizeFeatures(data.regression, data.tokens))
+                    .standardizeTargets(training.standardizeTargets(data.regression));
             if (training.classWeightList() != null) {
                 builder.classWeights(training.classWeightList());
             } else if (training.classWeights != null) {

@@ -17,7 +17,7 @@ final class TrainingOptions {
     /** Options that a checkpoint fixes, so that they cannot be given with --resume. */
     private static final List<String> FIXED_BY_CHECKPOINT = List.of("--model", "--hidden", "--activation", "--loss",
             "--optimizer", "--lr", "--momentum", "--nesterov", "--weight-decay", "--clip-grad-norm", "--batch-size", "--schedule",
-            "--patience", "--seed", "--dtype", "--standardize", "--class-weights");
+            "--patience", "--seed", "--dtype", "--standardize", "--no-standardize", "--class-weights");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
@@ -67,8 +67,21 @@ final class TrainingOptions {
             description = "Seeds weights, shuffling and CSV splits (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--standardize", description = "Standardise each feature with the training data's mean and std.")
-    boolean standardize;
+    @Option(names = "--standardize", negatable = true,
+            description = "Standardise each feature, and a regression model's targets, with the training data's mean"
+                    + " and std, stored with the model (predictions and errors stay in the targets' units). Default:"
+                    + " on for a regression loss (mse), off for a classifier.")
+    Boolean standardize;
+
+    /** Whether to standardise the targets: as given, else for a regression loss. */
+    boolean standardizeTargets(boolean regression) {
+        return standardize != null ? standardize : regression;
+    }
+
+    /** Whether to standardise the features: as given, else for a regression loss on features (not token ids). */
+    boolean standardizeFeatures(boolean regression, boolean tokens) {
+        return standardize != null ? standardize : regression && !tokens;
+    }
 
     @Option(names = "--class-weights", paramLabel = "WEIGHTS",
             description = "Weigh each class in the cross-entropy loss (PyTorch's weight): balanced (n / (classes x"

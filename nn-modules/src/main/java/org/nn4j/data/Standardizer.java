@@ -14,15 +14,18 @@ public record Standardizer(float[] mean, float[] std) implements java.io.Seriali
 
     /** The statistics of {@code data}'s features, accumulated in float64. */
     public static Standardizer fit(Dataset data) {
-        int d = data.featureCount();
-        double[] sum = new double[d];
-        double[] sumOfSquares = new double[d];
-        float[] x = data.features();
-        for (int i = 0; i < x.length; i++) {
-            sum[i % d] += x[i];
-            sumOfSquares[i % d] += (double) x[i] * x[i];
+        return fit(data.features(), data.featureCount(), data.size());
+    }
+
+    /** The statistics of {@code n} rows of {@code width} values each. */
+    private static Standardizer fit(float[] rows, int width, int n) {
+        double[] sum = new double[width];
+        double[] sumOfSquares = new double[width];
+        for (int i = 0; i < rows.length; i++) {
+            sum[i % width] += rows[i];
+            sumOfSquares[i % width] += (double) rows[i] * rows[i];
         }
-        return of(sum, sumOfSquares, data.size());
+        return of(sum, sumOfSquares, n);
     }
 
     /**
@@ -68,6 +71,42 @@ public record Standardizer(float[] mean, float[] std) implements java.io.Seriali
         int d = mean.length;
         for (int i = 0; i < rows.length; i++) {
             rows[i] = (rows[i] - mean[i % d]) / std[i % d];
+        }
+    }
+
+    /** The statistics of {@code data}'s regression targets, per target, accumulated in float64. */
+    public static Standardizer fitTargets(Dataset data) {
+        if (!data.isRegression()) {
+            throw new IllegalArgumentException(data.source() + " holds classes, not regression targets");
+        }
+        return fit(data.targets(), data.outputCount(), data.size());
+    }
+
+    /** {@code data} with its regression targets standardised, as a new dataset (features as they are). */
+    public Dataset applyToTargets(Dataset data) {
+        if (!data.isRegression() || data.outputCount() != mean.length) {
+            throw new IllegalArgumentException(data.source() + " has " + (data.isRegression() ? data.outputCount()
+                    + " targets" : "no regression targets") + ", the standardisation " + mean.length);
+        }
+        float[] y = data.targets().clone();
+        apply(y);
+        return new Dataset(data.features(), null, data.featureCount(), data.classNames(), data.source(),
+                data.tokens(), y);
+    }
+
+    /** Undoes the standardisation of rows in place: {@code mean + std x}, as a model's standardised outputs need. */
+    public void invert(float[] rows) {
+        int d = mean.length;
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = mean[i % d] + std[i % d] * rows[i];
+        }
+    }
+
+    /** As {@link #invert(float[])}, in float64. */
+    public void invert(double[] rows) {
+        int d = mean.length;
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = mean[i % d] + (double) std[i % d] * rows[i];
         }
     }
 }

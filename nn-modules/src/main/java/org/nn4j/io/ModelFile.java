@@ -35,7 +35,8 @@ import org.nn4j.nn.spec.ModuleRegistry;
  * ({@code 0.weight} of shape {@code [out_features, in_features]}, {@code 1.running_mean}...), in the
  * model's dtype, so that {@code load_state_dict(..., strict=True)} takes them. Metadata (strings):
  * {@code nn4j.format}, {@code nn4j.spec} (the model spec, JSON), {@code nn4j.class_names} (JSON, no two
- * alike), with standardised inputs {@code nn4j.input} ({@code {"mean": [...], "std": [...]}}), {@code
+ * alike), with standardised inputs {@code nn4j.input} ({@code {"mean": [...], "std": [...]}}), with a
+ * regression model's standardised targets {@code nn4j.output} (the same, per target), {@code
  * nn4j.training} (JSON), and {@code nn4j.checksum}, over header, metadata and tensor bytes ({@link
  * Safetensors}), without which a version-2 file is refused.
  *
@@ -89,21 +90,24 @@ public final class ModelFile {
      * @param standardizer the input standardisation, or null
      * @param stateReader reads the optimizer state (see {@link #optimizerState()})
      * @param training the {@code nn4j.training} metadata, or an empty object
+     * @param targetStandardizer a regression model's target standardisation (its outputs are standardised
+     *     targets), or null
      */
     public record Loaded(Model model, List<String> classNames, Standardizer standardizer,
-            Supplier<Map<String, List<double[]>>> stateReader, JsonNode training) {
+            Supplier<Map<String, List<double[]>>> stateReader, JsonNode training, Standardizer targetStandardizer) {
         /** The model's loss. */
         public Loss loss() {
             return model.loss();
         }
 
         /**
-         * A predictor of this model from raw features: it applies the file's standardisation first and knows
-         * the class names; {@code registry} knows the model's layer types.
+         * A predictor of this model from raw features: it applies the file's standardisation first, gives a
+         * regression model's values in the targets' own units, and knows the class names; {@code registry}
+         * knows the model's layer types.
          */
         public org.nn4j.nn.Predictor predictor(ModuleRegistry registry) {
             return new org.nn4j.nn.Predictor(model, registry, classNames, standardizer == null ? null
-                    : standardizer::apply);
+                    : standardizer::apply, targetStandardizer == null ? null : targetStandardizer::invert);
         }
 
         /**
@@ -128,6 +132,16 @@ public final class ModelFile {
      */
     public static void save(Path file, Model model, List<String> classNames, Standardizer standardizer,
             Map<String, List<Matrix>> optimizerState, Map<String, Object> training) throws IOException {
+        save(file, model, classNames, standardizer, null, optimizerState, training);
+    }
+
+    /**
+     * As {@link #save(Path, Model, List, Standardizer, Map, Map)}, with a regression model's target
+     * standardisation {@code targetStandardizer} ({@code nn4j.output}), or null.
+     */
+    public static void save(Path file, Model model, List<String> classNames, Standardizer standardizer,
+            Standardizer targetStandardizer, Map<String, List<Matrix>> optimizerState, Map<String, Object> training)
+            throws IOException {
         if (classNames.size() != model.outputSize()) {
             throw new IllegalArgumentException(classNames.size() + " class names for " + model.outputSize()
                     + " outputs");
@@ -149,6 +163,13 @@ public final class ModelFile {
             input.put("mean", standardizer.mean());
             input.put("std", standardizer.std());
             metadata.put("nn4j.input", json(input));
+        }
+        if (targetStandardizer != null) {
+            if (targetStandardizer.mean().length != model.outputSize()) {
+                throw new IllegalArgumentException(targetStandardizer.mean().length + " target standardisations for "
+                        + model.outputSize() + " outputs");
+            }
+            metadata.put("nn4j.output", json(Map.of("mean", targetStandardizer.mean(), "std", targetStandardizer.std())));
         }
         if (!optimizerState.isEmpty()) {
             metadata.put(OptimizerStateFile.KEY, OptimizerStateFile.write(file, model, dtype, optimizerState));
@@ -211,12 +232,18 @@ public final class ModelFile {
         Standardizer standardizer = null;
         if (metadata.containsKey("nn4j.input")) {
             JsonNode input = tree(file, "nn4j.input", metadata.get("nn4j.input"));
-            standardizer = standardizer(file, floats(file, input.path("mean"), model.inputSize()),
-                    floats(file, input.path("std"), model.inputSize()));
+            standardizer = standardizer(file, "nn4j.input", floats(file, "nn4j.input", input.path("mean"),
+                    model.inputSize()), floats(file, "nn4j.input", input.path("std"), model.inputSize()));
+        }
+        Standardizer targets = null;
+        if (metadata.containsKey("nn4j.output")) {
+            JsonNode output = tree(file, "nn4j.output", metadata.get("nn4j.output"));
+            targets = standardizer(file, "nn4j.output", floats(file, "nn4j.output", output.path("mean"),
+                    model.outputSize()), floats(file, "nn4j.output", output.path("std"), model.outputSize()));
         }
         JsonNode training = tree(file, "nn4j.training", metadata.getOrDefault("nn4j.training", "{}"));
         return new Loaded(model, classNames, standardizer, () -> OptimizerStateFile.read(file, metadata, model, tensorType(saved)),
-                training);
+                training, targets);
     }
 
     /**
@@ -242,7 +269,7 @@ public final class ModelFile {
         for (int i = 0; i < model.outputSize(); i++) {
             classNames.add(Integer.toString(i));
         }
-        return new Loaded(model, classNames, null, Map::of, JSON.createObjectNode());
+        return new Loaded(model, classNames, null, Map::of, JSON.createObjectNode(), null);
     }
 
     /** The values a file's tensors hold: what a model built from its spec may have at most. */
@@ -311,7 +338,7 @@ public final class ModelFile {
         }
         Standardizer standardizer = null;
         if (tensors.containsKey("input.mean")) {
-            standardizer = standardizer(file, floats(values(file, tensors, "input.mean", saved.inputSize())),
+            standardizer = standardizer(file, "input", floats(values(file, tensors, "input.mean", saved.inputSize())),
                     floats(values(file, tensors, "input.std", saved.inputSize())));
         }
         Map<String, List<double[]>> state = new LinkedHashMap<>();
@@ -328,7 +355,7 @@ public final class ModelFile {
             }
         }
         JsonNode training = tree(file, "nn4j.training", metadata.getOrDefault("nn4j.training", "{}"));
-        return new Loaded(model, saved.classNames(), standardizer, () -> state, training);
+        return new Loaded(model, saved.classNames(), standardizer, () -> state, training, null);
     }
 
     private static JsonNode tree(Path file, String key, String text) {
@@ -367,27 +394,28 @@ public final class ModelFile {
         return names;
     }
 
-    private static float[] floats(Path file, JsonNode values, int size) {
+    private static float[] floats(Path file, String key, JsonNode values, int size) {
         if (!values.isArray() || values.size() != size) {
-            throw new InvalidInputException(file + ": nn4j.input needs a mean and a std of " + size + " numbers");
+            throw new InvalidInputException(file + ": " + key + " needs a mean and a std of " + size + " numbers");
         }
         float[] f = new float[size];
         for (int i = 0; i < size; i++) {
             JsonNode v = values.get(i);
             f[i] = v.isNumber() ? (float) v.asDouble() : Float.NaN;
             if (!Float.isFinite(f[i])) {
-                throw new InvalidInputException(file + ": nn4j.input holds " + InvalidInputException.shown(v.toString())
+                throw new InvalidInputException(file + ": " + key + " holds " + InvalidInputException.shown(v.toString())
                         + " (value " + i + "); its mean and std must be finite numbers");
             }
         }
         return f;
     }
 
-    private static Standardizer standardizer(Path file, float[] mean, float[] std) {
+    private static Standardizer standardizer(Path file, String key, float[] mean, float[] std) {
         for (int i = 0; i < std.length; i++) {
             if (!(std[i] > 0)) {
-                throw new InvalidInputException(file + ": the standardisation's std of feature " + i + " is " + std[i]
-                        + "; every std must be above 0");
+                boolean targets = key.equals("nn4j.output");
+                throw new InvalidInputException(file + ": " + (targets ? key + ": " : "") + "the standardisation's std of "
+                        + (targets ? "target " : "feature ") + i + " is " + std[i] + "; every std must be above 0");
             }
         }
         return new Standardizer(mean, std);

@@ -33,6 +33,7 @@ public final class Predictor {
     private final int outputSize;
     private final List<String> classNames;
     private final Consumer<float[]> inputTransform;
+    private final Consumer<float[]> outputTransform;
     private final boolean regression;
     private final ThreadLocal<Model> copies = ThreadLocal.withInitial(this::copy);
 
@@ -51,6 +52,17 @@ public final class Predictor {
      * in place (a model file's standardisation); either may be null.
      */
     public Predictor(Model model, ModuleRegistry registry, List<String> classNames, Consumer<float[]> inputTransform) {
+        this(model, registry, classNames, inputTransform, null);
+    }
+
+    /**
+     * As {@link #Predictor(Model, ModuleRegistry, List, Consumer)}, with {@code outputTransform}, which
+     * makes rows of the model's outputs the values {@link #outputs} gives in place (a regression model's
+     * targets, standardised for training, back in their own units); null for none.
+     */
+    public Predictor(Model model, ModuleRegistry registry, List<String> classNames, Consumer<float[]> inputTransform,
+            Consumer<float[]> outputTransform) {
+        this.outputTransform = outputTransform;
         if (classNames != null && classNames.size() != model.outputSize()) {
             throw new IllegalArgumentException(classNames.size() + " class names for " + model.outputSize()
                     + " outputs");
@@ -79,16 +91,23 @@ public final class Predictor {
 
     /**
      * The model's outputs (before the loss: logits for softmax cross-entropy, a regression model's
-     * predicted values) for {@code rows} examples of {@code x}, row-major ({@code rows x inputSize}, in the
+     * predicted values, in the targets' own units where the predictor has an output transform) for {@code rows} examples of {@code x}, row-major ({@code rows x inputSize}, in the
      * model's input order; raw features where the predictor has an input transform), as {@code rows x
      * outputSize} values.
      *
      * @throws IllegalArgumentException when {@code x} does not hold {@code rows} examples
      */
     public float[] outputs(float[] x, int rows) {
-        Matrix output = forward(x, rows);
+        return values(forward(x, rows), rows);
+    }
+
+    /** {@code output}'s values, through the output transform if there is one. */
+    private float[] values(Matrix output, int rows) {
         float[] values = new float[rows * outputSize];
         backend.copyOut(output, values);
+        if (outputTransform != null) {
+            outputTransform.accept(values);
+        }
         return values;
     }
 
@@ -149,10 +168,7 @@ public final class Predictor {
      *     outside the embedding
      */
     public float[] outputs(int[] ids, int rows) {
-        Matrix output = forward(ids, rows);
-        float[] values = new float[rows * outputSize];
-        backend.copyOut(output, values);
-        return values;
+        return values(forward(ids, rows), rows);
     }
 
     /** The class of each of {@code rows} examples of token ids {@code ids}. */

@@ -25,6 +25,7 @@ public final class CheckpointListener implements TrainingListener {
     private TrainingHistory completed;
     private final List<String> classNames;
     private final Standardizer standardizer;
+    private Standardizer targetStandardizer;
     private final Map<String, Object> facts;
     private TrainingContext context;
     private volatile TrainingHistory saved;
@@ -113,6 +114,12 @@ public final class CheckpointListener implements TrainingListener {
         return saved;
     }
 
+    /** Records a regression model's target standardisation with the model ({@code nn4j.output}); none by default. */
+    public CheckpointListener targetStandardizer(Standardizer targets) {
+        this.targetStandardizer = targets;
+        return this;
+    }
+
     private void save(TrainingHistory history) {
         Optimizer optimizer = context.optimizer();
         Map<String, List<org.nn4j.api.Matrix>> state = new LinkedHashMap<>();
@@ -123,7 +130,8 @@ public final class CheckpointListener implements TrainingListener {
         run.put("backend", context.model().backend().name());
         run.putAll(facts);
         try {
-            ModelFile.save(file, context.model(), classNames, standardizer, state, Checkpoints.describe(optimizer,
+            ModelFile.save(file, context.model(), classNames, standardizer, targetStandardizer, state,
+                    Checkpoints.describe(optimizer,
                     context.baseLearningRate(), context.config(), history, run));
         } catch (UnwritableFileException e) {
             throw new UncheckedIOException(e.getMessage(), e);

@@ -151,9 +151,11 @@ public final class Checkpoints {
      *     nn4j's, or one saved without)
      * @param data the run's data in words, as the file records it, or ""
      * @param loss what the run minimises: the model's loss, with the class weights the file records
+     * @param targetStandardizer what a regression run's targets were standardised with, or null
      */
     public record Resumed(Model model, Optimizer optimizer, TrainingConfig config, TrainingHistory history,
-            List<String> classNames, Standardizer standardizer, RunSplit split, String data, Loss loss) {
+            List<String> classNames, Standardizer standardizer, RunSplit split, String data, Loss loss,
+            Standardizer targetStandardizer) {
     }
 
     /** The key of the run's class weights (a list, one per class) in a checkpoint, where it has them. */
@@ -179,7 +181,7 @@ public final class Checkpoints {
             TrainingHistory history = restoreHistory(name, training);
             return new Resumed(loaded.model(), optimizer, config, history, loaded.classNames(), loaded.standardizer(),
                     RunSplit.read(name, training.get("split")), training.path("data").asText(""),
-                    restoreLoss(name, training, loaded.model()));
+                    restoreLoss(name, training, loaded.model()), loaded.targetStandardizer());
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(name + ": " + e.getMessage(), e);
         }

@@ -49,6 +49,15 @@ public record Evaluation(double loss, double accuracy, List<Cell> confusion, Lis
 
     /** Runs {@code network} in evaluation mode over {@code data} in batches of up to 1000 examples. */
     public static Evaluation of(Model network, Loss loss, Dataset data) {
+        return of(network, loss, data, null);
+    }
+
+    /**
+     * As {@link #of(Model, Loss, Dataset)} for a regression model trained on targets standardised by {@code
+     * scale} (and {@code data}'s targets standardised so): the loss is the standardised targets', the errors
+     * are in the targets' own units. Null {@code scale}: none.
+     */
+    public static Evaluation of(Model network, Loss loss, Dataset data, org.nn4j.data.Standardizer scale) {
         Backend backend = network.backend();
         DType dtype = network.dtype();
         int d = data.featureCount();
@@ -92,7 +101,12 @@ public record Evaluation(double loss, double accuracy, List<Cell> confusion, Lis
             Matrix output = network.forward(xm, Pass.eval());
             lossSum += loss.forward(output, ym) * count;
             if (errors != null) {
-                errors.add(backend.toArray(output), y, count);
+                double[] values = backend.toArray(output);
+                if (scale != null) {
+                    scale.invert(values);
+                    scale.invert(y);
+                }
+                errors.add(values, y, count);
                 continue;
             }
             int[] classes = count == predicted.length ? predicted : new int[count];

@@ -17,8 +17,9 @@ import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.nn.spec.ModuleRegistry;
 
 /**
- * The settings of a new {@link TrainingRun}, with nn train's defaults: Adam at 1e-3, 10 epochs of
- * batches of 128, seed 42, a constant learning rate, no standardisation. Each setting is checked as
+ * The settings of a new {@link TrainingRun}: Adam at 1e-3, 10 epochs of batches of 128, seed 42, a
+ * constant learning rate, features as they are, a regression model's targets standardised (nn train
+ * also standardises a regression's features unless told not to). Each setting is checked as
  * it is given; {@link #build} checks the model against the data (its input against the features, its
  * outputs against the classes, two classes at least) and makes the run.
  */
@@ -39,6 +40,7 @@ public final class RunBuilder {
     private Map<String, ?> options = Map.of();
     private TrainingConfig config = new TrainingConfig(10, 128, 42, 0, LearningRateSchedule.constant());
     private boolean standardize;
+    private boolean standardizeTargets = true;
     private double[] classWeights;
     private boolean balanced;
 
@@ -143,6 +145,16 @@ public final class RunBuilder {
     }
 
     /**
+     * Whether a regression run standardises its targets by the training set's mean and deviation (true by
+     * default: a model learns targets of any scale at the default learning rate), stored with the model;
+     * its predictions and errors stay in the targets' own units. No effect on a classifier.
+     */
+    public RunBuilder standardizeTargets(boolean standardizeTargets) {
+        this.standardizeTargets = standardizeTargets;
+        return this;
+    }
+
+    /**
      * Class weights for a classifier's loss, one per class in the data's class order, as PyTorch's {@code
      * CrossEntropyLoss(weight=...)} takes them; null for none.
      */
@@ -184,6 +196,9 @@ public final class RunBuilder {
         boolean regression = registry.isRegression(lossName);
         if (examples.local() != null) {
             requireTask(examples.local().train(), regression, lossName);
+            if (regression && standardizeTargets) {
+                examples = examples.targetsStandardized(null);
+            }
         }
         int features = examples.featureCount();
         int classes = examples.classNames().size();

@@ -24,9 +24,17 @@ public final class RunData {
     private final DistributedTraining.Session cluster;
     private final RunSplit split;
     private final Standardizer standardizer;
+    private final Standardizer targetStandardizer;
 
     private RunData(Split local, Dataset validation, DistributedTraining.ClusterData remote,
             DistributedTraining.Session cluster, RunSplit split, Standardizer standardizer) {
+        this(local, validation, remote, cluster, split, standardizer, null);
+    }
+
+    private RunData(Split local, Dataset validation, DistributedTraining.ClusterData remote,
+            DistributedTraining.Session cluster, RunSplit split, Standardizer standardizer,
+            Standardizer targetStandardizer) {
+        this.targetStandardizer = targetStandardizer;
         this.local = local;
         this.validation = validation;
         this.remote = remote;
@@ -130,6 +138,26 @@ public final class RunData {
         return standardizer;
     }
 
+    /** What a regression run's targets were standardised with, or null. */
+    public Standardizer targetStandardizer() {
+        return targetStandardizer;
+    }
+
+    /**
+     * These examples (held here, of regression targets) with their targets standardised: by {@code given},
+     * or when it is null by the training set's own statistics. The model then learns standardised targets;
+     * the run stores the standardisation with it, and its predictions and errors are in the targets' units.
+     */
+    public RunData targetsStandardized(Standardizer given) {
+        if (local == null || !local.train().isRegression()) {
+            throw new IllegalArgumentException("targets are standardised for regression on one machine only");
+        }
+        Standardizer s = given != null ? given : Standardizer.fitTargets(local.train());
+        Split split = new Split(s.applyToTargets(local.train()), s.applyToTargets(local.test()), local.description());
+        return new RunData(split, validation == null ? null : s.applyToTargets(validation), null, null, this.split,
+                standardizer, s);
+    }
+
     /** Features per example. */
     public int featureCount() {
         return train().featureCount();
@@ -147,7 +175,8 @@ public final class RunData {
 
     /** The data in words: where, how many examples, how split. */
     public String description() {
-        String data = local != null ? local.description() : remote.description();
+        String data = (local != null ? local.description() : remote.description())
+                + (targetStandardizer != null ? ", targets standardised" : "");
         RunSplit.Validation v = split.validation();
         return v == null ? data : data + "; " + v.examples() + " of the " + (local.train().size() + v.examples())
                 + " training examples held out for validation (" + (v.fraction() != null ? v.fraction() + ", seed "
@@ -161,7 +190,8 @@ public final class RunData {
     public RunData standardized(Standardizer given) {
         if (local != null) {
             Standardizer s = given != null ? given : Standardizer.fit(local.train());
-            return new RunData(s.apply(local), validation == null ? null : s.apply(validation), null, null, split, s);
+            return new RunData(s.apply(local), validation == null ? null : s.apply(validation), null, null, split, s,
+                    targetStandardizer);
         }
         DistributedTraining.ClusterData standardised = cluster.standardize(remote, given);
         return new RunData(null, null, standardised, cluster, split, standardised.standardizer());
@@ -177,6 +207,6 @@ public final class RunData {
         Split relabeled = new Split(local.train().relabel(classNames), local.test().relabel(classNames),
                 local.description());
         return new RunData(relabeled, validation == null ? null : validation.relabel(classNames), null, null, split,
-                standardizer);
+                standardizer, targetStandardizer);
     }
 }

@@ -197,6 +197,9 @@ public final class SavedRun {
             } else {
                 examples = standardizer != null ? data.standardized(standardizer) : data;
             }
+            if (saved.targetStandardizer() != null) {
+                examples = examples.targetsStandardized(saved.targetStandardizer());
+            }
             requireSameData(name, data);
             return new TrainingRun(saved.model(), saved.loss(), saved.classNames(), saved.optimizer(),
                     saved.optimizer().learningRate(), config, saved.config().epochs(), saved.history(), examples, true);

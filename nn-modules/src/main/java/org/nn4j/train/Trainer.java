@@ -39,18 +39,19 @@ public final class Trainer {
     private final TrainingHistory history;
     private final BatchUpdater.Factory updaters;
     private final boolean testEachEpoch;
+    private final org.nn4j.data.Standardizer targetStandardizer;
 
     /**
      * A trainer of {@code network} with {@code optimizer}, whose learning rate now is the base rate that
      * {@code config}'s schedule starts from. {@link #builder} gives the same with named settings.
      */
     public Trainer(Model network, Loss loss, Optimizer optimizer, TrainingConfig config) {
-        this(network, loss, optimizer, config, List.of(), TrainingHistory.empty(), null, false);
+        this(network, loss, optimizer, config, List.of(), TrainingHistory.empty(), null, false, null);
     }
 
     private Trainer(Model network, Loss loss, Optimizer optimizer, TrainingConfig config,
             List<TrainingListener> listeners, TrainingHistory history, BatchUpdater.Factory updaters,
-            boolean testEachEpoch) {
+            boolean testEachEpoch, org.nn4j.data.Standardizer targetStandardizer) {
         this.network = java.util.Objects.requireNonNull(network, "network");
         this.loss = java.util.Objects.requireNonNull(loss, "loss");
         this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
@@ -60,6 +61,7 @@ public final class Trainer {
         this.history = java.util.Objects.requireNonNull(history, "history");
         this.updaters = updaters;
         this.testEachEpoch = testEachEpoch;
+        this.targetStandardizer = targetStandardizer;
     }
 
     /** A builder of a trainer of {@code model}, with nn train's defaults. */
@@ -73,7 +75,7 @@ public final class Trainer {
      */
     public static Builder builder(Checkpoints.Resumed run) {
         return new Builder(run.model()).loss(run.loss()).optimizer(run.optimizer()).config(run.config())
-                .history(run.history());
+                .history(run.history()).targetStandardizer(run.targetStandardizer());
     }
 
     /** This trainer's settings. */
@@ -172,9 +174,9 @@ public final class Trainer {
                         (from + count - firstBatch * batchSize) / seconds);
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
-            Scores validated = validation == null ? null : Scores.of(Evaluation.of(network, loss, validation));
+            Scores validated = validation == null ? null : Scores.of(Evaluation.of(network, loss, validation, targetStandardizer));
             Scores tested = test != null && (testEachEpoch || validation == null)
-                    ? Scores.of(Evaluation.of(network, loss, test)) : null;
+                    ? Scores.of(Evaluation.of(network, loss, test, targetStandardizer)) : null;
             EpochMetrics metrics = new EpochMetrics(epoch + 1, lossSum / n, validated, tested,
                     (n - firstBatch * batchSize) / trainSeconds, rate, (System.nanoTime() - start) / 1e9);
             done = done.plus(metrics, config.patience());
@@ -185,7 +187,7 @@ public final class Trainer {
         }
         listener.epochsFinished(done);
         if (test != null) {
-            done = done.tested(Scores.of(Evaluation.of(network, loss, test)));
+            done = done.tested(Scores.of(Evaluation.of(network, loss, test, targetStandardizer)));
         }
         listener.trainingFinished(done);
         return done;
@@ -256,6 +258,7 @@ public final class Trainer {
         private TrainingHistory history = TrainingHistory.empty();
         private BatchUpdater.Factory updaters;
         private boolean testEachEpoch;
+        private org.nn4j.data.Standardizer targetStandardizer;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(Model model) {
@@ -365,6 +368,15 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * What a regression model's targets were standardised with (null: they were not), so that the
+         * errors of validation and test are told in the targets' own units.
+         */
+        public Builder targetStandardizer(org.nn4j.data.Standardizer targets) {
+            this.targetStandardizer = targets;
+            return this;
+        }
+
         /** Hears the training, after those added before it. */
         public Builder listener(TrainingListener listener) {
             listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
@@ -393,7 +405,7 @@ public final class Trainer {
                 opt.setLearningRate(learningRate);
             }
             return new Trainer(model, loss != null ? loss : model.loss(), opt, config, listeners, history, updaters,
-                    testEachEpoch);
+                    testEachEpoch, targetStandardizer);
         }
     }
 

@@ -153,7 +153,7 @@ public final class TrainingRun {
      */
     public Trainer.Builder trainer() {
         Trainer.Builder trainer = Trainer.builder(model).loss(loss).optimizer(optimizer).config(config)
-                .history(history).listener(new DivergenceGuard());
+                .history(history).targetStandardizer(data.targetStandardizer()).listener(new DivergenceGuard());
         if (data.cluster() != null) {
             trainer.updater(data.cluster().updaters(1));
         }
@@ -172,7 +172,8 @@ public final class TrainingRun {
         if (classWeights() != null) {
             facts.put(Checkpoints.CLASS_WEIGHTS, classWeights());
         }
-        return new CheckpointListener(file, 1, classNames, data.standardizer(), facts);
+        return new CheckpointListener(file, 1, classNames, data.standardizer(), facts)
+                .targetStandardizer(data.targetStandardizer());
     }
 
     /**
