@@ -1,6 +1,5 @@
 package org.nn4j.onnx;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -166,6 +165,18 @@ class OnnxExportTest {
         assertEquals("layers[1] (twice): no ONNX export for this layer type (" + Twice.class.getName() + "); nn4j"
                 + " exports its built-in layer types only", e.getMessage());
         assertEquals("before", Files.readString(out));
+    }
+
+    @Test
+    void anIdOutsideTheEmbeddingIsOnnxRuntimesErrorAsItIsNn4js() throws Exception {
+        ModelFile.Loaded loaded = saved(ModelSpec.parse("{\"input\": [2], \"layers\": [{\"type\": \"embedding\","
+                + " \"num_embeddings\": 3, \"embedding_dim\": 2}, {\"type\": \"flatten\"}]}", "ids"), DType.FLOAT32,
+                null);
+        assertThrows(IllegalArgumentException.class, () -> loaded.predictor(registry).outputs(new int[] {1, 3}, 1));
+        try (OrtSession session = env().createSession(OnnxExport.toBytes(loaded), new OrtSession.SessionOptions());
+                OnnxTensor ids = OnnxTensor.createTensor(env(), LongBuffer.wrap(new long[] {1, 3}), new long[] {1, 2})) {
+            assertThrows(OrtException.class, () -> session.run(Map.of(OnnxExport.INPUT, ids)).close());
+        }
     }
 
     @Test
