@@ -42,7 +42,7 @@ final class Layers {
         this.sequences = new Sequences(graph, this);
     }
 
-    /** Graph {@code graph}'s reshape target for examples of {@code shape}: the batch kept, then its dims. */
+    /** The {@code Reshape} target of a batch of examples of {@code shape}: 0 (the batch, kept), then its dims. */
     static long[] batchShape(Shape shape) {
         long[] dims = new long[shape.rank() + 1];
         for (int d = 0; d < shape.rank(); d++) {

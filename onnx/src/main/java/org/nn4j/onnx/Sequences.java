@@ -38,7 +38,9 @@ final class Sequences {
     String add(int i, Module module, String x, Shape in) {
         String p = i + ".";
         if (module instanceof Embedding e) {
-            String out = g.node("Gather", layers.tensor(p + "weight"), x).attr("axis", 0L).out();
+            // Gather counts a negative id from the end; made one past the last id, it fails as nn4j refuses it.
+            String ids = g.op("Where", g.op("Less", x, g.index(0)), g.index(e.numEmbeddings()), x);
+            String out = g.node("Gather", layers.tensor(p + "weight"), ids).attr("axis", 0L).out();
             mask = e.paddingIdx() >= 0 ? new Mask(x, e.paddingIdx(), e.steps()) : null;
             return out;
         } else if (module instanceof PositionalEmbedding) {
