@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "nn", mixinStandardHelpOptions = true, versionProvider = NnCommand.Version.class,
         description = "nn4j: neural networks for Java with pluggable compute backends.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchCommand.class, DemoCommand.class,
-            GradientsCommand.class, BackendsCommand.class, LayersCommand.class, SummaryCommand.class})
+            GradientsCommand.class, BackendsCommand.class, LayersCommand.class, SummaryCommand.class, ExportCommand.class})
 final class NnCommand implements Callable<Integer> {
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show the stack trace of an error.")
@@ -22,7 +22,7 @@ final class NnCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing a command: train, evaluate, predict, bench, demo, gradients, backends or layers");
+        throw new ParameterException(spec.commandLine(), "missing a command: train, evaluate, predict, export, bench, demo, gradients, backends, layers or summary");
     }
 
     static final class Version implements picocli.CommandLine.IVersionProvider {

@@ -62,6 +62,21 @@ class ExamplesTest {
     }
 
     @Test
+    void theOnnxExampleWritesWhatOnnxExportGives(@TempDir Path dir) throws Exception {
+        org.nn4j.api.Backend backend = org.nn4j.api.Backends.select("ejml");
+        org.nn4j.nn.Model built = org.nn4j.nn.spec.ModuleRegistry.builtIn().build(org.nn4j.nn.spec.ModelSpec.builder(4)
+                .layer("linear", "out_features", 3).layer("relu").layer("linear", "out_features", 2).build(), backend,
+                org.nn4j.api.DType.FLOAT32, 1, "test");
+        Path model = dir.resolve("run.safetensors");
+        org.nn4j.io.ModelFile.save(model, built, List.of("a", "b"), null, java.util.Map.of(), java.util.Map.of());
+        Path onnx = dir.resolve("run.onnx");
+        String out = printed(() -> OnnxExample.main(new String[] {model.toString(), onnx.toString()}));
+        assertEquals("wrote " + onnx, out.strip());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(org.nn4j.onnx.OnnxExport.toBytes(
+                org.nn4j.io.ModelFile.load(model, backend)), Files.readAllBytes(onnx));
+    }
+
+    @Test
     void theRunExampleTrainsAndResumesAsNnTrainDoes(@TempDir Path dir) throws Exception {
         String out = printed(() -> RunExample.main(new String[] {dir.toString(),
             "src/test/resources/bad-inputs/good.csv", "label"}));
@@ -122,7 +137,7 @@ class ExamplesTest {
                 }
             }
         }
-        assertEquals(6, regions.size(), "marked parts");
+        assertEquals(7, regions.size(), "marked parts");
         List<String> shown = new ArrayList<>();
         for (Path page : DocPages.all(ROOT)) {
             Matcher blocks = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(Files.readString(page));
