@@ -104,6 +104,12 @@ public final class OnnxExport {
         }
         List<Integer> outputs = List.of(model.outputSize());
         if (registry.isRegression(model.spec().loss())) {
+            Standardizer targets = loaded.targetStandardizer();
+            if (targets != null) {
+                // As Standardizer.invert: the standardised targets back in their units, mean + std x.
+                x = graph.op("Mul", x, graph.floats("output.std", targets.std(), targets.std().length));
+                x = graph.op("Add", x, graph.floats("output.mean", targets.mean(), targets.mean().length));
+            }
             graph.output(VALUES, x, outputs);
         } else {
             graph.output(LOGITS, x, outputs);

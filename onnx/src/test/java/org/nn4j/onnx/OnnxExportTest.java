@@ -130,6 +130,15 @@ class OnnxExportTest {
     }
 
     @Test
+    void regressionWithStandardisedTargetsGivesValuesInTheirUnits() throws Exception {
+        ModelSpec spec = ModelSpec.parse("{\"input\": [4], \"layers\": [{\"type\": \"linear\", \"out_features\": 5},"
+                + " {\"type\": \"relu\"}, {\"type\": \"linear\", \"out_features\": 2}], \"loss\": \"mse\"}", "targets");
+        Standardizer features = new Standardizer(new float[] {3, -2, 0.5f, 100}, new float[] {2, 0.25f, 1, 40});
+        Standardizer targets = new Standardizer(new float[] {12, -3}, new float[] {5, 0.5f});
+        check("standardised targets", spec, DType.FLOAT32, features, targets);
+    }
+
+    @Test
     void float64Model() throws Exception {
         check("float64", ModelSpec.parse("{\"input\": [4], \"layers\": [{\"type\": \"linear\", \"out_features\": 5},"
                 + " {\"type\": \"gelu\"}, {\"type\": \"linear\", \"out_features\": 3}]}", "float64"), DType.FLOAT64, null);
@@ -203,7 +212,14 @@ class OnnxExportTest {
 
     /** Saves a model of {@code spec} with random weights and buffers and checks its export against its predictor. */
     private void check(String name, ModelSpec spec, DType dtype, Standardizer standardizer) throws Exception {
-        ModelFile.Loaded loaded = saved(spec, dtype, standardizer);
+        check(name, spec, dtype, standardizer, null);
+    }
+
+    /** As above, for a regression model whose targets {@code targets} standardised (its file's nn4j.output). */
+    private void check(String name, ModelSpec spec, DType dtype, Standardizer standardizer, Standardizer targets)
+            throws Exception {
+        ModelFile.Loaded loaded = saved(spec, dtype, standardizer, targets);
+        assertEquals(targets != null, loaded.targetStandardizer() != null);
         Model model = loaded.model();
         Predictor predictor = loaded.predictor(registry);
         Random random = new Random(name.hashCode());
@@ -298,6 +314,11 @@ class OnnxExportTest {
 
     /** A model file of {@code spec} whose every parameter and buffer is random (running variances positive). */
     private ModelFile.Loaded saved(ModelSpec spec, DType dtype, Standardizer standardizer) throws IOException {
+        return saved(spec, dtype, standardizer, null);
+    }
+
+    private ModelFile.Loaded saved(ModelSpec spec, DType dtype, Standardizer standardizer, Standardizer targets)
+            throws IOException {
         Model model = registry.build(spec, backend, dtype, 7, "test");
         Random random = new Random(11);
         Map<String, TensorData> state = new LinkedHashMap<>();
@@ -323,7 +344,7 @@ class OnnxExportTest {
             classes.add("c" + c);
         }
         Path file = Files.createTempFile(dir, "model", ".safetensors");
-        ModelFile.save(file, model, classes, standardizer, Map.of(), Map.of());
+        ModelFile.save(file, model, classes, standardizer, targets, Map.of(), Map.of());
         return ModelFile.load(file, registry, backend, null);
     }
 
