@@ -284,7 +284,7 @@ def takes_tokens(spec):
 def print_predictions(outputs, spec, meta):
     """A classifier's rows: the class and each class's probability; a regression model's (mse): its values,
     in the targets' units where the file standardised them (nn4j.output)."""
-    if spec["loss"] == "mse":
+    if spec["loss"] in ("mse", "l1", "smooth_l1"):
         values = outputs.double().numpy()
         if "nn4j.output" in meta:
             standard = json.loads(meta["nn4j.output"])

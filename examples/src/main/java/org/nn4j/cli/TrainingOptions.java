@@ -27,8 +27,8 @@ final class TrainingOptions {
     Path modelSpec;
 
     @Option(names = "--loss", paramLabel = "NAME", defaultValue = "ce",
-            description = "ce (softmax cross-entropy: classes) or mse (regression: real-valued --label columns)"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "ce (softmax cross-entropy: classes), or for regression on real-valued --label columns mse,"
+                    + " l1 or smooth_l1 (PyTorch's L1Loss, SmoothL1Loss) (default: ${DEFAULT-VALUE}).")
     String loss;
 
     @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.001 for adam, 0.05 for sgd).")

@@ -145,6 +145,19 @@ class RegressionCommandsTest {
                 raw.out());
     }
 
+    @Test
+    void l1AndSmoothL1TrainAsRegressionByTheirPyTorchNamesToo() throws IOException {
+        Path csv = linearData(3, 600);
+        for (String loss : List.of("l1", "SmoothL1Loss")) {
+            NnRun run = nn(with(new String[] {"train", "--csv", csv.toString(), "--label", "price,score", "--loss", loss,
+                "--epochs", "20"}, SMALL));
+            assertEquals(0, run.code(), run.err());
+            String last = run.out().lines().filter(l -> l.startsWith("test mse")).findFirst().orElseThrow();
+            assertTrue(number(last, "r2") > 0.9, loss + ": " + last);
+            assertTrue(run.out().contains(loss.equals("l1") ? ", l1;" : ", smooth_l1;"), run.out());
+        }
+    }
+
     private static int nthComma(String line, int n) {
         int at = -1;
         for (int i = 0; i < n; i++) {

@@ -71,6 +71,33 @@ class LossTest {
     }
 
     @Test
+    void l1AndSmoothL1ArePyTorchs() {
+        double[] p = {0.5, -2, 3, 1, 0.25, -0.75};
+        double[] y = {0, 1, 3, -1.5, 0.5, 0.1};
+        // torch.nn.L1Loss() and SmoothL1Loss() of p against y and p.grad (PyTorch 1.13, float64): differences
+        // below 1, above 1 and of 0 (a gradient of 0).
+        double[] l1Grad = {1 / 6.0, -1 / 6.0, 0, 1 / 6.0, -1 / 6.0, -1 / 6.0};
+        double[] smoothGrad = {0.08333333333333333, -0.16666666666666666, 0.0, 0.16666666666666666,
+            -0.041666666666666664, -0.14166666666666666};
+        for (DType dtype : DType.values()) {
+            double tolerance = dtype == DType.FLOAT64 ? 1e-15 : 1e-6;
+            Matrix pm = matrix(dtype, 2, 3, p);
+            Matrix ym = matrix(dtype, 2, 3, y);
+            AbsoluteError l1 = new AbsoluteError(backend, false);
+            assertEquals(1.1833333333333333, l1.forward(pm, ym), tolerance, dtype.label());
+            assertArrayEquals(l1Grad, backend.toArray(l1.backward(pm, ym)), tolerance, dtype.label());
+            AbsoluteError smooth = new AbsoluteError(backend, true);
+            assertEquals(0.83625, smooth.forward(pm, ym), tolerance, dtype.label());
+            assertArrayEquals(smoothGrad, backend.toArray(smooth.backward(pm, ym)), tolerance, dtype.label());
+            Matrix out = backend.zeros(dtype, 2, 3);
+            assertEquals(0.83625, smooth.forwardBackward(pm, ym, out), tolerance, dtype.label());
+            assertArrayEquals(smoothGrad, backend.toArray(out), tolerance, dtype.label());
+            // The inputs are left as they were.
+            assertArrayEquals(p, backend.toArray(pm), tolerance);
+        }
+    }
+
+    @Test
     void softmaxCrossEntropyIsFiniteForLogitsOfTenThousand() {
         for (DType dtype : DType.values()) {
             SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy(backend);
