@@ -315,6 +315,6 @@ class TrainCommandsTest {
     void anUnknownLossNamesTheLossesThereAre() {
         NnRun run = nn(args("train", "--data", data.toString(), "--loss", "hinge"));
         assertEquals(2, run.code());
-        assertEquals("nn train: unknown --loss 'hinge'; expected ce, cross_entropy, mse, softmax_cross_entropy", run.err().strip());
+        assertEquals("nn train: unknown --loss 'hinge'; expected ce, cross_entropy, l1, mse, smooth_l1, softmax_cross_entropy", run.err().strip());
     }
 }

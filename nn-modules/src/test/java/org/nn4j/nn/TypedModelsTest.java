@@ -244,7 +244,7 @@ class TypedModelsTest {
         };
         error = assertThrows(IllegalArgumentException.class, () -> Model.of(backend, DType.FLOAT64, Shape.of(2),
                 float64, unknown, 1));
-        assertTrue(error.getMessage().contains("is labelled 'hinge', which names no loss type here; known: mse,"),
+        assertTrue(error.getMessage().contains("is labelled 'hinge', which names no loss type here; known: l1, mse,"),
                 error.getMessage());
     }
 

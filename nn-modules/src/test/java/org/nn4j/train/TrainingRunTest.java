@@ -94,7 +94,7 @@ class TrainingRunTest {
         Dataset oneClass = new Dataset(new float[20], new int[10], 2, List.of("big", "small"), "one");
         assertEquals("one: every training example is of class 'big'; a classifier needs examples of two classes at"
                 + " least", refused(() -> mlp("constant").build(data(oneClass, 0.2, 1))));
-        assertEquals("unknown --loss 'hinge'; expected ce, cross_entropy, mse, softmax_cross_entropy", refused(() -> TrainingRun
+        assertEquals("unknown --loss 'hinge'; expected ce, cross_entropy, l1, mse, smooth_l1, softmax_cross_entropy", refused(() -> TrainingRun
                 .builder(registry, backend, DType.FLOAT64).names(key -> "--" + key).mlp(List.of(4),
                         ActivationKind.RELU, "hinge")));
         assertEquals("momentum applies to optimizer sgd only; adam has no momentum", refused(() -> mlp("constant")

@@ -50,7 +50,7 @@ public final class ModuleRegistry {
             }
         }
         Map<String, LossType> s = new TreeMap<>();
-        Map<String, LossType> aliases = new LinkedHashMap<>();
+        Map<String, LossType> aliases = new TreeMap<>();
         for (LossType type : lossTypes) {
             String lossName = nameOf(type, type::name);
             s.putIfAbsent(lossName, type);

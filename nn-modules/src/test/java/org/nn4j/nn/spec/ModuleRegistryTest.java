@@ -26,7 +26,7 @@ class ModuleRegistryTest {
                 "gelu", "gru", "layernorm", "leaky_relu", "linear", "lstm", "maxpool2d", "multihead_attention",
                 "positional_embedding", "relu", "rnn", "sequence_pool", "sigmoid", "tanh", "transformer_encoder_layer"),
                 List.copyOf(REGISTRY.layerTypes().keySet()));
-        assertEquals(List.of("mse", "softmax_cross_entropy"), List.copyOf(REGISTRY.lossTypes().keySet()));
+        assertEquals(List.of("l1", "mse", "smooth_l1", "softmax_cross_entropy"), List.copyOf(REGISTRY.lossTypes().keySet()));
         assertEquals("softmax_cross_entropy", REGISTRY.lossType("ce").name());
     }
 
@@ -118,7 +118,7 @@ class ModuleRegistryTest {
 
     @Test
     void badTopLevelKeysAndLossesAreNamed() {
-        assertEquals("m.json: unknown loss 'hinge'; known: mse, ce, cross_entropy, softmax_cross_entropy",
+        assertEquals("m.json: unknown loss 'hinge'; known: ce, cross_entropy, l1, mse, smooth_l1, softmax_cross_entropy",
                 assertThrows(InvalidInputException.class, () -> build("{\"input\": [4], \"layers\": [{\"type\":"
                         + " \"relu\"}], \"loss\": \"hinge\"}")).getMessage());
         assertTrue(assertThrows(InvalidInputException.class, () -> build("{\"input\": [0], \"layers\": []}"))
