@@ -94,6 +94,24 @@ class TokenModelsTest {
     }
 
     @Test
+    void aTokenModelValidatesAndAValidationIdOutsideTheVocabularyIsOneLine() throws IOException {
+        Path csv = tokens("train.csv", 200, 3);
+        Path spec = Files.writeString(dir.resolve("spec.json"), spec("mean"));
+        NnRun run = NnRun.of("train", "--csv", csv.toString(), "--label", "label", "--model", spec.toString(),
+                "--backend", "ejml", "--batch-size", "32", "--epochs", "3", "--val-fraction", "0.2", "--patience", "2");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("epoch 1: train loss") && run.out().contains("validation accuracy"), run.out());
+        // The vocabulary comes from the training examples: an id of 99 among the validation ones is refused.
+        Path validation = Files.writeString(dir.resolve("validation.csv"), "t0,t1,t2,t3,t4,t5,label\n"
+                + "3,5,0,0,0,0,c0\n99,1,2,3,4,5,c0\n");
+        NnRun bad = NnRun.of("train", "--csv", csv.toString(), "--label", "label", "--model", spec.toString(),
+                "--backend", "ejml", "--epochs", "1", "--val-csv", validation.toString());
+        assertEquals(2, bad.code(), bad.out());
+        assertTrue(bad.err().contains("validation.csv") && bad.err().contains("token id 99"), bad.err());
+        assertFalse(bad.err().strip().contains("\n"), bad.err());
+    }
+
+    @Test
     void benchRunsATokenModelOnSyntheticIds() throws IOException {
         Path spec = Files.writeString(dir.resolve("spec.json"), spec("mean"));
         NnRun bench = NnRun.of("bench", "--model", spec.toString(), "--backend", "ejml", "--warmup", "0", "--windows", "1",

@@ -215,9 +215,10 @@ public final class RunBuilder {
                 String layer = where + ": layers[0] (embedding)";
                 Dataset train = examples.local().train();
                 Embedding.requireIdsInside(train.tokens(), train.featureCount(), v, train.source(), layer);
-                Dataset test = examples.local().test();
-                if (test != null && test.hasTokens()) {
-                    Embedding.requireIdsInside(test.tokens(), test.featureCount(), v, test.source(), layer);
+                for (Dataset held : new Dataset[] {examples.local().test(), examples.validation()}) {
+                    if (held != null && held.hasTokens()) {
+                        Embedding.requireIdsInside(held.tokens(), held.featureCount(), v, held.source(), layer);
+                    }
                 }
             }
             activity.accept("building the model of " + where);
