@@ -96,10 +96,12 @@ final class Reports {
     }
 
     /**
-     * The run's result: its test accuracy and the files it wrote (those of {@code written} given), or
-     * that {@code resumed} had nothing left to do.
+     * The run's result: its test accuracy (with the weights of {@code bestEpoch} where that is not 0 nor
+     * the last) and the files it wrote (those of {@code written} given), or that {@code resumed} had
+     * nothing left to do.
      */
-    static void finished(PrintWriter out, TrainingRun run, TrainingHistory history, Path resumed, Path[] written) {
+    static void finished(PrintWriter out, TrainingRun run, TrainingHistory history, int bestEpoch, Path resumed,
+            Path[] written) {
         if (history.epochsDone() == run.history().epochsDone()) {
             out.println("nothing to do: " + resumed + " has " + history.epochsDone() + " of " + run.config().epochs()
                     + " epochs done" + (history.stoppedEarly() ? " and stopped early" : ""));
@@ -110,8 +112,10 @@ final class Reports {
         String scores = test.regression() == null ? String.format(Locale.ROOT, "test accuracy %.4f", test.accuracy())
                 : String.format(Locale.ROOT, "test mse %.6g, mae %.6g, r2 %.4f", test.regression().meanMse(),
                         test.regression().meanMae(), test.regression().meanR2());
-        out.println(String.format(Locale.ROOT, "%s (%d test examples, after epoch %d of %d)", scores,
-                run.data().test().size(), last.epoch(), run.config().epochs()));
+        out.println(String.format(Locale.ROOT, "%s (%d test examples, after epoch %d of %d%s)", scores,
+                run.data().test().size(), last.epoch(), run.config().epochs(), bestEpoch > 0 && bestEpoch != last.epoch()
+                        ? String.format(Locale.ROOT, ", with the weights of epoch %d, the lowest validation loss", bestEpoch)
+                        : ""));
         List<String> files = Arrays.stream(written).filter(Objects::nonNull).map(Path::toString).toList();
         if (!files.isEmpty()) {
             out.println("wrote " + String.join(", ", files));

@@ -15,6 +15,7 @@ import org.nn4j.io.InvalidInputException;
 import org.nn4j.nn.spec.ModelSpec;
 import org.nn4j.train.CheckpointListener;
 import org.nn4j.train.DistributedTraining;
+import org.nn4j.train.EarlyStopping;
 import org.nn4j.train.MetricsListener;
 import org.nn4j.train.Optimizers;
 import org.nn4j.train.PlotListener;
@@ -83,6 +84,20 @@ final class TrainCommand implements Callable<Integer> {
         Path modelFile = run.modelFile();
         Trainer.Builder trainer = setup.trainer().testEachEpoch(heldOut.testEachEpoch);
         CheckpointListener checkpoints = modelFile != null ? setup.checkpoints(modelFile) : null;
+        EarlyStopping best = null;
+        if (training.restoreBest) {
+            if (setup.data().validation() == null) {
+                throw new InvalidInputException("--restore-best keeps the epoch of the lowest validation loss: give"
+                        + " --val-fraction F or --val-csv FILE" + (run.resume != null ? " (" + run.resume
+                                + " holds out no validation examples)" : ""));
+            }
+            int patience = setup.config().patience();
+            best = new EarlyStopping(patience > 0 ? patience : Integer.MAX_VALUE, true);
+            trainer.listener(best);
+            if (checkpoints != null) {
+                checkpoints.saveAtEnd();
+            }
+        }
         if (checkpoints != null) {
             trainer.listener(checkpoints);
         }
@@ -120,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         });
-        Reports.finished(out, setup, history, run.resume, run.quiet ? new Path[0]
+        Reports.finished(out, setup, history, best == null ? 0 : best.bestEpoch(), run.resume, run.quiet ? new Path[0]
                 : new Path[] {modelFile, run.plot, run.metricsJson});
         return 0;
     }
@@ -224,6 +239,10 @@ final class TrainCommand implements Callable<Integer> {
         if (spark.master != null && (heldOut.valFraction != null || heldOut.valCsv != null)) {
             throw new InvalidInputException((heldOut.valCsv != null ? "--val-csv" : "--val-fraction")
                     + ": validation examples are held out on one machine for now, not on a cluster (leave out --spark)");
+        }
+        if (run.resume == null && training.restoreBest && heldOut.valFraction == null && heldOut.valCsv == null) {
+            throw new InvalidInputException("--restore-best keeps the epoch of the lowest validation loss: give"
+                    + " --val-fraction F or --val-csv FILE");
         }
         if (run.resume == null && training.patience > 0 && heldOut.valFraction == null && heldOut.valCsv == null) {
             throw new InvalidInputException("--patience " + training.patience + " watches validation examples, never"

@@ -63,6 +63,11 @@ final class TrainingOptions {
                     + " default: ${DEFAULT-VALUE}, never).")
     int patience;
 
+    @Option(names = "--restore-best",
+            description = "End with the weights of the epoch of the lowest validation loss (needs --val-fraction or"
+                    + " --val-csv), saved to --out; with --patience, the run still stops as it says.")
+    boolean restoreBest;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
             description = "Seeds weights, shuffling and CSV splits (default: ${DEFAULT-VALUE}).")
     long seed;

@@ -147,6 +147,31 @@ class ValidationCommandsTest {
                 resumed.out());
     }
 
+    @Test
+    void restoreBestEndsWithTheWeightsOfTheBestValidationEpoch() throws IOException {
+        Path csv = write("all.csv", rows(3, ROWS));
+        Path restored = dir.resolve("restored.safetensors");
+        Path metrics = dir.resolve("restored.json");
+        NnRun run = train(restored, metrics, "--csv", csv.toString(), "--val-fraction", "0.25", "--restore-best");
+        JsonNode json = new ObjectMapper().readTree(metrics.toFile());
+        int best = Integer.parseInt(number(run.out(), "with the weights of epoch (\\d+), the lowest validation loss"));
+        assertTrue(best < json.path("epochs").asInt(), run.out());
+        // The same run cut at the best epoch: the same weights, bit for bit.
+        Path cut = dir.resolve("cut.safetensors");
+        NnRun shorter = NnRun.of("train", "--label", "label", "--csv", csv.toString(), "--val-fraction", "0.25",
+                "--hidden", "16", "--backend", "ejml", "--lr", "0.05", "--patience", "2", "--quiet", "--epochs",
+                Integer.toString(best), "--out", cut.toString());
+        assertEquals(0, shorter.code(), shorter.err());
+        assertSameWeights(restored, cut);
+        // The last line scored the restored model: nn evaluate --split test agrees.
+        NnRun evaluated = NnRun.of("evaluate", "--model", restored.toString(), "--csv", csv.toString(), "--label",
+                "label", "--split", "test");
+        assertEquals(number(run.out(), "test accuracy ([0-9.]+)"), number(evaluated.out(), "accuracy ([0-9.]+), loss"));
+        NnRun without = NnRun.of("train", "--csv", csv.toString(), "--label", "label", "--restore-best");
+        assertEquals(2, without.code());
+        assertTrue(without.err().contains("--val-fraction"), without.err());
+    }
+
     private static String number(String text, String pattern) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(pattern).matcher(text);
         assertTrue(m.find(), pattern + " in: " + text);

@@ -26,6 +26,7 @@ public final class CheckpointListener implements TrainingListener {
     private final List<String> classNames;
     private final Standardizer standardizer;
     private Standardizer targetStandardizer;
+    private boolean atEnd;
     private final Map<String, Object> facts;
     private TrainingContext context;
     private volatile TrainingHistory saved;
@@ -100,9 +101,19 @@ public final class CheckpointListener implements TrainingListener {
     @Override
     public void trainingFinished(TrainingHistory history) {
         EpochMetrics last = history.last();
-        if (last != null && last.epoch() % every != 0 && last.epoch() != context.config().epochs()) {
-            save(history); // stopped by a listener between two saves
+        if (last != null && (atEnd || last.epoch() % every != 0 && last.epoch() != context.config().epochs())) {
+            save(history); // stopped by a listener between two saves, or the model changed after its epochs
         }
+    }
+
+    /**
+     * Saves once more when training is over, after the listeners' {@link TrainingListener#epochsFinished}:
+     * for a model they change there (as {@link EarlyStopping} puts its best epoch back), so that the file
+     * holds it, with the test examples' final scores.
+     */
+    public CheckpointListener saveAtEnd() {
+        this.atEnd = true;
+        return this;
     }
 
     /**
