@@ -2,7 +2,6 @@ package org.nn4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nn4j.inject.NetworkFactory;
@@ -38,10 +37,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Map<String, Path> inputs = new LinkedHashMap<>();
-        inputs.put("--model", saved.model);
-        inputs.put("--spec", saved.spec);
-        OutputFiles.require(Map.of("--onnx", onnx), inputs);
+        OutputFiles.require(Map.of("--onnx", onnx), saved.inputs(Map.of()));
         NetworkFactory factory = backendOptions.injector().getInstance(NetworkFactory.class);
         ModelFile.Loaded loaded = saved.load(factory, backendOptions.explicitDType());
         byte[] model;

@@ -68,9 +68,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("--input", input);
-        inputs.put("--model", saved.model);
-        inputs.put("--spec", saved.spec);
-        OutputFiles.require(output == null ? Map.of() : Map.of("--output", output), inputs);
+        OutputFiles.require(output == null ? Map.of() : Map.of("--output", output), saved.inputs(inputs));
         NetworkFactory factory = backendOptions.injector().getInstance(NetworkFactory.class);
         Backend backend = factory.backend();
         ModelFile.Loaded loaded = saved.load(factory, backendOptions.explicitDType());

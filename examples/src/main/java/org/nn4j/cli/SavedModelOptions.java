@@ -7,7 +7,7 @@ import org.nn4j.io.ModelFile;
 import org.nn4j.nn.spec.ModelSpec;
 import picocli.CommandLine.Option;
 
-/** The model file that {@code evaluate} and {@code predict} read: nn4j's own, or a state_dict with its spec. */
+/** The model file that {@code evaluate}, {@code predict} and {@code export} read: nn4j's own, or a state_dict with its spec. */
 final class SavedModelOptions {
 
     @Option(names = "--model", required = true, paramLabel = "FILE",
@@ -17,6 +17,14 @@ final class SavedModelOptions {
     @Option(names = "--spec", paramLabel = "FILE.json",
             description = "The model spec of a state_dict that PyTorch saved (torch.nn.Sequential of the same layers).")
     Path spec;
+
+    /** The files these options read, by flag, after {@code more} (the command's own inputs): what outputs must not be. */
+    java.util.Map<String, Path> inputs(java.util.Map<String, Path> more) {
+        java.util.Map<String, Path> inputs = new java.util.LinkedHashMap<>(more);
+        inputs.put("--model", model);
+        inputs.put("--spec", spec);
+        return inputs;
+    }
 
     ModelFile.Loaded load(NetworkFactory factory, DType explicitDType) {
         Activity.now("reading the model " + model);
